@@ -1,0 +1,171 @@
+package io.upki.ca;
+
+import io.upki.ca.admin.AdminService;
+import io.upki.ca.audit.AuditLog;
+import io.upki.ca.authority.CaFiles;
+import io.upki.ca.authority.CaLoader;
+import io.upki.ca.authority.CertificateAuthority;
+import io.upki.ca.authority.RegistrationSeed;
+import io.upki.ca.config.CaConfig;
+import io.upki.ca.crl.CrlService;
+import io.upki.ca.inspect.CertificateInspector;
+import io.upki.ca.issue.CertificateIssuer;
+import io.upki.ca.issue.IssuanceService;
+import io.upki.ca.issue.KeyPairs;
+import io.upki.ca.issue.SerialNumbers;
+import io.upki.ca.lookup.CertificateLookup;
+import io.upki.ca.profile.ProfileRegistry;
+import io.upki.ca.registration.RegistrationService;
+import io.upki.ca.revoke.RevocationService;
+import io.upki.ca.store.CertificateRecord;
+import io.upki.ca.store.SqliteAdminRepository;
+import io.upki.ca.store.SqliteCertificateRepository;
+import io.upki.ca.store.SqliteCrlRepository;
+import io.upki.ca.store.SqliteDatabase;
+import io.upki.ca.store.SqliteNodeRepository;
+import io.upki.ca.wire.CaRoutes;
+import io.upki.ca.wire.Lanes;
+import io.upki.ca.wire.ZmqFrontend;
+import io.upki.pki.wire.WireCodec;
+import io.upki.pki.x509.RevocationReason;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.zeromq.ZContext;
+
+/**
+ * The composition root of the CA: builds every object by constructor from the configuration, binds
+ * both ports, and shuts down in order (stop reading, finish accepted work, close the store).
+ */
+public final class CaServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CaServer.class);
+
+    private final CaConfig config;
+    private final SqliteDatabase database;
+    private final ZContext zmq;
+    private final Lanes lanes;
+    private final ZmqFrontend operations;
+    private final ZmqFrontend registration;
+    private int port;
+    private int registrationPort;
+    private boolean closed;
+
+    private CaServer(CaConfig config, SqliteDatabase database, ZContext zmq, Lanes lanes, ZmqFrontend operations,
+                     ZmqFrontend registration) {
+        this.config = config;
+        this.database = database;
+        this.zmq = zmq;
+        this.lanes = lanes;
+        this.operations = operations;
+        this.registration = registration;
+    }
+
+    /**
+     * Loads the CA of {@code config.dataDir()} and wires the server (nothing is bound yet).
+     *
+     * @param seedOverride a seed given at start (flag or UPKI_CA_SEED) replacing the stored one, or null
+     */
+    public static CaServer open(CaConfig config, char[] passphrase, String seedOverride, Clock clock,
+                                SecureRandom random) throws IOException {
+        CaFiles files = new CaFiles(config.dataDir());
+        CertificateAuthority ca = CaLoader.load(files, passphrase);
+        RegistrationSeed seed = loadSeed(files, seedOverride, random);
+        ProfileRegistry profiles = ProfileRegistry.load(files.profiles());
+        AuditLog audit = new AuditLog();
+        WireCodec codec = new WireCodec();
+
+        SqliteDatabase database = new SqliteDatabase(files.database());
+        SqliteCertificateRepository certificates = new SqliteCertificateRepository(database);
+        CertificateIssuer issuer = new CertificateIssuer(ca, clock, config.crlUrl());
+        IssuanceService issuance = new IssuanceService(ca, profiles, issuer, new SerialNumbers(random),
+                new KeyPairs(random), certificates, files.privateKeys(), clock, audit);
+        RevocationService revocation = new RevocationService(certificates, clock, audit, new RevocationService.Listener() {
+            @Override
+            public void revoked(CertificateRecord record, RevocationReason reason) {
+                // the event feed (crl-publisher issue) subscribes here
+            }
+
+            @Override
+            public void unrevoked(CertificateRecord record) {
+                // the event feed (crl-publisher issue) subscribes here
+            }
+        });
+        CrlService crls = new CrlService(ca, certificates, new SqliteCrlRepository(database), config.crlValidity(),
+                clock, audit, crl -> { });
+        CertificateInspector inspector = new CertificateInspector(ca, certificates, clock);
+        RegistrationService registrationService = new RegistrationService(seed, issuance,
+                new SqliteNodeRepository(database), ca, clock, audit);
+        CaRoutes routes = new CaRoutes(ca, profiles, issuance, revocation, crls,
+                new AdminService(new SqliteAdminRepository(database), audit), new CertificateLookup(certificates),
+                inspector, registrationService);
+
+        ZContext zmq = new ZContext(1);
+        Lanes lanes = Lanes.forCores(Runtime.getRuntime().availableProcessors());
+        int regPort = config.registrationPort();
+        ZmqFrontend ops = new ZmqFrontend(zmq, config.endpoint(config.port()), routes.operations(codec), lanes);
+        ZmqFrontend reg = new ZmqFrontend(zmq, config.endpoint(regPort), routes.registration(codec), lanes);
+        return new CaServer(config, database, zmq, lanes, ops, reg);
+    }
+
+    private static RegistrationSeed loadSeed(CaFiles files, String override, SecureRandom random) throws IOException {
+        if (override != null && !override.isEmpty()) {
+            if (!Files.exists(files.seedHash()) || !RegistrationSeed.load(files.seedHash()).matches(override)) {
+                LOG.info("registration seed set from the environment or command line replaces the stored one");
+                RegistrationSeed.of(override, random).save(files.seedHash());
+            }
+        }
+        if (!Files.exists(files.seedHash())) {
+            throw new IllegalStateException("no registration seed in " + files.dataDir()
+                    + ": give one with --seed or UPKI_CA_SEED");
+        }
+        return RegistrationSeed.load(files.seedHash());
+    }
+
+    /** Binds both ports; the CA answers from here on. */
+    public void start() {
+        port = operations.start();
+        try {
+            registrationPort = registration.start();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        LOG.info("CA listening: operations {} registration {} (data {})", config.endpoint(port),
+                config.endpoint(registrationPort), config.dataDir());
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public int registrationPort() {
+        return registrationPort;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        operations.stopAccepting();
+        registration.stopAccepting();
+        try {
+            if (!lanes.drain(Duration.ofSeconds(20))) {
+                LOG.warn("some tasks did not finish within 20 s of shutdown");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        operations.close();
+        registration.close();
+        lanes.close();
+        zmq.close();
+        database.close();
+        LOG.info("CA stopped");
+    }
+}

@@ -1,0 +1,154 @@
+package io.upki.ca;
+
+import io.upki.ca.authority.CaFiles;
+import io.upki.ca.authority.CaInitializer;
+import io.upki.ca.config.CaConfig;
+import io.upki.ca.config.ConfigFile;
+import io.upki.pki.x509.CertificateFacts;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Command line of the ca-server process: {@code init} creates a CA, {@code start} serves it. */
+@Command(name = "ca-server", mixinStandardHelpOptions = true, version = "upki ca-server 0.1.0",
+        description = "The upki CA: holds the CA key, profiles and certificate store; speaks uPKI's ZeroMQ protocol.",
+        subcommands = {CaServerMain.Init.class, CaServerMain.Start.class})
+public final class CaServerMain implements Callable<Integer> {
+
+    /** Options shared by both sub-commands. */
+    static class Common {
+        @Option(names = "--data-dir", defaultValue = "${env:UPKI_DATA_DIR:-${sys:user.home}/.upki/ca}",
+                description = "CA data directory (env UPKI_DATA_DIR; default ${DEFAULT-VALUE}).")
+        Path dataDir;
+
+        @Option(names = "--seed", defaultValue = "${env:UPKI_CA_SEED}",
+                description = "Registration seed (env UPKI_CA_SEED).")
+        String seed;
+
+        @Option(names = "--passphrase-file",
+                description = "File holding the CA key passphrase (or env UPKI_CA_PASSPHRASE).")
+        Path passphraseFile;
+
+        char[] passphrase() throws IOException {
+            if (passphraseFile != null) {
+                return Files.readString(passphraseFile, StandardCharsets.UTF_8).strip().toCharArray();
+            }
+            String env = System.getenv("UPKI_CA_PASSPHRASE");
+            return env == null || env.isEmpty() ? null : env.toCharArray();
+        }
+    }
+
+    @Override
+    public Integer call() {
+        new CommandLine(this).usage(System.out);
+        return 2;
+    }
+
+    /** {@code ca-server init}. */
+    @Command(name = "init", mixinStandardHelpOptions = true,
+            description = "Create a new root CA (refuses to overwrite an existing one).")
+    static final class Init implements Callable<Integer> {
+        @CommandLine.Mixin
+        Common common;
+
+        @Option(names = "--key-type", defaultValue = "rsa", description = "rsa (RSA-4096, default) or ec (P-384).")
+        String keyType;
+
+        @Option(names = "--cn", description = "Common name of the CA (default: the ca profile's, 'uPKI Root CA').")
+        String commonName;
+
+        @Option(names = "--crl-validity", defaultValue = "7",
+                description = "CRL lifetime: days or ISO-8601 duration (default ${DEFAULT-VALUE}).")
+        String crlValidity;
+
+        @Option(names = "--crl-url", defaultValue = "${env:UPKI_CRL_URL}",
+                description = "CRL Distribution Point URL written into issued certificates (env UPKI_CRL_URL).")
+        String crlUrl;
+
+        @Override
+        public Integer call() throws IOException {
+            CaConfig.parseCrlValidity(crlValidity);
+            CaFiles files = new CaFiles(common.dataDir);
+            CaInitializer.Result result = new CaInitializer(Clock.systemUTC(), new SecureRandom())
+                    .initialize(files, keyType, common.seed, common.passphrase(), commonName, crlValidity, crlUrl);
+            System.out.println("CA created in " + files.dataDir().toAbsolutePath());
+            System.out.println("  subject:     " + result.certificate().getSubject());
+            System.out.println("  certificate: " + files.caCertificate());
+            System.out.println("  sha256:      " + CertificateFacts.sha256Fingerprint(result.certificate().getEncoded()));
+            if (result.seedGenerated()) {
+                System.out.println("Registration seed (shown once, keep it secret; RAs need it to register):");
+                System.out.println(result.seed());
+            } else {
+                System.out.println("Registration seed: as given");
+            }
+            return 0;
+        }
+    }
+
+    /** {@code ca-server start}. */
+    @Command(name = "start", mixinStandardHelpOptions = true, description = "Serve the CA until SIGTERM.")
+    static final class Start implements Callable<Integer> {
+        @CommandLine.Mixin
+        Common common;
+
+        @Option(names = "--host", defaultValue = "${env:UPKI_CA_HOST}",
+                description = "Address to bind (env UPKI_CA_HOST; default 127.0.0.1).")
+        String host;
+
+        @Option(names = "--port", defaultValue = "${env:UPKI_CA_PORT}",
+                description = "Operations port (env UPKI_CA_PORT; default 5000); registration is port + 1.")
+        Integer port;
+
+        @Override
+        public Integer call() throws Exception {
+            CaFiles files = new CaFiles(common.dataDir);
+            ConfigFile file = ConfigFile.read(files.config());
+            String h = firstNonNull(host, file.host(), CaConfig.DEFAULT_HOST);
+            int p = firstNonNull(port, file.port(), CaConfig.DEFAULT_PORT);
+            Duration validity = file.crlValidity() == null ? CaConfig.DEFAULT_CRL_VALIDITY
+                    : CaConfig.parseCrlValidity(file.crlValidity());
+            CaConfig config = new CaConfig(common.dataDir, h, p, p + 1, validity, file.crlUrl());
+            CaServer server = CaServer.open(config, common.passphrase(), common.seed, Clock.systemUTC(),
+                    new SecureRandom());
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.close();
+                stopped.countDown();
+            }, "ca-shutdown"));
+            server.start();
+            System.out.println("upki ca-server ready: operations " + config.endpoint(server.port())
+                    + ", registration " + config.endpoint(server.registrationPort()));
+            stopped.await();
+            return 0;
+        }
+
+        @SafeVarargs
+        private static <T> T firstNonNull(T... values) {
+            for (T v : values) {
+                if (v != null) {
+                    return v;
+                }
+            }
+            return null;
+        }
+    }
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new CaServerMain());
+        // Operator errors (bad flag, existing CA, wrong passphrase) in one line, without a stack trace.
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("ca-server: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return e instanceof IllegalArgumentException ? 2 : 1;
+        });
+        System.exit(cli.execute(args));
+    }
+}

@@ -1,0 +1,35 @@
+package io.upki.ca.authority;
+
+import java.nio.file.Path;
+
+/** Where a CA keeps its files inside its data directory. */
+public record CaFiles(Path dataDir) {
+    public Path caKey() {
+        return dataDir.resolve("ca.key");
+    }
+
+    public Path caCertificate() {
+        return dataDir.resolve("ca.crt");
+    }
+
+    public Path seedHash() {
+        return dataDir.resolve("seed.hash");
+    }
+
+    public Path config() {
+        return dataDir.resolve("config.yml");
+    }
+
+    public Path database() {
+        return dataDir.resolve("upki.db");
+    }
+
+    public Path profiles() {
+        return dataDir.resolve("profiles");
+    }
+
+    /** CA-side private keys of {@code generate}, one 0600 file per serial. */
+    public Path privateKeys() {
+        return dataDir.resolve("private");
+    }
+}

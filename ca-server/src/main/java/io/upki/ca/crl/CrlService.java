@@ -1,0 +1,136 @@
+package io.upki.ca.crl;
+
+import io.upki.ca.audit.AuditLog;
+import io.upki.ca.authority.CertificateAuthority;
+import io.upki.ca.store.CertificateRepository;
+import io.upki.ca.store.CrlRepository;
+import io.upki.ca.store.RevokedEntry;
+import io.upki.ca.store.StoredCrl;
+import io.upki.pki.x509.RevocationReason;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Date;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.bouncycastle.asn1.ASN1Enumerated;
+import org.bouncycastle.asn1.x509.CRLNumber;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509v2CRLBuilder;
+
+/**
+ * Signs CRLs and keeps the current one. Each CRL gets the next CRL Number, persisted with it, so
+ * numbers only grow (RFC 5280 section 5.2.3); only one CRL is built at a time.
+ */
+public final class CrlService {
+    private final CertificateAuthority ca;
+    private final CertificateRepository certificates;
+    private final CrlRepository crls;
+    private final Duration validity;
+    private final Clock clock;
+    private final AuditLog audit;
+    private final Consumer<StoredCrl> published;
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile StoredCrl current;
+
+    /**
+     * @param validity time from thisUpdate to nextUpdate
+     * @param published told of every new CRL once it is stored
+     */
+    public CrlService(CertificateAuthority ca, CertificateRepository certificates, CrlRepository crls,
+                      Duration validity, Clock clock, AuditLog audit, Consumer<StoredCrl> published) {
+        this.ca = ca;
+        this.certificates = certificates;
+        this.crls = crls;
+        this.validity = validity;
+        this.clock = clock;
+        this.audit = audit;
+        this.published = published;
+        this.current = crls.latest().orElse(null);
+    }
+
+    /** The current CRL; a new one is signed when there is none or it has passed its nextUpdate. */
+    public StoredCrl current() {
+        StoredCrl crl = current;
+        if (crl != null && clock.instant().isBefore(crl.nextUpdate())) {
+            return crl;
+        }
+        lock.lock();
+        try {
+            crl = current;
+            if (crl != null && clock.instant().isBefore(crl.nextUpdate())) {
+                return crl;
+            }
+            return generateLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Signs, stores and returns a new CRL listing every revoked certificate. */
+    public StoredCrl generate() {
+        lock.lock();
+        try {
+            return generateLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private StoredCrl generateLocked() {
+        long started = System.nanoTime();
+        BigInteger number = crls.lastNumber().add(BigInteger.ONE);
+        Instant thisUpdate = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant nextUpdate = thisUpdate.plus(validity);
+        List<RevokedEntry> entries = certificates.revokedEntries();
+        X509v2CRLBuilder builder = new X509v2CRLBuilder(ca.subject(), Date.from(thisUpdate));
+        builder.setNextUpdate(Date.from(nextUpdate));
+        for (RevokedEntry entry : entries) {
+            Date when = Date.from(entry.revokedAt());
+            if (entry.reason() == RevocationReason.UNSPECIFIED) {
+                // RFC 5280 section 5.3.1: the reasonCode SHOULD be absent rather than unspecified (0).
+                builder.addCRLEntry(entry.serial(), when, (Extensions) null);
+            } else {
+                builder.addCRLEntry(entry.serial(), when, reasonExtension(entry.reason()));
+            }
+        }
+        byte[] der;
+        try {
+            builder.addExtension(Extension.authorityKeyIdentifier, false, ca.authorityKeyIdentifier());
+            builder.addExtension(Extension.cRLNumber, false, new CRLNumber(number));
+            der = builder.build(ca.signer(digestFor())).getEncoded();
+        } catch (CertIOException e) {
+            throw new IllegalStateException("cannot encode CRL extensions", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        StoredCrl crl = new StoredCrl(number, thisUpdate, nextUpdate, der);
+        crls.save(crl);
+        current = crl;
+        audit.record("generate_crl", "ok", "number", number, "entries", entries.size(),
+                "next_update", nextUpdate, "ms", (System.nanoTime() - started) / 1_000_000);
+        published.accept(crl);
+        return crl;
+    }
+
+    private String digestFor() {
+        // An EC P-384 CA signs with SHA-384, matching the strength of its key.
+        return ca.certificate().getSigAlgName().toUpperCase().startsWith("SHA384") ? "sha384" : "sha256";
+    }
+
+    private static Extensions reasonExtension(RevocationReason reason) {
+        try {
+            return new Extensions(new Extension(Extension.reasonCode, false,
+                    new ASN1Enumerated(reason.code()).getEncoded()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

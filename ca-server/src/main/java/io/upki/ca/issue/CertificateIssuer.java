@@ -1,0 +1,105 @@
+package io.upki.ca.issue;
+
+import io.upki.ca.authority.CertificateAuthority;
+import io.upki.ca.profile.Profile;
+import io.upki.ca.profile.Usages;
+import java.math.BigInteger;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Date;
+import java.util.List;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLDistPoint;
+import org.bouncycastle.asn1.x509.DistributionPoint;
+import org.bouncycastle.asn1.x509.DistributionPointName;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+
+/**
+ * Builds and signs one certificate from a subject, a public key and a profile, with the extensions of
+ * RFC 5280 section 4.2 this CA always writes: BasicConstraints and KeyUsage (critical), SKI, AKI,
+ * EKU and SAN when there are any, and the CRL Distribution Point when one is configured.
+ */
+public final class CertificateIssuer {
+    /** notBefore is set a little in the past so that clients with a slightly slow clock accept it. */
+    static final Duration BACKDATE = Duration.ofMinutes(1);
+
+    private final CertificateAuthority ca;
+    private final Clock clock;
+    private final String crlUrl;
+    private final JcaX509ExtensionUtils extensionUtils;
+
+    /** @param crlUrl the CRL Distribution Point URL written in every certificate, or null for none */
+    public CertificateIssuer(CertificateAuthority ca, Clock clock, String crlUrl) {
+        this.ca = ca;
+        this.clock = clock;
+        this.crlUrl = crlUrl;
+        try {
+            this.extensionUtils = new JcaX509ExtensionUtils();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 for key identifiers is always available", e);
+        }
+    }
+
+    /**
+     * @param durationDays validity in days, or null for the profile's
+     */
+    public X509CertificateHolder issue(BigInteger serial, X500Name subject, SubjectPublicKeyInfo key, Profile profile,
+                                       List<GeneralName> sans, Integer durationDays) {
+        Instant notBefore = clock.instant().truncatedTo(ChronoUnit.SECONDS).minus(BACKDATE);
+        int days = durationDays == null ? profile.durationDays() : durationDays;
+        Instant notAfter = notBefore.plus(Duration.ofDays(days));
+        // A certificate must not outlive its issuer: it could never be validated past that point.
+        if (notAfter.isAfter(ca.notAfter())) {
+            notAfter = ca.notAfter();
+        }
+        X509v3CertificateBuilder builder = new X509v3CertificateBuilder(ca.subject(), serial,
+                Date.from(notBefore), Date.from(notAfter), subject, key);
+        try {
+            builder.addExtension(Extension.basicConstraints, true, profile.isCa()
+                    ? (profile.pathLen() == null ? new BasicConstraints(true) : new BasicConstraints(profile.pathLen()))
+                    : new BasicConstraints(false));
+            builder.addExtension(Extension.keyUsage, true, new KeyUsage(keyUsageBits(profile.keyUsage())));
+            if (!profile.extendedKeyUsage().isEmpty()) {
+                KeyPurposeId[] purposes = profile.extendedKeyUsage().stream()
+                        .map(Usages.EXTENDED_KEY_USAGES::get).toArray(KeyPurposeId[]::new);
+                builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes));
+            }
+            builder.addExtension(Extension.subjectKeyIdentifier, false, extensionUtils.createSubjectKeyIdentifier(key));
+            builder.addExtension(Extension.authorityKeyIdentifier, false, ca.authorityKeyIdentifier());
+            if (!sans.isEmpty()) {
+                builder.addExtension(Extension.subjectAlternativeName, false,
+                        new GeneralNames(sans.toArray(GeneralName[]::new)));
+            }
+            if (crlUrl != null && !crlUrl.isBlank()) {
+                DistributionPoint point = new DistributionPoint(new DistributionPointName(new GeneralNames(
+                        new GeneralName(GeneralName.uniformResourceIdentifier, crlUrl))), null, null);
+                builder.addExtension(Extension.cRLDistributionPoints, false, new CRLDistPoint(new DistributionPoint[] {point}));
+            }
+        } catch (CertIOException e) {
+            throw new IllegalStateException("cannot encode certificate extensions", e);
+        }
+        return builder.build(ca.signer(profile.digest()));
+    }
+
+    static int keyUsageBits(List<String> names) {
+        int bits = 0;
+        for (String name : names) {
+            bits |= Usages.KEY_USAGES.get(name);
+        }
+        return bits;
+    }
+}

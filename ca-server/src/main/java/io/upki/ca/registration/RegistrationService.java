@@ -1,0 +1,76 @@
+package io.upki.ca.registration;
+
+import io.upki.ca.audit.AuditLog;
+import io.upki.ca.authority.CertificateAuthority;
+import io.upki.ca.authority.RegistrationSeed;
+import io.upki.ca.inspect.CertificateInspector;
+import io.upki.ca.issue.IssuanceService;
+import io.upki.ca.store.NodeRepository;
+import io.upki.pki.wire.CaErrorCode;
+import io.upki.pki.wire.CaProtocolException;
+import io.upki.pki.wire.IssuedCertificate;
+import io.upki.pki.wire.RaRegistration;
+import io.upki.pki.wire.RegistrationStatus;
+import io.upki.pki.wire.SubjectAltName;
+import io.upki.pki.x509.Pem;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * Registration with the seed. On the registration port the node receives its private key with its
+ * certificate (the RA bootstrap); on the operations port the CA keeps the key, as uPKI does. In both
+ * cases the seed is checked (uPKI only requires it on the operations port).
+ */
+public final class RegistrationService {
+    private final RegistrationSeed seed;
+    private final IssuanceService issuance;
+    private final NodeRepository nodes;
+    private final CertificateAuthority ca;
+    private final Clock clock;
+    private final AuditLog audit;
+
+    public RegistrationService(RegistrationSeed seed, IssuanceService issuance, NodeRepository nodes,
+                               CertificateAuthority ca, Clock clock, AuditLog audit) {
+        this.seed = seed;
+        this.issuance = issuance;
+        this.nodes = nodes;
+        this.ca = ca;
+        this.clock = clock;
+        this.audit = audit;
+    }
+
+    private void checkSeed(String candidate, String cn) {
+        if (!seed.matches(candidate)) {
+            audit.record("register", "refused", "cn", cn, "reason", "invalid-seed");
+            throw new CaProtocolException(CaErrorCode.COMMUNICATION, "Invalid registration seed");
+        }
+    }
+
+    /** {@code register} on the registration port: the caller receives key, certificate and CA. */
+    public RaRegistration registerNode(String candidateSeed, String cn, String profile, List<SubjectAltName> sans) {
+        checkSeed(candidateSeed, cn);
+        IssuanceService.Issued issued = issuance.issueWithNewKey("register", cn, profile, sans, false);
+        nodes.save(new NodeRepository.Registration(cn, profile, clock.instant(), issued.serial()));
+        return new RaRegistration("registered", cn, profile, issued.certificatePem(),
+                Pem.encodePrivateKey(issued.keyPair().getPrivate(), null), ca.pem());
+    }
+
+    /** {@code register} on the operations port: the CA keeps the key, as for {@code generate}. */
+    public IssuedCertificate registerOnOperations(String candidateSeed, String cn, String profile,
+                                                  List<SubjectAltName> sans) {
+        checkSeed(candidateSeed, cn);
+        IssuanceService.Issued issued = issuance.issueWithNewKey("register", cn, profile, sans, true);
+        nodes.save(new NodeRepository.Registration(cn, profile, clock.instant(), issued.serial()));
+        return new IssuedCertificate("/CN=" + cn, issued.certificatePem(), issued.serial());
+    }
+
+    public RegistrationStatus status(String cn) {
+        if (cn == null) {
+            return RegistrationStatus.notRegistered();
+        }
+        return nodes.find(cn)
+                .map(r -> new RegistrationStatus("registered", new RegistrationStatus.Node(r.commonName(),
+                        r.profile(), CertificateInspector.isoTime(r.registeredAt()))))
+                .orElse(RegistrationStatus.notRegistered());
+    }
+}

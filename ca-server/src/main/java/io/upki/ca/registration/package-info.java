@@ -1,0 +1,2 @@
+/** Node bootstrap with the registration seed: {@code register} on both ports and {@code status}. */
+package io.upki.ca.registration;

@@ -1,0 +1,146 @@
+package io.upki.ca.store;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The CA's embedded SQLite database: one connection, WAL journal with {@code synchronous=FULL}, so a
+ * committed transaction has been fsynced and survives a crash of the process or the machine.
+ *
+ * <p>All access is serialised on one lock: SQLite has a single writer anyway, every statement here is
+ * an indexed lookup or a short write, and the expensive work (signing) happens outside the lock.
+ */
+public final class SqliteDatabase implements AutoCloseable {
+    private static final int SCHEMA_VERSION = 1;
+
+    private final Connection connection;
+    private final ReentrantLock lock = new ReentrantLock();
+
+    /** Work done with the connection; may throw SQLException. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    public SqliteDatabase(Path file) {
+        try {
+            this.connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+            try (Statement s = connection.createStatement()) {
+                s.execute("PRAGMA journal_mode=WAL");
+                s.execute("PRAGMA synchronous=FULL");
+                s.execute("PRAGMA foreign_keys=ON");
+                s.execute("PRAGMA busy_timeout=10000");
+            }
+            migrate();
+        } catch (SQLException e) {
+            throw new StoreException("cannot open the CA database " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void migrate() throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            int version;
+            try (var rs = s.executeQuery("PRAGMA user_version")) {
+                version = rs.next() ? rs.getInt(1) : 0;
+            }
+            if (version > SCHEMA_VERSION) {
+                throw new SQLException("database schema " + version + " is newer than this CA (" + SCHEMA_VERSION + ")");
+            }
+            if (version == SCHEMA_VERSION) {
+                return;
+            }
+            connection.setAutoCommit(false);
+            // Serials are 159-bit: stored as fixed-width hex so that equality and the unique index are exact.
+            s.execute("""
+                    CREATE TABLE certificates (
+                      id INTEGER PRIMARY KEY AUTOINCREMENT,
+                      serial TEXT NOT NULL UNIQUE,
+                      common_name TEXT,
+                      subject_dn TEXT NOT NULL,
+                      subject_key TEXT NOT NULL,
+                      profile TEXT NOT NULL,
+                      not_before INTEGER NOT NULL,
+                      not_after INTEGER NOT NULL,
+                      issued_at INTEGER NOT NULL,
+                      fingerprint TEXT NOT NULL,
+                      der BLOB NOT NULL,
+                      key_file TEXT,
+                      revoked_at INTEGER,
+                      revoke_reason INTEGER)""");
+            s.execute("CREATE INDEX certificates_cn ON certificates(common_name, id)");
+            s.execute("CREATE INDEX certificates_subject ON certificates(subject_key, id)");
+            s.execute("CREATE INDEX certificates_revoked ON certificates(revoked_at) WHERE revoked_at IS NOT NULL");
+            s.execute("CREATE TABLE admins (canonical_key TEXT PRIMARY KEY, dn TEXT NOT NULL, added_seq INTEGER NOT NULL)");
+            s.execute("""
+                    CREATE TABLE crls (
+                      number TEXT PRIMARY KEY,
+                      number_width INTEGER NOT NULL,
+                      this_update INTEGER NOT NULL,
+                      next_update INTEGER NOT NULL,
+                      der BLOB NOT NULL)""");
+            s.execute("""
+                    CREATE TABLE nodes (
+                      common_name TEXT PRIMARY KEY,
+                      profile TEXT NOT NULL,
+                      registered_at INTEGER NOT NULL,
+                      serial TEXT NOT NULL)""");
+            s.execute("PRAGMA user_version=" + SCHEMA_VERSION);
+            connection.commit();
+        } catch (SQLException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    /** Runs a read, or a single-statement write (which SQLite commits durably on its own). */
+    public <T> T read(Work<T> work) {
+        lock.lock();
+        try {
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw new StoreException("database error: " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs work in one transaction: all of it is durable on return, or none of it happened. */
+    public <T> T transaction(Work<T> work) {
+        lock.lock();
+        try {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("database error: " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            throw new StoreException("cannot close the database: " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+}

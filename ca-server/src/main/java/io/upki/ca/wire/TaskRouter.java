@@ -1,0 +1,90 @@
+package io.upki.ca.wire;
+
+import io.upki.ca.store.StoreException;
+import io.upki.pki.wire.CaErrorCode;
+import io.upki.pki.wire.CaProtocolException;
+import io.upki.pki.wire.CaReply;
+import io.upki.pki.wire.CaRequest;
+import io.upki.pki.wire.WireCodec;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Maps task names to handlers for one port, and maps every failure to a reply: this is the only place
+ * where exceptions become {@code UPKI ERROR} messages, and internal details never reach a client.
+ */
+public final class TaskRouter {
+    private static final Logger LOG = LoggerFactory.getLogger(TaskRouter.class);
+
+    private final WireCodec codec;
+    private final Map<String, Route> routes = new HashMap<>();
+
+    /** A handler and the lane it runs on. */
+    public record Route(TaskHandler handler, Lane lane) {
+    }
+
+    /** A decoded request ready to run, or an immediate reply for a request that cannot run. */
+    public sealed interface Decision {
+        /** Run {@code route} with {@code params} on its lane. */
+        record Run(String task, Route route, Params params) implements Decision {
+        }
+
+        /** Answer at once (malformed request, unknown task). */
+        record Reply(byte[] frame) implements Decision {
+        }
+    }
+
+    public TaskRouter(WireCodec codec) {
+        this.codec = codec;
+    }
+
+    public TaskRouter route(String task, Lane lane, TaskHandler handler) {
+        routes.put(task, new Route(handler, lane));
+        return this;
+    }
+
+    /** Decodes a request frame; never throws. */
+    public Decision decide(byte[] frame) {
+        CaRequest request;
+        try {
+            request = codec.decodeRequest(frame);
+        } catch (CaProtocolException e) {
+            return new Decision.Reply(error(e));
+        }
+        Route route = routes.get(request.task());
+        if (route == null) {
+            return new Decision.Reply(error(CaProtocolException.unknownTask(request.task())));
+        }
+        return new Decision.Run(request.task(), route, new Params(request.params()));
+    }
+
+    /** Runs a decided request; never throws. */
+    public byte[] run(Decision.Run run) {
+        try {
+            Object result = run.route().handler().handle(run.params());
+            return codec.encodeReply(new CaReply.Answer(codec.toTree(result)));
+        } catch (CaProtocolException e) {
+            return error(e);
+        } catch (StoreException e) {
+            String ref = reference();
+            LOG.error("task {} failed in the store (ref {})", run.task(), ref, e);
+            return error(new CaProtocolException(CaErrorCode.STORAGE, "Storage error (ref " + ref + ")"));
+        } catch (RuntimeException | StackOverflowError e) {
+            String ref = reference();
+            LOG.error("task {} failed (ref {})", run.task(), ref, e);
+            return error(new CaProtocolException(CaErrorCode.AUTHORITY, "Internal CA error (ref " + ref + ")"));
+        }
+    }
+
+    /** The reply for a request refused before it ran (busy, too large, malformed frames). */
+    public byte[] error(CaProtocolException e) {
+        return codec.encodeReply(CaReply.Error.of(e));
+    }
+
+    private static String reference() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+}

@@ -1,0 +1,214 @@
+package io.upki.ca.wire;
+
+import io.upki.pki.wire.CaErrorCode;
+import io.upki.pki.wire.CaProtocolException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZFrame;
+import org.zeromq.ZMQ;
+import org.zeromq.ZMsg;
+
+/**
+ * One listening port: a ROUTER socket (compatible with uPKI clients' REQ sockets) read by one thread,
+ * which hands each request to a worker lane. Workers send their replies back through an inproc PUSH
+ * socket each, since a ZeroMQ socket must only be used by one thread.
+ *
+ * <p>Every request is answered: frames that are malformed, oversized, or arrive while the lanes are
+ * full get an {@code UPKI ERROR}. Requests up to {@link #MAX_REQUEST_BYTES} are read and answered;
+ * a frame above {@link #HARD_LIMIT_BYTES} makes ZeroMQ drop the connection before it is buffered.
+ */
+public final class ZmqFrontend implements AutoCloseable {
+    /** The largest request that is processed (a CSR or PEM is a few KiB). */
+    public static final int MAX_REQUEST_BYTES = 1024 * 1024;
+    /** Above this ZeroMQ disconnects the peer instead of buffering the frame in memory. */
+    public static final long HARD_LIMIT_BYTES = 16L * 1024 * 1024;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ZmqFrontend.class);
+
+    private final ZContext context;
+    private final String endpoint;
+    private final TaskRouter router;
+    private final Lanes lanes;
+    private final String replyEndpoint = "inproc://ca-replies-" + UUID.randomUUID();
+    private final List<ZMQ.Socket> workerSockets = new ArrayList<>();
+    private final ThreadLocal<ZMQ.Socket> workerSocket = new ThreadLocal<>();
+    private final CompletableFuture<Integer> bound = new CompletableFuture<>();
+    private volatile boolean running = true;
+    private volatile boolean accepting = true;
+    private Thread thread;
+
+    public ZmqFrontend(ZContext context, String endpoint, TaskRouter router, Lanes lanes) {
+        this.context = context;
+        this.endpoint = endpoint;
+        this.router = router;
+        this.lanes = lanes;
+    }
+
+    /**
+     * Binds and starts serving.
+     *
+     * @return the bound TCP port (useful with port 0 / {@code *})
+     * @throws IllegalStateException when the address cannot be bound
+     */
+    public int start() {
+        thread = new Thread(this::serve, "ca-frontend-" + endpoint);
+        thread.start();
+        try {
+            return bound.get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot listen on " + endpoint + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while binding " + endpoint, e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("timed out binding " + endpoint, e);
+        }
+    }
+
+    private void serve() {
+        ZMQ.Socket front;
+        ZMQ.Socket replies;
+        try {
+            front = context.createSocket(SocketType.ROUTER);
+            front.setLinger(0);
+            front.setMaxMsgSize(HARD_LIMIT_BYTES);
+            front.setSndHWM(10_000);
+            front.setRcvHWM(10_000);
+            int port = endpoint.endsWith(":0") || endpoint.endsWith(":*")
+                    ? front.bindToRandomPort(endpoint.substring(0, endpoint.lastIndexOf(':')))
+                    : bindFixed(front);
+            replies = context.createSocket(SocketType.PULL);
+            replies.setLinger(0);
+            replies.bind(replyEndpoint);
+            bound.complete(port);
+        } catch (RuntimeException e) {
+            bound.completeExceptionally(e);
+            return;
+        }
+        try (ZMQ.Poller poller = context.createPoller(2)) {
+            int frontIndex = poller.register(front, ZMQ.Poller.POLLIN);
+            int replyIndex = poller.register(replies, ZMQ.Poller.POLLIN);
+            while (running) {
+                if (poller.poll(100) < 0) {
+                    break;
+                }
+                if (poller.pollin(replyIndex)) {
+                    ZMsg reply;
+                    while ((reply = ZMsg.recvMsg(replies, ZMQ.DONTWAIT)) != null) {
+                        reply.send(front);
+                    }
+                }
+                if (accepting && poller.pollin(frontIndex)) {
+                    ZMsg request;
+                    while (accepting && (request = ZMsg.recvMsg(front, ZMQ.DONTWAIT)) != null) {
+                        accept(request, front);
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.error("frontend {} stopped", endpoint, e);
+        } finally {
+            context.destroySocket(front);
+            context.destroySocket(replies);
+        }
+    }
+
+    private int bindFixed(ZMQ.Socket socket) {
+        socket.bind(endpoint);
+        return Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
+    }
+
+    /** Routes one request; called on the frontend thread only, so it must not block. */
+    private void accept(ZMsg request, ZMQ.Socket front) {
+        ZFrame identity = request.pop();
+        // A REQ peer puts an empty delimiter before the body; a DEALER peer may not.
+        ZFrame delimiter = request.peekFirst() != null && request.peekFirst().size() == 0 ? request.pop() : null;
+        if (identity == null) {
+            return;
+        }
+        ZMsg envelope = new ZMsg();
+        envelope.add(identity);
+        if (delimiter != null) {
+            envelope.add(delimiter);
+        }
+        if (request.size() != 1) {
+            sendNow(front, envelope, router.error(new CaProtocolException(CaErrorCode.COMMUNICATION,
+                    "Request must be exactly one frame, got " + request.size())));
+            return;
+        }
+        byte[] body = request.pop().getData();
+        if (body.length > MAX_REQUEST_BYTES) {
+            sendNow(front, envelope, router.error(new CaProtocolException(CaErrorCode.COMMUNICATION,
+                    "Request of " + body.length + " bytes exceeds the limit of " + MAX_REQUEST_BYTES + " bytes")));
+            return;
+        }
+        TaskRouter.Decision decision = router.decide(body);
+        if (decision instanceof TaskRouter.Decision.Reply reply) {
+            sendNow(front, envelope, reply.frame());
+            return;
+        }
+        TaskRouter.Decision.Run run = (TaskRouter.Decision.Run) decision;
+        try {
+            lanes.submit(run.route().lane(), () -> {
+                byte[] answer = router.run(run);
+                ZMsg out = envelope.duplicate();
+                out.add(answer);
+                out.send(replySocket());
+            });
+        } catch (RejectedExecutionException e) {
+            sendNow(front, envelope, router.error(new CaProtocolException(CaErrorCode.COMMUNICATION,
+                    "CA is busy, retry later")));
+        }
+    }
+
+    private static void sendNow(ZMQ.Socket front, ZMsg envelope, byte[] reply) {
+        envelope.add(reply);
+        envelope.send(front);
+    }
+
+    /** The calling worker thread's own PUSH socket towards the frontend thread. */
+    private ZMQ.Socket replySocket() {
+        ZMQ.Socket socket = workerSocket.get();
+        if (socket == null) {
+            socket = context.createSocket(SocketType.PUSH);
+            socket.setLinger(1000);
+            socket.connect(replyEndpoint);
+            workerSocket.set(socket);
+            synchronized (workerSockets) {
+                workerSockets.add(socket);
+            }
+        }
+        return socket;
+    }
+
+    /** Stops reading new requests; replies of work in progress still go out. */
+    public void stopAccepting() {
+        accepting = false;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (thread != null) {
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (workerSockets) {
+            workerSockets.forEach(context::destroySocket);
+            workerSockets.clear();
+        }
+    }
+}

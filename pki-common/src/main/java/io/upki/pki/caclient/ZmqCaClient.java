@@ -1,0 +1,154 @@
+package io.upki.pki.caclient;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.upki.pki.wire.CaProtocolException;
+import io.upki.pki.wire.CaReply;
+import io.upki.pki.wire.CaRequest;
+import io.upki.pki.wire.CaTask;
+import io.upki.pki.wire.WireCodec;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+
+/**
+ * A thread-safe {@link CaClient} over ZeroMQ REQ sockets, following the "lazy pirate" pattern.
+ *
+ * <p>Each call borrows an idle socket (or opens one), so concurrent callers do not queue behind a slow
+ * task. A socket that timed out is closed, never reused: a REQ socket that missed its reply is stuck
+ * in the wrong state, and the late reply must not be read as the answer to the next request.
+ * Only idempotent tasks are retried; for the others the outcome is unknown and the caller is told so.
+ */
+public final class ZmqCaClient implements CaClient {
+    private static final Logger LOG = LoggerFactory.getLogger(ZmqCaClient.class);
+
+    private final String endpoint;
+    private final Function<CaTask, Duration> timeouts;
+    private final int retries;
+    private final WireCodec codec;
+    private final ZContext context;
+    private final ConcurrentLinkedQueue<ZMQ.Socket> idle = new ConcurrentLinkedQueue<>();
+    private volatile boolean closed;
+
+    /**
+     * @param endpoint such as {@code tcp://127.0.0.1:5000}
+     * @param timeouts per-task reply timeout (see {@link CaTask#defaultTimeout()})
+     * @param retries extra attempts for idempotent tasks after a timeout
+     */
+    public ZmqCaClient(String endpoint, Function<CaTask, Duration> timeouts, int retries, WireCodec codec) {
+        this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+        this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
+        if (retries < 0) {
+            throw new IllegalArgumentException("retries must be >= 0");
+        }
+        this.retries = retries;
+        this.codec = Objects.requireNonNull(codec, "codec");
+        this.context = new ZContext(1);
+        this.context.setLinger(0);
+    }
+
+    /** A client with each task's default timeout and two retries for idempotent tasks. */
+    public static ZmqCaClient withDefaults(String endpoint) {
+        return new ZmqCaClient(endpoint, CaTask::defaultTimeout, 2, new WireCodec());
+    }
+
+    public String endpoint() {
+        return endpoint;
+    }
+
+    @Override
+    public JsonNode call(CaTask task, ObjectNode params) {
+        byte[] request = codec.encodeRequest(CaRequest.of(task, params));
+        Duration timeout = timeouts.apply(task);
+        int attempts = task.idempotent() ? retries + 1 : 1;
+        for (int attempt = 1; attempt <= attempts; attempt++) {
+            byte[] reply = exchange(request, timeout);
+            if (reply != null) {
+                return unwrap(task, reply);
+            }
+            LOG.warn("CA at {} did not answer {} within {} ms (attempt {}/{})",
+                    endpoint, task.wireName(), timeout.toMillis(), attempt, attempts);
+        }
+        String outcome = task.idempotent() ? "" : "; the task may or may not have been applied";
+        throw new CaClientException(CaClientException.Kind.UNAVAILABLE, null,
+                "CA at " + endpoint + " did not answer " + task.wireName() + " within "
+                        + timeout.toMillis() + " ms" + outcome);
+    }
+
+    /** Sends one frame and waits for the reply; null on timeout (the socket is then discarded). */
+    private byte[] exchange(byte[] request, Duration timeout) {
+        if (closed) {
+            throw new CaClientException(CaClientException.Kind.UNAVAILABLE, null, "CA client is closed");
+        }
+        ZMQ.Socket socket = borrow();
+        boolean healthy = false;
+        try {
+            if (!socket.send(request, 0)) {
+                return null;
+            }
+            try (ZMQ.Poller poller = context.createPoller(1)) {
+                poller.register(socket, ZMQ.Poller.POLLIN);
+                if (poller.poll(Math.max(1, timeout.toMillis())) > 0 && poller.pollin(0)) {
+                    byte[] reply = socket.recv(0);
+                    // Drain any unexpected extra frames so the socket stays usable.
+                    while (socket.hasReceiveMore()) {
+                        socket.recv(0);
+                    }
+                    healthy = reply != null;
+                    return reply;
+                }
+            }
+            return null;
+        } finally {
+            if (healthy && !closed) {
+                idle.add(socket);
+            } else {
+                context.destroySocket(socket);
+            }
+        }
+    }
+
+    private ZMQ.Socket borrow() {
+        ZMQ.Socket socket = idle.poll();
+        if (socket != null) {
+            return socket;
+        }
+        ZMQ.Socket fresh = context.createSocket(SocketType.REQ);
+        fresh.setLinger(0);
+        fresh.setReconnectIVL(100);
+        fresh.setReconnectIVLMax(2000);
+        fresh.connect(endpoint);
+        return fresh;
+    }
+
+    private JsonNode unwrap(CaTask task, byte[] reply) {
+        CaReply decoded;
+        try {
+            decoded = codec.decodeReply(reply);
+        } catch (CaProtocolException e) {
+            throw new CaClientException(CaClientException.Kind.PROTOCOL, null,
+                    "CA at " + endpoint + " sent an invalid reply to " + task.wireName() + ": " + e.getMessage());
+        }
+        if (decoded instanceof CaReply.Answer answer) {
+            return answer.data();
+        }
+        CaProtocolException error = CaProtocolException.fromWireMessage(((CaReply.Error) decoded).message());
+        throw new CaClientException(CaClientException.Kind.REJECTED, error.code(), error.wireMessage());
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        ZMQ.Socket s;
+        while ((s = idle.poll()) != null) {
+            context.destroySocket(s);
+        }
+        context.close();
+    }
+}

@@ -1,0 +1,61 @@
+package io.upki.pki.wire;
+
+/**
+ * The one error that crosses the CA wire: a uPKI error family plus a message a client may match on.
+ *
+ * <p>The code is absent only for uPKI's {@code Invalid JSON: ...} message, which has no prefix.
+ */
+public final class CaProtocolException extends RuntimeException {
+    private final CaErrorCode code;
+
+    public CaProtocolException(CaErrorCode code, String message) {
+        super(message);
+        this.code = code;
+    }
+
+    public CaProtocolException(CaErrorCode code, String message, Throwable cause) {
+        super(message, cause);
+        this.code = code;
+    }
+
+    /** The uncoded {@code Invalid JSON: <detail>} error. */
+    public static CaProtocolException invalidJson(String detail) {
+        return new CaProtocolException(null, "Invalid JSON: " + detail);
+    }
+
+    public static CaProtocolException missingParameter(String name) {
+        return new CaProtocolException(CaErrorCode.COMMUNICATION, "Missing " + name + " parameter");
+    }
+
+    public static CaProtocolException unknownTask(String name) {
+        return new CaProtocolException(CaErrorCode.COMMUNICATION, "Unknown task: " + name);
+    }
+
+    /** May be null for the uncoded invalid-JSON error. */
+    public CaErrorCode code() {
+        return code;
+    }
+
+    /** The {@code MSG} value exactly as it goes on the wire: {@code [code] message}. */
+    public String wireMessage() {
+        return code == null ? getMessage() : "[" + code.code() + "] " + getMessage();
+    }
+
+    /** Parses a wire {@code MSG} back into code and message (used by clients). */
+    public static CaProtocolException fromWireMessage(String msg) {
+        if (msg != null && msg.startsWith("[")) {
+            int close = msg.indexOf(']');
+            if (close > 1) {
+                try {
+                    CaErrorCode code = CaErrorCode.fromCode(Integer.parseInt(msg.substring(1, close)));
+                    if (code != null) {
+                        return new CaProtocolException(code, msg.substring(close + 1).strip());
+                    }
+                } catch (NumberFormatException ignored) {
+                    // not a coded message: fall through and keep it whole
+                }
+            }
+        }
+        return new CaProtocolException(null, msg == null ? "" : msg);
+    }
+}

@@ -1,0 +1,65 @@
+package io.upki.pki.wire;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Every task name of the CA protocol (CA-PROTOCOL.md section 5), with what a client needs to call it
+ * safely: whether a retry after a lost reply is harmless, and how long the CA may take.
+ */
+public enum CaTask {
+    GET_CA("get_ca", true, Duration.ofSeconds(5)),
+    GET_CRL("get_crl", true, Duration.ofSeconds(30)),
+    GENERATE_CRL("generate_crl", false, Duration.ofSeconds(60)),
+    LIST_PROFILES("list_profiles", true, Duration.ofSeconds(5)),
+    GET_PROFILE("get_profile", true, Duration.ofSeconds(5)),
+    LIST_ADMINS("list_admins", true, Duration.ofSeconds(5)),
+    ADD_ADMIN("add_admin", false, Duration.ofSeconds(10)),
+    REMOVE_ADMIN("remove_admin", false, Duration.ofSeconds(10)),
+    REGISTER("register", false, Duration.ofSeconds(60)),
+    GENERATE("generate", false, Duration.ofSeconds(60)),
+    SIGN("sign", false, Duration.ofSeconds(30)),
+    RENEW("renew", false, Duration.ofSeconds(30)),
+    REVOKE("revoke", false, Duration.ofSeconds(10)),
+    UNREVOKE("unrevoke", false, Duration.ofSeconds(10)),
+    DELETE("delete", false, Duration.ofSeconds(10)),
+    VIEW("view", true, Duration.ofSeconds(5)),
+    OCSP_CHECK("ocsp_check", true, Duration.ofSeconds(5)),
+    LIST_NODES("list_nodes", true, Duration.ofSeconds(30)),
+    GET_NODE("get_node", true, Duration.ofSeconds(5)),
+    /** Registration port only. */
+    STATUS("status", true, Duration.ofSeconds(5));
+
+    private final String wireName;
+    private final boolean idempotent;
+    private final Duration defaultTimeout;
+
+    CaTask(String wireName, boolean idempotent, Duration defaultTimeout) {
+        this.wireName = wireName;
+        this.idempotent = idempotent;
+        this.defaultTimeout = defaultTimeout;
+    }
+
+    /** The value of {@code TASK} on the wire (case-sensitive). */
+    public String wireName() {
+        return wireName;
+    }
+
+    /** True when sending the task twice has the same effect as once, so a client may retry it. */
+    public boolean idempotent() {
+        return idempotent;
+    }
+
+    public Duration defaultTimeout() {
+        return defaultTimeout;
+    }
+
+    public static Optional<CaTask> fromWireName(String name) {
+        for (CaTask t : values()) {
+            if (t.wireName.equals(name)) {
+                return Optional.of(t);
+            }
+        }
+        return Optional.empty();
+    }
+}
