@@ -14,7 +14,7 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCSException;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.asn1.pkcs.Attribute;
 
 /**
@@ -34,11 +34,11 @@ public final class CsrRules {
         }
         PublicKey key;
         try {
-            key = new JcaPKCS10CertificationRequest(csr).getPublicKey();
-            if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(csr.getSubjectPublicKeyInfo()))) {
+            key = new JcaPEMKeyConverter().getPublicKey(csr.getSubjectPublicKeyInfo());
+            if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(key))) {
                 throw new CaProtocolException(CaErrorCode.CERTIFICATE, "CSR signature is invalid");
             }
-        } catch (OperatorCreationException | PKCSException | java.security.GeneralSecurityException
+        } catch (OperatorCreationException | PKCSException | org.bouncycastle.openssl.PEMException
                  | IllegalArgumentException e) {
             throw new CaProtocolException(CaErrorCode.CERTIFICATE, "Failed to load CSR: " + e.getMessage());
         }
