@@ -17,9 +17,11 @@ public final class SqliteCrlRepository implements CrlRepository {
         this.db = db;
     }
 
-    // CRL numbers may reach 20 octets (RFC 5280 section 5.2.3): ordered by (width, hex text).
+    // CRL numbers may reach 20 octets (RFC 5280 section 5.2.3): ordered by (width, hex text), on the
+    // crls_order index.
     private static final String LATEST = "SELECT number, this_update, next_update, der FROM crls "
             + "ORDER BY number_width DESC, number DESC LIMIT 1";
+    private static final String LAST_NUMBER = "SELECT number FROM crls ORDER BY number_width DESC, number DESC LIMIT 1";
 
     @Override
     public Optional<StoredCrl> latest() {
@@ -37,23 +39,25 @@ public final class SqliteCrlRepository implements CrlRepository {
 
     @Override
     public BigInteger lastNumber() {
-        return latest().map(StoredCrl::number).orElse(BigInteger.ZERO);
+        return db.read(SqliteCrlRepository::lastNumber);
+    }
+
+    private static BigInteger lastNumber(java.sql.Connection c) throws java.sql.SQLException {
+        try (PreparedStatement ps = c.prepareStatement(LAST_NUMBER); ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? new BigInteger(rs.getString(1), 16) : BigInteger.ZERO;
+        }
     }
 
     @Override
     public void save(StoredCrl crl) {
         db.transaction(c -> {
-            BigInteger last = BigInteger.ZERO;
-            try (PreparedStatement ps = c.prepareStatement(LATEST); ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    last = new BigInteger(rs.getString(1), 16);
-                }
-            }
+            BigInteger last = lastNumber(c);
             if (crl.number().compareTo(last) <= 0) {
                 throw new IllegalStateException("CRL number " + crl.number() + " is not above " + last);
             }
-            // Old CRL bodies are dropped: only the number sequence matters once superseded.
-            try (PreparedStatement ps = c.prepareStatement("UPDATE crls SET der = x''")) {
+            // The superseded CRL's body is dropped (only one CRL keeps its bytes); its number row stays.
+            try (PreparedStatement ps = c.prepareStatement("UPDATE crls SET der = x'' WHERE number = ?")) {
+                ps.setString(1, last.toString(16));
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement(

@@ -82,6 +82,7 @@ public final class SqliteDatabase implements AutoCloseable {
                       this_update INTEGER NOT NULL,
                       next_update INTEGER NOT NULL,
                       der BLOB NOT NULL)""");
+            s.execute("CREATE INDEX crls_order ON crls(number_width, number)");
             s.execute("""
                     CREATE TABLE nodes (
                       common_name TEXT PRIMARY KEY,

@@ -5,6 +5,7 @@ import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.cert.CertificateException;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
@@ -26,12 +27,16 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.OutputEncryptor;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.util.io.pem.PemGenerationException;
 
 /** PEM (RFC 7468) reading and writing for certificates, CSRs, CRLs and private keys. */
 public final class Pem {
     private static final JcaX509CertificateConverter CERTS = new JcaX509CertificateConverter();
+    // OpenSSL-style PKCS#8 encryption names AES/CBC/PKCS7Padding, which only BouncyCastle provides; the
+    // provider is passed per call rather than registered JVM-wide.
+    private static final Provider BC = new BouncyCastleProvider();
 
     private Pem() {
     }
@@ -53,6 +58,7 @@ public final class Pem {
             OutputEncryptor encryptor = null;
             if (passphrase != null && passphrase.length > 0) {
                 encryptor = new JceOpenSSLPKCS8EncryptorBuilder(JcaPKCS8Generator.AES_256_CBC)
+                        .setProvider(BC)
                         .setIterationCount(210_000)
                         .setPassword(passphrase)
                         .build();
@@ -76,7 +82,7 @@ public final class Pem {
                 if (passphrase == null || passphrase.length == 0) {
                     throw new IllegalArgumentException("the private key is encrypted and no passphrase was given");
                 }
-                InputDecryptorProvider decryptor = new JceOpenSSLPKCS8DecryptorProviderBuilder().build(passphrase);
+                InputDecryptorProvider decryptor = new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(BC).build(passphrase);
                 return converter.getPrivateKey(encrypted.decryptPrivateKeyInfo(decryptor));
             }
             if (object instanceof PrivateKeyInfo info) {
