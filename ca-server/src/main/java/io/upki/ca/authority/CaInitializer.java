@@ -10,6 +10,7 @@ import io.upki.pki.x509.Pem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -37,6 +38,24 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * (as uPKI), EC P-384 on request; key file 0600, optionally encrypted; never overwrites a CA.
  */
 public final class CaInitializer {
+    /**
+     * The profile under which an auth-sidecar registers its assertion-signing key: EC for fast
+     * signatures, no EKU (it is no TLS identity), and upki's assertion-signer role.
+     */
+    static final String SIDECAR_PROFILE = """
+            # upki: the auth-sidecar's assertion-signing identity (see docs/CA-PROTOCOL.md).
+            keyType: ec
+            keyLen: 256
+            duration: 365
+            digest: sha256
+            altnames: false
+            subject: {C: FR, O: uPKI, OU: Sidecars}
+            keyUsage: [digitalSignature]
+            extendedKeyUsage: []
+            certType: sidecar
+            role: sidecar
+            """;
+
     private final Clock clock;
     private final SecureRandom random;
 
@@ -83,6 +102,10 @@ public final class CaInitializer {
                     .getBytes(StandardCharsets.UTF_8));
         }
         Files.createDirectories(files.profiles());
+        Path sidecarProfile = files.profiles().resolve("sidecar.yml");
+        if (!Files.exists(sidecarProfile)) {
+            AtomicFiles.writePublic(sidecarProfile, SIDECAR_PROFILE.getBytes(StandardCharsets.UTF_8));
+        }
         // The certificate is written last: its presence marks a complete CA.
         AtomicFiles.writePublic(files.caCertificate(), Pem.encode(certificate).getBytes(StandardCharsets.US_ASCII));
         return new Result(certificate, effectiveSeed, generated);

@@ -11,7 +11,11 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.List;
+import io.upki.pki.x509.UpkiOids;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.CertificatePolicies;
+import org.bouncycastle.asn1.x509.PolicyInformation;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.CRLDistPoint;
 import org.bouncycastle.asn1.x509.DistributionPoint;
@@ -84,6 +88,12 @@ public final class CertificateIssuer {
                 builder.addExtension(Extension.subjectAlternativeName, false,
                         new GeneralNames(sans.toArray(GeneralName[]::new)));
             }
+            ASN1ObjectIdentifier role = roleOid(profile.role());
+            if (role != null) {
+                // The role is shown by a policy only the CA writes (UpkiOids); sign never copies CSR extensions.
+                builder.addExtension(Extension.certificatePolicies, false,
+                        new CertificatePolicies(new PolicyInformation(role)));
+            }
             if (crlUrl != null && !crlUrl.isBlank()) {
                 DistributionPoint point = new DistributionPoint(new DistributionPointName(new GeneralNames(
                         new GeneralName(GeneralName.uniformResourceIdentifier, crlUrl))), null, null);
@@ -93,6 +103,16 @@ public final class CertificateIssuer {
             throw new IllegalStateException("cannot encode certificate extensions", e);
         }
         return builder.build(ca.signer(profile.digest()));
+    }
+
+    private static ASN1ObjectIdentifier roleOid(String role) {
+        if (Profile.ROLE_ADMIN.equals(role)) {
+            return UpkiOids.ROLE_ADMIN;
+        }
+        if (Profile.ROLE_SIDECAR.equals(role)) {
+            return UpkiOids.ROLE_ASSERTION_SIGNER;
+        }
+        return null;
     }
 
     static int keyUsageBits(List<String> names) {

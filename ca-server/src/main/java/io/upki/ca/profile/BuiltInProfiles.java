@@ -13,25 +13,25 @@ public final class BuiltInProfiles {
     public static Map<String, Profile> all() {
         Map<String, Profile> p = new LinkedHashMap<>();
         put(p, new Profile("ca", "rsa", 4096, 3650, "sha256", false, "",
-                subject("FR", "uPKI", "CA", "uPKI Root CA"), List.of("keyCertSign", "cRLSign"), List.of(), "sslCA", 0));
+                subject("FR", "uPKI", "CA", "uPKI Root CA"), List.of("keyCertSign", "cRLSign"), List.of(), "sslCA", 0, null));
         put(p, new Profile("ra", "rsa", 4096, 365, "sha256", true, "",
                 subject("FR", "uPKI", "RA", null), List.of("digitalSignature", "keyEncipherment"),
-                List.of("serverAuth", "clientAuth"), "sslCA", null));
+                List.of("serverAuth", "clientAuth"), "sslCA", null, null));
         put(p, new Profile("server", "rsa", 4096, 60, "sha256", true, "",
                 subject("FR", "Company", "Servers", ""), List.of("digitalSignature", "keyEncipherment"),
-                List.of("serverAuth"), "server", null));
+                List.of("serverAuth"), "server", null, null));
         put(p, new Profile("webapp", "rsa", 4096, 60, "sha256", true, "",
                 subject("FR", "Company", "WebApps", ""), List.of("digitalSignature", "keyEncipherment"),
-                List.of("serverAuth", "clientAuth"), "server", null));
+                List.of("serverAuth", "clientAuth"), "server", null, null));
         put(p, new Profile("laptop", "rsa", 4096, 30, "sha256", true, "",
                 subject("FR", "Company", "Users", ""), List.of("digitalSignature", "nonRepudiation"),
-                List.of("clientAuth", "emailProtection"), "user", null));
+                List.of("clientAuth", "emailProtection"), "user", null, null));
         put(p, new Profile("user", "rsa", 2048, 30, "sha256", true, "",
                 subject("FR", "Company", "Users", ""), List.of("digitalSignature", "nonRepudiation"),
-                List.of("clientAuth"), "user", null));
+                List.of("clientAuth"), "user", null, null));
         put(p, new Profile("admin", "rsa", 4096, 365, "sha256", true, "",
                 subject("FR", "Company", "Admins", ""), List.of("digitalSignature", "nonRepudiation"),
-                List.of("clientAuth"), "user", null));
+                List.of("clientAuth"), "user", null, Profile.ROLE_ADMIN));
         return p;
     }
 

@@ -23,7 +23,13 @@ public record Profile(
         List<String> keyUsage,
         List<String> extendedKeyUsage,
         String certType,
-        Integer pathLen) {
+        Integer pathLen,
+        String role) {
+
+    /** Role of an administrator certificate: the CA writes upki's admin policy OID into it. */
+    public static final String ROLE_ADMIN = "admin";
+    /** Role of an auth-sidecar's assertion-signing certificate. */
+    public static final String ROLE_SIDECAR = "sidecar";
 
     /** Subject attributes a profile may set, in the order uPKI writes them (C, ST, L, O, OU, CN). */
     public static final List<String> SUBJECT_ORDER = List.of("C", "ST", "L", "O", "OU", "CN");
@@ -82,6 +88,13 @@ public record Profile(
                         + Usages.EXTENDED_KEY_USAGES.keySet());
             }
         }
+        if (role != null && !role.equals(ROLE_ADMIN) && !role.equals(ROLE_SIDECAR)) {
+            throw new IllegalArgumentException("role: '" + role + "' is not one of [admin, sidecar]");
+        }
+        if (ROLE_SIDECAR.equals(role) && !extendedKeyUsage.isEmpty()) {
+            // A signing identity must not double as a TLS client or server certificate.
+            throw new IllegalArgumentException("extendedKeyUsage: a sidecar profile must not have any");
+        }
         if (pathLen != null && pathLen < 0) {
             throw new IllegalArgumentException("pathLen: must not be negative");
         }
@@ -108,7 +121,7 @@ public record Profile(
     /** The profile as {@code get_profile} returns it. */
     public ProfileDocument toDocument() {
         return new ProfileDocument(keyType, keyLen, durationDays, digest, altnames, domain, orderedSubject(),
-                new ArrayList<>(keyUsage), new ArrayList<>(extendedKeyUsage), certType, pathLen);
+                new ArrayList<>(keyUsage), new ArrayList<>(extendedKeyUsage), certType, pathLen, null);
     }
 
     /** Builds a profile from a document (a YAML file), with uPKI's defaults for omitted keys. */
@@ -124,6 +137,7 @@ public record Profile(
                 d.keyUsage() == null ? List.of() : d.keyUsage(),
                 d.extendedKeyUsage() == null ? List.of() : d.extendedKeyUsage(),
                 d.certType() == null ? "user" : d.certType(),
-                d.pathLen());
+                d.pathLen(),
+                d.role());
     }
 }

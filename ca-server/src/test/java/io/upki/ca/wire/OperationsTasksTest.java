@@ -90,7 +90,7 @@ class OperationsTasksTest {
     @Test
     void listProfilesHasTheSevenBuiltInsInOrderThenCustom() {
         JsonNode list = ca.call(CaTask.LIST_PROFILES, params());
-        assertThat(list.toString()).isEqualTo("[\"ca\",\"ra\",\"server\",\"webapp\",\"laptop\",\"user\",\"admin\",\"edge\"]");
+        assertThat(list.toString()).isEqualTo("[\"ca\",\"ra\",\"server\",\"webapp\",\"laptop\",\"user\",\"admin\",\"edge\",\"sidecar\"]");
     }
 
     @Test
@@ -495,5 +495,39 @@ class OperationsTasksTest {
                     .isInstanceOfSatisfying(CaClientException.class,
                             e -> assertThat(e.kind()).isEqualTo(CaClientException.Kind.UNAVAILABLE));
         }
+    }
+
+    @Test
+    void adminRoleIsWrittenByTheCaOnlyForTheAdminProfile() throws Exception {
+        String adminOid = io.upki.pki.x509.UpkiOids.ROLE_ADMIN.getId();
+        X509Certificate admin = cert(ca.call(CaTask.SIGN, params().put("csr", TestKeys.csr("CN=role-admin")).put("profile", "admin")));
+        assertThat(io.upki.pki.trust.Purpose.hasPolicy(admin, adminOid)).isTrue();
+        X509Certificate user = cert(ca.call(CaTask.SIGN, params().put("csr", TestKeys.csr("CN=role-user")).put("profile", "user")));
+        assertThat(io.upki.pki.trust.Purpose.hasPolicy(user, adminOid)).isFalse();
+        assertThat(user.getExtensionValue("2.5.29.32")).isNull();
+        // A CSR asking for the admin policy under another profile does not get it: only SANs are copied.
+        var keys = TestKeys.ec256();
+        var ext = new org.bouncycastle.asn1.x509.ExtensionsGenerator();
+        ext.addExtension(org.bouncycastle.asn1.x509.Extension.certificatePolicies, false,
+                new org.bouncycastle.asn1.x509.CertificatePolicies(
+                        new org.bouncycastle.asn1.x509.PolicyInformation(io.upki.pki.x509.UpkiOids.ROLE_ADMIN)));
+        var builder = new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(
+                new org.bouncycastle.asn1.x500.X500Name("CN=sneaky"), keys.getPublic());
+        builder.addAttribute(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, ext.generate());
+        String csr = Pem.encode(builder.build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA")
+                .build(keys.getPrivate())));
+        X509Certificate sneaky = cert(ca.call(CaTask.SIGN, params().put("csr", csr).put("profile", "user")));
+        assertThat(io.upki.pki.trust.Purpose.hasPolicy(sneaky, adminOid)).isFalse();
+        // The admin role is not part of get_profile: uPKI's document stays exact.
+        assertThat(ca.call(CaTask.GET_PROFILE, params().put("profile", "admin")).has("role")).isFalse();
+    }
+
+    @Test
+    void sidecarProfileGivesAnAssertionSignerWithoutEku() throws Exception {
+        JsonNode data = ca.call(CaTask.REGISTER, params().put("seed", TestCa.SEED).put("cn", "sidecar-1").put("profile", "sidecar"));
+        X509Certificate cert = cert(data);
+        assertThat(io.upki.pki.trust.Purpose.hasPolicy(cert, io.upki.pki.x509.UpkiOids.ROLE_ASSERTION_SIGNER.getId())).isTrue();
+        assertThat(cert.getExtendedKeyUsage()).isNull();
+        assertThat(cert.getPublicKey().getAlgorithm()).isEqualTo("EC");
     }
 }

@@ -1,0 +1,41 @@
+package io.upki.pki.clientcert;
+
+import io.upki.pki.trust.Refusal;
+import io.upki.pki.trust.RefusedException;
+import java.security.cert.X509Certificate;
+import java.util.List;
+
+/**
+ * Caddy with {@code header_up X-Client-Cert {http.request.tls.client.certificate_der_base64}}: the
+ * leaf's DER in base64. Without a certificate Caddy before 2.11.2 sends the placeholder text itself,
+ * later versions an empty value: both mean no certificate.
+ */
+public final class CaddySource implements ClientCertificateSource {
+    public static final String HEADER = "X-Client-Cert";
+    static final String UNRESOLVED = "{http.request.tls.client.certificate_der_base64}";
+
+    private final CertificateDecoding decoding;
+
+    public CaddySource(CertificateDecoding decoding) {
+        this.decoding = decoding;
+    }
+
+    @Override
+    public String name() {
+        return "caddy";
+    }
+
+    @Override
+    public String header() {
+        return HEADER;
+    }
+
+    @Override
+    public List<X509Certificate> read(Headers headers) throws RefusedException {
+        String value = decoding.single(headers, HEADER);
+        if (value == null || value.isEmpty() || value.equals(UNRESOLVED)) {
+            throw new RefusedException(Refusal.NO_CERTIFICATE, HEADER + " absent");
+        }
+        return List.of(CertificateDecoding.certificate(CertificateDecoding.base64(value)));
+    }
+}

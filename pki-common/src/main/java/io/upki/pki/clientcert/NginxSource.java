@@ -1,0 +1,47 @@
+package io.upki.pki.clientcert;
+
+import io.upki.pki.trust.Refusal;
+import io.upki.pki.trust.RefusedException;
+import java.security.cert.X509Certificate;
+import java.util.List;
+
+/**
+ * nginx with {@code proxy_set_header X-SSL-Client-Cert $ssl_client_escaped_cert}: the leaf's full PEM,
+ * percent-encoded. nginx sends the leaf only, so intermediates must be configured. An empty variable
+ * makes nginx omit the header: no certificate.
+ */
+public final class NginxSource implements ClientCertificateSource {
+    public static final String HEADER = "X-SSL-Client-Cert";
+    private static final String BEGIN = "-----BEGIN CERTIFICATE-----";
+    private static final String END = "-----END CERTIFICATE-----";
+
+    private final CertificateDecoding decoding;
+
+    public NginxSource(CertificateDecoding decoding) {
+        this.decoding = decoding;
+    }
+
+    @Override
+    public String name() {
+        return "nginx";
+    }
+
+    @Override
+    public String header() {
+        return HEADER;
+    }
+
+    @Override
+    public List<X509Certificate> read(Headers headers) throws RefusedException {
+        String value = decoding.single(headers, HEADER);
+        if (value == null || value.isEmpty()) {
+            throw new RefusedException(Refusal.NO_CERTIFICATE, HEADER + " absent");
+        }
+        String pem = CertificateDecoding.percentDecode(value).strip();
+        if (!pem.startsWith(BEGIN) || !pem.endsWith(END) || pem.indexOf(BEGIN, 1) >= 0) {
+            throw new RefusedException(Refusal.MALFORMED_HEADER, "not exactly one PEM certificate");
+        }
+        String body = pem.substring(BEGIN.length(), pem.length() - END.length()).replaceAll("[\\r\\n]", "");
+        return List.of(CertificateDecoding.certificate(CertificateDecoding.base64(body)));
+    }
+}

@@ -1,0 +1,50 @@
+package io.upki.pki.clientcert;
+
+import io.upki.pki.trust.Refusal;
+import io.upki.pki.trust.RefusedException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Traefik's passTLSClientCert ({@code pem: true}): {@code X-Forwarded-Tls-Client-Cert} holds each
+ * certificate as standard base64 DER, comma-separated, leaf first. Traefik 2.0.0 to 2.9.1 also
+ * URL-escaped each one ({@code %2B %2F %3D}); both forms are read. Absent or empty: no certificate.
+ */
+public final class TraefikSource implements ClientCertificateSource {
+    public static final String HEADER = "X-Forwarded-Tls-Client-Cert";
+
+    private final CertificateDecoding decoding;
+
+    public TraefikSource(CertificateDecoding decoding) {
+        this.decoding = decoding;
+    }
+
+    @Override
+    public String name() {
+        return "traefik";
+    }
+
+    @Override
+    public String header() {
+        return HEADER;
+    }
+
+    @Override
+    public List<X509Certificate> read(Headers headers) throws RefusedException {
+        String value = decoding.single(headers, HEADER);
+        if (value == null || value.isEmpty()) {
+            throw new RefusedException(Refusal.NO_CERTIFICATE, HEADER + " absent");
+        }
+        String[] parts = value.split(",", -1);
+        decoding.checkCount(parts.length);
+        List<X509Certificate> certs = new ArrayList<>(parts.length);
+        for (String part : parts) {
+            String p = part.strip();
+            // '%' never occurs in base64: its presence means the legacy escaped form.
+            String base64 = p.indexOf('%') >= 0 ? CertificateDecoding.percentDecode(p) : p;
+            certs.add(CertificateDecoding.certificate(CertificateDecoding.base64(base64)));
+        }
+        return certs;
+    }
+}

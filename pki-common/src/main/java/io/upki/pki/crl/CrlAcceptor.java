@@ -1,0 +1,164 @@
+package io.upki.pki.crl;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Enumeration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
+import org.bouncycastle.asn1.x509.CertificateList;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.asn1.x509.TBSCertList;
+import org.bouncycastle.cert.X509CRLHolder;
+import org.bouncycastle.operator.ContentVerifierProvider;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+
+/**
+ * Decides whether a CRL may be used (RFC 5280 section 6.3.3): issued and signed by one of the trusted
+ * CAs, a CRL Number not lower than the last accepted from that issuer, a nextUpdate still ahead, and
+ * a complete CRL (no delta or partitioned CRLs, which upki never issues).
+ */
+public final class CrlAcceptor {
+    private final List<X509Certificate> trustedCas;
+    private final Clock clock;
+    private final Duration grace;
+
+    /** @param grace how long after nextUpdate a CRL may still be used (0 by default) */
+    public CrlAcceptor(List<X509Certificate> trustedCas, Clock clock, Duration grace) {
+        this.trustedCas = List.copyOf(trustedCas);
+        this.clock = clock;
+        this.grace = grace;
+    }
+
+    public Duration grace() {
+        return grace;
+    }
+
+    /**
+     * Verifies one DER CRL against the index of what was accepted before.
+     *
+     * @throws CrlRejectedException saying which check failed
+     */
+    public CrlSnapshot accept(byte[] der, RevocationIndex previous) throws CrlRejectedException {
+        CertificateList list;
+        try {
+            list = CertificateList.getInstance(ASN1Primitive.fromByteArray(der));
+        } catch (IOException | RuntimeException e) {
+            throw new CrlRejectedException(CrlRejectedException.Reason.UNPARSABLE, "not a CRL: " + e.getMessage());
+        }
+        TBSCertList tbs = list.getTBSCertList();
+        Extensions extensions = tbs.getExtensions();
+        if (extensions != null && (extensions.getExtension(Extension.deltaCRLIndicator) != null
+                || extensions.getExtension(Extension.issuingDistributionPoint) != null)) {
+            throw new CrlRejectedException(CrlRejectedException.Reason.UNSUPPORTED, "delta or partitioned CRL");
+        }
+        X509Certificate issuer = findIssuer(list, extensions);
+        BigInteger number = crlNumber(extensions);
+        Instant now = clock.instant();
+        if (tbs.getNextUpdate() == null) {
+            throw new CrlRejectedException(CrlRejectedException.Reason.EXPIRED, "CRL has no nextUpdate");
+        }
+        Instant nextUpdate = tbs.getNextUpdate().getDate().toInstant();
+        if (!now.isBefore(nextUpdate.plus(grace))) {
+            throw new CrlRejectedException(CrlRejectedException.Reason.EXPIRED, "CRL " + number + " of "
+                    + issuer.getSubjectX500Principal() + " expired at " + nextUpdate);
+        }
+        CrlSnapshot last = previous.snapshotFor(issuer);
+        if (last != null) {
+            int cmp = number.compareTo(last.number());
+            if (cmp < 0 || (cmp == 0 && !Arrays.equals(der, last.der()))) {
+                throw new CrlRejectedException(CrlRejectedException.Reason.OLDER_NUMBER, "CRL number " + number
+                        + " of " + issuer.getSubjectX500Principal() + " is not above the accepted " + last.number());
+            }
+        }
+        Set<BigInteger> revoked = new HashSet<>();
+        Enumeration<?> entries = tbs.getRevokedCertificateEnumeration();
+        while (entries.hasMoreElements()) {
+            revoked.add(((TBSCertList.CRLEntry) entries.nextElement()).getUserCertificate().getValue());
+        }
+        return new CrlSnapshot(issuer, number, tbs.getThisUpdate().getDate().toInstant(), nextUpdate,
+                Set.copyOf(revoked), der);
+    }
+
+    private X509Certificate findIssuer(CertificateList list, Extensions extensions) throws CrlRejectedException {
+        X500Principal issuerName;
+        try {
+            issuerName = new X500Principal(list.getIssuer().getEncoded());
+        } catch (IOException e) {
+            throw new CrlRejectedException(CrlRejectedException.Reason.UNPARSABLE, "bad CRL issuer");
+        }
+        byte[] aki = authorityKeyId(extensions);
+        boolean nameKnown = false;
+        for (X509Certificate ca : trustedCas) {
+            if (!ca.getSubjectX500Principal().equals(issuerName)) {
+                continue;
+            }
+            nameKnown = true;
+            if (aki != null && !Arrays.equals(aki, subjectKeyId(ca))) {
+                continue;
+            }
+            if (signatureValid(list, ca.getPublicKey())) {
+                boolean[] ku = ca.getKeyUsage();
+                if (ku != null && (ku.length < 7 || !ku[6])) {
+                    throw new CrlRejectedException(CrlRejectedException.Reason.UNKNOWN_ISSUER,
+                            ca.getSubjectX500Principal() + " may not sign CRLs");
+                }
+                return ca;
+            }
+        }
+        if (nameKnown) {
+            throw new CrlRejectedException(CrlRejectedException.Reason.BAD_SIGNATURE,
+                    "CRL signature does not verify with the key of " + issuerName);
+        }
+        throw new CrlRejectedException(CrlRejectedException.Reason.UNKNOWN_ISSUER, "CRL issuer " + issuerName
+                + " is not a trusted CA");
+    }
+
+    private static boolean signatureValid(CertificateList list, PublicKey key) {
+        try {
+            ContentVerifierProvider verifier = new JcaContentVerifierProviderBuilder().build(key);
+            return new X509CRLHolder(list).isSignatureValid(verifier);
+        } catch (OperatorCreationException | org.bouncycastle.cert.CertException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static BigInteger crlNumber(Extensions extensions) throws CrlRejectedException {
+        Extension ext = extensions == null ? null : extensions.getExtension(Extension.cRLNumber);
+        if (ext == null) {
+            // Without a number, a replayed older CRL cannot be told from a new one.
+            throw new CrlRejectedException(CrlRejectedException.Reason.NO_NUMBER, "CRL has no CRL Number");
+        }
+        return ASN1Integer.getInstance(ext.getParsedValue()).getValue();
+    }
+
+    private static byte[] authorityKeyId(Extensions extensions) {
+        Extension ext = extensions == null ? null : extensions.getExtension(Extension.authorityKeyIdentifier);
+        if (ext == null) {
+            return null;
+        }
+        ASN1OctetString id = AuthorityKeyIdentifier.getInstance(ext.getParsedValue()).getKeyIdentifierObject();
+        return id == null ? null : id.getOctets();
+    }
+
+    private static byte[] subjectKeyId(X509Certificate ca) {
+        byte[] ext = ca.getExtensionValue(Extension.subjectKeyIdentifier.getId());
+        if (ext == null) {
+            return null;
+        }
+        return ASN1OctetString.getInstance(ASN1OctetString.getInstance(ext).getOctets()).getOctets();
+    }
+}

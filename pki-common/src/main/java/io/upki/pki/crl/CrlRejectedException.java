@@ -1,0 +1,18 @@
+package io.upki.pki.crl;
+
+/** A CRL failed an acceptance check; the previously accepted CRL stays in force. */
+public final class CrlRejectedException extends Exception {
+    /** Which check failed, for logs and metrics. */
+    public enum Reason { UNPARSABLE, UNKNOWN_ISSUER, BAD_SIGNATURE, NO_NUMBER, OLDER_NUMBER, EXPIRED, UNSUPPORTED }
+
+    private final Reason reason;
+
+    public CrlRejectedException(Reason reason, String message) {
+        super(message, null, false, false);
+        this.reason = reason;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+}
