@@ -6,6 +6,7 @@ package io.upki.pki.trust;
  */
 public enum Refusal {
     NO_CERTIFICATE(401, "no client certificate"),
+    BAD_REQUEST(403, "the original request URI is missing or unsafe"),
     MALFORMED_HEADER(403, "the certificate header is malformed"),
     HEADER_TOO_LARGE(403, "the certificate header is too large"),
     TOO_MANY_CERTIFICATES(403, "too many certificates in the header"),

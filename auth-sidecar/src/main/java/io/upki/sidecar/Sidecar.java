@@ -1,0 +1,131 @@
+package io.upki.sidecar;
+
+import io.javalin.Javalin;
+import io.upki.pki.assertion.AssertionSigner;
+import io.upki.pki.caclient.ZmqCaClient;
+import io.upki.pki.clientcert.CaddySource;
+import io.upki.pki.clientcert.CertificateDecoding;
+import io.upki.pki.clientcert.ClientCertificateSource;
+import io.upki.pki.clientcert.NginxSource;
+import io.upki.pki.clientcert.TraefikSource;
+import io.upki.pki.crl.CrlAcceptor;
+import io.upki.pki.trust.ChainVerifier;
+import io.upki.pki.x509.Pem;
+import io.upki.sidecar.admins.AdminDirectory;
+import io.upki.sidecar.admins.AdminRefresher;
+import io.upki.sidecar.decision.DecisionEngine;
+import io.upki.sidecar.metrics.SidecarMetrics;
+import io.upki.sidecar.revocation.CrlSources;
+import io.upki.sidecar.revocation.CrlState;
+import io.upki.sidecar.signing.SigningIdentity;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** The composition root of the sidecar: builds every object from a {@link SidecarConfig} and serves. */
+public final class Sidecar implements AutoCloseable {
+    private final Javalin app;
+    private final CrlSources crlSources;
+    private final AdminRefresher adminRefresher;
+    private final List<AutoCloseable> closeables;
+    private final DecisionEngine engine;
+
+    private Sidecar(Javalin app, CrlSources crlSources, AdminRefresher adminRefresher, DecisionEngine engine,
+                    List<AutoCloseable> closeables) {
+        this.app = app;
+        this.crlSources = crlSources;
+        this.adminRefresher = adminRefresher;
+        this.engine = engine;
+        this.closeables = closeables;
+    }
+
+    /** Wires and starts a sidecar. */
+    public static Sidecar start(SidecarConfig config, Clock clock) throws IOException {
+        List<AutoCloseable> closeables = new ArrayList<>();
+        List<X509Certificate> anchors = Pem.parseCertificates(Files.readString(config.trustAnchor(), StandardCharsets.US_ASCII));
+        List<X509Certificate> intermediates = config.intermediates() == null ? List.of()
+                : Pem.parseCertificates(Files.readString(config.intermediates(), StandardCharsets.US_ASCII));
+        ChainVerifier chains = new ChainVerifier(anchors, intermediates, clock);
+
+        AtomicReference<DecisionEngine> engineRef = new AtomicReference<>();
+        Runnable invalidate = () -> {
+            DecisionEngine e = engineRef.get();
+            if (e != null) {
+                e.invalidate();
+            }
+        };
+        CrlState crls = new CrlState(new CrlAcceptor(chains.trustedCas(), clock, config.crlGrace()), clock,
+                chains.trustedCas(), invalidate);
+        AdminDirectory admins = new AdminDirectory(invalidate);
+        DecisionEngine engine = new DecisionEngine(chains, crls::current, admins, config.routes(), clock,
+                config.crlGrace(), config.cacheSize());
+        engineRef.set(engine);
+
+        AdminRefresher adminRefresher;
+        if (config.adminsFile() != null) {
+            adminRefresher = AdminRefresher.fromFile(config.adminsFile(), admins, config.adminRefresh());
+        } else {
+            ZmqCaClient ca = ZmqCaClient.withDefaults(config.caEndpoint());
+            closeables.add(ca);
+            adminRefresher = AdminRefresher.fromCa(ca, admins, config.adminRefresh());
+        }
+        closeables.add(adminRefresher);
+
+        SidecarConfig.Signing s = config.signing();
+        SigningIdentity identity;
+        if (s.keyFile() != null) {
+            identity = SigningIdentity.fromFiles(s.keyFile(), s.chainFile());
+        } else {
+            try (ZmqCaClient registration = ZmqCaClient.withDefaults(s.registrationEndpoint())) {
+                identity = SigningIdentity.registered(registration, s.seed(), s.cn(), s.stateDir(), clock);
+            }
+        }
+        AssertionSigner signer = new AssertionSigner(identity.key(), identity.chain(), clock, config.assertionTtl());
+
+        CrlSources crlSources = new CrlSources(crls, config.crls(), config.crlPoll());
+        closeables.add(crlSources);
+        crlSources.start();
+
+        CertificateDecoding decoding = new CertificateDecoding(config.maxHeaderBytes(), config.maxCertificates());
+        Map<String, ClientCertificateSource> sources = Map.of(
+                "traefik", new TraefikSource(decoding), "nginx", new NginxSource(decoding), "caddy", new CaddySource(decoding));
+        SidecarMetrics metrics = new SidecarMetrics(clock, crls, engine.cache());
+        SidecarApp routes = new SidecarApp(engine, sources, config.proxy(), signer, crls, crlSources, metrics, config.audit());
+        // Jetty reads headers up to 8x our certificate bound, so an oversized certificate header
+        // still reaches us and gets a 403 with a reason instead of Jetty's 431.
+        Javalin app = routes.create(config.host(), config.port(), Math.max(64 * 1024, config.maxHeaderBytes() * 8));
+        app.start();
+        return new Sidecar(app, crlSources, adminRefresher, engine, closeables);
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public DecisionEngine engine() {
+        return engine;
+    }
+
+    /** Re-reads CRL files and URLs now. */
+    public void refreshCrls() {
+        crlSources.refreshNow();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+        for (AutoCloseable c : closeables) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // closing on shutdown: nothing more to do
+            }
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package io.upki.sidecar;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.upki.pki.assertion.AssertionSigner;
+import io.upki.pki.assertion.Identity;
+import io.upki.pki.clientcert.ClientCertificateSource;
+import io.upki.pki.clientcert.Headers;
+import io.upki.sidecar.decision.Decision;
+import io.upki.sidecar.decision.DecisionEngine;
+import io.upki.sidecar.decision.SubjectFormat;
+import io.upki.sidecar.metrics.SidecarMetrics;
+import io.upki.sidecar.revocation.CrlSources;
+import io.upki.sidecar.revocation.CrlState;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sidecar's HTTP surface, one route per line: the forward-auth endpoints (any method, as Traefik's
+ * preserveRequestMethod may send), health, readiness, metrics and the CRL refresh hook.
+ */
+public final class SidecarApp {
+    public static final String SUBJECT = "X-Upki-Client-Subject";
+    public static final String SERIAL = "X-Upki-Client-Serial";
+    public static final String FINGERPRINT = "X-Upki-Client-Fingerprint";
+    public static final String ROLE = "X-Upki-Client-Role";
+    public static final String ASSERTION = "X-Upki-Assertion";
+    /** Every identity header, always present on a 2xx (Caddy 2.6 turns an omitted one into placeholder text). */
+    public static final List<String> IDENTITY_HEADERS = List.of(SUBJECT, SERIAL, FINGERPRINT, ROLE, ASSERTION);
+    private static final List<HandlerType> METHODS = List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT,
+            HandlerType.PATCH, HandlerType.DELETE, HandlerType.HEAD, HandlerType.OPTIONS);
+    private static final Logger AUDIT = LoggerFactory.getLogger("upki.audit");
+
+    private final DecisionEngine engine;
+    private final Map<String, ClientCertificateSource> sources;
+    private final ClientCertificateSource defaultSource;
+    private final AssertionSigner signer;
+    private final CrlState crls;
+    private final CrlSources crlSources;
+    private final SidecarMetrics metrics;
+    private final boolean audit;
+
+    public SidecarApp(DecisionEngine engine, Map<String, ClientCertificateSource> sources, String defaultProxy,
+                      AssertionSigner signer, CrlState crls, CrlSources crlSources, SidecarMetrics metrics, boolean audit) {
+        this.engine = engine;
+        this.sources = Map.copyOf(sources);
+        this.defaultSource = sources.get(defaultProxy);
+        if (defaultSource == null) {
+            throw new IllegalArgumentException("proxy: '" + defaultProxy + "' is not one of " + sources.keySet());
+        }
+        this.signer = signer;
+        this.crls = crls;
+        this.crlSources = crlSources;
+        this.metrics = metrics;
+        this.audit = audit;
+    }
+
+    /** Builds the Javalin app (not started); {@code maxHeaderBytes} bounds what Jetty reads before we see it. */
+    public Javalin create(String host, int port, int maxHeaderBytes) {
+        return Javalin.create(config -> {
+            config.jetty.host = host;
+            config.jetty.port = port;
+            config.jetty.modifyHttpConfiguration(http -> {
+                http.setRequestHeaderSize(maxHeaderBytes);
+                http.setSendServerVersion(false);
+            });
+            config.startup.showJavalinBanner = false;
+            for (HandlerType method : METHODS) {
+                config.routes.addHttpHandler(method, "/auth", ctx -> authorize(ctx, defaultSource));
+                config.routes.addHttpHandler(method, "/auth/{proxy}", this::authorizeFor);
+            }
+            config.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
+            config.routes.get("/ready", this::ready);
+            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.render()));
+            config.routes.post("/crl/refresh", ctx -> {
+                crlSources.refreshNow();
+                ready(ctx);
+            });
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                LoggerFactory.getLogger(SidecarApp.class).error("request failed", e);
+                ctx.status(500).json(Map.of("status", "error", "reason", "internal", "message", "internal error"));
+            });
+        });
+    }
+
+    private void ready(Context ctx) {
+        boolean ready = crls.ready();
+        ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "ready" : "not ready",
+                "reason", ready ? "ok" : "no current CRL for every CA"));
+    }
+
+    private void authorizeFor(Context ctx) {
+        ClientCertificateSource source = sources.get(ctx.pathParam("proxy").toLowerCase(Locale.ROOT));
+        if (source == null) {
+            ctx.status(404).json(Map.of("status", "error", "reason", "unknown_proxy", "message",
+                    "use /auth/traefik, /auth/nginx or /auth/caddy"));
+            return;
+        }
+        authorize(ctx, source);
+    }
+
+    private void authorize(Context ctx, ClientCertificateSource source) {
+        boolean nginx = source.name().equals("nginx");
+        String method = ctx.header(nginx ? "X-Original-Method" : "X-Forwarded-Method");
+        if (method == null || method.isEmpty()) {
+            method = ctx.method().name();
+        }
+        String uri = ctx.header(nginx ? "X-Original-URI" : "X-Forwarded-Uri");
+        Headers headers = name -> {
+            var values = ctx.req().getHeaders(name);
+            return values == null ? List.of() : Collections.list(values);
+        };
+        Decision decision = engine.decide(source, headers, method, uri);
+        metrics.decision(decision.allowed() ? "allow" : "deny", decision.reason());
+        if (audit) {
+            audit(decision, source, method, uri);
+        }
+        if (!decision.allowed()) {
+            ctx.status(decision.status()).json(Map.of("status", "error", "reason", decision.reason(),
+                    "message", decision.refusal().message()));
+            return;
+        }
+        Identity id = decision.identity();
+        if (id == null) {
+            // A public route: every identity header present and empty, so none can be smuggled through.
+            IDENTITY_HEADERS.forEach(h -> ctx.header(h, ""));
+            ctx.header(ROLE, "anonymous");
+        } else {
+            ctx.header(SUBJECT, SubjectFormat.headerSafe(id.subject()));
+            ctx.header(SERIAL, id.serialHex());
+            ctx.header(FINGERPRINT, id.fingerprint());
+            ctx.header(ROLE, id.role());
+            ctx.header(ASSERTION, signer.sign(id, method, uri));
+        }
+        ctx.status(200).json(Map.of("status", "ok", "role", id == null ? "anonymous" : id.role()));
+    }
+
+    private static void audit(Decision d, ClientCertificateSource source, String method, String uri) {
+        Identity id = d.identity();
+        AUDIT.info("audit action=forward-auth result={} status={} reason={} route={} proxy={} method={} uri=\"{}\"{}{}",
+                d.allowed() ? "allow" : "deny", d.status(), d.reason(), d.route(), source.name(), method,
+                uri == null ? "" : uri.replace("\"", "%22"),
+                id == null ? "" : " subject=\"" + SubjectFormat.headerSafe(id.subject()).replace("\"", "%22")
+                        + "\" serial=" + id.serialHex() + " role=" + id.role(),
+                d.detail() == null ? "" : " detail=\"" + d.detail().replace("\"", "'") + "\"");
+    }
+}

@@ -1,0 +1,60 @@
+package io.upki.sidecar;
+
+import io.upki.sidecar.decision.RoutePolicy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The validated settings of a sidecar.
+ *
+ * @param adminsFile file of administrator DNs, or null when {@code caEndpoint} gives the list
+ * @param caEndpoint CA operations endpoint for {@code list_admins}, or null
+ * @param signing where the assertion key comes from
+ */
+public record SidecarConfig(
+        String host, int port, Path trustAnchor, Path intermediates, List<String> crls, Duration crlPoll,
+        Duration crlGrace, Path adminsFile, String caEndpoint, Duration adminRefresh, String proxy,
+        RoutePolicy routes, Signing signing, Duration assertionTtl, int maxHeaderBytes, int maxCertificates,
+        long cacheSize, boolean audit) {
+
+    /** Files, or registration with the CA (endpoint, seed, CN, state folder). */
+    public record Signing(Path keyFile, Path chainFile, String registrationEndpoint, String seed, String cn, Path stateDir) {
+        public Signing {
+            boolean files = keyFile != null || chainFile != null;
+            boolean register = registrationEndpoint != null && !registrationEndpoint.isEmpty();
+            if (files == register) {
+                throw new IllegalArgumentException("assertion key: give --assertion-key and --assertion-cert, "
+                        + "or --register tcp://ca:5001 with --seed");
+            }
+            if (files && (keyFile == null || chainFile == null)) {
+                throw new IllegalArgumentException("assertion key: --assertion-key and --assertion-cert go together");
+            }
+        }
+    }
+
+    public SidecarConfig {
+        if (trustAnchor == null) {
+            throw new IllegalArgumentException("trust-anchor: required");
+        }
+        if (crls == null || crls.isEmpty()) {
+            throw new IllegalArgumentException("crl: at least one --crl is required (without a CRL every request is refused)");
+        }
+        if ((adminsFile == null) == (caEndpoint == null || caEndpoint.isEmpty())) {
+            throw new IllegalArgumentException("admins: give exactly one of --admins FILE or --ca tcp://host:port");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("listen: port " + port + " out of range");
+        }
+        if (crlGrace.isNegative()) {
+            throw new IllegalArgumentException("crl-grace: must not be negative");
+        }
+        if (assertionTtl.isNegative() || assertionTtl.isZero() || assertionTtl.compareTo(Duration.ofMinutes(5)) > 0) {
+            throw new IllegalArgumentException("assertion-ttl: must be between 1 s and 5 min");
+        }
+        if (maxHeaderBytes < 4096 || maxCertificates < 1) {
+            throw new IllegalArgumentException("max-header-bytes must be >= 4096 and max-certificates >= 1");
+        }
+        crls = List.copyOf(crls);
+    }
+}

@@ -1,0 +1,131 @@
+package io.upki.sidecar;
+
+import io.upki.sidecar.decision.RouteClass;
+import io.upki.sidecar.decision.RoutePolicy;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Command line and composition root of the auth-sidecar: reads options, wires objects, serves. */
+@Command(name = "auth-sidecar", mixinStandardHelpOptions = true, version = "upki auth-sidecar 0.1.0",
+        description = "Forward-auth service for Traefik, nginx and Caddy: client certificate path, revocation and route policy.")
+public final class SidecarMain implements Callable<Integer> {
+
+    @Option(names = "--listen", defaultValue = "${env:UPKI_SIDECAR_LISTEN:-127.0.0.1:8080}",
+            description = "host:port to serve on (default ${DEFAULT-VALUE}).")
+    String listen;
+
+    @Option(names = "--trust-anchor", required = true, defaultValue = "${env:UPKI_TRUST_ANCHOR}",
+            description = "PEM file with one or more root certificates (ca.crt).")
+    Path trustAnchor;
+
+    @Option(names = "--intermediates", defaultValue = "${env:UPKI_INTERMEDIATES}",
+            description = "PEM bundle of intermediate CA certificates (nginx and Caddy send the leaf only).")
+    Path intermediates;
+
+    @Option(names = "--crl", split = ",", defaultValue = "${env:UPKI_CRL}",
+            description = "CRL file (PEM or DER) or http(s) URL; repeatable or comma-separated.")
+    List<String> crls = new ArrayList<>();
+
+    @Option(names = "--crl-poll", defaultValue = "PT30S", description = "How often CRL URLs are polled (ISO-8601).")
+    Duration crlPoll;
+
+    @Option(names = "--crl-grace", defaultValue = "${env:UPKI_CRL_GRACE:-PT0S}",
+            description = "How long a CRL may be used past its nextUpdate (default none).")
+    Duration crlGrace;
+
+    @Option(names = "--admins", defaultValue = "${env:UPKI_ADMINS_FILE}",
+            description = "File of administrator DNs, one per line.")
+    Path adminsFile;
+
+    @Option(names = "--ca", defaultValue = "${env:UPKI_CA_ENDPOINT}",
+            description = "CA operations endpoint (tcp://host:5000) for list_admins.")
+    String caEndpoint;
+
+    @Option(names = "--admin-refresh", defaultValue = "PT10S", description = "How often the admin list is refreshed.")
+    Duration adminRefresh;
+
+    @Option(names = "--proxy", defaultValue = "${env:UPKI_PROXY:-traefik}",
+            description = "Proxy profile of /auth: traefik, nginx or caddy (default ${DEFAULT-VALUE}).")
+    String proxy;
+
+    @Option(names = "--routes", defaultValue = "${env:UPKI_ROUTES}",
+            description = "Route policy, e.g. /api/v1/public=public,/api/v1=admin,/api/client=client (default upki's).")
+    String routes;
+
+    @Option(names = "--assertion-key", description = "PEM private key (EC) for signing assertions.")
+    Path assertionKey;
+
+    @Option(names = "--assertion-cert", description = "PEM certificate chain of the assertion key.")
+    Path assertionCert;
+
+    @Option(names = "--register", defaultValue = "${env:UPKI_CA_REGISTRATION}",
+            description = "CA registration endpoint (tcp://host:5001) to obtain the assertion key with the seed.")
+    String registerEndpoint;
+
+    @Option(names = "--seed", defaultValue = "${env:UPKI_CA_SEED}", description = "Registration seed (env UPKI_CA_SEED).")
+    String seed;
+
+    @Option(names = "--cn", defaultValue = "auth-sidecar", description = "CN registered for the signing identity.")
+    String cn;
+
+    @Option(names = "--state-dir", defaultValue = "${env:UPKI_SIDECAR_STATE:-${sys:user.home}/.upki/sidecar}",
+            description = "Where a registered signing identity is kept.")
+    Path stateDir;
+
+    @Option(names = "--assertion-ttl", defaultValue = "PT30S", description = "Lifetime of an assertion.")
+    Duration assertionTtl;
+
+    @Option(names = "--max-header-bytes", defaultValue = "65536",
+            description = "Largest certificate header accepted (a longer one is refused with 403).")
+    int maxHeaderBytes;
+
+    @Option(names = "--max-certificates", defaultValue = "8", description = "Most certificates accepted in one header.")
+    int maxCertificates;
+
+    @Option(names = "--cache-size", defaultValue = "100000", description = "Verified paths kept in the cache.")
+    long cacheSize;
+
+    @Option(names = "--no-audit", description = "Do not write one audit line per decision.")
+    boolean noAudit;
+
+    @Override
+    public Integer call() throws Exception {
+        int colon = listen.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("listen: '" + listen + "' is not host:port");
+        }
+        RoutePolicy policy = routes == null || routes.isBlank() ? RoutePolicy.defaults()
+                : RoutePolicy.parse(routes, RouteClass.DENY);
+        SidecarConfig config = new SidecarConfig(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)),
+                trustAnchor, intermediates, crls, crlPoll, crlGrace, adminsFile, caEndpoint, adminRefresh,
+                proxy, policy, new SidecarConfig.Signing(assertionKey, assertionCert, registerEndpoint, seed, cn, stateDir),
+                assertionTtl, maxHeaderBytes, maxCertificates, cacheSize, !noAudit);
+        Sidecar sidecar = Sidecar.start(config, Clock.systemUTC());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            sidecar.close();
+            stopped.countDown();
+        }, "sidecar-shutdown"));
+        System.out.println("upki auth-sidecar ready on http://" + config.host() + ":" + sidecar.port()
+                + " (proxy profile " + proxy + ")");
+        stopped.await();
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new SidecarMain());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("auth-sidecar: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return 1;
+        });
+        System.exit(cli.execute(args));
+    }
+}

@@ -1,0 +1,156 @@
+package io.upki.sidecar.decision;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.upki.pki.assertion.Identity;
+import io.upki.pki.clientcert.ClientCertificateSource;
+import io.upki.pki.clientcert.Headers;
+import io.upki.pki.crl.CrlSnapshot;
+import io.upki.pki.crl.RevocationIndex;
+import io.upki.pki.trust.ChainVerifier;
+import io.upki.pki.trust.Purpose;
+import io.upki.pki.trust.Refusal;
+import io.upki.pki.trust.RefusedException;
+import io.upki.pki.trust.VerifiedPath;
+import io.upki.pki.x509.CertificateFacts;
+import io.upki.pki.x509.DistinguishedNames;
+import io.upki.pki.x509.UpkiOids;
+import io.upki.sidecar.admins.AdminDirectory;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Decides one forward-auth request as a pipeline: route class, certificate header, path to a trust
+ * anchor, revocation, role.
+ *
+ * <p>Only the expensive part, the verified path with the identity facts derived from it, is cached
+ * (Caffeine, keyed by the hash of the presented certificates). Validity, revocation and the
+ * administrator check run on every request against the current clock, CRLs and admin list, so a new
+ * CRL takes effect on the very next request; the cache is also dropped when a CRL or admin list arrives.
+ */
+public final class DecisionEngine {
+    /** The facts of a verified path that do not change until the CRL or admin list does. */
+    public record VerifiedClient(VerifiedPath path, String subject, String subjectKey, String serialHex, String fingerprint,
+                          boolean adminRole) {
+    }
+
+    private final ChainVerifier chains;
+    private final Supplier<RevocationIndex> crls;
+    private final AdminDirectory admins;
+    private final RoutePolicy policy;
+    private final Clock clock;
+    private final Duration crlGrace;
+    private final Cache<String, VerifiedClient> cache;
+
+    /** @param cacheSize most verified paths kept (least recently used go first) */
+    public DecisionEngine(ChainVerifier chains, Supplier<RevocationIndex> crls, AdminDirectory admins,
+                          RoutePolicy policy, Clock clock, Duration crlGrace, long cacheSize) {
+        this.chains = chains;
+        this.crls = crls;
+        this.admins = admins;
+        this.policy = policy;
+        this.clock = clock;
+        this.crlGrace = crlGrace;
+        this.cache = Caffeine.newBuilder().maximumSize(cacheSize).expireAfterAccess(Duration.ofMinutes(10))
+                .recordStats().build();
+    }
+
+    /** Drops every cached path (a new CRL or admin list arrived). */
+    public void invalidate() {
+        cache.invalidateAll();
+    }
+
+    public Cache<String, VerifiedClient> cache() {
+        return cache;
+    }
+
+    /**
+     * @param uri the original request's path and query, from the proxy's header
+     */
+    public Decision decide(ClientCertificateSource source, Headers headers, String method, String uri) {
+        RouteClass route = policy.classify(uri);
+        if (route == null || method == null || method.isEmpty()) {
+            return Decision.refuse(Refusal.BAD_REQUEST, route, "original method or URI missing or unsafe: " + uri);
+        }
+        if (route == RouteClass.PUBLIC) {
+            return Decision.allow(route, null);
+        }
+        try {
+            List<X509Certificate> presented = source.read(headers);
+            if (route == RouteClass.DENY) {
+                throw new RefusedException(Refusal.NOT_ALLOWED, "no rule allows " + uri);
+            }
+            VerifiedClient client = verified(presented);
+            Instant now = clock.instant();
+            checkValidity(client.path(), now);
+            RevocationIndex index = crls.get();
+            index.check(client.path(), now, crlGrace);
+            boolean admin = client.adminRole() || admins.contains(client.subjectKey());
+            if (route == RouteClass.ADMIN && !admin) {
+                throw new RefusedException(Refusal.NOT_ADMIN, client.subject() + " is not an administrator");
+            }
+            CrlSnapshot leafCrl = index.snapshotFor(client.path().certificates().get(1));
+            return Decision.allow(route, new Identity(client.subject(), client.serialHex(), client.fingerprint(),
+                    admin ? "admin" : "client", leafCrl.number().toString()));
+        } catch (RefusedException e) {
+            return Decision.refuse(e.refusal(), route, e.getMessage());
+        }
+    }
+
+    private VerifiedClient verified(List<X509Certificate> presented) throws RefusedException {
+        String key = cacheKey(presented);
+        VerifiedClient cached = cache.getIfPresent(key);
+        if (cached != null) {
+            return cached;
+        }
+        VerifiedPath path = chains.verify(presented, Purpose.CLIENT_AUTH);
+        X509Certificate leaf = path.leaf();
+        VerifiedClient client = new VerifiedClient(path, SubjectFormat.rfc4514(leaf.getSubjectX500Principal()),
+                DistinguishedNames.canonicalKey(CertificateFacts.subject(leaf)),
+                leaf.getSerialNumber().toString(16), CertificateFacts.sha256Fingerprint(leaf),
+                Purpose.hasPolicy(leaf, UpkiOids.ROLE_ADMIN.getId()));
+        cache.put(key, client);
+        return client;
+    }
+
+    private static void checkValidity(VerifiedPath path, Instant now) throws RefusedException {
+        Date date = Date.from(now);
+        for (X509Certificate cert : path.certificates()) {
+            try {
+                cert.checkValidity(date);
+            } catch (CertificateExpiredException e) {
+                throw new RefusedException(Refusal.EXPIRED, cert.getSubjectX500Principal() + " expired");
+            } catch (CertificateNotYetValidException e) {
+                throw new RefusedException(Refusal.NOT_YET_VALID, cert.getSubjectX500Principal() + " not yet valid");
+            }
+        }
+    }
+
+    /** SHA-256 over the presented certificates, in order: the leaf and the client's hints. */
+    private static String cacheKey(List<X509Certificate> presented) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (X509Certificate c : presented) {
+                byte[] der = c.getEncoded();
+                sha.update((byte) (der.length >>> 24));
+                sha.update((byte) (der.length >>> 16));
+                sha.update((byte) (der.length >>> 8));
+                sha.update((byte) der.length);
+                sha.update(der);
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException | java.security.cert.CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

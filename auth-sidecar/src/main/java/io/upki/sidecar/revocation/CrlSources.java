@@ -1,0 +1,127 @@
+package io.upki.sidecar.revocation;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Feeds {@link CrlState} from its configured locations: files are re-read when their modification time
+ * or size changes (checked every second, a stat call); URLs are polled with conditional GET
+ * ({@code If-None-Match}, {@code If-Modified-Since}), and can be fetched at once with {@link #refreshNow()}.
+ */
+public final class CrlSources implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CrlSources.class);
+
+    private final CrlState state;
+    private final List<String> locations;
+    private final Duration urlInterval;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "crl-sources");
+        t.setDaemon(true);
+        return t;
+    });
+    private final java.util.Map<String, String[]> validators = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, Object> fileStamps = new java.util.concurrent.ConcurrentHashMap<>();
+
+    public CrlSources(CrlState state, List<String> locations, Duration urlInterval) {
+        this.state = state;
+        this.locations = List.copyOf(locations);
+        this.urlInterval = urlInterval;
+    }
+
+    /** Loads every location once, then keeps watching. */
+    public void start() {
+        refreshNow();
+        scheduler.scheduleWithFixedDelay(this::checkFiles, 1, 1, TimeUnit.SECONDS);
+        if (locations.stream().anyMatch(CrlSources::isUrl)) {
+            scheduler.scheduleWithFixedDelay(this::pollUrls, urlInterval.toMillis(), urlInterval.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Reads every file and fetches every URL now (a push from the crl-publisher lands here). */
+    public void refreshNow() {
+        checkFiles();
+        pollUrls();
+    }
+
+    private static boolean isUrl(String location) {
+        return location.startsWith("http://") || location.startsWith("https://");
+    }
+
+    private void checkFiles() {
+        for (String location : locations) {
+            if (isUrl(location)) {
+                continue;
+            }
+            Path file = Path.of(location);
+            try {
+                FileTime mtime = Files.getLastModifiedTime(file);
+                List<Object> stamp = List.of(mtime, Files.size(file));
+                if (!stamp.equals(fileStamps.get(location))) {
+                    state.offer(Files.readAllBytes(file), location);
+                    fileStamps.put(location, stamp);
+                }
+            } catch (IOException e) {
+                LOG.warn("cannot read CRL file {}: {}", location, e.getMessage());
+            }
+        }
+    }
+
+    private void pollUrls() {
+        for (String location : locations) {
+            if (isUrl(location)) {
+                fetch(location);
+            }
+        }
+    }
+
+    private void fetch(String url) {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET();
+        String[] seen = validators.get(url);
+        if (seen != null) {
+            if (seen[0] != null) {
+                req.header("If-None-Match", seen[0]);
+            }
+            if (seen[1] != null) {
+                req.header("If-Modified-Since", seen[1]);
+            }
+        }
+        try {
+            HttpResponse<byte[]> resp = http.send(req.build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (resp.statusCode() == 304) {
+                return;
+            }
+            if (resp.statusCode() != 200) {
+                LOG.warn("CRL URL {} answered {}", url, resp.statusCode());
+                return;
+            }
+            state.offer(resp.body(), url);
+            validators.put(url, new String[] {resp.headers().firstValue("ETag").orElse(null),
+                    resp.headers().firstValue("Last-Modified").orElse(null)});
+        } catch (IOException e) {
+            LOG.warn("cannot fetch CRL {}: {}", url, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+}

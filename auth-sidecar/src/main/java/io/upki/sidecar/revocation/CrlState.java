@@ -1,0 +1,103 @@
+package io.upki.sidecar.revocation;
+
+import io.upki.pki.crl.CrlAcceptor;
+import io.upki.pki.crl.CrlParser;
+import io.upki.pki.crl.CrlRejectedException;
+import io.upki.pki.crl.CrlSnapshot;
+import io.upki.pki.crl.RevocationIndex;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The accepted CRLs. Every CRL offered (file, URL, push) passes the {@link CrlAcceptor} checks against
+ * what is already accepted; a rejected one is logged and counted and the last good one stays. A change
+ * is published by replacing the whole immutable index, so a request sees either the old or the new CRL.
+ */
+public final class CrlState {
+    private static final Logger LOG = LoggerFactory.getLogger(CrlState.class);
+
+    private final CrlAcceptor acceptor;
+    private final Clock clock;
+    private final List<X509Certificate> issuers;
+    private final Runnable onChange;
+    private final AtomicReference<RevocationIndex> index = new AtomicReference<>(RevocationIndex.empty());
+    private final LongAdder rejected = new LongAdder();
+    private final LongAdder accepted = new LongAdder();
+
+    /**
+     * @param issuers the CAs that must each have a current CRL for the sidecar to be ready
+     * @param onChange run after a new CRL is in force (drops cached verdicts)
+     */
+    public CrlState(CrlAcceptor acceptor, Clock clock, List<X509Certificate> issuers, Runnable onChange) {
+        this.acceptor = acceptor;
+        this.clock = clock;
+        this.issuers = List.copyOf(issuers);
+        this.onChange = onChange;
+    }
+
+    public RevocationIndex current() {
+        return index.get();
+    }
+
+    /**
+     * Offers CRL bytes (DER, or PEM with one or more CRLs).
+     *
+     * @return the CRLs that were accepted and are now in force
+     */
+    public synchronized List<CrlSnapshot> offer(byte[] input, String source) {
+        List<CrlSnapshot> taken = new ArrayList<>();
+        List<byte[]> ders;
+        try {
+            ders = CrlParser.split(input);
+        } catch (CrlRejectedException e) {
+            reject(source, e);
+            return taken;
+        }
+        RevocationIndex next = index.get();
+        for (byte[] der : ders) {
+            try {
+                CrlSnapshot snapshot = acceptor.accept(der, next);
+                CrlSnapshot previous = next.snapshotFor(snapshot.issuer());
+                if (previous != null && previous.number().equals(snapshot.number())) {
+                    continue; // the same CRL again: nothing changes
+                }
+                next = next.with(snapshot);
+                taken.add(snapshot);
+                accepted.increment();
+                LOG.info("CRL {} from {} accepted: issuer {}, {} entries, next update {}", snapshot.number(), source,
+                        snapshot.issuer().getSubjectX500Principal(), snapshot.revokedSerials().size(), snapshot.nextUpdate());
+            } catch (CrlRejectedException e) {
+                reject(source, e);
+            }
+        }
+        if (!taken.isEmpty()) {
+            index.set(next);
+            onChange.run();
+        }
+        return taken;
+    }
+
+    private void reject(String source, CrlRejectedException e) {
+        rejected.increment();
+        LOG.warn("CRL from {} rejected ({}): {}", source, e.reason(), e.getMessage());
+    }
+
+    /** Every issuer has a CRL that is current now. */
+    public boolean ready() {
+        return index.get().currentFor(issuers, clock.instant(), acceptor.grace());
+    }
+
+    public long rejectedCount() {
+        return rejected.sum();
+    }
+
+    public long acceptedCount() {
+        return accepted.sum();
+    }
+}

@@ -1,0 +1,97 @@
+package io.upki.sidecar.testing;
+
+import io.upki.pki.x509.Pem;
+import io.upki.sidecar.Sidecar;
+import io.upki.sidecar.SidecarConfig;
+import io.upki.sidecar.decision.RoutePolicy;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/** Starts a real sidecar on a free loopback port and sends it forward-auth requests over HTTP. */
+public final class SidecarHarness implements AutoCloseable {
+    private final Sidecar sidecar;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private SidecarHarness(Sidecar sidecar) {
+        this.sidecar = sidecar;
+    }
+
+    /** The shared forward-auth vectors folder. */
+    public static Path vectors() {
+        for (String c : new String[] {"../shared/vectors/forward-auth", "../../shared/vectors/forward-auth"}) {
+            if (Files.isDirectory(Path.of(c))) {
+                return Path.of(c);
+            }
+        }
+        throw new IllegalStateException("shared/vectors/forward-auth not found");
+    }
+
+    /** A throwaway EC signing identity (the vectors PKI has none); written to {@code dir}. */
+    public static SidecarConfig.Signing throwawaySigning(Path dir) throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new ECGenParameterSpec("secp256r1"));
+        KeyPair kp = g.generateKeyPair();
+        X500Name name = new X500Name("CN=test sidecar signer");
+        var holder = new JcaX509v3CertificateBuilder(name, BigInteger.TEN, Date.from(Instant.parse("2020-01-01T00:00:00Z")),
+                Date.from(Instant.parse("2040-01-01T00:00:00Z")), name, kp.getPublic())
+                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate()));
+        Path key = dir.resolve("signer.key");
+        Path cert = dir.resolve("signer.crt");
+        Files.writeString(key, Pem.encodePrivateKey(kp.getPrivate(), null));
+        Files.writeString(cert, Pem.encode(holder));
+        return new SidecarConfig.Signing(key, cert, null, null, null, null);
+    }
+
+    public static SidecarConfig config(Path anchor, Path intermediates, List<String> crls, Path admins,
+                                       SidecarConfig.Signing signing, String proxy) {
+        return new SidecarConfig("127.0.0.1", 0, anchor, intermediates, crls, Duration.ofSeconds(30), Duration.ZERO,
+                admins, null, Duration.ofMillis(200), proxy, RoutePolicy.defaults(), signing, Duration.ofSeconds(30),
+                64 * 1024, 8, 10_000, true);
+    }
+
+    public static SidecarHarness start(SidecarConfig config, Clock clock) throws IOException {
+        return new SidecarHarness(Sidecar.start(config, clock));
+    }
+
+    public Sidecar sidecar() {
+        return sidecar;
+    }
+
+    public String base() {
+        return "http://127.0.0.1:" + sidecar.port();
+    }
+
+    public HttpResponse<String> get(String path, Map<String, String> headers) throws Exception {
+        return send("GET", path, headers);
+    }
+
+    public HttpResponse<String> send(String method, String path, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(10))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        headers.forEach(b::header);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Override
+    public void close() {
+        sidecar.close();
+    }
+}
