@@ -6,24 +6,14 @@ import io.upki.ca.store.CertificateRepository;
 import io.upki.ca.store.CrlRepository;
 import io.upki.ca.store.RevokedEntry;
 import io.upki.ca.store.StoredCrl;
-import io.upki.pki.x509.RevocationReason;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Date;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import org.bouncycastle.asn1.ASN1Enumerated;
-import org.bouncycastle.asn1.x509.CRLNumber;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.Extensions;
-import org.bouncycastle.cert.CertIOException;
-import org.bouncycastle.cert.X509v2CRLBuilder;
 
 /**
  * Signs CRLs and keeps the current one. Each CRL gets the next CRL Number, persisted with it, so
@@ -90,27 +80,7 @@ public final class CrlService {
         Instant thisUpdate = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Instant nextUpdate = thisUpdate.plus(validity);
         List<RevokedEntry> entries = certificates.revokedEntries();
-        X509v2CRLBuilder builder = new X509v2CRLBuilder(ca.subject(), Date.from(thisUpdate));
-        builder.setNextUpdate(Date.from(nextUpdate));
-        for (RevokedEntry entry : entries) {
-            Date when = Date.from(entry.revokedAt());
-            if (entry.reason() == RevocationReason.UNSPECIFIED) {
-                // RFC 5280 section 5.3.1: the reasonCode SHOULD be absent rather than unspecified (0).
-                builder.addCRLEntry(entry.serial(), when, (Extensions) null);
-            } else {
-                builder.addCRLEntry(entry.serial(), when, reasonExtension(entry.reason()));
-            }
-        }
-        byte[] der;
-        try {
-            builder.addExtension(Extension.authorityKeyIdentifier, false, ca.authorityKeyIdentifier());
-            builder.addExtension(Extension.cRLNumber, false, new CRLNumber(number));
-            der = builder.build(ca.signer(digestFor())).getEncoded();
-        } catch (CertIOException e) {
-            throw new IllegalStateException("cannot encode CRL extensions", e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        byte[] der = CrlEncoder.encode(ca, number, thisUpdate, nextUpdate, entries, digestFor());
         StoredCrl crl = new StoredCrl(number, thisUpdate, nextUpdate, der);
         crls.save(crl);
         current = crl;
@@ -125,12 +95,4 @@ public final class CrlService {
         return ca.certificate().getSigAlgName().toUpperCase().startsWith("SHA384") ? "sha384" : "sha256";
     }
 
-    private static Extensions reasonExtension(RevocationReason reason) {
-        try {
-            return new Extensions(new Extension(Extension.reasonCode, false,
-                    new ASN1Enumerated(reason.code()).getEncoded()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

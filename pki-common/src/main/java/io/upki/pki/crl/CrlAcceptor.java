@@ -8,21 +8,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Enumeration;
-import java.util.HashSet;
+import java.util.Collections;
 import java.util.List;
-import java.util.Set;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1OctetString;
-import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
-import org.bouncycastle.asn1.x509.CertificateList;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
-import org.bouncycastle.asn1.x509.TBSCertList;
-import org.bouncycastle.cert.X509CRLHolder;
-import org.bouncycastle.operator.ContentVerifierProvider;
+import java.io.OutputStream;
+import org.bouncycastle.operator.ContentVerifier;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 
@@ -53,28 +48,26 @@ public final class CrlAcceptor {
      * @throws CrlRejectedException saying which check failed
      */
     public CrlSnapshot accept(byte[] der, RevocationIndex previous) throws CrlRejectedException {
-        CertificateList list;
+        CrlDer crl;
         try {
-            list = CertificateList.getInstance(ASN1Primitive.fromByteArray(der));
-        } catch (IOException | RuntimeException e) {
+            crl = CrlDer.parse(der);
+        } catch (IOException e) {
             throw new CrlRejectedException(CrlRejectedException.Reason.UNPARSABLE, "not a CRL: " + e.getMessage());
         }
-        TBSCertList tbs = list.getTBSCertList();
-        Extensions extensions = tbs.getExtensions();
+        Extensions extensions = crl.extensions;
         if (extensions != null && (extensions.getExtension(Extension.deltaCRLIndicator) != null
                 || extensions.getExtension(Extension.issuingDistributionPoint) != null)) {
             throw new CrlRejectedException(CrlRejectedException.Reason.UNSUPPORTED, "delta or partitioned CRL");
         }
-        X509Certificate issuer = findIssuer(list, extensions);
+        X509Certificate issuer = findIssuer(crl, extensions);
         BigInteger number = crlNumber(extensions);
         Instant now = clock.instant();
-        if (tbs.getNextUpdate() == null) {
+        if (crl.nextUpdate == null) {
             throw new CrlRejectedException(CrlRejectedException.Reason.EXPIRED, "CRL has no nextUpdate");
         }
-        Instant nextUpdate = tbs.getNextUpdate().getDate().toInstant();
-        if (!now.isBefore(nextUpdate.plus(grace))) {
+        if (!now.isBefore(crl.nextUpdate.plus(grace))) {
             throw new CrlRejectedException(CrlRejectedException.Reason.EXPIRED, "CRL " + number + " of "
-                    + issuer.getSubjectX500Principal() + " expired at " + nextUpdate);
+                    + issuer.getSubjectX500Principal() + " expired at " + crl.nextUpdate);
         }
         CrlSnapshot last = previous.snapshotFor(issuer);
         if (last != null) {
@@ -84,20 +77,15 @@ public final class CrlAcceptor {
                         + " of " + issuer.getSubjectX500Principal() + " is not above the accepted " + last.number());
             }
         }
-        Set<BigInteger> revoked = new HashSet<>();
-        Enumeration<?> entries = tbs.getRevokedCertificateEnumeration();
-        while (entries.hasMoreElements()) {
-            revoked.add(((TBSCertList.CRLEntry) entries.nextElement()).getUserCertificate().getValue());
-        }
-        return new CrlSnapshot(issuer, number, tbs.getThisUpdate().getDate().toInstant(), nextUpdate,
-                Set.copyOf(revoked), der);
+        return new CrlSnapshot(issuer, number, crl.thisUpdate, crl.nextUpdate,
+                Collections.unmodifiableSet(crl.revoked), der);
     }
 
-    private X509Certificate findIssuer(CertificateList list, Extensions extensions) throws CrlRejectedException {
+    private X509Certificate findIssuer(CrlDer crl, Extensions extensions) throws CrlRejectedException {
         X500Principal issuerName;
         try {
-            issuerName = new X500Principal(list.getIssuer().getEncoded());
-        } catch (IOException e) {
+            issuerName = new X500Principal(crl.issuer);
+        } catch (IllegalArgumentException e) {
             throw new CrlRejectedException(CrlRejectedException.Reason.UNPARSABLE, "bad CRL issuer");
         }
         byte[] aki = authorityKeyId(extensions);
@@ -110,7 +98,7 @@ public final class CrlAcceptor {
             if (aki != null && !Arrays.equals(aki, subjectKeyId(ca))) {
                 continue;
             }
-            if (signatureValid(list, ca.getPublicKey())) {
+            if (signatureValid(crl, ca.getPublicKey())) {
                 boolean[] ku = ca.getKeyUsage();
                 if (ku != null && (ku.length < 7 || !ku[6])) {
                     throw new CrlRejectedException(CrlRejectedException.Reason.UNKNOWN_ISSUER,
@@ -127,11 +115,15 @@ public final class CrlAcceptor {
                 + " is not a trusted CA");
     }
 
-    private static boolean signatureValid(CertificateList list, PublicKey key) {
+    /** Verifies the signature over the exact TBS bytes as received (nothing re-encoded). */
+    private static boolean signatureValid(CrlDer crl, PublicKey key) {
         try {
-            ContentVerifierProvider verifier = new JcaContentVerifierProviderBuilder().build(key);
-            return new X509CRLHolder(list).isSignatureValid(verifier);
-        } catch (OperatorCreationException | org.bouncycastle.cert.CertException | RuntimeException e) {
+            ContentVerifier verifier = new JcaContentVerifierProviderBuilder().build(key).get(crl.signatureAlgorithm);
+            try (OutputStream out = verifier.getOutputStream()) {
+                out.write(crl.der, crl.tbsOffset, crl.tbsLength);
+            }
+            return verifier.verify(crl.signature);
+        } catch (OperatorCreationException | IOException | RuntimeException e) {
             return false;
         }
     }

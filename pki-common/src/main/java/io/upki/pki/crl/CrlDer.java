@@ -1,0 +1,200 @@
+package io.upki.pki.crl;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.asn1.x509.Time;
+
+/**
+ * A CRL (RFC 5280 section 5.1) read in one pass over its DER bytes, without building an object per
+ * entry: a CRL of a million entries is tens of megabytes, and a full ASN.1 tree of it costs seconds.
+ *
+ * <p>Only the outer structure and each entry's serial are walked here, with every length checked
+ * against its enclosing element; the small parts (names, times, extensions, algorithm) are decoded by
+ * BouncyCastle. The signature is later verified over the exact TBS bytes, so nothing is re-encoded.
+ */
+public final class CrlDer {
+    private static final int SEQUENCE = 0x30;
+    private static final int INTEGER = 0x02;
+    private static final int BIT_STRING = 0x03;
+    private static final int UTC_TIME = 0x17;
+    private static final int GENERALIZED_TIME = 0x18;
+    private static final int EXTENSIONS_TAG = 0xA0;
+
+    final byte[] der;
+    final int tbsOffset;
+    final int tbsLength;
+    final AlgorithmIdentifier signatureAlgorithm;
+    final byte[] signature;
+    final byte[] issuer;
+    final Instant thisUpdate;
+    final Instant nextUpdate;
+    final Extensions extensions;
+    final Set<BigInteger> revoked;
+
+    /** One TLV: tag, where its content starts, content length. */
+    private record Tlv(int tag, int start, int length) {
+        int end() {
+            return start + length;
+        }
+    }
+
+    private CrlDer(byte[] der) throws IOException {
+        this.der = der;
+        Tlv outer = read(0, der.length);
+        expect(outer, SEQUENCE, "CertificateList");
+        if (outer.end() != der.length) {
+            throw new IOException("trailing data after the CRL");
+        }
+        Tlv tbs = read(outer.start(), outer.end());
+        expect(tbs, SEQUENCE, "tbsCertList");
+        tbsOffset = tbs.start() - headerLength(tbs);
+        tbsLength = tbs.end() - tbsOffset;
+        Tlv outerAlg = read(tbs.end(), outer.end());
+        expect(outerAlg, SEQUENCE, "signatureAlgorithm");
+        signatureAlgorithm = AlgorithmIdentifier.getInstance(primitive(outerAlg));
+        Tlv sig = read(outerAlg.end(), outer.end());
+        expect(sig, BIT_STRING, "signatureValue");
+        if (sig.length() < 2 || der[sig.start()] != 0 || sig.end() != outer.end()) {
+            throw new IOException("malformed signature BIT STRING");
+        }
+        signature = Arrays.copyOfRange(der, sig.start() + 1, sig.end());
+
+        int pos = tbs.start();
+        Tlv field = read(pos, tbs.end());
+        if (field.tag() == INTEGER) { // version v2
+            field = read(field.end(), tbs.end());
+        }
+        expect(field, SEQUENCE, "signature");
+        // RFC 5280 section 5.1.1.2: the inner algorithm MUST equal the outer one.
+        if (!Arrays.equals(der, field.start(), field.end(), der, outerAlg.start(), outerAlg.end())) {
+            throw new IOException("signature algorithms of TBS and CRL differ");
+        }
+        Tlv issuerTlv = read(field.end(), tbs.end());
+        expect(issuerTlv, SEQUENCE, "issuer");
+        issuer = Arrays.copyOfRange(der, issuerTlv.start() - headerLength(issuerTlv), issuerTlv.end());
+        Tlv thisTlv = read(issuerTlv.end(), tbs.end());
+        thisUpdate = time(thisTlv);
+        pos = thisTlv.end();
+        Instant next = null;
+        Set<BigInteger> serials = Set.of();
+        Extensions exts = null;
+        while (pos < tbs.end()) {
+            Tlv t = read(pos, tbs.end());
+            if ((t.tag() == UTC_TIME || t.tag() == GENERALIZED_TIME) && next == null && serials.isEmpty()) {
+                next = time(t);
+            } else if (t.tag() == SEQUENCE && serials.isEmpty() && exts == null) {
+                serials = serials(t);
+            } else if (t.tag() == EXTENSIONS_TAG && exts == null) {
+                Tlv inner = read(t.start(), t.end());
+                expect(inner, SEQUENCE, "crlExtensions");
+                exts = Extensions.getInstance(primitive(inner));
+            } else {
+                throw new IOException("unexpected element 0x" + Integer.toHexString(t.tag()) + " in tbsCertList");
+            }
+            pos = t.end();
+        }
+        nextUpdate = next;
+        revoked = serials;
+        extensions = exts;
+    }
+
+    /** @throws IOException when the bytes are not a well-formed CRL */
+    public static CrlDer parse(byte[] der) throws IOException {
+        try {
+            return new CrlDer(der);
+        } catch (RuntimeException e) {
+            throw new IOException("malformed CRL: " + e.getMessage(), e);
+        }
+    }
+
+    private Set<BigInteger> serials(Tlv list) throws IOException {
+        // Entry count is unknown up front; ~50 bytes per entry is a good first guess for the table size.
+        Set<BigInteger> serials = new HashSet<>(Math.max(16, list.length() / 30));
+        int pos = list.start();
+        while (pos < list.end()) {
+            Tlv entry = read(pos, list.end());
+            expect(entry, SEQUENCE, "revokedCertificate");
+            Tlv serial = read(entry.start(), entry.end());
+            expect(serial, INTEGER, "userCertificate");
+            if (serial.length() == 0 || serial.length() > 21) {
+                throw new IOException("serial number of " + serial.length() + " octets");
+            }
+            serials.add(new BigInteger(Arrays.copyOfRange(der, serial.start(), serial.end())));
+            pos = entry.end();
+        }
+        return serials;
+    }
+
+    private Instant time(Tlv t) throws IOException {
+        if (t.tag() != UTC_TIME && t.tag() != GENERALIZED_TIME) {
+            throw new IOException("expected a time, found tag 0x" + Integer.toHexString(t.tag()));
+        }
+        try {
+            return Time.getInstance(primitive(t)).getDate().toInstant();
+        } catch (IllegalArgumentException e) {
+            throw new IOException("bad time: " + e.getMessage());
+        }
+    }
+
+    private ASN1Primitive primitive(Tlv t) throws IOException {
+        int start = t.start() - headerLength(t);
+        return ASN1Primitive.fromByteArray(Arrays.copyOfRange(der, start, t.end()));
+    }
+
+    private int headerLength(Tlv t) {
+        int len = t.length();
+        return 1 + (len < 0x80 ? 1 : 1 + (32 - Integer.numberOfLeadingZeros(len) + 7) / 8);
+    }
+
+    private Tlv read(int pos, int limit) throws IOException {
+        if (pos + 2 > limit) {
+            throw new IOException("truncated element");
+        }
+        int tag = der[pos] & 0xff;
+        if ((tag & 0x1f) == 0x1f) {
+            throw new IOException("multi-byte tags are not used in CRLs");
+        }
+        int first = der[pos + 1] & 0xff;
+        int start;
+        long length;
+        if (first < 0x80) {
+            length = first;
+            start = pos + 2;
+        } else {
+            int n = first & 0x7f;
+            if (n == 0 || n > 4) {
+                throw new IOException("indefinite or oversized length");
+            }
+            if (pos + 2 + n > limit) {
+                throw new IOException("truncated length");
+            }
+            length = 0;
+            for (int i = 0; i < n; i++) {
+                length = (length << 8) | (der[pos + 2 + i] & 0xff);
+            }
+            // DER: the shortest form only (X.690 section 10.1).
+            if (length < 0x80 || (der[pos + 2] & 0xff) == 0) {
+                throw new IOException("non-minimal length encoding");
+            }
+            start = pos + 2 + n;
+        }
+        if (start + length > limit) {
+            throw new IOException("element overruns its container");
+        }
+        return new Tlv(tag, start, (int) length);
+    }
+
+    private static void expect(Tlv t, int tag, String what) throws IOException {
+        if (t.tag() != tag) {
+            throw new IOException(what + ": expected tag 0x" + Integer.toHexString(tag) + ", found 0x"
+                    + Integer.toHexString(t.tag()));
+        }
+    }
+}
