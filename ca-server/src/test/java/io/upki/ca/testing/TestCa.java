@@ -1,0 +1,104 @@
+package io.upki.ca.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.upki.ca.CaServer;
+import io.upki.ca.authority.CaFiles;
+import io.upki.ca.authority.CaInitializer;
+import io.upki.ca.config.CaConfig;
+import io.upki.pki.caclient.CaClient;
+import io.upki.pki.caclient.ZmqCaClient;
+import io.upki.pki.wire.CaTask;
+import io.upki.pki.wire.WireCodec;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+
+/**
+ * A real CA for functional tests: initialised in a temporary folder, serving real ZeroMQ sockets on
+ * free loopback ports, with a real client. EC P-384 by default because RSA-4096 generation is slow.
+ */
+public final class TestCa implements AutoCloseable {
+    public static final String SEED = "test-seed-0123456789";
+
+    private final Path dataDir;
+    private final CaServer server;
+    private final ZmqCaClient client;
+    private final ZContext raw = new ZContext(1);
+
+    private TestCa(Path dataDir, CaServer server) {
+        this.dataDir = dataDir;
+        this.server = server;
+        this.client = new ZmqCaClient(opsEndpoint(), t -> Duration.ofSeconds(60), 0, new WireCodec());
+    }
+
+    public static TestCa start(Path dir) throws IOException {
+        return start(dir, "ec", Duration.ofDays(7), null);
+    }
+
+    public static TestCa start(Path dir, String keyType, Duration crlValidity, String crlUrl) throws IOException {
+        initialize(dir, keyType);
+        return open(dir, crlValidity, crlUrl, Clock.systemUTC());
+    }
+
+    public static void initialize(Path dir, String keyType) throws IOException {
+        new CaInitializer(Clock.systemUTC(), new SecureRandom())
+                .initialize(new CaFiles(dir), keyType, SEED, null, null, "7", null);
+    }
+
+    /** Opens (or re-opens after a restart) the CA in {@code dir}. */
+    public static TestCa open(Path dir, Duration crlValidity, String crlUrl, Clock clock) throws IOException {
+        CaConfig config = new CaConfig(dir, "127.0.0.1", 0, 0, crlValidity, crlUrl);
+        CaServer server = CaServer.open(config, null, null, clock, new SecureRandom());
+        server.start();
+        return new TestCa(dir, server);
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public CaClient client() {
+        return client;
+    }
+
+    public String opsEndpoint() {
+        return "tcp://127.0.0.1:" + server.port();
+    }
+
+    public String registrationEndpoint() {
+        return "tcp://127.0.0.1:" + server.registrationPort();
+    }
+
+    public JsonNode call(CaTask task, ObjectNode params) {
+        return client.call(task, params);
+    }
+
+    /** Sends raw bytes with a fresh REQ socket and returns the raw reply text (null on timeout). */
+    public String sendRaw(String endpoint, byte[] frame, Duration timeout) {
+        try (ZMQ.Socket s = raw.createSocket(SocketType.REQ)) {
+            s.setLinger(0);
+            s.setReceiveTimeOut((int) timeout.toMillis());
+            s.connect(endpoint);
+            s.send(frame, 0);
+            byte[] reply = s.recv(0);
+            return reply == null ? null : new String(reply, java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    public String sendRaw(byte[] frame) {
+        return sendRaw(opsEndpoint(), frame, Duration.ofSeconds(30));
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        raw.close();
+        server.close();
+    }
+}
