@@ -10,11 +10,12 @@ import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.openssl.PEMException;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCSException;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 import org.bouncycastle.asn1.pkcs.Attribute;
 
 /**
@@ -34,12 +35,13 @@ public final class CsrRules {
         }
         PublicKey key;
         try {
-            key = new JcaPKCS10CertificationRequest(csr).getPublicKey();
-            if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(csr.getSubjectPublicKeyInfo()))) {
+            // JcaPKCS10CertificationRequest asks the JCA for a KeyFactory by OID, which SunEC does not
+            // register (only BC does): every EC CSR failed. The PEM converter maps the OID to a JCA name.
+            key = new JcaPEMKeyConverter().getPublicKey(csr.getSubjectPublicKeyInfo());
+            if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(key))) {
                 throw new CaProtocolException(CaErrorCode.CERTIFICATE, "CSR signature is invalid");
             }
-        } catch (OperatorCreationException | PKCSException | java.security.GeneralSecurityException
-                 | IllegalArgumentException e) {
+        } catch (OperatorCreationException | PKCSException | PEMException | IllegalArgumentException e) {
             throw new CaProtocolException(CaErrorCode.CERTIFICATE, "Failed to load CSR: " + e.getMessage());
         }
         checkKey(key);
