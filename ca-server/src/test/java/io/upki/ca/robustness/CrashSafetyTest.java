@@ -204,7 +204,8 @@ class CrashSafetyTest {
         String pem = answer.path("certificate").asText();
         X509Certificate cert = Pem.parseCertificate(pem);
         if (!cert.getSerialNumber().equals(serial)) {
-            unexpected.add("sign answered serial " + serial + " for a certificate with serial " + cert.getSerialNumber());
+            unexpected.add("sign answered serial " + serial + " for a certificate with serial "
+                    + cert.getSerialNumber());
         }
         issuedInOrder.add(serial);
         if (issued.putIfAbsent(serial, CertificateFacts.sha256Fingerprint(cert)) != null) {
@@ -263,7 +264,8 @@ class CrashSafetyTest {
                             + " is lost after SIGKILL: " + ex.getMessage(), ex);
                 }
                 assertThat(view.path("serial_number").bigIntegerValue()).as("view serial_number").isEqualTo(serial);
-                assertThat(view.path("fingerprint").asText()).as("stored certificate %s is the one acknowledged", serial)
+                assertThat(view.path("fingerprint").asText())
+                        .as("stored certificate %s is the one acknowledged", serial)
                         .isEqualTo(e.getValue());
                 boolean isRevoked = view.path("is_revoked").booleanValue();
                 if (revoked.contains(serial)) {

@@ -1,5 +1,6 @@
 package io.upki.ca.robustness;
 
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,6 +16,9 @@ import io.upki.ca.testing.TestKeys;
 import io.upki.pki.wire.CaTask;
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -103,8 +107,11 @@ class FuzzTest {
 
     // ---------------------------------------------------------------- the fuzz run
 
-    /** One frame to send: where, what kind, and the bytes. */
-    private record Frame(String kind, boolean registration, byte[] bytes) {
+    /** One frame to send: its generator, how it was made, where it goes, and the bytes. */
+    private record Frame(String family, String detail, boolean registration, byte[] bytes) {
+        String kind() {
+            return detail.isEmpty() ? family : family + ":" + detail;
+        }
     }
 
     @Test
@@ -121,7 +128,7 @@ class FuzzTest {
         long started = System.nanoTime();
         for (int i = 0; i < FRAMES; i++) {
             Frame frame = gen.next();
-            kinds.merge(frame.kind().split("[-:]")[0], 1, Integer::sum);
+            kinds.merge(frame.family(), 1, Integer::sum);
             String endpoint = frame.registration() ? ca.registrationEndpoint() : ca.opsEndpoint();
             long t0 = System.nanoTime();
             List<byte[]> reply = raw.exchange(endpoint, List.of(frame.bytes()), REPLY_TIMEOUT);
@@ -159,7 +166,10 @@ class FuzzTest {
         }
         JsonNode root;
         try {
-            root = STRICT.readTree(new String(reply.get(0), UTF_8));
+            root = STRICT.readTree(UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(reply.get(0))).toString());
+        } catch (CharacterCodingException e) {
+            return "reply is not valid UTF-8";
         } catch (Exception e) {
             return "reply is not valid JSON";
         }
@@ -189,8 +199,9 @@ class FuzzTest {
                 return "MSG leaks internals ('" + marker + "')";
             }
         }
-        if (CODE_REFERENCE.matcher(msg).find()) {
-            return "MSG leaks a Java identifier (" + CODE_REFERENCE.matcher(msg).results().findFirst().get().group() + ")";
+        java.util.regex.Matcher code = CODE_REFERENCE.matcher(msg);
+        if (code.find()) {
+            return "MSG leaks a Java identifier (" + code.group() + ")";
         }
         if (msg.contains("Internal CA error") || msg.contains("Storage error")) {
             return "client input caused an internal error";
@@ -210,7 +221,8 @@ class FuzzTest {
                 return "Invalid JSON";
             }
             int cut = msg.indexOf(':');
-            return (cut > 0 ? msg.substring(0, cut) : msg.substring(0, Math.min(40, msg.length())));
+            String label = cut > 0 ? msg.substring(0, cut) : msg;
+            return label.substring(0, Math.min(40, label.length())).replaceAll("[^\\x20-\\x7e]", "?");
         } catch (Exception e) {
             return "?";
         }
@@ -320,7 +332,7 @@ class FuzzTest {
             int length = random.nextBoolean() ? random.nextInt(65) : random.nextInt(4097);
             byte[] bytes = new byte[length];
             random.nextBytes(bytes);
-            return new Frame("random-bytes", random.nextInt(5) == 0, bytes);
+            return new Frame("random-bytes", "", random.nextInt(5) == 0, bytes);
         }
 
         private Frame invalidUtf8() {
@@ -332,55 +344,58 @@ class FuzzTest {
             // Inside a string value most of the time, so that only the encoding is wrong.
             int at = random.nextInt(3) > 0 ? Math.max(1, indexOf(valid, (byte) '"', random.nextInt(valid.length)) + 1)
                     : random.nextInt(valid.length + 1);
-            return new Frame("invalid-utf8", t.getKey(), insert(valid, Math.min(at, valid.length), pick(Arrays.asList(bad))));
+            byte[] frame = insert(valid, Math.min(at, valid.length), pick(Arrays.asList(bad)));
+            return new Frame("invalid-utf8", t.getValue().get("TASK").asText(), t.getKey(), frame);
         }
 
         private Frame mutatedRequest() {
             Map.Entry<Boolean, ObjectNode> t = template();
             byte[] b = bytes(t.getValue());
             int mutations = 1 + random.nextInt(4);
-            StringBuilder kind = new StringBuilder("mutated");
+            StringBuilder kind = new StringBuilder();
             for (int m = 0; m < mutations && b.length > 0; m++) {
                 int at = random.nextInt(b.length);
                 switch (random.nextInt(7)) {
                     case 0 -> {
                         b[at] ^= (byte) (1 << random.nextInt(8));
-                        kind.append("-flip");
+                        kind.append("flip ");
                     }
                     case 1 -> {
                         b[at] = syntaxByte();
-                        kind.append("-set");
+                        kind.append("set ");
                     }
                     case 2 -> {
                         b = insert(b, at, new byte[] {syntaxByte()});
-                        kind.append("-insert");
+                        kind.append("insert ");
                     }
                     case 3 -> {
                         b = remove(b, at, 1 + random.nextInt(Math.min(8, b.length - at)));
-                        kind.append("-delete");
+                        kind.append("delete ");
                     }
                     case 4 -> {
                         b = Arrays.copyOf(b, at);
-                        kind.append("-truncate");
+                        kind.append("truncate ");
                     }
                     case 5 -> {
                         int len = 1 + random.nextInt(Math.min(16, b.length - at));
                         b = insert(b, random.nextInt(b.length + 1), Arrays.copyOfRange(b, at, at + len));
-                        kind.append("-duplicate");
+                        kind.append("duplicate ");
                     }
                     default -> {
                         b = insert(b, at, ("\"" + pick(List.of("TASK", "params", "serial", "dn", "cn", "csr"))
                                 + "\":" + pick(WRONG_VALUES) + ",").getBytes(UTF_8));
-                        kind.append("-splice");
+                        kind.append("splice ");
                     }
                 }
             }
-            return new Frame(kind.toString(), t.getKey(), b);
+            return new Frame("mutated", t.getValue().get("TASK").asText() + " " + kind.toString().strip(),
+                    t.getKey(), b);
         }
 
         private byte syntaxByte() {
             String syntax = "{}[]\",:\\ 0123456789-+.eEtrufalsn\u0000\n";
-            return random.nextInt(4) == 0 ? (byte) random.nextInt(256) : (byte) syntax.charAt(random.nextInt(syntax.length()));
+            return random.nextInt(4) == 0 ? (byte) random.nextInt(256)
+                    : (byte) syntax.charAt(random.nextInt(syntax.length()));
         }
 
         private Frame notAnObject() {
@@ -390,7 +405,7 @@ class FuzzTest {
                     "{'TASK':'get_ca'}", "{TASK:\"get_ca\"}", "{\"TASK\":\"get_ca\",}", "NaN", "Infinity",
                     "{\"TASK\":\"get_ca\"}\u0000", "\uFEFF{\"TASK\":\"get_ca\"}", "/* c */ {\"TASK\":\"get_ca\"}",
                     "[" + "9".repeat(random.nextInt(400)) + "]", "9".repeat(1 + random.nextInt(400)));
-            return new Frame("not-an-object", random.nextInt(4) == 0, pick(docs).getBytes(UTF_8));
+            return new Frame("not-an-object", "", random.nextInt(4) == 0, pick(docs).getBytes(UTF_8));
         }
 
         private Frame wrongType() {
@@ -420,7 +435,8 @@ class FuzzTest {
                 String inner = splice(params, target, value);
                 json = "{\"TASK\":" + copy.get("TASK") + ",\"params\":" + inner + "}";
             }
-            return new Frame("wrong-type:" + request.get("TASK").asText() + "." + target, t.getKey(), json.getBytes(UTF_8));
+            return new Frame("wrong-type", request.get("TASK").asText() + "." + target, t.getKey(),
+                    json.getBytes(UTF_8));
         }
 
         /** {@code node} with {@code field} set to the raw JSON {@code value}. */
@@ -452,7 +468,7 @@ class FuzzTest {
                         + "\",\"params\":{\"" + pick(List.of("dn", "serial", "csr", "profile", "limit", "reason"))
                         + "\":" + nested + "}}";
             };
-            return new Frame("nested-" + depth, false, json.getBytes(UTF_8));
+            return new Frame("nested", Integer.toString(depth), false, json.getBytes(UTF_8));
         }
 
         private Frame longString() {
@@ -463,12 +479,13 @@ class FuzzTest {
             String json = field.equals("TASK") ? "{\"TASK\":\"" + text + "\"}"
                     : field.equals("key") ? "{\"TASK\":\"get_ca\",\"params\":{\"" + text + "\":1}}"
                     : "{\"TASK\":\"" + task + "\",\"params\":{\"" + field + "\":\"" + text + "\"}}";
-            return new Frame("long-" + field + "-" + length, false, json.getBytes(UTF_8));
+            return new Frame("long-string", field + "-" + length, false, json.getBytes(UTF_8));
         }
 
         private String randomText(int length) {
             // Letters, digits, JSON-safe punctuation and a few multi-byte characters; no '.' (see LEAK_MARKERS).
-            String alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -_=/,\u00e9\u4e2d\ud83d\ude00";
+            String alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -_=/,"
+                    + "\u00e9\u4e2d\ud83d\ude00";
             StringBuilder s = new StringBuilder(length);
             while (s.length() < length) {
                 int i = random.nextInt(alphabet.length());
@@ -506,14 +523,16 @@ class FuzzTest {
     void unparsableJsonIsInvalidJsonWithTheParserDetail() {
         for (String doc : List.of("{not json", "{\"TASK\":", "{\"TASK\":\"get_ca\",}", "", "}")) {
             String msg = errorOf(sendOps(doc.getBytes(UTF_8)));
-            assertThat(msg).as("MSG for %s", doc).startsWith("Invalid JSON: ").hasSizeGreaterThan("Invalid JSON: ".length());
+            assertThat(msg).as("MSG for %s", doc).startsWith("Invalid JSON: ")
+                    .hasSizeGreaterThan("Invalid JSON: ".length());
             assertThat(checkMessage(msg)).as("MSG for %s: %s", doc, msg).isNull();
         }
     }
 
     @Test
     void parserAndCryptoDetailsDoNotLeakJavaNames() throws Exception {
-        List<String> docs = List.of("{\"TASK\":\"get_ca\"} {}", "{\"TASK\":\"get_ca\"}\"x\"", "[".repeat(100) + "]".repeat(100),
+        List<String> docs = List.of("{\"TASK\":\"get_ca\"} {}", "{\"TASK\":\"get_ca\"}\"x\"",
+                "[".repeat(100) + "]".repeat(100),
                 "{\"TASK\":NaN}", "{\"TASK\":+1}", "9".repeat(300), "{\"TASK\":\"get_ca\"", "{\"TASK\":\"get_ca\"]",
                 "{\"" + "k".repeat(60_000) + "\":1}");
         for (String doc : docs) {
@@ -534,13 +553,12 @@ class FuzzTest {
         assertThat(checkMessage(msg)).as(msg).isNull();
     }
 
+    /** The message filter runs on the frontend thread over echoed input: it must stay linear (no ReDoS). */
     @Test
     void longDottedTaskNameIsEchoedPromptly() {
         String name = "a.".repeat(250_000) + "Bb";
-        long t0 = System.nanoTime();
         String msg = errorOf(sendOps(("{\"TASK\":\"" + name + "\"}").getBytes(UTF_8)));
-        assertThat(msg).startsWith("[700] Unknown task: a.a.a.");
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+        assertThat(msg).isEqualTo("[700] Unknown task: " + name);
     }
 
     private static String truncatedDer(String pem, String type) {
@@ -582,7 +600,7 @@ class FuzzTest {
 
     @Test
     void nonUtf8BytesAreInvalidJson() {
-        byte[] latin1 = "{\"TASK\":\"view\",\"params\":{\"dn\":\"caf\u00e9\"}}".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        byte[] latin1 = "{\"TASK\":\"view\",\"params\":{\"dn\":\"caf\u00e9\"}}".getBytes(ISO_8859_1);
         assertThat(errorOf(sendOps(latin1))).isEqualTo("Invalid JSON: request is not valid UTF-8");
         assertThat(errorOf(sendOps(new byte[] {(byte) 0xFF, (byte) 0xFE, '{', '}'})))
                 .isEqualTo("Invalid JSON: request is not valid UTF-8");
