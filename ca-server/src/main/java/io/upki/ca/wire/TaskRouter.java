@@ -7,8 +7,10 @@ import io.upki.pki.wire.CaReply;
 import io.upki.pki.wire.CaRequest;
 import io.upki.pki.wire.WireCodec;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +20,20 @@ import org.slf4j.LoggerFactory;
  */
 public final class TaskRouter {
     private static final Logger LOG = LoggerFactory.getLogger(TaskRouter.class);
+
+    /**
+     * Java names that parser and crypto library messages embed: exception class prefixes such as
+     * {@code java.io.IOException: } and Jackson's code references such as
+     * {@code (bound as `com.fasterxml.jackson.databind.JsonNode`)}. Linear-time patterns (no
+     * backtracking across a long client-sent name): they also run over echoed client input.
+     */
+    private static final List<Pattern> LIBRARY_NAMES = List.of(
+            Pattern.compile("(?<![\\w$.])(?:[a-z_$][\\w$]*+\\.)++[A-Z][\\w$]*(?:Exception|Error)(?::\\s*)?"),
+            Pattern.compile(" ?\\(bound as `[^`]*+`\\)"),
+            Pattern.compile(": not allowed as per `[^`]*+`"),
+            Pattern.compile(", from `[^`]*+`"),
+            Pattern.compile(": enable `[^`]*+` to allow"),
+            Pattern.compile("Source: REDACTED \\(`[^`]*+` disabled\\); "));
 
     private final WireCodec codec;
     private final Map<String, Route> routes = new HashMap<>();
@@ -81,7 +97,19 @@ public final class TaskRouter {
 
     /** The reply for a request refused before it ran (busy, too large, malformed frames). */
     public byte[] error(CaProtocolException e) {
-        return codec.encodeReply(CaReply.Error.of(e));
+        return codec.encodeReply(new CaReply.Error(publicMessage(e.wireMessage())));
+    }
+
+    /**
+     * The MSG for a client: library details passed through ({@code Invalid JSON: <parser detail>},
+     * {@code Failed to load CSR: <detail>}) without the {@link #LIBRARY_NAMES} they carry.
+     */
+    static String publicMessage(String message) {
+        String text = message;
+        for (Pattern p : LIBRARY_NAMES) {
+            text = p.matcher(text).replaceAll("");
+        }
+        return text;
     }
 
     private static String reference() {

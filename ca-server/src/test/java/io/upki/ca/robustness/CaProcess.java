@@ -1,0 +1,142 @@
+package io.upki.ca.robustness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.upki.pki.caclient.CaClientException;
+import io.upki.pki.caclient.ZmqCaClient;
+import io.upki.pki.wire.CaTask;
+import io.upki.pki.wire.WireCodec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The CA as a real operating-system process ({@code ca-server start}), so that it can be killed with
+ * SIGKILL: no shutdown hook, no finally block, no flush runs.
+ */
+final class CaProcess {
+    private final Path dataDir;
+    private final int port;
+    private final Path log;
+    private Process process;
+
+    private CaProcess(Path dataDir, int port, Path log) {
+        this.dataDir = dataDir;
+        this.port = port;
+        this.log = log;
+    }
+
+    /** A CA for {@code dataDir} on a free pair of loopback ports (operations, operations + 1). */
+    static CaProcess on(Path dataDir, Path log) {
+        return new CaProcess(dataDir, freePortPair(), log);
+    }
+
+    String endpoint() {
+        return "tcp://127.0.0.1:" + port;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Launches {@code ca-server start} and waits until it answers {@code get_ca}; returns the CA PEM. */
+    String start(Duration readyTimeout) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx256m");
+        command.add("-XX:+UseSerialGC");
+        command.add("-XX:TieredStopAtLevel=1"); // quicker start on a busy machine; the burst is short
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add("io.upki.ca.CaServerMain");
+        command.addAll(List.of("start", "--data-dir", dataDir.toString(), "--host", "127.0.0.1",
+                "--port", Integer.toString(port)));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().keySet().removeIf(k -> k.startsWith("UPKI_"));
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return awaitReady(readyTimeout);
+    }
+
+    private String awaitReady(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (ZmqCaClient probe = new ZmqCaClient(endpoint(), t -> Duration.ofMillis(500), 0, new WireCodec())) {
+            while (System.nanoTime() < deadline) {
+                if (!process.isAlive()) {
+                    throw new AssertionError("CA process exited with " + process.exitValue() + " before it was ready:\n"
+                            + logTail());
+                }
+                try {
+                    return probe.call(CaTask.GET_CA, null).asText();
+                } catch (CaClientException e) {
+                    if (e.kind() != CaClientException.Kind.UNAVAILABLE) {
+                        throw e;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("CA process did not answer get_ca within " + timeout + ":\n" + logTail());
+    }
+
+    /** SIGKILL (Process.destroyForcibly on Linux); returns the exit value, which must show the signal. */
+    int kill() throws InterruptedException {
+        process.destroyForcibly();
+        assertThat(process.waitFor(15, TimeUnit.SECONDS)).as("CA process died after SIGKILL").isTrue();
+        assertThat(process.isAlive()).isFalse();
+        return process.exitValue();
+    }
+
+    /** Kills a process left running by a failed test. */
+    void destroyIfRunning() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor(15, TimeUnit.SECONDS);
+        }
+    }
+
+    String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    private static int freePortPair() {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            try (ServerSocket first = new ServerSocket()) {
+                first.setReuseAddress(true);
+                first.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                int p = first.getLocalPort();
+                if (p >= 65535) {
+                    continue;
+                }
+                try (ServerSocket second = new ServerSocket()) {
+                    second.setReuseAddress(true);
+                    second.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), p + 1));
+                    return p;
+                } catch (IOException taken) {
+                    // p + 1 is in use: try another pair
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        throw new IllegalStateException("no free pair of loopback ports");
+    }
+}
