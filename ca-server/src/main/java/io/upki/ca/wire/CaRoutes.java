@@ -124,7 +124,7 @@ public final class CaRoutes {
 
     private Object listNodes(Params p) {
         Integer limit = p.optionalPositiveInt("limit", MAX_PAGE);
-        Integer offset = p.optionalPositiveInt("offset", Integer.MAX_VALUE);
+        Integer offset = p.optionalNonNegativeInt("offset");
         return inspector.nodes(offset == null ? 0 : offset, limit == null ? Integer.MAX_VALUE : limit);
     }
 

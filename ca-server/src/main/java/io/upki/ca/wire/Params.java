@@ -62,6 +62,19 @@ public final class Params {
         return number.intValueExact();
     }
 
+    /** A non-negative integer (an offset), null when absent. */
+    public Integer optionalNonNegativeInt(String name) {
+        JsonNode value = present(name);
+        if (value == null) {
+            return null;
+        }
+        BigInteger number = integer(name, value);
+        if (number.signum() < 0 || number.bitLength() > 31) {
+            throw new CaProtocolException(CaErrorCode.VALIDATION, name + " must be between 0 and " + Integer.MAX_VALUE);
+        }
+        return number.intValueExact();
+    }
+
     /** A certificate serial: a JSON integer as uPKI sends it, or a decimal string; null when absent. */
     public BigInteger optionalSerial(String name) {
         JsonNode value = present(name);

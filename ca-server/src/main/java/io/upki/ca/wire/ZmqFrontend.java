@@ -111,7 +111,12 @@ public final class ZmqFrontend implements AutoCloseable {
                 if (accepting && poller.pollin(frontIndex)) {
                     ZMsg request;
                     while (accepting && (request = ZMsg.recvMsg(front, ZMQ.DONTWAIT)) != null) {
-                        accept(request, front);
+                        try {
+                            accept(request, front);
+                        } catch (RuntimeException | StackOverflowError e) {
+                            // One bad request must never silence the port: log it and keep serving.
+                            LOG.error("frontend {} could not route a request", endpoint, e);
+                        }
                     }
                 }
             }

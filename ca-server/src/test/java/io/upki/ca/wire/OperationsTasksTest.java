@@ -462,6 +462,8 @@ class OperationsTasksTest {
         assertThat(all.isArray()).isTrue();
         assertThat(all.findValuesAsText("cn")).contains("node.example.com");
         assertThat(ca.call(CaTask.LIST_NODES, params().put("limit", 1)).size()).isEqualTo(1);
+        assertThat(ca.call(CaTask.LIST_NODES, params().put("limit", 1).put("offset", 0)).size()).isEqualTo(1);
+        assertThat(rejected(CaTask.LIST_NODES, params().put("offset", -1)).getMessage()).startsWith("[200] offset must be");
         assertThat(rejected(CaTask.GET_NODE, params()).getMessage()).isEqualTo("[700] Missing cn parameter");
         assertThat(rejected(CaTask.GET_NODE, params().put("cn", "ghost")).getMessage())
                 .isEqualTo("[300] Certificate not found: ghost");
