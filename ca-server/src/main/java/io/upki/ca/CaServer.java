@@ -8,6 +8,7 @@ import io.upki.ca.authority.CertificateAuthority;
 import io.upki.ca.authority.RegistrationSeed;
 import io.upki.ca.config.CaConfig;
 import io.upki.ca.crl.CrlService;
+import io.upki.ca.events.EventFeed;
 import io.upki.ca.inspect.CertificateInspector;
 import io.upki.ca.issue.CertificateIssuer;
 import io.upki.ca.issue.IssuanceService;
@@ -26,6 +27,7 @@ import io.upki.ca.store.SqliteNodeRepository;
 import io.upki.ca.wire.CaRoutes;
 import io.upki.ca.wire.Lanes;
 import io.upki.ca.wire.ZmqFrontend;
+import io.upki.pki.wire.CaEvent;
 import io.upki.pki.wire.WireCodec;
 import io.upki.pki.x509.RevocationReason;
 import java.io.IOException;
@@ -50,12 +52,15 @@ public final class CaServer implements AutoCloseable {
     private final Lanes lanes;
     private final ZmqFrontend operations;
     private final ZmqFrontend registration;
+    private final EventFeed events;
     private int port;
     private int registrationPort;
+    private int eventsPort;
     private boolean closed;
 
     private CaServer(CaConfig config, SqliteDatabase database, ZContext zmq, Lanes lanes, ZmqFrontend operations,
-                     ZmqFrontend registration) {
+                     ZmqFrontend registration, EventFeed events) {
+        this.events = events;
         this.config = config;
         this.database = database;
         this.zmq = zmq;
@@ -83,19 +88,21 @@ public final class CaServer implements AutoCloseable {
         CertificateIssuer issuer = new CertificateIssuer(ca, clock, config.crlUrl());
         IssuanceService issuance = new IssuanceService(ca, profiles, issuer, new SerialNumbers(random),
                 new KeyPairs(random), certificates, files.privateKeys(), clock, audit);
+        ZContext zmq = new ZContext(1);
+        EventFeed events = new EventFeed(zmq, config.endpoint(config.eventsPort()), codec);
         RevocationService revocation = new RevocationService(certificates, clock, audit, new RevocationService.Listener() {
             @Override
             public void revoked(CertificateRecord record, RevocationReason reason) {
-                // the event feed (crl-publisher issue) subscribes here
+                events.publish(CaEvent.revoked(record.serial(), reason.wireName()));
             }
 
             @Override
             public void unrevoked(CertificateRecord record) {
-                // the event feed (crl-publisher issue) subscribes here
+                events.publish(CaEvent.unrevoked(record.serial()));
             }
         });
         CrlService crls = new CrlService(ca, certificates, new SqliteCrlRepository(database), config.crlValidity(),
-                clock, audit, crl -> { });
+                clock, audit, crl -> events.publish(CaEvent.crl(crl.number())));
         CertificateInspector inspector = new CertificateInspector(ca, certificates, clock);
         RegistrationService registrationService = new RegistrationService(seed, issuance,
                 new SqliteNodeRepository(database), ca, clock, audit);
@@ -103,12 +110,11 @@ public final class CaServer implements AutoCloseable {
                 new AdminService(new SqliteAdminRepository(database), audit), new CertificateLookup(certificates),
                 inspector, registrationService);
 
-        ZContext zmq = new ZContext(1);
         Lanes lanes = Lanes.forCores(Runtime.getRuntime().availableProcessors());
         int regPort = config.registrationPort();
         ZmqFrontend ops = new ZmqFrontend(zmq, config.endpoint(config.port()), routes.operations(codec), lanes);
         ZmqFrontend reg = new ZmqFrontend(zmq, config.endpoint(regPort), routes.registration(codec), lanes);
-        return new CaServer(config, database, zmq, lanes, ops, reg);
+        return new CaServer(config, database, zmq, lanes, ops, reg, events);
     }
 
     private static RegistrationSeed loadSeed(CaFiles files, String override, SecureRandom random) throws IOException {
@@ -127,6 +133,8 @@ public final class CaServer implements AutoCloseable {
 
     /** Binds both ports; the CA answers from here on. */
     public void start() {
+        // Events first: a subscriber must be able to connect before the first change is announced.
+        eventsPort = events.start();
         port = operations.start();
         try {
             registrationPort = registration.start();
@@ -134,8 +142,8 @@ public final class CaServer implements AutoCloseable {
             close();
             throw e;
         }
-        LOG.info("CA listening: operations {} registration {} (data {})", config.endpoint(port),
-                config.endpoint(registrationPort), config.dataDir());
+        LOG.info("CA listening: operations {} registration {} events {} (data {})", config.endpoint(port),
+                config.endpoint(registrationPort), config.endpoint(eventsPort), config.dataDir());
     }
 
     public int port() {
@@ -144,6 +152,10 @@ public final class CaServer implements AutoCloseable {
 
     public int registrationPort() {
         return registrationPort;
+    }
+
+    public int eventsPort() {
+        return eventsPort;
     }
 
     @Override
@@ -163,6 +175,7 @@ public final class CaServer implements AutoCloseable {
         }
         operations.close();
         registration.close();
+        events.close();
         lanes.close();
         zmq.close();
         database.close();

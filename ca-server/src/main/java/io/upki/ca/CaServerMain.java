@@ -105,7 +105,7 @@ public final class CaServerMain implements Callable<Integer> {
         String host;
 
         @Option(names = "--port", defaultValue = "${env:UPKI_CA_PORT}",
-                description = "Operations port (env UPKI_CA_PORT; default 5000); registration is port + 1.")
+                description = "Operations port (env UPKI_CA_PORT; default 5000); registration is port + 1, events port + 2.")
         Integer port;
 
         @Override
@@ -116,7 +116,7 @@ public final class CaServerMain implements Callable<Integer> {
             int p = firstNonNull(port, file.port(), CaConfig.DEFAULT_PORT);
             Duration validity = file.crlValidity() == null ? CaConfig.DEFAULT_CRL_VALIDITY
                     : CaConfig.parseCrlValidity(file.crlValidity());
-            CaConfig config = new CaConfig(common.dataDir, h, p, p + 1, validity, file.crlUrl());
+            CaConfig config = new CaConfig(common.dataDir, h, p, p + 1, p + 2, validity, file.crlUrl());
             CaServer server = CaServer.open(config, common.passphrase(), common.seed, Clock.systemUTC(),
                     new SecureRandom());
             CountDownLatch stopped = new CountDownLatch(1);
@@ -126,7 +126,8 @@ public final class CaServerMain implements Callable<Integer> {
             }, "ca-shutdown"));
             server.start();
             System.out.println("upki ca-server ready: operations " + config.endpoint(server.port())
-                    + ", registration " + config.endpoint(server.registrationPort()));
+                    + ", registration " + config.endpoint(server.registrationPort())
+                    + ", events " + config.endpoint(server.eventsPort()));
             stopped.await();
             return 0;
         }

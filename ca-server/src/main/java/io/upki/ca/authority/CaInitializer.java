@@ -5,7 +5,7 @@ import io.upki.ca.issue.KeyPairs;
 import io.upki.ca.issue.SerialNumbers;
 import io.upki.ca.profile.BuiltInProfiles;
 import io.upki.ca.profile.Profile;
-import io.upki.ca.store.AtomicFiles;
+import io.upki.pki.files.AtomicFiles;
 import io.upki.pki.x509.Pem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

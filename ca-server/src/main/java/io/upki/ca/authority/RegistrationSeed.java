@@ -12,7 +12,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
-import io.upki.ca.store.AtomicFiles;
+import io.upki.pki.files.AtomicFiles;
 
 /**
  * The registration seed that lets a node bootstrap through the registration port. Only a salted

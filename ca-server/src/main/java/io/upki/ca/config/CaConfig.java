@@ -10,10 +10,12 @@ import java.time.Duration;
  * @param host address to bind (127.0.0.1 unless told otherwise)
  * @param port operations port; 0 picks a free one (tests)
  * @param registrationPort registration port, {@code port + 1} by default; 0 picks a free one
+ * @param eventsPort event feed (PUB) port, {@code port + 2} by default; 0 picks a free one
  * @param crlValidity time from a CRL's thisUpdate to its nextUpdate
  * @param crlUrl CRL Distribution Point written into issued certificates, or null
  */
-public record CaConfig(Path dataDir, String host, int port, int registrationPort, Duration crlValidity, String crlUrl) {
+public record CaConfig(Path dataDir, String host, int port, int registrationPort, int eventsPort, Duration crlValidity,
+                       String crlUrl) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 5000;
     public static final Duration DEFAULT_CRL_VALIDITY = Duration.ofDays(7);
@@ -32,6 +34,9 @@ public record CaConfig(Path dataDir, String host, int port, int registrationPort
         if (registrationPort < 0 || registrationPort > 65535) {
             throw new IllegalArgumentException("registration port: " + registrationPort
                     + " is not a TCP port (it is port + 1 by default)");
+        }
+        if (eventsPort < 0 || eventsPort > 65535) {
+            throw new IllegalArgumentException("events port: " + eventsPort + " is not a TCP port (port + 2 by default)");
         }
         if (port != 0 && port == registrationPort) {
             throw new IllegalArgumentException("registration port: must differ from port " + port);

@@ -4,7 +4,7 @@ import io.upki.ca.audit.AuditLog;
 import io.upki.ca.authority.CertificateAuthority;
 import io.upki.ca.profile.Profile;
 import io.upki.ca.profile.ProfileRegistry;
-import io.upki.ca.store.AtomicFiles;
+import io.upki.pki.files.AtomicFiles;
 import io.upki.ca.store.CertificateRecord;
 import io.upki.ca.store.CertificateRepository;
 import io.upki.ca.store.DuplicateSerialException;

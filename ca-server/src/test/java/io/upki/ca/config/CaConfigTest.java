@@ -24,16 +24,16 @@ class CaConfigTest {
 
     @Test
     void invalidSettingsAreNamed() {
-        assertThatThrownBy(() -> new CaConfig(dir, "127.0.0.1", 70000, 5001, Duration.ofDays(7), null))
+        assertThatThrownBy(() -> new CaConfig(dir, "127.0.0.1", 70000, 5001, 5002, Duration.ofDays(7), null))
                 .hasMessageStartingWith("port:");
-        assertThatThrownBy(() -> new CaConfig(dir, " ", 5000, 5001, Duration.ofDays(7), null)).hasMessageStartingWith("host:");
-        assertThatThrownBy(() -> new CaConfig(dir, "127.0.0.1", 5000, 5001, Duration.ofSeconds(1), null))
+        assertThatThrownBy(() -> new CaConfig(dir, " ", 5000, 5001, 5002, Duration.ofDays(7), null)).hasMessageStartingWith("host:");
+        assertThatThrownBy(() -> new CaConfig(dir, "127.0.0.1", 5000, 5001, 5002, Duration.ofSeconds(1), null))
                 .hasMessageStartingWith("crl_validity:");
-        assertThatThrownBy(() -> new CaConfig(dir, "127.0.0.1", 5000, 5001, Duration.ofDays(7), "ftp://x"))
+        assertThatThrownBy(() -> new CaConfig(dir, "127.0.0.1", 5000, 5001, 5002, Duration.ofDays(7), "ftp://x"))
                 .hasMessageStartingWith("crl_url:");
-        assertThatThrownBy(() -> new CaConfig(dir, "127.0.0.1", 5000, 5000, Duration.ofDays(7), null))
+        assertThatThrownBy(() -> new CaConfig(dir, "127.0.0.1", 5000, 5000, 5002, Duration.ofDays(7), null))
                 .hasMessageStartingWith("registration port:");
-        assertThat(new CaConfig(dir, "::1", 5000, 5001, Duration.ofDays(7), "").endpoint(5000)).isEqualTo("tcp://[::1]:5000");
+        assertThat(new CaConfig(dir, "::1", 5000, 5001, 5002, Duration.ofDays(7), "").endpoint(5000)).isEqualTo("tcp://[::1]:5000");
     }
 
     @Test

@@ -53,7 +53,7 @@ public final class TestCa implements AutoCloseable {
 
     /** Opens (or re-opens after a restart) the CA in {@code dir}. */
     public static TestCa open(Path dir, Duration crlValidity, String crlUrl, Clock clock) throws IOException {
-        CaConfig config = new CaConfig(dir, "127.0.0.1", 0, 0, crlValidity, crlUrl);
+        CaConfig config = new CaConfig(dir, "127.0.0.1", 0, 0, 0, crlValidity, crlUrl);
         CaServer server = CaServer.open(config, null, null, clock, new SecureRandom());
         server.start();
         return new TestCa(dir, server);
@@ -69,6 +69,10 @@ public final class TestCa implements AutoCloseable {
 
     public String opsEndpoint() {
         return "tcp://127.0.0.1:" + server.port();
+    }
+
+    public String eventsEndpoint() {
+        return "tcp://127.0.0.1:" + server.eventsPort();
     }
 
     public String registrationEndpoint() {

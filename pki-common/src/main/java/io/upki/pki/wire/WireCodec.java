@@ -106,6 +106,16 @@ public final class WireCodec {
         throw new CaProtocolException(CaErrorCode.COMMUNICATION, "Malformed reply: no EVENT");
     }
 
+    /** Serialises any record as one JSON frame (events). */
+    public byte[] toBytes(Object value) {
+        return write(mapper.valueToTree(value));
+    }
+
+    /** Reads one JSON frame into a record; a malformed frame is a communication error. */
+    public <T> T fromBytes(byte[] frame, Class<T> type) {
+        return fromTree(parse(frame), type);
+    }
+
     /** Converts a result record (or any value) to the JSON tree sent as {@code DATA}. */
     public JsonNode toTree(Object value) {
         return mapper.valueToTree(value);

@@ -1,4 +1,4 @@
-package io.upki.ca.store;
+package io.upki.pki.files;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,0 +1,109 @@
+package io.upki.ca.events;
+
+import io.upki.pki.wire.CaEvent;
+import io.upki.pki.wire.WireCodec;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+
+/**
+ * Publishes {@link CaEvent}s on a ZeroMQ PUB socket. Workers call {@link #publish} after their change
+ * is durable; one thread owns the socket (ZeroMQ sockets are single-threaded). Slow subscribers lose
+ * messages beyond the high-water mark rather than slowing the CA: events are hints.
+ */
+public final class EventFeed implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EventFeed.class);
+    private static final CaEvent STOP = new CaEvent("stop", null, null, null);
+
+    private final ZContext context;
+    private final String endpoint;
+    private final WireCodec codec;
+    private final BlockingQueue<CaEvent> queue = new LinkedBlockingQueue<>(100_000);
+    private final CompletableFuture<Integer> bound = new CompletableFuture<>();
+    private Thread thread;
+
+    public EventFeed(ZContext context, String endpoint, WireCodec codec) {
+        this.context = context;
+        this.endpoint = endpoint;
+        this.codec = codec;
+    }
+
+    /** Binds the PUB socket; returns the port. */
+    public int start() {
+        thread = new Thread(this::run, "ca-events");
+        thread.setDaemon(true);
+        thread.start();
+        try {
+            return bound.get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot publish events on " + endpoint + ": " + e.getCause().getMessage(),
+                    e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("timed out binding " + endpoint, e);
+        }
+    }
+
+    /** Queues an event; never blocks a worker (a full queue drops it, with a warning). */
+    public void publish(CaEvent event) {
+        if (!queue.offer(event)) {
+            LOG.warn("event queue full, dropping {}", event.event());
+        }
+    }
+
+    private void run() {
+        ZMQ.Socket pub;
+        try {
+            pub = context.createSocket(SocketType.PUB);
+            pub.setLinger(0);
+            pub.setSndHWM(10_000);
+            int port = endpoint.endsWith(":0")
+                    ? pub.bindToRandomPort(endpoint.substring(0, endpoint.lastIndexOf(':')))
+                    : bind(pub);
+            bound.complete(port);
+        } catch (RuntimeException e) {
+            bound.completeExceptionally(e);
+            return;
+        }
+        try {
+            while (true) {
+                CaEvent event = queue.take();
+                if (event == STOP) {
+                    break;
+                }
+                pub.send(codec.toBytes(event), ZMQ.DONTWAIT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            context.destroySocket(pub);
+        }
+    }
+
+    private int bind(ZMQ.Socket pub) {
+        pub.bind(endpoint);
+        return Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
+    }
+
+    @Override
+    public void close() {
+        queue.offer(STOP);
+        if (thread != null) {
+            try {
+                thread.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
