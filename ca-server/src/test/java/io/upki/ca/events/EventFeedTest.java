@@ -51,7 +51,7 @@ class EventFeedTest {
             assertThat(revoked).isEqualTo(CaEvent.revoked(serial, "certificateHold"));
             ca.call(CaTask.UNREVOKE, CaClient.params().put("serial", serial));
             assertThat(codec.fromBytes(sub.recv(), CaEvent.class)).isEqualTo(CaEvent.unrevoked(serial));
-            BigInteger number = io.upki.ca.robustness.RestartPersistenceTest.number(ca.call(CaTask.GENERATE_CRL, CaClient.params()).asText());
+            BigInteger number = io.upki.ca.testing.TestCrls.number(ca.call(CaTask.GENERATE_CRL, CaClient.params()).asText());
             assertThat(codec.fromBytes(sub.recv(), CaEvent.class)).isEqualTo(CaEvent.crl(number));
             // Revoking an already revoked certificate changes nothing and announces nothing.
             ca.call(CaTask.REVOKE, CaClient.params().put("serial", serial).put("reason", "keyCompromise"));
