@@ -15,6 +15,7 @@ import io.upki.sidecar.admins.AdminDirectory;
 import io.upki.sidecar.admins.AdminRefresher;
 import io.upki.sidecar.decision.DecisionEngine;
 import io.upki.sidecar.metrics.SidecarMetrics;
+import io.upki.sidecar.revocation.CrlPushListener;
 import io.upki.sidecar.revocation.CrlSources;
 import io.upki.sidecar.revocation.CrlState;
 import io.upki.sidecar.signing.SigningIdentity;
@@ -91,6 +92,11 @@ public final class Sidecar implements AutoCloseable {
         CrlSources crlSources = new CrlSources(crls, config.crls(), config.crlPoll());
         closeables.add(crlSources);
         crlSources.start();
+        if (config.crlEvents() != null && !config.crlEvents().isBlank()) {
+            CrlPushListener push = new CrlPushListener(java.net.URI.create(config.crlEvents()), crlSources);
+            closeables.add(push);
+            push.start();
+        }
 
         CertificateDecoding decoding = new CertificateDecoding(config.maxHeaderBytes(), config.maxCertificates());
         Map<String, ClientCertificateSource> sources = Map.of(

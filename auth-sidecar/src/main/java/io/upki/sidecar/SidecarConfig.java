@@ -10,10 +10,11 @@ import java.util.List;
  *
  * @param adminsFile file of administrator DNs, or null when {@code caEndpoint} gives the list
  * @param caEndpoint CA operations endpoint for {@code list_admins}, or null
+ * @param crlEvents the crl-publisher's server-sent events URL, or null to rely on polling only
  * @param signing where the assertion key comes from
  */
 public record SidecarConfig(
-        String host, int port, Path trustAnchor, Path intermediates, List<String> crls, Duration crlPoll,
+        String host, int port, Path trustAnchor, Path intermediates, List<String> crls, String crlEvents, Duration crlPoll,
         Duration crlGrace, Path adminsFile, String caEndpoint, Duration adminRefresh, String proxy,
         RoutePolicy routes, Signing signing, Duration assertionTtl, int maxHeaderBytes, int maxCertificates,
         long cacheSize, boolean audit) {

@@ -34,6 +34,10 @@ public final class SidecarMain implements Callable<Integer> {
             description = "CRL file (PEM or DER) or http(s) URL; repeatable or comma-separated.")
     List<String> crls = new ArrayList<>();
 
+    @Option(names = "--crl-events", defaultValue = "${env:UPKI_CRL_EVENTS}",
+            description = "crl-publisher push channel (http://publisher:8081/events): re-read CRLs on each new one.")
+    String crlEvents;
+
     @Option(names = "--crl-poll", defaultValue = "PT30S", description = "How often CRL URLs are polled (ISO-8601).")
     Duration crlPoll;
 
@@ -105,7 +109,7 @@ public final class SidecarMain implements Callable<Integer> {
         RoutePolicy policy = routes == null || routes.isBlank() ? RoutePolicy.defaults()
                 : RoutePolicy.parse(routes, RouteClass.DENY);
         SidecarConfig config = new SidecarConfig(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)),
-                trustAnchor, intermediates, crls, crlPoll, crlGrace, adminsFile, caEndpoint, adminRefresh,
+                trustAnchor, intermediates, crls, crlEvents, crlPoll, crlGrace, adminsFile, caEndpoint, adminRefresh,
                 proxy, policy, new SidecarConfig.Signing(assertionKey, assertionCert, registerEndpoint, seed, cn, stateDir),
                 assertionTtl, maxHeaderBytes, maxCertificates, cacheSize, !noAudit);
         Sidecar sidecar = Sidecar.start(config, Clock.systemUTC());

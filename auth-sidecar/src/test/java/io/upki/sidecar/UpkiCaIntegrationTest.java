@@ -52,7 +52,7 @@ class UpkiCaIntegrationTest {
         Files.write(crlFile, ca.client().generateCrl());
         var signing = new SidecarConfig.Signing(null, null, ca.registrationEndpoint(), TestCa.SEED, "sidecar-it",
                 dir.resolve("state"));
-        SidecarConfig config = new SidecarConfig("127.0.0.1", 0, caCrt, null, List.of(crlFile.toString()),
+        SidecarConfig config = new SidecarConfig("127.0.0.1", 0, caCrt, null, List.of(crlFile.toString()), null,
                 Duration.ofSeconds(30), Duration.ZERO, null, ca.opsEndpoint(), Duration.ofMillis(200), "traefik",
                 RoutePolicy.defaults(), signing, Duration.ofSeconds(30), 64 * 1024, 8, 1000, true);
         sidecar = SidecarHarness.start(config, Clock.systemUTC());

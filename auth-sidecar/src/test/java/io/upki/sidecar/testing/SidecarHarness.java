@@ -62,7 +62,7 @@ public final class SidecarHarness implements AutoCloseable {
 
     public static SidecarConfig config(Path anchor, Path intermediates, List<String> crls, Path admins,
                                        SidecarConfig.Signing signing, String proxy) {
-        return new SidecarConfig("127.0.0.1", 0, anchor, intermediates, crls, Duration.ofSeconds(30), Duration.ZERO,
+        return new SidecarConfig("127.0.0.1", 0, anchor, intermediates, crls, null, Duration.ofSeconds(30), Duration.ZERO,
                 admins, null, Duration.ofMillis(200), proxy, RoutePolicy.defaults(), signing, Duration.ofSeconds(30),
                 64 * 1024, 8, 10_000, true);
     }

@@ -1,0 +1,111 @@
+package io.upki.sidecar.revocation;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Holds a server-sent events connection to the crl-publisher's {@code /events} and re-reads the CRL
+ * sources on every {@code crl} event. The event carries no authority: the CRL is fetched and verified
+ * as always. The publisher announces its current CRL to every new connection, so a sidecar that was
+ * disconnected catches up as soon as it reconnects (with backoff up to 5 s); polling keeps running as
+ * the fallback.
+ */
+public final class CrlPushListener implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CrlPushListener.class);
+
+    private final URI events;
+    private final CrlSources sources;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private volatile boolean running = true;
+    private volatile InputStream stream;
+    private Thread thread;
+
+    public CrlPushListener(URI events, CrlSources sources) {
+        this.events = events;
+        this.sources = sources;
+    }
+
+    public void start() {
+        thread = new Thread(this::run, "crl-push");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void run() {
+        long backoffMs = 250;
+        while (running) {
+            try {
+                HttpResponse<InputStream> resp = http.send(HttpRequest.newBuilder(events)
+                        .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+                if (resp.statusCode() != 200) {
+                    resp.body().close();
+                    throw new IOException("HTTP " + resp.statusCode());
+                }
+                stream = resp.body();
+                LOG.info("subscribed to CRL pushes at {}", events);
+                backoffMs = 250;
+                read(new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8)));
+            } catch (IOException e) {
+                if (running) {
+                    LOG.warn("CRL push channel {} lost ({}); reconnecting in {} ms", events, e.getMessage(), backoffMs);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            sleep(backoffMs);
+            backoffMs = Math.min(5000, backoffMs * 2);
+        }
+    }
+
+    /** Reads events until the stream ends; an {@code event: crl} record triggers a refresh. */
+    private void read(BufferedReader reader) throws IOException {
+        String line;
+        String event = null;
+        while (running && (line = reader.readLine()) != null) {
+            if (line.startsWith("event:")) {
+                event = line.substring(6).strip();
+            } else if (line.isEmpty()) {
+                if ("crl".equals(event)) {
+                    sources.refreshNow();
+                }
+                event = null;
+            }
+        }
+    }
+
+    private void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        InputStream s = stream;
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closing on shutdown
+            }
+        }
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.upki.publisher;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The validated settings of a publisher.
+ *
+ * @param caCert pinned CA certificate, or null to fetch it with {@code get_ca} once and pin it in {@code outDir}
+ * @param margin ask for a new CRL when nextUpdate is closer than this
+ * @param debounce quiet time after a revocation event before asking for a CRL
+ * @param maxDelay longest a burst of revocations may postpone the CRL
+ * @param maxAge Cache-Control max-age of the distribution point (never past nextUpdate)
+ * @param caTimeout longest wait for one CA answer; an on-demand refresh fails after it with 503
+ */
+public record PublisherConfig(String caEndpoint, String eventsEndpoint, Path caCert, Path outDir, String host, int port,
+                              Duration margin, Duration debounce, Duration maxDelay, Duration maxAge, Duration caTimeout) {
+    public PublisherConfig {
+        if (caEndpoint == null || !caEndpoint.startsWith("tcp://")) {
+            throw new IllegalArgumentException("ca: '" + caEndpoint + "' is not tcp://host:port");
+        }
+        if (outDir == null) {
+            throw new IllegalArgumentException("out: required");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("listen: port out of range");
+        }
+        if (caTimeout == null || caTimeout.isNegative() || caTimeout.isZero()) {
+            throw new IllegalArgumentException("ca-timeout: must be positive");
+        }
+        if (margin.isNegative() || debounce.isNegative() || maxDelay.compareTo(debounce) < 0 || maxAge.isNegative()) {
+            throw new IllegalArgumentException("margin, debounce, max-delay (>= debounce) and max-age must not be negative");
+        }
+    }
+
+    /** The CA's event feed: ops port + 2 on the same host unless given. */
+    public static String defaultEvents(String caEndpoint) {
+        int colon = caEndpoint.lastIndexOf(':');
+        return caEndpoint.substring(0, colon + 1) + (Integer.parseInt(caEndpoint.substring(colon + 1)) + 2);
+    }
+}

@@ -1,0 +1,80 @@
+package io.upki.publisher;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Command line of the crl-publisher. */
+@Command(name = "crl-publisher", mixinStandardHelpOptions = true, version = "upki crl-publisher 0.1.0",
+        description = "Keeps the CRL current: fetches it from the CA, verifies it, publishes it atomically, "
+                + "serves the CRL Distribution Point and pushes each new CRL to subscribed sidecars.")
+public final class PublisherMain implements Callable<Integer> {
+    @Option(names = "--ca", defaultValue = "${env:UPKI_CA_ENDPOINT:-tcp://127.0.0.1:5000}",
+            description = "CA operations endpoint (default ${DEFAULT-VALUE}).")
+    String ca;
+
+    @Option(names = "--events", defaultValue = "${env:UPKI_CA_EVENTS}",
+            description = "CA event feed (default: the CA's port + 2).")
+    String events;
+
+    @Option(names = "--ca-cert", defaultValue = "${env:UPKI_CA_CERT}",
+            description = "CA certificate to verify CRLs with (default: pinned from the CA on first start).")
+    Path caCert;
+
+    @Option(names = "--out", required = true, defaultValue = "${env:UPKI_CRL_DIR}",
+            description = "Folder receiving crl.der, crl.pem and ca.crt.")
+    Path out;
+
+    @Option(names = "--listen", defaultValue = "${env:UPKI_PUBLISHER_LISTEN:-127.0.0.1:8081}",
+            description = "host:port of the distribution point (default ${DEFAULT-VALUE}).")
+    String listen;
+
+    @Option(names = "--margin", defaultValue = "PT1H", description = "Renew the CRL this long before nextUpdate.")
+    Duration margin;
+
+    @Option(names = "--debounce", defaultValue = "PT0.02S", description = "Quiet time after a revocation event.")
+    Duration debounce;
+
+    @Option(names = "--max-delay", defaultValue = "PT0.2S", description = "Longest a burst may delay the CRL.")
+    Duration maxDelay;
+
+    @Option(names = "--max-age", defaultValue = "PT60S", description = "Cache-Control max-age of the CRL.")
+    Duration maxAge;
+
+    @Option(names = "--ca-timeout", defaultValue = "PT10S", description = "Longest wait for one CA answer.")
+    Duration caTimeout;
+
+    @Override
+    public Integer call() throws Exception {
+        int colon = listen.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("listen: '" + listen + "' is not host:port");
+        }
+        PublisherConfig config = new PublisherConfig(ca, events, caCert, out, listen.substring(0, colon),
+                Integer.parseInt(listen.substring(colon + 1)), margin, debounce, maxDelay, maxAge, caTimeout);
+        Publisher publisher = Publisher.start(config, Clock.systemUTC());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            publisher.close();
+            stopped.countDown();
+        }, "publisher-shutdown"));
+        System.out.println("upki crl-publisher ready on http://" + config.host() + ":" + publisher.port()
+                + " (CRL in " + out + ")");
+        stopped.await();
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new PublisherMain());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("crl-publisher: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return 1;
+        });
+        System.exit(cli.execute(args));
+    }
+}

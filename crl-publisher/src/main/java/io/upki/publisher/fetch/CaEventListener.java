@@ -1,0 +1,86 @@
+package io.upki.publisher.fetch;
+
+import io.upki.pki.wire.CaEvent;
+import io.upki.pki.wire.CaProtocolException;
+import io.upki.pki.wire.WireCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+
+/**
+ * Subscribes to the CA's event feed and hands each event to the {@link CrlRefresher}. ZeroMQ reconnects
+ * by itself when the CA restarts; events missed meanwhile are covered by the schedule and by the
+ * {@code get_crl} the refresher makes when it starts.
+ */
+public final class CaEventListener implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CaEventListener.class);
+
+    private final String endpoint;
+    private final CrlRefresher refresher;
+    private final WireCodec codec;
+    private final ZContext context = new ZContext(1);
+    private volatile boolean running = true;
+    private Thread thread;
+
+    public CaEventListener(String endpoint, CrlRefresher refresher, WireCodec codec) {
+        this.endpoint = endpoint;
+        this.refresher = refresher;
+        this.codec = codec;
+    }
+
+    public void start() {
+        thread = new Thread(this::run, "ca-event-listener");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void run() {
+        ZMQ.Socket sub = context.createSocket(SocketType.SUB);
+        sub.setLinger(0);
+        sub.setReconnectIVL(200);
+        sub.setReconnectIVLMax(5000);
+        sub.setReceiveTimeOut(500);
+        sub.setMaxMsgSize(64 * 1024);
+        sub.subscribe(new byte[0]);
+        sub.connect(endpoint);
+        try {
+            while (running) {
+                byte[] frame = sub.recv();
+                if (frame == null) {
+                    continue;
+                }
+                try {
+                    CaEvent event = codec.fromBytes(frame, CaEvent.class);
+                    switch (event.event()) {
+                        case CaEvent.REVOKED, CaEvent.UNREVOKED -> refresher.revocationAnnounced();
+                        case CaEvent.CRL -> refresher.crlAnnounced(event.number());
+                        default -> LOG.debug("ignoring CA event {}", event.event());
+                    }
+                } catch (CaProtocolException e) {
+                    LOG.warn("ignoring a malformed CA event: {}", e.getMessage());
+                }
+            }
+        } catch (RuntimeException e) {
+            if (running) {
+                LOG.error("CA event listener stopped", e);
+            }
+        } finally {
+            context.destroySocket(sub);
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (thread != null) {
+            try {
+                thread.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        context.close();
+    }
+}

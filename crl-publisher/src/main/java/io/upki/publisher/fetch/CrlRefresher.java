@@ -1,0 +1,180 @@
+package io.upki.publisher.fetch;
+
+import io.upki.pki.caclient.CaClient;
+import io.upki.pki.caclient.CaClientException;
+import io.upki.publisher.publish.Publication;
+import java.math.BigInteger;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides when to ask the CA for a CRL. Everything runs on one scheduler thread, so requests from the
+ * event feed, the HTTP endpoint and the schedule never race each other.
+ *
+ * <ul>
+ *   <li>Revocation events: {@code generate_crl} after {@code debounce} of quiet, at most {@code maxDelay}
+ *       after the first event of a burst.</li>
+ *   <li>A CRL event (someone else called {@code generate_crl}): {@code get_crl}.</li>
+ *   <li>Every few seconds: a new CRL when none is published or nextUpdate is closer than {@code margin}.</li>
+ *   <li>The CA down: retries with exponential backoff up to 30 s; the last good CRL keeps being served.</li>
+ * </ul>
+ */
+public final class CrlRefresher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CrlRefresher.class);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    private static final Duration CHECK_EVERY = Duration.ofSeconds(5);
+
+    private final CaClient ca;
+    private final Publication publication;
+    private final Clock clock;
+    private final Duration margin;
+    private final Duration debounce;
+    private final Duration maxDelay;
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "crl-refresher");
+        t.setDaemon(true);
+        return t;
+    });
+    private final LongAdder failures = new LongAdder();
+    private ScheduledFuture<?> pending;
+    private ScheduledFuture<?> retry;
+    private Instant burstStart;
+    private Duration backoff = Duration.ZERO;
+    private Instant nextAttempt = Instant.MIN;
+
+    public CrlRefresher(CaClient ca, Publication publication, Clock clock, Duration margin, Duration debounce,
+                        Duration maxDelay) {
+        this.ca = ca;
+        this.publication = publication;
+        this.clock = clock;
+        this.margin = margin;
+        this.debounce = debounce;
+        this.maxDelay = maxDelay;
+    }
+
+    public void start() {
+        scheduler.execute(this::fetchLatestNow);
+        scheduler.scheduleWithFixedDelay(this::checkSchedule, CHECK_EVERY.toMillis(), CHECK_EVERY.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** A revocation happened: a new CRL soon, one for the whole burst. */
+    public void revocationAnnounced() {
+        scheduler.execute(() -> {
+            Instant now = clock.instant();
+            if (pending == null) {
+                burstStart = now;
+                pending = scheduler.schedule(this::generateFromBurst, debounce.toMillis(), TimeUnit.MILLISECONDS);
+            } else if (Duration.between(burstStart, now.plus(debounce)).compareTo(maxDelay) <= 0
+                    && pending.cancel(false)) {
+                pending = scheduler.schedule(this::generateFromBurst, debounce.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        });
+    }
+
+    /** The CA signed a CRL: fetch it unless it is already published. */
+    public void crlAnnounced(BigInteger number) {
+        scheduler.execute(() -> {
+            Publication.Current current = publication.current();
+            if (current == null || number == null || number.compareTo(current.snapshot().number()) > 0) {
+                fetchLatestNow();
+            }
+        });
+    }
+
+    /** Asks the CA for a new CRL now (HTTP {@code POST /refresh}); completes with the CRL in force after. */
+    public CompletableFuture<Publication.Current> generateNow() {
+        CompletableFuture<Publication.Current> result = new CompletableFuture<>();
+        scheduler.execute(() -> {
+            try {
+                publication.offer(ca.generateCrl());
+                succeeded();
+                result.complete(publication.current());
+            } catch (CaClientException e) {
+                failed("generate_crl", e);
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    private void generateFromBurst() {
+        pending = null;
+        generate("revocation");
+    }
+
+    private void generate(String why) {
+        try {
+            publication.offer(ca.generateCrl());
+            succeeded();
+        } catch (CaClientException e) {
+            failed("generate_crl (" + why + ")", e);
+        }
+    }
+
+    private void fetchLatestNow() {
+        try {
+            publication.offer(ca.getCrl());
+            succeeded();
+        } catch (CaClientException e) {
+            failed("get_crl", e);
+        }
+    }
+
+    private void checkSchedule() {
+        try {
+            Instant now = clock.instant();
+            if (now.isBefore(nextAttempt)) {
+                return;
+            }
+            Publication.Current current = publication.current();
+            if (current == null) {
+                fetchLatestNow();
+                current = publication.current();
+            }
+            if (current == null || !now.isBefore(current.snapshot().nextUpdate().minus(margin))) {
+                generate("schedule");
+            }
+        } catch (RuntimeException e) {
+            LOG.error("scheduled CRL check failed", e);
+        }
+    }
+
+    private void succeeded() {
+        backoff = Duration.ZERO;
+        nextAttempt = Instant.MIN;
+    }
+
+    private void failed(String what, CaClientException e) {
+        failures.increment();
+        backoff = backoff.isZero() ? Duration.ofSeconds(1) : backoff.multipliedBy(2);
+        if (backoff.compareTo(MAX_BACKOFF) > 0) {
+            backoff = MAX_BACKOFF;
+        }
+        nextAttempt = clock.instant().plus(backoff);
+        LOG.warn("{} failed ({}); next try in {} s", what, e.getMessage(), backoff.toSeconds());
+        // Retry even without a new event (a revocation must not wait for the next schedule tick), with
+        // one retry chain at a time however many callers failed.
+        if (retry == null || retry.isDone()) {
+            retry = scheduler.schedule(() -> generate("retry"), backoff.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    public long failureCount() {
+        return failures.sum();
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+    }
+}

@@ -1,0 +1,141 @@
+package io.upki.publisher.http;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.upki.publisher.fetch.CrlRefresher;
+import io.upki.publisher.publish.Publication;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes of the publisher, one per line. CRLs authenticate themselves (they are signed), so the
+ * distribution point needs no authentication, as RFC 5280 section 4.2.1.13 intends.
+ */
+public final class PublisherApp {
+    private final Publication publication;
+    private final CrlRefresher refresher;
+    private final PushHub hub;
+    private final Clock clock;
+    private final Duration maxAge;
+    private final Duration refreshWait;
+    private final Supplier<String> metrics;
+    private final byte[] caPem;
+
+    /** @param refreshWait how long {@code POST /refresh} waits for the CA before answering 503 */
+    public PublisherApp(Publication publication, CrlRefresher refresher, PushHub hub, Clock clock, Duration maxAge,
+                        Duration refreshWait, Supplier<String> metrics, byte[] caPem) {
+        this.refreshWait = refreshWait;
+        this.publication = publication;
+        this.refresher = refresher;
+        this.hub = hub;
+        this.clock = clock;
+        this.maxAge = maxAge;
+        this.metrics = metrics;
+        this.caPem = caPem.clone();
+    }
+
+    public Javalin create(String host, int port) {
+        return Javalin.create(config -> {
+            config.jetty.host = host;
+            config.jetty.port = port;
+            config.jetty.modifyHttpConfiguration(http -> http.setSendServerVersion(false));
+            config.startup.showJavalinBanner = false;
+            config.routes.get("/crl.der", ctx -> serveCrl(ctx, true));
+            config.routes.get("/crl.pem", ctx -> serveCrl(ctx, false));
+            config.routes.get("/ca.crt", ctx -> ctx.contentType("application/x-pem-file").result(caPem));
+            config.routes.sse("/events", client -> hub.subscribe(client, publication.current()));
+            config.routes.post("/refresh", this::refresh);
+            config.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
+            config.routes.get("/ready", this::ready);
+            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.get()));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                LoggerFactory.getLogger(PublisherApp.class).error("request failed", e);
+                ctx.status(500).json(Map.of("status", "error", "message", "internal error"));
+            });
+        });
+    }
+
+    private void serveCrl(Context ctx, boolean der) {
+        Publication.Current current = publication.current();
+        if (current == null) {
+            ctx.status(503).json(Map.of("status", "error", "message", "no CRL published yet"));
+            return;
+        }
+        Instant thisUpdate = current.snapshot().thisUpdate();
+        Instant nextUpdate = current.snapshot().nextUpdate();
+        String etag = der ? current.etag() : "\"pem-" + current.etag().substring(1);
+        long seconds = Math.max(0, Math.min(maxAge.toSeconds(), Duration.between(clock.instant(), nextUpdate).toSeconds()));
+        // Caches may keep it, but never past nextUpdate, and only briefly: a new CRL must reach them fast.
+        ctx.header("Cache-Control", "public, max-age=" + seconds);
+        ctx.header("ETag", etag);
+        ctx.header("Last-Modified", http(thisUpdate));
+        ctx.header("Expires", http(nextUpdate));
+        if (notModified(ctx, etag, thisUpdate)) {
+            ctx.status(304);
+            return;
+        }
+        ctx.contentType(der ? "application/pkix-crl" : "application/x-pem-file");
+        ctx.result(der ? current.der() : current.pem());
+    }
+
+    /** RFC 9110 section 13.1: If-None-Match wins over If-Modified-Since. */
+    private static boolean notModified(Context ctx, String etag, Instant lastModified) {
+        String inm = ctx.header("If-None-Match");
+        if (inm != null) {
+            for (String tag : inm.split(",")) {
+                String t = tag.strip();
+                if (t.equals("*") || t.equals(etag) || t.equals("W/" + etag)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        String ims = ctx.header("If-Modified-Since");
+        if (ims != null) {
+            try {
+                Instant since = ZonedDateTime.parse(ims, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                return !lastModified.isAfter(since);
+            } catch (DateTimeParseException e) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private void refresh(Context ctx) throws InterruptedException {
+        try {
+            Publication.Current current = refresher.generateNow().get(refreshWait.toMillis(), TimeUnit.MILLISECONDS);
+            ctx.json(Map.of("status", "ok", "number", current == null ? "" : current.snapshot().number().toString()));
+        } catch (ExecutionException e) {
+            ctx.status(503).json(Map.of("status", "error", "message", "the CA did not produce a CRL: "
+                    + e.getCause().getMessage()));
+        } catch (TimeoutException e) {
+            Publication.Current current = publication.current();
+            ctx.status(503).json(Map.of("status", "error", "message", "the CA did not answer within "
+                    + refreshWait.toSeconds() + " s; still serving CRL "
+                    + (current == null ? "none" : current.snapshot().number().toString())));
+        }
+    }
+
+    private void ready(Context ctx) {
+        Publication.Current current = publication.current();
+        boolean ready = current != null && clock.instant().isBefore(current.snapshot().nextUpdate());
+        ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "ready" : "not ready",
+                "crl_number", current == null ? "" : current.snapshot().number().toString()));
+    }
+
+    private static String http(Instant instant) {
+        return DateTimeFormatter.RFC_1123_DATE_TIME.format(instant.atZone(ZoneOffset.UTC));
+    }
+}

@@ -1,0 +1,63 @@
+package io.upki.publisher.http;
+
+import io.javalin.http.sse.SseClient;
+import io.upki.publisher.publish.Publication;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sidecars subscribed to {@code GET /events} (server-sent events). Each new CRL is announced to all
+ * of them as {@code event: crl} with its number; a subscriber is told the current number as soon as
+ * it connects, so one that was away catches up on reconnect. The CRL itself is fetched and verified
+ * by the sidecar from the distribution point: the push carries no authority.
+ */
+public final class PushHub {
+    private static final Logger LOG = LoggerFactory.getLogger(PushHub.class);
+
+    private final Set<SseClient> clients = ConcurrentHashMap.newKeySet();
+
+    public void subscribe(SseClient client, Publication.Current current) {
+        client.keepAlive();
+        client.onClose(() -> clients.remove(client));
+        clients.add(client);
+        if (current != null) {
+            send(client, current);
+        } else {
+            client.sendComment("no CRL published yet");
+        }
+    }
+
+    public void announce(Publication.Current current) {
+        for (SseClient client : clients) {
+            send(client, current);
+        }
+    }
+
+    /** A comment line to every subscriber: keeps idle connections open through proxies, reveals dead ones. */
+    public void ping() {
+        for (SseClient client : clients) {
+            client.sendComment("ping");
+            if (client.terminated()) {
+                clients.remove(client);
+            }
+        }
+    }
+
+    public int size() {
+        return clients.size();
+    }
+
+    private void send(SseClient client, Publication.Current current) {
+        try {
+            client.sendEvent("crl", Map.of("number", current.snapshot().number().toString(),
+                    "next_update", current.snapshot().nextUpdate().toString(), "etag", current.etag()),
+                    current.snapshot().number().toString());
+        } catch (RuntimeException e) {
+            LOG.debug("dropping a subscriber: {}", e.getMessage());
+            clients.remove(client);
+        }
+    }
+}

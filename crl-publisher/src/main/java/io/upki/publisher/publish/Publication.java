@@ -1,0 +1,123 @@
+package io.upki.publisher.publish;
+
+import io.upki.pki.crl.CrlAcceptor;
+import io.upki.pki.crl.CrlParser;
+import io.upki.pki.crl.CrlRejectedException;
+import io.upki.pki.crl.CrlSnapshot;
+import io.upki.pki.crl.RevocationIndex;
+import io.upki.pki.files.AtomicFiles;
+import io.upki.pki.x509.CertificateFacts;
+import io.upki.pki.x509.Pem;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The CRL this publisher serves. A candidate is published only if it passes every acceptance check
+ * against the CA certificate and the last published CRL (signature, issuer, number strictly higher,
+ * nextUpdate ahead); then {@code crl.der}, {@code crl.pem} and {@code ca.crt} are replaced atomically
+ * (temporary file, fsync, rename), so a reader never sees a partial file.
+ */
+public final class Publication {
+    private static final Logger LOG = LoggerFactory.getLogger(Publication.class);
+
+    /** What is served now: the accepted CRL with its encodings and HTTP validators. */
+    public record Current(CrlSnapshot snapshot, byte[] der, byte[] pem, String etag) {
+    }
+
+    private final CrlAcceptor acceptor;
+    private final X509Certificate caCertificate;
+    private final Path outDir;
+    private final Consumer<Current> onPublish;
+    private final AtomicReference<Current> current = new AtomicReference<>();
+    private final LongAdder published = new LongAdder();
+    private final LongAdder rejected = new LongAdder();
+
+    public Publication(CrlAcceptor acceptor, X509Certificate caCertificate, Path outDir, Consumer<Current> onPublish) {
+        this.acceptor = acceptor;
+        this.caCertificate = caCertificate;
+        this.outDir = outDir;
+        this.onPublish = onPublish;
+    }
+
+    /** Reloads the last published CRL from the output folder after a restart (if it is still acceptable). */
+    public void reload() throws IOException {
+        Path der = outDir.resolve("crl.der");
+        if (!Files.exists(der)) {
+            return;
+        }
+        try {
+            CrlSnapshot snapshot = acceptor.accept(Files.readAllBytes(der), RevocationIndex.empty());
+            current.set(current(snapshot));
+            LOG.info("reloaded published CRL {} from {}", snapshot.number(), der);
+        } catch (CrlRejectedException e) {
+            LOG.warn("the CRL in {} is no longer usable ({}): waiting for a new one", der, e.getMessage());
+        }
+    }
+
+    public Current current() {
+        return current.get();
+    }
+
+    /**
+     * Offers a CRL fetched from the CA.
+     *
+     * @return true when it was published; false when rejected or not newer than the current one
+     */
+    public synchronized boolean offer(byte[] candidate) {
+        Current now = current.get();
+        RevocationIndex index = now == null ? RevocationIndex.empty() : RevocationIndex.empty().with(now.snapshot());
+        CrlSnapshot snapshot;
+        try {
+            byte[] der = CrlParser.split(candidate).get(0);
+            snapshot = acceptor.accept(der, index);
+        } catch (CrlRejectedException e) {
+            rejected.increment();
+            LOG.warn("CRL rejected ({}): {}; still serving CRL {}", e.reason(), e.getMessage(),
+                    now == null ? "none" : now.snapshot().number());
+            return false;
+        }
+        if (now != null && snapshot.number().equals(now.snapshot().number())) {
+            return false; // the same CRL again
+        }
+        Current next = current(snapshot);
+        try {
+            AtomicFiles.writePublic(outDir.resolve("ca.crt"), Pem.encode(caCertificate).getBytes(StandardCharsets.US_ASCII));
+            AtomicFiles.writePublic(outDir.resolve("crl.pem"), next.pem());
+            // crl.der last: its change is what file watchers react to, and it is the reload source.
+            AtomicFiles.writePublic(outDir.resolve("crl.der"), next.der());
+        } catch (IOException e) {
+            LOG.error("cannot write the CRL to {}: {}", outDir, e.getMessage());
+            return false;
+        }
+        current.set(next);
+        published.increment();
+        LOG.info("published CRL {} ({} entries, next update {})", snapshot.number(), snapshot.revokedSerials().size(),
+                snapshot.nextUpdate());
+        onPublish.accept(next);
+        return true;
+    }
+
+    private static Current current(CrlSnapshot snapshot) {
+        byte[] der = snapshot.der();
+        String b64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+        byte[] pem = ("-----BEGIN X509 CRL-----\n" + b64 + "\n-----END X509 CRL-----\n").getBytes(StandardCharsets.US_ASCII);
+        return new Current(snapshot, der, pem, "\"" + CertificateFacts.sha256Fingerprint(der) + "\"");
+    }
+
+    public long publishedCount() {
+        return published.sum();
+    }
+
+    public long rejectedCount() {
+        return rejected.sum();
+    }
+}

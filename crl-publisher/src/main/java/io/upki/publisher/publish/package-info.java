@@ -1,0 +1,2 @@
+/** The published CRL: verified before it replaces the last one, written atomically to the output folder. */
+package io.upki.publisher.publish;

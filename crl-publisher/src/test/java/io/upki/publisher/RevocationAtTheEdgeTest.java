@@ -1,0 +1,191 @@
+package io.upki.publisher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.upki.ca.testing.TestCa;
+import io.upki.ca.testing.TestKeys;
+import io.upki.pki.caclient.CaClient;
+import io.upki.pki.wire.CaTask;
+import io.upki.pki.x509.Pem;
+import io.upki.sidecar.Sidecar;
+import io.upki.sidecar.SidecarConfig;
+import io.upki.sidecar.decision.RoutePolicy;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The promise of the user guide, on loopback with real processes' components: a revoked certificate is
+ * refused by every sidecar within one second of the revocation, with no reload anywhere.
+ */
+class RevocationAtTheEdgeTest {
+    @TempDir
+    Path dir;
+    MutableClock clock = new MutableClock();
+    TestCa ca;
+    Publisher publisher;
+    List<Sidecar> sidecars = new ArrayList<>();
+    HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void start() throws Exception {
+        TestCa.initialize(dir.resolve("ca"), "ec");
+        ca = TestCa.open(dir.resolve("ca"), Duration.ofMinutes(5), null, clock);
+        publisher = startPublisher();
+        Path caCrt = Files.writeString(dir.resolve("ca.crt"), ca.call(CaTask.GET_CA, CaClient.params()).asText());
+        for (int i = 0; i < 3; i++) {
+            String base = "http://127.0.0.1:" + publisher.port();
+            SidecarConfig config = new SidecarConfig("127.0.0.1", 0, caCrt, null, List.of(base + "/crl.der"),
+                    base + "/events", Duration.ofSeconds(30), Duration.ZERO, null, ca.opsEndpoint(), Duration.ofSeconds(1),
+                    "traefik", RoutePolicy.defaults(), new SidecarConfig.Signing(null, null, ca.registrationEndpoint(),
+                    TestCa.SEED, "sidecar-" + i, dir.resolve("sidecar-" + i)), Duration.ofSeconds(30), 65536, 8, 1000, false);
+            sidecars.add(Sidecar.start(config, clock));
+        }
+    }
+
+    Publisher startPublisher() throws Exception {
+        return Publisher.start(new PublisherConfig(ca.opsEndpoint(), ca.eventsEndpoint(), null, dir.resolve("out"),
+                "127.0.0.1", publisherPort, Duration.ofMinutes(1), Duration.ofMillis(20), Duration.ofMillis(200),
+                Duration.ofSeconds(60), Duration.ofSeconds(3)), clock);
+    }
+
+    int publisherPort = 0;
+
+    @AfterEach
+    void stop() {
+        sidecars.forEach(Sidecar::close);
+        if (publisher != null) {
+            publisher.close();
+        }
+        ca.close();
+    }
+
+    int status(Sidecar sidecar, String cert) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sidecar.port() + "/auth/traefik"))
+                .header("X-Forwarded-Tls-Client-Cert", cert).header("X-Forwarded-Uri", "/api/v1/health")
+                .header("X-Forwarded-Method", "GET").build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    int ready(Sidecar sidecar) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sidecar.port() + "/ready")).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    String adminCertificate(String cn) throws Exception {
+        String pem = ca.client().sign(TestKeys.csr("CN=" + cn), "admin").get("certificate").asText();
+        return Base64.getEncoder().encodeToString(Pem.parseCertificate(pem).getEncoded());
+    }
+
+    void waitAllReady() throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        for (Sidecar s : sidecars) {
+            while (ready(s) != 200) {
+                assertThat(System.nanoTime()).as("sidecar ready").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    /** Milliseconds from now until every sidecar refuses the certificate. */
+    long untilAllRefuse(String cert, long startNanos) throws Exception {
+        long deadline = startNanos + 5_000_000_000L;
+        for (Sidecar s : sidecars) {
+            while (status(s, cert) != 403) {
+                assertThat(System.nanoTime()).as("refused within 5 s").isLessThan(deadline);
+                Thread.sleep(5);
+            }
+        }
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    @Test
+    void userGuideRevokeThenGenerateCrlIsRefusedEverywhereWithinASecond() throws Exception {
+        waitAllReady();
+        String cert = adminCertificate("admin.example.internal");
+        for (Sidecar s : sidecars) {
+            assertThat(status(s, cert)).isEqualTo(200);
+        }
+        assertThat(ca.call(CaTask.REVOKE, CaClient.params().put("dn", "/CN=admin.example.internal")
+                .put("reason", "cessationOfOperation")).asBoolean()).isTrue();
+        long revoked = System.nanoTime();
+        ca.call(CaTask.GENERATE_CRL, CaClient.params());
+        long ms = untilAllRefuse(cert, revoked);
+        System.out.println("revoke + generate_crl -> refused by 3 sidecars after " + ms + " ms");
+        assertThat(ms).isLessThan(1000);
+    }
+
+    @Test
+    void revocationAloneMakesThePublisherProduceTheCrl() throws Exception {
+        waitAllReady();
+        String cert = adminCertificate("ops.example.internal");
+        for (Sidecar s : sidecars) {
+            assertThat(status(s, cert)).isEqualTo(200);
+        }
+        ca.call(CaTask.REVOKE, CaClient.params().put("dn", "/CN=ops.example.internal").put("reason", "keyCompromise"));
+        long ms = untilAllRefuse(cert, System.nanoTime());
+        System.out.println("revoke alone -> refused by 3 sidecars after " + ms + " ms");
+        assertThat(ms).isLessThan(1000);
+    }
+
+    @Test
+    void aBurstOfRevocationsMakesFewCrls() throws Exception {
+        waitAllReady();
+        List<String> certs = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            certs.add(adminCertificate("burst-" + i));
+        }
+        long before = publisher.publication().publishedCount();
+        for (int i = 0; i < 30; i++) {
+            ca.call(CaTask.REVOKE, CaClient.params().put("dn", "burst-" + i).put("reason", "superseded"));
+        }
+        untilAllRefuse(certs.get(29), System.nanoTime());
+        Thread.sleep(300);
+        long made = publisher.publication().publishedCount() - before;
+        System.out.println("30 revocations -> " + made + " CRLs");
+        assertThat(made).isBetween(1L, 10L);
+        for (String c : certs) {
+            assertThat(status(sidecars.get(0), c)).isEqualTo(403);
+        }
+    }
+
+    @Test
+    void sidecarsOutliveThePublisherUntilNextUpdateAndRecoverWithoutRestart() throws Exception {
+        waitAllReady();
+        String cert = adminCertificate("steady.example.internal");
+        publisherPort = publisher.port();
+        publisher.close();
+        publisher = null;
+        // Publisher gone: the last CRL keeps working...
+        for (Sidecar s : sidecars) {
+            assertThat(status(s, cert)).isEqualTo(200);
+            assertThat(ready(s)).isEqualTo(200);
+        }
+        // ...until its nextUpdate (5 minutes): then fail closed.
+        clock.advance(Duration.ofMinutes(6));
+        for (Sidecar s : sidecars) {
+            assertThat(status(s, cert)).isEqualTo(403);
+            assertThat(ready(s)).isEqualTo(503);
+        }
+        // The publisher comes back on the same port: the sidecars reconnect, catch up and serve again.
+        publisher = startPublisher();
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        for (Sidecar s : sidecars) {
+            while (status(s, cert) != 200) {
+                assertThat(System.nanoTime()).as("recovered within 15 s").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            assertThat(ready(s)).isEqualTo(200);
+        }
+    }
+}
