@@ -1,0 +1,111 @@
+package io.upki.sidecar.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.upki.sidecar.proxy.Curl.Response;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+
+/** The sidecar behind a real Caddy 2.6 ({@code forward_auth}), configured as {@code docs/proxies/Caddyfile.example}. */
+class CaddyProxyTest extends ProxyScenarios {
+    private ProxyProcess caddy;
+
+    @Override
+    String profile() {
+        return "caddy";
+    }
+
+    @Override
+    ProxyProcess startProxy(Path work, int port, String sidecarAddress, String upstreamAddress, ProxyPki pki)
+            throws IOException {
+        String conf = ProxyConfigs.fill(ProxyConfigs.CADDYFILE, Map.of("SIDECAR", sidecarAddress, "UPSTREAM", upstreamAddress,
+                "BIND", "127.0.0.1", "SERVER_NAME", ProxyConfigs.SERVER_NAME, "PORT", Integer.toString(port),
+                "CERT", pki.server.cert().toString(), "KEY", pki.server.key().toString()));
+        Path file = Files.writeString(work.resolve("Caddyfile"), conf);
+        // Caddy's storage and autosave go to XDG folders: keep them in the test's folder.
+        Path home = Files.createDirectories(work.resolve("home"));
+        Map<String, String> env = Map.of("HOME", home.toString(), "XDG_DATA_HOME", home.resolve("data").toString(),
+                "XDG_CONFIG_HOME", home.resolve("config").toString());
+        caddy = ProxyProcess.start("caddy", List.of(caddy(), "run", "--config", file.toString(), "--adapter", "caddyfile"),
+                env, work, port);
+        return caddy;
+    }
+
+    private static String caddy() {
+        return Files.isExecutable(Path.of("/usr/bin/caddy")) ? "/usr/bin/caddy" : "caddy";
+    }
+
+    @Override
+    String testedTemplate() {
+        return ProxyConfigs.CADDYFILE;
+    }
+
+    @Override
+    String documentedExample() {
+        return "Caddyfile.example";
+    }
+
+    @Override
+    String proxyLog() {
+        return caddy == null ? "" : caddy.log();
+    }
+
+    @Override
+    void assertUnauthenticatedPage(Response r) {
+        // Caddy relays the sidecar's answer: status, headers and JSON body.
+        assertSidecarBody(r, "no_certificate");
+    }
+
+    @Override
+    void assertForbiddenPage(Response r, String reason) {
+        assertSidecarBody(r, reason);
+    }
+
+    private static void assertSidecarBody(Response r, String reason) {
+        try {
+            JsonNode body = new ObjectMapper().readTree(r.body());
+            assertThat(body.path("status").asText()).isEqualTo("error");
+            assertThat(body.path("reason").asText()).isEqualTo(reason);
+        } catch (IOException e) {
+            throw new AssertionError("not the sidecar's JSON: " + r.body(), e);
+        }
+    }
+
+    /**
+     * Caddy 2.6.2 is built with Go 1.18, whose x509 parser refuses OID arcs above 2^31: the TLS
+     * handshake of any certificate carrying upki's role policy (under {@code UpkiOids.ARC}, a 2.25 UUID
+     * OID) fails with "tls: failed to parse client certificate: x509: invalid certificate policies"
+     * before forward_auth runs, so an admin-profile certificate never gets through (curl exit 56).
+     */
+    private static final String GO_POLICY_OID_DEFECT = "Caddy 2.6 (Go < 1.22) rejects the handshake of certificates "
+            + "with upki's 2.25.<uuid> role policy OID; enable once UpkiOids uses arcs below 2^31";
+
+    @Test
+    @Disabled(GO_POLICY_OID_DEFECT)
+    @Override
+    void administratorByRolePolicyReachesTheUpstreamWithTheSidecarsIdentity() throws Exception {
+        super.administratorByRolePolicyReachesTheUpstreamWithTheSidecarsIdentity();
+    }
+
+    @Test
+    @Disabled(GO_POLICY_OID_DEFECT)
+    @Override
+    void adminRoleCertificateOfAnotherCaIsForbidden() throws Exception {
+        super.adminRoleCertificateOfAnotherCaIsForbidden();
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void caddyReportedNoProxyError() {
+        assertThat(proxyLog()).isNotEmpty().doesNotContain("\"level\":\"error\"").doesNotContain("\"status\":502")
+                .doesNotContain("\"status\":500");
+    }
+}
