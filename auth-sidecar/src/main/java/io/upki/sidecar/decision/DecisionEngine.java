@@ -14,7 +14,7 @@ import io.upki.pki.trust.RefusedException;
 import io.upki.pki.trust.VerifiedPath;
 import io.upki.pki.x509.CertificateFacts;
 import io.upki.pki.x509.DistinguishedNames;
-import io.upki.pki.x509.UpkiOids;
+import io.upki.pki.x509.UpkiRole;
 import io.upki.sidecar.admins.AdminDirectory;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -118,7 +118,7 @@ public final class DecisionEngine {
         VerifiedClient client = new VerifiedClient(path, SubjectFormat.rfc4514(leaf.getSubjectX500Principal()),
                 DistinguishedNames.canonicalKey(CertificateFacts.subject(leaf)),
                 leaf.getSerialNumber().toString(16), CertificateFacts.sha256Fingerprint(leaf),
-                Purpose.hasPolicy(leaf, UpkiOids.ROLE_ADMIN.getId()));
+                UpkiRole.ADMIN.heldBy(leaf));
         cache.put(key, client);
         return client;
     }

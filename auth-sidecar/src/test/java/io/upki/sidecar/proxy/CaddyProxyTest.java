@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
@@ -77,29 +76,6 @@ class CaddyProxyTest extends ProxyScenarios {
         } catch (IOException e) {
             throw new AssertionError("not the sidecar's JSON: " + r.body(), e);
         }
-    }
-
-    /**
-     * Caddy 2.6.2 is built with Go 1.18, whose x509 parser refuses OID arcs above 2^31: the TLS
-     * handshake of any certificate carrying upki's role policy (under {@code UpkiOids.ARC}, a 2.25 UUID
-     * OID) fails with "tls: failed to parse client certificate: x509: invalid certificate policies"
-     * before forward_auth runs, so an admin-profile certificate never gets through (curl exit 56).
-     */
-    private static final String GO_POLICY_OID_DEFECT = "Caddy 2.6 (Go < 1.22) rejects the handshake of certificates "
-            + "with upki's 2.25.<uuid> role policy OID; enable once UpkiOids uses arcs below 2^31";
-
-    @Test
-    @Disabled(GO_POLICY_OID_DEFECT)
-    @Override
-    void administratorByRolePolicyReachesTheUpstreamWithTheSidecarsIdentity() throws Exception {
-        super.administratorByRolePolicyReachesTheUpstreamWithTheSidecarsIdentity();
-    }
-
-    @Test
-    @Disabled(GO_POLICY_OID_DEFECT)
-    @Override
-    void adminRoleCertificateOfAnotherCaIsForbidden() throws Exception {
-        super.adminRoleCertificateOfAnotherCaIsForbidden();
     }
 
     @Test

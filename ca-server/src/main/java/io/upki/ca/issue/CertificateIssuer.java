@@ -11,11 +11,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.List;
-import io.upki.pki.x509.UpkiOids;
-import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import io.upki.pki.x509.UpkiRole;
 import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.CertificatePolicies;
-import org.bouncycastle.asn1.x509.PolicyInformation;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.CRLDistPoint;
 import org.bouncycastle.asn1.x509.DistributionPoint;
@@ -88,11 +85,10 @@ public final class CertificateIssuer {
                 builder.addExtension(Extension.subjectAlternativeName, false,
                         new GeneralNames(sans.toArray(GeneralName[]::new)));
             }
-            ASN1ObjectIdentifier role = roleOid(profile.role());
+            UpkiRole role = role(profile.role());
             if (role != null) {
-                // The role is shown by a policy only the CA writes (UpkiOids); sign never copies CSR extensions.
-                builder.addExtension(Extension.certificatePolicies, false,
-                        new CertificatePolicies(new PolicyInformation(role)));
+                // The role is shown by a policy only the CA writes (UpkiRole); sign never copies CSR extensions.
+                builder.addExtension(Extension.certificatePolicies, false, role.policies());
             }
             if (crlUrl != null && !crlUrl.isBlank()) {
                 DistributionPoint point = new DistributionPoint(new DistributionPointName(new GeneralNames(
@@ -105,12 +101,12 @@ public final class CertificateIssuer {
         return builder.build(ca.signer(profile.digest()));
     }
 
-    private static ASN1ObjectIdentifier roleOid(String role) {
+    private static UpkiRole role(String role) {
         if (Profile.ROLE_ADMIN.equals(role)) {
-            return UpkiOids.ROLE_ADMIN;
+            return UpkiRole.ADMIN;
         }
         if (Profile.ROLE_SIDECAR.equals(role)) {
-            return UpkiOids.ROLE_ASSERTION_SIGNER;
+            return UpkiRole.ASSERTION_SIGNER;
         }
         return null;
     }

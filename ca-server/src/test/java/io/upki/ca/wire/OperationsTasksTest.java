@@ -501,25 +501,26 @@ class OperationsTasksTest {
 
     @Test
     void adminRoleIsWrittenByTheCaOnlyForTheAdminProfile() throws Exception {
-        String adminOid = io.upki.pki.x509.UpkiOids.ROLE_ADMIN.getId();
+        var adminRole = io.upki.pki.x509.UpkiRole.ADMIN;
         X509Certificate admin = cert(ca.call(CaTask.SIGN, params().put("csr", TestKeys.csr("CN=role-admin")).put("profile", "admin")));
-        assertThat(io.upki.pki.trust.Purpose.hasPolicy(admin, adminOid)).isTrue();
+        assertThat(adminRole.heldBy(admin)).isTrue();
         X509Certificate user = cert(ca.call(CaTask.SIGN, params().put("csr", TestKeys.csr("CN=role-user")).put("profile", "user")));
-        assertThat(io.upki.pki.trust.Purpose.hasPolicy(user, adminOid)).isFalse();
+        assertThat(adminRole.heldBy(user)).isFalse();
         assertThat(user.getExtensionValue("2.5.29.32")).isNull();
         // A CSR asking for the admin policy under another profile does not get it: only SANs are copied.
         var keys = TestKeys.ec256();
         var ext = new org.bouncycastle.asn1.x509.ExtensionsGenerator();
         ext.addExtension(org.bouncycastle.asn1.x509.Extension.certificatePolicies, false,
                 new org.bouncycastle.asn1.x509.CertificatePolicies(
-                        new org.bouncycastle.asn1.x509.PolicyInformation(io.upki.pki.x509.UpkiOids.ROLE_ADMIN)));
+                        new org.bouncycastle.asn1.x509.PolicyInformation(new org.bouncycastle.asn1.ASN1ObjectIdentifier("2.5.29.32.0"),
+                        new org.bouncycastle.asn1.DERSequence(new org.bouncycastle.asn1.x509.PolicyQualifierInfo(adminRole.urn())))));
         var builder = new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(
                 new org.bouncycastle.asn1.x500.X500Name("CN=sneaky"), keys.getPublic());
         builder.addAttribute(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, ext.generate());
         String csr = Pem.encode(builder.build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA")
                 .build(keys.getPrivate())));
         X509Certificate sneaky = cert(ca.call(CaTask.SIGN, params().put("csr", csr).put("profile", "user")));
-        assertThat(io.upki.pki.trust.Purpose.hasPolicy(sneaky, adminOid)).isFalse();
+        assertThat(adminRole.heldBy(sneaky)).isFalse();
         // The admin role is not part of get_profile: uPKI's document stays exact.
         assertThat(ca.call(CaTask.GET_PROFILE, params().put("profile", "admin")).has("role")).isFalse();
     }
@@ -528,7 +529,8 @@ class OperationsTasksTest {
     void sidecarProfileGivesAnAssertionSignerWithoutEku() throws Exception {
         JsonNode data = ca.call(CaTask.REGISTER, params().put("seed", TestCa.SEED).put("cn", "sidecar-1").put("profile", "sidecar"));
         X509Certificate cert = cert(data);
-        assertThat(io.upki.pki.trust.Purpose.hasPolicy(cert, io.upki.pki.x509.UpkiOids.ROLE_ASSERTION_SIGNER.getId())).isTrue();
+        assertThat(io.upki.pki.x509.UpkiRole.ASSERTION_SIGNER.heldBy(cert)).isTrue();
+        assertThat(io.upki.pki.x509.UpkiRole.ADMIN.heldBy(cert)).isFalse();
         assertThat(cert.getExtendedKeyUsage()).isNull();
         assertThat(cert.getPublicKey().getAlgorithm()).isEqualTo("EC");
     }

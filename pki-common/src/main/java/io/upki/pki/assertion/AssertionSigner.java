@@ -42,7 +42,11 @@ public final class AssertionSigner {
         try {
             this.signer = new ECDSASigner(ec);
             for (X509Certificate c : chain) {
-                x5c.add(Base64.encode(c.getEncoded()));
+                // The root is left out: the verifier holds ca.crt, and a smaller header fits proxies'
+                // default buffers (nginx: 4 KiB).
+                if (x5c.isEmpty() || !c.getSubjectX500Principal().equals(c.getIssuerX500Principal())) {
+                    x5c.add(Base64.encode(c.getEncoded()));
+                }
             }
         } catch (JOSEException | CertificateEncodingException e) {
             throw new IllegalArgumentException("unusable assertion key or certificate: " + e.getMessage(), e);

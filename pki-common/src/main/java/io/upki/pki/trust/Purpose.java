@@ -1,15 +1,11 @@
 package io.upki.pki.trust;
 
-import io.upki.pki.x509.UpkiOids;
+import io.upki.pki.x509.UpkiRole;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import org.bouncycastle.asn1.ASN1OctetString;
-import org.bouncycastle.asn1.x509.CertificatePolicies;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.PolicyInformation;
 
-/** What a leaf certificate must be good for (RFC 5280 section 4.2.1.12 EKU, upki role policies). */
+/** What a leaf certificate must be good for (RFC 5280 section 4.2.1.12 EKU, upki roles). */
 public enum Purpose {
     /** TLS client authentication: the EKU names clientAuth (or anyExtendedKeyUsage). */
     CLIENT_AUTH,
@@ -30,26 +26,8 @@ public enum Purpose {
                     yield false;
                 }
             }
-            case ASSERTION_SIGNER -> hasPolicy(leaf, UpkiOids.ROLE_ASSERTION_SIGNER.getId());
+            case ASSERTION_SIGNER -> UpkiRole.ASSERTION_SIGNER.heldBy(leaf);
         };
     }
 
-    /** True when the certificate's certificatePolicies extension lists {@code oid}. */
-    public static boolean hasPolicy(X509Certificate certificate, String oid) {
-        byte[] ext = certificate.getExtensionValue(Extension.certificatePolicies.getId());
-        if (ext == null) {
-            return false;
-        }
-        try {
-            CertificatePolicies policies = CertificatePolicies.getInstance(ASN1OctetString.getInstance(ext).getOctets());
-            for (PolicyInformation info : policies.getPolicyInformation()) {
-                if (info.getPolicyIdentifier().getId().equals(oid)) {
-                    return true;
-                }
-            }
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-        return false;
-    }
 }
