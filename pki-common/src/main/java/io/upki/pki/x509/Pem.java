@@ -13,6 +13,7 @@ import java.util.List;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.PEMException;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
@@ -32,6 +33,11 @@ import org.bouncycastle.util.io.pem.PemGenerationException;
 /** PEM (RFC 7468) reading and writing for certificates, CSRs, CRLs and private keys. */
 public final class Pem {
     private static final JcaX509CertificateConverter CERTS = new JcaX509CertificateConverter();
+    /**
+     * PKCS#8 encryption needs "AES/CBC/PKCS7Padding", which the JDK's providers lack; use BouncyCastle's
+     * provider directly rather than registering it process-wide.
+     */
+    private static final BouncyCastleProvider BC = new BouncyCastleProvider();
 
     private Pem() {
     }
@@ -53,6 +59,7 @@ public final class Pem {
             OutputEncryptor encryptor = null;
             if (passphrase != null && passphrase.length > 0) {
                 encryptor = new JceOpenSSLPKCS8EncryptorBuilder(JcaPKCS8Generator.AES_256_CBC)
+                        .setProvider(BC)
                         .setIterationCount(210_000)
                         .setPassword(passphrase)
                         .build();
@@ -76,7 +83,9 @@ public final class Pem {
                 if (passphrase == null || passphrase.length == 0) {
                     throw new IllegalArgumentException("the private key is encrypted and no passphrase was given");
                 }
-                InputDecryptorProvider decryptor = new JceOpenSSLPKCS8DecryptorProviderBuilder().build(passphrase);
+                InputDecryptorProvider decryptor = new JceOpenSSLPKCS8DecryptorProviderBuilder()
+                        .setProvider(BC)
+                        .build(passphrase);
                 return converter.getPrivateKey(encrypted.decryptPrivateKeyInfo(decryptor));
             }
             if (object instanceof PrivateKeyInfo info) {
