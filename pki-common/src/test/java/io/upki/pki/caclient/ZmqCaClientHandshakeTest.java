@@ -22,7 +22,8 @@ class ZmqCaClientHandshakeTest {
         Duration timeout = Duration.ofMillis(600);
         int calls = 120;
         int failures = 0;
-        try (FakeCa ca = new FakeCa((seq, request) -> FakeCa.Reply.answer(JsonNodeFactory.instance.booleanNode(true)))) {
+        FakeCa.Handler yes = (seq, request) -> FakeCa.Reply.answer(JsonNodeFactory.instance.booleanNode(true));
+        try (FakeCa ca = new FakeCa(yes)) {
             for (int i = 0; i < calls; i++) {
                 // A new client per call, so each call's request goes out on a new connection.
                 try (ZmqCaClient client = new ZmqCaClient(ca.endpoint(), task -> timeout, 0, new WireCodec())) {

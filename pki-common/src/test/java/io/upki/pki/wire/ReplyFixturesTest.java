@@ -178,7 +178,8 @@ class ReplyFixturesTest {
     @Test
     void serverProfileIsTheObservedGetProfileAnswerInUpkiKeyOrder() {
         String observed = "{\"keyType\": \"rsa\", \"keyLen\": 4096, \"duration\": 60, \"digest\": \"sha256\","
-                + " \"altnames\": true, \"domain\": \"\", \"subject\": {\"C\": \"FR\", \"O\": \"Company\", \"OU\": \"Servers\","
+                + " \"altnames\": true, \"domain\": \"\", \"subject\": {\"C\": \"FR\", \"O\": \"Company\","
+                + " \"OU\": \"Servers\","
                 + " \"CN\": \"\"}, \"keyUsage\": [\"digitalSignature\", \"keyEncipherment\"], \"extendedKeyUsage\":"
                 + " [\"serverAuth\"], \"certType\": \"server\"}";
         JsonNode expected = Fixtures.plainTree(observed.getBytes(StandardCharsets.UTF_8));

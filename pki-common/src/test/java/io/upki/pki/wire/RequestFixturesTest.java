@@ -112,7 +112,8 @@ class RequestFixturesTest {
 
     @Test
     void generateFixtureIsTheObservedExampleOfSection8() {
-        String observed = "{\"TASK\": \"generate\", \"params\": {\"cn\": \"gen-a1.example.com\", \"profile\": \"server\","
+        String observed = "{\"TASK\": \"generate\", \"params\": {\"cn\": \"gen-a1.example.com\","
+                + " \"profile\": \"server\","
                 + " \"sans\": [{\"type\": \"DNS\", \"value\": \"gen-a1.example.com\"},"
                 + " {\"type\": \"IP\", \"value\": \"127.0.0.1\"}]}}";
 

@@ -68,7 +68,8 @@ class DistinguishedNamesTest {
     void slashValueMayContainSlashInTheMiddle() {
         X500Name name = DistinguishedNames.parse("/O=R/D dept/CN=x");
 
-        assertThat(DistinguishedNames.valueText(name.getRDNs(BCStyle.O)[0].getFirst().getValue())).isEqualTo("R/D dept");
+        assertThat(DistinguishedNames.valueText(name.getRDNs(BCStyle.O)[0].getFirst().getValue()))
+                .isEqualTo("R/D dept");
         assertThat(DistinguishedNames.commonName(name)).isEqualTo("x");
     }
 

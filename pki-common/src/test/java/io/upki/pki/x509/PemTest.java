@@ -135,7 +135,8 @@ class PemTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "garbage", "-----BEGIN CERTIFICATE REQUEST-----\n!!!\n-----END CERTIFICATE REQUEST-----\n",
+    @ValueSource(strings = {"", "garbage",
+        "-----BEGIN CERTIFICATE REQUEST-----\n!!!\n-----END CERTIFICATE REQUEST-----\n",
         "-----BEGIN CERTIFICATE REQUEST-----\nTUlJQm9vbQ==\n-----END CERTIFICATE REQUEST-----\n"})
     void garbageCsrIsRejected(String text) {
         assertThatThrownBy(() -> Pem.parseCsr(text)).isInstanceOf(IllegalArgumentException.class);

@@ -52,7 +52,8 @@ final class TestPki {
 
     /** A CA certificate signing itself. */
     static X509Certificate selfSignedCa(String dn, KeyPair keys) {
-        return certificate(new X500Name(dn), new X500Name(dn), BigInteger.ONE, keys.getPublic(), keys.getPrivate(), true);
+        X500Name name = new X500Name(dn);
+        return certificate(name, name, BigInteger.ONE, keys.getPublic(), keys.getPrivate(), true);
     }
 
     /** An end-entity certificate issued by {@code issuer}. */
