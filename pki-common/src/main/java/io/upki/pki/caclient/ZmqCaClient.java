@@ -86,7 +86,7 @@ public final class ZmqCaClient implements CaClient {
         if (closed) {
             throw new CaClientException(CaClientException.Kind.UNAVAILABLE, null, "CA client is closed");
         }
-        ZMQ.Socket socket = borrow();
+        ZMQ.Socket socket = borrow(timeout);
         boolean healthy = false;
         try {
             if (!socket.send(request, 0)) {
@@ -114,7 +114,7 @@ public final class ZmqCaClient implements CaClient {
         }
     }
 
-    private ZMQ.Socket borrow() {
+    private ZMQ.Socket borrow(Duration timeout) {
         ZMQ.Socket socket = idle.poll();
         if (socket != null) {
             return socket;
@@ -123,8 +123,19 @@ public final class ZmqCaClient implements CaClient {
         fresh.setLinger(0);
         fresh.setReconnectIVL(100);
         fresh.setReconnectIVLMax(2000);
+        fresh.setHandshakeIvl(handshakeMillis(timeout));
         fresh.connect(endpoint);
         return fresh;
+    }
+
+    /**
+     * A connecting JeroMQ socket now and then completes TCP but never sends its ZMTP greeting (a selector
+     * race in jeromq's I/O thread, zeromq/jeromq#1022) and idles until the handshake timer, 30 s by default,
+     * reconnects it; the queued request then goes out on the new connection. Keeping that timer well inside
+     * the reply timeout turns the stall into a short delay instead of a lost call.
+     */
+    static int handshakeMillis(Duration timeout) {
+        return (int) Math.min(1000, Math.max(100, timeout.toMillis() / 4));
     }
 
     private JsonNode unwrap(CaTask task, byte[] reply) {

@@ -49,7 +49,10 @@ public final class CaProtocolException extends RuntimeException {
                 try {
                     CaErrorCode code = CaErrorCode.fromCode(Integer.parseInt(msg.substring(1, close)));
                     if (code != null) {
-                        return new CaProtocolException(code, msg.substring(close + 1).strip());
+                        // Drop only the one separator space: the rest is matched exactly by clients, and
+                        // "[700] Unknown task: " (no TASK) ends with a space that must survive.
+                        String text = msg.substring(close + 1);
+                        return new CaProtocolException(code, text.startsWith(" ") ? text.substring(1) : text);
                     }
                 } catch (NumberFormatException ignored) {
                     // not a coded message: fall through and keep it whole
