@@ -1,5 +1,6 @@
 package io.upki.sidecar;
 
+import io.upki.pki.process.ProcessRunner;
 import io.upki.sidecar.decision.RouteClass;
 import io.upki.sidecar.decision.RoutePolicy;
 import java.nio.file.Path;
@@ -8,8 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -102,34 +101,21 @@ public final class SidecarMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        int colon = listen.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new IllegalArgumentException("listen: '" + listen + "' is not host:port");
-        }
+        ProcessRunner.HostPort address = ProcessRunner.hostPort("listen", listen);
         RoutePolicy policy = routes == null || routes.isBlank() ? RoutePolicy.defaults()
                 : RoutePolicy.parse(routes, RouteClass.DENY);
-        SidecarConfig config = new SidecarConfig(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)),
+        SidecarConfig config = new SidecarConfig(address.host(), address.port(),
                 trustAnchor, intermediates, crls, crlEvents, crlPoll, crlGrace, adminsFile, caEndpoint, adminRefresh,
                 proxy, policy, new SidecarConfig.Signing(assertionKey, assertionCert, registerEndpoint, seed, cn, stateDir),
                 assertionTtl, maxHeaderBytes, maxCertificates, cacheSize, !noAudit);
         Sidecar sidecar = Sidecar.start(config, Clock.systemUTC());
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            sidecar.close();
-            stopped.countDown();
-        }, "sidecar-shutdown"));
         System.out.println("upki auth-sidecar ready on http://" + config.host() + ":" + sidecar.port()
                 + " (proxy profile " + proxy + ")");
-        stopped.await();
+        ProcessRunner.serveUntilStopped(sidecar, "auth-sidecar");
         return 0;
     }
 
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new SidecarMain());
-        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("auth-sidecar: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-            return 1;
-        });
-        System.exit(cli.execute(args));
+        ProcessRunner.main("auth-sidecar", new SidecarMain(), args);
     }
 }

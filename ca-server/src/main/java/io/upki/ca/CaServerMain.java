@@ -4,6 +4,7 @@ import io.upki.ca.authority.CaFiles;
 import io.upki.ca.authority.CaInitializer;
 import io.upki.ca.config.CaConfig;
 import io.upki.ca.config.ConfigFile;
+import io.upki.pki.process.ProcessRunner;
 import io.upki.pki.x509.CertificateFacts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -119,16 +119,11 @@ public final class CaServerMain implements Callable<Integer> {
             CaConfig config = new CaConfig(common.dataDir, h, p, p + 1, p + 2, validity, file.crlUrl());
             CaServer server = CaServer.open(config, common.passphrase(), common.seed, Clock.systemUTC(),
                     new SecureRandom());
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                server.close();
-                stopped.countDown();
-            }, "ca-shutdown"));
             server.start();
             System.out.println("upki ca-server ready: operations " + config.endpoint(server.port())
                     + ", registration " + config.endpoint(server.registrationPort())
                     + ", events " + config.endpoint(server.eventsPort()));
-            stopped.await();
+            ProcessRunner.serveUntilStopped(server, "ca-server");
             return 0;
         }
 
@@ -144,12 +139,6 @@ public final class CaServerMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new CaServerMain());
-        // Operator errors (bad flag, existing CA, wrong passphrase) in one line, without a stack trace.
-        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("ca-server: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-            return e instanceof IllegalArgumentException ? 2 : 1;
-        });
-        System.exit(cli.execute(args));
+        ProcessRunner.main("ca-server", new CaServerMain(), args);
     }
 }

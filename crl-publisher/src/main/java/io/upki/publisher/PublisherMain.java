@@ -1,11 +1,10 @@
 package io.upki.publisher;
 
+import io.upki.pki.process.ProcessRunner;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -51,30 +50,17 @@ public final class PublisherMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        int colon = listen.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new IllegalArgumentException("listen: '" + listen + "' is not host:port");
-        }
-        PublisherConfig config = new PublisherConfig(ca, events, caCert, out, listen.substring(0, colon),
-                Integer.parseInt(listen.substring(colon + 1)), margin, debounce, maxDelay, maxAge, caTimeout);
+        ProcessRunner.HostPort address = ProcessRunner.hostPort("listen", listen);
+        PublisherConfig config = new PublisherConfig(ca, events, caCert, out, address.host(), address.port(), margin,
+                debounce, maxDelay, maxAge, caTimeout);
         Publisher publisher = Publisher.start(config, Clock.systemUTC());
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            publisher.close();
-            stopped.countDown();
-        }, "publisher-shutdown"));
         System.out.println("upki crl-publisher ready on http://" + config.host() + ":" + publisher.port()
                 + " (CRL in " + out + ")");
-        stopped.await();
+        ProcessRunner.serveUntilStopped(publisher, "crl-publisher");
         return 0;
     }
 
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new PublisherMain());
-        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("crl-publisher: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-            return 1;
-        });
-        System.exit(cli.execute(args));
+        ProcessRunner.main("crl-publisher", new PublisherMain(), args);
     }
 }
