@@ -16,10 +16,20 @@ public final class ProcessRunner {
     public static void main(String name, Object command, String[] args) {
         CommandLine cli = new CommandLine(command);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println(name + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            cmd.getErr().println(name + ": " + describe(e));
             return e instanceof IllegalArgumentException ? 2 : 1;
         });
         System.exit(cli.execute(args));
+    }
+
+    static String describe(Exception e) {
+        if (e instanceof java.nio.file.NoSuchFileException f) {
+            return "no such file: " + f.getFile();
+        }
+        if (e instanceof java.nio.file.AccessDeniedException f) {
+            return "permission denied: " + f.getFile();
+        }
+        return e.getMessage() == null ? e.toString() : e.getMessage();
     }
 
     /** Blocks until the JVM is asked to stop (SIGTERM, Ctrl-C), then closes {@code service} cleanly. */
