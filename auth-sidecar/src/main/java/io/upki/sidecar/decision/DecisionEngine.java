@@ -15,7 +15,7 @@ import io.upki.pki.trust.VerifiedPath;
 import io.upki.pki.x509.CertificateFacts;
 import io.upki.pki.x509.DistinguishedNames;
 import io.upki.pki.x509.UpkiRole;
-import io.upki.sidecar.admins.AdminDirectory;
+import io.upki.pki.admins.AdminDirectory;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateExpiredException;

@@ -3,7 +3,7 @@ package io.upki.sidecar.metrics;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
 import io.upki.pki.crl.CrlSnapshot;
-import io.upki.sidecar.revocation.CrlState;
+import io.upki.pki.crlfeed.CrlState;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.upki.sidecar.revocation;
+package io.upki.pki.crlfeed;
 
 import io.upki.pki.crl.CrlAcceptor;
 import io.upki.pki.crl.CrlParser;

@@ -1,2 +1,2 @@
 /** Who is an administrator: DNs from a file or the CA's {@code list_admins}, kept current. */
-package io.upki.sidecar.admins;
+package io.upki.pki.admins;

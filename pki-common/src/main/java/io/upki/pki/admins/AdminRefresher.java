@@ -1,4 +1,4 @@
-package io.upki.sidecar.admins;
+package io.upki.pki.admins;
 
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.caclient.CaClientException;

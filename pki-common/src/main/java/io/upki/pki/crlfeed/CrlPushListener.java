@@ -1,4 +1,4 @@
-package io.upki.sidecar.revocation;
+package io.upki.pki.crlfeed;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.upki.sidecar.admins;
+package io.upki.pki.admins;
 
 import io.upki.pki.x509.DistinguishedNames;
 import java.util.HashSet;
