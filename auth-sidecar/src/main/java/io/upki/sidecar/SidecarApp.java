@@ -1,5 +1,6 @@
 package io.upki.sidecar;
 
+import io.upki.pki.x509.SubjectFormat;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -9,7 +10,6 @@ import io.upki.pki.clientcert.ClientCertificateSource;
 import io.upki.pki.clientcert.Headers;
 import io.upki.sidecar.decision.Decision;
 import io.upki.sidecar.decision.DecisionEngine;
-import io.upki.sidecar.decision.SubjectFormat;
 import io.upki.sidecar.metrics.SidecarMetrics;
 import io.upki.pki.crlfeed.CrlSources;
 import io.upki.pki.crlfeed.CrlState;

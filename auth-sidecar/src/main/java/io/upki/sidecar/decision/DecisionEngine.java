@@ -1,5 +1,6 @@
 package io.upki.sidecar.decision;
 
+import io.upki.pki.x509.SubjectFormat;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.upki.pki.assertion.Identity;

@@ -1,5 +1,6 @@
 package io.upki.sidecar.proxy;
 
+import io.upki.pki.x509.SubjectFormat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.upki.pki.assertion.AssertionVerifier;
@@ -7,7 +8,6 @@ import io.upki.pki.assertion.Identity;
 import io.upki.pki.trust.ChainVerifier;
 import io.upki.pki.x509.Pem;
 import io.upki.sidecar.SidecarApp;
-import io.upki.sidecar.decision.SubjectFormat;
 import io.upki.sidecar.proxy.ProxyPki.Client;
 import io.upki.sidecar.proxy.Curl.Response;
 import io.upki.sidecar.testing.SidecarHarness;

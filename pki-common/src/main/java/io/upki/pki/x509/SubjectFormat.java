@@ -1,4 +1,4 @@
-package io.upki.sidecar.decision;
+package io.upki.pki.x509;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -49,7 +49,7 @@ public final class SubjectFormat {
     }
 
     /** RFC 4514 section 2.4 escaping. */
-    static String escape(String value) {
+    public static String escape(String value) {
         StringBuilder sb = new StringBuilder(value.length() + 8);
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);

@@ -1,0 +1,51 @@
+package io.upki.ra;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The validated settings of an ra-core.
+ *
+ * @param mode {@code direct}: HTTPS with client certificates on {@code port}; {@code edge}: plain HTTP
+ *     behind the proxy, trusting only sidecar assertions
+ * @param crls CRL locations (the crl-publisher's {@code /crl.der}) for direct mode
+ * @param crlEvents the publisher's push channel, or null
+ * @param publisher the publisher's base URL, told to refresh after a CRL regeneration, or null
+ */
+public record RaConfig(Path dataDir, String caHost, int caPort, String host, int port, Mode mode, List<String> sans,
+                       String seed, String cn, List<String> crls, String crlEvents, String publisher,
+                       Duration caTimeout, int maxBodyBytes) {
+
+    /** How callers are authenticated. */
+    public enum Mode { DIRECT, EDGE }
+
+    public RaConfig {
+        if (dataDir == null) {
+            throw new IllegalArgumentException("data-dir: required (UPKI_DATA_DIR)");
+        }
+        if (caPort < 1 || caPort > 65534) {
+            throw new IllegalArgumentException("ca-port: " + caPort + " is not a TCP port (UPKI_CA_PORT)");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port: " + port + " is not a TCP port (UPKI_RA_PORT)");
+        }
+        if (mode == Mode.DIRECT && (crls == null || crls.isEmpty())) {
+            throw new IllegalArgumentException("crl: direct mode needs --crl (the crl-publisher's /crl.der): "
+                    + "without a CRL every client is refused");
+        }
+        if (caTimeout.isNegative() || caTimeout.isZero() || caTimeout.compareTo(Duration.ofSeconds(30)) > 0) {
+            throw new IllegalArgumentException("ca-timeout: must be between 1 ms and 30 s");
+        }
+        sans = sans == null ? List.of() : List.copyOf(sans);
+        crls = crls == null ? List.of() : List.copyOf(crls);
+    }
+
+    public String caEndpoint() {
+        return "tcp://" + caHost + ":" + caPort;
+    }
+
+    public String registrationEndpoint() {
+        return "tcp://" + caHost + ":" + (caPort + 1);
+    }
+}

@@ -1,0 +1,95 @@
+package io.upki.ra;
+
+import io.upki.pki.process.ProcessRunner;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Command line of the ra-core. */
+@Command(name = "ra-core", mixinStandardHelpOptions = true, version = "upki ra-core 0.1.0",
+        description = "The upki Registration Authority: HTTP API for admins and clients, backed by the CA over ZeroMQ.",
+        subcommands = {RaMain.Start.class})
+public final class RaMain implements Callable<Integer> {
+    @Override
+    public Integer call() {
+        new picocli.CommandLine(this).usage(System.out);
+        return 2;
+    }
+
+    /** {@code ra-core start}. */
+    @Command(name = "start", mixinStandardHelpOptions = true, description = "Serve the RA until SIGTERM.")
+    static final class Start implements Callable<Integer> {
+        @Option(names = "--data-dir", defaultValue = "${env:UPKI_DATA_DIR:-${sys:user.home}/.upki/ra}",
+                description = "Where ra.key, ra.crt and ca.crt live (env UPKI_DATA_DIR).")
+        Path dataDir;
+
+        @Option(names = "--ca-host", defaultValue = "${env:UPKI_CA_HOST:-127.0.0.1}", description = "CA host (UPKI_CA_HOST).")
+        String caHost;
+
+        @Option(names = "--ca-port", defaultValue = "${env:UPKI_CA_PORT:-5000}", description = "CA port (UPKI_CA_PORT).")
+        int caPort;
+
+        @Option(names = "--host", defaultValue = "${env:UPKI_RA_HOST:-127.0.0.1}", description = "Bind address (UPKI_RA_HOST).")
+        String host;
+
+        @Option(names = "--port", defaultValue = "${env:UPKI_RA_PORT:-8000}", description = "Port (UPKI_RA_PORT).")
+        int port;
+
+        @Option(names = "--mode", defaultValue = "${env:UPKI_RA_MODE:-direct}",
+                description = "direct (HTTPS with client certificates) or edge (HTTP behind the proxy and sidecar).")
+        String mode;
+
+        @Option(names = "--tls", defaultValue = "${env:UPKI_RA_TLS:-true}",
+                description = "uPKI's UPKI_RA_TLS: false selects edge mode (plain HTTP behind the proxy).")
+        boolean tls;
+
+        @Option(names = "--sans", split = ",", defaultValue = "${env:UPKI_RA_SANS:-upki-ra,127.0.0.1}",
+                description = "Names for ra.crt at first registration (UPKI_RA_SANS, comma-separated).")
+        List<String> sans = new ArrayList<>();
+
+        @Option(names = "--seed", defaultValue = "${env:UPKI_CA_SEED}", description = "Registration seed (UPKI_CA_SEED).")
+        String seed;
+
+        @Option(names = "--cn", defaultValue = "${env:UPKI_RA_CN:-upki-ra}", description = "CN registered for ra.crt.")
+        String cn;
+
+        @Option(names = "--crl", split = ",", defaultValue = "${env:UPKI_CRL}",
+                description = "CRL source for direct mode: the crl-publisher's /crl.der (or a file).")
+        List<String> crls = new ArrayList<>();
+
+        @Option(names = "--crl-events", defaultValue = "${env:UPKI_CRL_EVENTS}", description = "Publisher push channel.")
+        String crlEvents;
+
+        @Option(names = "--publisher", defaultValue = "${env:UPKI_PUBLISHER}",
+                description = "crl-publisher base URL, told after a CRL regeneration.")
+        String publisher;
+
+        @Option(names = "--ca-timeout", defaultValue = "PT5S", description = "Longest wait for the CA (then 503).")
+        Duration caTimeout;
+
+        @Option(names = "--max-body", defaultValue = "65536", description = "Largest request body in bytes.")
+        int maxBody;
+
+        @Override
+        public Integer call() throws Exception {
+            RaConfig.Mode m = tls ? RaConfig.Mode.valueOf(mode.toUpperCase(Locale.ROOT)) : RaConfig.Mode.EDGE;
+            RaConfig config = new RaConfig(dataDir, caHost, caPort, host, port, m, sans, seed, cn, crls, crlEvents,
+                    publisher, caTimeout, maxBody);
+            RaServer server = RaServer.start(config, Clock.systemUTC());
+            System.out.println("upki ra-core ready on " + (m == RaConfig.Mode.DIRECT ? "https" : "http") + "://"
+                    + host + ":" + server.port() + " (" + m.name().toLowerCase(Locale.ROOT) + " mode)");
+            ProcessRunner.serveUntilStopped(server, "ra-core");
+            return 0;
+        }
+    }
+
+    public static void main(String[] args) {
+        ProcessRunner.main("ra-core", new RaMain(), args);
+    }
+}

@@ -1,0 +1,107 @@
+package io.upki.ra;
+
+import io.javalin.Javalin;
+import io.upki.pki.admins.AdminDirectory;
+import io.upki.pki.admins.AdminRefresher;
+import io.upki.pki.assertion.AssertionVerifier;
+import io.upki.pki.caclient.ZmqCaClient;
+import io.upki.pki.crl.CrlAcceptor;
+import io.upki.pki.crlfeed.CrlPushListener;
+import io.upki.pki.crlfeed.CrlSources;
+import io.upki.pki.crlfeed.CrlState;
+import io.upki.pki.trust.ChainVerifier;
+import io.upki.pki.wire.WireCodec;
+import io.upki.ra.api.RaApi;
+import io.upki.ra.auth.Authenticator;
+import io.upki.ra.auth.DirectAuthenticator;
+import io.upki.ra.auth.EdgeAuthenticator;
+import io.upki.ra.bootstrap.RaIdentity;
+import io.upki.ra.tls.MutualTls;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The composition root of the ra-core: identity, CA client, authenticator for the mode, API, server. */
+public final class RaServer implements AutoCloseable {
+    private final Javalin app;
+    private final List<AutoCloseable> closeables;
+
+    private RaServer(Javalin app, List<AutoCloseable> closeables) {
+        this.app = app;
+        this.closeables = closeables;
+    }
+
+    public static RaServer start(RaConfig config, Clock clock) throws IOException {
+        List<AutoCloseable> closeables = new ArrayList<>();
+        RaIdentity identity;
+        try (ZmqCaClient registration = new ZmqCaClient(config.registrationEndpoint(), t -> Duration.ofSeconds(30), 0,
+                new WireCodec())) {
+            identity = RaIdentity.loadOrRegister(config.dataDir(), registration, config.seed(), config.cn(), config.sans());
+        }
+        // Bounded waits: a CA that is down answers 503 within a few seconds; a fresh socket per timeout.
+        ZmqCaClient ca = new ZmqCaClient(config.caEndpoint(), t -> config.caTimeout(), 0, new WireCodec());
+        closeables.add(ca);
+        ChainVerifier chains = new ChainVerifier(List.of(identity.caCertificate()), List.of(), clock);
+        Authenticator authenticator;
+        if (config.mode() == RaConfig.Mode.EDGE) {
+            authenticator = new EdgeAuthenticator(new AssertionVerifier(chains, clock, Duration.ofSeconds(2)));
+        } else {
+            CrlState crls = new CrlState(new CrlAcceptor(chains.trustedCas(), clock, Duration.ZERO), clock,
+                    chains.trustedCas(), () -> { });
+            CrlSources sources = new CrlSources(crls, config.crls(), Duration.ofSeconds(30));
+            closeables.add(sources);
+            sources.start();
+            if (config.crlEvents() != null && !config.crlEvents().isBlank()) {
+                CrlPushListener push = new CrlPushListener(URI.create(config.crlEvents()), sources);
+                closeables.add(push);
+                push.start();
+            }
+            AdminDirectory admins = new AdminDirectory(() -> { });
+            closeables.add(AdminRefresher.fromCa(ca, admins, Duration.ofSeconds(10)));
+            authenticator = new DirectAuthenticator(chains, crls::current, admins, clock);
+        }
+        byte[] openApi;
+        try (InputStream in = RaServer.class.getResourceAsStream("/openapi.json")) {
+            openApi = in.readAllBytes();
+        }
+        RaApi api = new RaApi(ca, authenticator, config.maxBodyBytes(), config.publisher(), openApi);
+        Javalin app = Javalin.create(c -> {
+            c.startup.showJavalinBanner = false;
+            c.http.maxRequestSize = config.maxBodyBytes();
+            c.jetty.modifyHttpConfiguration(h -> {
+                h.setSendServerVersion(false);
+                h.setRequestHeaderSize(32 * 1024); // sidecar assertions with certificate chains
+            });
+            if (config.mode() == RaConfig.Mode.DIRECT) {
+                c.jetty.addConnector((server, http) -> MutualTls.connector(server, http, config.host(), config.port(),
+                        identity.key(), identity.certificate(), identity.caCertificate()));
+            } else {
+                c.jetty.host = config.host();
+                c.jetty.port = config.port();
+            }
+            api.register(c);
+        });
+        app.start();
+        return new RaServer(app, closeables);
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+        for (AutoCloseable c : closeables) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // shutting down
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.upki.ra.auth;
+
+import io.javalin.http.Context;
+import io.upki.pki.assertion.AssertionVerifier;
+import io.upki.pki.assertion.Identity;
+import io.upki.ra.api.ApiException;
+import java.math.BigInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Edge mode: the request counts as authenticated only with a sidecar assertion that verifies against
+ * ca.crt, comes from an assertion-signer identity, has not expired and names this method and URI.
+ * Identity headers alone prove nothing: anyone reaching the RA directly could send them.
+ */
+public final class EdgeAuthenticator implements Authenticator {
+    public static final String HEADER = "X-Upki-Assertion";
+    private static final Logger LOG = LoggerFactory.getLogger(EdgeAuthenticator.class);
+
+    private final AssertionVerifier verifier;
+
+    public EdgeAuthenticator(AssertionVerifier verifier) {
+        this.verifier = verifier;
+    }
+
+    @Override
+    public Caller authenticate(Context ctx) throws ApiException {
+        String token = ctx.header(HEADER);
+        if (token == null || token.isBlank()) {
+            throw new ApiException(401, "no sidecar assertion: requests must come through the proxy");
+        }
+        String query = ctx.queryString();
+        String uri = ctx.path() + (query == null || query.isEmpty() ? "" : "?" + query);
+        try {
+            Identity id = verifier.verify(token, ctx.method().name(), uri);
+            return new Caller(id.subject(), new BigInteger(id.serialHex(), 16), id.fingerprint(), "admin".equals(id.role()));
+        } catch (AssertionVerifier.InvalidAssertionException e) {
+            LOG.info("assertion refused for {} {}: {}", ctx.method(), uri, e.getMessage());
+            throw new ApiException(401, "invalid sidecar assertion");
+        }
+    }
+}

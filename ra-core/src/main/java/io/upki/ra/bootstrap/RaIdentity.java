@@ -1,0 +1,70 @@
+package io.upki.ra.bootstrap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.upki.pki.caclient.CaClient;
+import io.upki.pki.caclient.CaClientException;
+import io.upki.pki.files.AtomicFiles;
+import io.upki.pki.wire.CaTask;
+import io.upki.pki.x509.Pem;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import org.bouncycastle.util.IPAddress;
+
+/**
+ * The RA's key, certificate and CA certificate. The first start registers with the CA's registration
+ * port under the {@code ra} profile using the seed and stores the three files; later starts reuse them.
+ */
+public record RaIdentity(PrivateKey key, X509Certificate certificate, X509Certificate caCertificate) {
+    static final String KEY = "ra.key";
+    static final String CERT = "ra.crt";
+    static final String CA = "ca.crt";
+
+    /**
+     * @throws IllegalStateException with an operator-readable reason (missing seed, wrong seed, CA down)
+     */
+    public static RaIdentity loadOrRegister(Path dataDir, CaClient registration, String seed, String cn, List<String> sans)
+            throws IOException {
+        Path key = dataDir.resolve(KEY);
+        Path cert = dataDir.resolve(CERT);
+        Path ca = dataDir.resolve(CA);
+        if (Files.exists(key) && Files.exists(cert) && Files.exists(ca)) {
+            return new RaIdentity(Pem.parsePrivateKey(Files.readString(key, StandardCharsets.US_ASCII), null),
+                    Pem.parseCertificate(Files.readString(cert, StandardCharsets.US_ASCII)),
+                    Pem.parseCertificate(Files.readString(ca, StandardCharsets.US_ASCII)));
+        }
+        if (seed == null || seed.isEmpty()) {
+            throw new IllegalStateException("no RA identity in " + dataDir + " and no seed to register one: "
+                    + "set UPKI_CA_SEED (or --seed) to the CA's registration seed");
+        }
+        ObjectNode params = CaClient.params().put("seed", seed).put("cn", cn).put("profile", "ra");
+        ArrayNode list = params.putArray("sans");
+        for (String san : sans) {
+            list.add(CaClient.params().put("type", IPAddress.isValid(san) ? "IP" : "DNS").put("value", san));
+        }
+        JsonNode data;
+        try {
+            data = registration.call(CaTask.REGISTER, params);
+        } catch (CaClientException e) {
+            if (e.kind() == CaClientException.Kind.REJECTED && e.getMessage().contains("Invalid registration seed")) {
+                throw new IllegalStateException("the CA refused the registration seed: check UPKI_CA_SEED", e);
+            }
+            if (e.kind() == CaClientException.Kind.UNAVAILABLE) {
+                throw new IllegalStateException("cannot register: " + e.getMessage()
+                        + " (is the CA running, and UPKI_CA_HOST/UPKI_CA_PORT right?)", e);
+            }
+            throw new IllegalStateException("the CA refused to register the RA: " + e.getMessage(), e);
+        }
+        AtomicFiles.privateDirectory(dataDir);
+        AtomicFiles.writeSecret(key, data.get("private_key").asText().getBytes(StandardCharsets.US_ASCII));
+        AtomicFiles.writePublic(ca, data.get("ca_certificate").asText().getBytes(StandardCharsets.US_ASCII));
+        AtomicFiles.writePublic(cert, data.get("certificate").asText().getBytes(StandardCharsets.US_ASCII));
+        return loadOrRegister(dataDir, registration, seed, cn, sans);
+    }
+}
