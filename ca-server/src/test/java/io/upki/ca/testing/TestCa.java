@@ -53,7 +53,28 @@ public final class TestCa implements AutoCloseable {
 
     /** Opens (or re-opens after a restart) the CA in {@code dir}. */
     public static TestCa open(Path dir, Duration crlValidity, String crlUrl, Clock clock) throws IOException {
-        CaConfig config = new CaConfig(dir, "127.0.0.1", 0, 0, 0, crlValidity, crlUrl);
+        return open(dir, crlValidity, crlUrl, clock, 0);
+    }
+
+    /** Three consecutive free ports (operations, registration = +1, events = +2), as clients derive them. */
+    public static int freePortBlock() {
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int base = 20_000 + random.nextInt(30_000);
+            try (var a = new java.net.ServerSocket(base); var b = new java.net.ServerSocket(base + 1);
+                 var c = new java.net.ServerSocket(base + 2)) {
+                return base;
+            } catch (IOException e) {
+                // taken: try another block
+            }
+        }
+        throw new IllegalStateException("no free block of three ports");
+    }
+
+    /** Opens the CA with operations on {@code port} (0: any), registration on port + 1, events on port + 2. */
+    public static TestCa open(Path dir, Duration crlValidity, String crlUrl, Clock clock, int port) throws IOException {
+        CaConfig config = new CaConfig(dir, "127.0.0.1", port, port == 0 ? 0 : port + 1, port == 0 ? 0 : port + 2,
+                crlValidity, crlUrl);
         CaServer server = CaServer.open(config, null, null, clock, new SecureRandom());
         server.start();
         return new TestCa(dir, server);

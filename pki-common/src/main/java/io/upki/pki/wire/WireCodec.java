@@ -30,6 +30,9 @@ public final class WireCodec {
     static final String ANSWER = "ANSWER";
     static final String UPKI_ERROR = "UPKI ERROR";
 
+    /** The longest JSON string accepted: a CRL of about 3 million entries. */
+    public static final int MAX_STRING_CHARS = 256 * 1024 * 1024;
+
     private final ObjectMapper mapper;
 
     public WireCodec() {
@@ -40,10 +43,12 @@ public final class WireCodec {
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
                 .build();
-        // Bound what one request can make the parser do (the frame size is bounded separately).
+        // Bound what one message can make the parser do. Requests are already capped at 1 MiB per frame
+        // by the CA; a reply may carry a large CRL (base64 of ~50 bytes per entry: 100,000 revoked
+        // certificates make a 6.7 MB string), so strings are bounded well above any real CRL.
         mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
                 .maxNestingDepth(64)
-                .maxStringLength(4 * 1024 * 1024)
+                .maxStringLength(MAX_STRING_CHARS)
                 .maxNumberLength(200)
                 .build());
     }

@@ -1,0 +1,141 @@
+package io.upki.ra;
+
+import io.upki.ca.testing.TestCa;
+import io.upki.ca.testing.TestKeys;
+import io.upki.pki.caclient.CaClient;
+import io.upki.pki.wire.CaTask;
+import io.upki.pki.x509.Pem;
+import io.upki.publisher.Publisher;
+import io.upki.publisher.PublisherConfig;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/** A real CA, crl-publisher and ra-core on loopback, plus client identities written to files for curl. */
+final class RaStack implements AutoCloseable {
+    /** A client identity: key, certificate, and their files. */
+    record Client(KeyPair keys, X509Certificate certificate, Path keyFile, Path certFile) {
+    }
+
+    final Path dir;
+    final int caPort;
+    TestCa ca;
+    Publisher publisher;
+    RaServer ra;
+    Path caCrt;
+
+    RaStack(Path dir) throws Exception {
+        this.dir = dir;
+        this.caPort = TestCa.freePortBlock();
+        TestCa.initialize(dir.resolve("ca"), "ec");
+        startCa();
+        publisher = Publisher.start(new PublisherConfig(ca.opsEndpoint(), ca.eventsEndpoint(), null, dir.resolve("crl"),
+                "127.0.0.1", 0, Duration.ofMinutes(1), Duration.ofMillis(20), Duration.ofMillis(200),
+                Duration.ofSeconds(60), Duration.ofSeconds(3)), Clock.systemUTC());
+        caCrt = Files.writeString(dir.resolve("ca.crt"), ca.call(CaTask.GET_CA, CaClient.params()).asText());
+    }
+
+    void startCa() throws Exception {
+        ca = TestCa.open(dir.resolve("ca"), Duration.ofDays(7), null, Clock.systemUTC(), caPort);
+    }
+
+    String publisherBase() {
+        return "http://127.0.0.1:" + publisher.port();
+    }
+
+    RaServer startRa(RaConfig.Mode mode) throws Exception {
+        RaConfig config = new RaConfig(dir.resolve("ra-" + mode), "127.0.0.1", caPort, "127.0.0.1", 0, mode,
+                List.of("127.0.0.1", "upki-ra"), TestCa.SEED, "upki-ra",
+                mode == RaConfig.Mode.DIRECT ? List.of(publisherBase() + "/crl.der") : List.of(),
+                publisherBase() + "/events", publisherBase(), Duration.ofSeconds(2), 65536);
+        ra = RaServer.start(config, Clock.systemUTC());
+        return ra;
+    }
+
+    Client issue(String cn, String profile) throws Exception {
+        KeyPair keys = TestKeys.ec256();
+        String pem = ca.client().sign(TestKeys.csr(keys, "CN=" + cn, List.of()), profile).get("certificate").asText();
+        return write(cn, keys, Pem.parseCertificate(pem));
+    }
+
+    /** A certificate signed with the real CA key but already expired (the CA itself never issues one). */
+    Client expired(String cn) throws Exception {
+        X509Certificate caCert = Pem.parseCertificate(Files.readString(caCrt));
+        PrivateKey caKey = Pem.parsePrivateKey(Files.readString(dir.resolve("ca/ca.key")), null);
+        KeyPair keys = TestKeys.ec256();
+        var b = new JcaX509v3CertificateBuilder(X500Name.getInstance(caCert.getSubjectX500Principal().getEncoded()),
+                BigInteger.valueOf(System.nanoTime()), Date.from(Instant.now().minusSeconds(86400 * 10)),
+                Date.from(Instant.now().minusSeconds(3600)), new X500Name("CN=" + cn), keys.getPublic());
+        b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+        X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
+                b.build(new JcaContentSignerBuilder("SHA384withECDSA").build(caKey)));
+        return write(cn, keys, cert);
+    }
+
+    private Client write(String cn, KeyPair keys, X509Certificate cert) throws Exception {
+        Path key = Files.writeString(dir.resolve(cn + ".key"), Pem.encodePrivateKey(keys.getPrivate(), null));
+        Path crt = Files.writeString(dir.resolve(cn + ".crt"), Pem.encode(cert));
+        return new Client(keys, cert, key, crt);
+    }
+
+    /** An HTTPS client trusting ca.crt, presenting {@code client} (or no certificate when null). */
+    HttpClient https(Client client) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", Pem.parseCertificate(Files.readString(caCrt)));
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        KeyManagerFactory kmf = null;
+        if (client != null) {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setKeyEntry("me", client.keys().getPrivate(), new char[0], new X509Certificate[] {client.certificate()});
+            kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, new char[0]);
+        }
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        return HttpClient.newBuilder().sslContext(ctx).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    static HttpResponse<String> send(HttpClient client, String method, String url, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Override
+    public void close() {
+        if (ra != null) {
+            ra.close();
+        }
+        publisher.close();
+        ca.close();
+    }
+}
