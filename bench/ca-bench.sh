@@ -111,12 +111,21 @@ start_ca() {
   log "CA running (pid $CA_PID, tcp://127.0.0.1:$PORT)"
 }
 
-# measure LABEL ARGS...: one JSON line appended to the results.
+# measure LABEL ARGS...: one JSON line appended to the results; a failed measurement is recorded as
+# such and the run goes on, so one broken figure does not hide the others.
 measure() {
   local label="$1"; shift
+  local line
   # shellcheck disable=SC2086
-  java ${BENCH_JAVA_OPTS:-} -jar "$BENCH_JAR" measure --endpoint "tcp://127.0.0.1:$PORT" --server-pid "$CA_PID" \
-    --clk-tck "$CLK_TCK" --label "$label" "$@" >>"$RESULTS"
+  if line="$(java ${BENCH_JAVA_OPTS:-} -jar "$BENCH_JAR" measure --endpoint "tcp://127.0.0.1:$PORT" \
+      --server-pid "$CA_PID" --clk-tck "$CLK_TCK" --label "$label" "$@" 2>"$WORK/measure.err")"; then
+    cat "$WORK/measure.err" >&2
+    printf '%s\n' "$line" >>"$RESULTS"
+  else
+    cat "$WORK/measure.err" >&2
+    log "WARNING: measurement $label failed"
+    printf '{"label":"%s","failed":%s}\n' "$label" "$(json_str "$(tail -1 "$WORK/measure.err")")" >>"$RESULTS"
+  fi
 }
 
 seed_store() {

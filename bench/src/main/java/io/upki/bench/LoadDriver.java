@@ -46,6 +46,7 @@ final class LoadDriver {
 
     private final String endpoint;
     private final ProcessCpu cpu;
+    private final List<RawCaExchange> rawExchanges = new ArrayList<>();
 
     LoadDriver(String endpoint, ProcessCpu cpu) {
         this.endpoint = endpoint;
@@ -74,6 +75,7 @@ final class LoadDriver {
             return new Outcome(toJson(label, plan, result), summary(label, plan, result));
         } finally {
             clients.forEach(CaClient::close);
+            rawExchanges.forEach(RawCaExchange::close);
         }
     }
 
@@ -119,7 +121,15 @@ final class LoadDriver {
                 };
             }
             case "generate_crl" -> {
-                return (client, n) -> client.generateCrl();
+                // Timed through a raw socket: ZmqCaClient cannot read a CRL reply above 4 MiB of base64.
+                ThreadLocal<RawCaExchange> raw = ThreadLocal.withInitial(() -> {
+                    RawCaExchange exchange = RawCaExchange.connect(endpoint, CONNECT_ATTEMPTS, CONNECT_TIMEOUT);
+                    synchronized (rawExchanges) {
+                        rawExchanges.add(exchange);
+                    }
+                    return exchange;
+                });
+                return (client, n) -> raw.get().crl("generate_crl", CaTask.GENERATE_CRL.defaultTimeout());
             }
             case "revoke" -> {
                 if (plan.durationMode() || plan.serialsFile() == null) {
@@ -223,8 +233,13 @@ final class LoadDriver {
 
     private Result byCount(Plan plan, Call call, List<CaClient> clients) throws InterruptedException {
         AtomicReference<byte[]> last = new AtomicReference<>();
+        Tally warmup = new Tally();
         for (int i = 0; i < plan.warmupCalls(); i++) {
-            call.invoke(clients.get(0), i);
+            try {
+                call.invoke(clients.get(0), i);
+            } catch (RuntimeException e) {
+                warmup.error(e);
+            }
         }
         AtomicInteger next = new AtomicInteger(plan.warmupCalls());
         int limit = plan.warmupCalls() + plan.calls();
@@ -257,6 +272,7 @@ final class LoadDriver {
         }
         ProcessCpu.Sample after = cpu.sample();
         int completed = tallies.stream().mapToInt(t -> t.size).sum();
+        tallies.add(warmup); // its errors count; it recorded no latencies
         return merge(tallies, completed, (after.nanos() - before.nanos()) / 1e9, before, after, last.get());
     }
 
@@ -334,11 +350,26 @@ final class LoadDriver {
             } catch (IOException e) {
                 o.put("crl_entries", -1);
             }
+            o.put("zmq_ca_client_can_read", wireCodecReads());
         }
         if (r.firstError() != null) {
             o.put("first_error", r.firstError());
         }
         return o.toString();
+    }
+
+    /** Whether pki-common's codec, as used by ZmqCaClient, accepts the last raw reply. */
+    private boolean wireCodecReads() {
+        byte[] frame = rawExchanges.isEmpty() ? null : rawExchanges.get(rawExchanges.size() - 1).lastFrame();
+        if (frame == null) {
+            return false;
+        }
+        try {
+            new WireCodec().decodeReply(frame);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** A number rounded for the report; null (JSON null) when it could not be measured. */
