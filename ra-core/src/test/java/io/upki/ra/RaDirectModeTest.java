@@ -1,0 +1,232 @@
+package io.upki.ra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.upki.ca.testing.TestCa;
+import io.upki.ca.testing.TestKeys;
+import io.upki.pki.caclient.CaClient;
+import io.upki.pki.wire.CaTask;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The ra-core in direct mode (it terminates mTLS itself) with a real CA and crl-publisher on loopback:
+ * the route-by-role matrix, the user guide with curl and httpx, and the CA going away mid-traffic.
+ */
+class RaDirectModeTest {
+    @TempDir
+    static Path dir;
+    static RaStack stack;
+    static String base;
+    static RaStack.Client admin;
+    static RaStack.Client client;
+    static RaStack.Client revokedAdmin;
+    static RaStack.Client expired;
+    static RaStack.Client foreign;
+
+    @BeforeAll
+    static void start() throws Exception {
+        stack = new RaStack(dir);
+        stack.startRa(RaConfig.Mode.DIRECT);
+        base = "https://127.0.0.1:" + stack.ra.port();
+        admin = stack.issue("admin.example.internal", "admin");
+        client = stack.issue("client-1.example.internal", "user");
+        revokedAdmin = stack.issue("former-admin.example.internal", "admin");
+        expired = stack.expired("expired.example.internal");
+        try (TestCa other = TestCa.start(dir.resolve("other-ca"))) {
+            KeyPairHolder.keys = TestKeys.ec256();
+            var pem = other.client().sign(TestKeys.csr(KeyPairHolder.keys, "CN=admin.example.internal", List.of()), "admin")
+                    .get("certificate").asText();
+            Path key = Files.writeString(dir.resolve("foreign.key"),
+                    io.upki.pki.x509.Pem.encodePrivateKey(KeyPairHolder.keys.getPrivate(), null));
+            Path crt = Files.writeString(dir.resolve("foreign.crt"), pem);
+            foreign = new RaStack.Client(KeyPairHolder.keys, io.upki.pki.x509.Pem.parseCertificate(pem), key, crt);
+        }
+        stack.ca.call(CaTask.REVOKE, CaClient.params().put("dn", "/CN=former-admin.example.internal")
+                .put("reason", "cessationOfOperation"));
+        stack.ca.call(CaTask.GENERATE_CRL, CaClient.params());
+        waitUntil(() -> status(revokedAdmin, "GET", "/api/v1/health") == 403);
+    }
+
+    /** Holder so the static initialiser can keep the foreign key. */
+    static final class KeyPairHolder {
+        static java.security.KeyPair keys;
+    }
+
+    @AfterAll
+    static void stop() {
+        stack.close();
+    }
+
+    static int status(RaStack.Client who, String method, String path) throws Exception {
+        return call(who, method, path, method.equals("GET") || method.equals("DELETE") ? null : "{}").statusCode();
+    }
+
+    static HttpResponse<String> call(RaStack.Client who, String method, String path, String body) throws Exception {
+        HttpClient http = stack.https(who);
+        return RaStack.send(http, method, base + path, body);
+    }
+
+    interface Check {
+        boolean ok() throws Exception;
+    }
+
+    static void waitUntil(Check check) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!check.ok()) {
+            assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void routeByRoleMatrix() throws Exception {
+        // route -> expected status for: none, client, admin, revoked admin, expired, other CA
+        record Row(String method, String path, int none, int client, int admin) {
+        }
+        List<Row> rows = List.of(
+                new Row("GET", "/api/v1/public/health", 200, 200, 200),
+                new Row("GET", "/api/v1/public/ca", 200, 200, 200),
+                new Row("GET", "/api/v1/public/profiles", 200, 200, 200),
+                new Row("GET", "/api/v1/health", 401, 403, 200),
+                new Row("GET", "/api/v1/certificates", 401, 403, 200),
+                new Row("GET", "/api/v1/admins", 401, 403, 200),
+                new Row("GET", "/api/v1/profiles", 401, 403, 200),
+                new Row("GET", "/api/v1/options", 401, 403, 200),
+                new Row("GET", "/api/v1/nodes", 401, 403, 200),
+                new Row("GET", "/api/client/certificate", 401, 200, 200));
+        List<String> failures = new ArrayList<>();
+        for (Row row : rows) {
+            check(failures, row.method(), row.path(), null, row.none());
+            check(failures, row.method(), row.path(), client, row.client());
+            check(failures, row.method(), row.path(), admin, row.admin());
+            boolean isPublic = row.path().startsWith("/api/v1/public");
+            check(failures, row.method(), row.path(), revokedAdmin, isPublic ? 200 : 403);
+            check(failures, row.method(), row.path(), expired, isPublic ? 200 : 403);
+            check(failures, row.method(), row.path(), foreign, isPublic ? 200 : 403);
+        }
+        assertThat(failures).isEmpty();
+    }
+
+    private static void check(List<String> failures, String method, String path, RaStack.Client who, int expected)
+            throws Exception {
+        HttpResponse<String> r = call(who, method, path, null);
+        String name = who == null ? "none" : who.certificate().getSubjectX500Principal().getName();
+        if (r.statusCode() != expected) {
+            failures.add(method + " " + path + " as " + name + ": " + r.statusCode() + " (expected " + expected + ") " + r.body());
+        }
+        if (r.statusCode() >= 400) {
+            assertThat(r.body()).contains("\"status\":\"error\"").doesNotContain("Exception");
+        }
+    }
+
+    @Test
+    void adminLifecycleThroughTheApi() throws Exception {
+        String csr = TestKeys.csr(TestKeys.ec256(), "CN=api-made.example.com", List.of("api-made.example.com"));
+        HttpResponse<String> signed = call(admin, "POST", "/api/v1/certificates",
+                "{\"csr\":" + json(csr) + ",\"profile\":\"server\"}");
+        assertThat(signed.statusCode()).as(signed.body()).isEqualTo(201);
+        String serial = new com.fasterxml.jackson.databind.ObjectMapper().readTree(signed.body()).get("serial").asText();
+        assertThat(call(admin, "GET", "/api/v1/certificates/" + serial, null).body()).contains("api-made.example.com");
+        assertThat(call(admin, "GET", "/api/v1/certificates/api-made.example.com", null).statusCode()).isEqualTo(200);
+        assertThat(call(admin, "GET", "/api/v1/certificates?cn=api-made.example.com", null).body()).contains(serial);
+        assertThat(call(admin, "POST", "/api/v1/certificates/" + serial + "/renew", "{\"duration\":5}").statusCode()).isEqualTo(201);
+        assertThat(call(admin, "POST", "/api/v1/certificates/" + serial + "/revoke", "{\"reason\":\"certificateHold\"}")
+                .statusCode()).isEqualTo(200);
+        assertThat(call(admin, "POST", "/api/v1/certificates/" + serial + "/unrevoke", null).statusCode()).isEqualTo(200);
+        assertThat(call(admin, "POST", "/api/v1/crl", null).body()).contains("\"publisher_notified\":true");
+        assertThat(call(admin, "POST", "/api/v1/admins", "{\"dn\":\"/CN=new-admin\"}").statusCode()).isEqualTo(201);
+        assertThat(call(admin, "GET", "/api/v1/admins", null).body()).contains("/CN=new-admin");
+        assertThat(call(admin, "DELETE", "/api/v1/admins?dn=/CN=new-admin", null).statusCode()).isEqualTo(200);
+        // Bad input: a 400 with the reason, nothing changed.
+        assertThat(call(admin, "POST", "/api/v1/certificates", "not json").statusCode()).isEqualTo(400);
+        assertThat(call(admin, "POST", "/api/v1/certificates", "{\"csr\":5}").body()).contains("must be a string");
+        assertThat(call(admin, "POST", "/api/v1/certificates", "{\"csr\":\"junk\"}").body()).contains("not a PEM");
+        assertThat(call(admin, "POST", "/api/v1/certificates", "{\"csr\":" + json(csr) + ",\"profile\":\"nope\"}").body())
+                .contains("Profile not found: nope");
+        assertThat(call(admin, "POST", "/api/v1/certificates/" + serial + "/revoke", "{\"reason\":\"bored\"}").statusCode())
+                .isEqualTo(400);
+        assertThat(call(admin, "GET", "/api/v1/certificates/" + serial, null).body()).contains("\"is_revoked\":false");
+        assertThat(call(admin, "GET", "/api/v1/certificates/999999", null).statusCode()).isEqualTo(404);
+        assertThat(call(admin, "POST", "/api/v1/certificates", "{\"csr\":\"" + "A".repeat(70_000) + "\"}").statusCode())
+                .isIn(400, 413);
+    }
+
+    @Test
+    void clientsActOnTheirOwnCertificateOnly() throws Exception {
+        RaStack.Client mine = stack.issue("renewing.example.internal", "user");
+        assertThat(call(mine, "GET", "/api/client/certificate", null).body()).contains("renewing.example.internal");
+        // A CSR for someone else's subject is refused.
+        String other = TestKeys.csr(TestKeys.ec256(), "CN=client-1.example.internal", List.of());
+        assertThat(call(mine, "POST", "/api/client/renew", "{\"csr\":" + json(other) + "}").statusCode()).isEqualTo(400);
+        String same = TestKeys.csr(TestKeys.ec256(), "CN=renewing.example.internal", List.of());
+        HttpResponse<String> renewed = call(mine, "POST", "/api/client/renew", "{\"csr\":" + json(same) + "}");
+        assertThat(renewed.statusCode()).as(renewed.body()).isEqualTo(201);
+        // The old certificate is superseded.
+        var view = stack.ca.call(CaTask.VIEW, CaClient.params().put("serial", mine.certificate().getSerialNumber()));
+        assertThat(view.get("revoke_reason").asText()).isEqualTo("superseded");
+        RaStack.Client leaving = stack.issue("leaving.example.internal", "user");
+        assertThat(call(leaving, "POST", "/api/client/revoke", "{\"reason\":\"cessationOfOperation\"}").statusCode()).isEqualTo(200);
+        assertThat(stack.ca.call(CaTask.VIEW, CaClient.params().put("serial", client.certificate().getSerialNumber()))
+                .get("is_revoked").asBoolean()).isFalse();
+    }
+
+    @Test
+    void userGuideWithCurlAndHttpx() throws Exception {
+        String url = base + "/api/v1/health";
+        // Step 3: "Should return 200 OK".
+        assertThat(run("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cert", admin.certFile().toString(),
+                "--key", admin.keyFile().toString(), "--cacert", stack.caCrt.toString(), url)).isEqualTo("200");
+        // Without a client certificate: refused.
+        assertThat(run("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", stack.caCrt.toString(), url))
+                .isIn("401", "403");
+        // Step 2, the Python client exactly as the guide shows it.
+        String script = "import httpx\nclient = httpx.Client(cert=('" + admin.certFile() + "', '" + admin.keyFile()
+                + "'), verify='" + stack.caCrt + "')\nresponse = client.get('" + url + "')\nprint(response.status_code)\n";
+        assertThat(run("/usr/bin/python3", "-c", script)).isEqualTo("200");
+        // After revoke + generate_crl, the same curl is refused.
+        RaStack.Client guide = stack.issue("guide-admin.example.internal", "admin");
+        assertThat(run("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cert", guide.certFile().toString(),
+                "--key", guide.keyFile().toString(), "--cacert", stack.caCrt.toString(), url)).isEqualTo("200");
+        stack.ca.call(CaTask.REVOKE, CaClient.params().put("dn", "/CN=guide-admin.example.internal").put("reason", "cessationOfOperation"));
+        stack.ca.call(CaTask.GENERATE_CRL, CaClient.params());
+        waitUntil(() -> run("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cert", guide.certFile().toString(),
+                "--key", guide.keyFile().toString(), "--cacert", stack.caCrt.toString(), url).equals("403"));
+    }
+
+    @Test
+    void aCaThatGoesAwayGives503QuicklyAndTheRaRecoversAlone() throws Exception {
+        assertThat(status(admin, "GET", "/api/v1/certificates")).isEqualTo(200);
+        stack.ca.close();
+        long t0 = System.nanoTime();
+        HttpResponse<String> down = call(admin, "GET", "/api/v1/certificates", null);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(down.statusCode()).isEqualTo(503);
+        assertThat(down.body()).contains("the CA is unavailable");
+        assertThat(ms).as("bounded by the CA timeout").isLessThan(6000);
+        stack.startCa();
+        waitUntil(() -> status(admin, "GET", "/api/v1/certificates") == 200);
+    }
+
+    static String json(String s) {
+        return new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(s).toString();
+    }
+
+    static String run(String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return out;
+    }
+}
