@@ -1,0 +1,134 @@
+package io.upki.ra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.upki.pki.assertion.AssertionSigner;
+import io.upki.pki.assertion.Identity;
+import io.upki.sidecar.Sidecar;
+import io.upki.sidecar.SidecarConfig;
+import io.upki.sidecar.decision.RoutePolicy;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The ra-core in edge mode behind a real auth-sidecar: a request is authenticated only by a valid
+ * assertion for its own method and URI; forged headers, forged, expired or replayed assertions get 401.
+ */
+class RaEdgeModeTest {
+    @TempDir
+    static Path dir;
+    static RaStack stack;
+    static Sidecar sidecar;
+    static Sidecar lateSidecar;
+    static String ra;
+    static HttpClient http = HttpClient.newHttpClient();
+    static RaStack.Client admin;
+    static RaStack.Client client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        stack = new RaStack(dir);
+        stack.startRa(RaConfig.Mode.EDGE);
+        ra = "http://127.0.0.1:" + stack.ra.port();
+        sidecar = sidecar("edge-sidecar", Clock.systemUTC());
+        // A sidecar whose clock is a minute behind: its assertions are already expired for the RA.
+        lateSidecar = sidecar("late-sidecar", Clock.offset(Clock.systemUTC(), Duration.ofSeconds(-60)));
+        admin = stack.issue("admin.example.internal", "admin");
+        client = stack.issue("client.example.internal", "user");
+    }
+
+    static Sidecar sidecar(String name, Clock clock) throws Exception {
+        String pub = stack.publisherBase();
+        return Sidecar.start(new SidecarConfig("127.0.0.1", 0, stack.caCrt, null, List.of(pub + "/crl.der"), pub + "/events",
+                Duration.ofSeconds(30), Duration.ZERO, null, stack.ca.opsEndpoint(), Duration.ofSeconds(1), "traefik",
+                RoutePolicy.defaults(), new SidecarConfig.Signing(null, null, stack.ca.registrationEndpoint(),
+                io.upki.ca.testing.TestCa.SEED, name, dir.resolve(name)), Duration.ofSeconds(30), 65536, 8, 100, false), clock);
+    }
+
+    @AfterAll
+    static void stop() {
+        sidecar.close();
+        lateSidecar.close();
+        stack.close();
+    }
+
+    /** What Traefik does: ask the sidecar, then forward the request with the headers it returned. */
+    static HttpResponse<String> throughEdge(Sidecar via, RaStack.Client who, String method, String uri) throws Exception {
+        HttpResponse<String> auth = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + via.port() + "/auth/traefik"))
+                .header("X-Forwarded-Tls-Client-Cert", Base64.getEncoder().encodeToString(who.certificate().getEncoded()))
+                .header("X-Forwarded-Method", method).header("X-Forwarded-Uri", uri).build(), HttpResponse.BodyHandlers.ofString());
+        if (auth.statusCode() != 200) {
+            return auth;
+        }
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(ra + uri)).method(method, HttpRequest.BodyPublishers.noBody());
+        for (String h : List.of("X-Upki-Client-Subject", "X-Upki-Client-Serial", "X-Upki-Client-Fingerprint",
+                "X-Upki-Client-Role", "X-Upki-Assertion")) {
+            auth.headers().firstValue(h).filter(v -> !v.isEmpty()).ifPresent(v -> b.header(h, v));
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> direct(String uri, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(ra + uri));
+        headers.forEach(b::header);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void throughTheSidecarRolesApply() throws Exception {
+        assertThat(throughEdge(sidecar, admin, "GET", "/api/v1/health").statusCode()).isEqualTo(200);
+        assertThat(throughEdge(sidecar, client, "GET", "/api/client/certificate").statusCode()).isEqualTo(200);
+        // The sidecar itself refuses a client on the admin API.
+        assertThat(throughEdge(sidecar, client, "GET", "/api/v1/health").statusCode()).isEqualTo(403);
+        assertThat(direct("/api/v1/public/health", Map.of()).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void forgedIdentityHeadersWithoutAnAssertionAre401() throws Exception {
+        HttpResponse<String> r = direct("/api/v1/health", Map.of("X-Upki-Client-Role", "admin",
+                "X-Upki-Client-Subject", "CN=admin.example.internal", "X-Upki-Client-Serial", "1"));
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(direct("/api/client/certificate", Map.of()).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void anAssertionReplayedOnAnotherUriOrMethodIs401() throws Exception {
+        HttpResponse<String> auth = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sidecar.port() + "/auth/traefik"))
+                .header("X-Forwarded-Tls-Client-Cert", Base64.getEncoder().encodeToString(admin.certificate().getEncoded()))
+                .header("X-Forwarded-Method", "GET").header("X-Forwarded-Uri", "/api/v1/health").build(),
+                HttpResponse.BodyHandlers.ofString());
+        String token = auth.headers().firstValue("X-Upki-Assertion").orElseThrow();
+        assertThat(direct("/api/v1/health", Map.of("X-Upki-Assertion", token)).statusCode()).isEqualTo(200);
+        assertThat(direct("/api/v1/admins", Map.of("X-Upki-Assertion", token)).statusCode()).isEqualTo(401);
+        assertThat(direct("/api/v1/health?x=1", Map.of("X-Upki-Assertion", token)).statusCode()).isEqualTo(401);
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(ra + "/api/v1/health")).header("X-Upki-Assertion", token)
+                .DELETE().build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void anExpiredAssertionIs401() throws Exception {
+        assertThat(throughEdge(lateSidecar, admin, "GET", "/api/v1/health").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void anAssertionSignedWithAClientCertificateIs401() throws Exception {
+        AssertionSigner forger = new AssertionSigner(admin.keys().getPrivate(), List.of(admin.certificate()),
+                Clock.systemUTC(), Duration.ofSeconds(30));
+        String forged = forger.sign(new Identity("CN=admin.example.internal",
+                admin.certificate().getSerialNumber().toString(16), "x", "admin", "1"), "GET", "/api/v1/health");
+        assertThat(direct("/api/v1/health", Map.of("X-Upki-Assertion", forged)).statusCode()).isEqualTo(401);
+        assertThat(direct("/api/v1/health", Map.of("X-Upki-Assertion", "garbage.garbage.garbage")).statusCode()).isEqualTo(401);
+    }
+}
