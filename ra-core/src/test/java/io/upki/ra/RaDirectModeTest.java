@@ -105,7 +105,13 @@ class RaDirectModeTest {
                 new Row("GET", "/api/v1/profiles", 401, 403, 200),
                 new Row("GET", "/api/v1/options", 401, 403, 200),
                 new Row("GET", "/api/v1/nodes", 401, 403, 200),
-                new Row("GET", "/api/client/certificate", 401, 200, 200));
+                new Row("GET", "/api/client/certificate", 401, 200, 200),
+                // Writes: an empty body passes the role check and then fails validation (400), never earlier.
+                new Row("POST", "/api/v1/certificates", 401, 403, 400),
+                new Row("POST", "/api/v1/certificates/1/revoke", 401, 403, 404),
+                new Row("POST", "/api/v1/admins", 401, 403, 400),
+                new Row("DELETE", "/api/v1/admins", 401, 403, 400),
+                new Row("POST", "/api/client/renew", 401, 400, 400));
         List<String> failures = new ArrayList<>();
         for (Row row : rows) {
             check(failures, row.method(), row.path(), null, row.none());

@@ -79,7 +79,7 @@ public final class RaApi {
                 "key_types", java.util.List.of("rsa", "ec"), "san_types", java.util.List.of("DNS", "IP", "EMAIL", "URI"))));
         r.get("/api/v1/nodes", this::listCertificates);
         // clients, about their own certificate only
-        r.get("/api/client/certificate", ctx -> ctx.json(ca.call(CaTask.VIEW, p().put("serial", caller(ctx).serial()))));
+        r.get("/api/client/certificate", ctx -> ctx.json(ca.call(CaTask.VIEW, own(caller(ctx)))));
         r.post("/api/client/renew", this::clientRenew);
         r.post("/api/client/revoke", this::clientRevoke);
         r.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(error(e.getMessage())));
@@ -239,7 +239,7 @@ public final class RaApi {
         Caller caller = caller(ctx);
         String csr = Bodies.string(bodies.object(ctx, true), "csr", true, MAX_CSR);
         X500Name requested = checkCsr(csr);
-        JsonNode current = ca.call(CaTask.VIEW, p().put("serial", caller.serial()));
+        JsonNode current = ca.call(CaTask.VIEW, own(caller));
         String currentDn = current.path("dn").asText();
         if (!DistinguishedNames.canonicalKey(requested).equals(DistinguishedNames.canonicalKey(DistinguishedNames.parse(currentDn)))) {
             audit(caller, "client-renew", caller.serial(), "refused-subject");
@@ -247,7 +247,7 @@ public final class RaApi {
         }
         JsonNode issued = ca.call(CaTask.SIGN, p().put("csr", csr).put("profile", current.path("profile").asText()));
         // The old certificate is superseded by the new one (RFC 5280 section 5.3.1).
-        ca.call(CaTask.REVOKE, p().put("serial", caller.serial()).put("reason", "superseded"));
+        ca.call(CaTask.REVOKE, own(caller).put("reason", "superseded"));
         audit(caller, "client-renew", issued.path("serial").bigIntegerValue(), "ok superseded=" + caller.serial().toString(16));
         ctx.status(201).json(issued);
     }
@@ -255,9 +255,26 @@ public final class RaApi {
     private void clientRevoke(Context ctx) throws ApiException {
         Caller caller = caller(ctx);
         String reason = reason(bodies.object(ctx, false));
-        ca.call(CaTask.REVOKE, p().put("serial", caller.serial()).put("reason", reason));
+        ca.call(CaTask.REVOKE, own(caller).put("reason", reason));
         audit(caller, "client-revoke", caller.serial(), "ok reason=" + reason);
         ctx.json(Map.of("status", "ok", "revoked", true));
+    }
+
+    /**
+     * The caller's own certificate: by serial (exact, upki's CA) and by CN (the Python uPKI CA knows
+     * only CN lookups and ignores {@code serial}), so the RA works against either CA.
+     */
+    private static ObjectNode own(Caller caller) {
+        ObjectNode params = p().put("serial", caller.serial());
+        try {
+            String cn = DistinguishedNames.commonName(DistinguishedNames.parse(caller.subject()));
+            if (cn != null) {
+                params.put("dn", cn);
+            }
+        } catch (IllegalArgumentException e) {
+            // no usable CN: the serial alone names the certificate
+        }
+        return params;
     }
 
     /** A certificate named in a path: decimal serial, {@code 0x} hex serial, or a CN. */
