@@ -102,7 +102,8 @@ public final class Sidecar implements AutoCloseable {
         Map<String, ClientCertificateSource> sources = Map.of(
                 "traefik", new TraefikSource(decoding), "nginx", new NginxSource(decoding), "caddy", new CaddySource(decoding));
         SidecarMetrics metrics = new SidecarMetrics(clock, crls, engine.cache());
-        SidecarApp routes = new SidecarApp(engine, sources, config.proxy(), signer, crls, crlSources, metrics, config.audit());
+        SidecarApp routes = new SidecarApp(engine, sources, config.proxy(), signer, config.assertionTtl(), crls, crlSources,
+                metrics, config.audit());
         // Jetty reads headers up to 8x our certificate bound, so an oversized certificate header
         // still reaches us and gets a 403 with a reason instead of Jetty's 431.
         Javalin app = routes.create(config.host(), config.port(), Math.max(64 * 1024, config.maxHeaderBytes() * 8));

@@ -1,6 +1,8 @@
 package io.upki.sidecar;
 
 import io.upki.pki.x509.SubjectFormat;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -13,6 +15,7 @@ import io.upki.sidecar.decision.DecisionEngine;
 import io.upki.sidecar.metrics.SidecarMetrics;
 import io.upki.pki.crlfeed.CrlSources;
 import io.upki.pki.crlfeed.CrlState;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -44,9 +47,21 @@ public final class SidecarApp {
     private final CrlSources crlSources;
     private final SidecarMetrics metrics;
     private final boolean audit;
+    /**
+     * Assertions reused for identical requests for half their lifetime: the token for the same identity
+     * (CRL number and role included), method and URI is exactly as valid, and an ECDSA signature per
+     * request was the warm path's main cost. Revocation and roles are still decided on every request
+     * before a token is handed out, and a new CRL or role changes the key.
+     */
+    private final Cache<AssertionKey, String> assertions;
+
+    private record AssertionKey(Identity identity, String method, String uri) {
+    }
 
     public SidecarApp(DecisionEngine engine, Map<String, ClientCertificateSource> sources, String defaultProxy,
-                      AssertionSigner signer, CrlState crls, CrlSources crlSources, SidecarMetrics metrics, boolean audit) {
+                      AssertionSigner signer, Duration assertionTtl, CrlState crls, CrlSources crlSources,
+                      SidecarMetrics metrics, boolean audit) {
+        this.assertions = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(assertionTtl.dividedBy(2)).build();
         this.engine = engine;
         this.sources = Map.copyOf(sources);
         this.defaultSource = sources.get(defaultProxy);
@@ -135,7 +150,8 @@ public final class SidecarApp {
             ctx.header(SERIAL, id.serialHex());
             ctx.header(FINGERPRINT, id.fingerprint());
             ctx.header(ROLE, id.role());
-            ctx.header(ASSERTION, signer.sign(id, method, uri));
+            String m = method;
+            ctx.header(ASSERTION, assertions.get(new AssertionKey(id, method, uri), k -> signer.sign(id, m, uri)));
         }
         ctx.status(200).json(Map.of("status", "ok", "role", id == null ? "anonymous" : id.role()));
     }

@@ -17,6 +17,7 @@ import io.upki.pki.x509.CertificateFacts;
 import io.upki.pki.x509.DistinguishedNames;
 import io.upki.pki.x509.UpkiRole;
 import io.upki.pki.admins.AdminDirectory;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateExpiredException;
@@ -35,7 +36,7 @@ import java.util.function.Supplier;
  * anchor, revocation, role.
  *
  * <p>Only the expensive part, the verified path with the identity facts derived from it, is cached
- * (Caffeine, keyed by the hash of the presented certificates). Validity, revocation and the
+ * (Caffeine, keyed by the hash of the certificate header exactly as the proxy sent it). Validity, revocation and the
  * administrator check run on every request against the current clock, CRLs and admin list, so a new
  * CRL takes effect on the very next request; the cache is also dropped when a CRL or admin list arrives.
  */
@@ -87,11 +88,17 @@ public final class DecisionEngine {
             return Decision.allow(route, null);
         }
         try {
-            List<X509Certificate> presented = source.read(headers);
+            // Warm path: the same header as before maps straight to its verified path, without decoding.
+            String key = headerKey(source, headers);
+            VerifiedClient client = key == null ? null : cache.getIfPresent(key);
+            List<X509Certificate> presented = client == null ? source.read(headers) : null;
             if (route == RouteClass.DENY) {
                 throw new RefusedException(Refusal.NOT_ALLOWED, "no rule allows " + uri);
             }
-            VerifiedClient client = verified(presented);
+            if (client == null) {
+                client = verified(presented);
+                cache.put(key, client);
+            }
             Instant now = clock.instant();
             checkValidity(client.path(), now);
             RevocationIndex index = crls.get();
@@ -109,19 +116,12 @@ public final class DecisionEngine {
     }
 
     private VerifiedClient verified(List<X509Certificate> presented) throws RefusedException {
-        String key = cacheKey(presented);
-        VerifiedClient cached = cache.getIfPresent(key);
-        if (cached != null) {
-            return cached;
-        }
         VerifiedPath path = chains.verify(presented, Purpose.CLIENT_AUTH);
         X509Certificate leaf = path.leaf();
-        VerifiedClient client = new VerifiedClient(path, SubjectFormat.rfc4514(leaf.getSubjectX500Principal()),
+        return new VerifiedClient(path, SubjectFormat.rfc4514(leaf.getSubjectX500Principal()),
                 DistinguishedNames.canonicalKey(CertificateFacts.subject(leaf)),
                 leaf.getSerialNumber().toString(16), CertificateFacts.sha256Fingerprint(leaf),
                 UpkiRole.ADMIN.heldBy(leaf));
-        cache.put(key, client);
-        return client;
     }
 
     private static void checkValidity(VerifiedPath path, Instant now) throws RefusedException {
@@ -137,20 +137,24 @@ public final class DecisionEngine {
         }
     }
 
-    /** SHA-256 over the presented certificates, in order: the leaf and the client's hints. */
-    private static String cacheKey(List<X509Certificate> presented) {
+    /**
+     * SHA-256 over the proxy profile and the exact header values: equal keys mean the same presented
+     * certificates, so a cached verified path can be reused without decoding. Null when no header came.
+     */
+    private static String headerKey(ClientCertificateSource source, Headers headers) {
+        List<String> values = headers.all(source.header());
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (X509Certificate c : presented) {
-                byte[] der = c.getEncoded();
-                sha.update((byte) (der.length >>> 24));
-                sha.update((byte) (der.length >>> 16));
-                sha.update((byte) (der.length >>> 8));
-                sha.update((byte) der.length);
-                sha.update(der);
+            sha.update(source.name().getBytes(StandardCharsets.US_ASCII));
+            for (String v : values) {
+                sha.update((byte) 0);
+                sha.update(v.getBytes(StandardCharsets.UTF_8));
             }
             return HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException | java.security.cert.CertificateEncodingException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
