@@ -11,8 +11,9 @@ import org.zeromq.ZMQ;
 
 /**
  * Subscribes to the CA's event feed and hands each event to the {@link CrlRefresher}. ZeroMQ reconnects
- * by itself when the CA restarts; events missed meanwhile are covered by the schedule and by the
- * {@code get_crl} the refresher makes when it starts.
+ * by itself when the CA restarts, but a PUB socket drops what it publishes while no subscriber is
+ * connected: so every (re)connection triggers a catch-up CRL, which covers any revocation announced
+ * while the feed was down.
  */
 public final class CaEventListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CaEventListener.class);
@@ -40,26 +41,31 @@ public final class CaEventListener implements AutoCloseable {
         ZMQ.Socket sub = context.createSocket(SocketType.SUB);
         sub.setLinger(0);
         sub.setReconnectIVL(200);
-        sub.setReconnectIVLMax(5000);
-        sub.setReceiveTimeOut(500);
+        sub.setReconnectIVLMax(2000);
         sub.setMaxMsgSize(64 * 1024);
         sub.subscribe(new byte[0]);
+        String monitorAddress = "inproc://ca-events-monitor-" + System.identityHashCode(this);
+        sub.monitor(monitorAddress, ZMQ.EVENT_CONNECTED);
+        ZMQ.Socket monitor = context.createSocket(SocketType.PAIR);
+        monitor.connect(monitorAddress);
         sub.connect(endpoint);
-        try {
+        try (ZMQ.Poller poller = context.createPoller(2)) {
+            int subIndex = poller.register(sub, ZMQ.Poller.POLLIN);
+            int monitorIndex = poller.register(monitor, ZMQ.Poller.POLLIN);
             while (running) {
-                byte[] frame = sub.recv();
-                if (frame == null) {
-                    continue;
-                }
-                try {
-                    CaEvent event = codec.fromBytes(frame, CaEvent.class);
-                    switch (event.event()) {
-                        case CaEvent.REVOKED, CaEvent.UNREVOKED -> refresher.revocationAnnounced();
-                        case CaEvent.CRL -> refresher.crlAnnounced(event.number());
-                        default -> LOG.debug("ignoring CA event {}", event.event());
+                poller.poll(500);
+                if (poller.pollin(monitorIndex)) {
+                    ZMQ.Event event = ZMQ.Event.recv(monitor, ZMQ.DONTWAIT);
+                    if (event != null && event.getEvent() == ZMQ.EVENT_CONNECTED) {
+                        LOG.info("connected to the CA event feed {}: making a catch-up CRL", endpoint);
+                        refresher.revocationAnnounced();
                     }
-                } catch (CaProtocolException e) {
-                    LOG.warn("ignoring a malformed CA event: {}", e.getMessage());
+                }
+                if (poller.pollin(subIndex)) {
+                    byte[] frame;
+                    while ((frame = sub.recv(ZMQ.DONTWAIT)) != null) {
+                        dispatch(frame);
+                    }
                 }
             }
         } catch (RuntimeException e) {
@@ -67,7 +73,21 @@ public final class CaEventListener implements AutoCloseable {
                 LOG.error("CA event listener stopped", e);
             }
         } finally {
+            context.destroySocket(monitor);
             context.destroySocket(sub);
+        }
+    }
+
+    private void dispatch(byte[] frame) {
+        try {
+            CaEvent event = codec.fromBytes(frame, CaEvent.class);
+            switch (event.event()) {
+                case CaEvent.REVOKED, CaEvent.UNREVOKED -> refresher.revocationAnnounced();
+                case CaEvent.CRL -> refresher.crlAnnounced(event.number());
+                default -> LOG.debug("ignoring CA event {}", event.event());
+            }
+        } catch (CaProtocolException e) {
+            LOG.warn("ignoring a malformed CA event: {}", e.getMessage());
         }
     }
 

@@ -25,12 +25,12 @@ import org.slf4j.LoggerFactory;
  *       after the first event of a burst.</li>
  *   <li>A CRL event (someone else called {@code generate_crl}): {@code get_crl}.</li>
  *   <li>Every few seconds: a new CRL when none is published or nextUpdate is closer than {@code margin}.</li>
- *   <li>The CA down: retries with exponential backoff up to 30 s; the last good CRL keeps being served.</li>
+ *   <li>The CA down: retries with exponential backoff up to 10 s; the last good CRL keeps being served.</li>
  * </ul>
  */
 public final class CrlRefresher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CrlRefresher.class);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
     private static final Duration CHECK_EVERY = Duration.ofSeconds(5);
 
     private final CaClient ca;
