@@ -8,9 +8,6 @@ import io.upki.pki.wire.CaTask;
 import io.upki.pki.wire.WireCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -118,25 +115,7 @@ final class CaProcess {
     }
 
     private static int freePortPair() {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (ServerSocket first = new ServerSocket()) {
-                first.setReuseAddress(true);
-                first.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-                int p = first.getLocalPort();
-                if (p >= 65535) {
-                    continue;
-                }
-                try (ServerSocket second = new ServerSocket()) {
-                    second.setReuseAddress(true);
-                    second.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), p + 1));
-                    return p;
-                } catch (IOException taken) {
-                    // p + 1 is in use: try another pair
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        throw new IllegalStateException("no free pair of loopback ports");
+        // The CA binds port, port + 1 (registration) and port + 2 (events).
+        return io.upki.ca.testing.TestCa.freePortBlock();
     }
 }

@@ -56,11 +56,14 @@ public final class TestCa implements AutoCloseable {
         return open(dir, crlValidity, crlUrl, clock, 0);
     }
 
-    /** Three consecutive free ports (operations, registration = +1, events = +2), as clients derive them. */
+    /**
+     * Three consecutive free ports (operations, registration = +1, events = +2), as clients derive them,
+     * drawn below Linux's ephemeral range (32768+) so outgoing connections cannot take them meanwhile.
+     */
     public static int freePortBlock() {
         java.util.Random random = new java.util.Random();
-        for (int attempt = 0; attempt < 200; attempt++) {
-            int base = 20_000 + random.nextInt(30_000);
+        for (int attempt = 0; attempt < 500; attempt++) {
+            int base = 10_000 + random.nextInt(22_000);
             try (var a = new java.net.ServerSocket(base); var b = new java.net.ServerSocket(base + 1);
                  var c = new java.net.ServerSocket(base + 2)) {
                 return base;
