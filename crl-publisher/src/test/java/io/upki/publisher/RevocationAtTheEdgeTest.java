@@ -95,14 +95,29 @@ class RevocationAtTheEdgeTest {
                 Thread.sleep(20);
             }
         }
+        // One untimed revocation first, so the timed one measures the path, not first-use class loading.
+        String warmUp = adminCertificate("warm-up-" + System.nanoTime());
+        for (Sidecar s : sidecars) {
+            assertThat(status(s, warmUp)).isEqualTo(200);
+        }
+        ca.call(CaTask.REVOKE, CaClient.params().put("serial", Pem.parseCertificate(pem(warmUp)).getSerialNumber())
+                .put("reason", "superseded"));
+        untilAllRefuse(warmUp, System.nanoTime());
     }
 
-    /** Milliseconds from now until every sidecar refuses the certificate. */
+    static String pem(String base64Der) {
+        return "-----BEGIN CERTIFICATE-----\n" + base64Der + "\n-----END CERTIFICATE-----\n";
+    }
+
+    /**
+     * Milliseconds from {@code startNanos} until every sidecar refuses the certificate. The guard is
+     * generous: only the two latency tests assert the issue's one second on the result.
+     */
     long untilAllRefuse(String cert, long startNanos) throws Exception {
-        long deadline = startNanos + 5_000_000_000L;
+        long deadline = startNanos + 15_000_000_000L;
         for (Sidecar s : sidecars) {
             while (status(s, cert) != 403) {
-                assertThat(System.nanoTime()).as("refused within 5 s").isLessThan(deadline);
+                assertThat(System.nanoTime()).as("refused within 15 s").isLessThan(deadline);
                 Thread.sleep(5);
             }
         }
