@@ -1,0 +1,237 @@
+#!/usr/bin/env bash
+# Benchmark of the ca-server against the machine's own signing limit, measured in the same run.
+# See bench/README.md for what each figure means.
+#
+#   bench/ca-bench.sh [--key-type rsa|ec] [--quick] [--keep] [--results-dir DIR]
+#
+# Environment: CA_JAVA_OPTS (extra JVM options for the CA, e.g. a JFR recording), BENCH_JAVA_OPTS
+# (for the load driver), and BENCH_* overrides of the sizes below.
+set -euo pipefail
+
+usage() {
+  sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+}
+
+KEY_TYPE=rsa
+QUICK=0
+KEEP=0
+RESULTS_DIR=""
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --key-type) KEY_TYPE="${2:?--key-type needs rsa or ec}"; shift 2 ;;
+    --key-type=*) KEY_TYPE="${1#*=}"; shift ;;
+    --quick) QUICK=1; shift ;;
+    --keep) KEEP=1; shift ;;
+    --results-dir) RESULTS_DIR="${2:?--results-dir needs a directory}"; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "ca-bench: unknown option $1" >&2; usage >&2; exit 2 ;;
+  esac
+done
+case "$KEY_TYPE" in
+  rsa) OPENSSL_ALG=rsa4096 ;;
+  ec) OPENSSL_ALG=ecdsap384 ;;
+  *) echo "ca-bench: --key-type must be rsa or ec" >&2; exit 2 ;;
+esac
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+RESULTS_DIR="${RESULTS_DIR:-$ROOT/bench/results}"
+CA_JAR="$ROOT/ca-server/target/ca-server.jar"
+BENCH_JAR="$ROOT/bench/target/bench.jar"
+
+# Sizes: the issue's figures, or a smoke run with --quick.
+if [[ $QUICK == 1 ]]; then
+  SIGN_SECONDS="${BENCH_SIGN_SECONDS:-4}";   SIGN_WARMUP="${BENCH_SIGN_WARMUP:-3}"
+  STORED="${BENCH_STORED:-5000}";            LEVELS=(${BENCH_LEVELS:-100 1000 5000})
+  CRL_RUNS="${BENCH_CRL_RUNS:-3}";           REVOKE_CALLS="${BENCH_REVOKE_CALLS:-50}"
+  GETCA_SECONDS="${BENCH_GETCA_SECONDS:-2}"; JVM_SECONDS="${BENCH_JVM_SECONDS:-2}"
+else
+  SIGN_SECONDS="${BENCH_SIGN_SECONDS:-20}";  SIGN_WARMUP="${BENCH_SIGN_WARMUP:-5}"
+  STORED="${BENCH_STORED:-100000}";          LEVELS=(${BENCH_LEVELS:-1000 10000 100000})
+  CRL_RUNS="${BENCH_CRL_RUNS:-5}";           REVOKE_CALLS="${BENCH_REVOKE_CALLS:-200}"
+  GETCA_SECONDS="${BENCH_GETCA_SECONDS:-5}"; JVM_SECONDS="${BENCH_JVM_SECONDS:-3}"
+fi
+REVOKE_WARMUP=5
+SEED="bench-seed-$RANDOM$RANDOM"
+CLK_TCK="$(getconf CLK_TCK 2>/dev/null || echo 100)"
+
+log() { printf '[ca-bench %s] %s\n' "$(date +%T)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+for tool in java openssl; do
+  command -v "$tool" >/dev/null || die "$tool is not on the PATH"
+done
+if [[ ! -f "$CA_JAR" || ! -f "$BENCH_JAR" ]]; then
+  log "building (mvn -q -DskipTests package)"
+  mvn -q -DskipTests package
+fi
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/upki-ca-bench.XXXXXX")"
+DATA="$WORK/ca"
+RESULTS="$WORK/results.jsonl"
+CA_LOG="$WORK/ca.log"
+CA_PID=""
+PORT=""
+: >"$CA_LOG"
+
+stop_ca() {
+  if [[ -n "$CA_PID" ]]; then
+    if kill -0 "$CA_PID" 2>/dev/null; then
+      kill -TERM "$CA_PID" 2>/dev/null || true
+      wait "$CA_PID" 2>/dev/null || true
+    fi
+    CA_PID=""
+  fi
+}
+cleanup() {
+  local rc=$?
+  stop_ca
+  if [[ $KEEP == 1 || $rc -ne 0 ]]; then
+    log "work directory kept: $WORK"
+  else
+    rm -rf "$WORK"
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+start_ca() {
+  PORT="$(java -jar "$BENCH_JAR" free-port)"
+  local from
+  from=$(( $(wc -l < "$CA_LOG" 2>/dev/null || echo 0) + 1 ))
+  # shellcheck disable=SC2086 # CA_JAVA_OPTS is a list of JVM options
+  java ${CA_JAVA_OPTS:-} -jar "$CA_JAR" start --data-dir "$DATA" --port "$PORT" --seed "$SEED" >>"$CA_LOG" 2>&1 &
+  CA_PID=$!
+  local deadline=$(( SECONDS + 60 ))
+  until tail -n +"$from" "$CA_LOG" | grep -q "upki ca-server ready"; do
+    kill -0 "$CA_PID" 2>/dev/null || { tail -20 "$CA_LOG" >&2; CA_PID=""; die "the CA did not start"; }
+    (( SECONDS < deadline )) || die "the CA was not ready within 60 s"
+    sleep 0.2
+  done
+  log "CA running (pid $CA_PID, tcp://127.0.0.1:$PORT)"
+}
+
+# measure LABEL ARGS...: one JSON line appended to the results; a failed measurement is recorded as
+# such and the run goes on, so one broken figure does not hide the others.
+measure() {
+  local label="$1"; shift
+  local line
+  # shellcheck disable=SC2086
+  if line="$(java ${BENCH_JAVA_OPTS:-} -jar "$BENCH_JAR" measure --endpoint "tcp://127.0.0.1:$PORT" \
+      --server-pid "$CA_PID" --clk-tck "$CLK_TCK" --label "$label" "$@" 2>"$WORK/measure.err")"; then
+    cat "$WORK/measure.err" >&2
+    printf '%s\n' "$line" >>"$RESULTS"
+  else
+    cat "$WORK/measure.err" >&2
+    log "WARNING: measurement $label failed"
+    printf '{"label":"%s","failed":%s}\n' "$label" "$(json_str "$(tail -1 "$WORK/measure.err")")" >>"$RESULTS"
+  fi
+}
+
+seed_store() {
+  java -jar "$BENCH_JAR" seed-store --data-dir "$DATA" "$@"
+}
+
+json_str() {
+  local s="${1//\\/\\\\}"
+  printf '"%s"' "${s//\"/\\\"}"
+}
+
+# openssl speed prints e.g. "rsa 4096 bits 0.003763s 0.000058s 265.7 17202.1": the times come first
+# (ending in "s"), then the rates, sign/s first.
+openssl_sign_rate() {
+  openssl speed -seconds 3 "$1" 2>/dev/null | awk '
+    /^rsa [0-9]+ bits/ || /ecdsa \(nistp[0-9]+\)/ { line = $0 }
+    END {
+      n = split(line, f, /[ \t]+/); seen = 0
+      for (i = 1; i <= n; i++) {
+        if (f[i] ~ /^[0-9.]+s$/) { seen = 1 }
+        else if (seen && f[i] ~ /^[0-9.]+$/) { print f[i]; exit }
+      }
+    }'
+}
+
+# --- the machine's own limit --------------------------------------------------------------------
+log "openssl speed -seconds 3 $OPENSSL_ALG"
+BASE_RATE="$(openssl_sign_rate "$OPENSSL_ALG")"
+[[ -n "$BASE_RATE" ]] || die "could not read the sign/s figure of openssl speed $OPENSSL_ALG"
+log "openssl $OPENSSL_ALG: $BASE_RATE sign/s (1 core)"
+printf '{"label":"openssl","alg":"%s","sign_per_s":%s}\n' "$OPENSSL_ALG" "$BASE_RATE" >>"$RESULTS"
+if [[ $KEY_TYPE == ec ]]; then
+  RSA_RATE="$(openssl_sign_rate rsa4096)"
+  log "openssl rsa4096 (for comparison): $RSA_RATE sign/s"
+  printf '{"label":"openssl-rsa4096","alg":"rsa4096","sign_per_s":%s}\n' "${RSA_RATE:-null}" >>"$RESULTS"
+fi
+
+# --- a fresh CA -----------------------------------------------------------------------------------
+log "init a $KEY_TYPE CA in $DATA"
+java -jar "$CA_JAR" init --data-dir "$DATA" --key-type "$KEY_TYPE" --seed "$SEED" >"$WORK/init.log" 2>&1 \
+  || { cat "$WORK/init.log" >&2; die "ca-server init failed"; }
+
+log "signing rate of the CA key inside a JVM (1 and 2 threads, ${JVM_SECONDS} s each)"
+for threads in 1 2; do
+  java -jar "$BENCH_JAR" sign-speed --data-dir "$DATA" --seconds "$JVM_SECONDS" --threads "$threads" \
+    --label "jvm-sign-$threads" >>"$RESULTS"
+done
+
+start_ca
+
+# The CA is meant to sign EC P-256 CSRs; fall back to RSA-2048 ones if this build refuses them.
+CSR_KEY=ec-p256
+PREFLIGHT="$(java -jar "$BENCH_JAR" measure --endpoint "tcp://127.0.0.1:$PORT" --task sign --calls 1 --csrs 1 \
+  --csr-key ec-p256 --label preflight 2>/dev/null || true)"
+if [[ "$PREFLIGHT" != *'"errors":0'* ]]; then
+  log "WARNING: the CA refused an EC P-256 CSR ($(sed -n 's/.*"first_error":"\([^"]*\)".*/\1/p' <<<"$PREFLIGHT"));"
+  log "WARNING: measuring sign with RSA-2048 CSRs instead"
+  CSR_KEY=rsa-2048
+fi
+
+LOADAVG="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
+CPU_MODEL="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -1)"
+JAVA_VERSION="$(java -version 2>&1 | head -1)"
+OPENSSL_VERSION="$(openssl version)"
+printf '{"label":"meta","date":%s,"key_type":"%s","quick":%s,"cores":%s,"cpu":%s,"loadavg":%s,"java":%s,"openssl":%s,"stored":%s,"revoked_levels":[%s],"csr_key":"%s","sign_seconds":%s}\n' \
+  "$(json_str "$(date -u +%Y-%m-%dT%H:%M:%SZ)")" "$KEY_TYPE" "$([[ $QUICK == 1 ]] && echo true || echo false)" \
+  "$(nproc)" "$(json_str "${CPU_MODEL:-?}")" "$(json_str "$LOADAVG")" "$(json_str "$JAVA_VERSION")" \
+  "$(json_str "$OPENSSL_VERSION")" "$STORED" "$(IFS=,; echo "${LEVELS[*]}")" "$CSR_KEY" "$SIGN_SECONDS" >>"$RESULTS"
+
+# --- sign on an empty store, then with STORED certificates -----------------------------------------
+SIGN_ARGS=(--task sign --seconds "$SIGN_SECONDS" --warmup-seconds "$SIGN_WARMUP" --csr-key "$CSR_KEY")
+log "sign, empty store: 1 client, then 4 clients (${SIGN_WARMUP} s warm-up + ${SIGN_SECONDS} s each)"
+measure sign-empty-c1 "${SIGN_ARGS[@]}" --clients 1
+measure sign-empty-c4 "${SIGN_ARGS[@]}" --clients 4
+
+stop_ca
+log "seeding $STORED certificates into the stopped CA's store"
+seed_store --count "$STORED"
+start_ca
+log "sign, $STORED stored: 1 client, then 4 clients"
+measure sign-stored-c1 "${SIGN_ARGS[@]}" --clients 1
+measure sign-stored-c4 "${SIGN_ARGS[@]}" --clients 4
+
+# --- revocation and CRL at growing revoked counts ---------------------------------------------------
+for level in "${LEVELS[@]}"; do
+  stop_ca
+  log "marking $level certificates revoked in the stopped CA's store"
+  seed_store --revoked "$level" --serials $(( REVOKE_CALLS + REVOKE_WARMUP )) --serials-out "$WORK/serials-$level"
+  start_ca
+  log "generate_crl with $level revoked (1 warm-up + $CRL_RUNS runs), then $REVOKE_CALLS revokes"
+  measure "crl-$level" --task generate_crl --calls "$CRL_RUNS" --warmup-calls 1
+  measure "revoke-$level" --task revoke --calls "$REVOKE_CALLS" --warmup-calls "$REVOKE_WARMUP" \
+    --serials-file "$WORK/serials-$level"
+done
+
+log "get_ca round trip (1 client, ${GETCA_SECONDS} s)"
+measure get_ca --task get_ca --clients 1 --seconds "$GETCA_SECONDS" --warmup-seconds 2
+stop_ca
+
+# --- report -----------------------------------------------------------------------------------------
+SUFFIX=""
+[[ $KEY_TYPE == ec ]] && SUFFIX+="-ec"
+[[ $QUICK == 1 ]] && SUFFIX+="-quick"
+REPORT="$RESULTS_DIR/ca-$(date +%F)$SUFFIX.md"
+mkdir -p "$RESULTS_DIR"
+cp "$RESULTS" "${REPORT%.md}.jsonl"
+echo
+java -jar "$BENCH_JAR" report --results "$RESULTS" --out "$REPORT"
+log "report written to $REPORT (raw JSON lines beside it)"
