@@ -59,6 +59,8 @@ final class BenchPublisher implements AutoCloseable {
     private volatile String etag;
     private ScheduledFuture<?> pending;
     private long burstStart;
+    /** One line per CRL published after a revocation: where its time went, in milliseconds. */
+    private final List<String> timings = new CopyOnWriteArrayList<>();
     private volatile boolean running = true;
 
     BenchPublisher(String caEndpoint, String eventsEndpoint, X509Certificate caCert, Path outDir, int port,
@@ -78,6 +80,8 @@ final class BenchPublisher implements AutoCloseable {
         }));
         http.createContext("/crl.der", this::serveCrl);
         http.createContext("/events", this::subscribe);
+        http.createContext("/timings", ex -> reply(ex, 200,
+                ("[" + String.join(",", timings) + "]").getBytes(StandardCharsets.US_ASCII)));
         http.createContext("/ready", ex -> reply(ex, current == null ? 503 : 200, "{}".getBytes(StandardCharsets.US_ASCII)));
     }
 
@@ -135,24 +139,40 @@ final class BenchPublisher implements AutoCloseable {
 
     private void generate() {
         pending = null;
-        fetch("generate_crl");
+        fetch("generate_crl", burstStart);
     }
 
     private void fetch(String task) {
+        fetch(task, 0);
+    }
+
+    /** @param eventAt nanoTime of the revocation event that caused this call, or 0 */
+    private void fetch(String task, long eventAt) {
         try {
+            long called = System.nanoTime();
             byte[] der = ca.crl(task, Duration.ofSeconds(30));
+            long answered = System.nanoTime();
             CrlSnapshot previous = current;
             CrlSnapshot snapshot = acceptor.accept(der,
                     previous == null ? RevocationIndex.empty() : RevocationIndex.empty().with(previous));
             if (previous != null && previous.number().equals(snapshot.number())) {
                 return;
             }
+            long accepted = System.nanoTime();
             AtomicFiles.writePublic(outDir.resolve("crl.der"), der);
+            long written = System.nanoTime();
             etag = "\"" + CertificateFacts.sha256Fingerprint(der) + "\"";
             current = snapshot;
             String event = "event: crl\ndata: {\"number\":" + snapshot.number() + "}\n\n";
             for (OutputStream s : subscribers) {
                 push(s, event);
+            }
+            long pushed = System.nanoTime();
+            if (eventAt > 0) {
+                timings.add(String.format(java.util.Locale.ROOT, "{\"number\":%s,\"bytes\":%d,\"debounce_ms\":%.1f,"
+                                + "\"generate_crl_call_ms\":%.1f,\"accept_ms\":%.1f,\"write_fsync_ms\":%.1f,\"push_ms\":%.1f}",
+                        snapshot.number(), der.length, (called - eventAt) / 1e6, (answered - called) / 1e6,
+                        (accepted - answered) / 1e6, (written - accepted) / 1e6, (pushed - written) / 1e6));
             }
         } catch (CrlRejectedException | IOException | RuntimeException e) {
             System.err.println("bench-publisher: " + task + " failed: " + e.getMessage());

@@ -342,10 +342,15 @@ public final class EdgeBench implements Callable<Integer> {
         @Option(names = "--raw-out", description = "TSV with every revocation's figures.")
         Path rawOut;
 
+        @Option(names = "--probe", defaultValue = "admin",
+                description = "admin (allowed until revoked) or client (user-profile certificates on the admin route: "
+                        + "403 not_admin until revoked, no assertion signed per poll). Default ${DEFAULT-VALUE}.")
+        String probe;
+
         @Override
         public Integer call() throws Exception {
             ObjectNode out = RevocationDriver.run(new RevocationDriver.Plan(endpoint, sidecars, count, prefix, events, crlUrl,
-                    pollMs, pauseMs, label, rawOut));
+                    pollMs, pauseMs, label, rawOut, probe));
             System.err.printf("revocation %s: all sidecars p50 %s ms, p95 %s ms, p99 %s ms, max %s ms (%s problems)%n",
                     label, out.get("all_p50_ms"), out.get("all_p95_ms"), out.get("all_p99_ms"), out.get("all_max_ms"),
                     out.get("problems"));

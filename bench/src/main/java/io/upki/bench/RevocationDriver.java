@@ -39,8 +39,16 @@ final class RevocationDriver {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long TIMEOUT_NANOS = 30_000_000_000L;
 
+    /**
+     * @param probe {@code admin}: admin certificates, allowed (200, a signed assertion) until revoked;
+     *     {@code client}: client certificates (profile user) on the same admin route, refused as
+     *     {@code not_admin} until revoked, so polling costs the sidecars no signature
+     */
     record Plan(String caEndpoint, List<String> sidecars, int count, String prefix, String eventsUrl, String crlUrl,
-                int pollMs, int pauseMs, String label, Path rawOut) {
+                int pollMs, int pauseMs, String label, Path rawOut, String probe) {
+        boolean admin() {
+            return !"client".equals(probe);
+        }
     }
 
     /** An SSE subscription to the publisher that timestamps each {@code crl} event, to split the latency. */
@@ -140,16 +148,21 @@ final class RevocationDriver {
             }
         }
 
-        /** Polls every {@code pollNanos} from {@code t0} until a 403; nanoseconds from t0, or -1 on timeout. */
-        long untilRefused(byte[] request, long t0, long pollNanos, StringBuilder reason) throws IOException {
+        /**
+         * Polls every {@code pollNanos} from {@code t0} until a 403 {@code revoked} (or, for admin
+         * certificates, any 403); nanoseconds from t0, -1 on timeout, -2 on an unexpected answer.
+         */
+        long untilRefused(byte[] request, long t0, long pollNanos, StringBuilder reason, boolean admin) throws IOException {
             for (long tick = 0; ; tick++) {
                 RawHttp.Response r = ask(request);
                 long now = System.nanoTime();
-                if (r.status() == 403) {
+                boolean stillAllowed = admin ? r.status() == 200
+                        : r.status() == 403 && "not_admin".equals(reasonOf(r));
+                if (!stillAllowed && r.status() == 403) {
                     reason.append(reasonOf(r));
                     return now - t0;
                 }
-                if (r.status() != 200) {
+                if (!stillAllowed) {
                     reason.append("status ").append(r.status());
                     return -2;
                 }
@@ -185,8 +198,10 @@ final class RevocationDriver {
         int n = plan.sidecars().size();
         waitReady(plan.sidecars());
         long t = System.nanoTime();
-        List<Issuer.Issued> certs = Issuer.issue(plan.caEndpoint(), "admin", plan.prefix(), 0, plan.count(), 2);
-        System.err.printf("revocation: issued %d admin certificates in %.1f s%n", certs.size(), (System.nanoTime() - t) / 1e9);
+        String profile = plan.admin() ? "admin" : "user";
+        List<Issuer.Issued> certs = Issuer.issue(plan.caEndpoint(), profile, plan.prefix(), 0, plan.count(), 2);
+        System.err.printf("revocation: issued %d %s certificates in %.1f s%n", certs.size(), profile,
+                (System.nanoTime() - t) / 1e9);
 
         List<Poller> pollers = new ArrayList<>();
         for (String s : plan.sidecars()) {
@@ -196,7 +211,8 @@ final class RevocationDriver {
         for (Issuer.Issued c : certs) {
             for (Poller p : pollers) {
                 RawHttp.Response r = p.ask(p.request(c.base64()));
-                if (r.status() != 200) {
+                boolean expected = plan.admin() ? r.status() == 200 : r.status() == 403 && "not_admin".equals(reasonOf(r));
+                if (!expected) {
                     throw new IllegalStateException("sidecar " + p.host + ":" + p.port + " refused " + c.cn()
                             + " before its revocation: " + r.status() + " " + r.text());
                 }
@@ -234,7 +250,7 @@ final class RevocationDriver {
                     Poller p = pollers.get(i);
                     byte[] req = requests.get(i);
                     StringBuilder reason = reasons[i] = new StringBuilder();
-                    futures.add(pool.submit(() -> p.untilRefused(req, t0, pollNanos, reason)));
+                    futures.add(pool.submit(() -> p.untilRefused(req, t0, pollNanos, reason, plan.admin())));
                 }
                 long worst = 0;
                 for (int i = 0; i < n; i++) {
@@ -274,6 +290,7 @@ final class RevocationDriver {
         out.put("sidecars", n);
         out.put("revocations", plan.count());
         out.put("poll_ms", plan.pollMs());
+        out.put("probe", plan.admin() ? "admin" : "client");
         out.put("problems", problems.size());
         if (!problems.isEmpty()) {
             ArrayNode first = out.putArray("first_problems");
