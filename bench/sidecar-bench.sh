@@ -249,9 +249,9 @@ stop_proc "$SC_PID"
 
 # --- cold path: cache of one entry, distinct certificates -------------------------------------------------
 start_sidecar c --no-audit --cache-size 1
+export WRK_CERTS="$WORK/cold.b64" WRK_THREADS_N="$WRK_T"
 warm_up -s "$ROOT/bench/wrk/rotate-certs.lua" "$SC_URL/auth/traefik"
 note_load cold
-export WRK_CERTS="$WORK/cold.b64"
 for ((r = 1; r <= ROUNDS; r++)); do
   wrk_run "cold-health-$r" "$SC_PID" -s "$ROOT/bench/wrk/report.lua" "$SC_URL/health"
   wrk_run "cold-$r" "$SC_PID" -s "$ROOT/bench/wrk/rotate-certs.lua" "$SC_URL/auth/traefik"

@@ -1,5 +1,8 @@
 -- wrk script for the cold path: every request carries the next certificate of WRK_CERTS (one base64
--- DER per line, Traefik's X-Forwarded-Tls-Client-Cert form), each thread starting at its own offset.
+-- DER per line, Traefik's X-Forwarded-Tls-Client-Cert form). The WRK_THREADS_N threads (default 2)
+-- start evenly spaced, so a certificate comes back only after every other one was sent: the JDK keeps
+-- the last 750 certificates it parsed, with their verified signatures, and a thread following another
+-- closely would hit that cache.
 -- WRK_PATH (default /auth/traefik) and WRK_URI (the original URI, default /api/v1/health) may be set.
 local certs = {}
 local next_index = 1
@@ -19,7 +22,8 @@ init = function(args)
   end
   f:close()
   local id = tonumber(thread_id) or 1
-  next_index = ((id - 1) * 7919) % #certs + 1
+  local n = tonumber(os.getenv("WRK_THREADS_N") or "2")
+  next_index = math.floor((id - 1) * #certs / n) % #certs + 1
 end
 
 local path = os.getenv("WRK_PATH") or "/auth/traefik"
