@@ -1,0 +1,108 @@
+package io.upki.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedStackTrace;
+import jdk.jfr.consumer.RecordingFile;
+
+/**
+ * Summarises a JFR recording of the sidecar under load: share of CPU samples under each step of a
+ * request (inclusive), the hottest methods (self), and GC pauses.
+ */
+final class JfrTop {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Steps of a forward-auth request, by the method that runs them. */
+    private static final Map<String, String> STEPS = new LinkedHashMap<>();
+
+    static {
+        STEPS.put("io.upki.sidecar.SidecarApp.authorize", "whole forward-auth handler (SidecarApp.authorize)");
+        STEPS.put("io.upki.sidecar.decision.DecisionEngine.decide", "decision (DecisionEngine.decide)");
+        STEPS.put("io.upki.pki.clientcert.TraefikSource.read", "header decode + X.509 parse (TraefikSource.read)");
+        STEPS.put("io.upki.pki.clientcert.NginxSource.read", "header decode + X.509 parse (NginxSource.read)");
+        STEPS.put("io.upki.pki.trust.ChainVerifier.verify", "path verification (ChainVerifier.verify)");
+        STEPS.put("io.upki.pki.crl.RevocationIndex.check", "revocation lookup (RevocationIndex.check)");
+        STEPS.put("io.upki.pki.assertion.AssertionSigner.sign", "assertion (AssertionSigner.sign)");
+        STEPS.put("com.nimbusds.jose.crypto.ECDSASigner.sign", "  of which ECDSA P-256 signature");
+        STEPS.put("com.nimbusds.jose.util.Base64URL.encode", "  of which JOSE base64url encoding");
+        STEPS.put("io.upki.sidecar.SidecarApp.audit", "audit line (SidecarApp.audit)");
+        STEPS.put("io.javalin.http.Context.json", "JSON body (Context.json)");
+        STEPS.put("org.eclipse.jetty.http.HttpParser.parseNext", "Jetty request parsing");
+        STEPS.put("org.eclipse.jetty.http.HttpGenerator.generateHeaders", "Jetty response headers");
+    }
+
+    private JfrTop() {
+    }
+
+    static ObjectNode summarise(Path recording, String label, int top) throws IOException {
+        int samples = 0;
+        Map<String, Integer> self = new HashMap<>();
+        Map<String, Integer> steps = new HashMap<>();
+        long gcCount = 0;
+        Duration gcPause = Duration.ZERO;
+        Duration longest = Duration.ZERO;
+        for (RecordedEvent e : RecordingFile.readAllEvents(recording)) {
+            String type = e.getEventType().getName();
+            if (type.equals("jdk.GCPhasePause")) {
+                gcCount++;
+                gcPause = gcPause.plus(e.getDuration());
+                if (e.getDuration().compareTo(longest) > 0) {
+                    longest = e.getDuration();
+                }
+                continue;
+            }
+            if (!type.equals("jdk.ExecutionSample")) {
+                continue;
+            }
+            RecordedStackTrace stack = e.getStackTrace();
+            if (stack == null || stack.getFrames().isEmpty()) {
+                continue;
+            }
+            samples++;
+            List<RecordedFrame> frames = stack.getFrames();
+            self.merge(name(frames.get(0)), 1, Integer::sum);
+            Set<String> seen = new HashSet<>();
+            for (RecordedFrame f : frames) {
+                String n = name(f);
+                if (STEPS.containsKey(n) && seen.add(n)) {
+                    steps.merge(n, 1, Integer::sum);
+                }
+            }
+        }
+        ObjectNode out = JSON.createObjectNode();
+        out.put("label", label);
+        out.put("kind", "jfr");
+        out.put("samples", samples);
+        out.put("gc_pauses", gcCount);
+        out.put("gc_pause_total_ms", gcPause.toNanos() / 1e6);
+        out.put("gc_pause_max_ms", longest.toNanos() / 1e6);
+        ArrayNode stepList = out.putArray("steps");
+        for (Map.Entry<String, String> s : STEPS.entrySet()) {
+            int c = steps.getOrDefault(s.getKey(), 0);
+            if (c > 0) {
+                stepList.addObject().put("step", s.getValue()).put("percent", OpenLoop.round(100.0 * c / Math.max(1, samples), 1));
+            }
+        }
+        ArrayNode hot = out.putArray("hot_methods");
+        int total = samples;
+        self.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(top)
+                .forEach(en -> hot.addObject().put("method", en.getKey())
+                        .put("percent", OpenLoop.round(100.0 * en.getValue() / Math.max(1, total), 1)));
+        return out;
+    }
+
+    private static String name(RecordedFrame f) {
+        return f.getMethod().getType().getName() + "." + f.getMethod().getName();
+    }
+}

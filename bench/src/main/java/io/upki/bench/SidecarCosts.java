@@ -1,0 +1,138 @@
+package io.upki.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.util.Base64;
+import io.upki.pki.assertion.AssertionSigner;
+import io.upki.pki.assertion.Identity;
+import io.upki.pki.clientcert.CertificateDecoding;
+import io.upki.pki.clientcert.TraefikSource;
+import io.upki.pki.trust.ChainVerifier;
+import io.upki.pki.trust.Purpose;
+import io.upki.pki.x509.Pem;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.Provider;
+import java.security.Signature;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64.Decoder;
+import java.util.List;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+
+/**
+ * Where a forward-auth request's CPU goes, piece by piece, on one thread of this JVM: the operations the
+ * sidecar runs per request (warm path: decode the header, hash it for the cache, sign the assertion;
+ * cold path: parse an unseen certificate and verify its signature up to the CA), each timed alone.
+ */
+final class SidecarCosts {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static volatile Object sink;
+
+    @FunctionalInterface
+    private interface Op {
+        Object run(int i) throws Exception;
+    }
+
+    private SidecarCosts() {
+    }
+
+    static ObjectNode run(Path stateDir, Path caCertFile, Path certsFile, double seconds) throws Exception {
+        PrivateKey key = Pem.parsePrivateKey(Files.readString(stateDir.resolve("sidecar.key")), null);
+        List<X509Certificate> chain = Pem.parseCertificates(Files.readString(stateDir.resolve("sidecar.crt")));
+        X509Certificate ca = Pem.parseCertificate(Files.readString(caCertFile));
+        List<String> b64 = Files.readAllLines(certsFile).stream().filter(s -> !s.isBlank()).toList();
+        Decoder decoder = java.util.Base64.getDecoder();
+        List<byte[]> ders = new ArrayList<>();
+        List<X509Certificate> parsed = new ArrayList<>();
+        CertificateFactory cf = CertificateFactory.getInstance("X.509");
+        for (String s : b64) {
+            byte[] der = decoder.decode(s);
+            ders.add(der);
+            parsed.add((X509Certificate) cf.generateCertificate(new ByteArrayInputStream(der)));
+        }
+        int n = ders.size();
+        AssertionSigner signer = new AssertionSigner(key, chain, Clock.systemUTC(), Duration.ofSeconds(30));
+        Identity id = new Identity("CN=bench-admin-0", "0fc992af93b6612759221fc18e7a506d35e463b2",
+                "89d264e126f310c2e2a2b9b7ff44a7513777c1e38f8435e902a2670381ba0587", "admin", "1");
+        byte[] signingInput = signer.sign(id, "GET", "/api/v1/health").substring(0, 600).getBytes(StandardCharsets.US_ASCII);
+        List<Base64> x5c = new ArrayList<>();
+        for (X509Certificate c : chain) {
+            if (x5c.isEmpty() || !c.getSubjectX500Principal().equals(c.getIssuerX500Principal())) {
+                x5c.add(Base64.encode(c.getEncoded()));
+            }
+        }
+        Provider bc = new BouncyCastleProvider();
+        TraefikSource traefik = new TraefikSource(new CertificateDecoding(65536, 8));
+        ChainVerifier verifier = new ChainVerifier(List.of(ca), List.of(), Clock.systemUTC());
+
+        ObjectNode out = JSON.createObjectNode();
+        out.put("label", "costs");
+        out.put("kind", "costs");
+        out.put("ca_key", ca.getPublicKey().getAlgorithm() + " " + ca.getSigAlgName());
+        out.put("assertion_key", key.getAlgorithm());
+        out.put("x5c_certificates", x5c.size());
+        out.put("assertion_bytes", signer.sign(id, "GET", "/api/v1/health").length());
+        measure(out, "assertion_sign_us", seconds, i -> signer.sign(id, "GET", "/api/v1/health"));
+        measure(out, "ecdsa_p256_sign_sunec_us", seconds, i -> {
+            Signature s = Signature.getInstance("SHA256withECDSA");
+            s.initSign(key);
+            s.update(signingInput);
+            return s.sign();
+        });
+        measure(out, "ecdsa_p256_sign_bc_us", seconds, i -> {
+            Signature s = Signature.getInstance("SHA256withECDSA", bc);
+            s.initSign(key);
+            s.update(signingInput);
+            return s.sign();
+        });
+        measure(out, "jws_header_base64url_us", seconds, i -> new JWSHeader.Builder(JWSAlgorithm.ES256)
+                .type(new JOSEObjectType("upki-assertion+jwt")).x509CertChain(x5c).build().toBase64URL().toString());
+        String warm = b64.get(0);
+        List<String> one = List.of(warm);
+        measure(out, "traefik_decode_same_cert_us", seconds, i -> traefik.read(name -> name.equals(TraefikSource.HEADER) ? one : List.of()));
+        measure(out, "cache_key_sha256_us", seconds, i -> {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            return sha.digest(parsed.get(0).getEncoded());
+        });
+        // Cold path: certificates the JVM has not parsed recently (the JDK keeps the last 750 parsed
+        // certificates, with their verification result), so each one is parsed and verified for real.
+        measure(out, "x509_parse_distinct_certs_us", seconds, i -> cf.generateCertificate(
+                new ByteArrayInputStream(ders.get(i % n))));
+        measure(out, "parse_and_chain_verify_distinct_certs_us", seconds, i -> verifier.verify(List.of(
+                (X509Certificate) cf.generateCertificate(new ByteArrayInputStream(ders.get(i % n)))), Purpose.CLIENT_AUTH));
+        out.put("distinct_certs", n);
+        return out;
+    }
+
+    /** Microseconds per operation on one thread, after a warm-up of half the time. */
+    private static void measure(ObjectNode out, String name, double seconds, Op op) throws Exception {
+        long warmEnd = System.nanoTime() + (long) (seconds * 0.5e9);
+        int i = 0;
+        while (System.nanoTime() < warmEnd) {
+            sink = op.run(i++);
+        }
+        long start = System.nanoTime();
+        long end = start + (long) (seconds * 1e9);
+        int count = 0;
+        long now;
+        do {
+            sink = op.run(i++);
+            count++;
+            now = System.nanoTime();
+        } while (now < end);
+        double us = (now - start) / 1e3 / count;
+        out.put(name, OpenLoop.round(us, 2));
+        System.err.printf("costs: %-36s %9.2f us/op (%,.0f/s on one thread)%n", name, us, 1e6 / us);
+    }
+}
