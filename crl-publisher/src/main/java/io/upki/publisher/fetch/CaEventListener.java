@@ -11,9 +11,9 @@ import org.zeromq.ZMQ;
 
 /**
  * Subscribes to the CA's event feed and hands each event to the {@link CrlRefresher}. ZeroMQ reconnects
- * by itself when the CA restarts, but a PUB socket drops what it publishes while no subscriber is
- * connected: so every (re)connection triggers a catch-up CRL, which covers any revocation announced
- * while the feed was down.
+ * by itself when the CA restarts, retrying every 100 ms to 500 ms; a PUB socket drops what it publishes
+ * while no subscriber is connected, so events of that short window after a CA restart are lost and
+ * covered only by the next scheduled check or retry.
  */
 public final class CaEventListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CaEventListener.class);
@@ -40,32 +40,27 @@ public final class CaEventListener implements AutoCloseable {
     private void run() {
         ZMQ.Socket sub = context.createSocket(SocketType.SUB);
         sub.setLinger(0);
-        sub.setReconnectIVL(200);
-        sub.setReconnectIVLMax(2000);
+        sub.setReconnectIVL(100);
+        sub.setReconnectIVLMax(500);
+        sub.setReceiveTimeOut(500);
         sub.setMaxMsgSize(64 * 1024);
         sub.subscribe(new byte[0]);
-        String monitorAddress = "inproc://ca-events-monitor-" + System.identityHashCode(this);
-        sub.monitor(monitorAddress, ZMQ.EVENT_CONNECTED);
-        ZMQ.Socket monitor = context.createSocket(SocketType.PAIR);
-        monitor.connect(monitorAddress);
         sub.connect(endpoint);
-        try (ZMQ.Poller poller = context.createPoller(2)) {
-            int subIndex = poller.register(sub, ZMQ.Poller.POLLIN);
-            int monitorIndex = poller.register(monitor, ZMQ.Poller.POLLIN);
+        try {
             while (running) {
-                poller.poll(500);
-                if (poller.pollin(monitorIndex)) {
-                    ZMQ.Event event = ZMQ.Event.recv(monitor, ZMQ.DONTWAIT);
-                    if (event != null && event.getEvent() == ZMQ.EVENT_CONNECTED) {
-                        LOG.info("connected to the CA event feed {}: making a catch-up CRL", endpoint);
-                        refresher.revocationAnnounced();
-                    }
+                byte[] frame = sub.recv();
+                if (frame == null) {
+                    continue;
                 }
-                if (poller.pollin(subIndex)) {
-                    byte[] frame;
-                    while ((frame = sub.recv(ZMQ.DONTWAIT)) != null) {
-                        dispatch(frame);
+                try {
+                    CaEvent event = codec.fromBytes(frame, CaEvent.class);
+                    switch (event.event()) {
+                        case CaEvent.REVOKED, CaEvent.UNREVOKED -> refresher.revocationAnnounced();
+                        case CaEvent.CRL -> refresher.crlAnnounced(event.number());
+                        default -> LOG.debug("ignoring CA event {}", event.event());
                     }
+                } catch (CaProtocolException e) {
+                    LOG.warn("ignoring a malformed CA event: {}", e.getMessage());
                 }
             }
         } catch (RuntimeException e) {
@@ -73,21 +68,7 @@ public final class CaEventListener implements AutoCloseable {
                 LOG.error("CA event listener stopped", e);
             }
         } finally {
-            context.destroySocket(monitor);
             context.destroySocket(sub);
-        }
-    }
-
-    private void dispatch(byte[] frame) {
-        try {
-            CaEvent event = codec.fromBytes(frame, CaEvent.class);
-            switch (event.event()) {
-                case CaEvent.REVOKED, CaEvent.UNREVOKED -> refresher.revocationAnnounced();
-                case CaEvent.CRL -> refresher.crlAnnounced(event.number());
-                default -> LOG.debug("ignoring CA event {}", event.event());
-            }
-        } catch (CaProtocolException e) {
-            LOG.warn("ignoring a malformed CA event: {}", e.getMessage());
         }
     }
 
