@@ -27,6 +27,7 @@ class EventFeedTest {
         try (TestCa ca = TestCa.start(dir); ZContext ctx = new ZContext(1)) {
             ZMQ.Socket sub = ctx.createSocket(SocketType.SUB);
             sub.subscribe(new byte[0]);
+            sub.setHandshakeIvl(1000); // jeromq#1022, see ZmqCaClient
             sub.setReceiveTimeOut(5000);
             sub.connect(ca.eventsEndpoint());
             // PUB/SUB joins asynchronously: wait until a CRL event proves the subscription is live.

@@ -57,6 +57,9 @@ final class RawClient implements AutoCloseable {
         ZMQ.Socket socket = context.createSocket(SocketType.REQ);
         socket.setLinger(0);
         socket.setSendTimeOut(5000);
+        // jeromq#1022: a new connection can stall until the handshake timer (30 s by default) fires;
+        // a short timer makes it reconnect at once, as ZmqCaClient does.
+        socket.setHandshakeIvl(1000);
         socket.connect(endpoint);
         return socket;
     }

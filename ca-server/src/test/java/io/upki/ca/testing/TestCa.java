@@ -112,6 +112,7 @@ public final class TestCa implements AutoCloseable {
         try (ZMQ.Socket s = raw.createSocket(SocketType.REQ)) {
             s.setLinger(0);
             s.setReceiveTimeOut((int) timeout.toMillis());
+            s.setHandshakeIvl(1000); // jeromq#1022, see ZmqCaClient
             s.connect(endpoint);
             s.send(frame, 0);
             byte[] reply = s.recv(0);

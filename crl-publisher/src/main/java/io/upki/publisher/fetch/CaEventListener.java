@@ -42,6 +42,9 @@ public final class CaEventListener implements AutoCloseable {
         sub.setLinger(0);
         sub.setReconnectIVL(100);
         sub.setReconnectIVLMax(500);
+        // jeromq#1022: a new connection can stall until the handshake timer (30 s by default) fires,
+        // losing every event meanwhile; a short timer makes it retry at once (see ZmqCaClient).
+        sub.setHandshakeIvl(1000);
         sub.setReceiveTimeOut(500);
         sub.setMaxMsgSize(64 * 1024);
         sub.subscribe(new byte[0]);
