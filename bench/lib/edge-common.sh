@@ -82,7 +82,9 @@ edge_cleanup() {
 
 edge_init() {
   trap edge_cleanup EXIT
-  trap 'exit 130' INT TERM
+  trap 'log "interrupted (SIGINT)"; exit 130' INT
+  trap 'log "terminated (SIGTERM)"; exit 143' TERM
+  trap 'log "hung up (SIGHUP)"; exit 129' HUP
 }
 
 # wait_log FILE TEXT PID [SECONDS]: until FILE contains TEXT; fails if PID dies first.

@@ -32,7 +32,8 @@ import org.zeromq.ZMQ;
 /**
  * A stand-in for the crl-publisher, for CRLs the real one cannot fetch: its {@code ZmqCaClient} parses
  * the CA's reply with pki-common's {@code WireCodec}, which refuses JSON strings above 4 MiB, i.e. CRLs
- * above roughly 57,000 entries. This one does what the publisher does on a revocation (same debounce,
+ * above roughly 62,000 entries (4 MiB of base64 is 3 MB of DER,
+ * about 50 bytes per entry). This one does what the publisher does on a revocation (same debounce,
  * {@code generate_crl}, the same acceptance checks, {@code crl.der} written with fsync and rename, an SSE
  * {@code crl} event to every sidecar, conditional GET on {@code /crl.der}) but reads the reply with
  * {@link RawCaExchange}. Sidecars are unchanged.
