@@ -110,7 +110,7 @@ public final class SidecarMain implements Callable<Integer> {
                 assertionTtl, maxHeaderBytes, maxCertificates, cacheSize, !noAudit);
         Sidecar sidecar = Sidecar.start(config, Clock.systemUTC());
         System.out.println("upki auth-sidecar ready on http://" + config.host() + ":" + sidecar.port()
-                + " (proxy profile " + proxy + ")");
+                + " (proxy profile " + proxy + "; crypto " + io.upki.pki.crypto.NativeCrypto.current().description() + ")");
         ProcessRunner.serveUntilStopped(sidecar, "auth-sidecar");
         return 0;
     }

@@ -122,7 +122,8 @@ public final class CaServerMain implements Callable<Integer> {
             server.start();
             System.out.println("upki ca-server ready: operations " + config.endpoint(server.port())
                     + ", registration " + config.endpoint(server.registrationPort())
-                    + ", events " + config.endpoint(server.eventsPort()));
+                    + ", events " + config.endpoint(server.eventsPort())
+                    + "; crypto " + io.upki.pki.crypto.NativeCrypto.current().description());
             ProcessRunner.serveUntilStopped(server, "ca-server");
             return 0;
         }

@@ -1,5 +1,6 @@
 package io.upki.sidecar.testing;
 
+import io.upki.pki.crypto.NativeCrypto;
 import io.upki.pki.x509.Pem;
 import io.upki.sidecar.Sidecar;
 import io.upki.sidecar.SidecarConfig;
@@ -68,6 +69,7 @@ public final class SidecarHarness implements AutoCloseable {
     }
 
     public static SidecarHarness start(SidecarConfig config, Clock clock) throws IOException {
+        NativeCrypto.install(System.getenv(NativeCrypto.SWITCH)); // as the real process does at start
         return new SidecarHarness(Sidecar.start(config, clock));
     }
 

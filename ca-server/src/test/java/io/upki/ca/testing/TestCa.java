@@ -8,6 +8,7 @@ import io.upki.ca.authority.CaInitializer;
 import io.upki.ca.config.CaConfig;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.caclient.ZmqCaClient;
+import io.upki.pki.crypto.NativeCrypto;
 import io.upki.pki.wire.CaTask;
 import io.upki.pki.wire.WireCodec;
 import java.io.IOException;
@@ -47,6 +48,7 @@ public final class TestCa implements AutoCloseable {
     }
 
     public static void initialize(Path dir, String keyType) throws IOException {
+        NativeCrypto.install(System.getenv(NativeCrypto.SWITCH)); // as the real process does at start
         new CaInitializer(Clock.systemUTC(), new SecureRandom())
                 .initialize(new CaFiles(dir), keyType, SEED, null, null, "7", null);
     }
@@ -78,6 +80,7 @@ public final class TestCa implements AutoCloseable {
     public static TestCa open(Path dir, Duration crlValidity, String crlUrl, Clock clock, int port) throws IOException {
         CaConfig config = new CaConfig(dir, "127.0.0.1", port, port == 0 ? 0 : port + 1, port == 0 ? 0 : port + 2,
                 crlValidity, crlUrl);
+        NativeCrypto.install(System.getenv(NativeCrypto.SWITCH)); // as the real process does at start
         CaServer server = CaServer.open(config, null, null, clock, new SecureRandom());
         server.start();
         return new TestCa(dir, server);

@@ -1,5 +1,6 @@
 package io.upki.pki.process;
 
+import io.upki.pki.crypto.NativeCrypto;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 
@@ -11,9 +12,11 @@ public final class ProcessRunner {
     /**
      * Executes {@code command} and exits with its code. An operator error (bad flag, unusable file,
      * unreachable CA) is printed as one line {@code <name>: <reason>} without a stack trace; an
-     * IllegalArgumentException (invalid configuration) exits 2, anything else 1.
+     * IllegalArgumentException (invalid configuration) exits 2, anything else 1. The native crypto
+     * provider is installed first, before any key is touched.
      */
     public static void main(String name, Object command, String[] args) {
+        NativeCrypto.install(System.getenv(NativeCrypto.SWITCH));
         CommandLine cli = new CommandLine(command);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println(name + ": " + describe(e));
