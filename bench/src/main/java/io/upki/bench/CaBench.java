@@ -1,5 +1,6 @@
 package io.upki.bench;
 
+import io.upki.pki.process.ProcessRunner;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -192,11 +193,7 @@ public final class CaBench implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new CaBench());
-        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("ca-bench: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-            return e instanceof IllegalArgumentException ? 2 : 1;
-        });
-        System.exit(cli.execute(args));
+        // Same entry point as the upki processes, so the driver signs with the same (native) provider.
+        ProcessRunner.main("ca-bench", new CaBench(), args);
     }
 }

@@ -1,5 +1,6 @@
 package io.upki.bench;
 
+import io.upki.pki.process.ProcessRunner;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.upki.ca.authority.CertificateAuthority;
@@ -462,12 +463,7 @@ public final class EdgeBench implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        CommandLine cli = new CommandLine(new EdgeBench());
-        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            e.printStackTrace();
-            cmd.getErr().println("edge-bench: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-            return e instanceof IllegalArgumentException ? 2 : 1;
-        });
-        System.exit(cli.execute(args));
+        // Same entry point as the upki processes, so the driver signs with the same (native) provider.
+        ProcessRunner.main("edge-bench", new EdgeBench(), args);
     }
 }
