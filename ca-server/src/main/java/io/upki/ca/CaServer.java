@@ -19,6 +19,7 @@ import io.upki.ca.profile.ProfileRegistry;
 import io.upki.ca.registration.RegistrationService;
 import io.upki.ca.revoke.RevocationService;
 import io.upki.ca.store.CertificateRecord;
+import io.upki.ca.store.RevokedEntry;
 import io.upki.ca.store.SqliteAdminRepository;
 import io.upki.ca.store.SqliteCertificateRepository;
 import io.upki.ca.store.SqliteCrlRepository;
@@ -34,6 +35,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,19 +92,21 @@ public final class CaServer implements AutoCloseable {
                 new KeyPairs(random), certificates, files.privateKeys(), clock, audit);
         ZContext zmq = new ZContext(1);
         EventFeed events = new EventFeed(zmq, config.endpoint(config.eventsPort()), codec);
+        CrlService crls = new CrlService(ca, certificates, new SqliteCrlRepository(database), config.crlValidity(),
+                clock, audit, crl -> events.publish(CaEvent.crl(crl.number())));
         RevocationService revocation = new RevocationService(certificates, clock, audit, new RevocationService.Listener() {
             @Override
-            public void revoked(CertificateRecord record, RevocationReason reason) {
+            public void revoked(CertificateRecord record, RevocationReason reason, Instant at) {
+                crls.revoked(new RevokedEntry(record.serial(), at, reason));
                 events.publish(CaEvent.revoked(record.serial(), reason.wireName()));
             }
 
             @Override
             public void unrevoked(CertificateRecord record) {
+                crls.unrevoked(record.serial());
                 events.publish(CaEvent.unrevoked(record.serial()));
             }
         });
-        CrlService crls = new CrlService(ca, certificates, new SqliteCrlRepository(database), config.crlValidity(),
-                clock, audit, crl -> events.publish(CaEvent.crl(crl.number())));
         CertificateInspector inspector = new CertificateInspector(ca, certificates, clock);
         RegistrationService registrationService = new RegistrationService(seed, issuance,
                 new SqliteNodeRepository(database), ca, clock, audit);

@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -21,13 +20,13 @@ import java.util.function.Consumer;
  */
 public final class CrlService {
     private final CertificateAuthority ca;
-    private final CertificateRepository certificates;
     private final CrlRepository crls;
     private final Duration validity;
     private final Clock clock;
     private final AuditLog audit;
     private final Consumer<StoredCrl> published;
     private final ReentrantLock lock = new ReentrantLock();
+    private final RevokedList revoked;
     private volatile StoredCrl current;
 
     /**
@@ -37,13 +36,26 @@ public final class CrlService {
     public CrlService(CertificateAuthority ca, CertificateRepository certificates, CrlRepository crls,
                       Duration validity, Clock clock, AuditLog audit, Consumer<StoredCrl> published) {
         this.ca = ca;
-        this.certificates = certificates;
         this.crls = crls;
         this.validity = validity;
         this.clock = clock;
         this.audit = audit;
         this.published = published;
         this.current = crls.latest().orElse(null);
+        this.revoked = new RevokedList(certificates.revokedEntries());
+    }
+
+    /**
+     * Adds a revocation the store has just committed. Call it before the revocation is acknowledged or
+     * announced, so every CRL generated after either lists the certificate.
+     */
+    public void revoked(RevokedEntry entry) {
+        revoked.add(entry);
+    }
+
+    /** Drops a certificate whose hold was just lifted in the store. */
+    public void unrevoked(BigInteger serial) {
+        revoked.remove(serial);
     }
 
     /** The current CRL; a new one is signed when there is none or it has passed its nextUpdate. */
@@ -79,12 +91,12 @@ public final class CrlService {
         BigInteger number = crls.lastNumber().add(BigInteger.ONE);
         Instant thisUpdate = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Instant nextUpdate = thisUpdate.plus(validity);
-        List<RevokedEntry> entries = certificates.revokedEntries();
-        byte[] der = CrlEncoder.encode(ca, number, thisUpdate, nextUpdate, entries, digestFor());
+        int entries = revoked.size();
+        byte[] der = CrlEncoder.encode(ca, number, thisUpdate, nextUpdate, revoked.contents(), digestFor());
         StoredCrl crl = new StoredCrl(number, thisUpdate, nextUpdate, der);
         crls.save(crl);
         current = crl;
-        audit.record("generate_crl", "ok", "number", number, "entries", entries.size(),
+        audit.record("generate_crl", "ok", "number", number, "entries", entries,
                 "next_update", nextUpdate, "ms", (System.nanoTime() - started) / 1_000_000);
         published.accept(crl);
         return crl;

@@ -7,6 +7,7 @@ import io.upki.pki.wire.CaErrorCode;
 import io.upki.pki.wire.CaProtocolException;
 import io.upki.pki.x509.RevocationReason;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.stream.Collectors;
 
 /**
@@ -14,9 +15,9 @@ import java.util.stream.Collectors;
  * its original date and reason); only a certificateHold can be lifted (RFC 5280 section 5.3.1).
  */
 public final class RevocationService {
-    /** Listeners told after a durable change, e.g. the event feed of a later issue. */
+    /** Told after a durable change and before it is acknowledged: the CRL's entry list, then the event feed. */
     public interface Listener {
-        void revoked(CertificateRecord record, RevocationReason reason);
+        void revoked(CertificateRecord record, RevocationReason reason, Instant at);
 
         void unrevoked(CertificateRecord record);
     }
@@ -53,11 +54,12 @@ public final class RevocationService {
             throw new CaProtocolException(CaErrorCode.REVOCATION,
                     "removeFromCRL cannot be used to revoke; use unrevoke to lift a certificateHold");
         }
-        boolean changed = certificates.revoke(record.serial(), reason, clock.instant());
+        Instant at = clock.instant();
+        boolean changed = certificates.revoke(record.serial(), reason, at);
         audit.record("revoke", changed ? "ok" : "already-revoked", "serial", record.serial().toString(16),
                 "subject", record.subjectDn(), "reason", reason.wireName());
         if (changed) {
-            listener.revoked(record, reason);
+            listener.revoked(record, reason, at);
         }
     }
 

@@ -1,0 +1,88 @@
+package io.upki.ca.crl;
+
+import io.upki.ca.store.RevokedEntry;
+import io.upki.pki.x509.RevocationReason;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1Enumerated;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
+
+/**
+ * The CA's revoked certificates as DER-encoded CRL entries, kept in memory so a CRL costs one copy of
+ * bytes and one signature instead of a table scan and an encoding of every entry.
+ *
+ * <p>Loaded once from the store at start, then told of each revocation and each lifted hold after the
+ * store committed it and before the change is announced, so a CRL generated after a {@code revoke}
+ * reply or a {@code revoked} event always lists that certificate.
+ */
+final class RevokedList {
+    private final Map<BigInteger, byte[]> entries = new LinkedHashMap<>();
+    private final Map<Long, byte[]> times = new HashMap<>();
+    private final Map<RevocationReason, byte[]> reasons = new EnumMap<>(RevocationReason.class);
+    private long encodedBytes;
+
+    RevokedList(List<RevokedEntry> stored) {
+        for (RevokedEntry e : stored) {
+            add(e);
+        }
+    }
+
+    synchronized void add(RevokedEntry entry) {
+        byte[] der = encode(entry);
+        byte[] previous = entries.put(entry.serial(), der);
+        encodedBytes += der.length - (previous == null ? 0 : previous.length);
+    }
+
+    synchronized void remove(BigInteger serial) {
+        byte[] previous = entries.remove(serial);
+        if (previous != null) {
+            encodedBytes -= previous.length;
+        }
+    }
+
+    synchronized int size() {
+        return entries.size();
+    }
+
+    /** The content of {@code revokedCertificates} (RFC 5280 section 5.1.2.6), without its own header. */
+    synchronized byte[] contents() {
+        byte[] out = new byte[Math.toIntExact(encodedBytes)];
+        int at = 0;
+        for (byte[] der : entries.values()) {
+            System.arraycopy(der, 0, out, at, der.length);
+            at += der.length;
+        }
+        return out;
+    }
+
+    private byte[] encode(RevokedEntry entry) {
+        try {
+            byte[] serial = new ASN1Integer(entry.serial()).getEncoded(ASN1Encoding.DER);
+            byte[] time = times.computeIfAbsent(entry.revokedAt().getEpochSecond(), CrlEncoder::timeDer);
+            // RFC 5280 section 5.3.1: the reasonCode SHOULD be absent rather than unspecified (0).
+            byte[] reason = entry.reason() == RevocationReason.UNSPECIFIED ? new byte[0]
+                    : reasons.computeIfAbsent(entry.reason(), RevokedList::reasonDer);
+            return CrlEncoder.sequence(serial, time, reason);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] reasonDer(RevocationReason reason) {
+        try {
+            return new Extensions(new Extension(Extension.reasonCode, false,
+                    new ASN1Enumerated(reason.code()).getEncoded())).getEncoded(ASN1Encoding.DER);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
