@@ -13,7 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
-/** The sidecar behind a real Caddy 2.6 ({@code forward_auth}), configured as {@code docs/proxies/Caddyfile.example}. */
+/** The sidecar behind a real Caddy 2.6 ({@code forward_auth}), configured as {@code deploy/caddy/Caddyfile.template}. */
 class CaddyProxyTest extends ProxyScenarios {
     private ProxyProcess caddy;
 
@@ -49,7 +49,7 @@ class CaddyProxyTest extends ProxyScenarios {
 
     @Override
     String documentedExample() {
-        return "Caddyfile.example";
+        return "caddy/Caddyfile.template";
     }
 
     @Override

@@ -11,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
-/** The sidecar behind a real nginx 1.22 ({@code auth_request}), configured as {@code docs/proxies/nginx.conf.example}. */
+/** The sidecar behind a real nginx 1.22 ({@code auth_request}), configured as {@code deploy/nginx/upki-site.conf.template}. */
 class NginxProxyTest extends ProxyScenarios {
     private Path prefix;
 
@@ -49,7 +49,7 @@ class NginxProxyTest extends ProxyScenarios {
 
     @Override
     String documentedExample() {
-        return "nginx.conf.example";
+        return "nginx/upki-site.conf.template";
     }
 
     @Override

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * The proxy configurations under test, as templates with {@code @NAME@} placeholders: the same text as
- * {@code docs/proxies/nginx.conf.example} and {@code docs/proxies/Caddyfile.example}.
+ * {@code deploy/nginx/upki-site.conf.template} and {@code deploy/caddy/Caddyfile.template}.
  */
 final class ProxyConfigs {
     /** The proxy's TLS name; curl resolves it to 127.0.0.1 with {@code --resolve}. */

@@ -61,7 +61,7 @@ abstract class ProxyScenarios {
     /** The template the proxy runs ({@link ProxyConfigs}). */
     abstract String testedTemplate();
 
-    /** The file under {@code docs/proxies} that documents it. */
+    /** The file under {@code deploy/} that documents it. */
     abstract String documentedExample();
 
     /** The proxy's own log (for failure messages and the final error check). */
@@ -305,7 +305,7 @@ abstract class ProxyScenarios {
 
     @Test
     void theDocumentedExampleIsTheTestedConfiguration() throws IOException {
-        Path doc = ProxyConfigs.repositoryRoot().resolve("docs/proxies").resolve(documentedExample());
+        Path doc = ProxyConfigs.repositoryRoot().resolve("deploy").resolve(documentedExample());
         assertThat(doc).exists();
         assertThat(Files.readString(doc, StandardCharsets.UTF_8)).contains(testedTemplate());
     }
