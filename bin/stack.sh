@@ -1,0 +1,334 @@
+# The local stack behind `bin/upki up|down|status`: every upki process on loopback, plus an nginx TLS
+# edge when nginx is installed. Sourced by bin/upki after bin/lib.sh; defines stack_up, stack_down and
+# stack_status.
+#
+# Each process started is recorded in $HOME_DIR/run/<name>.pid as "<pid> <start time>": the start time
+# (field 22 of /proc/<pid>/stat) makes `down` stop exactly the processes `up` started, never a later
+# process that happens to reuse a pid.
+
+stack_settings() {
+  HOME_DIR="${UPKI_HOME:-$ROOT/data}"
+  EDGE="auto"
+  FOREGROUND=0
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      --home) HOME_DIR="${2:?--home needs a directory}"; shift 2 ;;
+      --home=*) HOME_DIR="${1#*=}"; shift ;;
+      --edge) EDGE="${2:?--edge needs nginx or none}"; shift 2 ;;
+      --edge=*) EDGE="${1#*=}"; shift ;;
+      --no-edge) EDGE="none"; shift ;;
+      --foreground) FOREGROUND=1; shift ;;
+      -h|--help) stack_usage; exit 0 ;;
+      *) echo "upki: unknown option $1" >&2; stack_usage >&2; exit 2 ;;
+    esac
+  done
+  mkdir -p "$HOME_DIR"
+  HOME_DIR="$(cd "$HOME_DIR" && pwd)"
+  RUN_DIR="$HOME_DIR/run"
+  LOG_DIR="$HOME_DIR/logs"
+  CA_PORT="${UPKI_CA_PORT:-5000}"
+  PUBLISHER_PORT="${UPKI_PUBLISHER_PORT:-8081}"
+  SIDECAR_PORT="${UPKI_SIDECAR_PORT:-8080}"
+  RA_PORT="${UPKI_RA_PORT:-8000}"
+  RA_EDGE_PORT="${UPKI_RA_EDGE_PORT:-8001}"
+  NGINX="${UPKI_NGINX:-$(command -v nginx || { [[ -x /usr/sbin/nginx ]] && echo /usr/sbin/nginx; } || true)}"
+}
+
+stack_usage() {
+  cat <<'USAGE'
+usage: bin/upki up [--home DIR] [--edge nginx|none] [--foreground]
+       bin/upki down [--home DIR]
+       bin/upki status [--home DIR]
+
+up      starts ca-server, crl-publisher, auth-sidecar and ra-core on loopback (and an nginx TLS edge in
+        front of ra-core when nginx is installed), creating a CA in DIR (default ./data) on first run;
+        returns once every process answers. --foreground stays attached and stops everything on Ctrl-C.
+down    stops exactly the processes `up` started (SIGTERM, then SIGKILL after 15 s).
+status  each process, its pid, port and health; exit 0 when all are healthy, 3 otherwise.
+
+Ports (environment): UPKI_CA_PORT 5000 (+1 registration, +2 events), UPKI_PUBLISHER_PORT 8081,
+UPKI_SIDECAR_PORT 8080, UPKI_RA_PORT 8000 (the edge when there is one, else ra-core itself),
+UPKI_RA_EDGE_PORT 8001 (ra-core behind the edge). UPKI_NGINX: the nginx binary.
+USAGE
+}
+
+# Start time of a process in clock ticks since boot, or nothing when it does not exist.
+start_time() {
+  local stat
+  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 0
+  # The command name (field 2) may hold spaces and parentheses: count fields after its last ')'.
+  stat="${stat##*) }"
+  awk '{print $20}' <<<"$stat"
+}
+
+# The pid recorded for NAME when that very process still runs; fails otherwise.
+running_pid() {
+  local file="$RUN_DIR/$1.pid" pid started
+  [[ -f "$file" ]] || return 1
+  read -r pid started <"$file" || return 1
+  [[ -n "$pid" && -n "$started" && "$(start_time "$pid")" == "$started" ]] || return 1
+  printf '%s' "$pid"
+}
+
+# launch NAME COMMAND...: runs COMMAND in its own session (Ctrl-C in this terminal does not reach it),
+# output to logs/NAME.log, and records its pid.
+launch() {
+  local name="$1"; shift
+  # One log per run (the previous one kept as .1), so readiness checks never read an old run's lines.
+  [[ -f "$LOG_DIR/$name.log" ]] && mv -f "$LOG_DIR/$name.log" "$LOG_DIR/$name.log.1"
+  setsid "$@" >"$LOG_DIR/$name.log" 2>&1 </dev/null &
+  local pid=$!
+  local started=""
+  for _ in 1 2 3 4 5 6 7 8 9 10; do
+    started="$(start_time "$pid")"
+    [[ -n "$started" ]] && break
+    sleep 0.05
+  done
+  [[ -n "$started" ]] || { echo "upki: $name exited at once; see $LOG_DIR/$name.log" >&2; return 1; }
+  printf '%s %s\n' "$pid" "$started" >"$RUN_DIR/$name.pid"
+}
+
+# await NAME CHECK...: waits up to 60 s for CHECK to succeed while NAME runs.
+await() {
+  local name="$1"; shift
+  local i
+  for i in $(seq 1 300); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    if ! running_pid "$name" >/dev/null; then
+      echo "upki: $name stopped while starting; last lines of $LOG_DIR/$name.log:" >&2
+      tail -n 15 "$LOG_DIR/$name.log" >&2 || true
+      return 1
+    fi
+    sleep 0.2
+  done
+  echo "upki: $name did not become ready within 60 s; see $LOG_DIR/$name.log" >&2
+  return 1
+}
+
+log_has() { grep -q "$2" "$LOG_DIR/$1.log"; }
+http_ok() { curl -sf -o /dev/null --max-time 2 "$@"; }
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+use_edge() {
+  case "$EDGE" in
+    none) return 1 ;;
+    nginx) [[ -n "$NGINX" ]] || { echo "upki: --edge nginx, but nginx is not installed" >&2; exit 2; }; return 0 ;;
+    auto) [[ -n "$NGINX" ]] ;;
+    *) echo "upki: --edge must be nginx or none" >&2; exit 2 ;;
+  esac
+}
+
+stack_up() {
+  stack_settings "$@"
+  mkdir -p "$RUN_DIR" "$LOG_DIR"
+  chmod 700 "$HOME_DIR"
+  local name
+  for name in ca-server crl-publisher auth-sidecar ra-core nginx; do
+    if running_pid "$name" >/dev/null; then
+      echo "upki: already running from $HOME_DIR (bin/upki status --home $HOME_DIR; bin/upki down to stop)" >&2
+      exit 1
+    fi
+  done
+  local ca_jar publisher_jar sidecar_jar ra_jar cli_jar
+  ca_jar="$(ensure_jar ca-server)"
+  publisher_jar="$ROOT/crl-publisher/target/crl-publisher.jar"
+  sidecar_jar="$ROOT/auth-sidecar/target/auth-sidecar.jar"
+  ra_jar="$ROOT/ra-core/target/ra-core.jar"
+  cli_jar="$ROOT/upki-cli/target/upki-cli.jar"
+  local publisher="http://127.0.0.1:$PUBLISHER_PORT"
+  local seed_file="$HOME_DIR/.seed"
+  if [[ ! -f "$HOME_DIR/ca/ca.crt" ]]; then
+    # The seed lets the sidecar and the RA register; it stays on this machine, readable by its owner only.
+    (umask 077; head -c 32 /dev/urandom | base64 | tr -d '=+/\n' >"$seed_file")
+    # shellcheck disable=SC2086
+    UPKI_CA_SEED="$(cat "$seed_file")" "$JAVA" ${JAVA_OPTS:-} -jar "$ca_jar" init --data-dir "$HOME_DIR/ca" \
+        --crl-url "$publisher/crl.der" >"$LOG_DIR/ca-init.log" 2>&1 \
+      || { cat "$LOG_DIR/ca-init.log" >&2; exit 1; }
+    echo "upki: created a CA in $HOME_DIR/ca (key type RSA-4096; the registration seed is in $seed_file)"
+  fi
+  # Passed in the environment, never on a command line that other users can read with ps.
+  UPKI_CA_SEED="$(cat "$seed_file")"
+  export UPKI_CA_SEED
+
+  local edge=0
+  use_edge && edge=1
+  if (( edge )); then echo edge >"$RUN_DIR/mode"; else echo direct >"$RUN_DIR/mode"; fi
+  # Whatever fails from here on, stop what was started.
+  trap 'stack_stop_all; exit 1' ERR
+  set -E
+  # shellcheck disable=SC2086
+  launch ca-server "$JAVA" ${JAVA_OPTS:-} -jar "$ca_jar" start --data-dir "$HOME_DIR/ca" --port "$CA_PORT"
+  await ca-server log_has ca-server "ca-server ready"
+  # shellcheck disable=SC2086
+  launch crl-publisher "$JAVA" ${JAVA_OPTS:-} -jar "$publisher_jar" --ca "tcp://127.0.0.1:$CA_PORT" \
+      --ca-cert "$HOME_DIR/ca/ca.crt" --out "$HOME_DIR/crl" --listen "127.0.0.1:$PUBLISHER_PORT"
+  await crl-publisher http_ok "$publisher/ready"
+  # shellcheck disable=SC2086
+  launch auth-sidecar "$JAVA" ${JAVA_OPTS:-} -jar "$sidecar_jar" --listen "127.0.0.1:$SIDECAR_PORT" \
+      --trust-anchor "$HOME_DIR/ca/ca.crt" --crl "$publisher/crl.der" --crl-events "$publisher/events" \
+      --ca "tcp://127.0.0.1:$CA_PORT" --register "tcp://127.0.0.1:$((CA_PORT + 1))" \
+      --state-dir "$HOME_DIR/sidecar"
+  if (( edge )); then
+    # Behind the edge, ra-core speaks plain HTTP on loopback and trusts only the sidecar's signed assertions.
+    # shellcheck disable=SC2086
+    launch ra-core "$JAVA" ${JAVA_OPTS:-} -jar "$ra_jar" start --mode edge --data-dir "$HOME_DIR/ra" \
+        --ca-port "$CA_PORT" --port "$RA_EDGE_PORT" --publisher "$publisher"
+  else
+    # shellcheck disable=SC2086
+    launch ra-core "$JAVA" ${JAVA_OPTS:-} -jar "$ra_jar" start --data-dir "$HOME_DIR/ra" --ca-port "$CA_PORT" \
+        --port "$RA_PORT" --crl "$publisher/crl.der" --crl-events "$publisher/events" --publisher "$publisher"
+  fi
+  await auth-sidecar http_ok "http://127.0.0.1:$SIDECAR_PORT/ready"
+  if (( edge )); then
+    await ra-core port_open "$RA_EDGE_PORT"
+    start_edge
+    await nginx http_ok --cacert "$HOME_DIR/ca/ca.crt" --resolve "upki-ra:$RA_PORT:127.0.0.1" \
+        "https://upki-ra:$RA_PORT/api/v1/public/health"
+  else
+    await ra-core http_ok --cacert "$HOME_DIR/ra/ca.crt" "https://127.0.0.1:$RA_PORT/api/v1/public/health"
+  fi
+  trap - ERR
+  set +E
+  stack_next_steps "$edge"
+  if (( FOREGROUND )); then
+    trap 'stack_stop_all; exit 0' INT TERM
+    echo "upki: in the foreground; Ctrl-C stops everything."
+    while true; do
+      sleep 1
+      for name in ca-server crl-publisher auth-sidecar ra-core; do
+        if ! running_pid "$name" >/dev/null; then
+          echo "upki: $name stopped; see $LOG_DIR/$name.log. Stopping the rest." >&2
+          stack_stop_all
+          exit 1
+        fi
+      done
+    done
+  fi
+}
+
+# The edge's own server certificate comes from the CA (profile server), its key made here by upki-cli.
+start_edge() {
+  local dir="$HOME_DIR/edge"
+  mkdir -p "$dir/tmp"/{body,proxy,fastcgi,uwsgi,scgi}
+  if [[ ! -f "$dir/edge.crt" ]]; then
+    "$JAVA" -jar "$ROOT/upki-cli/target/upki-cli.jar" generate --host 127.0.0.1 --port "$CA_PORT" --cn upki-ra \
+        --profile server --san DNS:upki-ra --san DNS:localhost --san IP:127.0.0.1 --out "$dir" --name edge \
+        >"$LOG_DIR/edge-cert.log" 2>&1 \
+      || { echo "upki: could not issue the edge's certificate; see $LOG_DIR/edge-cert.log" >&2; return 1; }
+  fi
+  local site user=""
+  site="$(sed -e "s#@SIDECAR@#127.0.0.1:$SIDECAR_PORT#g" -e "s#@UPSTREAM@#127.0.0.1:$RA_EDGE_PORT#g" \
+      -e "s#@LISTEN@#127.0.0.1:$RA_PORT#g" -e "s#@SERVER_NAME@#upki-ra#g" \
+      -e "s#@CERT@#$dir/edge.crt#g" -e "s#@KEY@#$dir/edge.key#g" \
+      "$ROOT/deploy/nginx/upki-site.conf.template" | grep -v '^#')"
+  # As root, workers would otherwise run as nobody and could not read the key in this private folder.
+  [[ "$(id -u)" == 0 ]] && user="user root;"
+  cat >"$dir/nginx.conf" <<CONF
+# Written by bin/upki up: a private nginx (its own pid, logs and temp folders under $dir) around
+# deploy/nginx/upki-site.conf.template.
+$user
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $LOG_DIR/nginx-error.log;
+events { worker_connections 256; }
+http {
+    access_log $LOG_DIR/nginx-access.log;
+    client_body_temp_path $dir/tmp/body;
+    proxy_temp_path       $dir/tmp/proxy;
+    fastcgi_temp_path     $dir/tmp/fastcgi;
+    uwsgi_temp_path       $dir/tmp/uwsgi;
+    scgi_temp_path        $dir/tmp/scgi;
+$site
+}
+CONF
+  "$NGINX" -t -q -p "$dir/" -c "$dir/nginx.conf" -e "$LOG_DIR/nginx-error.log" >"$LOG_DIR/nginx-check.log" 2>&1 \
+    || { echo "upki: nginx refused the generated configuration; see $LOG_DIR/nginx-check.log" >&2; return 1; }
+  launch nginx "$NGINX" -p "$dir/" -c "$dir/nginx.conf" -e "$LOG_DIR/nginx-error.log" \
+      -g "daemon off; master_process on;"
+}
+
+stack_next_steps() {
+  local edge="$1" ra_url="https://upki-ra:$RA_PORT" resolve="--resolve upki-ra:$RA_PORT:127.0.0.1"
+  local ra_line="ra-core        $ra_url (direct mTLS)"
+  if (( edge )); then
+    ra_line="nginx edge     $ra_url -> auth-sidecar -> ra-core http://127.0.0.1:$RA_EDGE_PORT"
+  fi
+  cat <<NEXT
+upki is running from $HOME_DIR (bin/upki status; bin/upki down stops it):
+  ca-server      tcp://127.0.0.1:$CA_PORT (registration $((CA_PORT + 1)), events $((CA_PORT + 2)))
+  crl-publisher  http://127.0.0.1:$PUBLISHER_PORT/crl.der
+  auth-sidecar   http://127.0.0.1:$SIDECAR_PORT
+  $ra_line
+Logs: $LOG_DIR/
+
+Try the mTLS admin guide (upki-ra is this machine: curl's --resolve saves editing /etc/hosts):
+  bin/upki-cli generate --host 127.0.0.1 --cn "admin.example.internal" --profile admin
+  curl --cert admin.crt --key admin.key --cacert ca.crt $resolve $ra_url/api/v1/health
+  curl --cacert ca.crt $resolve $ra_url/api/v1/health          # refused: no client certificate
+  bin/upki-cli revoke --dn "/CN=admin.example.internal" --reason cessationOfOperation
+  bin/upki-cli generate-crl                                     # then the first curl is refused
+NEXT
+}
+
+# Stops the recorded processes in reverse order of start: the edge first, the CA last.
+stack_stop_all() {
+  local name pid stopped=()
+  for name in nginx ra-core auth-sidecar crl-publisher ca-server; do
+    if pid="$(running_pid "$name")"; then
+      kill -TERM "$pid" 2>/dev/null || true
+      stopped+=("$name:$pid")
+    fi
+  done
+  local entry deadline=$((SECONDS + 15))
+  for entry in "${stopped[@]}"; do
+    name="${entry%%:*}"
+    while running_pid "$name" >/dev/null && (( SECONDS < deadline )); do sleep 0.1; done
+    if pid="$(running_pid "$name")"; then
+      echo "upki: $name (pid $pid) ignored SIGTERM for 15 s; killing it" >&2
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+    echo "upki: stopped $name"
+  done
+  for name in nginx ra-core auth-sidecar crl-publisher ca-server; do
+    rm -f "$RUN_DIR/$name.pid"
+  done
+}
+
+stack_down() {
+  stack_settings "$@"
+  if [[ ! -d "$RUN_DIR" ]] || ! ls "$RUN_DIR"/*.pid >/dev/null 2>&1; then
+    echo "upki: nothing to stop in $HOME_DIR"
+    return 0
+  fi
+  stack_stop_all
+}
+
+stack_status() {
+  stack_settings "$@"
+  local healthy=1 line
+  printf '%-14s %-8s %-34s %s\n' PROCESS PID ADDRESS HEALTH
+  status_line() {
+    local name="$1" address="$2" pid health
+    shift 2
+    if pid="$(running_pid "$name")"; then
+      if "$@" >/dev/null 2>&1; then health="ok"; else health="not answering"; healthy=0; fi
+    else
+      pid="-"
+      health="stopped"
+      healthy=0
+    fi
+    printf '%-14s %-8s %-34s %s\n' "$name" "$pid" "$address" "$health"
+  }
+  status_line ca-server "tcp://127.0.0.1:$CA_PORT" port_open "$CA_PORT"
+  status_line crl-publisher "http://127.0.0.1:$PUBLISHER_PORT" http_ok "http://127.0.0.1:$PUBLISHER_PORT/ready"
+  status_line auth-sidecar "http://127.0.0.1:$SIDECAR_PORT" http_ok "http://127.0.0.1:$SIDECAR_PORT/ready"
+  if [[ "$(cat "$RUN_DIR/mode" 2>/dev/null)" == edge ]]; then
+    status_line ra-core "http://127.0.0.1:$RA_EDGE_PORT (edge mode)" port_open "$RA_EDGE_PORT"
+    status_line nginx "https://127.0.0.1:$RA_PORT" http_ok --cacert "$HOME_DIR/ca/ca.crt" \
+        --resolve "upki-ra:$RA_PORT:127.0.0.1" "https://upki-ra:$RA_PORT/api/v1/public/health"
+  else
+    status_line ra-core "https://127.0.0.1:$RA_PORT" http_ok --cacert "$HOME_DIR/ca/ca.crt" \
+        "https://127.0.0.1:$RA_PORT/api/v1/public/health"
+  fi
+  (( healthy )) || return 3
+}

@@ -1,0 +1,233 @@
+package io.upki.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+
+/**
+ * {@code ../shared/seed/mtls-admin-setup.txt}, step by step, against the stack {@code bin/upki up}
+ * starts from the built jars with nginx as the TLS edge: the guide's own commands and JSON, with only
+ * the port changed (and {@code upki-ra} resolved to loopback, as a hosts entry would).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class UserGuideTest {
+    @TempDir
+    static Path tmp;
+
+    static LocalStack stack;
+    static Path operator;
+
+    @BeforeAll
+    static void up() throws IOException {
+        assertThat(Files.isExecutable(Path.of("/usr/sbin/nginx")) || Files.isExecutable(Path.of("/usr/bin/nginx")))
+                .as("nginx is part of this test (.ci/run installs nginx-light)").isTrue();
+        stack = LocalStack.up(tmp.resolve("home"));
+        operator = Files.createDirectories(tmp.resolve("operator"));
+    }
+
+    @AfterAll
+    static void down() throws IOException {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    private String ra() {
+        return "https://upki-ra:" + stack.raPort;
+    }
+
+    private String resolve() {
+        return "upki-ra:" + stack.raPort + ":127.0.0.1";
+    }
+
+    private Command cli(String... args) throws IOException {
+        String[] argv = new String[args.length + 1];
+        argv[0] = stack.root.resolve("bin/upki-cli").toString();
+        System.arraycopy(args, 0, argv, 1, args.length);
+        return Command.run(operator, stack.env(), Duration.ofMinutes(1), argv);
+    }
+
+    private Command curl(String... args) throws IOException {
+        String[] argv = new String[args.length + 3];
+        argv[0] = "curl";
+        argv[1] = "--resolve";
+        argv[2] = resolve();
+        System.arraycopy(args, 0, argv, 3, args.length);
+        return Command.run(operator, stack.env(), Duration.ofSeconds(30), argv);
+    }
+
+    @Test
+    @Order(1)
+    void upPrintsWhereEverythingIsAndTheNextCommands() {
+        assertThat(stack.up.stdout()).contains("nginx edge", "https://upki-ra:" + stack.raPort,
+                "upki-cli generate --host 127.0.0.1 --cn \"admin.example.internal\" --profile admin",
+                stack.home.resolve("logs").toString());
+    }
+
+    @Test
+    @Order(2)
+    void step1TheCliIssuesAnAdminCertificateWithAKeyMadeHere() throws Exception {
+        Command gen = cli("generate", "--host", "127.0.0.1", "--cn", "admin.example.internal", "--profile", "admin");
+        assertThat(gen.exitCode()).as(gen.toString()).isZero();
+        assertThat(operator.resolve("admin.key")).exists();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(operator.resolve("admin.key"))))
+                .isEqualTo("rw-------");
+        Command verify = Command.run(operator, stack.env(), Duration.ofSeconds(20),
+                "openssl", "verify", "-purpose", "sslclient", "-CAfile", "ca.crt", "admin.crt");
+        assertThat(verify.stdout()).as(verify.toString()).contains("admin.crt: OK");
+        Command text = Command.run(operator, stack.env(), Duration.ofSeconds(20),
+                "openssl", "x509", "-in", "admin.crt", "-noout", "-subject", "-ext", "extendedKeyUsage");
+        assertThat(text.stdout()).contains("CN = admin.example.internal", "TLS Web Client Authentication");
+    }
+
+    @Test
+    @Order(3)
+    void step2And3CurlWithTheAdminCertificateGets200() throws Exception {
+        Command ok = curl("-s", "-w", "\n%{http_code}", "--cert", "admin.crt", "--key", "admin.key", "--cacert", "ca.crt",
+                ra() + "/api/v1/health");
+        assertThat(ok.stdout()).as(ok.toString()).endsWith("\n200").contains("\"role\":\"admin\"");
+    }
+
+    @Test
+    @Order(4)
+    void withoutAClientCertificateTheEdgeRefuses() throws Exception {
+        Command refused = curl("-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", "ca.crt", ra() + "/api/v1/health");
+        // The guide: "403 Forbidden or TLS handshake error"; the sidecar answers 401 (no certificate).
+        assertThat(refused.stdout()).as(refused.toString()).isIn("401", "403");
+    }
+
+    @Test
+    @Order(5)
+    void step2PythonHttpxAsInTheGuide() throws Exception {
+        // The guide's Python, verbatim but for the port; upki-ra resolves to loopback like a hosts entry.
+        String script = """
+                import socket
+                _real = socket.getaddrinfo
+                socket.getaddrinfo = lambda host, *a, **k: _real("127.0.0.1" if host == "upki-ra" else host, *a, **k)
+
+                import httpx
+
+                client = httpx.Client(
+                    cert=("admin.crt", "admin.key"),
+                    verify="ca.crt"
+                )
+                response = client.get("https://upki-ra:PORT/api/v1/health")
+                print(response.status_code, response.text)
+                """.replace("PORT", String.valueOf(stack.raPort));
+        Files.writeString(operator.resolve("guide.py"), script);
+        Command py = Command.run(operator, stack.env(), Duration.ofSeconds(60), "/usr/bin/python3", "guide.py");
+        assertThat(py.stdout()).as(py.toString()).startsWith("200 ").contains("admin.example.internal");
+    }
+
+    @Test
+    @Order(6)
+    void aClientCertificateIsRefusedOnTheAdminApiAndAcceptedOnTheClientApi() throws Exception {
+        Command gen = cli("generate", "--host", "127.0.0.1", "--cn", "laptop-7.example.internal", "--profile", "user");
+        assertThat(gen.exitCode()).as(gen.toString()).isZero();
+        MtlsClient laptop = new MtlsClient(operator.resolve("user.crt"), operator.resolve("user.key"),
+                operator.resolve("ca.crt"));
+        String base = "https://127.0.0.1:" + stack.raPort;
+        assertThat(laptop.get(base + "/api/v1/health").statusCode()).isEqualTo(403);
+        assertThat(laptop.get(base + "/api/v1/certificates").statusCode()).isEqualTo(403);
+        var own = laptop.get(base + "/api/client/certificate");
+        assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
+        assertThat(own.body()).contains("laptop-7.example.internal");
+    }
+
+    @Test
+    @Order(7)
+    void revokingOverZeroMqThenGeneratingTheCrlLocksTheAdminOutWithinOneSecond() throws Exception {
+        MtlsClient admin = new MtlsClient(operator.resolve("admin.crt"), operator.resolve("admin.key"),
+                operator.resolve("ca.crt"));
+        String health = "https://127.0.0.1:" + stack.raPort + "/api/v1/health";
+        assertThat(admin.get(health).statusCode()).isEqualTo(200);
+        try (ZContext zmq = new ZContext(); ZMQ.Socket req = zmq.createSocket(SocketType.REQ)) {
+            req.setHandshakeIvl(1000);
+            req.setReceiveTimeOut(15_000);
+            req.connect("tcp://127.0.0.1:" + stack.caPort);
+            // The guide's two messages, verbatim.
+            req.send("""
+                    {
+                      "TASK": "revoke",
+                      "params": {
+                        "dn": "/CN=admin.example.internal",
+                        "reason": "cessationOfOperation"
+                      }
+                    }""");
+            String revoked = req.recvStr();
+            assertThat(revoked).as("revoke reply").contains("\"EVENT\"").contains("ANSWER");
+            req.send("""
+                    {
+                      "TASK": "generate_crl",
+                      "params": {}
+                    }""");
+            String crl = req.recvStr();
+            long crlAt = System.nanoTime();
+            assertThat(crl).as("generate_crl reply").contains("ANSWER");
+            int status = 0;
+            while (System.nanoTime() - crlAt < Duration.ofSeconds(5).toNanos()) {
+                status = admin.get(health).statusCode();
+                if (status == 403) {
+                    break;
+                }
+                Thread.sleep(20);
+            }
+            long refusedAfterMs = (System.nanoTime() - crlAt) / 1_000_000;
+            assertThat(status).as("the revoked admin is refused at the edge").isEqualTo(403);
+            assertThat(refusedAfterMs).as("ms from the new CRL to the first refusal").isLessThan(1000);
+        }
+        Command curlAfter = curl("-s", "-o", "/dev/null", "-w", "%{http_code}", "--cert", "admin.crt", "--key", "admin.key",
+                "--cacert", "ca.crt", ra() + "/api/v1/health");
+        assertThat(curlAfter.stdout()).isEqualTo("403");
+    }
+
+    @Test
+    @Order(8)
+    void statusReportsEveryProcessHealthy() throws Exception {
+        Command status = stack.upki("status", "--home", stack.home.toString());
+        assertThat(status.exitCode()).as(status.toString()).isZero();
+        for (String name : List.of("ca-server", "crl-publisher", "auth-sidecar", "ra-core", "nginx")) {
+            assertThat(status.stdout()).containsPattern("(?m)^" + name + "\\s+\\d+\\s+\\S+.*\\sok$");
+        }
+    }
+
+    @Test
+    @Order(9)
+    void downStopsExactlyWhatUpStarted() throws Exception {
+        List<Long> pids = new java.util.ArrayList<>();
+        try (var files = Files.list(stack.home.resolve("run"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".pid")).toList()) {
+                pids.add(Long.parseLong(Files.readString(f).trim().split(" ")[0]));
+            }
+        }
+        assertThat(pids).hasSize(5);
+        Command down = stack.upki("down", "--home", stack.home.toString());
+        assertThat(down.exitCode()).as(down.toString()).isZero();
+        for (long pid : pids) {
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("pid " + pid).isFalse();
+        }
+        for (int port : new int[] {stack.caPort, stack.raPort, stack.raEdgePort, stack.sidecarPort, stack.publisherPort}) {
+            assertThat(LocalStack.listening(port)).as("port " + port).isFalse();
+        }
+        Command status = stack.upki("status", "--home", stack.home.toString());
+        assertThat(status.exitCode()).isEqualTo(3);
+        assertThat(status.stdout()).contains("stopped");
+        // A second down finds nothing to stop and says so.
+        assertThat(stack.upki("down", "--home", stack.home.toString()).stdout()).contains("nothing to stop");
+    }
+}
