@@ -36,6 +36,7 @@ import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +48,8 @@ import org.zeromq.ZContext;
  */
 public final class CaServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CaServer.class);
+    /** How long the event feed may stay silent: the bound on catching up with a missed event. */
+    private static final Duration HEARTBEAT = Duration.ofSeconds(1);
 
     private final CaConfig config;
     private final SqliteDatabase database;
@@ -91,9 +94,14 @@ public final class CaServer implements AutoCloseable {
         IssuanceService issuance = new IssuanceService(ca, profiles, issuer, new SerialNumbers(random),
                 new KeyPairs(random), certificates, files.privateKeys(), clock, audit);
         ZContext zmq = new ZContext(1);
-        EventFeed events = new EventFeed(zmq, config.endpoint(config.eventsPort()), codec);
+        // The feed and the CRL service refer to each other (events announce CRLs; the heartbeat reads the
+        // CRL state), so the heartbeat goes through a holder filled right after.
+        AtomicReference<CrlService> crlHolder = new AtomicReference<>();
+        EventFeed events = new EventFeed(zmq, config.endpoint(config.eventsPort()), codec,
+                () -> crlHolder.get().state(), HEARTBEAT);
         CrlService crls = new CrlService(ca, certificates, new SqliteCrlRepository(database), config.crlValidity(),
                 clock, audit, crl -> events.publish(CaEvent.crl(crl.number())));
+        crlHolder.set(crls);
         RevocationService revocation = new RevocationService(certificates, clock, audit, new RevocationService.Listener() {
             @Override
             public void revoked(CertificateRecord record, RevocationReason reason, Instant at) {

@@ -173,4 +173,40 @@ class PublicationTest {
             }
         }
     }
+
+    @Test
+    void aRevocationWhoseEventWasLostInACaRestartIsPublishedAfterTheNextHeartbeat() throws Exception {
+        Path caDir = dir.resolve("ca");
+        TestCa.initialize(caDir, "ec");
+        int port = TestCa.freePortBlock();
+        TestCa ca = TestCa.open(caDir, Duration.ofDays(7), null, Clock.systemUTC(), port);
+        PublisherConfig config = new PublisherConfig(ca.opsEndpoint(), ca.eventsEndpoint(), null, dir.resolve("out"),
+                "127.0.0.1", 0, Duration.ofMinutes(1), Duration.ofMillis(20), Duration.ofMillis(200),
+                Duration.ofSeconds(60), Duration.ofSeconds(2));
+        HttpClient http = HttpClient.newHttpClient();
+        try (Publisher publisher = Publisher.start(config, Clock.systemUTC())) {
+            String base = "http://127.0.0.1:" + publisher.port();
+            settled(http, base);
+            java.math.BigInteger serial = ca.client().sign(io.upki.ca.testing.TestKeys.csr("CN=restarted.example.internal"),
+                    "user").get("serial").bigIntegerValue();
+            ca.close();
+            ca = TestCa.open(caDir, Duration.ofDays(7), null, Clock.systemUTC(), port);
+            // At once: the publisher's subscription reconnects after 100-500 ms, so this event is lost.
+            ca.client().revokeSerial(serial, "keyCompromise");
+            long revokedAt = System.nanoTime();
+            boolean listed = false;
+            while (!listed && System.nanoTime() - revokedAt < Duration.ofSeconds(5).toNanos()) {
+                HttpResponse<byte[]> crl = http.send(HttpRequest.newBuilder(URI.create(base + "/crl.der")).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                listed = TestCrls.parse(crl.body()).getRevokedCertificate(serial) != null;
+                Thread.sleep(50);
+            }
+            long ms = (System.nanoTime() - revokedAt) / 1_000_000;
+            assertThat(listed).as("published within 5 s").isTrue();
+            // Heartbeat (1 s when idle) + debounce + generate_crl: well under the 2.5 s it would take twice.
+            assertThat(ms).as("ms from the revocation to its publication").isLessThan(2500);
+        } finally {
+            ca.close();
+        }
+    }
 }

@@ -6,11 +6,13 @@ import io.upki.ca.store.CertificateRepository;
 import io.upki.ca.store.CrlRepository;
 import io.upki.ca.store.RevokedEntry;
 import io.upki.ca.store.StoredCrl;
+import io.upki.pki.wire.CaEvent;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -28,6 +30,8 @@ public final class CrlService {
     private final ReentrantLock lock = new ReentrantLock();
     private final RevokedList revoked;
     private volatile StoredCrl current;
+    /** A revocation or lifted hold is not in the current CRL yet. */
+    private volatile boolean stale;
 
     /**
      * @param validity time from thisUpdate to nextUpdate
@@ -42,7 +46,18 @@ public final class CrlService {
         this.audit = audit;
         this.published = published;
         this.current = crls.latest().orElse(null);
-        this.revoked = new RevokedList(certificates.revokedEntries());
+        List<RevokedEntry> stored = certificates.revokedEntries();
+        this.revoked = new RevokedList(stored);
+        // After a restart: stale when a revocation is not older than the stored CRL (to the second).
+        Instant newest = stored.stream().map(RevokedEntry::revokedAt).max(Instant::compareTo).orElse(null);
+        this.stale = newest != null && (current == null
+                || !newest.truncatedTo(ChronoUnit.SECONDS).isBefore(current.thisUpdate()));
+    }
+
+    /** The heartbeat of the event feed: the current CRL's number and whether a revocation waits for a CRL. */
+    public CaEvent state() {
+        StoredCrl crl = current;
+        return CaEvent.state(crl == null ? null : crl.number(), stale);
     }
 
     /**
@@ -51,11 +66,13 @@ public final class CrlService {
      */
     public void revoked(RevokedEntry entry) {
         revoked.add(entry);
+        stale = true;
     }
 
     /** Drops a certificate whose hold was just lifted in the store. */
     public void unrevoked(BigInteger serial) {
         revoked.remove(serial);
+        stale = true;
     }
 
     /** The current CRL; a new one is signed when there is none or it has passed its nextUpdate. */
@@ -91,6 +108,8 @@ public final class CrlService {
         BigInteger number = crls.lastNumber().add(BigInteger.ONE);
         Instant thisUpdate = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Instant nextUpdate = thisUpdate.plus(validity);
+        // Cleared before the entries are read: a revocation meanwhile sets it again and gets its own CRL.
+        stale = false;
         int entries = revoked.size();
         byte[] der = CrlEncoder.encode(ca, number, thisUpdate, nextUpdate, revoked.contents(), digestFor());
         long signed = System.nanoTime();

@@ -2,12 +2,14 @@ package io.upki.ca.events;
 
 import io.upki.pki.wire.CaEvent;
 import io.upki.pki.wire.WireCodec;
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.SocketType;
@@ -17,23 +19,34 @@ import org.zeromq.ZMQ;
 /**
  * Publishes {@link CaEvent}s on a ZeroMQ PUB socket. Workers call {@link #publish} after their change
  * is durable; one thread owns the socket (ZeroMQ sockets are single-threaded). Slow subscribers lose
- * messages beyond the high-water mark rather than slowing the CA: events are hints.
+ * messages beyond the high-water mark rather than slowing the CA: events are hints. When nothing was
+ * published for a heartbeat interval, the heartbeat's current event goes out, so a subscriber that missed
+ * an event (it connected late: ZeroMQ PUB drops messages while no subscriber is connected) catches up.
  */
 public final class EventFeed implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventFeed.class);
-    private static final CaEvent STOP = new CaEvent("stop", null, null, null);
+    private static final CaEvent STOP = new CaEvent("stop", null, null, null, null);
 
     private final ZContext context;
     private final String endpoint;
     private final WireCodec codec;
     private final BlockingQueue<CaEvent> queue = new LinkedBlockingQueue<>(100_000);
+    private final Supplier<CaEvent> heartbeat;
+    private final Duration heartbeatEvery;
     private final CompletableFuture<Integer> bound = new CompletableFuture<>();
     private Thread thread;
 
-    public EventFeed(ZContext context, String endpoint, WireCodec codec) {
+    /**
+     * @param heartbeat the event to repeat when the feed is idle (read on the feed's thread)
+     * @param heartbeatEvery how long the feed may stay silent
+     */
+    public EventFeed(ZContext context, String endpoint, WireCodec codec, Supplier<CaEvent> heartbeat,
+                     Duration heartbeatEvery) {
         this.context = context;
         this.endpoint = endpoint;
         this.codec = codec;
+        this.heartbeat = heartbeat;
+        this.heartbeatEvery = heartbeatEvery;
     }
 
     /** Binds the PUB socket; returns the port. */
@@ -76,12 +89,17 @@ public final class EventFeed implements AutoCloseable {
             return;
         }
         try {
+            long nextBeat = System.nanoTime() + heartbeatEvery.toNanos();
             while (true) {
-                CaEvent event = queue.take();
+                CaEvent event = queue.poll(Math.max(0, nextBeat - System.nanoTime()), TimeUnit.NANOSECONDS);
                 if (event == STOP) {
                     break;
                 }
+                if (event == null) {
+                    event = heartbeat.get();
+                }
                 pub.send(codec.toBytes(event), ZMQ.DONTWAIT);
+                nextBeat = System.nanoTime() + heartbeatEvery.toNanos();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -12,8 +12,9 @@ import org.zeromq.ZMQ;
 /**
  * Subscribes to the CA's event feed and hands each event to the {@link CrlRefresher}. ZeroMQ reconnects
  * by itself when the CA restarts, retrying every 100 ms to 500 ms; a PUB socket drops what it publishes
- * while no subscriber is connected, so events of that short window after a CA restart are lost and
- * covered only by the next scheduled check or retry.
+ * while no subscriber is connected, so events of that short window after a CA restart are lost. The CA's
+ * heartbeat ({@code state}, once a second when idle) covers them: it says whether a revocation is not in
+ * the current CRL yet, and which CRL is current.
  */
 public final class CaEventListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CaEventListener.class);
@@ -60,6 +61,14 @@ public final class CaEventListener implements AutoCloseable {
                     switch (event.event()) {
                         case CaEvent.REVOKED, CaEvent.UNREVOKED -> refresher.revocationAnnounced();
                         case CaEvent.CRL -> refresher.crlAnnounced(event.number());
+                        case CaEvent.STATE -> {
+                            // The heartbeat: catch up with whatever this subscription missed.
+                            if (Boolean.TRUE.equals(event.stale())) {
+                                refresher.revocationAnnounced();
+                            } else if (event.number() != null) {
+                                refresher.crlAnnounced(event.number());
+                            }
+                        }
                         default -> LOG.debug("ignoring CA event {}", event.event());
                     }
                 } catch (CaProtocolException e) {
