@@ -1,5 +1,6 @@
 package io.upki.cli.crl;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.upki.cli.CliException;
 import io.upki.cli.ExitCode;
 import io.upki.pki.x509.RevocationReason;
@@ -9,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.x509.CRLNumber;
 import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.Extension;
@@ -24,7 +24,8 @@ public record CrlReport(BigInteger number, String issuer, String thisUpdate, Str
                         List<Entry> entries) {
 
     /** One revoked certificate. */
-    public record Entry(BigInteger serial, String serialHex, String revokedAt, String reason) {
+    public record Entry(BigInteger serial, @JsonProperty("serial_hex") String serialHex,
+                        @JsonProperty("revoked_at") String revokedAt, String reason) {
     }
 
     /** @throws CliException VERIFICATION when the bytes are not a CRL */
@@ -43,8 +44,7 @@ public record CrlReport(BigInteger number, String issuer, String thisUpdate, Str
             X509CRLEntryHolder e = (X509CRLEntryHolder) o;
             Extension reasonExtension = e.getExtensions() == null ? null : e.getExtensions().getExtension(Extension.reasonCode);
             int code = reasonExtension == null ? CRLReason.unspecified
-                    : ASN1Integer.getInstance(CRLReason.getInstance(reasonExtension.getParsedValue()).toASN1Primitive())
-                            .intValueExact();
+                    : CRLReason.getInstance(reasonExtension.getParsedValue()).getValue().intValueExact();
             String reason = RevocationReason.fromCode(code).map(RevocationReason::wireName).orElse("code " + code);
             entries.add(new Entry(e.getSerialNumber(), e.getSerialNumber().toString(16),
                     e.getRevocationDate().toInstant().toString(), reason));

@@ -1,5 +1,6 @@
 package io.upki.cli.issue;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.upki.cli.CliException;
 import io.upki.cli.ExitCode;
 import io.upki.cli.transport.Authority;
@@ -21,8 +22,9 @@ import org.bouncycastle.asn1.x509.GeneralName;
  */
 public final class Issuance {
     /** What was issued and where it was written; serialised as the JSON result of {@code generate}. */
-    public record Issued(String cn, String profile, BigInteger serial, String serialHex, String dn, String notAfter,
-                         String key, String certificate, String caCertificate) {
+    public record Issued(String cn, String profile, BigInteger serial, @JsonProperty("serial_hex") String serialHex,
+                         String dn, @JsonProperty("not_after") String notAfter, String key, String certificate,
+                         @JsonProperty("ca_certificate") String caCertificate) {
     }
 
     private final Authority ca;

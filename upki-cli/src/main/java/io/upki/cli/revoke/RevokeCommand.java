@@ -138,7 +138,7 @@ public final class RevokeCommand implements Callable<Integer> {
                 continue;
             }
             try {
-                boolean serial = t.matches("[0-9]+") || t.matches("(?i)0x[0-9a-f]+") || t.matches("(?i)[0-9a-f]{2}(:[0-9a-f]{2})+");
+                boolean serial = t.matches("[0-9]+") || t.regionMatches(true, 0, "0x", 0, 2) || t.matches("(?i)[0-9a-f]{2}(:[0-9a-f]{2})+");
                 lines.add(new Line(i + 1, serial ? CertificateRef.parseSerial(t)
                         : t.contains("=") ? CertificateRef.parseDn(t) : CertificateRef.ofCn(t)));
             } catch (CliException e) {
