@@ -25,4 +25,27 @@ public final class CliException extends RuntimeException {
     public static CliException localFile(String message, Throwable cause) {
         return new CliException(ExitCode.LOCAL_FILE, message, cause);
     }
+
+    /** A file operation that failed: {@code what} and the reason in words, e.g. "no such file". */
+    public static CliException localFile(String what, java.io.IOException cause) {
+        return new CliException(ExitCode.LOCAL_FILE, what + ": " + reason(cause), cause);
+    }
+
+    /** Why a file operation failed, in words rather than an exception class name. */
+    public static String reason(java.io.IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileAlreadyExistsException) {
+            return "already exists";
+        }
+        if (e instanceof java.nio.file.NotDirectoryException) {
+            return "not a directory";
+        }
+        String m = e.getMessage();
+        return m == null ? "input/output error" : m.lines().findFirst().orElse(m);
+    }
 }

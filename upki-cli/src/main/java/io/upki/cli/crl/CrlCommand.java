@@ -122,7 +122,7 @@ public final class CrlCommand implements Callable<Integer> {
         try {
             AtomicFiles.writePublic(file, bytes);
         } catch (IOException e) {
-            throw CliException.localFile("cannot write " + file + ": " + e.getMessage(), e);
+            throw CliException.localFile("cannot write " + file, e);
         }
         return file;
     }

@@ -91,13 +91,8 @@ public final class IdentityFiles {
                     // the original failure is the one to report
                 }
             }
-            throw CliException.localFile("cannot write " + key.getParent() + ": " + describe(e), e);
+            throw CliException.localFile("cannot write " + key.getParent(), e);
         }
-    }
-
-    static String describe(IOException e) {
-        String m = e.getMessage();
-        return e.getClass().getSimpleName().replace("Exception", "") + (m == null ? "" : " " + m);
     }
 
     private static boolean sameCertificate(Path file, String pem) {

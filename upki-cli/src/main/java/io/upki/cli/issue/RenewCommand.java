@@ -78,7 +78,7 @@ public final class RenewCommand implements Callable<Integer> {
             try {
                 AtomicFiles.writePublic(file, renewed.certificate().getBytes(StandardCharsets.US_ASCII));
             } catch (IOException e) {
-                throw CliException.localFile("cannot write " + file + ": " + IdentityFiles.describe(e), e);
+                throw CliException.localFile("cannot write " + file, e);
             }
             result.put("file", file.toString());
             printer.line(summary + ", written to " + file);

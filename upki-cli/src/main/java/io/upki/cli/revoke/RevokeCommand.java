@@ -129,7 +129,7 @@ public final class RevokeCommand implements Callable<Integer> {
         try {
             text = Files.readAllLines(file);
         } catch (IOException e) {
-            throw CliException.localFile("cannot read --from-file " + file + " (" + e.getClass().getSimpleName() + ")", e);
+            throw CliException.localFile("cannot read --from-file " + file, e);
         }
         List<Line> lines = new ArrayList<>();
         for (int i = 0; i < text.size(); i++) {

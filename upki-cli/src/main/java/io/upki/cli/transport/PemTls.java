@@ -81,8 +81,7 @@ final class PemTls {
         try {
             return Files.readString(file);
         } catch (IOException e) {
-            throw CliException.localFile(option + " " + file + " cannot be read (" + e.getClass().getSimpleName()
-                    + ")", e);
+            throw CliException.localFile(option + " " + file, e);
         }
     }
 }
