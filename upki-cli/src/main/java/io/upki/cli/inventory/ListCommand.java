@@ -63,9 +63,9 @@ public final class ListCommand implements Callable<Integer> {
         Output printer = new Output(context, output);
         printer.result(nodes);
         if (!printer.json()) {
-            printer.line("%-42s %-8s %-8s %-21s %s", "SERIAL", "STATE", "PROFILE", "NOT AFTER", "SUBJECT");
+            printer.line("%-42s %-8s %-8s %-25s %s", "SERIAL", "STATE", "PROFILE", "NOT AFTER", "SUBJECT");
             for (NodeRecord n : nodes) {
-                printer.line("%-42s %-8s %-8s %-21s %s", "0x" + n.serial().toString(16), n.state(), n.profile(),
+                printer.line("%-42s %-8s %-8s %-25s %s", "0x" + n.serial().toString(16), n.state(), n.profile(),
                         n.notAfter(), n.dn());
             }
             printer.line("%d certificate%s", nodes.size(), nodes.size() == 1 ? "" : "s");

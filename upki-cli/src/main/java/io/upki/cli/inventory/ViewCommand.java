@@ -43,7 +43,7 @@ public final class ViewCommand implements Callable<Integer> {
         }
         Output printer = new Output(context, output);
         printer.result(v);
-        printer.line("subject      %s", v.dn() != null ? v.dn() : v.subject());
+        printer.line("subject      %s", v.dn() != null ? v.dn() : name(v.subject()));
         printer.line("serial       0x%s (%s)", v.serialNumber().toString(16), v.serialNumber());
         printer.line("profile      %s", v.profile());
         printer.line("valid        %s .. %s", v.notValidBefore(), v.notValidAfter());
@@ -59,9 +59,15 @@ public final class ViewCommand implements Callable<Integer> {
         if (v.extendedKeyUsage() != null) {
             printer.line("ext. usage   %s", String.join(", ", v.extendedKeyUsage()));
         }
-        printer.line("issuer       %s", v.issuer());
+        printer.line("issuer       %s", name(v.issuer()));
         printer.line("sha256       %s", v.fingerprint());
         return ExitCode.OK.code();
+    }
+
+    /** uPKI's name map ({@code commonName -> x}) as one line, in the CA's order. */
+    static String name(Map<String, String> attributes) {
+        return attributes == null ? "-" : attributes.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(", "));
     }
 
     /** A SAN as it is written on the command line ({@code DNS:x}). */
