@@ -1,0 +1,39 @@
+# Shared by the upki launchers (bin/upki, bin/upki-cli): builds the jars when they are missing or stale.
+# Sourced, not run; defines ROOT, JAVA, build, stale and ensure_jar.
+
+ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+STAMP="$ROOT/target/.upki-build-stamp"
+
+build() {
+  mkdir -p "$ROOT/target"
+  # One build at a time, even when several processes are launched together.
+  exec 9>"$ROOT/target/.upki-build-lock"
+  flock 9
+  if [[ "${1:-}" == "--if-stale" ]] && ! stale; then
+    flock -u 9
+    return 0
+  fi
+  echo "upki: building jars (mvn package)..." >&2
+  (cd "$ROOT" && mvn -B -q -ntp -Dstyle.color=never -DskipTests package) >&2
+  touch "$STAMP"
+  flock -u 9
+}
+
+# Stale when a jar is missing, or a main source, resource or POM changed since the last build.
+stale() {
+  local module
+  for module in ca-server auth-sidecar crl-publisher ra-core upki-cli; do
+    [[ -f "$ROOT/$module/target/$module.jar" ]] || return 0
+  done
+  [[ -f "$STAMP" ]] || return 0
+  [[ -n "$(find "$ROOT" -path "$ROOT/*/target" -prune -o \( -path '*/src/main/*' -o -name pom.xml \) \
+        -type f -newer "$STAMP" -print -quit)" ]]
+}
+
+ensure_jar() {
+  if stale; then
+    build --if-stale
+  fi
+  printf '%s' "$ROOT/$1/target/$1.jar"
+}

@@ -1,0 +1,40 @@
+package io.upki.cli;
+
+import java.util.Map;
+import picocli.CommandLine;
+
+/**
+ * Option defaults from the environment ({@code UPKI_CA_HOST}, {@code UPKI_CA_PORT}, ...), read from the
+ * injected environment rather than {@code System.getenv} so that tests can set them.
+ */
+final class EnvDefaults implements CommandLine.IDefaultValueProvider {
+    /** Option name to environment variable; docs/CLI.md lists the same table. */
+    static final Map<String, String> VARIABLES = Map.of(
+            "--host", "UPKI_CA_HOST",
+            "--port", "UPKI_CA_PORT",
+            "--ra", "UPKI_RA_URL",
+            "--cert", "UPKI_CLI_CERT",
+            "--key", "UPKI_CLI_KEY",
+            "--cacert", "UPKI_CLI_CACERT",
+            "--timeout", "UPKI_CLI_TIMEOUT");
+
+    private final Map<String, String> env;
+
+    EnvDefaults(Map<String, String> env) {
+        this.env = env;
+    }
+
+    @Override
+    public String defaultValue(CommandLine.Model.ArgSpec argSpec) {
+        if (argSpec instanceof CommandLine.Model.OptionSpec option) {
+            String variable = VARIABLES.get(option.longestName());
+            if (variable != null) {
+                String value = env.get(variable);
+                if (value != null && !value.isBlank()) {
+                    return value.strip();
+                }
+            }
+        }
+        return argSpec.defaultValue();
+    }
+}

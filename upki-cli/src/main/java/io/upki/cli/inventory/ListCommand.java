@@ -1,0 +1,75 @@
+package io.upki.cli.inventory;
+
+import io.upki.cli.CliContext;
+import io.upki.cli.CliException;
+import io.upki.cli.ExitCode;
+import io.upki.cli.terminal.Output;
+import io.upki.cli.terminal.OutputOptions;
+import io.upki.cli.transport.Authority;
+import io.upki.cli.transport.TransportOptions;
+import io.upki.pki.wire.NodeRecord;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code list}: the certificates the CA issued, oldest first, with their state. */
+@Command(name = "list", mixinStandardHelpOptions = true,
+        description = "List issued certificates, oldest first: serial, state, profile, expiry and subject.")
+public final class ListCommand implements Callable<Integer> {
+    private static final Set<String> STATES = Set.of("valid", "revoked", "expired");
+
+    @Option(names = "--state", paramLabel = "STATE", description = "only valid, revoked or expired certificates")
+    String state;
+
+    @Option(names = "--profile", paramLabel = "PROFILE", description = "only certificates of this profile")
+    String profile;
+
+    @Option(names = "--cn", paramLabel = "CN", description = "only certificates with this common name")
+    String cn;
+
+    @Option(names = "--limit", defaultValue = "1000", paramLabel = "N", description = "at most N (default ${DEFAULT-VALUE})")
+    int limit;
+
+    @Option(names = "--offset", defaultValue = "0", paramLabel = "N", description = "skip the first N matching (default 0)")
+    int offset;
+
+    @Mixin
+    TransportOptions transport;
+
+    @Mixin
+    OutputOptions output;
+
+    private final CliContext context;
+
+    public ListCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+        if (state != null && !STATES.contains(state)) {
+            throw CliException.usage("--state must be one of valid, revoked, expired");
+        }
+        if (limit < 1 || offset < 0) {
+            throw CliException.usage("--limit must be positive and --offset not negative");
+        }
+        List<NodeRecord> nodes;
+        try (Authority ca = transport.open(context)) {
+            nodes = ca.list(new Authority.NodeFilter(state, profile, cn), offset, limit);
+        }
+        Output printer = new Output(context, output);
+        printer.result(nodes);
+        if (!printer.json()) {
+            printer.line("%-42s %-8s %-8s %-25s %s", "SERIAL", "STATE", "PROFILE", "NOT AFTER", "SUBJECT");
+            for (NodeRecord n : nodes) {
+                printer.line("%-42s %-8s %-8s %-25s %s", "0x" + n.serial().toString(16), n.state(), n.profile(),
+                        n.notAfter(), n.dn());
+            }
+            printer.line("%d certificate%s", nodes.size(), nodes.size() == 1 ? "" : "s");
+        }
+        return ExitCode.OK.code();
+    }
+}
