@@ -134,14 +134,8 @@ final class EdgeChecks {
                 }
                 if (router.has("service")) {
                     checkServiceRef(where, Ref.of(router.get("service").asText(), provider));
-                } else if (provider.equals("file")) {
-                    problems.add(where + ": no service");
                 } else {
-                    String owner = routerOwner.get(e.getKey());
-                    int services = containers.get(owner).dynamic().path("http").path("services").size();
-                    if (services > 1) {
-                        problems.add(where + ": no service, and container " + owner + " defines " + services);
-                    }
+                    problems.add(where + ": no service");
                 }
                 JsonNode tls = router.path("tls");
                 Ref options = new Ref("default", "file");

@@ -113,7 +113,30 @@ final class TraefikLabels {
             ObjectNode lb = out.with("http").with("services").with(s.getKey()).with("loadBalancer");
             lb.putArray("servers").addObject().put("url", scheme + "://" + service + ":" + port);
         }
+        defaultServices(service, out, problems);
         return new Result(service, out, enabled, network, problems);
+    }
+
+    /**
+     * As the Docker provider does: a router without a service gets the container's service when the
+     * labels define exactly one. With none, Traefik would invent one from the exposed port, which
+     * these files never rely on.
+     */
+    private static void defaultServices(String service, ObjectNode out, List<String> problems) {
+        for (String protocol : new String[] {"http", "tcp", "udp"}) {
+            JsonNode services = out.path(protocol).path("services");
+            out.path(protocol).path("routers").fields().forEachRemaining(r -> {
+                if (r.getValue().has("service") || !(r.getValue() instanceof ObjectNode router)) {
+                    return;
+                }
+                if (services.size() == 1) {
+                    router.put("service", services.fieldNames().next());
+                } else {
+                    problems.add(service + ": router " + r.getKey() + " names no service and the container defines "
+                            + services.size() + "; name one");
+                }
+            });
+        }
     }
 
     /** Writes {@code value} at {@code segments[i..]} below {@code out}, guided by the schema node {@code at}. */
