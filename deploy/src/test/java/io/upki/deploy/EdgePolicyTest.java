@@ -75,6 +75,13 @@ class EdgePolicyTest {
         assertThat(problems(stack.withCompose(compose))).anyMatch(p -> p.contains("direct mode"));
     }
 
+    @Test
+    void aHostNameTraefikIsNotKnownByIsFound() {
+        JsonNode compose = Mutate.label(stack.compose().root(), "ra-core",
+                l -> l.replace("Host(`ra.example.internal`)", "Host(`pki.example.internal`)"));
+        assertThat(problems(stack.withCompose(compose))).anyMatch(p -> p.contains("pki.example.internal"));
+    }
+
     /** The identity headers in the sidecar's documentation table. */
     static Set<String> identityHeaders() {
         Set<String> headers = new LinkedHashSet<>();
@@ -191,6 +198,23 @@ class EdgePolicyTest {
                 problems.add(url + ": ra-core runs in " + mode + " mode on " + scheme + "://ra-core:" + port);
             }
         }
+        // 5. TLS-ALPN-01: ra-core validates by connecting to each router's host name, which must
+        //    therefore lead to Traefik on the network they share.
+        Pattern host = Pattern.compile("Host\\(`([^`]+)`\\)");
+        String traefik = stack.compose().traefikService();
+        providers.values().forEach(p -> p.path("http").path("routers").forEach(r -> {
+            Matcher h = host.matcher(r.path("rule").asText());
+            while (h.find()) {
+                boolean alias = false;
+                for (String network : stack.compose().networksOf("ra-core")) {
+                    alias |= stack.compose().networksOf(traefik).contains(network)
+                            && stack.compose().namesOn(traefik, network).contains(h.group(1));
+                }
+                if (!alias) {
+                    problems.add("host " + h.group(1) + " is no alias of traefik on ra-core's network (TLS-ALPN-01)");
+                }
+            }
+        }));
         if (!stack.staticConfig().at("/certificatesResolvers/upki/acme/caServer").asText().endsWith("/acme/directory")) {
             problems.add("caServer must be ra-core's /acme/directory");
         }
