@@ -25,7 +25,7 @@ record ComposeFile(JsonNode root, Path dir) {
 
     Map<String, JsonNode> services() {
         Map<String, JsonNode> services = new LinkedHashMap<>();
-        root.path("services").fields().forEachRemaining(e -> services.put(e.getKey(), e.getValue()));
+        root.path("services").properties().forEach(e -> services.put(e.getKey(), e.getValue()));
         return services;
     }
 

@@ -86,8 +86,8 @@ final class EdgeChecks {
                 continue;
             }
             for (String section : new String[] {"routers", "middlewares", "services"}) {
-                c.dynamic().path("http").path(section).fields().forEachRemaining(e -> {
-                    ObjectNode target = merged.with("http").with(section);
+                c.dynamic().path("http").path(section).properties().forEach(e -> {
+                    ObjectNode target = merged.withObjectProperty("http").withObjectProperty(section);
                     if (target.has(e.getKey()) && !target.get(e.getKey()).equals(e.getValue())) {
                         problems.add(section + " " + e.getKey() + "@docker is defined differently by two containers");
                     }
@@ -119,7 +119,7 @@ final class EdgeChecks {
         Map<String, Set<Ref>> tlsByHost = new TreeMap<>();
         for (Map.Entry<String, JsonNode> p : providers.entrySet()) {
             String provider = p.getKey();
-            p.getValue().path("http").path("routers").fields().forEachRemaining(e -> {
+            p.getValue().path("http").path("routers").properties().forEach(e -> {
                 String where = "router " + e.getKey() + "@" + provider;
                 JsonNode router = e.getValue();
                 for (String ep : routerEntryPoints(router)) {
@@ -181,7 +181,7 @@ final class EdgeChecks {
         if (!eps.isEmpty()) {
             return eps;
         }
-        staticConfig.path("entryPoints").fields().forEachRemaining(e -> {
+        staticConfig.path("entryPoints").properties().forEach(e -> {
             if (e.getValue().path("asDefault").asBoolean()) {
                 eps.add(e.getKey());
             }
@@ -240,7 +240,7 @@ final class EdgeChecks {
     private void checkMiddlewares() {
         String traefik = compose.traefikService();
         for (Map.Entry<String, JsonNode> p : providers.entrySet()) {
-            p.getValue().path("http").path("middlewares").fields().forEachRemaining(e -> {
+            p.getValue().path("http").path("middlewares").properties().forEach(e -> {
                 String where = "middleware " + e.getKey() + "@" + p.getKey();
                 JsonNode forwardAuth = e.getValue().path("forwardAuth");
                 if (forwardAuth.has("address")) {
@@ -253,7 +253,7 @@ final class EdgeChecks {
         }
         // TLS client CA files must be inside Traefik's container. The schema leaves clientAuth open,
         // so its keys and type are checked here.
-        providers.get("file").path("tls").path("options").fields().forEachRemaining(e -> {
+        providers.get("file").path("tls").path("options").properties().forEach(e -> {
             JsonNode clientAuth = e.getValue().path("clientAuth");
             clientAuth.fieldNames().forEachRemaining(k -> {
                 if (!k.equals("caFiles") && !k.equals("clientAuthType")) {
@@ -272,7 +272,7 @@ final class EdgeChecks {
     private void checkServices() {
         String traefik = compose.traefikService();
         for (Map.Entry<String, JsonNode> p : providers.entrySet()) {
-            p.getValue().path("http").path("services").fields().forEachRemaining(e -> {
+            p.getValue().path("http").path("services").properties().forEach(e -> {
                 for (JsonNode server : e.getValue().path("loadBalancer").path("servers")) {
                     checkReachable("service " + e.getKey() + "@" + p.getKey(), server.path("url").asText(), traefik);
                 }
@@ -305,7 +305,7 @@ final class EdgeChecks {
 
     private void checkEntryPoints() {
         JsonNode eps = staticConfig.path("entryPoints");
-        eps.fields().forEachRemaining(e -> {
+        eps.properties().forEach(e -> {
             JsonNode to = e.getValue().path("http").path("redirections").path("entryPoint").path("to");
             if (!to.isMissingNode() && !eps.has(to.asText())) {
                 problems.add("entry point " + e.getKey() + " redirects to unknown entry point " + to.asText());
@@ -330,7 +330,7 @@ final class EdgeChecks {
 
     private void checkCertificateResolvers() {
         String traefik = compose.traefikService();
-        staticConfig.path("certificatesResolvers").fields().forEachRemaining(e -> {
+        staticConfig.path("certificatesResolvers").properties().forEach(e -> {
             JsonNode acme = e.getValue().path("acme");
             if (acme.isMissingNode()) {
                 return;
@@ -471,7 +471,7 @@ final class EdgeChecks {
         if (!trusting) {
             return;
         }
-        staticConfig.path("entryPoints").fields().forEachRemaining(e -> {
+        staticConfig.path("entryPoints").properties().forEach(e -> {
             JsonNode fh = e.getValue().path("forwardedHeaders");
             if (fh.path("insecure").asBoolean(false) || fh.path("trustedIPs").size() > 0
                     || e.getValue().path("proxyProtocol").path("insecure").asBoolean(false)
@@ -486,7 +486,7 @@ final class EdgeChecks {
     private void checkPublishedPorts() {
         String traefik = compose.traefikService();
         Map<String, String> byPort = new LinkedHashMap<>();
-        staticConfig.path("entryPoints").fields().forEachRemaining(e -> {
+        staticConfig.path("entryPoints").properties().forEach(e -> {
             String address = e.getValue().path("address").asText();
             byPort.put(address.substring(address.lastIndexOf(':') + 1).replaceAll("/.*", ""), e.getKey());
         });

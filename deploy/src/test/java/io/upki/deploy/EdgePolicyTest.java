@@ -122,7 +122,7 @@ class EdgePolicyTest {
                 .reduce((a, b) -> a).orElseThrow();
         Map<String, JsonNode> providers = Map.of("file", file, "docker", docker);
         // 1. Every router: the sidecar asked exactly where the sidecar's policy wants a certificate.
-        providers.forEach((provider, config) -> config.path("http").path("routers").fields().forEachRemaining(e -> {
+        providers.forEach((provider, config) -> config.path("http").path("routers").properties().forEach(e -> {
             String where = "router " + e.getKey() + "@" + provider;
             Matcher prefix = PATH_PREFIX.matcher(e.getValue().path("rule").asText());
             if (!prefix.find()) {
@@ -145,7 +145,7 @@ class EdgePolicyTest {
         }));
         // 2. forwardAuth: all identity headers back; strip them all (and certificate headers) before.
         Set<String> identity = identityHeaders();
-        file.path("http").path("middlewares").fields().forEachRemaining(e -> {
+        file.path("http").path("middlewares").properties().forEach(e -> {
             JsonNode fa = e.getValue().path("forwardAuth");
             if (!fa.isMissingNode()) {
                 Set<String> copied = new LinkedHashSet<>();
@@ -171,7 +171,7 @@ class EdgePolicyTest {
             }
         });
         // 3. TLS: the host serves public paths and ACME, so the certificate is asked for, not required.
-        file.path("tls").path("options").fields().forEachRemaining(e -> {
+        file.path("tls").path("options").properties().forEach(e -> {
             JsonNode ca = e.getValue().path("clientAuth");
             if (!ca.path("clientAuthType").asText().equals("VerifyClientCertIfGiven")) {
                 problems.add("TLS options " + e.getKey() + ": public paths and ACME must stay reachable without a"

@@ -26,9 +26,9 @@ record Stack(Path staticFile, JsonNode staticConfig, Path dynamicDir, JsonNode f
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml")).sorted().toList()) {
                 JsonNode doc = Repo.yaml(f);
-                doc.fields().forEachRemaining(top -> top.getValue().fields().forEachRemaining(section ->
-                        section.getValue().fields().forEachRemaining(item ->
-                                merged.with(top.getKey()).with(section.getKey()).set(item.getKey(), item.getValue()))));
+                doc.properties().forEach(top -> top.getValue().properties().forEach(section ->
+                        section.getValue().properties().forEach(item ->
+                                merged.withObjectProperty(top.getKey()).withObjectProperty(section.getKey()).set(item.getKey(), item.getValue()))));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

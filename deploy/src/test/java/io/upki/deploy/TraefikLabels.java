@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -50,7 +49,7 @@ final class TraefikLabels {
                 labels.put(eq < 0 ? text : text.substring(0, eq), eq < 0 ? "" : text.substring(eq + 1));
             }
         } else if (node.isObject()) {
-            node.fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+            node.properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
         }
         return labels;
     }
@@ -110,7 +109,7 @@ final class TraefikLabels {
                 continue;
             }
             String scheme = s.getValue().getOrDefault("scheme", "http");
-            ObjectNode lb = out.with("http").with("services").with(s.getKey()).with("loadBalancer");
+            ObjectNode lb = out.withObjectProperty("http").withObjectProperty("services").withObjectProperty(s.getKey()).withObjectProperty("loadBalancer");
             lb.putArray("servers").addObject().put("url", scheme + "://" + service + ":" + port);
         }
         defaultServices(service, out, problems);
@@ -125,7 +124,7 @@ final class TraefikLabels {
     private static void defaultServices(String service, ObjectNode out, List<String> problems) {
         for (String protocol : new String[] {"http", "tcp", "udp"}) {
             JsonNode services = out.path(protocol).path("services");
-            out.path(protocol).path("routers").fields().forEachRemaining(r -> {
+            out.path(protocol).path("routers").properties().forEach(r -> {
                 if (r.getValue().has("service") || !(r.getValue() instanceof ObjectNode router)) {
                     return;
                 }
@@ -263,8 +262,7 @@ final class TraefikLabels {
         if (depth > 10) {
             return;
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = s.path("properties").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : s.path("properties").properties()) {
             all.putIfAbsent(e.getKey(), e.getValue());
         }
         for (String combinator : new String[] {"oneOf", "anyOf", "allOf"}) {
