@@ -41,6 +41,15 @@ class DockerComposeConfigTest {
             assertThat(labels.path(label.substring(0, eq)).asText()).isEqualTo(label.substring(eq + 1));
         }
         assertThat(resolved.at("/services/ra-core/environment/UPKI_CA_SEED").asText()).isEqualTo(SEED);
+        // Traefik v3; every long-running service has a health check; the CA is made by the one-shot init.
+        assertThat(resolved.at("/services/traefik/image").asText()).startsWith("traefik:v3.");
+        for (String service : services) {
+            if (!service.equals("ca-init")) {
+                assertThat(resolved.at("/services/" + service + "/healthcheck/test").isArray()).as(service).isTrue();
+            }
+        }
+        assertThat(resolved.at("/services/ca-server/depends_on/ca-init/condition").asText())
+                .isEqualTo("service_completed_successfully");
         // Healthchecks keep their shell variables ($$code is a literal $code for the container).
         assertThat(resolved.at("/services/auth-sidecar/healthcheck/test").toString()).contains("$$code");
     }
