@@ -212,7 +212,7 @@ start_edge() {
   mkdir -p "$dir/tmp"/{body,proxy,fastcgi,uwsgi,scgi}
   if [[ ! -f "$dir/edge.crt" ]]; then
     "$JAVA" -jar "$ROOT/upki-cli/target/upki-cli.jar" generate --host 127.0.0.1 --port "$CA_PORT" --cn upki-ra \
-        --profile server --san DNS:upki-ra --san DNS:localhost --san IP:127.0.0.1 --out "$dir" --name edge \
+        --profile server --san DNS:upki-ra --san IP:127.0.0.1 --out "$dir" --name edge \
         >"$LOG_DIR/edge-cert.log" 2>&1 \
       || { echo "upki: could not issue the edge's certificate; see $LOG_DIR/edge-cert.log" >&2; return 1; }
   fi

@@ -189,6 +189,7 @@ class UserGuideTest {
             }
             long refusedAfterMs = (System.nanoTime() - crlAt) / 1_000_000;
             assertThat(status).as("the revoked admin is refused at the edge").isEqualTo(403);
+            System.out.println("e2e: revoked admin refused at the edge " + refusedAfterMs + " ms after generate_crl");
             assertThat(refusedAfterMs).as("ms from the new CRL to the first refusal").isLessThan(1000);
         }
         Command curlAfter = curl("-s", "-o", "/dev/null", "-w", "%{http_code}", "--cert", "admin.crt", "--key", "admin.key",
@@ -198,6 +199,59 @@ class UserGuideTest {
 
     @Test
     @Order(8)
+    void theCaddyEdgeOfDeployCaddyGivesTheSameAnswers() throws Exception {
+        Command gen = cli("generate", "--host", "127.0.0.1", "--cn", "second-admin.example.internal", "--profile", "admin",
+                "--name", "second-admin");
+        assertThat(gen.exitCode()).as(gen.toString()).isZero();
+        int port = LocalStack.freePorts(1)[0];
+        Path work = Files.createDirectories(tmp.resolve("caddy"));
+        Path edge = stack.home.resolve("edge");
+        String conf = Files.readString(stack.root.resolve("deploy/caddy/Caddyfile.template"))
+                .replace("@BIND@", "127.0.0.1").replace("@SERVER_NAME@", "upki-ra").replace("@PORT@", String.valueOf(port))
+                .replace("@CERT@", edge.resolve("edge.crt").toString()).replace("@KEY@", edge.resolve("edge.key").toString())
+                .replace("@SIDECAR@", "127.0.0.1:" + stack.sidecarPort).replace("@UPSTREAM@", "127.0.0.1:" + stack.raEdgePort);
+        Path file = Files.writeString(work.resolve("Caddyfile"), conf);
+        ProcessBuilder pb = new ProcessBuilder("caddy", "run", "--config", file.toString(), "--adapter", "caddyfile")
+                .directory(work.toFile()).redirectErrorStream(true).redirectOutput(work.resolve("caddy.log").toFile());
+        // Caddy's storage and autosave go to XDG folders: keep them in the test's folder.
+        pb.environment().put("HOME", work.toString());
+        pb.environment().put("XDG_DATA_HOME", work.resolve("data").toString());
+        pb.environment().put("XDG_CONFIG_HOME", work.resolve("config").toString());
+        Process caddy = pb.start();
+        try {
+            for (int i = 0; i < 100 && !LocalStack.listening(port); i++) {
+                assertThat(caddy.isAlive()).as(Files.readString(work.resolve("caddy.log"))).isTrue();
+                Thread.sleep(100);
+            }
+            // Caddy serves the site by name (SNI and Host), so curl resolves upki-ra as a hosts entry would.
+            String base = "https://upki-ra:" + port;
+            String resolve = "upki-ra:" + port + ":127.0.0.1";
+            Command ok = Command.run(operator, stack.env(), Duration.ofSeconds(30), "curl", "-s", "--resolve", resolve,
+                    "--cert", "second-admin.crt", "--key", "second-admin.key", "--cacert", "ca.crt", base + "/api/v1/health");
+            assertThat(ok.stdout()).as(ok.toString()).contains("\"role\":\"admin\"", "second-admin.example.internal");
+            assertThat(caddyStatus(resolve, base + "/api/v1/health", "admin")).as("revoked admin").isEqualTo("403");
+            assertThat(caddyStatus(resolve, base + "/api/v1/health", "user")).as("client on admin API").isEqualTo("403");
+            assertThat(caddyStatus(resolve, base + "/api/client/certificate", "user")).isEqualTo("200");
+            assertThat(caddyStatus(resolve, base + "/api/v1/health", null)).as("no certificate").isEqualTo("401");
+            assertThat(caddyStatus(resolve, base + "/api/v1/public/health", null)).isEqualTo("200");
+        } finally {
+            caddy.destroy();
+            caddy.waitFor();
+        }
+    }
+
+    private String caddyStatus(String resolve, String url, String name) throws IOException {
+        List<String> argv = new java.util.ArrayList<>(List.of("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
+                "--resolve", resolve, "--cacert", "ca.crt"));
+        if (name != null) {
+            argv.addAll(List.of("--cert", name + ".crt", "--key", name + ".key"));
+        }
+        argv.add(url);
+        return Command.run(operator, stack.env(), Duration.ofSeconds(30), argv).stdout();
+    }
+
+    @Test
+    @Order(9)
     void statusReportsEveryProcessHealthy() throws Exception {
         Command status = stack.upki("status", "--home", stack.home.toString());
         assertThat(status.exitCode()).as(status.toString()).isZero();
@@ -207,7 +261,7 @@ class UserGuideTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void downStopsExactlyWhatUpStarted() throws Exception {
         List<Long> pids = new java.util.ArrayList<>();
         try (var files = Files.list(stack.home.resolve("run"))) {
