@@ -34,6 +34,10 @@ public final class SqliteDatabase implements AutoCloseable {
                 s.execute("PRAGMA synchronous=FULL");
                 s.execute("PRAGMA foreign_keys=ON");
                 s.execute("PRAGMA busy_timeout=10000");
+                // 64 MiB of page cache instead of SQLite's 2 MiB: the serial, CN and subject indexes of
+                // 100,000+ certificates stay in memory, so an insert with a random serial does not read
+                // its index pages back from the OS for every certificate.
+                s.execute("PRAGMA cache_size=-65536");
             }
             migrate();
         } catch (SQLException e) {
