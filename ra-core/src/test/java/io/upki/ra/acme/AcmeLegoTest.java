@@ -48,6 +48,51 @@ class AcmeLegoTest {
         assertThat(names(crt)).containsExactly("web1.example.internal", "web2.example.internal");
     }
 
+    @Test
+    void tlsAlpn01IssuesACertificate() throws Exception {
+        Path lego = dir.resolve("lego-tls");
+        AcmeStack.Run run = stack.lego(lego, "--tls", "--tls.port", "127.0.0.1:" + stack.tlsPort,
+                "-d", "tls1.example.internal", "run");
+        assertThat(run.exit()).as(run.output()).isZero();
+        Path crt = lego.resolve("certificates/tls1.example.internal.crt");
+        assertThat(stack.opensslVerify(crt).output()).contains(": OK");
+        assertThat(names(crt)).containsExactly("tls1.example.internal");
+    }
+
+    @Test
+    void renewGetsANewCertificateThroughANewValidatedOrder() throws Exception {
+        Path lego = dir.resolve("lego-renew");
+        String[] common = {"--http", "--http.port", "127.0.0.1:" + stack.httpPort, "-d", "renew.example.internal"};
+        assertThat(stack.lego(lego, concat(common, "run")).exit()).isZero();
+        Path crt = lego.resolve("certificates/renew.example.internal.crt");
+        X509Certificate first = Pem.parseCertificate(Files.readString(crt));
+        AcmeStack.Run renew = stack.lego(lego, concat(common, "renew", "--days", "9999", "--no-random-sleep"));
+        assertThat(renew.exit()).as(renew.output()).isZero();
+        X509Certificate second = Pem.parseCertificate(Files.readString(crt));
+        assertThat(second.getSerialNumber()).isNotEqualTo(first.getSerialNumber());
+        assertThat(stack.opensslVerify(crt).output()).contains(": OK");
+        assertThat(names(crt)).containsExactly("renew.example.internal");
+    }
+
+    @Test
+    void revokeRevokesAtTheCa() throws Exception {
+        Path lego = dir.resolve("lego-revoke");
+        String[] common = {"--tls", "--tls.port", "127.0.0.1:" + stack.tlsPort, "-d", "revoke.example.internal"};
+        assertThat(stack.lego(lego, concat(common, "run")).exit()).isZero();
+        X509Certificate cert = Pem.parseCertificate(Files.readString(lego.resolve("certificates/revoke.example.internal.crt")));
+        AcmeStack.Run revoke = stack.lego(lego, concat(common, "revoke"));
+        assertThat(revoke.exit()).as(revoke.output()).isZero();
+        var view = stack.ca.call(io.upki.pki.wire.CaTask.VIEW, io.upki.pki.caclient.CaClient.params()
+                .put("serial", cert.getSerialNumber()));
+        assertThat(view.toString()).contains("revoked");
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     static Set<String> names(Path pem) throws Exception {
         X509Certificate cert = Pem.parseCertificate(Files.readString(pem));
         Set<String> out = new TreeSet<>();
