@@ -44,6 +44,7 @@ final class AcmeStack implements AutoCloseable {
     final Path caCrt;
     RaServer ra;
     String directory;
+    final List<RaServer> others = new ArrayList<>();
 
     AcmeStack(Path dir) throws Exception {
         this.dir = dir;
@@ -66,14 +67,28 @@ final class AcmeStack implements AutoCloseable {
     }
 
     RaServer startRa(RaConfig.Mode mode, AcmeSettings settings) throws Exception {
+        return startRa(mode, settings, "ra");
+    }
+
+    /** An ra-core with its own data directory {@code name} (several may run on one stack). */
+    RaServer startRa(RaConfig.Mode mode, AcmeSettings settings, String name) throws Exception {
         String crl = "http://127.0.0.1:" + publisher.port();
-        RaConfig config = new RaConfig(dir.resolve("ra"), "127.0.0.1", caPort, "127.0.0.1", 0, mode,
+        RaConfig config = new RaConfig(dir.resolve(name), "127.0.0.1", caPort, "127.0.0.1", 0, mode,
                 List.of("127.0.0.1", "upki-ra"), TestCa.SEED, "upki-ra",
                 mode == RaConfig.Mode.DIRECT ? List.of(crl + "/crl.der") : List.of(), crl + "/events", crl,
                 Duration.ofSeconds(5), 65536, settings);
-        ra = RaServer.start(config, clock);
-        directory = (mode == RaConfig.Mode.DIRECT ? "https" : "http") + "://127.0.0.1:" + ra.port() + "/acme/directory";
-        return ra;
+        RaServer server = RaServer.start(config, clock);
+        if (ra == null || name.equals("ra")) {
+            ra = server;
+            directory = directoryOf(server, mode);
+        } else {
+            others.add(server);
+        }
+        return server;
+    }
+
+    static String directoryOf(RaServer server, RaConfig.Mode mode) {
+        return (mode == RaConfig.Mode.DIRECT ? "https" : "http") + "://127.0.0.1:" + server.port() + "/acme/directory";
     }
 
     /** Sets a TXT record on challtestsrv through its management API. */
@@ -93,7 +108,11 @@ final class AcmeStack implements AutoCloseable {
 
     /** lego against this RA, with the CA trusted, its state in {@code legoDir}. */
     Run lego(Path legoDir, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("lego", "--server", directory, "--accept-tos",
+        return legoAt(directory, legoDir, args);
+    }
+
+    Run legoAt(String directoryUrl, Path legoDir, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("lego", "--server", directoryUrl, "--accept-tos",
                 "--email", "ops@example.internal", "--path", legoDir.toString()));
         cmd.addAll(List.of(args));
         return run(cmd, Map.of("LEGO_CA_CERTIFICATES", caCrt.toString()), Duration.ofSeconds(120));
@@ -143,6 +162,7 @@ final class AcmeStack implements AutoCloseable {
         if (ra != null) {
             ra.close();
         }
+        others.forEach(RaServer::close);
         challtestsrv.destroy();
         publisher.close();
         ca.close();
