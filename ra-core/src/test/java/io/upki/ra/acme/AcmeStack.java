@@ -112,10 +112,16 @@ final class AcmeStack implements AutoCloseable {
     }
 
     Run legoAt(String directoryUrl, Path legoDir, String... args) throws Exception {
+        return legoWith(Map.of(), directoryUrl, legoDir, args);
+    }
+
+    Run legoWith(Map<String, String> env, String directoryUrl, Path legoDir, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("lego", "--server", directoryUrl, "--accept-tos",
                 "--email", "ops@example.internal", "--path", legoDir.toString()));
         cmd.addAll(List.of(args));
-        return run(cmd, Map.of("LEGO_CA_CERTIFICATES", caCrt.toString()), Duration.ofSeconds(120));
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.put("LEGO_CA_CERTIFICATES", caCrt.toString());
+        return run(cmd, all, Duration.ofSeconds(120));
     }
 
     Run run(List<String> cmd, Map<String, String> env, Duration timeout) throws Exception {
