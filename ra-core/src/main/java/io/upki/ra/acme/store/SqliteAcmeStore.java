@@ -13,7 +13,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -46,6 +48,8 @@ public final class SqliteAcmeStore implements AcmeStore {
     };
 
     private final Connection db;
+    /** Statements prepared once per SQL text: every request runs a handful of the same few. */
+    private final Map<String, PreparedStatement> statements = new HashMap<>();
 
     private SqliteAcmeStore(Connection db) {
         this.db = db;
@@ -231,6 +235,9 @@ public final class SqliteAcmeStore implements AcmeStore {
     @Override
     public synchronized void close() {
         try {
+            for (PreparedStatement s : statements.values()) {
+                s.close();
+            }
             db.close();
         } catch (SQLException ignored) {
             // closing
@@ -276,7 +283,7 @@ public final class SqliteAcmeStore implements AcmeStore {
     }
 
     private <T> List<T> all(String sql, RowReader<T> reader, Object... args) {
-        try (PreparedStatement s = prepare(sql, args); ResultSet r = s.executeQuery()) {
+        try (ResultSet r = prepare(sql, args).executeQuery()) {
             List<T> out = new ArrayList<>();
             while (r.next()) {
                 out.add(reader.read(r));
@@ -288,15 +295,20 @@ public final class SqliteAcmeStore implements AcmeStore {
     }
 
     private int update(String sql, Object... args) {
-        try (PreparedStatement s = prepare(sql, args)) {
-            return s.executeUpdate();
+        try {
+            return prepare(sql, args).executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("ACME store: " + e.getMessage(), e);
         }
     }
 
     private PreparedStatement prepare(String sql, Object... args) throws SQLException {
-        PreparedStatement s = db.prepareStatement(sql);
+        PreparedStatement s = statements.get(sql);
+        if (s == null) {
+            s = db.prepareStatement(sql);
+            statements.put(sql, s);
+        }
+        s.clearParameters();
         for (int i = 0; i < args.length; i++) {
             s.setObject(i + 1, args[i]);
         }
