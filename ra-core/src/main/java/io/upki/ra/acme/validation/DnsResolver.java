@@ -73,9 +73,12 @@ public final class DnsResolver implements Resolver {
                     out.add(a.getAddress());
                 }
             }
-            for (Record r : query(host, Type.AAAA)) {
-                if (r instanceof AAAARecord a) {
-                    out.add(a.getAddress());
+            if (out.isEmpty()) {
+                // IPv4 is tried first anyway: ask for IPv6 only when there is no IPv4 address.
+                for (Record r : query(host, Type.AAAA)) {
+                    if (r instanceof AAAARecord a) {
+                        out.add(a.getAddress());
+                    }
                 }
             }
         }
