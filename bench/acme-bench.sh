@@ -3,16 +3,21 @@
 # (io.upki.bench.acme.AcmeBench, no artificial sleeps) and the same challenge type (http-01).
 # See bench/README.md.
 #
-#   bench/acme-bench.sh [--orders N] [--warmup N] [--keep] [--no-build] [--results-dir DIR]
+#   bench/acme-bench.sh [--orders N] [--warmup N] [--wait-calm L] [--keep] [--no-build] [--results-dir DIR]
+#
+# Environment: BENCH_ACME_ORDERS (100), BENCH_ACME_WARMUP (300: both servers are measured warm, as a
+# long-running RA is), BENCH_ACME_ONLY=upki (skip Pebble), BENCH_ACME_TRACE=1 (time of each request),
+# RA_JAVA_OPTS, CA_JAVA_OPTS, BENCH_JAVA_OPTS.
 set -euo pipefail
 
 usage() {
-  sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 ORDERS="${BENCH_ACME_ORDERS:-100}"
-WARMUP="${BENCH_ACME_WARMUP:-20}"
+WARMUP="${BENCH_ACME_WARMUP:-300}"
 KEEP=0
+CALM=""
 BUILD=1
 RESULTS_DIR=""
 while [[ $# -gt 0 ]]; do
@@ -20,6 +25,7 @@ while [[ $# -gt 0 ]]; do
     --orders) ORDERS="${2:?--orders needs a number}"; shift 2 ;;
     --warmup) WARMUP="${2:?--warmup needs a number}"; shift 2 ;;
     --keep) KEEP=1; shift ;;
+    --wait-calm) CALM="${2:?--wait-calm needs a load average}"; shift 2 ;;
     --no-build) BUILD=0; shift ;;
     --results-dir) RESULTS_DIR="${2:?--results-dir needs a directory}"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
@@ -44,6 +50,13 @@ if [[ $BUILD == 1 || ! -f "$BENCH_JAR" || ! -f "$ROOT/ra-core/target/ra-core.jar
   log "building the jars (mvn package, no tests)"
   mvn -B -q -ntp -o -DskipTests package -pl ra-core,bench -am >/dev/null 2>&1 \
     || mvn -B -q -ntp -DskipTests package -pl ra-core,bench -am >/dev/null || die "build failed"
+fi
+
+if [[ -n "$CALM" ]]; then # every JVM, Pebble and the client share the machine's cores
+  for _ in $(seq 1 120); do
+    awk -v l="$CALM" '{ exit !($1 < l) }' /proc/loadavg && break
+    log "load average $(cut -d' ' -f1 /proc/loadavg) >= $CALM, waiting"; sleep 5
+  done
 fi
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/acme-bench.XXXXXX")"
@@ -109,6 +122,7 @@ RA_PID=$LAST_PID
 wait_until ra-core "$RA_PID" curl -sf --cacert "$WORK/ca/ca.crt" "https://127.0.0.1:$RA_PORT/acme/directory"
 bench upki "https://127.0.0.1:$RA_PORT/acme/directory" "$WORK/ca/ca.crt"
 stop "$RA_PID"; stop "$PUB_PID"; stop "$CA_PID"
+if [[ "${BENCH_ACME_ONLY:-}" == upki ]]; then exit 0; fi
 
 # Pebble: its own TLS certificate, a fresh authorization per order, no injected bad nonces.
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$WORK/pebble.key" \
@@ -143,6 +157,7 @@ cp "$RESULTS" "$OUT.jsonl"
   echo "(\`io.upki.bench.acme.AcmeBench\`, polling 2 ms apart, a new P-256 key per certificate), on $(nproc) cores;"
   echo "upki: EC P-384 CA, ra-core in direct mode (HTTPS); Pebble $(dpkg-query -W -f '${Version}' pebble 2>/dev/null || echo '?')"
   echo "with PEBBLE_VA_NOSLEEP=1, PEBBLE_AUTHZREUSE=0, PEBBLE_WFE_NONCEREJECT=0. Latency: new order to downloaded chain."
+  echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); work directory on $(df --output=fstype "$WORK" | tail -1)."
   echo
   echo "| server | certs/s | mean ms | p50 ms | p90 ms | p99 ms | requests/cert | p50 vs Pebble http-01 |"
   echo "| --- | --- | --- | --- | --- | --- | --- | --- |"

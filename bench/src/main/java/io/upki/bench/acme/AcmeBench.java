@@ -133,7 +133,12 @@ public final class AcmeBench implements Callable<Integer> {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"));
         KeyPair keys = g.generateKeyPair();
-        JsonNode done = s.post(o.path("finalize").asText(), JSON.createObjectNode().put("csr", csr(keys, name)).toString()).json();
+        long t0 = System.nanoTime();
+        String request = csr(keys, name);
+        if (System.getenv("BENCH_ACME_TRACE") != null) {
+            System.err.printf("%7.2f ms client: key pair and CSR%n", (System.nanoTime() - t0) / 1e6);
+        }
+        JsonNode done = s.post(o.path("finalize").asText(), JSON.createObjectNode().put("csr", request).toString()).json();
         if (!"valid".equals(done.path("status").asText())) {
             done = s.pollUntil(orderUrl, "valid");
         }

@@ -108,6 +108,7 @@ final class AcmeSession {
                         HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding())
                         .headers().firstValue("Replay-Nonce").orElseThrow();
             }
+            long s0 = System.nanoTime();
             ObjectNode header = JSON.createObjectNode().put("alg", "ES256").put("nonce", nonce).put("url", url);
             if (kid == null) {
                 header.set("jwk", JSON.readTree(jwk));
@@ -123,6 +124,9 @@ final class AcmeSession {
                     .put("signature", B64.encodeToString(sig.sign())).toString();
             requests++;
             long t0 = System.nanoTime();
+            if (TRACE) {
+                System.err.printf("%7.2f ms client: sign%n", (t0 - s0) / 1e6);
+            }
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/jose+json")
                     .POST(HttpRequest.BodyPublishers.ofString(jws)).build(), HttpResponse.BodyHandlers.ofString());
             nonce = r.headers().firstValue("Replay-Nonce").orElse(null);
