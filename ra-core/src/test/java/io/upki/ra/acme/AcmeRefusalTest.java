@@ -170,11 +170,14 @@ class AcmeRefusalTest {
     void tlsAlpn01WithTheWrongCertificateMakesTheAuthorizationInvalid() throws Exception {
         AcmeTestClient.Reply order = AcmeFlows.newOrder(client, "dns", "alpn.example.internal");
         JsonNode ch = AcmeFlows.challenge(client, order.json().path("authorizations").get(0).asText(), "tls-alpn-01");
-        try (var tls = new ChallengeResponders.TlsAlpn(stack.tlsPort, "alpn.example.internal",
-                "wrong-token." + client.key.computeThumbprint())) {
+        var tls = new ChallengeResponders.TlsAlpn(stack.tlsPort, "alpn.example.internal",
+                "wrong-token." + client.key.computeThumbprint());
+        try {
             AcmeTestClient.Reply r = client.post(ch.path("url").asText(), "{}");
             assertThat(r.json().path("status").asText()).as(r.raw().body()).isEqualTo("invalid");
             assertThat(r.json().path("error").path("type").asText()).isEqualTo(ERR + "incorrectResponse");
+        } finally {
+            tls.close();
         }
     }
 
@@ -182,10 +185,13 @@ class AcmeRefusalTest {
     void tlsAlpn01WithTheRightCertificateIsValid() throws Exception {
         AcmeTestClient.Reply order = AcmeFlows.newOrder(client, "dns", "alpn-ok.example.internal");
         JsonNode ch = AcmeFlows.challenge(client, order.json().path("authorizations").get(0).asText(), "tls-alpn-01");
-        try (var tls = new ChallengeResponders.TlsAlpn(stack.tlsPort, "alpn-ok.example.internal",
-                AcmeFlows.keyAuthorization(client.key, ch.path("token").asText()))) {
+        var tls = new ChallengeResponders.TlsAlpn(stack.tlsPort, "alpn-ok.example.internal",
+                AcmeFlows.keyAuthorization(client.key, ch.path("token").asText()));
+        try {
             AcmeTestClient.Reply r = client.post(ch.path("url").asText(), "{}");
             assertThat(r.json().path("status").asText()).as(r.raw().body()).isEqualTo("valid");
+        } finally {
+            tls.close();
         }
     }
 

@@ -154,7 +154,8 @@ final class AcmeStack implements AutoCloseable {
     private static void waitForPort(int port) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < end) {
-            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            try {
+                new java.net.Socket("127.0.0.1", port).close();
                 return;
             } catch (IOException e) {
                 Thread.sleep(50);

@@ -44,7 +44,13 @@ final class AcmeRequests {
         if (ctx.contentLength() > maxBody) {
             throw AcmeProblem.withStatus(AcmeError.MALFORMED, 413, "request body over " + maxBody + " bytes");
         }
-        byte[] body = ctx.bodyAsBytes();
+        byte[] body;
+        try {
+            body = ctx.bodyAsBytes();
+        } catch (io.javalin.http.HttpResponseException e) {
+            // Javalin's own bound (maxRequestSize) on a body sent without Content-Length
+            throw AcmeProblem.withStatus(AcmeError.MALFORMED, 413, "request body over " + maxBody + " bytes");
+        }
         if (body.length > maxBody) {
             throw AcmeProblem.withStatus(AcmeError.MALFORMED, 413, "request body over " + maxBody + " bytes");
         }
