@@ -39,6 +39,8 @@ import picocli.CommandLine.Option;
         description = "Sequential ACME issuance with http-01; prints one JSON line of results.")
 public final class AcmeBench implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** ECDSA through BouncyCastle: several times faster than SunEC on Java 17, so the client stays cheap. */
+    static final java.security.Provider BC = new org.bouncycastle.jce.provider.BouncyCastleProvider();
 
     @Option(names = "--directory", required = true, description = "ACME directory URL.")
     String directory;
@@ -130,7 +132,7 @@ public final class AcmeBench implements Callable<Integer> {
         if (!"ready".equals(o.path("status").asText())) {
             o = s.pollUntil(orderUrl, "ready");
         }
-        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC", BC);
         g.initialize(new ECGenParameterSpec("secp256r1"));
         KeyPair keys = g.generateKeyPair();
         long t0 = System.nanoTime();
@@ -154,7 +156,7 @@ public final class AcmeBench implements Callable<Integer> {
         ext.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.dNSName, name)));
         b.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, ext.generate());
         return Base64.getUrlEncoder().withoutPadding().encodeToString(
-                b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())).getEncoded());
+                b.build(new JcaContentSignerBuilder("SHA256withECDSA").setProvider(BC).build(keys.getPrivate())).getEncoded());
     }
 
     private static double percentile(List<Double> values, int p) {

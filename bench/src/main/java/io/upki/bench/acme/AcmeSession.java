@@ -25,8 +25,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * An ACME account session with an ES256 key: JWS signing with the JDK (P1363 signatures are what
- * RFC 7518 section 3.4 wants), nonces carried from each response to the next request, POST-as-GET.
+ * An ACME account session with an ES256 key: JWS signing with BouncyCastle (plain r||s signatures,
+ * RFC 7518 section 3.4), nonces carried from each response to the next request, POST-as-GET.
  */
 final class AcmeSession {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -117,7 +117,7 @@ final class AcmeSession {
             }
             String p = B64.encodeToString(header.toString().getBytes(StandardCharsets.UTF_8));
             String body = B64.encodeToString((payload == null ? "" : payload).getBytes(StandardCharsets.UTF_8));
-            Signature sig = Signature.getInstance("SHA256withECDSAinP1363Format");
+            Signature sig = Signature.getInstance("SHA256withPLAIN-ECDSA", AcmeBench.BC);
             sig.initSign(key.getPrivate());
             sig.update((p + "." + body).getBytes(StandardCharsets.US_ASCII));
             String jws = JSON.createObjectNode().put("protected", p).put("payload", body)

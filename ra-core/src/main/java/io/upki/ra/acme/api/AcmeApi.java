@@ -45,7 +45,8 @@ public final class AcmeApi {
     public static AcmeApi create(io.upki.ra.acme.AcmeSettings settings, io.upki.ra.acme.store.AcmeStore store,
                                  io.upki.ra.acme.validation.ValidationService validations, CertificateAuthority ca,
                                  java.time.Clock clock, java.security.SecureRandom random, BaseUrls baseUrls, int maxBody) {
-        io.upki.ra.acme.jws.JwsVerifier verifier = new io.upki.ra.acme.jws.JwsVerifier();
+        java.security.Provider bc = new org.bouncycastle.jce.provider.BouncyCastleProvider();
+        io.upki.ra.acme.jws.JwsVerifier verifier = new io.upki.ra.acme.jws.JwsVerifier(bc);
         Nonces nonces = new Nonces(store, clock, settings.nonceLifetime(), random);
         AcmeRequests requests = new AcmeRequests(verifier, nonces, store, maxBody);
         Resources resources = new Resources(store, clock);
@@ -54,7 +55,7 @@ public final class AcmeApi {
                 new AccountRoutes(requests, resources, store, verifier, settings.eabKeys(), clock, random),
                 new OrderRoutes(requests, resources, store, validations, clock, random, settings.orderLifetime(),
                         settings.authzLifetime(), renewals),
-                new Finalizer(requests, resources, store, ca, settings.profile(), random),
+                new Finalizer(requests, resources, store, ca, settings.profile(), random, bc),
                 renewals, baseUrls, settings.externalAccountRequired());
     }
 

@@ -45,12 +45,22 @@ final class CsrPolicy {
     }
 
     static Accepted check(String csrB64, List<Identifier> identifiers, PublicKey accountKey) throws AcmeProblem {
+        return check(csrB64, identifiers, accountKey, null);
+    }
+
+    /** @param provider the JCA provider that verifies the CSR's signature, or null for the default */
+    static Accepted check(String csrB64, List<Identifier> identifiers, PublicKey accountKey, java.security.Provider provider)
+            throws AcmeProblem {
         PKCS10CertificationRequest csr;
         PublicKey key;
         try {
             csr = new PKCS10CertificationRequest(Base64.getUrlDecoder().decode(csrB64));
             key = new JcaPEMKeyConverter().getPublicKey(csr.getSubjectPublicKeyInfo());
-            if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(key))) {
+            JcaContentVerifierProviderBuilder verifiers = new JcaContentVerifierProviderBuilder();
+            if (provider != null) {
+                verifiers.setProvider(provider);
+            }
+            if (!csr.isSignatureValid(verifiers.build(key))) {
                 throw bad("the CSR's signature is invalid");
             }
         } catch (AcmeProblem p) {

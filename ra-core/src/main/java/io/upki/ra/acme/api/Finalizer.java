@@ -28,15 +28,17 @@ final class Finalizer {
     private final CertificateAuthority ca;
     private final String profile;
     private final SecureRandom random;
+    private final java.security.Provider provider;
 
     Finalizer(AcmeRequests requests, Resources resources, AcmeStore store, CertificateAuthority ca, String profile,
-              SecureRandom random) {
+              SecureRandom random, java.security.Provider provider) {
         this.requests = requests;
         this.resources = resources;
         this.store = store;
         this.ca = ca;
         this.profile = profile;
         this.random = random;
+        this.provider = provider;
     }
 
     void finalizeOrder(Context ctx, AcmeUrls urls) throws AcmeProblem {
@@ -53,7 +55,7 @@ final class Finalizer {
         }
         CsrPolicy.Accepted csr;
         try {
-            csr = CsrPolicy.check(csrB64, order.identifiers(), accountKey(req));
+            csr = CsrPolicy.check(csrB64, order.identifiers(), accountKey(req), provider);
         } catch (AcmeProblem p) {
             AUDIT.info("audit action=\"acme-finalize\" who=\"acct:{}\" serial=- result=\"refused {}\"", req.account().id(), p.getMessage());
             throw p;

@@ -19,6 +19,7 @@ import com.nimbusds.jose.util.Base64URL;
 import io.upki.ra.acme.AcmeError;
 import io.upki.ra.acme.AcmeProblem;
 import java.io.IOException;
+import java.security.Provider;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
@@ -37,6 +38,15 @@ public final class JwsVerifier {
             "ES512", Curve.P_521);
     private static final Set<String> FIELDS = Set.of("protected", "payload", "signature");
     private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    /**
+     * ECDSA through BouncyCastle: on Java 17 it verifies P-256 about four times faster than SunEC, and
+     * every ACME request carries one signature.
+     */
+    private final Provider ecdsa;
+
+    public JwsVerifier(Provider ecdsa) {
+        this.ecdsa = ecdsa;
+    }
 
     /** Parses a request body; anything but a flattened JWS with a JSON-object protected header is malformed. */
     public FlattenedJws parse(byte[] body) throws AcmeProblem {
@@ -68,7 +78,9 @@ public final class JwsVerifier {
                 if (!CURVES.get(alg).equals(ec.getCurve())) {
                     throw AcmeProblem.badAlgorithm(alg + " needs a key on " + CURVES.get(alg), ALGORITHMS);
                 }
-                verifier = new ECDSAVerifier(ec);
+                ECDSAVerifier ecVerifier = new ECDSAVerifier(ec);
+                ecVerifier.getJCAContext().setProvider(ecdsa);
+                verifier = ecVerifier;
             } else if (key instanceof RSAKey rsa && alg.startsWith("RS")) {
                 verifier = new RSASSAVerifier(rsa);
             } else {

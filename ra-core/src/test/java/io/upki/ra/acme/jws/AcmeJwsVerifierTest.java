@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /** JWS parsing and verification rules of RFC 8555 section 6.2, without HTTP. */
 class AcmeJwsVerifierTest {
-    final JwsVerifier verifier = new JwsVerifier();
+    final JwsVerifier verifier = new JwsVerifier(new org.bouncycastle.jce.provider.BouncyCastleProvider());
     static final ObjectMapper JSON = new ObjectMapper();
 
     static String flattened(ECKey key, JWSAlgorithm alg, String payload) throws Exception {
