@@ -4,6 +4,7 @@
 # See bench/README.md.
 #
 #   bench/acme-bench.sh [--orders N] [--warmup N] [--wait-calm L] [--keep] [--no-build] [--results-dir DIR]
+#                       [--suffix S]   (report name acme-<date>S.md, e.g. -jdk25 with JAVA_HOME set)
 #
 # Environment: BENCH_ACME_ORDERS (100), BENCH_ACME_WARMUP (300: both servers are measured warm, as a
 # long-running RA is), BENCH_ACME_ONLY=upki (skip Pebble), BENCH_ACME_TRACE=1 (time of each request),
@@ -11,7 +12,7 @@
 set -euo pipefail
 
 usage() {
-  sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 ORDERS="${BENCH_ACME_ORDERS:-100}"
@@ -20,6 +21,7 @@ KEEP=0
 CALM=""
 BUILD=1
 RESULTS_DIR=""
+SUFFIX=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --orders) ORDERS="${2:?--orders needs a number}"; shift 2 ;;
@@ -28,6 +30,7 @@ while [[ $# -gt 0 ]]; do
     --wait-calm) CALM="${2:?--wait-calm needs a load average}"; shift 2 ;;
     --no-build) BUILD=0; shift ;;
     --results-dir) RESULTS_DIR="${2:?--results-dir needs a directory}"; shift 2 ;;
+    --suffix) SUFFIX="${2:?--suffix needs a name}"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "acme-bench: unknown option $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -148,7 +151,7 @@ pebble_run pebble-always-valid PEBBLE_VA_ALWAYS_VALID=1
 # Report.
 DATE="$(date +%F)"
 mkdir -p "$RESULTS_DIR"
-OUT="$RESULTS_DIR/acme-$DATE"
+OUT="$RESULTS_DIR/acme-$DATE$SUFFIX"
 cp "$RESULTS" "$OUT.jsonl"
 {
   echo "# ACME issuance: upki ra-core vs Pebble ($DATE)"
@@ -157,6 +160,7 @@ cp "$RESULTS" "$OUT.jsonl"
   echo "(\`io.upki.bench.acme.AcmeBench\`, polling 2 ms apart, a new P-256 key per certificate), on $(nproc) cores;"
   echo "upki: EC P-384 CA, ra-core in direct mode (HTTPS); Pebble $(dpkg-query -W -f '${Version}' pebble 2>/dev/null || echo '?')"
   echo "with PEBBLE_VA_NOSLEEP=1, PEBBLE_AUTHZREUSE=0, PEBBLE_WFE_NONCEREJECT=0. Latency: new order to downloaded chain."
+  echo "Java: $("$JAVA" -version 2>&1 | head -1)."
   echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); work directory on $(df --output=fstype "$WORK" | tail -1)."
   echo
   echo "| server | certs/s | mean ms | p50 ms | p90 ms | p99 ms | requests/cert | p50 vs Pebble http-01 |"
