@@ -177,6 +177,12 @@ class AcmeLifecycleTest {
         assertThat(c.post(c.url("revokeCert"), payload).type()).isEqualTo(ERR + "alreadyRevoked");
         JsonNode after = ari(c, certId);
         assertThat(Instant.parse(after.path("suggestedWindow").path("end").asText())).isBefore(Instant.now());
+        // the replacement order names the certificate it replaces (RFC 9773 section 5)
+        String replacing = "{\"identifiers\":[{\"type\":\"dns\",\"value\":\"rev.example.internal\"}],\"replaces\":\"" + certId + "\"}";
+        AcmeTestClient.Reply next = c.post(c.url("newOrder"), replacing);
+        assertThat(next.status()).as(next.raw().body()).isEqualTo(201);
+        assertThat(next.json().path("replaces").asText()).isEqualTo(certId);
+        assertThat(client(AcmeTestClient.ec256()).post(c.url("newOrder"), replacing).type()).isEqualTo(ERR + "malformed");
     }
 
     @Test

@@ -51,6 +51,10 @@ final class AccountRoutes {
         ObjectNode payload = req.payload();
         String thumbprint = JwsVerifier.thumbprint(req.key());
         Account existing = store.accountByThumbprint(thumbprint).orElse(null);
+        if (existing != null && existing.status() != Account.Status.VALID) {
+            // RFC 8555 section 7.3.6: nothing more is accepted with a deactivated account's key.
+            throw new AcmeProblem(AcmeError.UNAUTHORIZED, "the account of this key is deactivated");
+        }
         if (existing != null) {
             // RFC 8555 section 7.3.1: the existing account, 200 with its Location.
             Replies.location(ctx, urls.account(existing.id()));
