@@ -1,5 +1,6 @@
 package io.upki.ra;
 
+import io.upki.ra.acme.AcmeSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -12,10 +13,11 @@ import java.util.List;
  * @param crls CRL locations (the crl-publisher's {@code /crl.der}) for direct mode
  * @param crlEvents the publisher's push channel, or null
  * @param publisher the publisher's base URL, told to refresh after a CRL regeneration, or null
+ * @param acme the ACME settings ({@link AcmeSettings#defaults()} when null)
  */
 public record RaConfig(Path dataDir, String caHost, int caPort, String host, int port, Mode mode, List<String> sans,
                        String seed, String cn, List<String> crls, String crlEvents, String publisher,
-                       Duration caTimeout, int maxBodyBytes) {
+                       Duration caTimeout, int maxBodyBytes, AcmeSettings acme) {
 
     /** How callers are authenticated. */
     public enum Mode { DIRECT, EDGE }
@@ -38,7 +40,16 @@ public record RaConfig(Path dataDir, String caHost, int caPort, String host, int
             throw new IllegalArgumentException("ca-timeout: must be between 1 ms and 30 s");
         }
         sans = sans == null ? List.of() : List.copyOf(sans);
+        acme = acme == null ? AcmeSettings.defaults() : acme;
         crls = crls == null ? List.of() : List.copyOf(crls);
+    }
+
+    /** The settings before ACME, with ACME's defaults. */
+    public RaConfig(Path dataDir, String caHost, int caPort, String host, int port, Mode mode, List<String> sans,
+                    String seed, String cn, List<String> crls, String crlEvents, String publisher,
+                    Duration caTimeout, int maxBodyBytes) {
+        this(dataDir, caHost, caPort, host, port, mode, sans, seed, cn, crls, crlEvents, publisher, caTimeout,
+                maxBodyBytes, null);
     }
 
     public String caEndpoint() {

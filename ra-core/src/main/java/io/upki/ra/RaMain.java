@@ -1,6 +1,7 @@
 package io.upki.ra;
 
 import io.upki.pki.process.ProcessRunner;
+import io.upki.ra.acme.AcmeSettings;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -76,11 +77,50 @@ public final class RaMain implements Callable<Integer> {
         @Option(names = "--max-body", defaultValue = "65536", description = "Largest request body in bytes.")
         int maxBody;
 
+        @Option(names = "--acme", negatable = true, defaultValue = "${env:UPKI_ACME:-true}", fallbackValue = "true",
+                description = "Serve ACME (RFC 8555) under /acme/ (UPKI_ACME, default true).")
+        boolean acme;
+
+        @Option(names = "--acme-profile", defaultValue = "${env:UPKI_ACME_PROFILE:-server}",
+                description = "CA profile for ACME certificates (UPKI_ACME_PROFILE).")
+        String acmeProfile;
+
+        @Option(names = "--acme-http-port", defaultValue = "${env:UPKI_ACME_HTTP_PORT:-80}",
+                description = "Port http-01 validation connects to (UPKI_ACME_HTTP_PORT).")
+        int acmeHttpPort;
+
+        @Option(names = "--acme-tls-port", defaultValue = "${env:UPKI_ACME_TLS_PORT:-443}",
+                description = "Port tls-alpn-01 validation connects to (UPKI_ACME_TLS_PORT).")
+        int acmeTlsPort;
+
+        @Option(names = "--acme-dns", defaultValue = "${env:UPKI_ACME_DNS}",
+                description = "host:port of the DNS server for validation (UPKI_ACME_DNS); default the system resolver.")
+        String acmeDns;
+
+        @Option(names = "--acme-eab", defaultValue = "${env:UPKI_ACME_EAB}",
+                description = "External Account Binding keys: kid=base64url,... or @file (UPKI_ACME_EAB); makes EAB required.")
+        String acmeEab;
+
+        @Option(names = "--acme-order-lifetime", defaultValue = "P1D", description = "Lifetime of an ACME order.")
+        Duration acmeOrderLifetime;
+
+        @Option(names = "--acme-authz-lifetime", defaultValue = "P1D", description = "Lifetime of a pending authorization.")
+        Duration acmeAuthzLifetime;
+
+        @Option(names = "--acme-nonce-lifetime", defaultValue = "PT1H", description = "Lifetime of an unused nonce.")
+        Duration acmeNonceLifetime;
+
+        @Option(names = "--acme-base-url", defaultValue = "${env:UPKI_ACME_BASE_URL}",
+                description = "External scheme://host[:port] of the RA when a proxy changes it (UPKI_ACME_BASE_URL).")
+        String acmeBaseUrl;
+
         @Override
         public Integer call() throws Exception {
+            AcmeSettings acmeSettings = new AcmeSettings(acme, acmeProfile, acmeHttpPort, acmeTlsPort, acmeDns,
+                    AcmeSettings.parseEab(acmeEab), acmeOrderLifetime, acmeAuthzLifetime, acmeNonceLifetime, acmeBaseUrl);
             RaConfig.Mode m = tls ? RaConfig.Mode.valueOf(mode.toUpperCase(Locale.ROOT)) : RaConfig.Mode.EDGE;
             RaConfig config = new RaConfig(dataDir, caHost, caPort, host, port, m, sans, seed, cn, crls, crlEvents,
-                    publisher, caTimeout, maxBody);
+                    publisher, caTimeout, maxBody, acmeSettings);
             RaServer server = RaServer.start(config, Clock.systemUTC());
             System.out.println("upki ra-core ready on " + (m == RaConfig.Mode.DIRECT ? "https" : "http") + "://"
                     + host + ":" + server.port() + " (" + m.name().toLowerCase(Locale.ROOT) + " mode)");

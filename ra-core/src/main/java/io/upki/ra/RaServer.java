@@ -11,6 +11,7 @@ import io.upki.pki.crlfeed.CrlSources;
 import io.upki.pki.crlfeed.CrlState;
 import io.upki.pki.trust.ChainVerifier;
 import io.upki.pki.wire.WireCodec;
+import io.upki.ra.acme.Acme;
 import io.upki.ra.api.RaApi;
 import io.upki.ra.auth.Authenticator;
 import io.upki.ra.auth.DirectAuthenticator;
@@ -69,6 +70,12 @@ public final class RaServer implements AutoCloseable {
             openApi = in.readAllBytes();
         }
         RaApi api = new RaApi(ca, authenticator, config.maxBodyBytes(), config.publisher(), openApi);
+        // ACME authenticates every request by its JWS, so /acme needs no client certificate in either mode.
+        Acme acme = config.acme().enabled() ? Acme.start(config.acme(), ca, config.dataDir(),
+                config.mode() == RaConfig.Mode.EDGE, config.maxBodyBytes(), clock) : null;
+        if (acme != null) {
+            closeables.add(acme);
+        }
         Javalin app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.http.maxRequestSize = config.maxBodyBytes();
@@ -84,6 +91,9 @@ public final class RaServer implements AutoCloseable {
                 c.jetty.port = config.port();
             }
             api.register(c);
+            if (acme != null) {
+                acme.register(c);
+            }
         });
         app.start();
         return new RaServer(app, closeables);

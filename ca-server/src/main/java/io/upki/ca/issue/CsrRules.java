@@ -3,9 +3,16 @@ package io.upki.ca.issue;
 import io.upki.pki.wire.CaErrorCode;
 import io.upki.pki.wire.CaProtocolException;
 import io.upki.pki.x509.Pem;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.PublicKey;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
@@ -68,6 +75,24 @@ public final class CsrRules {
             return;
         }
         throw new CaProtocolException(CaErrorCode.KEY, "Key type " + key.getAlgorithm() + " is not accepted");
+    }
+
+    /** The DNS names and IP addresses (textual, as BouncyCastle prints them) among {@code names}. */
+    public static Set<String> names(GeneralNames names) {
+        Set<String> out = new HashSet<>();
+        for (GeneralName name : names.getNames()) {
+            if (name.getTagNo() == GeneralName.dNSName) {
+                out.add(name.getName().toString().toLowerCase(Locale.ROOT));
+            } else if (name.getTagNo() == GeneralName.iPAddress) {
+                byte[] octets = ASN1OctetString.getInstance(name.getName()).getOctets();
+                try {
+                    out.add(InetAddress.getByAddress(octets).getHostAddress());
+                } catch (UnknownHostException e) {
+                    // not an address length: no name
+                }
+            }
+        }
+        return out;
     }
 
     /** The SANs requested in the CSR's extensionRequest attribute (RFC 2985 section 5.4.2), if any. */

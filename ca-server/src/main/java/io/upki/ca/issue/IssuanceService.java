@@ -103,16 +103,30 @@ public final class IssuanceService {
 
     /** Signs a CSR: subject and SANs from the request, usages and validity from the profile. */
     public Issued sign(String csrPem, String profileName) {
+        return sign(csrPem, profileName, null);
+    }
+
+    /**
+     * Signs a CSR; {@code fallbackCn} names the subject when the CSR has an empty subject, as ACME
+     * clients such as certbot send (RFC 8555 section 7.4 puts the names in the SAN extension only).
+     * The fallback must be one of the CSR's own DNS or IP SANs, so it can never add a name.
+     */
+    public Issued sign(String csrPem, String profileName, String fallbackCn) {
         PKCS10CertificationRequest csr = CsrRules.parseAndVerify(csrPem);
         X500Name subject = csr.getSubject();
         String cn = DistinguishedNames.commonName(subject);
+        GeneralNames requested = CsrRules.requestedSans(csr);
+        if ((cn == null || cn.isBlank()) && fallbackCn != null && subject.getRDNs().length == 0
+                && requested != null && CsrRules.names(requested).contains(fallbackCn)) {
+            cn = fallbackCn;
+            subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, fallbackCn).build();
+        }
         if (cn == null || cn.isBlank()) {
             throw new CaProtocolException(CaErrorCode.CERTIFICATE, "CSR has no Common Name");
         }
         SubjectRules.checkCommonName(cn);
         Profile profile = profile(profileName);
         checkIssuable(profile);
-        GeneralNames requested = CsrRules.requestedSans(csr);
         List<GeneralName> names = new ArrayList<>();
         if (requested != null) {
             SubjectRules.checkGeneralNames(requested);

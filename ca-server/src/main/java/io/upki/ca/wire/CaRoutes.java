@@ -104,7 +104,7 @@ public final class CaRoutes {
 
     private Object sign(Params p) {
         String csr = p.requireString("csr");
-        IssuanceService.Issued issued = issuance.sign(csr, p.string("profile", DEFAULT_PROFILE));
+        IssuanceService.Issued issued = issuance.sign(csr, p.string("profile", DEFAULT_PROFILE), p.optionalString("cn"));
         return new SignedCertificate(issued.certificatePem(), issued.serial());
     }
 

@@ -211,6 +211,18 @@ class OperationsTasksTest {
     }
 
     @Test
+    void signWithoutSubjectTakesTheFallbackCnOnlyWhenItIsOneOfTheSans() throws Exception {
+        String csr = TestKeys.csr(TestKeys.ec256(), "", List.of("acme-a.example.internal", "acme-b.example.internal"));
+        JsonNode data = ca.call(CaTask.SIGN, params().put("csr", csr).put("cn", "acme-b.example.internal"));
+        X509Certificate cert = Pem.parseCertificate(data.get("certificate").asText());
+        assertThat(cert.getSubjectX500Principal().getName()).isEqualTo("CN=acme-b.example.internal");
+        assertThat(cert.getSubjectAlternativeNames()).hasSize(2);
+        assertThat(rejected(CaTask.SIGN, params().put("csr", csr).put("cn", "other.example.internal")).getMessage())
+                .isEqualTo("[300] CSR has no Common Name");
+        assertThat(rejected(CaTask.SIGN, params().put("csr", csr)).getMessage()).isEqualTo("[300] CSR has no Common Name");
+    }
+
+    @Test
     void signErrors() {
         assertThat(rejected(CaTask.SIGN, params()).getMessage()).isEqualTo("[700] Missing csr parameter");
         assertThat(rejected(CaTask.SIGN, params().put("csr", "garbage")).getMessage()).startsWith("[300] Failed to load CSR: ");

@@ -1,0 +1,176 @@
+package io.upki.bench.acme;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.ExtensionsGenerator;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Issues N certificates one after the other through any ACME server with http-01 and reports the
+ * latency of each (new order to downloaded chain) and certificates per second. The same client runs
+ * against upki and Pebble: it follows every status by polling immediately (2 ms apart), never by
+ * Retry-After, so neither server is helped or hurt by the client's pacing.
+ */
+@Command(name = "acme-bench", mixinStandardHelpOptions = true, version = "upki bench 0.1.0",
+        description = "Sequential ACME issuance with http-01; prints one JSON line of results.")
+public final class AcmeBench implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** ECDSA through BouncyCastle: several times faster than SunEC on Java 17, so the client stays cheap. */
+    static final java.security.Provider BC = new org.bouncycastle.jce.provider.BouncyCastleProvider();
+
+    @Option(names = "--directory", required = true, description = "ACME directory URL.")
+    String directory;
+
+    @Option(names = "--trust", required = true, description = "PEM file of the CA that signed the server's TLS certificate.")
+    Path trust;
+
+    @Option(names = "--http-port", required = true, description = "Port to answer http-01 on (127.0.0.1).")
+    int httpPort;
+
+    @Option(names = "--orders", defaultValue = "100", description = "Measured orders.")
+    int orders;
+
+    @Option(names = "--warmup", defaultValue = "10", description = "Orders before measuring.")
+    int warmup;
+
+    @Option(names = "--domain", defaultValue = "bench.example.internal", description = "Names are o<i>.<run>.<domain>.")
+    String domain;
+
+    @Option(names = "--label", defaultValue = "server", description = "Name of this run in the output.")
+    String label;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> answers = new ConcurrentHashMap<>();
+        HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", httpPort), 64);
+        http.createContext("/.well-known/acme-challenge/", ex -> {
+            String token = ex.getRequestURI().getPath().substring("/.well-known/acme-challenge/".length());
+            String body = answers.get(token);
+            byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.US_ASCII);
+            ex.sendResponseHeaders(body == null ? 404 : 200, body == null ? -1 : bytes.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(bytes);
+            }
+        });
+        http.start();
+        try {
+            AcmeSession session = AcmeSession.open(directory, trust);
+            String run = Long.toString(System.currentTimeMillis() % 100_000_000L, 36);
+            for (int i = 0; i < warmup; i++) {
+                issue(session, answers, "w" + i + "." + run + "." + domain);
+            }
+            List<Double> latencies = new ArrayList<>();
+            long start = System.nanoTime();
+            for (int i = 0; i < orders; i++) {
+                long t0 = System.nanoTime();
+                issue(session, answers, "o" + i + "." + run + "." + domain);
+                latencies.add((System.nanoTime() - t0) / 1e6);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            ObjectNode out = JSON.createObjectNode().put("label", label).put("orders", orders)
+                    .put("seconds", round(seconds)).put("certs_per_s", round(orders / seconds))
+                    .put("mean_ms", round(latencies.stream().mapToDouble(d -> d).average().orElse(0)))
+                    .put("p50_ms", round(percentile(latencies, 50))).put("p90_ms", round(percentile(latencies, 90)))
+                    .put("p99_ms", round(percentile(latencies, 99))).put("max_ms", round(percentile(latencies, 100)))
+                    .put("requests_per_cert", round(session.requests() / (double) (orders + warmup)));
+            System.out.println(out);
+            return 0;
+        } finally {
+            http.stop(0);
+        }
+    }
+
+    /** One certificate: order, http-01 for its one name, finalize with a fresh P-256 key, download. */
+    private static void issue(AcmeSession s, Map<String, String> answers, String name) throws Exception {
+        ObjectNode p = JSON.createObjectNode();
+        p.putArray("identifiers").addObject().put("type", "dns").put("value", name);
+        AcmeSession.Reply order = s.post(s.url("newOrder"), p.toString());
+        String orderUrl = order.location();
+        JsonNode o = order.json();
+        for (JsonNode authzUrl : o.path("authorizations")) {
+            JsonNode authz = s.post(authzUrl.asText(), null).json();
+            if (!"valid".equals(authz.path("status").asText())) {
+                JsonNode ch = null;
+                for (JsonNode c : authz.path("challenges")) {
+                    if ("http-01".equals(c.path("type").asText())) {
+                        ch = c;
+                    }
+                }
+                String token = ch.path("token").asText();
+                answers.put(token, token + "." + s.thumbprint());
+                JsonNode answered = s.post(ch.path("url").asText(), "{}").json();
+                if (!"valid".equals(answered.path("status").asText())) {
+                    s.pollUntil(authzUrl.asText(), "valid");
+                }
+                answers.remove(token);
+            }
+        }
+        if (!"ready".equals(o.path("status").asText())) {
+            o = s.pollUntil(orderUrl, "ready");
+        }
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC", BC);
+        g.initialize(new ECGenParameterSpec("secp256r1"));
+        KeyPair keys = g.generateKeyPair();
+        long t0 = System.nanoTime();
+        String request = csr(keys, name);
+        if (System.getenv("BENCH_ACME_TRACE") != null) {
+            System.err.printf("%7.2f ms client: key pair and CSR%n", (System.nanoTime() - t0) / 1e6);
+        }
+        JsonNode done = s.post(o.path("finalize").asText(), JSON.createObjectNode().put("csr", request).toString()).json();
+        if (!"valid".equals(done.path("status").asText())) {
+            done = s.pollUntil(orderUrl, "valid");
+        }
+        String chain = s.post(done.path("certificate").asText(), null).body();
+        if (!chain.startsWith("-----BEGIN CERTIFICATE-----")) {
+            throw new IllegalStateException("no certificate for " + name);
+        }
+    }
+
+    static String csr(KeyPair keys, String name) throws Exception {
+        var b = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=" + name), keys.getPublic());
+        ExtensionsGenerator ext = new ExtensionsGenerator();
+        ext.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.dNSName, name)));
+        b.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, ext.generate());
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(
+                b.build(new JcaContentSignerBuilder("SHA256withECDSA").setProvider(BC).build(keys.getPrivate())).getEncoded());
+    }
+
+    private static double percentile(List<Double> values, int p) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(Double::compare);
+        int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new AcmeBench()).execute(args));
+    }
+}
