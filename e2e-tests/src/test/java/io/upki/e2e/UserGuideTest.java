@@ -135,6 +135,16 @@ class UserGuideTest {
     }
 
     @Test
+    @Order(5)
+    void theAcmeDirectoryIsPublicThroughTheEdgeWithTheEdgesOwnUrls() throws Exception {
+        Command dir = curl("-s", "--cacert", "ca.crt", ra() + "/acme/directory");
+        // Reached without a client certificate (the sidecar's public /acme route), and every URL is the
+        // edge's own, port included, so an ACME client signs the URLs it really calls.
+        assertThat(dir.stdout()).as(dir.toString()).contains("\"newNonce\":\"" + ra() + "/acme/new-nonce\"",
+                "\"newAccount\":\"" + ra() + "/acme/new-account\"");
+    }
+
+    @Test
     @Order(6)
     void aClientCertificateIsRefusedOnTheAdminApiAndAcceptedOnTheClientApi() throws Exception {
         Command gen = cli("generate", "--host", "127.0.0.1", "--cn", "laptop-7.example.internal", "--profile", "user");

@@ -82,6 +82,8 @@ final class ProxyConfigs {
                         proxy_set_header X-Forwarded-Tls-Client-Cert "";
                         proxy_set_header X-Client-Cert "";
                         proxy_set_header Host              $host;
+                        # The host and port the client used: ra-core builds its ACME URLs from them.
+                        proxy_set_header X-Forwarded-Host  $http_host;
                         proxy_set_header X-Forwarded-For   $remote_addr;
                         proxy_set_header X-Forwarded-Proto $scheme;
                         proxy_http_version 1.1;
