@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +25,6 @@ import org.bouncycastle.asn1.x509.Extensions;
  */
 final class RevokedList {
     private final Map<BigInteger, byte[]> entries = new LinkedHashMap<>();
-    private final Map<Long, byte[]> times = new HashMap<>();
     private final Map<RevocationReason, byte[]> reasons = new EnumMap<>(RevocationReason.class);
     private long encodedBytes;
 
@@ -67,7 +65,7 @@ final class RevokedList {
     private byte[] encode(RevokedEntry entry) {
         try {
             byte[] serial = new ASN1Integer(entry.serial()).getEncoded(ASN1Encoding.DER);
-            byte[] time = times.computeIfAbsent(entry.revokedAt().getEpochSecond(), CrlEncoder::timeDer);
+            byte[] time = CrlEncoder.timeDer(entry.revokedAt().getEpochSecond());
             // RFC 5280 section 5.3.1: the reasonCode SHOULD be absent rather than unspecified (0).
             byte[] reason = entry.reason() == RevocationReason.UNSPECIFIED ? new byte[0]
                     : reasons.computeIfAbsent(entry.reason(), RevokedList::reasonDer);

@@ -54,8 +54,8 @@ public final class Acme implements AutoCloseable {
         if (settings.dns() == null) {
             resolver = DnsResolver.system();
         } else {
-            String[] hp = AcmeSettings.hostAndPort(settings.dns());
-            resolver = DnsResolver.server(hp[0], Integer.parseInt(hp[1]));
+            var server = AcmeSettings.dnsServer(settings.dns());
+            resolver = DnsResolver.server(server.host(), server.port());
         }
         Map<String, ChallengeValidator> validators = Map.of(
                 Challenge.HTTP_01, new Http01Validator(resolver, settings.httpPort(), VALIDATION_TIMEOUT),

@@ -1,5 +1,6 @@
 package io.upki.ra.acme;
 
+import io.upki.pki.process.ProcessRunner;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +46,7 @@ public record AcmeSettings(boolean enabled, String profile, int httpPort, int tl
             dns = null;
         }
         if (dns != null) {
-            hostAndPort(dns);
+            dnsServer(dns);
         }
         lifetime("acme-order-lifetime", orderLifetime);
         lifetime("acme-authz-lifetime", authzLifetime);
@@ -114,25 +115,13 @@ public record AcmeSettings(boolean enabled, String profile, int httpPort, int tl
         return keys;
     }
 
-    /** {@code host:port} (or {@code [v6]:port}) split, refusing anything else. */
-    public static String[] hostAndPort(String value) {
-        int colon = value.lastIndexOf(':');
-        if (colon < 1 || colon == value.length() - 1) {
-            throw new IllegalArgumentException("acme-dns: expected host:port, got '" + value + "'");
-        }
-        String host = value.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        try {
-            int port = Integer.parseInt(value.substring(colon + 1));
-            if (port < 1 || port > 65535) {
-                throw new NumberFormatException();
-            }
-            return new String[] {host, Integer.toString(port)};
-        } catch (NumberFormatException e) {
+    /** The DNS server of {@code --acme-dns}: {@code host:port} (or {@code [v6]:port}) with a port from 1. */
+    public static ProcessRunner.HostPort dnsServer(String value) {
+        ProcessRunner.HostPort hp = ProcessRunner.hostPort("acme-dns", value);
+        if (hp.port() < 1) {
             throw new IllegalArgumentException("acme-dns: '" + value + "' has no valid port");
         }
+        return hp;
     }
 
     private static void lifetime(String name, Duration d) {

@@ -1,5 +1,6 @@
 package io.upki.ra.acme;
 
+import io.upki.ca.testing.MutableClock;
 import io.upki.ca.testing.TestCa;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.wire.CaTask;

@@ -87,9 +87,8 @@ public final class AdminsCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code admins add}. */
-    @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a DN to the admin list.")
-    public static final class AddAdmin implements Callable<Integer> {
+    /** Adding and removing differ only in the CA call and the words: one option set, one flow. */
+    abstract static class AdminChange implements Callable<Integer> {
         @ArgGroup(exclusive = true, multiplicity = "1")
         Who who;
 
@@ -100,52 +99,51 @@ public final class AdminsCommand implements Callable<Integer> {
         OutputOptions output;
 
         private final CliContext context;
+        private final String done;
 
-        public AddAdmin(CliContext context) {
+        AdminChange(CliContext context, String done) {
             this.context = context;
+            this.done = done;
         }
+
+        abstract void apply(Authority ca, String dn);
 
         @Override
         public Integer call() {
             String dn = who.resolve(context);
             try (Authority ca = transport.open(context)) {
-                ca.addAdmin(dn);
+                apply(ca, dn);
             }
             Output printer = new Output(context, output);
-            printer.result(Map.of("added", dn));
-            printer.line("added admin %s", dn);
+            printer.result(Map.of(done, dn));
+            printer.line("%s admin %s", done, dn);
             return ExitCode.OK.code();
+        }
+    }
+
+    /** {@code admins add}. */
+    @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a DN to the admin list.")
+    public static final class AddAdmin extends AdminChange {
+        public AddAdmin(CliContext context) {
+            super(context, "added");
+        }
+
+        @Override
+        void apply(Authority ca, String dn) {
+            ca.addAdmin(dn);
         }
     }
 
     /** {@code admins remove}. */
     @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a DN from the admin list.")
-    public static final class RemoveAdmin implements Callable<Integer> {
-        @ArgGroup(exclusive = true, multiplicity = "1")
-        Who who;
-
-        @Mixin
-        TransportOptions transport;
-
-        @Mixin
-        OutputOptions output;
-
-        private final CliContext context;
-
+    public static final class RemoveAdmin extends AdminChange {
         public RemoveAdmin(CliContext context) {
-            this.context = context;
+            super(context, "removed");
         }
 
         @Override
-        public Integer call() {
-            String dn = who.resolve(context);
-            try (Authority ca = transport.open(context)) {
-                ca.removeAdmin(dn);
-            }
-            Output printer = new Output(context, output);
-            printer.result(Map.of("removed", dn));
-            printer.line("removed admin %s", dn);
-            return ExitCode.OK.code();
+        void apply(Authority ca, String dn) {
+            ca.removeAdmin(dn);
         }
     }
 }

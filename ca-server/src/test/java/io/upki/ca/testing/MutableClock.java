@@ -1,4 +1,4 @@
-package io.upki.publisher;
+package io.upki.ca.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,11 +6,11 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests can move forward, shared by the CA, the publisher and the sidecars. */
-final class MutableClock extends Clock {
+/** The system clock plus an offset a test moves forward: shared by the CA, publishers, sidecars and RAs of one test. */
+public final class MutableClock extends Clock {
     private volatile Duration offset = Duration.ZERO;
 
-    void advance(Duration d) {
+    public void advance(Duration d) {
         offset = offset.plus(d);
     }
 
