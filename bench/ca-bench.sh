@@ -235,3 +235,8 @@ cp "$RESULTS" "${REPORT%.md}.jsonl"
 echo
 java -jar "$BENCH_JAR" report --results "$RESULTS" --out "$REPORT"
 log "report written to $REPORT (raw JSON lines beside it)"
+# A failed call's "[600] Internal CA error (ref X)" is explained only in the CA's log: keep those lines.
+if grep -q '\[ERROR\]' "$CA_LOG"; then
+  grep -A40 '\[ERROR\]' "$CA_LOG" >"${REPORT%.md}-ca-errors.log" || true
+  log "the CA logged errors: ${REPORT%.md}-ca-errors.log"
+fi

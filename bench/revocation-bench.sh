@@ -6,7 +6,8 @@
 #   bench/revocation-bench.sh [--key-type ec|rsa] [--quick] [--keep] [--results-dir DIR] [--wait-calm LOAD]
 #
 # Environment: BENCH_REVOCATIONS (120; quick 20), BENCH_BIG (100000), BENCH_POLL_MS (2), BENCH_PAUSE_MS (150),
-# BENCH_CLIENT_PROBE (1: also run the 3-sidecar case with non-admin probes, see README), SIDECAR_JAVA_OPTS,
+# BENCH_CLIENT_PROBE (1: also run the 3-sidecar case with non-admin probes, see README), BENCH_ONLY_BIG (1: skip
+# the small-CRL runs), SIDECAR_JAVA_OPTS,
 # CA_JAVA_OPTS, PUBLISHER_JAVA_OPTS, BENCH_JAVA_OPTS, BENCH_WORK_DIR (default $TMPDIR or /tmp: on disk,
 # because the CA's fsyncs are part of every revocation).
 set -euo pipefail
@@ -153,6 +154,7 @@ record "$(printf '{"kind":"meta","label":"meta","date":%s,"key_type":"%s","quick
   "$(json_str "$(java -version 2>&1 | head -1)")" "$COUNT" "$BIG" "$POLL_MS" "$PAUSE_MS" "$(json_str "$WORK_BASE")")"
 
 # --- small CRL: the real crl-publisher, 1 then 3 sidecars -------------------------------------------------
+if [[ ${BENCH_ONLY_BIG:-0} != 1 ]]; then
 start_publisher real "$WORK/pub-small"
 start_sidecar 1
 measure small-1 small
@@ -171,6 +173,7 @@ start_sidecar 1; start_sidecar 2; start_sidecar 3
 measure small-3-standin small
 stop_sidecars
 stop_proc "$PUB_PID"
+fi
 
 # --- BIG revoked certificates in the CA's store -------------------------------------------------------------
 stop_proc "$CA_PID"

@@ -65,7 +65,9 @@ final class BenchCrl {
         tbs.setThisUpdate(new Time(Date.from(now.minusSeconds(60))));
         tbs.setNextUpdate(new Time(Date.from(now.plusSeconds(7 * 86400))));
         Time[] times = new Time[DISTINCT_TIMES];
-        Instant base = now.minusSeconds(30L * 86400);
+        // Revocation times from the start of the day: CRLs built the same day with the same seed share
+        // their first entries byte for byte, as a CA's successive CRLs do.
+        Instant base = now.truncatedTo(java.time.temporal.ChronoUnit.DAYS).minusSeconds(30L * 86400);
         for (int i = 0; i < times.length; i++) {
             times[i] = new Time(Date.from(base.plusSeconds(17L * i)));
         }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.upki.ca.authority.CertificateAuthority;
 import io.upki.pki.crl.CrlAcceptor;
-import io.upki.pki.crl.CrlDer;
 import io.upki.pki.crl.CrlSnapshot;
 import io.upki.pki.crl.RevocationIndex;
 import io.upki.pki.trust.RefusedException;
@@ -72,9 +71,15 @@ final class CrlLoadBench {
                 System.err.printf("crl-load: %,d entries: CrlAcceptor.accept run %d: %.3f s%n", size, r + 1, s);
             }
             line.put("snapshot_heap_mb", OpenLoop.round((heapAfter - heapBefore) / 1048576.0, 1));
+            // The next CRL of the CA: the same entries and one more revocation. Only the new entry is read.
+            byte[] next = BenchCrl.build(ca, BigInteger.valueOf(1001 + size), size + 1, List.of(), size);
+            RevocationIndex index = RevocationIndex.empty().with(snapshot);
             t = System.nanoTime();
-            CrlDer.parse(der);
-            line.put("parse_only_s", OpenLoop.round((System.nanoTime() - t) / 1e9, 4));
+            CrlSnapshot nextSnapshot = acceptor.accept(next, index);
+            line.put("accept_next_s", OpenLoop.round((System.nanoTime() - t) / 1e9, 4));
+            if (nextSnapshot.revokedSerials().size() != size + 1) {
+                throw new IllegalStateException("the next CRL lists " + nextSnapshot.revokedSerials().size() + " serials");
+            }
             line.put("revoked_serials", snapshot.revokedSerials().size());
 
             lookups(line, snapshot, path, caCert, size, lookups);

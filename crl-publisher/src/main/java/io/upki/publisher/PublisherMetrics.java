@@ -34,6 +34,8 @@ final class PublisherMetrics {
         }
         counter(sb, "upki_publisher_publications_total", "CRLs published.", publication.publishedCount());
         counter(sb, "upki_publisher_rejections_total", "CRLs refused by the acceptance checks.", publication.rejectedCount());
+        counter(sb, "upki_publisher_write_failures_total", "CRLs served but not written to the output folder.",
+                publication.writeFailureCount());
         counter(sb, "upki_publisher_ca_failures_total", "Failed calls to the CA.", refresher.failureCount());
         gauge(sb, "upki_publisher_subscribers", "Sidecars subscribed to pushes.", Integer.toString(hub.size()));
         return sb.toString();

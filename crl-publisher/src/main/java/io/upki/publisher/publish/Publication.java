@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -30,7 +31,38 @@ public final class Publication {
     private static final Logger LOG = LoggerFactory.getLogger(Publication.class);
 
     /** What is served now: the accepted CRL with its encodings and HTTP validators. */
-    public record Current(CrlSnapshot snapshot, byte[] der, byte[] pem, String etag) {
+    public static final class Current {
+        private final CrlSnapshot snapshot;
+        private final String etag;
+        private volatile byte[] pem;
+
+        Current(CrlSnapshot snapshot) {
+            this.snapshot = snapshot;
+            this.etag = "\"" + CertificateFacts.sha256Fingerprint(snapshot.der()) + "\"";
+        }
+
+        public CrlSnapshot snapshot() {
+            return snapshot;
+        }
+
+        public byte[] der() {
+            return snapshot.der();
+        }
+
+        public String etag() {
+            return etag;
+        }
+
+        /** The PEM form, made on first use: the sidecars fetch DER, so a new CRL is announced without it. */
+        public byte[] pem() {
+            byte[] p = pem;
+            if (p == null) {
+                String b64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der());
+                p = ("-----BEGIN X509 CRL-----\n" + b64 + "\n-----END X509 CRL-----\n").getBytes(StandardCharsets.US_ASCII);
+                pem = p;
+            }
+            return p;
+        }
     }
 
     private final CrlAcceptor acceptor;
@@ -40,6 +72,7 @@ public final class Publication {
     private final AtomicReference<Current> current = new AtomicReference<>();
     private final LongAdder published = new LongAdder();
     private final LongAdder rejected = new LongAdder();
+    private final LongAdder writeFailures = new LongAdder();
 
     public Publication(CrlAcceptor acceptor, X509Certificate caCertificate, Path outDir, Consumer<Current> onPublish) {
         this.acceptor = acceptor;
@@ -56,7 +89,7 @@ public final class Publication {
         }
         try {
             CrlSnapshot snapshot = acceptor.accept(Files.readAllBytes(der), RevocationIndex.empty());
-            current.set(current(snapshot));
+            current.set(new Current(snapshot));
             LOG.info("reloaded published CRL {} from {}", snapshot.number(), der);
         } catch (CrlRejectedException e) {
             LOG.warn("the CRL in {} is no longer usable ({}): waiting for a new one", der, e.getMessage());
@@ -88,29 +121,32 @@ public final class Publication {
         if (now != null && snapshot.number().equals(now.snapshot().number())) {
             return false; // the same CRL again
         }
-        Current next = current(snapshot);
+        Current next = new Current(snapshot);
+        current.set(next);
+        published.increment();
+        // Announce first, write the files after: subscribers fetch the CRL from memory, so a revocation
+        // does not wait for megabytes of fsync. If this process dies before the files are written, it
+        // reloads the previous CRL on restart and fetches the newer one from the CA at once; sidecars that
+        // already took the newer one keep it (they never go back to a lower number).
+        onPublish.accept(next);
         try {
-            AtomicFiles.writePublic(outDir.resolve("ca.crt"), Pem.encode(caCertificate).getBytes(StandardCharsets.US_ASCII));
+            byte[] caPem = Pem.encode(caCertificate).getBytes(StandardCharsets.US_ASCII);
+            Path caFile = outDir.resolve("ca.crt");
+            if (!Files.exists(caFile) || !Arrays.equals(Files.readAllBytes(caFile), caPem)) {
+                AtomicFiles.writePublic(caFile, caPem);
+            }
             AtomicFiles.writePublic(outDir.resolve("crl.pem"), next.pem());
             // crl.der last: its change is what file watchers react to, and it is the reload source.
             AtomicFiles.writePublic(outDir.resolve("crl.der"), next.der());
         } catch (IOException e) {
-            LOG.error("cannot write the CRL to {}: {}", outDir, e.getMessage());
-            return false;
+            writeFailures.increment();
+            LOG.error("cannot write CRL {} to {}: {} (it is served over HTTP all the same)", snapshot.number(), outDir,
+                    e.getMessage());
+            return true;
         }
-        current.set(next);
-        published.increment();
         LOG.info("published CRL {} ({} entries, next update {})", snapshot.number(), snapshot.revokedSerials().size(),
                 snapshot.nextUpdate());
-        onPublish.accept(next);
         return true;
-    }
-
-    private static Current current(CrlSnapshot snapshot) {
-        byte[] der = snapshot.der();
-        String b64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
-        byte[] pem = ("-----BEGIN X509 CRL-----\n" + b64 + "\n-----END X509 CRL-----\n").getBytes(StandardCharsets.US_ASCII);
-        return new Current(snapshot, der, pem, "\"" + CertificateFacts.sha256Fingerprint(der) + "\"");
     }
 
     public long publishedCount() {
@@ -119,5 +155,10 @@ public final class Publication {
 
     public long rejectedCount() {
         return rejected.sum();
+    }
+
+    /** CRLs served and announced but not written to the output folder (disk full, permissions). */
+    public long writeFailureCount() {
+        return writeFailures.sum();
     }
 }

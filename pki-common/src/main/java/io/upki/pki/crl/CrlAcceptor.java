@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.ASN1Integer;
@@ -77,8 +76,14 @@ public final class CrlAcceptor {
                         + " of " + issuer.getSubjectX500Principal() + " is not above the accepted " + last.number());
             }
         }
-        return new CrlSnapshot(issuer, number, crl.thisUpdate, crl.nextUpdate,
-                Collections.unmodifiableSet(crl.revoked), der);
+        RevokedSerials serials;
+        try {
+            // Entries are read only now that the signature is known to be the CA's.
+            serials = crl.serials(last);
+        } catch (IOException e) {
+            throw new CrlRejectedException(CrlRejectedException.Reason.UNPARSABLE, "not a CRL: " + e.getMessage());
+        }
+        return new CrlSnapshot(issuer, number, crl.thisUpdate, crl.nextUpdate, serials, der);
     }
 
     private X509Certificate findIssuer(CrlDer crl, Extensions extensions) throws CrlRejectedException {

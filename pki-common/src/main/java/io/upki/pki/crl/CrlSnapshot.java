@@ -3,14 +3,13 @@ package io.upki.pki.crl;
 import java.math.BigInteger;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
-import java.util.Set;
 
 /**
  * One accepted CRL reduced to what decisions need: its issuer (the trusted CA certificate whose key
- * signed it), number, validity window and the revoked serials in a hash set.
+ * signed it), number, validity window and the revoked serials.
  */
 public record CrlSnapshot(X509Certificate issuer, BigInteger number, Instant thisUpdate, Instant nextUpdate,
-                          Set<BigInteger> revokedSerials, byte[] der) {
+                          RevokedSerials revokedSerials, byte[] der) {
 
     public boolean revokes(BigInteger serial) {
         return revokedSerials.contains(serial);
