@@ -6,7 +6,7 @@
 #   bench/revocation-bench.sh [--key-type ec|rsa] [--quick] [--keep] [--results-dir DIR] [--wait-calm LOAD]
 #
 # Environment: BENCH_REVOCATIONS (120; quick 20), BENCH_BIG (100000), BENCH_POLL_MS (2), BENCH_PAUSE_MS (150),
-# BENCH_CLIENT_PROBE (1: also run the 3-sidecar case with non-admin probes, see README), BENCH_ONLY_BIG (1: skip
+# BENCH_WARMUP (10; untimed revocations before each run), BENCH_CLIENT_PROBE (1: also run the 3-sidecar case with non-admin probes, see README), BENCH_ONLY_BIG (1: skip
 # the small-CRL runs), SIDECAR_JAVA_OPTS,
 # CA_JAVA_OPTS, PUBLISHER_JAVA_OPTS, BENCH_JAVA_OPTS, BENCH_WORK_DIR (default $TMPDIR or /tmp: on disk,
 # because the CA's fsyncs are part of every revocation).
@@ -50,6 +50,7 @@ fi
 BIG="${BENCH_BIG:-100000}"
 POLL_MS="${BENCH_POLL_MS:-2}"
 PAUSE_MS="${BENCH_PAUSE_MS:-150}"
+WARMUP="${BENCH_WARMUP:-10}"
 CLIENT_PROBE="${BENCH_CLIENT_PROBE:-1}"
 SEED="bench-seed-$RANDOM$RANDOM"
 RESULTS="$WORK/results.jsonl"
@@ -127,7 +128,7 @@ measure() {
   [[ $PUB_KIND == crl-publisher ]] || pub_from="$(curl -s "$PUB_URL/timings" | jq length)"
   line="$(edge revocation --endpoint "tcp://127.0.0.1:$CA_PORT" --sidecar "$addrs" --count "$COUNT" \
     --prefix "$label-" --events "$PUB_URL/events" --crl-url "$PUB_URL/crl.der" --poll-ms "$POLL_MS" \
-    --pause-ms "$PAUSE_MS" --label "$label" --probe "$probe" --raw-out "$WORK/$label.tsv")"
+    --pause-ms "$PAUSE_MS" --label "$label" --probe "$probe" --warmup "$WARMUP" --raw-out "$WORK/$label.tsv")"
   extra="$(tail -n +"$ca_from" "$WORK/ca-$CA_PORT.log" | sed -n 's/.*action=generate_crl result=ok .* ms=\([0-9]*\).*/\1/p' \
     | stats ca_generate_crl)"
   if [[ $PUB_KIND != crl-publisher ]]; then

@@ -340,6 +340,9 @@ public final class EdgeBench implements Callable<Integer> {
         @Option(names = "--label", defaultValue = "revocation")
         String label;
 
+        @Option(names = "--warmup", defaultValue = "0", description = "Untimed revocations before the timed ones.")
+        int warmup;
+
         @Option(names = "--raw-out", description = "TSV with every revocation's figures.")
         Path rawOut;
 
@@ -351,7 +354,7 @@ public final class EdgeBench implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             ObjectNode out = RevocationDriver.run(new RevocationDriver.Plan(endpoint, sidecars, count, prefix, events, crlUrl,
-                    pollMs, pauseMs, label, rawOut, probe));
+                    pollMs, pauseMs, label, rawOut, probe, warmup));
             System.err.printf("revocation %s: all sidecars p50 %s ms, p95 %s ms, p99 %s ms, max %s ms (%s problems)%n",
                     label, out.get("all_p50_ms"), out.get("all_p95_ms"), out.get("all_p99_ms"), out.get("all_max_ms"),
                     out.get("problems"));

@@ -45,7 +45,7 @@ final class RevocationDriver {
      *     {@code not_admin} until revoked, so polling costs the sidecars no signature
      */
     record Plan(String caEndpoint, List<String> sidecars, int count, String prefix, String eventsUrl, String crlUrl,
-                int pollMs, int pauseMs, String label, Path rawOut, String probe) {
+                int pollMs, int pauseMs, String label, Path rawOut, String probe, int warmup) {
         boolean admin() {
             return !"client".equals(probe);
         }
@@ -199,7 +199,10 @@ final class RevocationDriver {
         waitReady(plan.sidecars());
         long t = System.nanoTime();
         String profile = plan.admin() ? "admin" : "user";
-        List<Issuer.Issued> certs = Issuer.issue(plan.caEndpoint(), profile, plan.prefix(), 0, plan.count(), 2);
+        List<Issuer.Issued> issued = Issuer.issue(plan.caEndpoint(), profile, plan.prefix(), 0,
+                plan.count() + plan.warmup(), 2);
+        List<Issuer.Issued> warmups = issued.subList(0, plan.warmup());
+        List<Issuer.Issued> certs = issued.subList(plan.warmup(), issued.size());
         System.err.printf("revocation: issued %d %s certificates in %.1f s%n", certs.size(), profile,
                 (System.nanoTime() - t) / 1e9);
 
@@ -208,7 +211,7 @@ final class RevocationDriver {
             pollers.add(new Poller(s));
         }
         // Every certificate must be allowed by every sidecar before its revocation is timed.
-        for (Issuer.Issued c : certs) {
+        for (Issuer.Issued c : issued) {
             for (Poller p : pollers) {
                 RawHttp.Response r = p.ask(p.request(c.base64()));
                 boolean expected = plan.admin() ? r.status() == 200 : r.status() == 403 && "not_admin".equals(reasonOf(r));
@@ -234,6 +237,19 @@ final class RevocationDriver {
                         plan.sidecars().stream().map(s -> "sidecar_" + s + "_ms").toList()));
             }
             Thread.sleep(500); // let the SSE subscription settle
+            // Untimed revocations first: the JIT compiles the publisher's and sidecars' CRL paths (with a
+            // 100,000-entry CRL the first few take seconds in fresh JVMs), so the timed ones measure the path.
+            for (Issuer.Issued c : warmups) {
+                ca.revoke("/CN=" + c.cn(), "cessationOfOperation");
+                long t0 = System.nanoTime();
+                for (Poller p : pollers) {
+                    p.untilRefused(p.request(c.base64()), t0, pollNanos, new StringBuilder(), plan.admin());
+                }
+                Thread.sleep(plan.pauseMs());
+            }
+            if (!warmups.isEmpty()) {
+                System.err.printf("revocation: %d untimed warm-up revocations done%n", warmups.size());
+            }
             for (int k = 0; k < plan.count(); k++) {
                 Issuer.Issued c = certs.get(k);
                 List<byte[]> requests = new ArrayList<>();
@@ -289,6 +305,7 @@ final class RevocationDriver {
         out.put("kind", "revocation");
         out.put("sidecars", n);
         out.put("revocations", plan.count());
+        out.put("warmup_revocations", plan.warmup());
         out.put("poll_ms", plan.pollMs());
         out.put("probe", plan.admin() ? "admin" : "client");
         out.put("problems", problems.size());

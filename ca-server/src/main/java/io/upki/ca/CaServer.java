@@ -63,9 +63,12 @@ public final class CaServer implements AutoCloseable {
     private int eventsPort;
     private boolean closed;
 
+    private final CrlService crls;
+
     private CaServer(CaConfig config, SqliteDatabase database, ZContext zmq, Lanes lanes, ZmqFrontend operations,
-                     ZmqFrontend registration, EventFeed events) {
+                     ZmqFrontend registration, EventFeed events, CrlService crls) {
         this.events = events;
+        this.crls = crls;
         this.config = config;
         this.database = database;
         this.zmq = zmq;
@@ -99,7 +102,7 @@ public final class CaServer implements AutoCloseable {
         AtomicReference<CrlService> crlHolder = new AtomicReference<>();
         EventFeed events = new EventFeed(zmq, config.endpoint(config.eventsPort()), codec,
                 () -> crlHolder.get().state(), HEARTBEAT);
-        CrlService crls = new CrlService(ca, certificates, new SqliteCrlRepository(database), config.crlValidity(),
+        CrlService crls = new CrlService(ca, certificates, new SqliteCrlRepository(database, files.crls()), config.crlValidity(),
                 clock, audit, crl -> events.publish(CaEvent.crl(crl.number())));
         crlHolder.set(crls);
         RevocationService revocation = new RevocationService(certificates, clock, audit, new RevocationService.Listener() {
@@ -126,7 +129,7 @@ public final class CaServer implements AutoCloseable {
         int regPort = config.registrationPort();
         ZmqFrontend ops = new ZmqFrontend(zmq, config.endpoint(config.port()), routes.operations(codec), lanes);
         ZmqFrontend reg = new ZmqFrontend(zmq, config.endpoint(regPort), routes.registration(codec), lanes);
-        return new CaServer(config, database, zmq, lanes, ops, reg, events);
+        return new CaServer(config, database, zmq, lanes, ops, reg, events, crls);
     }
 
     private static RegistrationSeed loadSeed(CaFiles files, String override, SecureRandom random) throws IOException {
@@ -190,6 +193,7 @@ public final class CaServer implements AutoCloseable {
         events.close();
         lanes.close();
         zmq.close();
+        crls.close();
         database.close();
         LOG.info("CA stopped");
     }

@@ -28,6 +28,11 @@ public record CaFiles(Path dataDir) {
         return dataDir.resolve("profiles");
     }
 
+    /** The latest CRL's DER, one file named by its CRL Number (the numbers themselves are in the database). */
+    public Path crls() {
+        return dataDir.resolve("crl");
+    }
+
     /** CA-side private keys of {@code generate}, one 0600 file per serial. */
     public Path privateKeys() {
         return dataDir.resolve("private");

@@ -13,14 +13,24 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Signs CRLs and keeps the current one. Each CRL gets the next CRL Number, persisted with it, so
- * numbers only grow (RFC 5280 section 5.2.3); only one CRL is built at a time.
+ * Signs CRLs and keeps the current one. Each CRL gets the next CRL Number, reserved durably before the
+ * CRL leaves the CA, so numbers only grow (RFC 5280 section 5.2.3); only one CRL is built at a time.
+ * The CRL's body is stored after it was handed out, by a writer thread that always stores the newest
+ * (megabytes at 100,000 entries; a revocation should not wait for them to reach the disk).
  */
-public final class CrlService {
+public final class CrlService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CrlService.class);
+
     private final CertificateAuthority ca;
     private final CrlRepository crls;
     private final Duration validity;
@@ -30,6 +40,13 @@ public final class CrlService {
     private final ReentrantLock lock = new ReentrantLock();
     private final RevokedList revoked;
     private volatile StoredCrl current;
+    private final AtomicReference<StoredCrl> unwritten = new AtomicReference<>();
+    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "crl-writer");
+        t.setDaemon(true);
+        return t;
+    });
+    private BigInteger lastWritten;
     /** A revocation or lifted hold is not in the current CRL yet. */
     private volatile boolean stale;
 
@@ -45,7 +62,11 @@ public final class CrlService {
         this.clock = clock;
         this.audit = audit;
         this.published = published;
-        this.current = crls.latest().orElse(null);
+        StoredCrl latest = crls.latest().orElse(null);
+        // A crash after a CRL was handed out but before its body was stored: its number is used, so the
+        // stored body is not the current CRL any more; the next request for one makes a new CRL.
+        this.current = latest != null && latest.number().equals(crls.lastNumber()) ? latest : null;
+        this.lastWritten = latest == null ? null : latest.number();
         List<RevokedEntry> stored = certificates.revokedEntries();
         this.revoked = new RevokedList(stored);
         // After a restart: stale when a revocation is not older than the stored CRL (to the second).
@@ -108,20 +129,52 @@ public final class CrlService {
         BigInteger number = crls.lastNumber().add(BigInteger.ONE);
         Instant thisUpdate = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Instant nextUpdate = thisUpdate.plus(validity);
+        crls.reserve(number, thisUpdate, nextUpdate);
+        long reserved = System.nanoTime();
         // Cleared before the entries are read: a revocation meanwhile sets it again and gets its own CRL.
         stale = false;
         int entries = revoked.size();
         byte[] der = CrlEncoder.encode(ca, number, thisUpdate, nextUpdate, revoked.contents(), digestFor());
         long signed = System.nanoTime();
         StoredCrl crl = new StoredCrl(number, thisUpdate, nextUpdate, der);
-        crls.save(crl);
         current = crl;
-        long stored = System.nanoTime();
         audit.record("generate_crl", "ok", "number", number, "entries", entries, "bytes", der.length,
-                "next_update", nextUpdate, "ms", (stored - started) / 1_000_000,
-                "sign_ms", (signed - started) / 1_000_000, "store_ms", (stored - signed) / 1_000_000);
+                "next_update", nextUpdate, "ms", (signed - started) / 1_000_000,
+                "reserve_ms", (reserved - started) / 1_000_000, "sign_ms", (signed - reserved) / 1_000_000);
         published.accept(crl);
+        unwritten.set(crl);
+        writer.execute(this::writeNewest);
         return crl;
+    }
+
+    /** Stores the newest CRL not stored yet; older ones that were overtaken are skipped. */
+    private void writeNewest() {
+        StoredCrl crl = unwritten.getAndSet(null);
+        if (crl == null || (lastWritten != null && crl.number().compareTo(lastWritten) <= 0)) {
+            return;
+        }
+        try {
+            long started = System.nanoTime();
+            crls.saveBody(crl);
+            lastWritten = crl.number();
+            LOG.debug("stored CRL {} in {} ms", crl.number(), (System.nanoTime() - started) / 1_000_000);
+        } catch (RuntimeException e) {
+            // Not fatal: its number is reserved, and after a restart a new CRL replaces it.
+            LOG.error("cannot store CRL {}: {}", crl.number(), e.getMessage());
+        }
+    }
+
+    /** Waits for the newest CRL's body to be stored. */
+    @Override
+    public void close() {
+        writer.shutdown();
+        try {
+            if (!writer.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("the latest CRL was not stored within 30 s of shutdown");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private String digestFor() {

@@ -1,19 +1,30 @@
 package io.upki.ca.store;
 
 import java.math.BigInteger;
+import java.time.Instant;
 import java.util.Optional;
 
-/** The CRL sequence: the latest CRL and the highest number ever used, which only grows. */
+/**
+ * The CRL sequence: every number ever used, which only grows, and the body of the latest CRL.
+ *
+ * <p>A number is reserved durably before its CRL leaves the CA; the body is stored afterwards. A crash
+ * in between loses only the body: the number stays used, so the next CRL gets a higher one and no two
+ * different CRLs ever share a number (RFC 5280 section 5.2.3).
+ */
 public interface CrlRepository {
+    /** The newest CRL whose body was stored (it may be older than {@link #lastNumber()} after a crash). */
     Optional<StoredCrl> latest();
 
-    /** The highest CRL number stored, zero when none was ever issued. */
+    /** The highest CRL number reserved, zero when none was ever issued. */
     BigInteger lastNumber();
 
     /**
-     * Stores a CRL as the latest.
+     * Records durably that {@code number} is used.
      *
-     * @throws IllegalStateException when its number is not above the last one
+     * @throws IllegalStateException when it is not above the last one
      */
-    void save(StoredCrl crl);
+    void reserve(BigInteger number, Instant thisUpdate, Instant nextUpdate);
+
+    /** Stores the body of a reserved CRL as the latest; the bodies of older CRLs may be dropped. */
+    void saveBody(StoredCrl crl);
 }

@@ -1,40 +1,101 @@
 package io.upki.ca.store;
 
+import io.upki.pki.files.AtomicFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Optional;
 
 /**
- * {@link CrlRepository} on {@link SqliteDatabase}. Only the latest CRL's bytes are kept; the number
- * row of every CRL stays so that the sequence can never go back, even after a restart.
+ * {@link CrlRepository} with the numbers in {@link SqliteDatabase} and the latest body in a file named
+ * by its number. A CRL of 100,000 entries is 5 MB: through SQLite's WAL it would be written twice (log
+ * and checkpoint) while holding the database lock that every {@code sign} and {@code revoke} needs.
  */
 public final class SqliteCrlRepository implements CrlRepository {
-    private final SqliteDatabase db;
+    private static final String SUFFIX = ".der";
 
-    public SqliteCrlRepository(SqliteDatabase db) {
+    private final SqliteDatabase db;
+    private final Path bodies;
+
+    /** @param bodies the folder of the latest CRL's file (created when missing) */
+    public SqliteCrlRepository(SqliteDatabase db, Path bodies) {
         this.db = db;
+        this.bodies = bodies;
     }
 
     // CRL numbers may reach 20 octets (RFC 5280 section 5.2.3): ordered by (width, hex text), on the
     // crls_order index.
-    private static final String LATEST = "SELECT number, this_update, next_update, der FROM crls "
-            + "ORDER BY number_width DESC, number DESC LIMIT 1";
     private static final String LAST_NUMBER = "SELECT number FROM crls ORDER BY number_width DESC, number DESC LIMIT 1";
+    // CAs before this layout kept the latest body in the table.
+    private static final String LATEST_IN_TABLE = "SELECT number FROM crls WHERE length(der) > 0 "
+            + "ORDER BY number_width DESC, number DESC LIMIT 1";
 
     @Override
     public Optional<StoredCrl> latest() {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(LATEST); ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
+        try {
+            BigInteger inFile = newestFile();
+            BigInteger inTable = db.read(c -> {
+                try (PreparedStatement ps = c.prepareStatement(LATEST_IN_TABLE); ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? new BigInteger(rs.getString(1), 16) : null;
                 }
-                byte[] der = rs.getBytes(4);
-                return Optional.of(new StoredCrl(new BigInteger(rs.getString(1), 16),
-                        Instant.ofEpochMilli(rs.getLong(2)), Instant.ofEpochMilli(rs.getLong(3)), der));
+            });
+            if (inFile == null && inTable == null) {
+                return Optional.empty();
             }
-        });
+            boolean file = inTable == null || (inFile != null && inFile.compareTo(inTable) > 0);
+            BigInteger number = file ? inFile : inTable;
+            byte[] der = file ? Files.readAllBytes(bodyFile(number)) : null;
+            return db.read(c -> row(c, number, der));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the latest CRL in " + bodies, e);
+        }
+    }
+
+    private static Optional<StoredCrl> row(Connection c, BigInteger number, byte[] der) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT this_update, next_update, der FROM crls WHERE number = ?")) {
+            ps.setString(1, number.toString(16));
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty(); // a body without its number row was never acknowledged
+                }
+                return Optional.of(new StoredCrl(number, Instant.ofEpochMilli(rs.getLong(1)),
+                        Instant.ofEpochMilli(rs.getLong(2)), der != null ? der : rs.getBytes(3)));
+            }
+        }
+    }
+
+    /** The highest number among the body files, or null. */
+    private BigInteger newestFile() throws IOException {
+        if (!Files.isDirectory(bodies)) {
+            return null;
+        }
+        BigInteger newest = null;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(bodies, "*" + SUFFIX)) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                try {
+                    BigInteger n = new BigInteger(name.substring(0, name.length() - SUFFIX.length()), 16);
+                    if (newest == null || n.compareTo(newest) > 0) {
+                        newest = n;
+                    }
+                } catch (NumberFormatException e) {
+                    // not one of ours (an editor's backup, a temporary file): ignored
+                }
+            }
+        }
+        return newest;
+    }
+
+    private Path bodyFile(BigInteger number) {
+        return bodies.resolve(number.toString(16) + SUFFIX);
     }
 
     @Override
@@ -42,35 +103,50 @@ public final class SqliteCrlRepository implements CrlRepository {
         return db.read(SqliteCrlRepository::lastNumber);
     }
 
-    private static BigInteger lastNumber(java.sql.Connection c) throws java.sql.SQLException {
+    private static BigInteger lastNumber(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(LAST_NUMBER); ResultSet rs = ps.executeQuery()) {
             return rs.next() ? new BigInteger(rs.getString(1), 16) : BigInteger.ZERO;
         }
     }
 
     @Override
-    public void save(StoredCrl crl) {
+    public void reserve(BigInteger number, Instant thisUpdate, Instant nextUpdate) {
         db.transaction(c -> {
             BigInteger last = lastNumber(c);
-            if (crl.number().compareTo(last) <= 0) {
-                throw new IllegalStateException("CRL number " + crl.number() + " is not above " + last);
+            if (number.compareTo(last) <= 0) {
+                throw new IllegalStateException("CRL number " + number + " is not above " + last);
             }
-            // The superseded CRL's body is dropped (only one CRL keeps its bytes); its number row stays.
-            try (PreparedStatement ps = c.prepareStatement("UPDATE crls SET der = x'' WHERE number = ?")) {
-                ps.setString(1, last.toString(16));
+            // Bodies from the table era are dropped as soon as a newer CRL exists; the number rows stay.
+            try (PreparedStatement ps = c.prepareStatement("UPDATE crls SET der = x'' WHERE length(der) > 0")) {
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO crls (number, number_width, this_update, next_update, der) VALUES (?,?,?,?,?)")) {
-                String hex = crl.number().toString(16);
+                    "INSERT INTO crls (number, number_width, this_update, next_update, der) VALUES (?,?,?,?,x'')")) {
+                String hex = number.toString(16);
                 ps.setString(1, hex);
                 ps.setInt(2, hex.length());
-                ps.setLong(3, crl.thisUpdate().toEpochMilli());
-                ps.setLong(4, crl.nextUpdate().toEpochMilli());
-                ps.setBytes(5, crl.der());
+                ps.setLong(3, thisUpdate.toEpochMilli());
+                ps.setLong(4, nextUpdate.toEpochMilli());
                 ps.executeUpdate();
             }
             return null;
         });
+    }
+
+    @Override
+    public void saveBody(StoredCrl crl) {
+        try {
+            Files.createDirectories(bodies);
+            AtomicFiles.writePublic(bodyFile(crl.number()), crl.der());
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(bodies, "*" + SUFFIX)) {
+                for (Path f : files) {
+                    if (!f.equals(bodyFile(crl.number()))) {
+                        Files.deleteIfExists(f);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot store CRL " + crl.number() + " in " + bodies, e);
+        }
     }
 }

@@ -50,6 +50,29 @@ class RestartPersistenceTest {
         }
     }
 
+    @Test
+    void aCrlWhoseBodyWasLostIsReplacedByANewerOneNeverByTheSameNumber() throws Exception {
+        TestCa.initialize(dir, "ec");
+        BigInteger handedOut;
+        try (TestCa ca = TestCa.open(dir, Duration.ofDays(7), null, Clock.systemUTC())) {
+            ca.call(CaTask.GENERATE_CRL, CaClient.params());
+            handedOut = number(ca.call(CaTask.GENERATE_CRL, CaClient.params()).asText());
+        }
+        // As after a kill -9 between the reply and the body write: the number is reserved, the file is not there.
+        Path body = dir.resolve("crl").resolve(handedOut.toString(16) + ".der");
+        assertThat(body).exists();
+        java.nio.file.Files.delete(body);
+        try (TestCa ca = TestCa.open(dir, Duration.ofDays(7), null, Clock.systemUTC())) {
+            assertThat(number(ca.call(CaTask.GET_CRL, CaClient.params()).asText())).isEqualTo(handedOut.add(BigInteger.ONE));
+        }
+        try (TestCa ca = TestCa.open(dir, Duration.ofDays(7), null, Clock.systemUTC())) {
+            // Stored on the clean shutdown above: the same CRL again.
+            assertThat(number(ca.call(CaTask.GET_CRL, CaClient.params()).asText())).isEqualTo(handedOut.add(BigInteger.ONE));
+            assertThat(java.nio.file.Files.list(dir.resolve("crl")).toList())
+                    .containsExactly(dir.resolve("crl").resolve(handedOut.add(BigInteger.ONE).toString(16) + ".der"));
+        }
+    }
+
     static BigInteger number(String base64) throws Exception {
         X509CRL crl = (X509CRL) CertificateFactory.getInstance("X.509")
                 .generateCRL(new ByteArrayInputStream(Base64.getDecoder().decode(base64)));
