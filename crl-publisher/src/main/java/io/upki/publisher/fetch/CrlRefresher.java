@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * event feed, the HTTP endpoint and the schedule never race each other.
  *
  * <ul>
- *   <li>Revocation events: {@code generate_crl} after {@code debounce} of quiet, at most {@code maxDelay}
- *       after the first event of a burst.</li>
+ *   <li>Revocation events: {@code generate_crl} at once when no CRL was made in the last {@code debounce}
+ *       (a lone revocation waits for nothing); otherwise after {@code debounce} of quiet, at most
+ *       {@code maxDelay} after the first event of the burst, so a burst makes a few CRLs, not one each.</li>
  *   <li>A CRL event (someone else called {@code generate_crl}): {@code get_crl}.</li>
  *   <li>Every few seconds: a new CRL when none is published or nextUpdate is closer than {@code margin}.</li>
  *   <li>The CA down: retries with exponential backoff up to 10 s; the last good CRL keeps being served.</li>
@@ -48,6 +49,8 @@ public final class CrlRefresher implements AutoCloseable {
     private ScheduledFuture<?> pending;
     private ScheduledFuture<?> retry;
     private Instant burstStart;
+    /** When the last {@code generate_crl} answered: events within {@code debounce} of it are batched. */
+    private Instant lastGenerated;
     private Duration backoff = Duration.ZERO;
     private Instant nextAttempt = Instant.MIN;
 
@@ -67,11 +70,13 @@ public final class CrlRefresher implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
     }
 
-    /** A revocation happened: a new CRL soon, one for the whole burst. */
+    /** A revocation happened: a new CRL now, or soon for the whole burst. */
     public void revocationAnnounced() {
         scheduler.execute(() -> {
             Instant now = clock.instant();
-            if (pending == null) {
+            if (pending == null && (lastGenerated == null || !now.isBefore(lastGenerated.plus(debounce)))) {
+                generate("revocation");
+            } else if (pending == null) {
                 burstStart = now;
                 pending = scheduler.schedule(this::generateFromBurst, debounce.toMillis(), TimeUnit.MILLISECONDS);
             } else if (Duration.between(burstStart, now.plus(debounce)).compareTo(maxDelay) <= 0
@@ -115,6 +120,7 @@ public final class CrlRefresher implements AutoCloseable {
     private void generate(String why) {
         try {
             publication.offer(ca.generateCrl());
+            lastGenerated = clock.instant();
             succeeded();
         } catch (CaClientException e) {
             failed("generate_crl (" + why + ")", e);
