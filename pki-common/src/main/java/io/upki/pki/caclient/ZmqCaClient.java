@@ -92,19 +92,18 @@ public final class ZmqCaClient implements CaClient {
             if (!socket.send(request, 0)) {
                 return null;
             }
-            try (ZMQ.Poller poller = context.createPoller(1)) {
-                poller.register(socket, ZMQ.Poller.POLLIN);
-                if (poller.poll(Math.max(1, timeout.toMillis())) > 0 && poller.pollin(0)) {
-                    byte[] reply = socket.recv(0);
-                    // Drain any unexpected extra frames so the socket stays usable.
-                    while (socket.hasReceiveMore()) {
-                        socket.recv(0);
-                    }
-                    healthy = reply != null;
-                    return reply;
-                }
+            // A receive timeout rather than a poller: a poller opens a selector (and its pipe) per call.
+            socket.setReceiveTimeOut((int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis())));
+            byte[] reply = socket.recv(0);
+            if (reply == null) {
+                return null;
             }
-            return null;
+            // Drain any unexpected extra frames so the socket stays usable.
+            while (socket.hasReceiveMore()) {
+                socket.recv(0);
+            }
+            healthy = true;
+            return reply;
         } finally {
             if (healthy && !closed) {
                 idle.add(socket);
