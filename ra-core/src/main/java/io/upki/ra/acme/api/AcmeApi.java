@@ -50,7 +50,7 @@ public final class AcmeApi {
         java.security.Provider ecdsa = io.upki.pki.crypto.NativeCrypto.current().nativeActive() ? null
                 : new org.bouncycastle.jce.provider.BouncyCastleProvider();
         io.upki.ra.acme.jws.JwsVerifier verifier = new io.upki.ra.acme.jws.JwsVerifier(ecdsa);
-        Nonces nonces = new Nonces(store, clock, settings.nonceLifetime(), random);
+        Nonces nonces = new Nonces(clock, settings.nonceLifetime(), random);
         AcmeRequests requests = new AcmeRequests(verifier, nonces, store, maxBody);
         Resources resources = new Resources(store, clock);
         Renewals renewals = new Renewals(requests, store, ca, clock);

@@ -28,6 +28,9 @@ final class AcmeRequests {
     private final Nonces nonces;
     private final AcmeStore store;
     private final int maxBody;
+    /** Parsed account keys by their stored JSON: a known account's key is parsed once, not on every request. */
+    private final java.util.Map<String, JWK> storedKeys = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int CACHED_KEYS = 4096;
 
     AcmeRequests(JwsVerifier verifier, Nonces nonces, AcmeStore store, int maxBody) {
         this.verifier = verifier;
@@ -82,7 +85,14 @@ final class AcmeRequests {
             key = verifier.publicKey(jws.jwk());
         } else {
             account = account(jws.kid(), urls);
-            key = parseStored(account);
+            key = storedKeys.get(account.jwk());
+            if (key == null) {
+                key = parseStored(account);
+                if (storedKeys.size() >= CACHED_KEYS) {
+                    storedKeys.clear(); // a bound, not an eviction policy: parsing again is cheap
+                }
+                storedKeys.put(account.jwk(), key);
+            }
         }
         verifier.verify(jws, key);
         if (!nonces.consume(jws.nonce())) {

@@ -25,6 +25,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Parses and verifies ACME request JWSs (RFC 8555 section 6.2): flattened JSON only, no unprotected
@@ -38,8 +39,12 @@ public final class JwsVerifier {
             "ES512", Curve.P_521);
     private static final Set<String> FIELDS = Set.of("protected", "payload", "signature");
     private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    /** How many keys' verifiers are kept; each ACME request of a known account reuses its own. */
+    private static final int CACHED_KEYS = 4096;
     /** The provider verifying ECDSA signatures, or null for the JCA default (see AcmeApi.create). */
     private final Provider ecdsa;
+    /** Verifiers by public key (nimbus verifiers are thread-safe; a JWK equals another with the same members). */
+    private final Map<JWK, JWSVerifier> verifiers = new ConcurrentHashMap<>();
 
     public JwsVerifier(Provider ecdsa) {
         this.ecdsa = ecdsa;
@@ -75,13 +80,16 @@ public final class JwsVerifier {
                 if (!CURVES.get(alg).equals(ec.getCurve())) {
                     throw AcmeProblem.badAlgorithm(alg + " needs a key on " + CURVES.get(alg), ALGORITHMS);
                 }
-                ECDSAVerifier ecVerifier = new ECDSAVerifier(ec);
-                ecVerifier.getJCAContext().setProvider(ecdsa);
-                verifier = ecVerifier;
-            } else if (key instanceof RSAKey rsa && alg.startsWith("RS")) {
-                verifier = new RSASSAVerifier(rsa);
-            } else {
+            } else if (!(key instanceof RSAKey && alg.startsWith("RS"))) {
                 throw AcmeProblem.badAlgorithm(alg + " does not match the key type " + key.getKeyType(), ALGORITHMS);
+            }
+            verifier = verifiers.get(key);
+            if (verifier == null) {
+                verifier = newVerifier(key);
+                if (verifiers.size() >= CACHED_KEYS) {
+                    verifiers.clear(); // a bound, not an eviction policy: rebuilding a verifier is cheap
+                }
+                verifiers.put(key, verifier);
             }
             if (!verifier.verify(new JWSHeader(JWSAlgorithm.parse(alg)), jws.signingInput(), new Base64URL(jws.signatureB64()))) {
                 throw malformed("JWS signature is invalid");
@@ -89,6 +97,16 @@ public final class JwsVerifier {
         } catch (JOSEException e) {
             throw malformed("JWS signature cannot be verified");
         }
+    }
+
+    private JWSVerifier newVerifier(JWK key) throws JOSEException {
+        if (key instanceof ECKey ec) {
+            // Converts the point and checks it is on the curve (invalid-curve attacks): once per key, not per request.
+            ECDSAVerifier ecVerifier = new ECDSAVerifier(ec);
+            ecVerifier.getJCAContext().setProvider(ecdsa);
+            return ecVerifier;
+        }
+        return new RSASSAVerifier((RSAKey) key);
     }
 
     /** RFC 8555 section 7.3.4: the EAB JWS is MACed (HS256/384/512) with the key the CA handed out. */

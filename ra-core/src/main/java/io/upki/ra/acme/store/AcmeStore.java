@@ -10,14 +10,6 @@ import java.util.Optional;
  * {@link #transaction} makes several updates one atomic change.
  */
 public interface AcmeStore extends AutoCloseable {
-    // nonces (RFC 8555 section 6.5)
-    void putNonce(String nonce, Instant expires);
-
-    /** Removes the nonce; true only if it existed and had not expired (each nonce is accepted once). */
-    boolean takeNonce(String nonce, Instant now);
-
-    int purgeExpiredNonces(Instant now);
-
     // accounts
     void insertAccount(Account account);
 

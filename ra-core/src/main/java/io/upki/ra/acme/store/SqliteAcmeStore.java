@@ -29,7 +29,7 @@ public final class SqliteAcmeStore implements AcmeStore {
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
     private static final TypeReference<List<Identifier>> IDENTIFIERS = new TypeReference<>() { };
     private static final String[] SCHEMA = {
-        "CREATE TABLE IF NOT EXISTS nonce (value TEXT PRIMARY KEY, expires INTEGER NOT NULL) WITHOUT ROWID",
+        "DROP TABLE IF EXISTS nonce", // nonces of older versions: they are kept in memory now (see Nonces)
         "CREATE TABLE IF NOT EXISTS account (id TEXT PRIMARY KEY, thumbprint TEXT NOT NULL UNIQUE, jwk TEXT NOT NULL,"
             + " status TEXT NOT NULL, contact TEXT NOT NULL, created INTEGER NOT NULL, eab_kid TEXT UNIQUE)",
         "CREATE TABLE IF NOT EXISTS orders (id TEXT PRIMARY KEY, account_id TEXT NOT NULL, status TEXT NOT NULL,"
@@ -71,21 +71,6 @@ public final class SqliteAcmeStore implements AcmeStore {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open the ACME store " + file + ": " + e.getMessage(), e);
         }
-    }
-
-    @Override
-    public synchronized void putNonce(String nonce, Instant expires) {
-        update("INSERT INTO nonce (value, expires) VALUES (?, ?)", nonce, expires.toEpochMilli());
-    }
-
-    @Override
-    public synchronized boolean takeNonce(String nonce, Instant now) {
-        return update("DELETE FROM nonce WHERE value = ? AND expires > ?", nonce, now.toEpochMilli()) == 1;
-    }
-
-    @Override
-    public synchronized int purgeExpiredNonces(Instant now) {
-        return update("DELETE FROM nonce WHERE expires <= ?", now.toEpochMilli());
     }
 
     @Override

@@ -2,13 +2,16 @@ package io.upki.ra.acme.validation;
 
 import io.upki.ra.acme.AcmeError;
 import io.upki.ra.acme.AcmeProblem;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
@@ -30,6 +33,7 @@ import org.xbill.DNS.Type;
  */
 public final class DnsResolver implements Resolver {
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
+    private static final Executor DIRECT = Runnable::run;
     private final org.xbill.DNS.Resolver dns;
     private final boolean system;
 
@@ -103,11 +107,17 @@ public final class DnsResolver implements Resolver {
         Message response;
         try {
             Record question = Record.newRecord(Name.fromString(host.endsWith(".") ? host : host + "."), type, DClass.IN);
-            response = dns.send(Message.newQuery(question));
+            // Completed on dnsjava's selector thread (DIRECT), never on the JDK's default async executor: with
+            // fewer than 3 cores that executor starts a new thread for every completion, one per query.
+            response = dns.sendAsync(Message.newQuery(question), DIRECT).toCompletableFuture()
+                    .get(TIMEOUT.multipliedBy(2).toMillis(), TimeUnit.MILLISECONDS);
         } catch (TextParseException e) {
             throw new AcmeProblem(AcmeError.DNS, "not a DNS name: " + host);
-        } catch (IOException e) {
+        } catch (ExecutionException | TimeoutException e) {
             throw new AcmeProblem(AcmeError.DNS, "DNS query for " + host + " (" + Type.string(type) + ") failed: timeout or refused");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AcmeProblem(AcmeError.DNS, "DNS query for " + host + " was interrupted");
         }
         int rcode = response.getRcode();
         if (rcode == Rcode.NXDOMAIN) {

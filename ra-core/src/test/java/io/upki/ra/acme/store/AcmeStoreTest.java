@@ -10,25 +10,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The SQLite store: single-use nonces, atomic order creation and transitions, durability across reopen. */
+/** The SQLite store: atomic order creation and transitions, durability across reopen. */
 class AcmeStoreTest {
     @TempDir
     Path dir;
 
     static final Instant NOW = Instant.parse("2026-11-27T12:00:00Z");
-
-    @Test
-    void aNonceIsTakenOnceAndNeverAfterItsExpiry() {
-        try (SqliteAcmeStore store = SqliteAcmeStore.open(dir.resolve("acme.db"))) {
-            store.putNonce("n1", NOW.plusSeconds(60));
-            store.putNonce("n2", NOW.plusSeconds(60));
-            assertThat(store.takeNonce("n1", NOW)).isTrue();
-            assertThat(store.takeNonce("n1", NOW)).isFalse();
-            assertThat(store.takeNonce("n2", NOW.plusSeconds(61))).isFalse();
-            assertThat(store.purgeExpiredNonces(NOW.plusSeconds(61))).isEqualTo(1);
-            assertThat(store.takeNonce("never-issued", NOW)).isFalse();
-        }
-    }
 
     @Test
     void ordersAuthorizationsAndChallengesSurviveAReopen() {
@@ -57,10 +44,10 @@ class AcmeStoreTest {
     void aFailedTransactionChangesNothing() {
         try (SqliteAcmeStore store = SqliteAcmeStore.open(dir.resolve("acme.db"))) {
             assertThatThrownBy(() -> store.transaction(() -> {
-                store.putNonce("inside", NOW.plusSeconds(60));
+                store.insertAccount(new Account("inside", "thumb", "{}", Account.Status.VALID, List.of(), NOW, null));
                 throw new IllegalStateException("boom");
             })).hasMessage("boom");
-            assertThat(store.takeNonce("inside", NOW)).isFalse();
+            assertThat(store.account("inside")).isEmpty();
         }
     }
 
