@@ -11,6 +11,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -43,15 +44,17 @@ public final class Http01Validator implements ChallengeValidator {
                 + "Host: " + host + (port == 80 ? "" : ":" + port) + "\r\n"
                 + "User-Agent: upki-acme\r\nAccept: */*\r\nConnection: close\r\n\r\n";
         IOException last = null;
+        // One deadline for the whole validation: a per-read timeout alone would let a server that sends
+        // a byte every few seconds hold a validation thread for as long as it likes.
+        long deadline = System.nanoTime() + timeout.toNanos();
         for (InetAddress address : addresses) {
             byte[] response;
             try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress(address, port), (int) timeout.toMillis());
-                socket.setSoTimeout((int) timeout.toMillis());
+                socket.connect(new InetSocketAddress(address, port), remainingMillis(deadline));
                 OutputStream out = socket.getOutputStream();
                 out.write(request.getBytes(StandardCharsets.US_ASCII));
                 out.flush();
-                response = readAll(socket.getInputStream());
+                response = readAll(socket, deadline);
             } catch (IOException e) {
                 last = e;
                 continue;
@@ -79,11 +82,25 @@ public final class Http01Validator implements ChallengeValidator {
         }
     }
 
-    private static byte[] readAll(InputStream in) throws IOException {
+    /** Milliseconds left before {@code deadline} (at least 1); a timeout once it has passed. */
+    private static int remainingMillis(long deadline) throws SocketTimeoutException {
+        long left = (deadline - System.nanoTime()) / 1_000_000;
+        if (left <= 0) {
+            throw new SocketTimeoutException("http-01 validation took longer than its time limit");
+        }
+        return (int) Math.min(Integer.MAX_VALUE, left);
+    }
+
+    private static byte[] readAll(Socket socket, long deadline) throws IOException {
+        InputStream in = socket.getInputStream();
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         byte[] chunk = new byte[4096];
         int n;
-        while ((n = in.read(chunk)) > 0) {
+        while (true) {
+            socket.setSoTimeout(remainingMillis(deadline));
+            if ((n = in.read(chunk)) <= 0) {
+                break;
+            }
             buf.write(chunk, 0, n);
             if (buf.size() > MAX_RESPONSE) {
                 break;
