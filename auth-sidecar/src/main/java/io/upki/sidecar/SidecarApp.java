@@ -83,6 +83,12 @@ public final class SidecarApp {
             config.jetty.modifyHttpConfiguration(http -> {
                 http.setRequestHeaderSize(maxHeaderBytes);
                 http.setSendServerVersion(false);
+                // Heap buffers: Jetty copies header values into its buffers one character at a time, and
+                // a direct buffer pays a bounds-checked native put per byte. The certificate header in
+                // and the assertion header out are kilobytes each: with direct buffers that copying was
+                // the largest single cost of a warm request.
+                http.setUseInputDirectByteBuffers(false);
+                http.setUseOutputDirectByteBuffers(false);
             });
             config.startup.showJavalinBanner = false;
             for (HandlerType method : METHODS) {
