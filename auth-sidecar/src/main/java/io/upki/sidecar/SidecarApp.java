@@ -156,10 +156,23 @@ public final class SidecarApp {
             ctx.header(SERIAL, id.serialHex());
             ctx.header(FINGERPRINT, id.fingerprint());
             ctx.header(ROLE, id.role());
-            String m = method;
-            ctx.header(ASSERTION, assertions.get(new AssertionKey(id, method, uri), k -> signer.sign(id, m, uri)));
+            ctx.header(ASSERTION, assertion(decision, method, uri));
         }
         ctx.status(200).json(Map.of("status", "ok", "role", id == null ? "anonymous" : id.role()));
+    }
+
+    /**
+     * The assertion for this request: reused when an identical request had one made, else signed. Only
+     * clients seen before (their verified path was cached) get theirs kept: a certificate seen once, as
+     * on a burst of new clients, would fill the cache with tokens nobody asks for again, every one of
+     * them surviving garbage collections until it expires.
+     */
+    private String assertion(Decision decision, String method, String uri) {
+        Identity id = decision.identity();
+        if (!decision.seenBefore()) {
+            return signer.sign(id, method, uri);
+        }
+        return assertions.get(new AssertionKey(id, method, uri), k -> signer.sign(id, method, uri));
     }
 
     private static void audit(Decision d, ClientCertificateSource source, String method, String uri) {

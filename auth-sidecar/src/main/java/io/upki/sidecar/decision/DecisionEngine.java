@@ -91,6 +91,7 @@ public final class DecisionEngine {
             // Warm path: the same header as before maps straight to its verified path, without decoding.
             String key = headerKey(source, headers);
             VerifiedClient client = key == null ? null : cache.getIfPresent(key);
+            boolean seenBefore = client != null;
             List<X509Certificate> presented = client == null ? source.read(headers) : null;
             if (route == RouteClass.DENY) {
                 throw new RefusedException(Refusal.NOT_ALLOWED, "no rule allows " + uri);
@@ -109,7 +110,7 @@ public final class DecisionEngine {
             }
             CrlSnapshot leafCrl = index.snapshotFor(client.path().certificates().get(1));
             return Decision.allow(route, new Identity(client.subject(), client.serialHex(), client.fingerprint(),
-                    admin ? "admin" : "client", leafCrl.number().toString()));
+                    admin ? "admin" : "client", leafCrl.number().toString()), seenBefore);
         } catch (RefusedException e) {
             return Decision.refuse(e.refusal(), route, e.getMessage());
         }
