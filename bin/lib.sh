@@ -31,17 +31,6 @@ stale() {
         -type f -newer "$STAMP" -print -quit)" ]]
 }
 
-# JVM options a process starts with before JAVA_OPTS (which comes later on the command line and wins).
-# The auth-sidecar answers every request a proxy forwards, so its latency tail is the edge's:
-# ZGC keeps collector pauses well under a millisecond (G1's young pauses were milliseconds on two
-# cores, and each one delays every request queued behind it). UPKI_SIDECAR_JVM_OPTS replaces the set.
-jvm_defaults() {
-  case "$1" in
-    auth-sidecar) printf '%s' "${UPKI_SIDECAR_JVM_OPTS-"-XX:+UseZGC"}" ;;
-    *) ;;
-  esac
-}
-
 ensure_jar() {
   if [[ "${UPKI_NO_BUILD:-}" == 1 ]]; then
     # Packaged elsewhere (CI's mvn verify, an image): use the jars as they are, or say which is missing.

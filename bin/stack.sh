@@ -164,7 +164,7 @@ stack_up() {
       --ca-cert "$HOME_DIR/ca/ca.crt" --out "$HOME_DIR/crl" --listen "127.0.0.1:$PUBLISHER_PORT"
   await crl-publisher http_ok "$publisher/ready"
   # shellcheck disable=SC2086
-  launch auth-sidecar "$JAVA" $(jvm_defaults auth-sidecar) ${JAVA_OPTS:-} -jar "$sidecar_jar" --listen "127.0.0.1:$SIDECAR_PORT" \
+  launch auth-sidecar "$JAVA" ${JAVA_OPTS:-} -jar "$sidecar_jar" --listen "127.0.0.1:$SIDECAR_PORT" \
       --trust-anchor "$HOME_DIR/ca/ca.crt" --crl "$publisher/crl.der" --crl-events "$publisher/events" \
       --ca "tcp://127.0.0.1:$CA_PORT" --register "tcp://127.0.0.1:$((CA_PORT + 1))" \
       --state-dir "$HOME_DIR/sidecar"
