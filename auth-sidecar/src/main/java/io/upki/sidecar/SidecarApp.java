@@ -61,7 +61,8 @@ public final class SidecarApp {
     public SidecarApp(DecisionEngine engine, Map<String, ClientCertificateSource> sources, String defaultProxy,
                       AssertionSigner signer, Duration assertionTtl, CrlState crls, CrlSources crlSources,
                       SidecarMetrics metrics, boolean audit) {
-        this.assertions = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(assertionTtl.dividedBy(2)).build();
+        this.assertions = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(assertionTtl.dividedBy(2))
+                .executor(Runnable::run).build();
         this.engine = engine;
         this.sources = Map.copyOf(sources);
         this.defaultSource = sources.get(defaultProxy);
