@@ -61,7 +61,8 @@ public final class SidecarApp {
     public SidecarApp(DecisionEngine engine, Map<String, ClientCertificateSource> sources, String defaultProxy,
                       AssertionSigner signer, Duration assertionTtl, CrlState crls, CrlSources crlSources,
                       SidecarMetrics metrics, boolean audit) {
-        this.assertions = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(assertionTtl.dividedBy(2)).build();
+        this.assertions = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(assertionTtl.dividedBy(2))
+                .executor(Runnable::run).build();
         this.engine = engine;
         this.sources = Map.copyOf(sources);
         this.defaultSource = sources.get(defaultProxy);
@@ -83,6 +84,12 @@ public final class SidecarApp {
             config.jetty.modifyHttpConfiguration(http -> {
                 http.setRequestHeaderSize(maxHeaderBytes);
                 http.setSendServerVersion(false);
+                // Heap buffers: Jetty copies header values into its buffers one character at a time, and
+                // a direct buffer pays a bounds-checked native put per byte. The certificate header in
+                // and the assertion header out are kilobytes each: with direct buffers that copying was
+                // the largest single cost of a warm request.
+                http.setUseInputDirectByteBuffers(false);
+                http.setUseOutputDirectByteBuffers(false);
             });
             config.startup.showJavalinBanner = false;
             for (HandlerType method : METHODS) {
@@ -150,10 +157,23 @@ public final class SidecarApp {
             ctx.header(SERIAL, id.serialHex());
             ctx.header(FINGERPRINT, id.fingerprint());
             ctx.header(ROLE, id.role());
-            String m = method;
-            ctx.header(ASSERTION, assertions.get(new AssertionKey(id, method, uri), k -> signer.sign(id, m, uri)));
+            ctx.header(ASSERTION, assertion(decision, method, uri));
         }
         ctx.status(200).json(Map.of("status", "ok", "role", id == null ? "anonymous" : id.role()));
+    }
+
+    /**
+     * The assertion for this request: reused when an identical request had one made, else signed. Only
+     * clients seen before (their verified path was cached) get theirs kept: a certificate seen once, as
+     * on a burst of new clients, would fill the cache with tokens nobody asks for again, every one of
+     * them surviving garbage collections until it expires.
+     */
+    private String assertion(Decision decision, String method, String uri) {
+        Identity id = decision.identity();
+        if (!decision.seenBefore()) {
+            return signer.sign(id, method, uri);
+        }
+        return assertions.get(new AssertionKey(id, method, uri), k -> signer.sign(id, method, uri));
     }
 
     private static void audit(Decision d, ClientCertificateSource source, String method, String uri) {

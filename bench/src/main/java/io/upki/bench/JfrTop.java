@@ -32,10 +32,11 @@ final class JfrTop {
         STEPS.put("io.upki.pki.clientcert.TraefikSource.read", "header decode + X.509 parse (TraefikSource.read)");
         STEPS.put("io.upki.pki.clientcert.NginxSource.read", "header decode + X.509 parse (NginxSource.read)");
         STEPS.put("io.upki.pki.trust.ChainVerifier.verify", "path verification (ChainVerifier.verify)");
+        STEPS.put("io.upki.pki.trust.ChainVerifier.signedBy", "  of which signature checks (ChainVerifier.signedBy)");
         STEPS.put("io.upki.pki.crl.RevocationIndex.check", "revocation lookup (RevocationIndex.check)");
         STEPS.put("io.upki.pki.assertion.AssertionSigner.sign", "assertion (AssertionSigner.sign)");
-        STEPS.put("com.nimbusds.jose.crypto.ECDSASigner.sign", "  of which ECDSA P-256 signature");
-        STEPS.put("com.nimbusds.jose.util.Base64URL.encode", "  of which JOSE base64url encoding");
+        STEPS.put("java.security.Signature.sign", "  of which the ECDSA signature");
+        STEPS.put("io.upki.pki.assertion.AssertionSigner.claims", "  of which the claims JSON");
         STEPS.put("io.upki.sidecar.SidecarApp.audit", "audit line (SidecarApp.audit)");
         STEPS.put("io.javalin.http.Context.json", "JSON body (Context.json)");
         STEPS.put("org.eclipse.jetty.http.HttpParser.parseNext", "Jetty request parsing");
@@ -62,11 +63,17 @@ final class JfrTop {
                 }
                 continue;
             }
-            if (!type.equals("jdk.ExecutionSample")) {
+            boolean nativeSample = type.equals("jdk.NativeMethodSample");
+            if (!type.equals("jdk.ExecutionSample") && !nativeSample) {
                 continue;
             }
             RecordedStackTrace stack = e.getStackTrace();
             if (stack == null || stack.getFrames().isEmpty()) {
+                continue;
+            }
+            // JFR samples native code (the native crypto provider) apart from Java code, and also threads
+            // parked in native waits (selectors, sockets): only native samples inside a request count.
+            if (nativeSample && stack.getFrames().stream().noneMatch(f -> name(f).equals("io.upki.sidecar.SidecarApp.authorize"))) {
                 continue;
             }
             samples++;

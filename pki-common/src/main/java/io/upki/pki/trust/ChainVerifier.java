@@ -1,15 +1,19 @@
 package io.upki.pki.trust;
 
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.PublicKey;
+import java.security.Signature;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
+import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.security.auth.x500.X500Principal;
@@ -36,6 +40,8 @@ public final class ChainVerifier {
     private final Map<X500Principal, List<X509Certificate>> anchorsBySubject = new HashMap<>();
     private final Map<X500Principal, List<TrustedIssuer>> trustedBySubject = new HashMap<>();
     private final List<X509Certificate> anchors;
+    /** The public key of each anchor and configured intermediate, imported once into the signature provider. */
+    private final Map<X509Certificate, PublicKey> issuerKeys = new IdentityHashMap<>();
 
     /** A configured intermediate with its already-validated path up to an anchor. */
     private record TrustedIssuer(X509Certificate certificate, List<X509Certificate> pathToAnchor) {
@@ -57,6 +63,7 @@ public final class ChainVerifier {
                 throw new IllegalArgumentException("trust anchor " + anchor.getSubjectX500Principal() + " is not a CA");
             }
             anchorsBySubject.computeIfAbsent(anchor.getSubjectX500Principal(), k -> new ArrayList<>()).add(anchor);
+            issuerKeys.put(anchor, providerKey(anchor.getPublicKey()));
         }
         List<X509Certificate> pending = new ArrayList<>(intermediates);
         boolean progress = true;
@@ -71,6 +78,7 @@ public final class ChainVerifier {
                     full.addAll(path);
                     trustedBySubject.computeIfAbsent(ca.getSubjectX500Principal(), k -> new ArrayList<>())
                             .add(new TrustedIssuer(ca, full.subList(1, full.size())));
+                    issuerKeys.put(ca, providerKey(ca.getPublicKey()));
                     it.remove();
                     progress = true;
                 }
@@ -138,13 +146,13 @@ public final class ChainVerifier {
         while (path.size() < MAX_DEPTH) {
             X500Principal issuerName = current.getIssuerX500Principal();
             for (X509Certificate anchor : anchorsBySubject.getOrDefault(issuerName, List.of())) {
-                if (signedBy(current, anchor.getPublicKey())) {
+                if (signedBy(current, issuerKeys.get(anchor))) {
                     path.add(anchor);
                     return finish(path, now);
                 }
             }
             for (TrustedIssuer issuer : trustedBySubject.getOrDefault(issuerName, List.of())) {
-                if (signedBy(current, issuer.certificate().getPublicKey())) {
+                if (signedBy(current, issuerKeys.get(issuer.certificate()))) {
                     path.add(issuer.certificate());
                     path.addAll(issuer.pathToAnchor());
                     return finish(path, now);
@@ -222,10 +230,37 @@ public final class ChainVerifier {
         }
     }
 
+    /**
+     * {@code key} as the first provider's KeyFactory makes it (the native provider's own key object when
+     * it is installed), or {@code key} itself when that factory cannot take it.
+     */
+    private static PublicKey providerKey(PublicKey key) {
+        try {
+            return KeyFactory.getInstance(key.getAlgorithm()).generatePublic(new X509EncodedKeySpec(key.getEncoded()));
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return key;
+        }
+    }
+
+    /**
+     * True when {@code key} verifies {@code cert}'s signature. The signature is checked over the
+     * TBSCertificate exactly as {@link X509Certificate#verify(PublicKey)} does (the JDK's parser has
+     * already refused a certificate whose inner and outer signature algorithms differ), but with a
+     * Signature of the first provider and a key that may already be in that provider's form, so the
+     * native provider does not re-import the CA's key on every request. Algorithms with parameters
+     * (RSASSA-PSS) go through {@code verify} itself.
+     */
     static boolean signedBy(X509Certificate cert, PublicKey key) {
         try {
-            cert.verify(key);
-            return true;
+            byte[] params = cert.getSigAlgParams();
+            if (params != null && !(params.length == 2 && params[0] == 0x05 && params[1] == 0x00)) {
+                cert.verify(key);
+                return true;
+            }
+            Signature signature = Signature.getInstance(cert.getSigAlgName());
+            signature.initVerify(key);
+            signature.update(cert.getTBSCertificate());
+            return signature.verify(cert.getSignature());
         } catch (GeneralSecurityException | RuntimeException e) {
             return false;
         }

@@ -1,0 +1,88 @@
+package io.upki.sidecar;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.upki.sidecar.testing.SidecarHarness;
+import io.upki.sidecar.testing.TestPki;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * When the sidecar keeps an assertion for reuse: only for a client seen before, and never across a new
+ * CRL (the token names the CRL number it was decided with).
+ */
+class AssertionReuseTest {
+    @TempDir
+    Path dir;
+    TestPki pki;
+    Path crlFile;
+    SidecarHarness sidecar;
+    String alice;
+
+    @BeforeEach
+    void start() throws Exception {
+        pki = new TestPki("Reuse");
+        pki.writeTrust(dir);
+        alice = TestPki.base64(pki.client("alice"));
+        crlFile = dir.resolve("crls.pem");
+        Files.writeString(crlFile, pki.crls(10, List.of(), List.of()));
+        Path admins = Files.writeString(dir.resolve("admins.txt"), "CN=root-admin\n");
+        sidecar = SidecarHarness.start(SidecarHarness.config(dir.resolve("root.crt"), dir.resolve("intermediate.crt"),
+                List.of(crlFile.toString()), admins, SidecarHarness.throwawaySigning(dir), "traefik"),
+                Clock.fixed(TestPki.NOW, ZoneOffset.UTC));
+    }
+
+    @AfterEach
+    void stop() {
+        sidecar.close();
+    }
+
+    private String token() throws Exception {
+        HttpResponse<String> r = sidecar.get("/auth", Map.of("X-Forwarded-Tls-Client-Cert", alice,
+                "X-Forwarded-Uri", "/api/client/me", "X-Forwarded-Method", "GET"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return r.headers().firstValue(SidecarApp.ASSERTION).orElseThrow();
+    }
+
+    private static String crlClaim(String token) throws Exception {
+        byte[] payload = Base64.getUrlDecoder().decode(token.split("\\.")[1]);
+        return new ObjectMapper().readTree(new String(payload, StandardCharsets.UTF_8)).get("crl").asText();
+    }
+
+    @Test
+    void aFirstSightingIsSignedAndNotKeptALaterOneIsReused() throws Exception {
+        String first = token();
+        String second = token();
+        String third = token();
+        assertThat(second).as("the first token was not kept").isNotEqualTo(first);
+        assertThat(third).as("a client seen before gets the kept token").isEqualTo(second);
+    }
+
+    @Test
+    void aNewCrlMeansANewToken() throws Exception {
+        token();
+        String kept = token();
+        assertThat(token()).isEqualTo(kept);
+        Path tmp = dir.resolve("crls.tmp");
+        Files.writeString(tmp, pki.crls(11, List.of(), List.of()));
+        Files.move(tmp, crlFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        sidecar.sidecar().refreshCrls();
+        String after = token();
+        assertThat(after).isNotEqualTo(kept);
+        assertThat(crlClaim(kept)).isEqualTo("10");
+        assertThat(crlClaim(after)).isEqualTo("11");
+    }
+}
