@@ -2,9 +2,6 @@ package io.upki.ca.wire;
 
 import io.upki.pki.wire.CaErrorCode;
 import io.upki.pki.wire.CaProtocolException;
-import java.io.IOException;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -37,7 +34,6 @@ public final class ZmqFrontend implements AutoCloseable {
     public static final long HARD_LIMIT_BYTES = 16L * 1024 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(ZmqFrontend.class);
-    private static final long SELECT_TIMEOUT_MS = 50;
 
     private final ZContext context;
     private final String endpoint;
@@ -99,28 +95,22 @@ public final class ZmqFrontend implements AutoCloseable {
             bound.completeExceptionally(e);
             return;
         }
-        // One selector over both sockets' signalling channels, registered once. ZeroMQ's own poller
-        // re-registers every socket on each call (several system calls per request, and system calls are
-        // what a request costs most on a virtual machine). These channels only say "look again", so after
-        // each wake-up both sockets are read until they are empty (the ZMQ_FD contract), and a timeout
-        // reads them anyway.
-        try (Selector selector = Selector.open()) {
-            front.getFD().register(selector, SelectionKey.OP_READ);
-            replies.getFD().register(selector, SelectionKey.OP_READ);
+        try (ZMQ.Poller poller = context.createPoller(2)) {
+            int frontIndex = poller.register(front, ZMQ.Poller.POLLIN);
+            int replyIndex = poller.register(replies, ZMQ.Poller.POLLIN);
             while (running) {
-                selector.select(SELECT_TIMEOUT_MS);
-                selector.selectedKeys().clear();
-                boolean moved;
-                do {
-                    moved = false;
+                if (poller.poll(100) < 0) {
+                    break;
+                }
+                if (poller.pollin(replyIndex)) {
                     ZMsg reply;
                     while ((reply = ZMsg.recvMsg(replies, ZMQ.DONTWAIT)) != null) {
                         reply.send(front);
-                        moved = true;
                     }
+                }
+                if (accepting && poller.pollin(frontIndex)) {
                     ZMsg request;
                     while (accepting && (request = ZMsg.recvMsg(front, ZMQ.DONTWAIT)) != null) {
-                        moved = true;
                         try {
                             accept(request, front);
                         } catch (RuntimeException | StackOverflowError e) {
@@ -128,9 +118,9 @@ public final class ZmqFrontend implements AutoCloseable {
                             LOG.error("frontend {} could not route a request", endpoint, e);
                         }
                     }
-                } while (moved);
+                }
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             LOG.error("frontend {} stopped", endpoint, e);
         } finally {
             context.destroySocket(front);
