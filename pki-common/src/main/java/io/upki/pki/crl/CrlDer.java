@@ -5,7 +5,8 @@ import java.math.BigInteger;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.ArrayList;
-import java.util.List;
+import java.util.Collection;
+import java.util.HashSet;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.Extensions;
@@ -132,15 +133,16 @@ public final class CrlDer {
             int prefix = before.revokedEnd - before.revokedStart;
             if (prefix > 0 && prefix <= revokedEnd - revokedStart
                     && Arrays.equals(der, revokedStart, revokedStart + prefix, before.der, before.revokedStart, before.revokedEnd)) {
-                return previous.revokedSerials().plus(serials(revokedStart + prefix));
+                return previous.revokedSerials().plus(serials(revokedStart + prefix, new ArrayList<>()));
             }
         }
-        return RevokedSerials.of(serials(revokedStart));
+        // Straight into the table (not through a list): each serial then sits next to its table node in
+        // memory, which keeps lookups in a table of a million entries to one or two cache misses.
+        // Entry count is unknown up front; ~50 bytes per entry is a good first guess for the table size.
+        return RevokedSerials.owning(serials(revokedStart, new HashSet<>(Math.max(16, (revokedEnd - revokedStart) / 30))));
     }
 
-    private List<BigInteger> serials(int from) throws IOException {
-        // Entry count is unknown up front; ~50 bytes per entry is a good first guess for the list size.
-        List<BigInteger> serials = new ArrayList<>(Math.max(16, (revokedEnd - from) / 40));
+    private <C extends Collection<BigInteger>> C serials(int from, C serials) throws IOException {
         int pos = from;
         while (pos < revokedEnd) {
             Tlv entry = read(pos, revokedEnd);

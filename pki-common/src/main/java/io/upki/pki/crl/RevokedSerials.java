@@ -37,6 +37,11 @@ public final class RevokedSerials extends AbstractSet<BigInteger> {
         return serials.isEmpty() ? EMPTY : new RevokedSerials(copy(serials, serials.size()), Set.of());
     }
 
+    /** A set over {@code serials}, which the caller hands over and never touches again. */
+    static RevokedSerials owning(HashSet<BigInteger> serials) {
+        return serials.isEmpty() ? EMPTY : new RevokedSerials(serials, Set.of());
+    }
+
     /** This set with {@code added}; this one is left as it is. */
     public RevokedSerials plus(Collection<BigInteger> added) {
         if (added.isEmpty()) {
