@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -18,6 +19,10 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -43,6 +48,12 @@ public final class TlsAlpn01Validator implements ChallengeValidator {
     private final int port;
     private final Duration timeout;
     private final SecureRandom random;
+    /** Closes a socket whose validation passed its deadline: a handshake is many reads, each with its own timeout. */
+    private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "tls-alpn-01-deadline");
+        t.setDaemon(true);
+        return t;
+    });
 
     public TlsAlpn01Validator(Resolver resolver, int port, Duration timeout, SecureRandom random) {
         this.resolver = resolver;
@@ -69,11 +80,21 @@ public final class TlsAlpn01Validator implements ChallengeValidator {
         String sni = identifier.isIp() ? Addresses.reverseName(addresses.get(0)) : identifier.value();
         IOException last = null;
         SSLContext tls = context();
+        // One deadline for the whole validation, as for http-01: a server that trickles its handshake a
+        // byte at a time would otherwise hold a validation thread for as long as it likes.
+        long deadline = System.nanoTime() + timeout.toNanos();
         for (InetAddress address : addresses) {
             X509Certificate presented;
-            try (Socket plain = new Socket()) {
-                plain.connect(new InetSocketAddress(address, port), (int) timeout.toMillis());
-                plain.setSoTimeout((int) timeout.toMillis());
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                last = new SocketTimeoutException("tls-alpn-01 validation took longer than its time limit");
+                break;
+            }
+            Socket plain = new Socket();
+            ScheduledFuture<?> guard = deadlines.schedule(() -> closeQuietly(plain), left, TimeUnit.MILLISECONDS);
+            try (plain) {
+                plain.connect(new InetSocketAddress(address, port), (int) left);
+                plain.setSoTimeout((int) left);
                 SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(plain, sni, port, true);
                 SSLParameters params = socket.getSSLParameters();
                 params.setServerNames(List.of(new SNIHostName(sni)));
@@ -87,12 +108,22 @@ public final class TlsAlpn01Validator implements ChallengeValidator {
             } catch (IOException e) {
                 last = e;
                 continue;
+            } finally {
+                guard.cancel(false);
             }
             check(presented, identifier, keyAuthorization);
             return;
         }
         throw new AcmeProblem(AcmeError.CONNECTION, "no tls-alpn-01 handshake with " + identifier.value() + " port "
                 + port + ": " + (last == null ? "no address" : last.getClass().getSimpleName()));
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // closing is all that is wanted; the validation thread sees the failure
+        }
     }
 
     static void check(X509Certificate cert, Identifier identifier, String keyAuthorization) throws AcmeProblem {

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** http-01 against real sockets on loopback: a right answer passes, a trickling server is cut off at the time limit. */
 class Http01ValidatorTest {
@@ -62,6 +63,7 @@ class Http01ValidatorTest {
     }
 
     @Test
+    @Timeout(30)
     void aServerThatTricklesItsAnswerIsCutOffAtTheTimeLimit() throws Exception {
         // Each byte comes well within the per-read time, but the whole answer would take 10 s.
         try (ServerSocket server = serve(ok("token.thumb" + " ".repeat(40)), 100)) {
