@@ -32,11 +32,6 @@ public final class RevokedSerials extends AbstractSet<BigInteger> {
         return EMPTY;
     }
 
-    /** A set of {@code serials} (duplicates are listed once). */
-    public static RevokedSerials of(Collection<BigInteger> serials) {
-        return serials.isEmpty() ? EMPTY : new RevokedSerials(copy(serials, serials.size()), Set.of());
-    }
-
     /** A set over {@code serials}, which the caller hands over and never touches again. */
     static RevokedSerials owning(HashSet<BigInteger> serials) {
         return serials.isEmpty() ? EMPTY : new RevokedSerials(serials, Set.of());

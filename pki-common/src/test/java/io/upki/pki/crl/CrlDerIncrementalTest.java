@@ -46,7 +46,7 @@ class CrlDerIncrementalTest {
     private static CrlSnapshot previous(byte[] der, List<Long> serials) {
         List<BigInteger> planted = new java.util.ArrayList<>(serials.stream().map(BigInteger::valueOf).toList());
         planted.add(MARKER);
-        return new CrlSnapshot(null, BigInteger.ONE, T0, T0.plusSeconds(86_400), RevokedSerials.of(planted), der);
+        return new CrlSnapshot(null, BigInteger.ONE, T0, T0.plusSeconds(86_400), RevokedSerials.empty().plus(planted), der);
     }
 
     @Test

@@ -11,23 +11,12 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** http-01 against real sockets on loopback: a right answer passes, a trickling server is cut off at the time limit. */
 class Http01ValidatorTest {
-    private static final Resolver LOOPBACK = new Resolver() {
-        @Override
-        public List<InetAddress> addresses(String host) {
-            return List.of(InetAddress.getLoopbackAddress());
-        }
-
-        @Override
-        public List<String> txt(String name) {
-            return List.of();
-        }
-    };
+    private static final Resolver LOOPBACK = new LoopbackResolver();
 
     /** Serves one connection on a thread, writing {@code answer} one byte every {@code pauseMillis}. */
     private static ServerSocket serve(String answer, long pauseMillis) throws Exception {

@@ -11,23 +11,12 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** tls-alpn-01 against a real socket on loopback: a server that trickles its handshake is cut off at the time limit. */
 class TlsAlpn01ValidatorTest {
-    private static final Resolver LOOPBACK = new Resolver() {
-        @Override
-        public List<InetAddress> addresses(String host) {
-            return List.of(InetAddress.getLoopbackAddress());
-        }
-
-        @Override
-        public List<String> txt(String name) {
-            return List.of();
-        }
-    };
+    private static final Resolver LOOPBACK = new LoopbackResolver();
 
     @Test
     @Timeout(30)
