@@ -27,6 +27,12 @@ import io.upki.ca.store.SqliteDatabase;
 import io.upki.ca.store.SqliteNodeRepository;
 import io.upki.ca.wire.CaRoutes;
 import io.upki.ca.wire.Lanes;
+import io.upki.ca.issue.SigningStore;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import io.upki.ca.wire.ZmqFrontend;
 import io.upki.pki.wire.CaEvent;
 import io.upki.pki.wire.WireCodec;
@@ -55,6 +61,7 @@ public final class CaServer implements AutoCloseable {
     private final SqliteDatabase database;
     private final ZContext zmq;
     private final Lanes lanes;
+    private final ExecutorService storeWriter;
     private final ZmqFrontend operations;
     private final ZmqFrontend registration;
     private final EventFeed events;
@@ -65,8 +72,9 @@ public final class CaServer implements AutoCloseable {
 
     private final CrlService crls;
 
-    private CaServer(CaConfig config, SqliteDatabase database, ZContext zmq, Lanes lanes, ZmqFrontend operations,
-                     ZmqFrontend registration, EventFeed events, CrlService crls) {
+    private CaServer(CaConfig config, SqliteDatabase database, ZContext zmq, Lanes lanes, ExecutorService storeWriter,
+                     ZmqFrontend operations, ZmqFrontend registration, EventFeed events, CrlService crls) {
+        this.storeWriter = storeWriter;
         this.events = events;
         this.crls = crls;
         this.config = config;
@@ -94,8 +102,14 @@ public final class CaServer implements AutoCloseable {
         SqliteDatabase database = new SqliteDatabase(files.database());
         SqliteCertificateRepository certificates = new SqliteCertificateRepository(database);
         CertificateIssuer issuer = new CertificateIssuer(ca, clock, config.crlUrl());
-        IssuanceService issuance = new IssuanceService(ca, profiles, issuer, new SerialNumbers(random),
-                new KeyPairs(random), certificates, files.privateKeys(), clock, audit);
+        ExecutorService storeWriter = Executors.newFixedThreadPool(2, daemonThreads("ca-store-"));
+        SigningStore signing = new SigningStore(issuer, certificates, ca.signaturesRepeat(), storeWriter, clock);
+        int restored = signing.recover();
+        if (restored > 0) {
+            audit.record("recover", "ok", "certificates", restored);
+        }
+        IssuanceService issuance = new IssuanceService(ca, profiles, issuer, signing, new SerialNumbers(random),
+                new KeyPairs(random), files.privateKeys(), audit);
         ZContext zmq = new ZContext(1);
         // The feed and the CRL service refer to each other (events announce CRLs; the heartbeat reads the
         // CRL state), so the heartbeat goes through a holder filled right after.
@@ -129,7 +143,16 @@ public final class CaServer implements AutoCloseable {
         int regPort = config.registrationPort();
         ZmqFrontend ops = new ZmqFrontend(zmq, config.endpoint(config.port()), routes.operations(codec), lanes);
         ZmqFrontend reg = new ZmqFrontend(zmq, config.endpoint(regPort), routes.registration(codec), lanes);
-        return new CaServer(config, database, zmq, lanes, ops, reg, events, crls);
+        return new CaServer(config, database, zmq, lanes, storeWriter, ops, reg, events, crls);
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     private static RegistrationSeed loadSeed(CaFiles files, String override, SecureRandom random) throws IOException {
@@ -192,6 +215,15 @@ public final class CaServer implements AutoCloseable {
         registration.close();
         events.close();
         lanes.close();
+        // After the lanes: a sign still running hands its reservation to these threads.
+        storeWriter.shutdown();
+        try {
+            if (!storeWriter.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("store writes did not finish within 10 s of shutdown");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         zmq.close();
         crls.close();
         database.close();

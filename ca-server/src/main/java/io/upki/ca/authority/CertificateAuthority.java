@@ -10,7 +10,9 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import java.security.cert.CertificateEncodingException;
@@ -18,6 +20,7 @@ import java.security.NoSuchAlgorithmException;
 
 /** The loaded CA: certificate, private key and what every issued object needs of them. */
 public final class CertificateAuthority {
+    private static final DefaultSignatureAlgorithmIdentifierFinder ALGORITHMS = new DefaultSignatureAlgorithmIdentifierFinder();
     private final X509Certificate certificate;
     private final X509CertificateHolder holder;
     private final PrivateKey privateKey;
@@ -80,6 +83,19 @@ public final class CertificateAuthority {
         } catch (OperatorCreationException e) {
             throw new IllegalStateException("cannot sign with " + algorithm, e);
         }
+    }
+
+    /** The AlgorithmIdentifier {@link #signer(String)} signs with, for a TBS made before its signer. */
+    public AlgorithmIdentifier signatureAlgorithmIdentifier(String digest) {
+        return ALGORITHMS.find(signatureAlgorithm(privateKey.getAlgorithm(), digest));
+    }
+
+    /**
+     * True when signing the same data twice gives the same bytes: RSASSA-PKCS1-v1_5 (RFC 8017 section
+     * 8.2), which is what an RSA CA key signs with here. ECDSA draws a fresh nonce for every signature.
+     */
+    public boolean signaturesRepeat() {
+        return "RSA".equals(privateKey.getAlgorithm());
     }
 
     static String signatureAlgorithm(String keyAlgorithm, String digest) {

@@ -3,6 +3,8 @@ package io.upki.ca.issue;
 import io.upki.ca.authority.CertificateAuthority;
 import io.upki.ca.profile.Profile;
 import io.upki.ca.profile.Usages;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.math.BigInteger;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -24,9 +26,19 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
-import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.DERBitString;
+import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.asn1.x509.Certificate;
+import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.asn1.x509.ExtensionsGenerator;
+import org.bouncycastle.asn1.x509.TBSCertificate;
+import org.bouncycastle.asn1.x509.Time;
+import org.bouncycastle.asn1.x509.V3TBSCertificateGenerator;
 import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 
 /**
@@ -60,6 +72,16 @@ public final class CertificateIssuer {
      */
     public X509CertificateHolder issue(BigInteger serial, X500Name subject, SubjectPublicKeyInfo key, Profile profile,
                                        List<GeneralName> sans, Integer durationDays) {
+        return sign(prepare(serial, subject, key, profile, sans, durationDays), profile.digest());
+    }
+
+    /**
+     * The certificate to be signed, with the signature algorithm of the profile's digest.
+     *
+     * @param durationDays validity in days, or null for the profile's
+     */
+    public TBSCertificate prepare(BigInteger serial, X500Name subject, SubjectPublicKeyInfo key, Profile profile,
+                                  List<GeneralName> sans, Integer durationDays) {
         Instant notBefore = clock.instant().truncatedTo(ChronoUnit.SECONDS).minus(BACKDATE);
         int days = durationDays == null ? profile.durationDays() : durationDays;
         Instant notAfter = notBefore.plus(Duration.ofDays(days));
@@ -67,38 +89,66 @@ public final class CertificateIssuer {
         if (notAfter.isAfter(ca.notAfter())) {
             notAfter = ca.notAfter();
         }
-        X509v3CertificateBuilder builder = new X509v3CertificateBuilder(ca.subject(), serial,
-                Date.from(notBefore), Date.from(notAfter), subject, key);
+        V3TBSCertificateGenerator tbs = new V3TBSCertificateGenerator();
+        tbs.setSerialNumber(new ASN1Integer(serial));
+        tbs.setSignature(ca.signatureAlgorithmIdentifier(profile.digest()));
+        tbs.setIssuer(ca.subject());
+        tbs.setStartDate(new Time(Date.from(notBefore)));
+        tbs.setEndDate(new Time(Date.from(notAfter)));
+        tbs.setSubject(subject);
+        tbs.setSubjectPublicKeyInfo(key);
+        tbs.setExtensions(extensions(key, profile, sans));
+        return tbs.generateTBSCertificate();
+    }
+
+    private Extensions extensions(SubjectPublicKeyInfo key, Profile profile, List<GeneralName> sans) {
+        ExtensionsGenerator ext = new ExtensionsGenerator();
         try {
-            builder.addExtension(Extension.basicConstraints, true, profile.isCa()
+            ext.addExtension(Extension.basicConstraints, true, profile.isCa()
                     ? (profile.pathLen() == null ? new BasicConstraints(true) : new BasicConstraints(profile.pathLen()))
                     : new BasicConstraints(false));
-            builder.addExtension(Extension.keyUsage, true, new KeyUsage(keyUsageBits(profile.keyUsage())));
+            ext.addExtension(Extension.keyUsage, true, new KeyUsage(keyUsageBits(profile.keyUsage())));
             if (!profile.extendedKeyUsage().isEmpty()) {
                 KeyPurposeId[] purposes = profile.extendedKeyUsage().stream()
                         .map(Usages.EXTENDED_KEY_USAGES::get).toArray(KeyPurposeId[]::new);
-                builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes));
+                ext.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes));
             }
-            builder.addExtension(Extension.subjectKeyIdentifier, false, extensionUtils.createSubjectKeyIdentifier(key));
-            builder.addExtension(Extension.authorityKeyIdentifier, false, ca.authorityKeyIdentifier());
+            ext.addExtension(Extension.subjectKeyIdentifier, false, extensionUtils.createSubjectKeyIdentifier(key));
+            ext.addExtension(Extension.authorityKeyIdentifier, false, ca.authorityKeyIdentifier());
             if (!sans.isEmpty()) {
-                builder.addExtension(Extension.subjectAlternativeName, false,
+                ext.addExtension(Extension.subjectAlternativeName, false,
                         new GeneralNames(sans.toArray(GeneralName[]::new)));
             }
             UpkiRole role = role(profile.role());
             if (role != null) {
                 // The role is shown by a policy only the CA writes (UpkiRole); sign never copies CSR extensions.
-                builder.addExtension(Extension.certificatePolicies, false, role.policies());
+                ext.addExtension(Extension.certificatePolicies, false, role.policies());
             }
             if (crlUrl != null && !crlUrl.isBlank()) {
                 DistributionPoint point = new DistributionPoint(new DistributionPointName(new GeneralNames(
                         new GeneralName(GeneralName.uniformResourceIdentifier, crlUrl))), null, null);
-                builder.addExtension(Extension.cRLDistributionPoints, false, new CRLDistPoint(new DistributionPoint[] {point}));
+                ext.addExtension(Extension.cRLDistributionPoints, false, new CRLDistPoint(new DistributionPoint[] {point}));
             }
-        } catch (CertIOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("cannot encode certificate extensions", e);
         }
-        return builder.build(ca.signer(profile.digest()));
+        return ext.generate();
+    }
+
+    /** Signs a prepared certificate with the CA key (RFC 5280 section 4.1.1.3: over the TBS's DER). */
+    public X509CertificateHolder sign(TBSCertificate tbs, String digest) {
+        ContentSigner signer = ca.signer(digest);
+        if (!signer.getAlgorithmIdentifier().equals(tbs.getSignature())) {
+            throw new IllegalStateException("the certificate names " + tbs.getSignature().getAlgorithm()
+                    + " but the CA signs with " + signer.getAlgorithmIdentifier().getAlgorithm());
+        }
+        try (OutputStream out = signer.getOutputStream()) {
+            out.write(tbs.getEncoded(ASN1Encoding.DER));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot sign the certificate", e);
+        }
+        return new X509CertificateHolder(Certificate.getInstance(new DERSequence(new ASN1Encodable[] {
+                tbs, signer.getAlgorithmIdentifier(), new DERBitString(signer.getSignature())})));
     }
 
     private static UpkiRole role(String role) {

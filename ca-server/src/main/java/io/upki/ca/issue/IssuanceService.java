@@ -32,6 +32,7 @@ import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x509.TBSCertificate;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
@@ -46,11 +47,10 @@ public final class IssuanceService {
     private final CertificateAuthority ca;
     private final ProfileRegistry profiles;
     private final CertificateIssuer issuer;
+    private final SigningStore signing;
     private final SerialNumbers serials;
     private final KeyPairs keyPairs;
-    private final CertificateRepository certificates;
     private final Path privateKeyDir;
-    private final Clock clock;
     private final AuditLog audit;
 
     /** A certificate just issued, with its CA-made key pair when there is one. */
@@ -61,16 +61,15 @@ public final class IssuanceService {
     }
 
     public IssuanceService(CertificateAuthority ca, ProfileRegistry profiles, CertificateIssuer issuer,
-                           SerialNumbers serials, KeyPairs keyPairs, CertificateRepository certificates,
-                           Path privateKeyDir, Clock clock, AuditLog audit) {
+                           SigningStore signing, SerialNumbers serials, KeyPairs keyPairs,
+                           Path privateKeyDir, AuditLog audit) {
         this.ca = ca;
         this.profiles = profiles;
         this.issuer = issuer;
+        this.signing = signing;
         this.serials = serials;
         this.keyPairs = keyPairs;
-        this.certificates = certificates;
         this.privateKeyDir = privateKeyDir;
-        this.clock = clock;
         this.audit = audit;
     }
 
@@ -190,12 +189,11 @@ public final class IssuanceService {
         Profile profile = req.profile();
         for (int attempt = 1; ; attempt++) {
             BigInteger serial = serials.next();
-            X509CertificateHolder holder = issuer.issue(serial, req.subject(), req.key(), profile, req.sans(),
-                    req.durationDays());
+            TBSCertificate tbs = issuer.prepare(serial, req.subject(), req.key(), profile, req.sans(), req.durationDays());
             String keyFile = keptKey == null ? inheritedKeyFile : writeKey(serial, keptKey);
-            CertificateRecord record = toRecord(holder, profile.name(), keyFile);
+            SigningStore.Stored stored;
             try {
-                certificates.insert(record);
+                stored = signing.signAndStore(tbs, profile.digest(), profile.name(), keyFile);
             } catch (DuplicateSerialException e) {
                 deleteKey(keptKey == null ? null : keyFile);
                 if (attempt >= SERIAL_ATTEMPTS) {
@@ -204,27 +202,15 @@ public final class IssuanceService {
                 continue;
             } catch (RuntimeException e) {
                 deleteKey(keptKey == null ? null : keyFile);
-                audit.record(action, "error", "cn", record.commonName(), "profile", profile.name(), "reason", "store");
+                audit.record(action, "error", "cn", DistinguishedNames.commonName(req.subject()), "profile", profile.name(),
+                        "reason", "store");
                 throw e;
             }
+            CertificateRecord record = stored.record();
             audit.record(action, "ok", "serial", serial.toString(16), "subject", record.subjectDn(),
                     "profile", profile.name(), "not_after", record.notAfter());
-            return new Issued(record, pem(holder), returnedKey);
+            return new Issued(record, pem(stored.holder()), returnedKey);
         }
-    }
-
-    private CertificateRecord toRecord(X509CertificateHolder holder, String profile, String keyFile) {
-        byte[] der;
-        try {
-            der = holder.getEncoded();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        X500Name subject = holder.getSubject();
-        return new CertificateRecord(holder.getSerialNumber(), DistinguishedNames.commonName(subject),
-                DistinguishedNames.toSlash(subject), DistinguishedNames.canonicalKey(subject), profile,
-                holder.getNotBefore().toInstant(), holder.getNotAfter().toInstant(), clock.instant(),
-                CertificateFacts.sha256Fingerprint(der), der, keyFile, null, null);
     }
 
     private String writeKey(BigInteger serial, KeyPair keyPair) {

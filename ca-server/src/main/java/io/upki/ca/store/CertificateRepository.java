@@ -16,6 +16,27 @@ public interface CertificateRepository {
      */
     void insert(CertificateRecord record);
 
+    /**
+     * Durably records a certificate about to be signed, so that the signature and the final insert can
+     * follow without a second fsync ({@link #complete}).
+     *
+     * @throws DuplicateSerialException when the serial is already taken or reserved
+     */
+    void reserve(Reservation reservation);
+
+    /**
+     * Stores the signed certificate of a reservation with a commit that survives a process crash; after
+     * a power loss it may be missing, and {@link #reservations()} still lists it, so the CA signs it
+     * again on start. The reservation itself is dropped once that can no longer happen.
+     */
+    void complete(CertificateRecord record);
+
+    /** Drops a reservation whose certificate will not be issued (its signing failed). */
+    void release(BigInteger serial);
+
+    /** Reservations not yet dropped: after a crash, those whose certificate may be missing. */
+    List<Reservation> reservations();
+
     Optional<CertificateRecord> findBySerial(BigInteger serial);
 
     /** The newest certificate with this CN, preferring one that is not revoked. */

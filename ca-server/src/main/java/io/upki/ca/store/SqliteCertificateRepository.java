@@ -2,6 +2,7 @@ package io.upki.ca.store;
 
 import io.upki.pki.x509.RevocationReason;
 import java.math.BigInteger;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -10,6 +11,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /** {@link CertificateRepository} on {@link SqliteDatabase}; every lookup uses an index. */
 public final class SqliteCertificateRepository implements CertificateRepository {
@@ -19,6 +22,8 @@ public final class SqliteCertificateRepository implements CertificateRepository 
     private static final String PREFERENCE = " ORDER BY (revoked_at IS NOT NULL), id DESC LIMIT 1";
 
     private final SqliteDatabase db;
+    /** Reservations whose certificate is stored, to delete in the next durable transaction. */
+    private final Queue<BigInteger> completed = new ConcurrentLinkedQueue<>();
 
     public SqliteCertificateRepository(SqliteDatabase db) {
         this.db = db;
@@ -33,34 +38,133 @@ public final class SqliteCertificateRepository implements CertificateRepository 
     @Override
     public void insert(CertificateRecord r) {
         db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO certificates (" + COLUMNS
-                    + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
-                ps.setString(1, serialKey(r.serial()));
-                ps.setString(2, r.commonName());
-                ps.setString(3, r.subjectDn());
-                ps.setString(4, r.subjectKey());
-                ps.setString(5, r.profile());
-                ps.setLong(6, r.notBefore().toEpochMilli());
-                ps.setLong(7, r.notAfter().toEpochMilli());
-                ps.setLong(8, r.issuedAt().toEpochMilli());
-                ps.setString(9, r.fingerprint());
-                ps.setBytes(10, r.der());
-                ps.setString(11, r.keyFile());
-                setInstant(ps, 12, r.revokedAt());
-                if (r.revocationReason() == null) {
-                    ps.setNull(13, Types.INTEGER);
-                } else {
-                    ps.setInt(13, r.revocationReason().code());
+            insertRow(c, r);
+            return null;
+        });
+    }
+
+    @Override
+    public void reserve(Reservation r) {
+        List<BigInteger> done = new ArrayList<>();
+        for (BigInteger serial; (serial = completed.poll()) != null; ) {
+            done.add(serial);
+        }
+        try {
+            reserve(r, done);
+        } catch (RuntimeException e) {
+            completed.addAll(done); // rolled back: delete them next time
+            throw e;
+        }
+    }
+
+    private void reserve(Reservation r, List<BigInteger> done) {
+        db.transaction(c -> {
+            for (BigInteger serial : done) {
+                deleteReservation(c, serial);
+            }
+            String serial = serialKey(r.serial());
+            try (PreparedStatement taken = c.prepareStatement("SELECT 1 FROM certificates WHERE serial = ?")) {
+                taken.setString(1, serial);
+                try (ResultSet rs = taken.executeQuery()) {
+                    if (rs.next()) {
+                        throw duplicate(r.serial());
+                    }
                 }
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO issuing (serial, tbs, digest, profile, key_file, issued_at) VALUES (?,?,?,?,?,?)")) {
+                ps.setString(1, serial);
+                ps.setBytes(2, r.tbs());
+                ps.setString(3, r.digest());
+                ps.setString(4, r.profile());
+                ps.setString(5, r.keyFile());
+                ps.setLong(6, r.issuedAt().toEpochMilli());
                 ps.executeUpdate();
             } catch (SQLException e) {
-                if (e.getMessage() != null && e.getMessage().contains("UNIQUE constraint failed: certificates.serial")) {
-                    throw new DuplicateSerialException("serial " + r.serial().toString(16) + " already issued");
+                if (e.getMessage() != null && e.getMessage().contains("UNIQUE constraint failed: issuing.serial")) {
+                    throw duplicate(r.serial());
                 }
                 throw e;
             }
             return null;
         });
+    }
+
+    @Override
+    public void complete(CertificateRecord r) {
+        // Durable already through the reservation: this commit need not wait for the disk. The
+        // reservation goes with the next durable reserve, whose fsync covers this commit too (WAL
+        // frames are only ever replayed in order), so it is never dropped before its certificate is safe.
+        db.recoverableTransaction(c -> {
+            insertRow(c, r);
+            return null;
+        });
+        completed.add(r.serial());
+    }
+
+
+    @Override
+    public void release(BigInteger serial) {
+        db.read(c -> {
+            deleteReservation(c, serial);
+            return null;
+        });
+    }
+
+    @Override
+    public List<Reservation> reservations() {
+        return db.read(c -> {
+            List<Reservation> rows = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT serial, tbs, digest, profile, key_file, issued_at FROM issuing ORDER BY serial");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new Reservation(new BigInteger(rs.getString(1), 16), rs.getBytes(2), rs.getString(3),
+                            rs.getString(4), rs.getString(5), Instant.ofEpochMilli(rs.getLong(6))));
+                }
+            }
+            return rows;
+        });
+    }
+
+    private static void deleteReservation(Connection c, BigInteger serial) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM issuing WHERE serial = ?")) {
+            ps.setString(1, serialKey(serial));
+            ps.executeUpdate();
+        }
+    }
+
+    private static DuplicateSerialException duplicate(BigInteger serial) {
+        return new DuplicateSerialException("serial " + serial.toString(16) + " already issued");
+    }
+
+    private static void insertRow(Connection c, CertificateRecord r) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO certificates (" + COLUMNS
+                + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+            ps.setString(1, serialKey(r.serial()));
+            ps.setString(2, r.commonName());
+            ps.setString(3, r.subjectDn());
+            ps.setString(4, r.subjectKey());
+            ps.setString(5, r.profile());
+            ps.setLong(6, r.notBefore().toEpochMilli());
+            ps.setLong(7, r.notAfter().toEpochMilli());
+            ps.setLong(8, r.issuedAt().toEpochMilli());
+            ps.setString(9, r.fingerprint());
+            ps.setBytes(10, r.der());
+            ps.setString(11, r.keyFile());
+            setInstant(ps, 12, r.revokedAt());
+            if (r.revocationReason() == null) {
+                ps.setNull(13, Types.INTEGER);
+            } else {
+                ps.setInt(13, r.revocationReason().code());
+            }
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            if (e.getMessage() != null && e.getMessage().contains("UNIQUE constraint failed: certificates.serial")) {
+                throw duplicate(r.serial());
+            }
+            throw e;
+        }
     }
 
     @Override

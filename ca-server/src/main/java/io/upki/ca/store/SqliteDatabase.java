@@ -15,7 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * an indexed lookup or a short write, and the expensive work (signing) happens outside the lock.
  */
 public final class SqliteDatabase implements AutoCloseable {
-    private static final int SCHEMA_VERSION = 1;
+    private static final int SCHEMA_VERSION = 2;
 
     private final Connection connection;
     private final ReentrantLock lock = new ReentrantLock();
@@ -58,41 +58,19 @@ public final class SqliteDatabase implements AutoCloseable {
                 return;
             }
             connection.setAutoCommit(false);
-            // Serials are 159-bit: stored as fixed-width hex so that equality and the unique index are exact.
+            if (version < 1) {
+                createVersion1(s);
+            }
+            // Version 2: certificates being signed, durable before their signature exists (see
+            // SqliteCertificateRepository#reserve); empty except while a sign is in flight or after a crash.
             s.execute("""
-                    CREATE TABLE certificates (
-                      id INTEGER PRIMARY KEY AUTOINCREMENT,
-                      serial TEXT NOT NULL UNIQUE,
-                      common_name TEXT,
-                      subject_dn TEXT NOT NULL,
-                      subject_key TEXT NOT NULL,
+                    CREATE TABLE issuing (
+                      serial TEXT PRIMARY KEY,
+                      tbs BLOB NOT NULL,
+                      digest TEXT NOT NULL,
                       profile TEXT NOT NULL,
-                      not_before INTEGER NOT NULL,
-                      not_after INTEGER NOT NULL,
-                      issued_at INTEGER NOT NULL,
-                      fingerprint TEXT NOT NULL,
-                      der BLOB NOT NULL,
                       key_file TEXT,
-                      revoked_at INTEGER,
-                      revoke_reason INTEGER)""");
-            s.execute("CREATE INDEX certificates_cn ON certificates(common_name, id)");
-            s.execute("CREATE INDEX certificates_subject ON certificates(subject_key, id)");
-            s.execute("CREATE INDEX certificates_revoked ON certificates(revoked_at) WHERE revoked_at IS NOT NULL");
-            s.execute("CREATE TABLE admins (canonical_key TEXT PRIMARY KEY, dn TEXT NOT NULL, added_seq INTEGER NOT NULL)");
-            s.execute("""
-                    CREATE TABLE crls (
-                      number TEXT PRIMARY KEY,
-                      number_width INTEGER NOT NULL,
-                      this_update INTEGER NOT NULL,
-                      next_update INTEGER NOT NULL,
-                      der BLOB NOT NULL)""");
-            s.execute("CREATE INDEX crls_order ON crls(number_width, number)");
-            s.execute("""
-                    CREATE TABLE nodes (
-                      common_name TEXT PRIMARY KEY,
-                      profile TEXT NOT NULL,
-                      registered_at INTEGER NOT NULL,
-                      serial TEXT NOT NULL)""");
+                      issued_at INTEGER NOT NULL)""");
             s.execute("PRAGMA user_version=" + SCHEMA_VERSION);
             connection.commit();
         } catch (SQLException e) {
@@ -101,6 +79,44 @@ public final class SqliteDatabase implements AutoCloseable {
         } finally {
             connection.setAutoCommit(true);
         }
+    }
+
+    private static void createVersion1(Statement s) throws SQLException {
+        // Serials are 159-bit: stored as fixed-width hex so that equality and the unique index are exact.
+        s.execute("""
+                CREATE TABLE certificates (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT,
+                  serial TEXT NOT NULL UNIQUE,
+                  common_name TEXT,
+                  subject_dn TEXT NOT NULL,
+                  subject_key TEXT NOT NULL,
+                  profile TEXT NOT NULL,
+                  not_before INTEGER NOT NULL,
+                  not_after INTEGER NOT NULL,
+                  issued_at INTEGER NOT NULL,
+                  fingerprint TEXT NOT NULL,
+                  der BLOB NOT NULL,
+                  key_file TEXT,
+                  revoked_at INTEGER,
+                  revoke_reason INTEGER)""");
+        s.execute("CREATE INDEX certificates_cn ON certificates(common_name, id)");
+        s.execute("CREATE INDEX certificates_subject ON certificates(subject_key, id)");
+        s.execute("CREATE INDEX certificates_revoked ON certificates(revoked_at) WHERE revoked_at IS NOT NULL");
+        s.execute("CREATE TABLE admins (canonical_key TEXT PRIMARY KEY, dn TEXT NOT NULL, added_seq INTEGER NOT NULL)");
+        s.execute("""
+                CREATE TABLE crls (
+                  number TEXT PRIMARY KEY,
+                  number_width INTEGER NOT NULL,
+                  this_update INTEGER NOT NULL,
+                  next_update INTEGER NOT NULL,
+                  der BLOB NOT NULL)""");
+        s.execute("CREATE INDEX crls_order ON crls(number_width, number)");
+        s.execute("""
+                CREATE TABLE nodes (
+                  common_name TEXT PRIMARY KEY,
+                  profile TEXT NOT NULL,
+                  registered_at INTEGER NOT NULL,
+                  serial TEXT NOT NULL)""");
     }
 
     /** Runs a read, or a single-statement write (which SQLite commits durably on its own). */
@@ -117,23 +133,55 @@ public final class SqliteDatabase implements AutoCloseable {
 
     /** Runs work in one transaction: all of it is durable on return, or none of it happened. */
     public <T> T transaction(Work<T> work) {
+        return transaction(work, true);
+    }
+
+    /**
+     * Runs work in one transaction whose commit is not fsynced: {@code synchronous=NORMAL} in WAL mode
+     * survives a crash of the process and never corrupts the database, but the last commits may be
+     * rolled back by a power loss. Only for changes that something already durable can redo.
+     */
+    public <T> T recoverableTransaction(Work<T> work) {
+        return transaction(work, false);
+    }
+
+    private <T> T transaction(Work<T> work, boolean durable) {
         lock.lock();
         try {
-            connection.setAutoCommit(false);
+            if (!durable) {
+                synchronous(connection, "NORMAL");
+            }
             try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
+                return inTransaction(work);
             } finally {
-                connection.setAutoCommit(true);
+                if (!durable) {
+                    synchronous(connection, "FULL");
+                }
             }
         } catch (SQLException e) {
             throw new StoreException("database error: " + e.getMessage(), e);
         } finally {
             lock.unlock();
+        }
+    }
+
+    private static void synchronous(Connection connection, String level) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute("PRAGMA synchronous=" + level);
+        }
+    }
+
+    private <T> T inTransaction(Work<T> work) throws SQLException {
+        connection.setAutoCommit(false);
+        try {
+            T result = work.run(connection);
+            connection.commit();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
         }
     }
 

@@ -41,7 +41,8 @@ import org.bouncycastle.cert.X509CRLEntryHolder;
 import org.bouncycastle.cert.X509CRLHolder;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,12 +82,17 @@ class CrashSafetyTest {
         }
     }
 
-    @Test
+    /**
+     * Both key types: an RSA CA makes each certificate durable while it signs (SigningStore), an EC CA
+     * after; either way a kill must lose nothing that was acknowledged.
+     */
+    @ParameterizedTest(name = "{0} CA")
+    @ValueSource(strings = {"ec", "rsa"})
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
-    void acknowledgedWorkSurvivesSigkill() throws Exception {
+    void acknowledgedWorkSurvivesSigkill(String keyType) throws Exception {
         Path data = tmp.resolve("ca");
         Files.createDirectories(data);
-        TestCa.initialize(data, "ec");
+        TestCa.initialize(data, keyType);
         ca = CaProcess.on(data, tmp.resolve("ca.log"));
         String caPem = ca.start(READY_TIMEOUT);
         X509Certificate caCert = Pem.parseCertificate(caPem);
