@@ -29,6 +29,10 @@ public final class SqliteDatabase implements AutoCloseable {
     public SqliteDatabase(Path file) {
         try {
             this.connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        } catch (SQLException e) {
+            throw new StoreException("cannot open the CA database " + file + ": " + e.getMessage(), e);
+        }
+        try {
             try (Statement s = connection.createStatement()) {
                 s.execute("PRAGMA journal_mode=WAL");
                 s.execute("PRAGMA synchronous=FULL");
@@ -41,22 +45,23 @@ public final class SqliteDatabase implements AutoCloseable {
             }
             migrate();
         } catch (SQLException e) {
+            closeQuietly();
             throw new StoreException("cannot open the CA database " + file + ": " + e.getMessage(), e);
         }
     }
 
     private void migrate() throws SQLException {
+        int version;
+        try (Statement s = connection.createStatement(); var rs = s.executeQuery("PRAGMA user_version")) {
+            version = rs.next() ? rs.getInt(1) : 0;
+        }
+        if (version > SCHEMA_VERSION) {
+            throw new SQLException("database schema " + version + " is newer than this CA (" + SCHEMA_VERSION + ")");
+        }
+        if (version == SCHEMA_VERSION) {
+            return;
+        }
         try (Statement s = connection.createStatement()) {
-            int version;
-            try (var rs = s.executeQuery("PRAGMA user_version")) {
-                version = rs.next() ? rs.getInt(1) : 0;
-            }
-            if (version > SCHEMA_VERSION) {
-                throw new SQLException("database schema " + version + " is newer than this CA (" + SCHEMA_VERSION + ")");
-            }
-            if (version == SCHEMA_VERSION) {
-                return;
-            }
             connection.setAutoCommit(false);
             if (version < 1) {
                 createVersion1(s);
@@ -182,6 +187,14 @@ public final class SqliteDatabase implements AutoCloseable {
             throw e;
         } finally {
             connection.setAutoCommit(true);
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // already failing: the first error is the one reported
         }
     }
 
