@@ -25,6 +25,7 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1Encoding;
@@ -53,15 +54,22 @@ public final class CertificateIssuer {
     private final CertificateAuthority ca;
     private final Clock clock;
     private final String crlUrl;
-    private final JcaX509ExtensionUtils extensionUtils;
 
     /** @param crlUrl the CRL Distribution Point URL written in every certificate, or null for none */
     public CertificateIssuer(CertificateAuthority ca, Clock clock, String crlUrl) {
         this.ca = ca;
         this.clock = clock;
         this.crlUrl = crlUrl;
+    }
+
+    /**
+     * RFC 5280 section 4.2.1.2, method 1: the SHA-1 of the subjectPublicKey bits. A JcaX509ExtensionUtils
+     * holds one MessageDigest, so each signing thread needs its own: shared, concurrent signs corrupted
+     * each other's digest (an ArrayIndexOutOfBoundsException, or a wrong identifier without one).
+     */
+    static SubjectKeyIdentifier subjectKeyIdentifier(SubjectPublicKeyInfo key) {
         try {
-            this.extensionUtils = new JcaX509ExtensionUtils();
+            return new JcaX509ExtensionUtils().createSubjectKeyIdentifier(key);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-1 for key identifiers is always available", e);
         }
@@ -113,7 +121,7 @@ public final class CertificateIssuer {
                         .map(Usages.EXTENDED_KEY_USAGES::get).toArray(KeyPurposeId[]::new);
                 ext.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purposes));
             }
-            ext.addExtension(Extension.subjectKeyIdentifier, false, extensionUtils.createSubjectKeyIdentifier(key));
+            ext.addExtension(Extension.subjectKeyIdentifier, false, subjectKeyIdentifier(key));
             ext.addExtension(Extension.authorityKeyIdentifier, false, ca.authorityKeyIdentifier());
             if (!sans.isEmpty()) {
                 ext.addExtension(Extension.subjectAlternativeName, false,
