@@ -8,7 +8,7 @@
 #
 # Environment: BENCH_ACME_ORDERS (100), BENCH_ACME_WARMUP (2000: both servers are measured warm, as a
 # long-running RA is; the JVM's compilers need about that many orders to settle: after 300 the RA's p50
-# was 35 ms, after 2000 it is 20 ms), BENCH_ACME_ONLY=upki (skip Pebble), BENCH_ACME_TRACE=1 (time of each request),
+# was 35 ms, after 2000 it was 14-20 ms), BENCH_ACME_ONLY=upki (skip Pebble), BENCH_ACME_TRACE=1 (time of each request),
 # RA_JAVA_OPTS, CA_JAVA_OPTS, BENCH_JAVA_OPTS.
 set -euo pipefail
 
