@@ -38,11 +38,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +56,7 @@ public final class CaServer implements AutoCloseable {
     private final SqliteDatabase database;
     private final ZContext zmq;
     private final Lanes lanes;
-    private final ExecutorService storeWriter;
+    private final SigningStore signing;
     private final ZmqFrontend operations;
     private final ZmqFrontend registration;
     private final EventFeed events;
@@ -72,9 +67,9 @@ public final class CaServer implements AutoCloseable {
 
     private final CrlService crls;
 
-    private CaServer(CaConfig config, SqliteDatabase database, ZContext zmq, Lanes lanes, ExecutorService storeWriter,
+    private CaServer(CaConfig config, SqliteDatabase database, ZContext zmq, Lanes lanes, SigningStore signing,
                      ZmqFrontend operations, ZmqFrontend registration, EventFeed events, CrlService crls) {
-        this.storeWriter = storeWriter;
+        this.signing = signing;
         this.events = events;
         this.crls = crls;
         this.config = config;
@@ -102,8 +97,7 @@ public final class CaServer implements AutoCloseable {
         SqliteDatabase database = new SqliteDatabase(files.database());
         SqliteCertificateRepository certificates = new SqliteCertificateRepository(database);
         CertificateIssuer issuer = new CertificateIssuer(ca, clock, config.crlUrl());
-        ExecutorService storeWriter = Executors.newFixedThreadPool(2, daemonThreads("ca-store-"));
-        SigningStore signing = new SigningStore(issuer, certificates, ca.signaturesRepeat(), storeWriter, clock);
+        SigningStore signing = new SigningStore(issuer, certificates, ca.signaturesRepeat(), clock);
         int restored = signing.recover();
         if (restored > 0) {
             audit.record("recover", "ok", "certificates", restored);
@@ -143,16 +137,7 @@ public final class CaServer implements AutoCloseable {
         int regPort = config.registrationPort();
         ZmqFrontend ops = new ZmqFrontend(zmq, config.endpoint(config.port()), routes.operations(codec), lanes);
         ZmqFrontend reg = new ZmqFrontend(zmq, config.endpoint(regPort), routes.registration(codec), lanes);
-        return new CaServer(config, database, zmq, lanes, storeWriter, ops, reg, events, crls);
-    }
-
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+        return new CaServer(config, database, zmq, lanes, signing, ops, reg, events, crls);
     }
 
     private static RegistrationSeed loadSeed(CaFiles files, String override, SecureRandom random) throws IOException {
@@ -215,15 +200,7 @@ public final class CaServer implements AutoCloseable {
         registration.close();
         events.close();
         lanes.close();
-        // After the lanes: a sign still running hands its reservation to these threads.
-        storeWriter.shutdown();
-        try {
-            if (!storeWriter.awaitTermination(10, TimeUnit.SECONDS)) {
-                LOG.warn("store writes did not finish within 10 s of shutdown");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        signing.close(); // after the lanes: a sign still running hands its reservation to its writer
         zmq.close();
         crls.close();
         database.close();

@@ -13,7 +13,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.TBSCertificate;
@@ -31,25 +33,25 @@ import org.slf4j.LoggerFactory;
  * again on the next start, which gives the very certificate the client received. ECDSA signatures
  * do not repeat and are fast, so an EC CA signs first and stores the certificate durably after.
  */
-public final class SigningStore {
+public final class SigningStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SigningStore.class);
 
     private final CertificateIssuer issuer;
     private final CertificateRepository certificates;
     private final boolean overlap;
-    private final Executor writer;
+    /** Runs the durable write of a reservation while the caller signs; threads start on first use. */
+    private final ExecutorService writer = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "ca-store");
+        t.setDaemon(true);
+        return t;
+    });
     private final Clock clock;
 
-    /**
-     * @param overlap true when the CA's signatures repeat, so the TBS can be made durable first
-     * @param writer runs the durable write of a reservation while the caller signs
-     */
-    public SigningStore(CertificateIssuer issuer, CertificateRepository certificates, boolean overlap, Executor writer,
-                        Clock clock) {
+    /** @param overlap true when the CA's signatures repeat, so the TBS can be made durable first */
+    public SigningStore(CertificateIssuer issuer, CertificateRepository certificates, boolean overlap, Clock clock) {
         this.issuer = issuer;
         this.certificates = certificates;
         this.overlap = overlap;
-        this.writer = writer;
         this.clock = clock;
     }
 
@@ -125,6 +127,19 @@ public final class SigningStore {
                     r.serial().toString(16));
         }
         return restored;
+    }
+
+    /** Waits for reservations still being written; call once no sign is running any more. */
+    @Override
+    public void close() {
+        writer.shutdown();
+        try {
+            if (!writer.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("store writes did not finish within 10 s of shutdown");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static byte[] der(TBSCertificate tbs) {
