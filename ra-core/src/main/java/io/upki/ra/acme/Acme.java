@@ -55,7 +55,7 @@ public final class Acme implements AutoCloseable {
             resolver = DnsResolver.system();
         } else {
             var server = AcmeSettings.dnsServer(settings.dns());
-            resolver = DnsResolver.server(server.host(), server.port());
+            resolver = DnsResolver.server(server.host(), server.port(), random);
         }
         Map<String, ChallengeValidator> validators = Map.of(
                 Challenge.HTTP_01, new Http01Validator(resolver, settings.httpPort(), VALIDATION_TIMEOUT),

@@ -43,9 +43,14 @@ public final class DnsResolver implements Resolver {
         dns.setTimeout(TIMEOUT);
     }
 
-    /** One DNS server for everything (a private DNS, or a test server). */
-    public static DnsResolver server(String host, int port) {
-        return new DnsResolver(new SimpleResolver(new InetSocketAddress(host, port)), false);
+    /**
+     * One DNS server for everything (a private DNS, or a test server), asked over UDP on the calling
+     * thread ({@link CallerThreadUdp}); {@code random} picks each query's source port.
+     */
+    public static DnsResolver server(String host, int port, java.security.SecureRandom random) {
+        SimpleResolver resolver = new SimpleResolver(new InetSocketAddress(host, port));
+        resolver.setIoClientFactory(new CallerThreadUdp(random));
+        return new DnsResolver(resolver, false);
     }
 
     /** The system's resolvers. */
@@ -107,8 +112,9 @@ public final class DnsResolver implements Resolver {
         Message response;
         try {
             Record question = Record.newRecord(Name.fromString(host.endsWith(".") ? host : host + "."), type, DClass.IN);
-            // Completed on dnsjava's selector thread (DIRECT), never on the JDK's default async executor: with
-            // fewer than 3 cores that executor starts a new thread for every completion, one per query.
+            // Completed where the answer arrives (DIRECT): on this thread with a configured server, on dnsjava's
+            // selector thread for the system's; never on the JDK's default async executor, which with fewer
+            // than 3 cores starts a new thread for every completion, one per query.
             response = dns.sendAsync(Message.newQuery(question), DIRECT).toCompletableFuture()
                     .get(TIMEOUT.multipliedBy(2).toMillis(), TimeUnit.MILLISECONDS);
         } catch (TextParseException e) {
