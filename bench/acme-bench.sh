@@ -3,21 +3,24 @@
 # (io.upki.bench.acme.AcmeBench, no artificial sleeps) and the same challenge type (http-01).
 # See bench/README.md.
 #
-#   bench/acme-bench.sh [--orders N] [--warmup N] [--wait-calm L] [--keep] [--no-build] [--results-dir DIR]
-#                       [--suffix S]   (report name acme-<date>S.md, e.g. -jdk25 with JAVA_HOME set)
+#   bench/acme-bench.sh [--orders N] [--warmup N] [--rounds N] [--wait-calm L] [--keep] [--no-build]
+#                       [--results-dir DIR] [--suffix S]   (report acme-<date>S.md, e.g. -jdk25 with JAVA_HOME set)
 #
-# Environment: BENCH_ACME_ORDERS (100), BENCH_ACME_WARMUP (2000: both servers are measured warm, as a
+# Environment: BENCH_ACME_ORDERS (100 per round), BENCH_ACME_ROUNDS (4: both servers run side by side and
+# are measured in alternating rounds), BENCH_ACME_WARMUP (2000: both servers are measured warm, as a
 # long-running RA is; the JVM's compilers need about that many orders to settle: after 300 the RA's p50
-# was 35 ms, after 2000 it was 14-20 ms), BENCH_ACME_ONLY=upki (skip Pebble), BENCH_ACME_TRACE=1 (time of each request),
+# was 35 ms, after 2000 it was 14-20 ms),
+# BENCH_ACME_ONLY=upki (skip Pebble), BENCH_ACME_TRACE=1 (time of each request),
 # RA_JAVA_OPTS, CA_JAVA_OPTS, BENCH_JAVA_OPTS.
 set -euo pipefail
 
 usage() {
-  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 ORDERS="${BENCH_ACME_ORDERS:-100}"
 WARMUP="${BENCH_ACME_WARMUP:-2000}"
+ROUNDS="${BENCH_ACME_ROUNDS:-4}"
 KEEP=0
 CALM=""
 BUILD=1
@@ -27,6 +30,7 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --orders) ORDERS="${2:?--orders needs a number}"; shift 2 ;;
     --warmup) WARMUP="${2:?--warmup needs a number}"; shift 2 ;;
+    --rounds) ROUNDS="${2:?--rounds needs a number}"; shift 2 ;;
     --keep) KEEP=1; shift ;;
     --wait-calm) CALM="${2:?--wait-calm needs a load average}"; shift 2 ;;
     --no-build) BUILD=0; shift ;;
@@ -102,10 +106,13 @@ start challtestsrv pebble-challtestsrv -dns01 "127.0.0.1:$DNS_PORT" -management 
   -http01 "" -https01 "" -tlsalpn01 "" -defaultIPv6 ""
 wait_until challtestsrv "$LAST_PID" curl -s -o /dev/null "http://127.0.0.1:$MGMT_PORT/"
 
-bench() { # bench LABEL DIRECTORY TRUST
-  log "$1: $WARMUP warm-up + $ORDERS measured orders"
-  "$JAVA" ${BENCH_JAVA_OPTS:-} -cp "$BENCH_JAR" io.upki.bench.acme.AcmeBench --label "$1" --directory "$2" \
-    --trust "$3" --http-port "$HTTP_PORT" --orders "$ORDERS" --warmup "$WARMUP" | tee -a "$RESULTS" >&2
+bench() { # bench WARMUP ORDERS ROUNDS LABEL=DIRECTORY,TRUST...: one client JVM; one JSON line per server and round
+  local warm="$1" orders="$2" rounds="$3"; shift 3
+  local args=() spec
+  for spec in "$@"; do args+=(--server "$spec"); done
+  log "${*%%=*}: $warm warm-up orders each, then $rounds round(s) of $orders orders each"
+  "$JAVA" ${BENCH_JAVA_OPTS:-} -cp "$BENCH_JAR" io.upki.bench.acme.AcmeBench "${args[@]}" --http-port "$HTTP_PORT" \
+    --orders "$orders" --warmup "$warm" --rounds "$rounds" | tee -a "$RESULTS" >&2 || die "the ACME client failed"
 }
 
 # upki: EC CA, crl-publisher (direct mode needs a CRL), ra-core in direct mode (HTTPS), ACME on.
@@ -124,9 +131,7 @@ start ra-core env UPKI_CA_SEED="$SEED" "$JAVA" ${RA_JAVA_OPTS:-} -jar ra-core/ta
   --acme-http-port "$HTTP_PORT" --acme-dns "127.0.0.1:$DNS_PORT"
 RA_PID=$LAST_PID
 wait_until ra-core "$RA_PID" curl -sf --cacert "$WORK/ca/ca.crt" "https://127.0.0.1:$RA_PORT/acme/directory"
-bench upki "https://127.0.0.1:$RA_PORT/acme/directory" "$WORK/ca/ca.crt"
-stop "$RA_PID"; stop "$PUB_PID"; stop "$CA_PID"
-if [[ "${BENCH_ACME_ONLY:-}" == upki ]]; then exit 0; fi
+UPKI_DIR="https://127.0.0.1:$RA_PORT/acme/directory"
 
 # Pebble: its own TLS certificate, a fresh authorization per order, no injected bad nonces.
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$WORK/pebble.key" \
@@ -137,17 +142,29 @@ cat >"$WORK/pebble.json" <<JSON
  "certificate": "$WORK/pebble.crt", "privateKey": "$WORK/pebble.key", "httpPort": $HTTP_PORT, "tlsPort": 5001,
  "ocspResponderURL": "", "externalAccountBindingRequired": false}}
 JSON
-pebble_run() { # pebble_run LABEL ENV...
+pebble_start() { # pebble_start LABEL ENV...: sets PEBBLE_PID
   local label="$1"; shift
   start "pebble-$label" env PEBBLE_VA_NOSLEEP=1 PEBBLE_WFE_NONCEREJECT=0 PEBBLE_AUTHZREUSE=0 "$@" \
     pebble -config "$WORK/pebble.json" -dnsserver "127.0.0.1:$DNS_PORT"
-  local pid=$LAST_PID
-  wait_until "pebble-$label" "$pid" curl -sf --cacert "$WORK/pebble.crt" "https://127.0.0.1:$PEBBLE_PORT/dir"
-  bench "$label" "https://127.0.0.1:$PEBBLE_PORT/dir" "$WORK/pebble.crt"
-  stop "$pid"
+  PEBBLE_PID=$LAST_PID
+  wait_until "pebble-$label" "$PEBBLE_PID" curl -sf --cacert "$WORK/pebble.crt" "https://127.0.0.1:$PEBBLE_PORT/dir"
 }
-pebble_run pebble-http01
-pebble_run pebble-always-valid PEBBLE_VA_ALWAYS_VALID=1
+PEBBLE_DIR="https://127.0.0.1:$PEBBLE_PORT/dir"
+
+UPKI="upki=$UPKI_DIR,$WORK/ca/ca.crt"
+if [[ "${BENCH_ACME_ONLY:-}" == upki ]]; then
+  bench "$WARMUP" "$ORDERS" "$ROUNDS" "$UPKI"
+  exit 0
+fi
+pebble_start http01
+# Both servers stay up for the whole comparison and one client measures them in alternating rounds
+# (ABBA), so a change in the machine's load during the run (2 shared cores) weighs on both alike.
+bench "$WARMUP" "$ORDERS" "$ROUNDS" "$UPKI" "pebble-http01=$PEBBLE_DIR,$WORK/pebble.crt"
+stop "$PEBBLE_PID"; stop "$RA_PID"; stop "$PUB_PID"; stop "$CA_PID"
+# Pebble without validation: the floor of its protocol work, for reference only.
+pebble_start always-valid PEBBLE_VA_ALWAYS_VALID=1
+bench 300 "$ORDERS" 1 "pebble-always-valid=$PEBBLE_DIR,$WORK/pebble.crt"
+stop "$PEBBLE_PID"
 
 # Report.
 DATE="$(date +%F)"
@@ -157,17 +174,28 @@ cp "$RESULTS" "$OUT.jsonl"
 {
   echo "# ACME issuance: upki ra-core vs Pebble ($DATE)"
   echo
-  echo "$ORDERS sequential orders (after $WARMUP warm-up orders), one DNS name each, http-01, one client"
-  echo "(\`io.upki.bench.acme.AcmeBench\`, polling 2 ms apart, a new P-256 key per certificate), on $(nproc) cores;"
+  echo "$ROUNDS rounds of $ORDERS sequential orders per server, one DNS name each, http-01, one client"
+  echo "(\`io.upki.bench.acme.AcmeBench\`, polling 2 ms apart, a new P-256 key per certificate), on $(nproc) cores."
+  echo "Both servers ran side by side; one client warmed each with $WARMUP orders, then measured them in"
+  echo "alternating rounds (upki first in odd rounds). pebble-always-valid (Pebble skipping validation, for"
+  echo "reference) ran afterwards on its own, after 300 warm-up orders."
   echo "upki: EC P-384 CA, ra-core in direct mode (HTTPS); Pebble $(dpkg-query -W -f '${Version}' pebble 2>/dev/null || echo '?')"
   echo "with PEBBLE_VA_NOSLEEP=1, PEBBLE_AUTHZREUSE=0, PEBBLE_WFE_NONCEREJECT=0. Latency: new order to downloaded chain."
   echo "Java: $("$JAVA" -version 2>&1 | head -1)."
   echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); work directory on $(df --output=fstype "$WORK" | tail -1)."
   echo
-  echo "| server | certs/s | mean ms | p50 ms | p90 ms | p99 ms | requests/cert | p50 vs Pebble http-01 |"
-  echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
-  base="$(jq -s -r '.[] | select(.label == "pebble-http01") | .p50_ms' "$RESULTS")"
-  jq -r --argjson base "${base:-0}" '"| \(.label) | \(.certs_per_s) | \(.mean_ms) | \(.p50_ms) | \(.p90_ms) | \(.p99_ms) | \(.requests_per_cert) | \(if $base > 0 then ((.p50_ms / $base * 100 | round) / 100 | tostring) + "x" else "-" end) |"' "$RESULTS"
+  echo "| round | server | certs/s | mean ms | p50 ms | p90 ms | p99 ms | requests/cert | p50 vs Pebble http-01, same round |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+  jq -s -r '(map(select(.label == "pebble-http01") | {key: (.round | tostring), value: .p50_ms}) | from_entries) as $base
+    | sort_by(.label == "pebble-always-valid", .round, .label)[]
+    | "| \(if .label == "pebble-always-valid" then "-" else .round end) | \(.label) | \(.certs_per_s) | \(.mean_ms) | \(.p50_ms) | \(.p90_ms) | \(.p99_ms) | \(.requests_per_cert) | \((if .label == "pebble-always-valid" then 0 else $base[.round | tostring] // 0 end) as $b | if $b > 0 then ((.p50_ms / $b * 100 | round) / 100 | tostring) + "x" else "-" end) |"' "$RESULTS"
+  echo
+  jq -s -r 'def median: sort | if length == 0 then null elif length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+    (map(select(.label == "upki")) | map(.p50_ms)) as $u | (map(select(.label == "pebble-http01")) | map(.p50_ms)) as $p
+    | (map(select(.label == "pebble-http01") | {key: (.round | tostring), value: .p50_ms}) | from_entries) as $base
+    | (map(select(.label == "upki" and ($base[.round | tostring] // 0) > 0) | .p50_ms / $base[.round | tostring])) as $r
+    | if ($r | length) == 0 then "Only upki was measured." else
+      "Median over the rounds: upki p50 \($u | median) ms, Pebble http-01 p50 \($p | median) ms; median of the per-round ratios \(($r | median) * 100 | round / 100)x (rounds: \($r | map(. * 100 | round / 100 | tostring + "x") | join(", ")))." end' "$RESULTS"
 } >"$OUT.md"
 cat "$OUT.md"
 log "report: $OUT.md"

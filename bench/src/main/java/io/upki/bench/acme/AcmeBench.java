@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
  * Issues N certificates one after the other through any ACME server with http-01 and reports the
  * latency of each (new order to downloaded chain) and certificates per second. The same client runs
  * against upki and Pebble: it follows every status by polling immediately (2 ms apart), never by
- * Retry-After, so neither server is helped or hurt by the client's pacing.
+ * Retry-After, so neither server is helped or hurt by the client's pacing. Several servers are measured
+ * by one client JVM in alternating rounds, so the client's own state and the machine's load weigh on all alike.
  */
 @Command(name = "acme-bench", mixinStandardHelpOptions = true, version = "upki bench 0.1.0",
         description = "Sequential ACME issuance with http-01; prints one JSON line of results.")
@@ -42,26 +43,30 @@ public final class AcmeBench implements Callable<Integer> {
     /** ECDSA through BouncyCastle: several times faster than SunEC on Java 17, so the client stays cheap. */
     static final java.security.Provider BC = new org.bouncycastle.jce.provider.BouncyCastleProvider();
 
-    @Option(names = "--directory", required = true, description = "ACME directory URL.")
-    String directory;
-
-    @Option(names = "--trust", required = true, description = "PEM file of the CA that signed the server's TLS certificate.")
-    Path trust;
+    @Option(names = "--server", required = true, paramLabel = "LABEL=DIRECTORY,TRUST",
+            description = "A server to measure: its name in the output, its ACME directory URL, and the PEM file of the CA"
+                    + " that signed its TLS certificate. Repeat it to compare servers in alternating rounds.")
+    List<String> servers;
 
     @Option(names = "--http-port", required = true, description = "Port to answer http-01 on (127.0.0.1).")
     int httpPort;
 
-    @Option(names = "--orders", defaultValue = "100", description = "Measured orders.")
+    @Option(names = "--orders", defaultValue = "100", description = "Measured orders per server and round.")
     int orders;
 
-    @Option(names = "--warmup", defaultValue = "10", description = "Orders before measuring.")
+    @Option(names = "--warmup", defaultValue = "10", description = "Orders per server before measuring.")
     int warmup;
+
+    @Option(names = "--rounds", defaultValue = "1",
+            description = "Rounds; each measures every server, in the given order in odd rounds and reversed in even ones.")
+    int rounds;
 
     @Option(names = "--domain", defaultValue = "bench.example.internal", description = "Names are o<i>.<run>.<domain>.")
     String domain;
 
-    @Option(names = "--label", defaultValue = "server", description = "Name of this run in the output.")
-    String label;
+    /** One server under test and the client's session with it. */
+    private record Target(String label, AcmeSession session) {
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -78,30 +83,54 @@ public final class AcmeBench implements Callable<Integer> {
         });
         http.start();
         try {
-            AcmeSession session = AcmeSession.open(directory, trust);
+            List<Target> targets = new ArrayList<>();
+            for (String spec : servers) {
+                int eq = spec.indexOf('=');
+                int comma = spec.lastIndexOf(',');
+                if (eq <= 0 || comma < eq) {
+                    throw new CommandLine.ParameterException(new CommandLine(this), "--server wants LABEL=DIRECTORY,TRUST: " + spec);
+                }
+                targets.add(new Target(spec.substring(0, eq),
+                        AcmeSession.open(spec.substring(eq + 1, comma), Path.of(spec.substring(comma + 1)))));
+            }
             String run = Long.toString(System.currentTimeMillis() % 100_000_000L, 36);
-            for (int i = 0; i < warmup; i++) {
-                issue(session, answers, "w" + i + "." + run + "." + domain);
+            // Warm every server and this client's own code paths before anything is measured.
+            for (Target t : targets) {
+                for (int i = 0; i < warmup; i++) {
+                    issue(t.session(), answers, "w" + i + "." + t.label() + "." + run + "." + domain);
+                }
             }
-            List<Double> latencies = new ArrayList<>();
-            long start = System.nanoTime();
-            for (int i = 0; i < orders; i++) {
-                long t0 = System.nanoTime();
-                issue(session, answers, "o" + i + "." + run + "." + domain);
-                latencies.add((System.nanoTime() - t0) / 1e6);
+            for (int round = 1; round <= rounds; round++) {
+                List<Target> order = new ArrayList<>(targets);
+                if (round % 2 == 0) {
+                    java.util.Collections.reverse(order);
+                }
+                for (Target t : order) {
+                    System.out.println(measure(t, answers, round, "r" + round + "." + t.label() + "." + run + "." + domain));
+                }
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            ObjectNode out = JSON.createObjectNode().put("label", label).put("orders", orders)
-                    .put("seconds", round(seconds)).put("certs_per_s", round(orders / seconds))
-                    .put("mean_ms", round(latencies.stream().mapToDouble(d -> d).average().orElse(0)))
-                    .put("p50_ms", round(percentile(latencies, 50))).put("p90_ms", round(percentile(latencies, 90)))
-                    .put("p99_ms", round(percentile(latencies, 99))).put("max_ms", round(percentile(latencies, 100)))
-                    .put("requests_per_cert", round(session.requests() / (double) (orders + warmup)));
-            System.out.println(out);
             return 0;
         } finally {
             http.stop(0);
         }
+    }
+
+    private ObjectNode measure(Target t, Map<String, String> answers, int round, String suffix) throws Exception {
+        List<Double> latencies = new ArrayList<>();
+        long requestsBefore = t.session().requests();
+        long start = System.nanoTime();
+        for (int i = 0; i < orders; i++) {
+            long t0 = System.nanoTime();
+            issue(t.session(), answers, "o" + i + "." + suffix);
+            latencies.add((System.nanoTime() - t0) / 1e6);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return JSON.createObjectNode().put("label", t.label()).put("round", round).put("orders", orders)
+                .put("seconds", round(seconds)).put("certs_per_s", round(orders / seconds))
+                .put("mean_ms", round(latencies.stream().mapToDouble(d -> d).average().orElse(0)))
+                .put("p50_ms", round(percentile(latencies, 50))).put("p90_ms", round(percentile(latencies, 90)))
+                .put("p99_ms", round(percentile(latencies, 99))).put("max_ms", round(percentile(latencies, 100)))
+                .put("requests_per_cert", round((t.session().requests() - requestsBefore) / (double) orders));
     }
 
     /** One certificate: order, http-01 for its one name, finalize with a fresh P-256 key, download. */
