@@ -56,6 +56,7 @@ else
   COST_SECS=3; WARM_SECS=15 # a fresh sidecar's JIT needs that long to settle
 fi
 WRK_T="${WRK_THREADS:-2}"
+OPEN_CONNS="${BENCH_OPEN_CONNECTIONS:-32}" # open loop: one connection per wrk thread (bench/wrk/paced.lua)
 WRK_C="${WRK_CONNECTIONS:-16}"
 NGINX_WORKERS="${NGINX_WORKERS:-1}"
 SEED="bench-seed-$RANDOM$RANDOM"
@@ -72,15 +73,17 @@ record() { printf '%s\n' "$1" >>"$RESULTS"; }
 note_load() { record "{\"kind\":\"load\",\"label\":\"load-$1\",\"at\":$(json_str "$1"),\"loadavg\":$(json_str "$(loadavg)")}"; }
 
 # wrk_run LABEL "PIDS" ARGS... : one wrk run; its JSON line gets the CPU used by PIDS (the server side),
-# by wrk, and by everything else on the machine over the same interval.
+# by wrk, and by everything else on the machine over the same interval. RUN_T/RUN_C/RUN_SECS override
+# -t, -c and -d for one run.
 wrk_run() {
   local label="$1" pids="$2"; shift 2
+  local t="${RUN_T:-$WRK_T}" c="${RUN_C:-$WRK_C}" d="${RUN_SECS:-$SECS}"
   local p s0=0 s1=0 m0 m1 t0 t1 out wrk_cpu
   for p in $pids; do s0=$(( s0 + $(proc_ticks "$p") )); done
   m0=$(machine_ticks); t0=$(date +%s%N)
   out="$(
     TIMEFORMAT='%U %S'
-    { time WRK_LABEL="$label" wrk -t"$WRK_T" -c"$WRK_C" -d"${SECS}s" "$@" >"$WORK/wrk.out" 2>&1; } 2>"$WORK/wrk.time"
+    { time WRK_LABEL="$label" WRK_SECS="$d" wrk -t"$t" -c"$c" -d"${d}s" "$@" >"$WORK/wrk.out" 2>&1; } 2>"$WORK/wrk.time"
     cat "$WORK/wrk.out"
   )"
   t1=$(date +%s%N); m1=$(machine_ticks)
@@ -153,11 +156,11 @@ edge crl-fetch --endpoint "tcp://127.0.0.1:$CA_PORT" --out "$WORK/crl.der"
 ADMIN_CERT="$(head -1 "$WORK/admin.b64")"
 AUTH=(-H "X-Forwarded-Tls-Client-Cert: $ADMIN_CERT" "${ADMIN_HEADERS[@]}")
 
-record "$(printf '{"kind":"meta","label":"meta","date":%s,"key_type":"%s","quick":%s,"cores":%s,"cpu":%s,"java":%s,"wrk":%s,"nginx":%s,"wrk_threads":%s,"wrk_connections":%s,"seconds":%s,"rounds":%s,"cold_certs":%s,"nginx_workers":%s,"work_dir":%s}' \
+record "$(printf '{"kind":"meta","label":"meta","date":%s,"key_type":"%s","quick":%s,"cores":%s,"cpu":%s,"java":%s,"wrk":%s,"nginx":%s,"wrk_threads":%s,"wrk_connections":%s,"seconds":%s,"rounds":%s,"cold_certs":%s,"nginx_workers":%s,"open_connections":%s,"open_seconds":%s,"work_dir":%s}' \
   "$(json_str "$(date -u +%Y-%m-%dT%H:%M:%SZ)")" "$KEY_TYPE" "$([[ $QUICK == 1 ]] && echo true || echo false)" "$(nproc)" \
   "$(json_str "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)")" \
   "$(json_str "$(java -version 2>&1 | head -1)")" "$(json_str "$(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)")" \
-  "$(json_str "$(nginx -v 2>&1)")" "$WRK_T" "$WRK_C" "$SECS" "$ROUNDS" "$COLD_CERTS" "$NGINX_WORKERS" "$(json_str "$WORK_BASE")")"
+  "$(json_str "$(nginx -v 2>&1)")" "$WRK_T" "$WRK_C" "$SECS" "$ROUNDS" "$COLD_CERTS" "$NGINX_WORKERS" "$OPEN_CONNS" "$OPEN_SECS" "$(json_str "$WORK_BASE")")"
 
 # --- A: no audit, default cache: trivial endpoint against the warm path ------------------------------
 start_sidecar a --no-audit
@@ -201,15 +204,18 @@ done
 stop_proc "$NGINX_PID"
 
 # --- open loop at half the warm maximum --------------------------------------------------------------
+# wrk with bench/wrk/paced.lua: requests at fixed due times, latency from each due time (a Java open-loop
+# generator took more CPU than the sidecar it measured on these 2 cores, and so set the figure itself).
 WARM_MAX="$(median_rps warm-)"
 HALF="$(awk -v r="$WARM_MAX" 'BEGIN { printf "%.0f", r / 2 }')"
-log "open loop at $HALF req/s (half the median warm maximum $WARM_MAX), ${OPEN_SECS} s"
+log "open loop at $HALF req/s (half the median warm maximum $WARM_MAX), ${OPEN_SECS} s, $OPEN_CONNS connections"
 note_load openloop
-record "$(edge openloop --url "$SC_URL/auth/traefik" --cert-file "$WORK/admin.b64" --header "X-Forwarded-Method: GET" \
-  --header "X-Forwarded-Uri: /api/v1/health" --rate "$HALF" --seconds "$OPEN_SECS" --warmup-seconds $(( OPEN_SECS / 6 + 1 )) \
-  --connections 16 --label openloop-warm --server-pid "$SC_PID" --clk-tck "$CLK_TCK")"
-record "$(edge openloop --url "$SC_URL/health" --rate "$HALF" --seconds "$OPEN_SECS" --warmup-seconds $(( OPEN_SECS / 6 + 1 )) \
-  --connections 16 --label openloop-health --server-pid "$SC_PID" --clk-tck "$CLK_TCK")"
+export WRK_RATE="$HALF" WRK_THREADS_N="$OPEN_CONNS"
+RUN_T="$OPEN_CONNS" RUN_C="$OPEN_CONNS" RUN_SECS="$OPEN_SECS" \
+  wrk_run openloop-warm "$SC_PID" -s "$ROOT/bench/wrk/paced.lua" "${AUTH[@]}" "$SC_URL/auth/traefik"
+RUN_T="$OPEN_CONNS" RUN_C="$OPEN_CONNS" RUN_SECS="$OPEN_SECS" \
+  wrk_run openloop-health "$SC_PID" -s "$ROOT/bench/wrk/paced.lua" "$SC_URL/health"
+unset WRK_RATE WRK_THREADS_N
 
 if [[ $PROFILE == 1 ]]; then
   jfr_profile jfr-warm "$SC_PID" -s "$ROOT/bench/wrk/report.lua" "${AUTH[@]}" "$SC_URL/auth/traefik"

@@ -55,10 +55,12 @@ final class EdgeReport {
         md.append("# auth-sidecar benchmark, ").append(text(meta, "date")).append(quick ? " (quick run)" : "").append("\n\n");
         md.append(String.format(Locale.ROOT, "Machine: %s, %s cores; %s; %s; %s. CA key: %s (upki's default is RSA-4096). "
                         + "wrk -t%s -c%s, %s s per run, %s round(s) per figure (the median is reported); nginx %s "
-                        + "worker(s), access log off; open loop with 16 keep-alive connections. Work directory on %s.%n%n",
+                        + "worker(s), access log off; open loop: wrk with `bench/wrk/paced.lua`, %s keep-alive connections, %s s. "
+                        + "Work directory on %s.%n%n",
                 text(meta, "cpu"), text(meta, "cores"), text(meta, "java"), text(meta, "wrk"), text(meta, "nginx"),
                 keyName(text(meta, "key_type")), text(meta, "wrk_threads"), text(meta, "wrk_connections"),
-                text(meta, "seconds"), text(meta, "rounds"), text(meta, "nginx_workers"), text(meta, "work_dir")));
+                text(meta, "seconds"), text(meta, "rounds"), text(meta, "nginx_workers"), text(meta, "open_connections"),
+                text(meta, "open_seconds"), text(meta, "work_dir")));
         md.append("Load average during the run: ").append(lines.stream().filter(l -> l.path("kind").asText().equals("load"))
                 .map(l -> l.path("at").asText() + " " + l.path("loadavg").asText()).collect(Collectors.joining("; ")))
                 .append(". wrk, nginx, the sidecar and anything else running share the same cores: `other cores` in the "
@@ -139,6 +141,9 @@ final class EdgeReport {
         md.append("| run | req/s | p50 ms | p90 ms | p99 ms | max ms | non-2xx | errors | server cores | wrk cores | other cores | load |\n");
         md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (JsonNode l : kind("wrk")) {
+            if (l.path("open_loop").asBoolean()) {
+                continue; // in the open-loop table
+            }
             long errors = l.path("errors_connect").asLong() + l.path("errors_read").asLong() + l.path("errors_write").asLong()
                     + l.path("errors_timeout").asLong();
             md.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f | %.1f | %d | %d | %.2f | %.2f | %.2f | %s |%n",
@@ -153,7 +158,9 @@ final class EdgeReport {
                 + "CRL was swapped in; `audit-*`: a sidecar with audit on; `cold-*`: a sidecar with `--cache-size 1`, each request "
                 + "carrying the next of the distinct certificates.\n\n");
 
-        List<JsonNode> opens = kind("openloop");
+        // Open-loop runs: wrk with bench/wrk/paced.lua (kind wrk, open_loop), or the older Java driver (kind openloop).
+        List<JsonNode> opens = lines.stream().filter(l -> l.path("open_loop").asBoolean()
+                || l.path("kind").asText().equals("openloop")).toList();
         if (!opens.isEmpty()) {
             md.append("## Open loop (latency from each request's due time)\n\n");
             md.append("| run | asked req/s | served req/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | non-2xx | missing | "
@@ -165,7 +172,8 @@ final class EdgeReport {
                         l.path("p50_ms").asDouble(), l.path("p90_ms").asDouble(), l.path("p99_ms").asDouble(),
                         l.path("p999_ms").asDouble(), l.path("max_ms").asDouble(), l.path("not_ok").asLong(),
                         l.path("missing").asLong(), l.path("sender_late_over_1ms").asLong(), l.path("server_cores").asDouble(),
-                        l.path("driver_cores").asDouble(), l.path("other_cores").asDouble()));
+                        l.has("driver_cores") ? l.path("driver_cores").asDouble() : l.path("wrk_cores").asDouble(),
+                        l.path("other_cores").asDouble()));
             }
             md.append("\n");
         }
