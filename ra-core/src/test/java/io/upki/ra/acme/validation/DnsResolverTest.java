@@ -26,6 +26,7 @@ import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.TXTRecord;
 
@@ -80,28 +81,28 @@ class DnsResolverTest {
         return DnsResolver.server("127.0.0.1", udp.getLocalPort(), new SecureRandom());
     }
 
-    private static Message reply(Message query, int id) {
+    /** A response to {@code query} with message ID {@code id} and the given answer records. */
+    private static Message reply(Message query, int id, Record... answers) {
         Message r = new Message(id);
         r.getHeader().setFlag(Flags.QR);
         r.addRecord(query.getQuestion(), Section.QUESTION);
+        for (Record answer : answers) {
+            r.addRecord(answer, Section.ANSWER);
+        }
         return r;
     }
 
-    private static ARecord a(Message query, String address) throws Exception {
-        return new ARecord(query.getQuestion().getName(), DClass.IN, 60, InetAddress.getByName(address));
+    private static ARecord a(Message query, String address) {
+        try {
+            return new ARecord(query.getQuestion().getName(), DClass.IN, 60, InetAddress.getByName(address));
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(address, e);
+        }
     }
 
     @Test
     void answersAnARecordOverUdp() throws Exception {
-        DnsResolver resolver = serve((q, send) -> {
-            Message r = reply(q, q.getHeader().getID());
-            try {
-                r.addRecord(a(q, "127.0.0.7"), Section.ANSWER);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-            send.accept(r);
-        });
+        DnsResolver resolver = serve((q, send) -> send.accept(reply(q, q.getHeader().getID(), a(q, "127.0.0.7"))));
         assertEquals(List.of(InetAddress.getByName("127.0.0.7")), resolver.addresses("host.example"));
         assertEquals(List.of(InetAddress.getByName("127.0.0.7")), resolver.addresses("host.example"));
         assertEquals(2, sourcePorts.size(), "each query goes out from its own source port");
@@ -110,16 +111,8 @@ class DnsResolverTest {
     @Test
     void aDatagramWithAnotherQueryIdIsNotTakenAsTheAnswer() throws Exception {
         DnsResolver resolver = serve((q, send) -> {
-            try {
-                Message forged = reply(q, (q.getHeader().getID() + 1) & 0xffff);
-                forged.addRecord(a(q, "10.9.9.9"), Section.ANSWER);
-                send.accept(forged);
-                Message real = reply(q, q.getHeader().getID());
-                real.addRecord(a(q, "127.0.0.8"), Section.ANSWER);
-                send.accept(real);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+            send.accept(reply(q, (q.getHeader().getID() + 1) & 0xffff, a(q, "10.9.9.9")));
+            send.accept(reply(q, q.getHeader().getID(), a(q, "127.0.0.8")));
         });
         assertEquals(List.of(InetAddress.getByName("127.0.0.8")), resolver.addresses("host.example"));
     }
@@ -139,9 +132,8 @@ class DnsResolverTest {
                     byte[] wire = new byte[in.readUnsignedShort()];
                     in.readFully(wire);
                     Message q = new Message(wire);
-                    Message r = reply(q, q.getHeader().getID());
-                    r.addRecord(new TXTRecord(q.getQuestion().getName(), DClass.IN, 60, "over-tcp"), Section.ANSWER);
-                    byte[] out = r.toWire();
+                    byte[] out = reply(q, q.getHeader().getID(),
+                            new TXTRecord(q.getQuestion().getName(), DClass.IN, 60, "over-tcp")).toWire();
                     DataOutputStream o = new DataOutputStream(s.getOutputStream());
                     o.writeShort(out.length);
                     o.write(out);
