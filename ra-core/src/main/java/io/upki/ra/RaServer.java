@@ -79,6 +79,9 @@ public final class RaServer implements AutoCloseable {
         Javalin app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.http.maxRequestSize = config.maxBodyBytes();
+            // Javalin copies each result into Jetty's pooled output buffer through a fresh array of this size
+            // (32 KiB unless set), most of what a request allocated; larger bodies just take more copies.
+            c.http.responseBufferSize = 4096;
             c.jetty.modifyHttpConfiguration(h -> {
                 h.setSendServerVersion(false);
                 h.setRequestHeaderSize(32 * 1024); // sidecar assertions with certificate chains
