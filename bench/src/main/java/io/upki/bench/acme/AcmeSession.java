@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +32,8 @@ import javax.net.ssl.TrustManagerFactory;
 final class AcmeSession {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** BENCH_ACME_TRACE=1 prints each request's time to stderr (to see where a server spends it). */
+    /** Longer than any answer takes here, even under load; an answer that never comes must not hang the run. */
+    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(10);
     private static final boolean TRACE = "1".equals(System.getenv("BENCH_ACME_TRACE"));
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
@@ -74,7 +77,7 @@ final class AcmeSession {
         ctx.init(null, tmf.getTrustManagers(), null);
         HttpClient http = HttpClient.newBuilder().sslContext(ctx).version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
-        JsonNode dir = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(directoryUrl)).build(),
+        JsonNode dir = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(directoryUrl)).timeout(ANSWER_TIMEOUT).build(),
                 HttpResponse.BodyHandlers.ofString()).body());
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp256r1"));
@@ -104,7 +107,7 @@ final class AcmeSession {
         for (int attempt = 0; ; attempt++) {
             if (nonce == null) {
                 requests++;
-                nonce = http.send(HttpRequest.newBuilder(URI.create(url("newNonce"))).method("HEAD",
+                nonce = http.send(HttpRequest.newBuilder(URI.create(url("newNonce"))).timeout(ANSWER_TIMEOUT).method("HEAD",
                         HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding())
                         .headers().firstValue("Replay-Nonce").orElseThrow();
             }
@@ -127,8 +130,21 @@ final class AcmeSession {
             if (TRACE) {
                 System.err.printf("%7.2f ms client: sign%n", (t0 - s0) / 1e6);
             }
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/jose+json")
-                    .POST(HttpRequest.BodyPublishers.ofString(jws)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r;
+            try {
+                r = http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/jose+json")
+                        .timeout(ANSWER_TIMEOUT).POST(HttpRequest.BodyPublishers.ofString(jws)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+            } catch (HttpTimeoutException e) {
+                // An answer once never came (Pebble had logged the request as handled): a POST-as-GET is safe
+                // to send again, anything else ends the run with this message instead of waiting forever.
+                nonce = null;
+                if (payload == null && attempt < 3) {
+                    System.err.printf("no answer from %s within %d s: asked again%n", url, ANSWER_TIMEOUT.toSeconds());
+                    continue;
+                }
+                throw new IllegalStateException("no answer from " + url + " within " + ANSWER_TIMEOUT.toSeconds() + " s", e);
+            }
             nonce = r.headers().firstValue("Replay-Nonce").orElse(null);
             if (TRACE) {
                 System.err.printf("%7.2f ms %d %s%n", (System.nanoTime() - t0) / 1e6, r.statusCode(),
