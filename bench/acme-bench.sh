@@ -11,7 +11,8 @@
 # long-running RA is; the JVM's compilers need about that many orders to settle: after 300 the RA's p50
 # was 35 ms, after 2000 it was 14-20 ms),
 # BENCH_ACME_ONLY=upki (skip Pebble), BENCH_ACME_TRACE=1 (time of each request),
-# RA_JAVA_OPTS, CA_JAVA_OPTS, BENCH_JAVA_OPTS.
+# RA_JAVA_OPTS, CA_JAVA_OPTS (after the options bin/upki gives those servers, see jvm_defaults in
+# bin/lib.sh; -XX:CompileThresholdScaling=1 restores the JVM's own thresholds), BENCH_JAVA_OPTS.
 set -euo pipefail
 
 usage() {
@@ -45,6 +46,11 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 RESULTS_DIR="${RESULTS_DIR:-$ROOT/bench/results}"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+# jvm_defaults: the servers are measured with the JVM options they ship with.
+# shellcheck source=bin/lib.sh
+source "$ROOT/bin/lib.sh"
+CA_OPTS="$(jvm_defaults ca-server) ${CA_JAVA_OPTS:-}"
+RA_OPTS="$(jvm_defaults ra-core) ${RA_JAVA_OPTS:-}"
 BENCH_JAR="$ROOT/bench/target/bench.jar"
 
 log() { printf '[acme-bench %s] %s\n' "$(date +%T)" "$*" >&2; }
@@ -119,14 +125,14 @@ bench() { # bench WARMUP ORDERS ROUNDS LABEL=DIRECTORY,TRUST...: one client JVM;
 log "upki: ca-server init --key-type ec, start, crl-publisher, ra-core"
 "$JAVA" -jar ca-server/target/ca-server.jar init --data-dir "$WORK/ca" --seed "$SEED" --key-type ec >"$WORK/ca-init.log" 2>&1 \
   || die "ca-server init failed; see $WORK/ca-init.log"
-start ca-server "$JAVA" ${CA_JAVA_OPTS:-} -jar ca-server/target/ca-server.jar start --data-dir "$WORK/ca" --port "$CA_PORT"
+start ca-server "$JAVA" $CA_OPTS -jar ca-server/target/ca-server.jar start --data-dir "$WORK/ca" --port "$CA_PORT"
 CA_PID=$LAST_PID
 wait_until ca-server "$CA_PID" grep -q 'ca-server ready' "$WORK/ca-server.log"
 start crl-publisher "$JAVA" -jar crl-publisher/target/crl-publisher.jar --ca "tcp://127.0.0.1:$CA_PORT" \
   --ca-cert "$WORK/ca/ca.crt" --out "$WORK/crl" --listen "127.0.0.1:$PUB_PORT"
 PUB_PID=$LAST_PID
 wait_until crl-publisher "$PUB_PID" curl -sf "http://127.0.0.1:$PUB_PORT/ready"
-start ra-core env UPKI_CA_SEED="$SEED" "$JAVA" ${RA_JAVA_OPTS:-} -jar ra-core/target/ra-core.jar start \
+start ra-core env UPKI_CA_SEED="$SEED" "$JAVA" $RA_OPTS -jar ra-core/target/ra-core.jar start \
   --data-dir "$WORK/ra" --ca-port "$CA_PORT" --port "$RA_PORT" --crl "http://127.0.0.1:$PUB_PORT/crl.der" \
   --acme-http-port "$HTTP_PORT" --acme-dns "127.0.0.1:$DNS_PORT"
 RA_PID=$LAST_PID
@@ -181,7 +187,7 @@ cp "$RESULTS" "$OUT.jsonl"
   echo "reference) ran afterwards on its own, after 300 warm-up orders."
   echo "upki: EC P-384 CA, ra-core in direct mode (HTTPS); Pebble $(dpkg-query -W -f '${Version}' pebble 2>/dev/null || echo '?')"
   echo "with PEBBLE_VA_NOSLEEP=1, PEBBLE_AUTHZREUSE=0, PEBBLE_WFE_NONCEREJECT=0. Latency: new order to downloaded chain."
-  echo "Java: $("$JAVA" -version 2>&1 | head -1)."
+  echo "Java: $("$JAVA" -version 2>&1 | head -1); JVM options: ca-server \`${CA_OPTS% }\`, ra-core \`${RA_OPTS% }\`."
   echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); work directory on $(df --output=fstype "$WORK" | tail -1)."
   echo
   echo "| round | server | certs/s | mean ms | p50 ms | p90 ms | p99 ms | requests/cert | p50 vs Pebble http-01, same round |"

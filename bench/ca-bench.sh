@@ -37,6 +37,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 RESULTS_DIR="${RESULTS_DIR:-$ROOT/bench/results}"
 CA_JAR="$ROOT/ca-server/target/ca-server.jar"
+# jvm_defaults: the CA is measured with the JVM options it ships with (CA_JAVA_OPTS come after them).
+# shellcheck source=bin/lib.sh
+source "$ROOT/bin/lib.sh"
 BENCH_JAR="$ROOT/bench/target/bench.jar"
 
 # Sizes: the figures, or a smoke run with --quick.
@@ -102,7 +105,7 @@ start_ca() {
   local from
   from=$(( $(wc -l < "$CA_LOG" 2>/dev/null || echo 0) + 1 ))
   # shellcheck disable=SC2086 # CA_JAVA_OPTS is a list of JVM options
-  java ${CA_JAVA_OPTS:-} -jar "$CA_JAR" start --data-dir "$DATA" --port "$PORT" --seed "$SEED" >>"$CA_LOG" 2>&1 &
+  java $(jvm_defaults ca-server) ${CA_JAVA_OPTS:-} -jar "$CA_JAR" start --data-dir "$DATA" --port "$PORT" --seed "$SEED" >>"$CA_LOG" 2>&1 &
   CA_PID=$!
   local deadline=$(( SECONDS + 60 ))
   until tail -n +"$from" "$CA_LOG" | grep -q "upki ca-server ready"; do

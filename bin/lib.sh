@@ -1,9 +1,19 @@
 # Shared by the upki launchers (bin/upki, bin/upki-cli): builds the jars when they are missing or stale.
-# Sourced, not run; defines ROOT, JAVA, build, stale and ensure_jar.
+# Sourced, not run; defines ROOT, JAVA, jvm_defaults, build, stale and ensure_jar.
 
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 STAMP="$ROOT/target/.upki-build-stamp"
+
+# JVM options a server starts with, before JAVA_OPTS (which can override them). The CA and the RA
+# serve a request every few milliseconds at most: at the JVM's default thresholds their request paths
+# stay in profiled C1 code for the first few thousand requests (for a CA, weeks), so they compile at a
+# tenth of the thresholds. Measured: bench/results/acme-2026-11-28-jit-*.md. The Dockerfiles match.
+jvm_defaults() {
+  case "$1" in
+    ca-server | ra-core) echo "-XX:CompileThresholdScaling=0.1" ;;
+  esac
+}
 
 build() {
   mkdir -p "$ROOT/target"

@@ -157,7 +157,7 @@ stack_up() {
   trap 'stack_stop_all; exit 1' ERR
   set -E
   # shellcheck disable=SC2086
-  launch ca-server "$JAVA" ${JAVA_OPTS:-} -jar "$ca_jar" start --data-dir "$HOME_DIR/ca" --port "$CA_PORT"
+  launch ca-server "$JAVA" $(jvm_defaults ca-server) ${JAVA_OPTS:-} -jar "$ca_jar" start --data-dir "$HOME_DIR/ca" --port "$CA_PORT"
   await ca-server log_has ca-server "ca-server ready"
   # shellcheck disable=SC2086
   launch crl-publisher "$JAVA" ${JAVA_OPTS:-} -jar "$publisher_jar" --ca "tcp://127.0.0.1:$CA_PORT" \
@@ -171,11 +171,11 @@ stack_up() {
   if (( edge )); then
     # Behind the edge, ra-core speaks plain HTTP on loopback and trusts only the sidecar's signed assertions.
     # shellcheck disable=SC2086
-    launch ra-core "$JAVA" ${JAVA_OPTS:-} -jar "$ra_jar" start --mode edge --data-dir "$HOME_DIR/ra" \
+    launch ra-core "$JAVA" $(jvm_defaults ra-core) ${JAVA_OPTS:-} -jar "$ra_jar" start --mode edge --data-dir "$HOME_DIR/ra" \
         --ca-port "$CA_PORT" --port "$RA_EDGE_PORT" --publisher "$publisher"
   else
     # shellcheck disable=SC2086
-    launch ra-core "$JAVA" ${JAVA_OPTS:-} -jar "$ra_jar" start --data-dir "$HOME_DIR/ra" --ca-port "$CA_PORT" \
+    launch ra-core "$JAVA" $(jvm_defaults ra-core) ${JAVA_OPTS:-} -jar "$ra_jar" start --data-dir "$HOME_DIR/ra" --ca-port "$CA_PORT" \
         --port "$RA_PORT" --crl "$publisher/crl.der" --crl-events "$publisher/events" --publisher "$publisher"
   fi
   await auth-sidecar http_ok "http://127.0.0.1:$SIDECAR_PORT/ready"
