@@ -3,13 +3,14 @@
 # (io.upki.bench.acme.AcmeBench, no artificial sleeps) and the same challenge type (http-01).
 # See bench/README.md.
 #
-#   bench/acme-bench.sh [--orders N] [--warmup N] [--rounds N] [--wait-calm L] [--keep] [--no-build]
+#   bench/acme-bench.sh [--orders N] [--warmup N] [--rounds N] [--settle N] [--wait-calm L] [--keep] [--no-build]
 #                       [--results-dir DIR] [--suffix S]   (report acme-<date>S.md, e.g. -jdk25 with JAVA_HOME set)
 #
 # Environment: BENCH_ACME_ORDERS (100 per round), BENCH_ACME_ROUNDS (4: both servers run side by side and
 # are measured in alternating rounds), BENCH_ACME_WARMUP (2000: both servers are measured warm, as a
 # long-running RA is; the JVM's compilers need about that many orders to settle: after 300 the RA's p50
-# was 35 ms, after 2000 it was 14-20 ms),
+# was 35 ms, after 2000 it was 14-20 ms), BENCH_ACME_SETTLE (20 untimed orders a server gets right before
+# each of its rounds: upki's first round otherwise followed the whole of Pebble's warm-up idle),
 # BENCH_ACME_ONLY=upki (skip Pebble), BENCH_ACME_TRACE=1 (time of each request),
 # RA_JAVA_OPTS, CA_JAVA_OPTS (after the options bin/upki gives those servers, see jvm_defaults in
 # bin/lib.sh; -XX:CompileThresholdScaling=1 restores the JVM's own thresholds), BENCH_JAVA_OPTS.
@@ -22,6 +23,7 @@ usage() {
 ORDERS="${BENCH_ACME_ORDERS:-100}"
 WARMUP="${BENCH_ACME_WARMUP:-2000}"
 ROUNDS="${BENCH_ACME_ROUNDS:-4}"
+SETTLE="${BENCH_ACME_SETTLE:-20}"
 KEEP=0
 CALM=""
 BUILD=1
@@ -32,6 +34,7 @@ while [[ $# -gt 0 ]]; do
     --orders) ORDERS="${2:?--orders needs a number}"; shift 2 ;;
     --warmup) WARMUP="${2:?--warmup needs a number}"; shift 2 ;;
     --rounds) ROUNDS="${2:?--rounds needs a number}"; shift 2 ;;
+    --settle) SETTLE="${2:?--settle needs a number}"; shift 2 ;;
     --keep) KEEP=1; shift ;;
     --wait-calm) CALM="${2:?--wait-calm needs a load average}"; shift 2 ;;
     --no-build) BUILD=0; shift ;;
@@ -118,7 +121,7 @@ bench() { # bench WARMUP ORDERS ROUNDS LABEL=DIRECTORY,TRUST...: one client JVM;
   for spec in "$@"; do args+=(--server "$spec"); done
   log "${*%%=*}: $warm warm-up orders each, then $rounds round(s) of $orders orders each"
   "$JAVA" ${BENCH_JAVA_OPTS:-} -cp "$BENCH_JAR" io.upki.bench.acme.AcmeBench "${args[@]}" --http-port "$HTTP_PORT" \
-    --orders "$orders" --warmup "$warm" --rounds "$rounds" | tee -a "$RESULTS" >&2 || die "the ACME client failed"
+    --orders "$orders" --warmup "$warm" --rounds "$rounds" --settle "$SETTLE" | tee -a "$RESULTS" >&2 || die "the ACME client failed"
 }
 
 # upki: EC CA, crl-publisher (direct mode needs a CRL), ra-core in direct mode (HTTPS), ACME on.
@@ -183,7 +186,7 @@ cp "$RESULTS" "$OUT.jsonl"
   echo "$ROUNDS rounds of $ORDERS sequential orders per server, one DNS name each, http-01, one client"
   echo "(\`io.upki.bench.acme.AcmeBench\`, polling 2 ms apart, a new P-256 key per certificate), on $(nproc) cores."
   echo "Both servers ran side by side; one client warmed each with $WARMUP orders, then measured them in"
-  echo "alternating rounds (upki first in odd rounds). pebble-always-valid (Pebble skipping validation, for"
+  echo "alternating rounds (upki first in odd rounds), each server's round led by $SETTLE untimed orders. pebble-always-valid (Pebble skipping validation, for"
   echo "reference) ran afterwards on its own, after 300 warm-up orders."
   echo "upki: EC P-384 CA, ra-core in direct mode (HTTPS); Pebble $(dpkg-query -W -f '${Version}' pebble 2>/dev/null || echo '?')"
   echo "with PEBBLE_VA_NOSLEEP=1, PEBBLE_AUTHZREUSE=0, PEBBLE_WFE_NONCEREJECT=0. Latency: new order to downloaded chain."
