@@ -13,6 +13,7 @@ import io.upki.pki.x509.DistinguishedNames;
 import io.upki.pki.x509.Pem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
@@ -93,7 +94,9 @@ public final class CertificateInspector {
                 record.revoked(),
                 record.revoked() ? record.revocationReason().wireName() : null,
                 record.revoked() ? isoTime(record.revokedAt()) : null,
-                record.profile());
+                record.profile(),
+                record.serial(),
+                state(record, now));
     }
 
     /** The status of a presented certificate: unknown unless this CA issued it and has it stored. */
@@ -114,6 +117,19 @@ public final class CertificateInspector {
         if (record == null) {
             return new CertificateStatus("unknown", cert.getSerialNumber(), cn, null, null);
         }
+        return status(record, cn);
+    }
+
+    /**
+     * The status of the certificate with this serial, as upki-ra asks for it: unknown when this CA holds
+     * no certificate with that serial.
+     */
+    public CertificateStatus status(BigInteger serial) {
+        return certificates.findBySerial(serial).map(record -> status(record, record.commonName()))
+                .orElseGet(() -> new CertificateStatus("unknown", serial, null, null, null));
+    }
+
+    private CertificateStatus status(CertificateRecord record, String cn) {
         if (record.revoked()) {
             return new CertificateStatus("revoked", record.serial(), cn, record.revocationReason().wireName(),
                     isoTime(record.revokedAt()));
@@ -124,9 +140,14 @@ public final class CertificateInspector {
         return new CertificateStatus("good", record.serial(), cn, null, null);
     }
 
+    /** The state list_nodes, get_node and view report: revoked first, then expired, else valid. */
+    private static String state(CertificateRecord record, Instant now) {
+        return record.revoked() ? "revoked" : record.expiredAt(now) ? "expired" : "valid";
+    }
+
     public NodeRecord node(CertificateRecord record) {
-        String state = record.revoked() ? "revoked" : record.expiredAt(clock.instant()) ? "expired" : "valid";
-        return new NodeRecord(record.subjectDn(), record.commonName(), record.profile(), state, record.serial(),
+        return new NodeRecord(record.subjectDn(), record.commonName(), record.profile(),
+                state(record, clock.instant()), record.serial(),
                 sans(certificate(record.der())), isoTime(record.notAfter()));
     }
 

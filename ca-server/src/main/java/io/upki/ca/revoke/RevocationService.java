@@ -8,6 +8,8 @@ import io.upki.pki.wire.CaProtocolException;
 import io.upki.pki.x509.RevocationReason;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -15,6 +17,8 @@ import java.util.stream.Collectors;
  * its original date and reason); only a certificateHold can be lifted (RFC 5280 section 5.3.1).
  */
 public final class RevocationService {
+    private static final Pattern CODE = Pattern.compile("[+-]?[0-9]+");
+
     /** Told after a durable change and before it is acknowledged: the CRL's entry list, then the event feed. */
     public interface Listener {
         void revoked(CertificateRecord record, RevocationReason reason, Instant at);
@@ -34,7 +38,10 @@ public final class RevocationService {
         this.listener = listener;
     }
 
-    /** Parses a wire reason, case-insensitively; null or absent means unspecified. */
+    /**
+     * Parses a wire reason: a name, case-insensitively, or an RFC 5280 section 5.3.1 reasonCode (0-6, 8-10;
+     * upki-ra's ACME endpoint sends RFC 8555's numeric reason as {@code "0"}); null or absent means unspecified.
+     */
     public static RevocationReason parseReason(String reason) {
         if (reason == null) {
             return RevocationReason.UNSPECIFIED;
@@ -42,10 +49,25 @@ public final class RevocationService {
         if (reason.isBlank()) {
             throw new CaProtocolException(CaErrorCode.VALIDATION, "Revocation reason cannot be empty");
         }
-        return RevocationReason.fromWireName(reason.strip()).orElseThrow(() -> new CaProtocolException(
+        String text = reason.strip();
+        if (CODE.matcher(text).matches()) {
+            return fromCode(text);
+        }
+        return RevocationReason.fromWireName(text).orElseThrow(() -> new CaProtocolException(
                 CaErrorCode.VALIDATION, "Invalid revocation reason: " + reason + ". Allowed values: "
                         + RevocationReason.wireNames().stream().map(n -> "'" + n + "'")
                         .collect(Collectors.joining(", ", "[", "]"))));
+    }
+
+    private static RevocationReason fromCode(String text) {
+        // Up to four characters ("+10", "-1"): anything longer is no reasonCode, and is not parsed at all.
+        Optional<RevocationReason> reason = text.length() <= 4
+                ? RevocationReason.fromCode(Integer.parseInt(text)) : Optional.empty();
+        // reasonCode 7 is unassigned in RFC 5280 section 5.3.1, so fromCode has no value for it.
+        return reason.orElseThrow(() -> new CaProtocolException(CaErrorCode.VALIDATION, "Invalid revocation reason: "
+                + (text.length() <= 20 ? text : text.substring(0, 20) + "...")
+                + ". Reason codes (RFC 5280 section 5.3.1) are 0-6 and 8-10; names: "
+                + String.join(", ", RevocationReason.wireNames())));
     }
 
     public void revoke(CertificateRecord record, RevocationReason reason) {

@@ -17,6 +17,7 @@ import io.upki.pki.wire.IssuedCertificate;
 import io.upki.pki.wire.SignedCertificate;
 import io.upki.pki.wire.WireCodec;
 import io.upki.pki.x509.RevocationReason;
+import java.math.BigInteger;
 import java.util.Base64;
 
 /**
@@ -72,7 +73,7 @@ public final class CaRoutes {
                 .route(name(CaTask.DELETE), Lane.QUICK, p -> done(() ->
                         revocation.revoke(target(p), RevocationReason.CESSATION_OF_OPERATION)))
                 .route(name(CaTask.VIEW), Lane.QUICK, p -> inspector.view(target(p)))
-                .route(name(CaTask.OCSP_CHECK), Lane.QUICK, p -> inspector.status(p.requireString("cert")))
+                .route(name(CaTask.OCSP_CHECK), Lane.QUICK, this::ocspCheck)
                 .route(name(CaTask.LIST_NODES), Lane.QUICK, this::listNodes)
                 .route(name(CaTask.GET_NODE), Lane.QUICK, p -> inspector.node(nodeTarget(p)));
     }
@@ -116,10 +117,24 @@ public final class CaRoutes {
 
     private Object revoke(Params p) {
         // Validate everything before touching the store: a bad reason changes nothing.
-        RevocationReason reason = RevocationService.parseReason(p.optionalString("reason"));
+        RevocationReason reason = RevocationService.parseReason(
+                p.optionalStringOrInteger("reason", "a reason name or an RFC 5280 reason code"));
         CertificateRecord record = target(p);
         revocation.revoke(record, reason);
         return true;
+    }
+
+    /** uPKI's {@code {cert}}, or {@code {serial}} as upki-ra sends it; without either, uPKI's missing-cert error. */
+    private Object ocspCheck(Params p) {
+        String cert = p.optionalString("cert");
+        if (cert != null && !cert.isEmpty()) {
+            return inspector.status(cert);
+        }
+        BigInteger serial = p.optionalSerial("serial");
+        if (serial == null) {
+            throw CaProtocolException.missingParameter("cert");
+        }
+        return inspector.status(serial);
     }
 
     private Object listNodes(Params p) {

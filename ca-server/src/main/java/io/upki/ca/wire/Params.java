@@ -8,12 +8,19 @@ import io.upki.pki.wire.SubjectAltName;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Typed access to a task's {@code params}: missing values give uPKI's {@code [700] Missing x parameter},
  * values of the wrong type a {@code [200]} that names the parameter and the expected type.
  */
 public final class Params {
+    private static final String SANS_EXPECTED = "a list of names or {\"type\", \"value\"} objects";
+    private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,60}");
+    private static final Pattern HEX_PREFIXED = Pattern.compile("0[xX][0-9A-Fa-f]{1,50}");
+    private static final Pattern HEX_COLONS = Pattern.compile("[0-9A-Fa-f]{1,2}(:[0-9A-Fa-f]{1,2}){1,49}");
+    private static final Pattern HEX_WITH_LETTER = Pattern.compile("(?=.*[A-Fa-f])[0-9A-Fa-f]{1,50}");
+
     private final ObjectNode node;
 
     public Params(ObjectNode node) {
@@ -75,17 +82,60 @@ public final class Params {
         return number.intValueExact();
     }
 
-    /** A certificate serial: a JSON integer as uPKI sends it, or a decimal string; null when absent. */
+    /**
+     * A certificate serial: a JSON integer as uPKI sends it, or a string in decimal (digits only) or in
+     * hexadecimal ({@code 0x1f2e}, {@code 1F:2E} as OpenSSL prints it, or hex digits with at least one
+     * letter, as {@code openssl x509 -serial} prints it); null when absent.
+     */
     public BigInteger optionalSerial(String name) {
         JsonNode value = present(name);
         if (value == null) {
             return null;
         }
-        BigInteger serial = integer(name, value);
+        BigInteger serial = value.isTextual() ? serialText(name, value.asText()) : integer(name, value);
         if (serial.signum() <= 0) {
             throw new CaProtocolException(CaErrorCode.VALIDATION, name + " must be a positive integer");
         }
         return serial;
+    }
+
+    private static BigInteger serialText(String name, String raw) {
+        String text = raw.strip();
+        // RFC 5280 section 4.1.2.2 caps serials at 20 octets: 49 decimal or 40 hex digits; allow some slack.
+        if (DECIMAL.matcher(text).matches()) {
+            return new BigInteger(text);
+        }
+        if (HEX_PREFIXED.matcher(text).matches()) {
+            return new BigInteger(text.substring(2), 16);
+        }
+        if (HEX_COLONS.matcher(text).matches() || HEX_WITH_LETTER.matcher(text).matches()) {
+            return new BigInteger(text.replace(":", ""), 16);
+        }
+        throw new CaProtocolException(CaErrorCode.VALIDATION, "Parameter " + name + " must be an integer, in decimal"
+                + " or hexadecimal (0x1f2e or 1F:2E), not '" + shorten(raw) + "'");
+    }
+
+    private static String shorten(String text) {
+        String printable = text.replaceAll("\\p{Cntrl}", "?");
+        return printable.length() <= 64 ? printable : printable.substring(0, 64) + "...";
+    }
+
+    /**
+     * A parameter that is a string or a JSON integer (uPKI sends revocation reasons by name, upki-ra's
+     * ACME endpoint by RFC 5280 code), as text; null when absent.
+     */
+    public String optionalStringOrInteger(String name, String expected) {
+        JsonNode value = present(name);
+        if (value == null) {
+            return null;
+        }
+        if (value.isTextual()) {
+            return value.asText();
+        }
+        if (value.isIntegralNumber()) {
+            return value.bigIntegerValue().toString();
+        }
+        throw wrongType(name, expected);
     }
 
     private static BigInteger integer(String name, JsonNode value) {
@@ -98,7 +148,11 @@ public final class Params {
         throw wrongType(name, "an integer");
     }
 
-    /** uPKI's SAN list: {@code [{"type": "DNS", "value": "..."}]}; absent means none. */
+    /**
+     * The SAN list: uPKI's {@code [{"type": "DNS", "value": "..."}]}, or plain names as upki-ra's admin API
+     * sends them ({@code ["www.example.com", "10.0.0.1"]}, type inferred by {@link SubjectAltName#inferred});
+     * the two forms may be mixed. Absent means none.
+     */
     public List<SubjectAltName> sans() {
         JsonNode value = present("sans");
         List<SubjectAltName> sans = new ArrayList<>();
@@ -106,16 +160,19 @@ public final class Params {
             return sans;
         }
         if (!value.isArray()) {
-            throw wrongType("sans", "a list of {\"type\", \"value\"} objects");
+            throw wrongType("sans", SANS_EXPECTED);
         }
         if (value.size() > 100) {
             throw new CaProtocolException(CaErrorCode.VALIDATION, "sans: at most 100 names");
         }
         for (JsonNode item : value) {
-            if (!item.isObject() || !item.path("type").isTextual() || !item.path("value").isTextual()) {
-                throw wrongType("sans", "a list of {\"type\", \"value\"} objects");
+            if (item.isTextual()) {
+                sans.add(SubjectAltName.inferred(item.asText()));
+            } else if (item.isObject() && item.path("type").isTextual() && item.path("value").isTextual()) {
+                sans.add(new SubjectAltName(item.get("type").asText(), item.get("value").asText()));
+            } else {
+                throw wrongType("sans", SANS_EXPECTED);
             }
-            sans.add(new SubjectAltName(item.get("type").asText(), item.get("value").asText()));
         }
         return sans;
     }

@@ -8,7 +8,9 @@ import java.util.Map;
 /**
  * DATA of {@code view}, with uPKI's keys: subject and issuer as maps keyed by attribute name
  * ({@code commonName}, ...), dates in ISO 8601 with an offset, SHA-256 fingerprint in lower-case hex.
- * {@code dn} (slash form), {@code profile} and {@code revoke_date} are additions.
+ * {@code dn} (slash form), {@code profile}, {@code revoke_date}, and {@code serial} (the same integer as
+ * {@code serial_number}) with {@code status} ({@code valid}, {@code revoked} or {@code expired}) are additions:
+ * upki-ra's {@code /api/client/status} reads those last two.
  */
 public record CertificateView(
         Map<String, String> subject,
@@ -27,7 +29,9 @@ public record CertificateView(
         @JsonProperty("is_revoked") boolean isRevoked,
         @JsonProperty("revoke_reason") String revokeReason,
         @JsonProperty("revoke_date") String revokeDate,
-        String profile) {
+        String profile,
+        BigInteger serial,
+        String status) {
 
     /** uPKI's {@code {"ca": bool, "path_length": int|null}}. */
     public record BasicConstraints(boolean ca, @JsonProperty("path_length") Integer pathLength) {

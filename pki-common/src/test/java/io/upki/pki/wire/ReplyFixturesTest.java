@@ -50,6 +50,9 @@ class ReplyFixturesTest {
                         "revoked", SERIAL, CN, "keyCompromise", "2025-11-28T09:30:00+00:00")),
                 new AnswerCase("ocsp_check_good", CertificateStatus.class,
                         new CertificateStatus("good", SERIAL, CN, null, null)),
+                // ocsp_check by serial for a serial this CA does not hold: no cn to report.
+                new AnswerCase("ocsp_check_unknown_serial", CertificateStatus.class,
+                        new CertificateStatus("unknown", SERIAL, null, null, null)),
                 new AnswerCase("get_node", NodeRecord.class, new NodeRecord("/C=FR/O=Company/OU=Servers/CN=" + CN,
                         CN, "server", "valid", SERIAL, SANS, "2026-01-26T12:00:00+00:00")),
                 new AnswerCase("list_nodes", NodeRecord[].class, new NodeRecord[] {
@@ -114,7 +117,7 @@ class ReplyFixturesTest {
                 "7f625272f2c69f26d80ef615088786eea27580dc020b0bf41ce1c6f9958f7401",
                 "2025-11-27T12:00:00+00:00", "2026-01-26T12:00:00+00:00", SANS, keyUsage, List.of("serverAuth"),
                 new CertificateView.BasicConstraints(false, null), false, false, true, "keyCompromise",
-                "2025-11-28T09:30:00+00:00", "server");
+                "2025-11-28T09:30:00+00:00", "server", SERIAL, "revoked");
     }
 
     private JsonNode answerData(String fixture) {
@@ -238,7 +241,17 @@ class ReplyFixturesTest {
         // ...and nothing beyond the additions this CA documents.
         assertThat(keys).containsExactlyInAnyOrder("subject", "issuer", "dn", "serial_number", "fingerprint",
                 "not_valid_before", "not_valid_after", "sans", "key_usage", "extended_key_usage", "basic_constraints",
-                "is_ca", "is_valid", "is_revoked", "revoke_reason", "revoke_date", "profile");
+                "is_ca", "is_valid", "is_revoked", "revoke_reason", "revoke_date", "profile", "serial", "status");
+    }
+
+    @Test
+    void certificateViewCarriesSerialAndStatusAsUpkiRaReadsThem() {
+        // upki-ra's /api/client/status reads DATA["serial"] (and passes it to ocsp_check) and DATA["status"].
+        JsonNode data = answerData("view");
+
+        assertThat(data.get("serial").isIntegralNumber()).isTrue();
+        assertThat(data.get("serial").bigIntegerValue()).isEqualTo(data.get("serial_number").bigIntegerValue());
+        assertThat(data.get("status").asText()).isEqualTo("revoked");
     }
 
     @Test
@@ -246,7 +259,7 @@ class ReplyFixturesTest {
         CertificateView r = revokedView();
         CertificateView valid = new CertificateView(r.subject(), r.issuer(), r.dn(), r.serialNumber(), r.fingerprint(),
                 r.notValidBefore(), r.notValidAfter(), r.sans(), r.keyUsage(), r.extendedKeyUsage(),
-                r.basicConstraints(), false, true, false, null, null, "server");
+                r.basicConstraints(), false, true, false, null, null, "server", r.serialNumber(), "valid");
 
         JsonNode tree = codec.toTree(valid);
 

@@ -72,6 +72,19 @@ class RequestFixturesTest {
         raRegister.set("sans", codec.toTree(List.of(new SubjectAltName("DNS", "ra.example.internal"))));
         c.put("registration_register", CaRequest.of(CaTask.REGISTER, raRegister));
         c.put("status", CaRequest.of(CaTask.STATUS, params().put("cn", "ra.example.internal")));
+        // What upki-ra 0.1.5 sends beyond uPKI's shapes (CA-PROTOCOL.md, "Accepted beyond uPKI"):
+        // its ACME revoke-cert sends str(reason code), its client/status the serial that view returned,
+        // its public /ocsp the serial as typed, its admin POST /nodes the SANs as plain strings.
+        c.put("revoke_reason_code", CaRequest.of(CaTask.REVOKE,
+                params().put("dn", "/CN=gen-a1.example.com").put("reason", "1")));
+        ObjectNode ocspSerial = params();
+        ocspSerial.put("serial", SERIAL);
+        c.put("ocsp_check_serial", CaRequest.of(CaTask.OCSP_CHECK, ocspSerial));
+        c.put("ocsp_check_serial_hex", CaRequest.of(CaTask.OCSP_CHECK, params().put("serial", "0x" + SERIAL.toString(16))));
+        ObjectNode plainSans = params().put("seed", SEED).put("cn", "node2.example.com").put("profile", "server");
+        plainSans.putArray("sans").add("www.example.com").add("10.0.0.1").add("mail@example.com")
+                .add("https://x.example.com");
+        c.put("register_plain_sans", CaRequest.of(CaTask.REGISTER, plainSans));
         c.put("status_without_cn", CaRequest.of(CaTask.STATUS, params()));
         return c;
     }
