@@ -40,6 +40,18 @@ class ConfigurationReferenceTest {
                 .isEqualTo(expected);
     }
 
+    @Test
+    void thePageIsMarkdownWithTablesNotOneCodeBlock() {
+        // A line indented by four spaces or more turns the page into a code block (CommonMark 4.4): the
+        // text block above once carried an unindented line, which left every other line 16 spaces deep.
+        List<String> lines = render().lines().toList();
+        assertThat(lines).as("lines of docs/CONFIGURATION.md that start with whitespace")
+                .noneMatch(line -> !line.isEmpty() && Character.isWhitespace(line.charAt(0)));
+        assertThat(lines.get(0)).isEqualTo("# Configuration reference");
+        assertThat(lines).filteredOn(line -> line.equals("| option | environment | default | meaning |")).hasSize(5);
+        assertThat(String.join("\n", lines)).doesNotContain(System.getProperty("user.home") + "/");
+    }
+
     static String render() {
         StringBuilder md = new StringBuilder();
         md.append("""
@@ -49,8 +61,9 @@ class ConfigurationReferenceTest {
                 the commands themselves by `e2e-tests`' `ConfigurationReferenceTest`, which fails when this file
                 falls behind. An option's environment variable is read when the option is not given; a command
                 line value wins. A default of `—` means the option has no value unless given (its text says what
-happens then, e.g. a default computed at start). Durations are ISO-8601 (`PT5S`, `PT1M`, `P7D`). `bin/upki up` passes the
-                options shown in README's quick start; `upki-cli` has its own reference in `docs/CLI.md`.
+                happens then, e.g. a default computed at start). Durations are ISO-8601 (`PT5S`, `PT1M`, `P7D`).
+                `bin/upki up` starts each process with the options in `bin/stack.sh`; `upki-cli` has its own
+                reference in `docs/CLI.md`.
 
                 """);
         CommandLine ca = new CommandLine(new CaServerMain());
@@ -92,9 +105,18 @@ happens then, e.g. a default computed at start). Durations are ISO-8601 (`PT5S`,
         throw new IllegalStateException("option " + o.longestName() + " is not an annotated member: " + member);
     }
 
+    /**
+     * picocli resolves {@code ${DEFAULT-VALUE}} in descriptions with this JVM's home directory; the page
+     * shows {@code ~} instead, as in the default column, so it is the same on every machine.
+     */
+    private static String machineFree(String text) {
+        String home = System.getProperty("user.home");
+        return home == null || home.isEmpty() ? text : text.replace(home + "/", "~/");
+    }
+
     private static void section(StringBuilder md, String title, CommandSpec spec) {
         md.append("## ").append(title).append("\n\n");
-        md.append(String.join(" ", spec.usageMessage().description())).append("\n\n");
+        md.append(machineFree(String.join(" ", spec.usageMessage().description()))).append("\n\n");
         md.append("| option | environment | default | meaning |\n| --- | --- | --- | --- |\n");
         List<OptionSpec> options = spec.options().stream()
                 .filter(o -> !o.usageHelp() && !o.versionHelp())
@@ -117,7 +139,7 @@ happens then, e.g. a default computed at start). Durations are ISO-8601 (`PT5S`,
             } else if (def.isEmpty()) {
                 def = "false";
             }
-            String description = String.join(" ", o.description()).replace("|", "\\|");
+            String description = machineFree(String.join(" ", o.description())).replace("|", "\\|");
             md.append("| `").append(o.longestName()).append("` | ").append(env).append(" | `").append(def)
                     .append("` | ").append(description).append(" |\n");
         }

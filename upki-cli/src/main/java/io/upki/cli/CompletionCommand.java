@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code completion}: a bash (and zsh) completion script generated from the command tree itself. */
 @Command(name = "completion", mixinStandardHelpOptions = true,
-        description = {"Print a bash completion script for upki-cli. Install it with:",
+        description = {"Print a bash completion script for upki-cli.", "Install it with:",
                 "  source <(upki-cli completion)        # this shell",
                 "  upki-cli completion > /etc/bash_completion.d/upki-cli"})
 final class CompletionCommand implements Callable<Integer> {

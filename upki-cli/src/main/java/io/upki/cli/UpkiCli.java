@@ -23,10 +23,10 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "upki-cli", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false, usageHelpAutoWidth = true,
-        description = {"The upki operator's command line: keys made locally, certificates, revocation, CRLs and",
-                "admins, over ZeroMQ to the ca-server (--host/--port) or HTTPS to the ra-core (--ra).", ""},
-        footer = {"", "Exit codes: 0 ok, 1 refused by the CA/RA, 2 usage error, 3 CA/RA unreachable,",
-                "4 local file problem, 5 verification failed, 70 internal error. See docs/CLI.md."},
+        description = {"The upki operator's command line: keys made locally, certificates, revocation, CRLs and "
+                + "admins, over ZeroMQ to the ca-server (--host/--port) or HTTPS to the ra-core (--ra).", ""},
+        footer = {"", "Exit codes: 0 ok, 1 refused by the CA/RA, 2 usage error, 3 CA/RA unreachable, "
+                + "4 local file problem, 5 verification failed, 70 internal error. See docs/CLI.md."},
         subcommands = {GenerateCommand.class, RevokeCommand.class, GenerateCrlCommand.class, CrlCommand.class,
                 ListCommand.class, ViewCommand.class, RenewCommand.class, AdminsCommand.class, AdminCommand.class,
                 ProfilesCommand.class, StatusCommand.class, CompletionCommand.class})

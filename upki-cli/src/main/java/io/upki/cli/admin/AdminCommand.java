@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
 
 /** {@code admin bootstrap}: the first administrator of a new installation, in one step. */
 @Command(name = "admin", mixinStandardHelpOptions = true, subcommands = AdminCommand.Bootstrap.class,
-        description = "Administrator set-up: 'admin bootstrap' issues an admin certificate and lists its DN as admin.")
+        description = {"Set up administrators.",
+                "'admin bootstrap' issues an admin certificate and adds its DN to the CA's admin list."})
 public final class AdminCommand implements Callable<Integer> {
 
     @Override
@@ -35,8 +36,8 @@ public final class AdminCommand implements Callable<Integer> {
      * RA (which knows only the list) accepts it too.
      */
     @Command(name = "bootstrap", mixinStandardHelpOptions = true,
-            description = {"Issue an admin certificate (key made here) and add its DN to the CA's admin list:",
-                    "the first admin of a new installation. Writes NAME.key (0600), NAME.crt and ca.crt."})
+            description = {"Issue an admin certificate (key made here) and add its DN to the CA's admin list.",
+                    "This makes the first admin of a new installation. Writes NAME.key (0600), NAME.crt and ca.crt."})
     public static final class Bootstrap implements Callable<Integer> {
         @Option(names = "--cn", required = true, paramLabel = "CN", description = "common name, e.g. admin.example.internal")
         String cn;

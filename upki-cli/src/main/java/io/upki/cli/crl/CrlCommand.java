@@ -33,8 +33,8 @@ import picocli.CommandLine.Option;
  * optionally saves it. A CRL is only as good as its signature, so an unverified one is never printed.
  */
 @Command(name = "crl", mixinStandardHelpOptions = true,
-        description = {"Download the current CRL, verify its signature against ca.crt (--cacert), and print its",
-                "number, next update and entries; --out saves it (DER, or PEM when the name ends in .pem)."})
+        description = {"Download the current CRL, verify it against ca.crt (--cacert) and print it.",
+                "Prints its number, next update and entries; --out saves it (DER, or PEM when the name ends in .pem)."})
 public final class CrlCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "save the verified CRL here")
     String out;

@@ -25,8 +25,8 @@ import picocli.CommandLine.Option;
  * {@code ca.crt} are written to the output folder; {@code --count N} issues N identities in a row.
  */
 @Command(name = "generate", mixinStandardHelpOptions = true,
-        description = {"Make a key pair locally, have the CA sign it under a profile, and write NAME.key (0600),",
-                "NAME.crt and ca.crt. NAME is the profile's name unless --name says otherwise."})
+        description = {"Make a key pair locally and have the CA sign it under a profile.",
+                "Writes NAME.key (0600), NAME.crt and ca.crt; NAME is the profile's name unless --name says otherwise."})
 public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--cn", required = true, paramLabel = "CN",
             description = "common name; with --count, {n} is replaced by the number (else -{n} is inserted before the first dot)")

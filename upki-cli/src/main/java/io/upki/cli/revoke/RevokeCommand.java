@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "revoke", mixinStandardHelpOptions = true,
         description = {"Revoke a certificate (by --dn, --cn or --serial) or every one listed in --from-file.",
-                "The CRL lists it once a new CRL is signed: run generate-crl (crl-publisher does it on its own)."})
+                "The CRL lists it once a new CRL is signed: run generate-crl (the crl-publisher does it on its own)."})
 public final class RevokeCommand implements Callable<Integer> {
     /** The certificate, or the file of certificates: exactly one. */
     static final class Targets {
