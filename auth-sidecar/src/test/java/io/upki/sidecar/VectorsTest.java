@@ -25,7 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every case of the shared forward-auth vectors, at the clock they name, through the real HTTP server. */
+/** Every case of the forward-auth reference vectors, at the clock they name, through the real HTTP server. */
 class VectorsTest {
     @TempDir
     static Path dir;

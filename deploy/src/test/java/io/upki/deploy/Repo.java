@@ -5,10 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Where the repository, its deployment files and the shared schemas are; how YAML is read. */
+/** Where the repository, its deployment files and the vendored schemas are; how YAML is read. */
 final class Repo {
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -30,17 +31,16 @@ final class Repo {
     }
 
     /**
-     * The shared JSON schemas: {@code -Dupki.schemas}, env {@code UPKI_SCHEMAS}, else {@code ../shared/schemas}
-     * beside the repository (as laid out for developers and CI).
+     * A schema vendored under {@code src/test/resources/schemas} (see SOURCES.md there), from the test
+     * classpath, so that the tests need nothing outside the repository.
      */
-    static Path schemas() {
-        String configured = System.getProperty("upki.schemas", System.getenv("UPKI_SCHEMAS"));
-        Path dir = configured != null ? Path.of(configured) : root().resolve("../shared/schemas").normalize();
-        if (!Files.isRegularFile(dir.resolve("compose-spec.json"))) {
-            throw new IllegalStateException("shared schemas not found in " + dir
-                    + " (set -Dupki.schemas=DIR or UPKI_SCHEMAS)");
+    static URL schema(String name) {
+        URL url = Repo.class.getResource("/schemas/" + name);
+        if (url == null) {
+            throw new IllegalStateException("schema " + name
+                    + " is not on the test classpath (deploy/src/test/resources/schemas)");
         }
-        return dir;
+        return url;
     }
 
     static Path compose() {

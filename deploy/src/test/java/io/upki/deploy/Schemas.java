@@ -8,13 +8,14 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
+import java.net.URL;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The three shared JSON schemas (draft-07, as each declares), loaded once, and validation against them. */
+/** The three vendored JSON schemas (draft-07, as each declares), loaded once, and validation against them. */
 final class Schemas {
     static final String COMPOSE = "compose-spec.json";
     static final String TRAEFIK_STATIC = "traefik-v3.json";
@@ -30,9 +31,9 @@ final class Schemas {
     /** Messages of every violation of {@code name} by {@code instance}; empty when valid. */
     static List<String> validate(String name, JsonNode instance) {
         Schema schema = LOADED.computeIfAbsent(name, n -> {
-            // Loaded from its own file URI so that a relative $id (compose_spec.json) resolves.
-            Path file = Repo.schemas().resolve(n);
-            return REGISTRY.getSchema(SchemaLocation.of(file.toUri().toString()), raw(n));
+            // Loaded from its own URL so that a relative $id (compose_spec.json) resolves.
+            URL url = Repo.schema(n);
+            return REGISTRY.getSchema(SchemaLocation.of(url.toString()), raw(n));
         });
         return schema.validate(instance).stream().map(Error::toString).toList();
     }
@@ -40,11 +41,11 @@ final class Schemas {
     /** The schema document itself, to look up property names and types (label mapping). */
     static JsonNode raw(String name) {
         return RAW.computeIfAbsent(name, n -> {
-            Path file = Repo.schemas().resolve(n);
-            try {
-                return new ObjectMapper().readTree(file.toFile());
+            URL url = Repo.schema(n);
+            try (InputStream in = url.openStream()) {
+                return new ObjectMapper().readTree(in);
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                throw new UncheckedIOException(url.toString(), e);
             }
         });
     }

@@ -20,7 +20,7 @@ import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
 /**
- * {@code ../shared/seed/mtls-admin-setup.txt}, step by step, against the stack {@code bin/upki up}
+ * The mTLS admin guide ({@code docs/USER-GUIDE.md}), step by step, against the stack {@code bin/upki up}
  * starts from the built jars with nginx as the TLS edge: the guide's own commands and JSON, with only
  * the port changed (and {@code upki-ra} resolved to loopback, as a hosts entry would).
  */

@@ -5,6 +5,7 @@ import io.upki.pki.x509.Pem;
 import io.upki.sidecar.Sidecar;
 import io.upki.sidecar.SidecarConfig;
 import io.upki.sidecar.decision.RoutePolicy;
+import io.upki.testkit.ForwardAuthVectors;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.URI;
@@ -35,14 +36,9 @@ public final class SidecarHarness implements AutoCloseable {
         this.sidecar = sidecar;
     }
 
-    /** The shared forward-auth vectors folder. */
+    /** The forward-auth reference vectors folder (from the upki-testkit module). */
     public static Path vectors() {
-        for (String c : new String[] {"../shared/vectors/forward-auth", "../../shared/vectors/forward-auth"}) {
-            if (Files.isDirectory(Path.of(c))) {
-                return Path.of(c);
-            }
-        }
-        throw new IllegalStateException("shared/vectors/forward-auth not found");
+        return ForwardAuthVectors.dir();
     }
 
     /** A throwaway EC signing identity (the vectors PKI has none); written to {@code dir}. */

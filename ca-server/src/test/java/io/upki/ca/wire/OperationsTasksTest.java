@@ -12,6 +12,7 @@ import io.upki.pki.caclient.CaClientException;
 import io.upki.pki.wire.CaErrorCode;
 import io.upki.pki.wire.CaTask;
 import io.upki.pki.x509.Pem;
+import io.upki.testkit.ForwardAuthVectors;
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -440,7 +441,7 @@ class OperationsTasksTest {
         assertThat(revoked.get("revoke_reason").asText()).isEqualTo("affiliationChanged");
         assertThat(revoked.get("revoke_date").asText()).endsWith("+00:00");
         // A certificate from another CA is unknown, never "good".
-        String foreign = Files.readString(Path.of(io.upki.ca.testing.SharedVectors.dir(), "pki", "client.crt"));
+        String foreign = Files.readString(ForwardAuthVectors.dir().resolve("pki/client.crt"));
         assertThat(ca.call(CaTask.OCSP_CHECK, params().put("cert", foreign)).get("status").asText()).isEqualTo("unknown");
         assertThat(rejected(CaTask.OCSP_CHECK, params().put("cert", "nonsense")).getMessage())
                 .startsWith("[300] Failed to load certificate");
