@@ -35,6 +35,12 @@ public final class SidecarApp {
     public static final String ASSERTION = "X-Upki-Assertion";
     /** Every identity header, always present on a 2xx (Caddy 2.6 turns an omitted one into placeholder text). */
     public static final List<String> IDENTITY_HEADERS = List.of(SUBJECT, SERIAL, FINGERPRINT, ROLE, ASSERTION);
+    /**
+     * On a refusal, the reason code and its message again as headers: nginx's auth_request drops the
+     * body of a 403 but can read these (auth_request_set) and build the client's JSON answer from them.
+     */
+    public static final String REFUSAL = "X-Upki-Refusal";
+    public static final String REFUSAL_MESSAGE = "X-Upki-Refusal-Message";
     private static final List<HandlerType> METHODS = List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT,
             HandlerType.PATCH, HandlerType.DELETE, HandlerType.HEAD, HandlerType.OPTIONS);
     private static final Logger AUDIT = LoggerFactory.getLogger("upki.audit");
@@ -147,6 +153,8 @@ public final class SidecarApp {
             audit(decision, source, method, uri);
         }
         if (!decision.allowed()) {
+            ctx.header(REFUSAL, decision.reason());
+            ctx.header(REFUSAL_MESSAGE, decision.refusal().message());
             ctx.status(decision.status()).json(Map.of("status", "error", "reason", decision.reason(),
                     "message", decision.refusal().message()));
             return;

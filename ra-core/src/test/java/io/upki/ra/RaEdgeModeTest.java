@@ -24,7 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The ra-core in edge mode behind a real auth-sidecar: a request is authenticated only by a valid
- * assertion for its own method and URI; forged headers, forged, expired or replayed assertions get 401.
+ * assertion for its own method and URI; forged headers, forged, expired or replayed assertions get 403
+ * with a reason. (FORWARD-AUTH.md section 3 says 401 for forged headers; section 2 and the user guide make
+ * every refusal 403, and 401 would call for an HTTP authentication scheme the RA does not have.)
  */
 class RaEdgeModeTest {
     @TempDir
@@ -86,6 +88,12 @@ class RaEdgeModeTest {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A 403 whose JSON body names {@code reason}. */
+    static void refused(HttpResponse<String> r, String reason) {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
+        assertThat(r.body()).contains("\"status\":\"error\"").contains("\"reason\":\"" + reason + "\"");
+    }
+
     @Test
     void throughTheSidecarRolesApply() throws Exception {
         assertThat(throughEdge(sidecar, admin, "GET", "/api/v1/health").statusCode()).isEqualTo(200);
@@ -96,39 +104,40 @@ class RaEdgeModeTest {
     }
 
     @Test
-    void forgedIdentityHeadersWithoutAnAssertionAre401() throws Exception {
+    void forgedIdentityHeadersWithoutAnAssertionAreRefusedAsNoCertificate() throws Exception {
         HttpResponse<String> r = direct("/api/v1/health", Map.of("X-Upki-Client-Role", "admin",
                 "X-Upki-Client-Subject", "CN=admin.example.internal", "X-Upki-Client-Serial", "1"));
-        assertThat(r.statusCode()).isEqualTo(401);
-        assertThat(direct("/api/client/certificate", Map.of()).statusCode()).isEqualTo(401);
+        refused(r, "no_certificate");
+        assertThat(r.body()).contains("no client certificate");
+        refused(direct("/api/client/certificate", Map.of()), "no_certificate");
     }
 
     @Test
-    void anAssertionReplayedOnAnotherUriOrMethodIs401() throws Exception {
+    void anAssertionReplayedOnAnotherUriOrMethodIsRefused() throws Exception {
         HttpResponse<String> auth = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + sidecar.port() + "/auth/traefik"))
                 .header("X-Forwarded-Tls-Client-Cert", Base64.getEncoder().encodeToString(admin.certificate().getEncoded()))
                 .header("X-Forwarded-Method", "GET").header("X-Forwarded-Uri", "/api/v1/health").build(),
                 HttpResponse.BodyHandlers.ofString());
         String token = auth.headers().firstValue("X-Upki-Assertion").orElseThrow();
         assertThat(direct("/api/v1/health", Map.of("X-Upki-Assertion", token)).statusCode()).isEqualTo(200);
-        assertThat(direct("/api/v1/admins", Map.of("X-Upki-Assertion", token)).statusCode()).isEqualTo(401);
-        assertThat(direct("/api/v1/health?x=1", Map.of("X-Upki-Assertion", token)).statusCode()).isEqualTo(401);
-        assertThat(http.send(HttpRequest.newBuilder(URI.create(ra + "/api/v1/health")).header("X-Upki-Assertion", token)
-                .DELETE().build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+        refused(direct("/api/v1/admins", Map.of("X-Upki-Assertion", token)), "invalid_assertion");
+        refused(direct("/api/v1/health?x=1", Map.of("X-Upki-Assertion", token)), "invalid_assertion");
+        refused(http.send(HttpRequest.newBuilder(URI.create(ra + "/api/v1/health")).header("X-Upki-Assertion", token)
+                .DELETE().build(), HttpResponse.BodyHandlers.ofString()), "invalid_assertion");
     }
 
     @Test
-    void anExpiredAssertionIs401() throws Exception {
-        assertThat(throughEdge(lateSidecar, admin, "GET", "/api/v1/health").statusCode()).isEqualTo(401);
+    void anExpiredAssertionIsRefused() throws Exception {
+        refused(throughEdge(lateSidecar, admin, "GET", "/api/v1/health"), "invalid_assertion");
     }
 
     @Test
-    void anAssertionSignedWithAClientCertificateIs401() throws Exception {
+    void anAssertionSignedWithAClientCertificateIsRefused() throws Exception {
         AssertionSigner forger = new AssertionSigner(admin.keys().getPrivate(), List.of(admin.certificate()),
                 Clock.systemUTC(), Duration.ofSeconds(30));
         String forged = forger.sign(new Identity("CN=admin.example.internal",
                 admin.certificate().getSerialNumber().toString(16), "x", "admin", "1"), "GET", "/api/v1/health");
-        assertThat(direct("/api/v1/health", Map.of("X-Upki-Assertion", forged)).statusCode()).isEqualTo(401);
-        assertThat(direct("/api/v1/health", Map.of("X-Upki-Assertion", "garbage.garbage.garbage")).statusCode()).isEqualTo(401);
+        refused(direct("/api/v1/health", Map.of("X-Upki-Assertion", forged)), "invalid_assertion");
+        refused(direct("/api/v1/health", Map.of("X-Upki-Assertion", "garbage.garbage.garbage")), "invalid_assertion");
     }
 }

@@ -52,7 +52,7 @@ public final class AssertionVerifier {
 
     /**
      * @return the identity the assertion carries
-     * @throws InvalidAssertionException saying which check failed (for logs; clients get a plain 401)
+     * @throws InvalidAssertionException saying which check failed (for logs; clients get a plain 403)
      */
     public Identity verify(String token, String method, String uri) throws InvalidAssertionException {
         SignedJWT jwt;
