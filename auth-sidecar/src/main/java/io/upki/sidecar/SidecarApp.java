@@ -7,6 +7,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.upki.pki.assertion.AssertionSigner;
+import io.upki.pki.assertion.AssertionVerifier;
 import io.upki.pki.assertion.Identity;
 import io.upki.pki.clientcert.ClientCertificateSource;
 import io.upki.pki.clientcert.Headers;
@@ -178,11 +179,13 @@ public final class SidecarApp {
      * The assertion for this request: reused when an identical request had one made, else signed. Only
      * clients seen before (their verified path was cached) get theirs kept: a certificate seen once, as
      * on a burst of new clients, would fill the cache with tokens nobody asks for again, every one of
-     * them surviving garbage collections until it expires.
+     * them surviving garbage collections until it expires. Only safe methods share one: the RA accepts
+     * an assertion for POST, PUT, PATCH or DELETE once (the body is not bound to it; see
+     * AssertionVerifier), so each such request gets its own.
      */
     private String assertion(Decision decision, String method, String uri) {
         Identity id = decision.identity();
-        if (!decision.seenBefore()) {
+        if (!decision.seenBefore() || !AssertionVerifier.SAFE_METHODS.contains(method)) {
             return signer.sign(id, method, uri);
         }
         return assertions.get(new AssertionKey(id, method, uri), k -> signer.sign(id, method, uri));

@@ -34,6 +34,7 @@ class RaEdgeModeTest {
     static RaStack stack;
     static Sidecar sidecar;
     static Sidecar lateSidecar;
+    static Sidecar slowSidecar;
     static String ra;
     static HttpClient http = HttpClient.newHttpClient();
     static RaStack.Client admin;
@@ -44,14 +45,17 @@ class RaEdgeModeTest {
         stack = new RaStack(dir);
         stack.startRa(RaConfig.Mode.EDGE);
         ra = "http://127.0.0.1:" + stack.ra.port();
-        sidecar = sidecar("edge-sidecar", Clock.systemUTC());
+        sidecar = sidecar(stack, dir, "edge-sidecar", Clock.systemUTC());
         // A sidecar whose clock is a minute behind: its assertions are already expired for the RA.
-        lateSidecar = sidecar("late-sidecar", Clock.offset(Clock.systemUTC(), Duration.ofSeconds(-60)));
+        lateSidecar = sidecar(stack, dir, "late-sidecar", Clock.offset(Clock.systemUTC(), Duration.ofSeconds(-60)));
+        // One 15 s behind: its assertions are within their 30 s lifetime, too old for an unsafe method.
+        slowSidecar = sidecar(stack, dir, "slow-sidecar", Clock.offset(Clock.systemUTC(), Duration.ofSeconds(-15)));
         admin = stack.issue("admin.example.internal", "admin");
         client = stack.issue("client.example.internal", "user");
     }
 
-    static Sidecar sidecar(String name, Clock clock) throws Exception {
+    /** A real sidecar registered with the stack's CA as {@code name} (its assertion-signer certificate). */
+    static Sidecar sidecar(RaStack stack, Path dir, String name, Clock clock) throws Exception {
         String pub = stack.publisherBase();
         return Sidecar.start(new SidecarConfig("127.0.0.1", 0, stack.caCrt, null, List.of(pub + "/crl.der"), pub + "/events",
                 Duration.ofSeconds(30), Duration.ZERO, null, stack.ca.opsEndpoint(), Duration.ofSeconds(1), "traefik",
@@ -63,6 +67,7 @@ class RaEdgeModeTest {
     static void stop() {
         sidecar.close();
         lateSidecar.close();
+        slowSidecar.close();
         stack.close();
     }
 
@@ -80,6 +85,20 @@ class RaEdgeModeTest {
             auth.headers().firstValue(h).filter(v -> !v.isEmpty()).ifPresent(v -> b.header(h, v));
         }
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The sidecar's answer for {@code who} making {@code method uri}: its assertion in a 200. */
+    static HttpResponse<String> auth(Sidecar via, RaStack.Client who, String method, String uri) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + via.port() + "/auth/traefik"))
+                .header("X-Forwarded-Tls-Client-Cert", Base64.getEncoder().encodeToString(who.certificate().getEncoded()))
+                .header("X-Forwarded-Method", method).header("X-Forwarded-Uri", uri).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** {@code method uri} with a JSON body straight to ra-core, carrying {@code assertion}. */
+    static HttpResponse<String> send(String method, String uri, String assertion, String json) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(ra + uri)).header("X-Upki-Assertion", assertion)
+                .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     static HttpResponse<String> direct(String uri, Map<String, String> headers) throws Exception {
@@ -139,5 +158,48 @@ class RaEdgeModeTest {
                 admin.certificate().getSerialNumber().toString(16), "x", "admin", "1"), "GET", "/api/v1/health");
         refused(direct("/api/v1/health", Map.of("X-Upki-Assertion", forged)), "invalid_assertion");
         refused(direct("/api/v1/health", Map.of("X-Upki-Assertion", "garbage.garbage.garbage")), "invalid_assertion");
+    }
+
+    @Test
+    void anAssertionForPostCannotBeReplayedWithAnotherBody() throws Exception {
+        // Issue #16 L1: the body is not bound to the assertion (forward-auth never sees it), so an assertion
+        // for an unsafe method is good once. The sidecar signs a fresh one for each such request.
+        List<String> tokens = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            tokens.add(auth(sidecar, admin, "POST", "/api/v1/admins").headers().firstValue("X-Upki-Assertion").orElseThrow());
+        }
+        assertThat(java.util.Set.copyOf(tokens)).as("each POST gets its own assertion, never a kept one").hasSize(3);
+        String first = tokens.get(1);
+        String second = tokens.get(2);
+        HttpResponse<String> added = send("POST", "/api/v1/admins", first, "{\"dn\":\"/CN=replay-legit\"}");
+        assertThat(added.statusCode()).as(added.body()).isEqualTo(201);
+        // The captured assertion, replayed at once with another body: refused, nothing added.
+        refused(send("POST", "/api/v1/admins", first, "{\"dn\":\"/CN=replay-attacker\"}"), "invalid_assertion");
+        // The second, legitimately made for the same request, still works once.
+        HttpResponse<String> again = send("POST", "/api/v1/admins", second, "{\"dn\":\"/CN=replay-legit-2\"}");
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(201);
+        String list = auth(sidecar, admin, "GET", "/api/v1/admins").headers().firstValue("X-Upki-Assertion").orElseThrow();
+        String admins = direct("/api/v1/admins", Map.of("X-Upki-Assertion", list)).body();
+        assertThat(admins).contains("/CN=replay-legit", "/CN=replay-legit-2").doesNotContain("replay-attacker");
+    }
+
+    @Test
+    void anAssertionForPostIsRefusedOnceOlderThanItsShortBound() throws Exception {
+        // 15 s old: well within the 30 s lifetime a GET may use, past the 5 s (+2 s leeway) of a POST.
+        HttpResponse<String> auth = auth(slowSidecar, admin, "POST", "/api/v1/admins");
+        String old = auth.headers().firstValue("X-Upki-Assertion").orElseThrow();
+        refused(send("POST", "/api/v1/admins", old, "{\"dn\":\"/CN=too-late\"}"), "invalid_assertion");
+        assertThat(throughEdge(slowSidecar, admin, "GET", "/api/v1/health").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void anAssertionForGetIsReusedForIdenticalRequests() throws Exception {
+        // The sidecar's deliberate reuse (a client seen before gets the kept assertion) keeps working.
+        auth(sidecar, admin, "GET", "/api/v1/profiles");
+        String kept = auth(sidecar, admin, "GET", "/api/v1/profiles").headers().firstValue("X-Upki-Assertion").orElseThrow();
+        assertThat(auth(sidecar, admin, "GET", "/api/v1/profiles").headers().firstValue("X-Upki-Assertion")).hasValue(kept);
+        for (int i = 0; i < 3; i++) {
+            assertThat(direct("/api/v1/profiles", Map.of("X-Upki-Assertion", kept)).statusCode()).isEqualTo(200);
+        }
     }
 }

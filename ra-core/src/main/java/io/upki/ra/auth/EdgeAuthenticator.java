@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Edge mode: the request counts as authenticated only with a sidecar assertion that verifies against
- * ca.crt, comes from an assertion-signer identity, has not expired and names this method and URI.
+ * ca.crt, comes from an assertion-signer identity the current CRL does not revoke, has not expired and
+ * names this method and URI (for an unsafe method: once, within seconds; see AssertionVerifier).
  * Identity headers alone prove nothing: anyone reaching the RA directly could send them.
  */
 public final class EdgeAuthenticator implements Authenticator {
