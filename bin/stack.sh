@@ -169,10 +169,12 @@ stack_up() {
       --ca "tcp://127.0.0.1:$CA_PORT" --register "tcp://127.0.0.1:$((CA_PORT + 1))" \
       --state-dir "$HOME_DIR/sidecar"
   if (( edge )); then
-    # Behind the edge, ra-core speaks plain HTTP on loopback and trusts only the sidecar's signed assertions.
+    # Behind the edge, ra-core speaks plain HTTP on loopback and trusts only the sidecar's signed assertions,
+    # and only while the CRLs (pushed to it) do not revoke the sidecar's signing certificate.
     # shellcheck disable=SC2086
     launch ra-core "$JAVA" $(jvm_defaults ra-core) ${JAVA_OPTS:-} -jar "$ra_jar" start --mode edge --data-dir "$HOME_DIR/ra" \
-        --ca-port "$CA_PORT" --port "$RA_EDGE_PORT" --publisher "$publisher"
+        --ca-port "$CA_PORT" --port "$RA_EDGE_PORT" --crl "$publisher/crl.der" --crl-events "$publisher/events" \
+        --publisher "$publisher"
   else
     # shellcheck disable=SC2086
     launch ra-core "$JAVA" $(jvm_defaults ra-core) ${JAVA_OPTS:-} -jar "$ra_jar" start --data-dir "$HOME_DIR/ra" --ca-port "$CA_PORT" \

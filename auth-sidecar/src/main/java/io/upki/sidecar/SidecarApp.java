@@ -7,6 +7,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.upki.pki.assertion.AssertionSigner;
+import io.upki.pki.assertion.AssertionVerifier;
 import io.upki.pki.assertion.Identity;
 import io.upki.pki.clientcert.ClientCertificateSource;
 import io.upki.pki.clientcert.Headers;
@@ -35,6 +36,12 @@ public final class SidecarApp {
     public static final String ASSERTION = "X-Upki-Assertion";
     /** Every identity header, always present on a 2xx (Caddy 2.6 turns an omitted one into placeholder text). */
     public static final List<String> IDENTITY_HEADERS = List.of(SUBJECT, SERIAL, FINGERPRINT, ROLE, ASSERTION);
+    /**
+     * On a refusal, the reason code and its message again as headers: nginx's auth_request drops the
+     * body of a 403 but can read these (auth_request_set) and build the client's JSON answer from them.
+     */
+    public static final String REFUSAL = "X-Upki-Refusal";
+    public static final String REFUSAL_MESSAGE = "X-Upki-Refusal-Message";
     private static final List<HandlerType> METHODS = List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT,
             HandlerType.PATCH, HandlerType.DELETE, HandlerType.HEAD, HandlerType.OPTIONS);
     private static final Logger AUDIT = LoggerFactory.getLogger("upki.audit");
@@ -147,6 +154,8 @@ public final class SidecarApp {
             audit(decision, source, method, uri);
         }
         if (!decision.allowed()) {
+            ctx.header(REFUSAL, decision.reason());
+            ctx.header(REFUSAL_MESSAGE, decision.refusal().message());
             ctx.status(decision.status()).json(Map.of("status", "error", "reason", decision.reason(),
                     "message", decision.refusal().message()));
             return;
@@ -170,11 +179,13 @@ public final class SidecarApp {
      * The assertion for this request: reused when an identical request had one made, else signed. Only
      * clients seen before (their verified path was cached) get theirs kept: a certificate seen once, as
      * on a burst of new clients, would fill the cache with tokens nobody asks for again, every one of
-     * them surviving garbage collections until it expires.
+     * them surviving garbage collections until it expires. Only safe methods share one: the RA accepts
+     * an assertion for POST, PUT, PATCH or DELETE once (the body is not bound to it; see
+     * AssertionVerifier), so each such request gets its own.
      */
     private String assertion(Decision decision, String method, String uri) {
         Identity id = decision.identity();
-        if (!decision.seenBefore()) {
+        if (!decision.seenBefore() || !AssertionVerifier.SAFE_METHODS.contains(method)) {
             return signer.sign(id, method, uri);
         }
         return assertions.get(new AssertionKey(id, method, uri), k -> signer.sign(id, method, uri));

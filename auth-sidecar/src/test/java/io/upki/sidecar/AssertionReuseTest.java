@@ -51,8 +51,12 @@ class AssertionReuseTest {
     }
 
     private String token() throws Exception {
+        return token("GET");
+    }
+
+    private String token(String method) throws Exception {
         HttpResponse<String> r = sidecar.get("/auth", Map.of("X-Forwarded-Tls-Client-Cert", alice,
-                "X-Forwarded-Uri", "/api/client/me", "X-Forwarded-Method", "GET"));
+                "X-Forwarded-Uri", "/api/client/me", "X-Forwarded-Method", method));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return r.headers().firstValue(SidecarApp.ASSERTION).orElseThrow();
     }
@@ -84,5 +88,17 @@ class AssertionReuseTest {
         assertThat(after).isNotEqualTo(kept);
         assertThat(crlClaim(kept)).isEqualTo("10");
         assertThat(crlClaim(after)).isEqualTo("11");
+    }
+
+    @Test
+    void unsafeMethodsGetAFreshTokenEveryTime() throws Exception {
+        // The RA accepts an assertion for an unsafe method once (its body is not bound to it): a kept one
+        // would be refused on the second identical request.
+        for (String method : List.of("POST", "PUT", "PATCH", "DELETE")) {
+            List<String> tokens = List.of(token(method), token(method), token(method));
+            assertThat(java.util.Set.copyOf(tokens)).as(method).hasSize(3);
+        }
+        token("HEAD");
+        assertThat(token("HEAD")).isEqualTo(token("HEAD"));
     }
 }

@@ -62,6 +62,10 @@ class RefusalPathsTest {
         var body = new ObjectMapper().readTree(r.body());
         assertThat(body.get("status").asText()).isEqualTo("error");
         assertThat(body.get("reason").asText()).isEqualTo(reason);
+        assertThat(body.get("message").asText()).isNotBlank();
+        // The same reason as headers, for nginx to rebuild the body auth_request drops.
+        assertThat(r.headers().firstValue(SidecarApp.REFUSAL)).hasValue(reason);
+        assertThat(r.headers().firstValue(SidecarApp.REFUSAL_MESSAGE)).hasValue(body.get("message").asText());
         assertThat(r.headers().firstValue(SidecarApp.ASSERTION)).isEmpty();
         assertThat(r.headers().firstValue(SidecarApp.ROLE)).isEmpty();
     }
@@ -92,9 +96,14 @@ class RefusalPathsTest {
     }
 
     @Test
-    void noCertificateIs401() throws Exception {
-        refused(auth(null, "/api/client/me"), 401, "no_certificate");
-        refused(auth("", "/api/client/me"), 401, "no_certificate");
+    void noCertificateIs403WithItsReason() throws Exception {
+        // 403, as the user guide promises: 401 would need an HTTP authentication scheme (RFC 9110 section 15.5.2).
+        HttpResponse<String> r = auth(null, "/api/client/me");
+        refused(r, 403, "no_certificate");
+        assertThat(r.headers().firstValue("WWW-Authenticate")).isEmpty();
+        assertThat(new ObjectMapper().readTree(r.body()).get("message").asText()).isEqualTo("no client certificate");
+        refused(auth("", "/api/client/me"), 403, "no_certificate");
+        refused(auth(null, "/api/v1/health"), 403, "no_certificate");
     }
 
     @Test
@@ -272,12 +281,12 @@ class RefusalPathsTest {
                 "X-SSL-Client-Cert", admin, "X-Client-Cert", admin, "X-Upki-Client-Role", "admin",
                 "X-Upki-Client-Subject", "CN=root-admin", "X-Forwarded-Uri", "/api/v1/health"));
         refused(r, 403, "not_admin");
-        // nginx profile: a Traefik header with the admin certificate is ignored; no nginx header means 401.
+        // nginx profile: a Traefik header with the admin certificate is ignored; no nginx header means no certificate.
         refused(sidecar.get("/auth/nginx", Map.of("X-Forwarded-Tls-Client-Cert", admin, "X-Client-Cert", admin,
-                "X-Original-URI", "/api/v1/health")), 401, "no_certificate");
+                "X-Original-URI", "/api/v1/health")), 403, "no_certificate");
         // Caddy profile likewise.
         refused(sidecar.get("/auth/caddy", Map.of("X-Forwarded-Tls-Client-Cert", admin, "X-SSL-Client-Cert", admin,
-                "X-Forwarded-Uri", "/api/v1/health")), 401, "no_certificate");
+                "X-Forwarded-Uri", "/api/v1/health")), 403, "no_certificate");
         // The same header twice is ambiguous and refused.
         var twice = java.net.http.HttpRequest.newBuilder(java.net.URI.create(sidecar.base() + "/auth"))
                 .header("X-Forwarded-Tls-Client-Cert", aliceHeader).header("X-Forwarded-Tls-Client-Cert", admin)

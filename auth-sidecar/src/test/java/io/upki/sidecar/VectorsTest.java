@@ -81,7 +81,16 @@ class VectorsTest {
                 assertThat(r.headers().firstValue(SidecarApp.ROLE)).hasValue("client");
                 assertThat(r.headers().firstValue(SidecarApp.ASSERTION).orElse("")).contains(".");
             }
-            case "deny-401" -> assertThat(r.statusCode()).as(r.body()).isEqualTo(401);
+            // The vectors predate the decision that every refusal is 403 (FORWARD-AUTH.md section 2: the user
+            // guide promises "403 Forbidden" without a certificate; 401 would need an HTTP authentication
+            // scheme client certificates do not have). Their "deny-401" is a missing certificate: 403 for
+            // reason no_certificate.
+            case "deny-401" -> {
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
+                assertThat(new ObjectMapper().readTree(r.body()).path("reason").asText()).as(r.body())
+                        .isEqualTo("no_certificate");
+                assertThat(r.headers().firstValue(SidecarApp.ASSERTION)).isEmpty();
+            }
             case "deny-403" -> {
                 assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
                 assertThat(r.headers().firstValue(SidecarApp.ASSERTION)).isEmpty();

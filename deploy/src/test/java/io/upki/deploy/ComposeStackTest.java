@@ -72,15 +72,18 @@ class ComposeStackTest {
 
             // Public API: no certificate needed (VerifyClientCertIfGiven), no sidecar asked.
             assertThat(get(client, base + "/api/v1/public/health").statusCode()).isEqualTo(200);
-            // Admin API without a certificate: the sidecar's 401, relayed by Traefik.
-            assertThat(get(client, base + "/api/v1/health").statusCode()).isEqualTo(401);
-            assertThat(get(client, base + "/api/client/certificate").statusCode()).isEqualTo(401);
+            // Admin API without a certificate: the sidecar's 403 and JSON reason, relayed by Traefik.
+            HttpResponse<String> none = get(client, base + "/api/v1/health");
+            assertThat(none.statusCode()).as(none.body()).isEqualTo(403);
+            assertThat(none.body()).contains("\"reason\":\"no_certificate\"").contains("no client certificate");
+            assertThat(get(client, base + "/api/client/certificate").statusCode()).isEqualTo(403);
             // Forged certificate and identity headers change nothing.
             HttpResponse<String> forged = client.send(request(base + "/api/v1/health")
                     .header("X-Forwarded-Tls-Client-Cert", "MIIB")
                     .header("X-Upki-Client-Role", "admin")
                     .header("X-Upki-Assertion", "e30.e30.sig").build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(forged.statusCode()).isEqualTo(401);
+            assertThat(forged.statusCode()).isEqualTo(403);
+            assertThat(forged.body()).contains("\"reason\":\"no_certificate\"");
             // Nothing else is routed; :80 only redirects.
             assertThat(get(client, base + "/metrics").statusCode()).isEqualTo(404);
             HttpResponse<String> plain = get(client, "http://127.0.0.1:" + http + "/api/v1/public/health");

@@ -10,7 +10,8 @@ import java.util.List;
  *
  * @param mode {@code direct}: HTTPS with client certificates on {@code port}; {@code edge}: plain HTTP
  *     behind the proxy, trusting only sidecar assertions
- * @param crls CRL locations (the crl-publisher's {@code /crl.der}) for direct mode
+ * @param crls CRL locations (the crl-publisher's {@code /crl.der}): client certificates in direct mode,
+ *     the sidecars' signer certificates in edge mode
  * @param crlEvents the publisher's push channel, or null
  * @param publisher the publisher's base URL, told to refresh after a CRL regeneration, or null
  * @param acme the ACME settings ({@link AcmeSettings#defaults()} when null)
@@ -32,9 +33,10 @@ public record RaConfig(Path dataDir, String caHost, int caPort, String host, int
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port: " + port + " is not a TCP port (UPKI_RA_PORT)");
         }
-        if (mode == Mode.DIRECT && (crls == null || crls.isEmpty())) {
-            throw new IllegalArgumentException("crl: direct mode needs --crl (the crl-publisher's /crl.der): "
-                    + "without a CRL every client is refused");
+        if (crls == null || crls.isEmpty()) {
+            throw new IllegalArgumentException("crl: " + (mode == Mode.EDGE ? "edge" : "direct") + " mode needs --crl "
+                    + "(the crl-publisher's /crl.der): without a CRL every " + (mode == Mode.EDGE
+                    ? "sidecar assertion is refused (a revoked sidecar must stop being trusted)" : "client is refused"));
         }
         if (caTimeout.isNegative() || caTimeout.isZero() || caTimeout.compareTo(Duration.ofSeconds(30)) > 0) {
             throw new IllegalArgumentException("ca-timeout: must be between 1 ms and 30 s");

@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import io.upki.pki.admins.AdminDirectory;
 import io.upki.pki.admins.AdminRefresher;
 import io.upki.pki.assertion.AssertionVerifier;
+import io.upki.pki.assertion.SingleUseAssertions;
 import io.upki.pki.caclient.ZmqCaClient;
 import io.upki.pki.crl.CrlAcceptor;
 import io.upki.pki.crlfeed.CrlPushListener;
@@ -47,20 +48,24 @@ public final class RaServer implements AutoCloseable {
         ZmqCaClient ca = new ZmqCaClient(config.caEndpoint(), t -> config.caTimeout(), 0, new WireCodec());
         closeables.add(ca);
         ChainVerifier chains = new ChainVerifier(List.of(identity.caCertificate()), List.of(), clock);
+        // Both modes follow the CRL feed, pushed within a second of each new CRL: direct mode to check
+        // client certificates, edge mode to check the sidecars' assertion-signer certificates, so that a
+        // sidecar key revoked for keyCompromise stops vouching for anyone (issue #16 M2).
+        CrlState crls = new CrlState(new CrlAcceptor(chains.trustedCas(), clock, Duration.ZERO), clock,
+                chains.trustedCas(), () -> { });
+        CrlSources sources = new CrlSources(crls, config.crls(), Duration.ofSeconds(30));
+        closeables.add(sources);
+        sources.start();
+        if (config.crlEvents() != null && !config.crlEvents().isBlank()) {
+            CrlPushListener push = new CrlPushListener(URI.create(config.crlEvents()), sources);
+            closeables.add(push);
+            push.start();
+        }
         Authenticator authenticator;
         if (config.mode() == RaConfig.Mode.EDGE) {
-            authenticator = new EdgeAuthenticator(new AssertionVerifier(chains, clock, Duration.ofSeconds(2)));
+            authenticator = new EdgeAuthenticator(new AssertionVerifier(chains, clock, Duration.ofSeconds(2), crls::current,
+                    new SingleUseAssertions(clock)));
         } else {
-            CrlState crls = new CrlState(new CrlAcceptor(chains.trustedCas(), clock, Duration.ZERO), clock,
-                    chains.trustedCas(), () -> { });
-            CrlSources sources = new CrlSources(crls, config.crls(), Duration.ofSeconds(30));
-            closeables.add(sources);
-            sources.start();
-            if (config.crlEvents() != null && !config.crlEvents().isBlank()) {
-                CrlPushListener push = new CrlPushListener(URI.create(config.crlEvents()), sources);
-                closeables.add(push);
-                push.start();
-            }
             AdminDirectory admins = new AdminDirectory(() -> { });
             closeables.add(AdminRefresher.fromCa(ca, admins, Duration.ofSeconds(10)));
             authenticator = new DirectAuthenticator(chains, crls::current, admins, clock);

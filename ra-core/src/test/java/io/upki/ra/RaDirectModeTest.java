@@ -92,45 +92,49 @@ class RaDirectModeTest {
 
     @Test
     void routeByRoleMatrix() throws Exception {
-        // route -> expected status for: none, client, admin, revoked admin, expired, other CA
+        // route -> expected status for: none, client, admin, revoked admin, expired, other CA. Every refusal
+        // is 403 with its reason, a missing certificate included (the user guide's "403 Forbidden").
         record Row(String method, String path, int none, int client, int admin) {
         }
         List<Row> rows = List.of(
                 new Row("GET", "/api/v1/public/health", 200, 200, 200),
                 new Row("GET", "/api/v1/public/ca", 200, 200, 200),
                 new Row("GET", "/api/v1/public/profiles", 200, 200, 200),
-                new Row("GET", "/api/v1/health", 401, 403, 200),
-                new Row("GET", "/api/v1/certificates", 401, 403, 200),
-                new Row("GET", "/api/v1/admins", 401, 403, 200),
-                new Row("GET", "/api/v1/profiles", 401, 403, 200),
-                new Row("GET", "/api/v1/options", 401, 403, 200),
-                new Row("GET", "/api/v1/nodes", 401, 403, 200),
-                new Row("GET", "/api/client/certificate", 401, 200, 200),
+                new Row("GET", "/api/v1/health", 403, 403, 200),
+                new Row("GET", "/api/v1/certificates", 403, 403, 200),
+                new Row("GET", "/api/v1/admins", 403, 403, 200),
+                new Row("GET", "/api/v1/profiles", 403, 403, 200),
+                new Row("GET", "/api/v1/options", 403, 403, 200),
+                new Row("GET", "/api/v1/nodes", 403, 403, 200),
+                new Row("GET", "/api/client/certificate", 403, 200, 200),
                 // Writes: an empty body passes the role check and then fails validation (400), never earlier.
-                new Row("POST", "/api/v1/certificates", 401, 403, 400),
-                new Row("POST", "/api/v1/certificates/1/revoke", 401, 403, 404),
-                new Row("POST", "/api/v1/admins", 401, 403, 400),
-                new Row("DELETE", "/api/v1/admins", 401, 403, 400),
-                new Row("POST", "/api/client/renew", 401, 400, 400));
+                new Row("POST", "/api/v1/certificates", 403, 403, 400),
+                new Row("POST", "/api/v1/certificates/1/revoke", 403, 403, 404),
+                new Row("POST", "/api/v1/admins", 403, 403, 400),
+                new Row("DELETE", "/api/v1/admins", 403, 403, 400),
+                new Row("POST", "/api/client/renew", 403, 400, 400));
         List<String> failures = new ArrayList<>();
         for (Row row : rows) {
-            check(failures, row.method(), row.path(), null, row.none());
-            check(failures, row.method(), row.path(), client, row.client());
-            check(failures, row.method(), row.path(), admin, row.admin());
+            check(failures, row.method(), row.path(), null, row.none(), "no_certificate");
+            check(failures, row.method(), row.path(), client, row.client(), "not_admin");
+            check(failures, row.method(), row.path(), admin, row.admin(), null);
             boolean isPublic = row.path().startsWith("/api/v1/public");
-            check(failures, row.method(), row.path(), revokedAdmin, isPublic ? 200 : 403);
-            check(failures, row.method(), row.path(), expired, isPublic ? 200 : 403);
-            check(failures, row.method(), row.path(), foreign, isPublic ? 200 : 403);
+            check(failures, row.method(), row.path(), revokedAdmin, isPublic ? 200 : 403, "revoked");
+            check(failures, row.method(), row.path(), expired, isPublic ? 200 : 403, "expired");
+            check(failures, row.method(), row.path(), foreign, isPublic ? 200 : 403, "unknown_ca");
         }
         assertThat(failures).isEmpty();
     }
 
-    private static void check(List<String> failures, String method, String path, RaStack.Client who, int expected)
-            throws Exception {
+    /** @param reason the body's reason when the answer is 403 */
+    private static void check(List<String> failures, String method, String path, RaStack.Client who, int expected,
+                              String reason) throws Exception {
         HttpResponse<String> r = call(who, method, path, null);
         String name = who == null ? "none" : who.certificate().getSubjectX500Principal().getName();
         if (r.statusCode() != expected) {
             failures.add(method + " " + path + " as " + name + ": " + r.statusCode() + " (expected " + expected + ") " + r.body());
+        } else if (expected == 403 && !r.body().contains("\"reason\":\"" + reason + "\"")) {
+            failures.add(method + " " + path + " as " + name + ": 403 without reason " + reason + ": " + r.body());
         }
         if (r.statusCode() >= 400) {
             assertThat(r.body()).contains("\"status\":\"error\"").doesNotContain("Exception");
@@ -194,9 +198,9 @@ class RaDirectModeTest {
         // Step 3: "Should return 200 OK".
         assertThat(run("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cert", admin.certFile().toString(),
                 "--key", admin.keyFile().toString(), "--cacert", stack.caCrt.toString(), url)).isEqualTo("200");
-        // Without a client certificate: refused.
-        assertThat(run("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", stack.caCrt.toString(), url))
-                .isIn("401", "403");
+        // Without a client certificate: "403 Forbidden", with the reason in the body.
+        assertThat(run("curl", "-s", "-w", "\n%{http_code}", "--cacert", stack.caCrt.toString(), url))
+                .endsWith("\n403").contains("\"reason\":\"no_certificate\"").contains("no client certificate");
         // Step 2, the Python client exactly as the guide shows it.
         String script = "import httpx\nclient = httpx.Client(cert=('" + admin.certFile() + "', '" + admin.keyFile()
                 + "'), verify='" + stack.caCrt + "')\nresponse = client.get('" + url + "')\nprint(response.status_code)\n";

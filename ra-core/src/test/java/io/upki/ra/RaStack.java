@@ -69,7 +69,7 @@ final class RaStack implements AutoCloseable {
     RaServer startRa(RaConfig.Mode mode) throws Exception {
         RaConfig config = new RaConfig(dir.resolve("ra-" + mode), "127.0.0.1", caPort, "127.0.0.1", 0, mode,
                 List.of("127.0.0.1", "upki-ra"), TestCa.SEED, "upki-ra",
-                mode == RaConfig.Mode.DIRECT ? List.of(publisherBase() + "/crl.der") : List.of(),
+                List.of(publisherBase() + "/crl.der"),
                 publisherBase() + "/events", publisherBase(), Duration.ofSeconds(2), 65536);
         ra = RaServer.start(config, Clock.systemUTC());
         return ra;

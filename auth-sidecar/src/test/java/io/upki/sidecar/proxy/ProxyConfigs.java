@@ -65,8 +65,11 @@ final class ProxyConfigs {
                     }
 
                     location / {
-                        # 2xx continues; 401 and 403 become nginx's own page; any other status becomes 500.
+                        # 2xx continues; 403 goes to @upki_refused; any other status becomes 500.
                         auth_request /_upki_auth;
+                        auth_request_set $upki_refusal         $upstream_http_x_upki_refusal;
+                        auth_request_set $upki_refusal_message $upstream_http_x_upki_refusal_message;
+                        error_page 403 = @upki_refused;
                         auth_request_set $upki_subject     $upstream_http_x_upki_client_subject;
                         auth_request_set $upki_serial      $upstream_http_x_upki_client_serial;
                         auth_request_set $upki_fingerprint $upstream_http_x_upki_client_fingerprint;
@@ -89,6 +92,13 @@ final class ProxyConfigs {
                         proxy_http_version 1.1;
                         proxy_set_header Connection "";
                         proxy_pass http://upki_ra;
+                    }
+
+                    # The sidecar's refusal as it wrote it: nginx dropped its body, not the reason it sent as headers
+                    # (fixed reason codes and messages, no quotes to escape). The RA's own 403s pass through untouched.
+                    location @upki_refused {
+                        default_type application/json;
+                        return 403 '{"status":"error","reason":"$upki_refusal","message":"$upki_refusal_message"}\\n';
                     }
                 }
             """;

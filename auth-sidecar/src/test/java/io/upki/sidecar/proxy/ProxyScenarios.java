@@ -3,9 +3,12 @@ package io.upki.sidecar.proxy;
 import io.upki.pki.x509.SubjectFormat;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.upki.pki.assertion.AssertionVerifier;
 import io.upki.pki.assertion.Identity;
 import io.upki.pki.trust.ChainVerifier;
+import io.upki.pki.trust.Refusal;
 import io.upki.pki.x509.Pem;
 import io.upki.sidecar.SidecarApp;
 import io.upki.sidecar.proxy.ProxyPki.Client;
@@ -19,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -40,8 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 abstract class ProxyScenarios {
-    /** What the sidecar may answer; nginx turns anything else into 500. */
-    private static final Set<Integer> SIDECAR_STATUSES = Set.of(200, 401, 403);
+    /** What the sidecar may answer (403 for every refusal); nginx turns anything but 2xx, 401 and 403 into 500. */
+    private static final Set<Integer> SIDECAR_STATUSES = Set.of(200, 403);
 
     Path dir;
     ProxyPki pki;
@@ -66,12 +70,6 @@ abstract class ProxyScenarios {
 
     /** The proxy's own log (for failure messages and the final error check). */
     abstract String proxyLog();
-
-    /** The client's view of the sidecar's 401 as this proxy renders it. */
-    abstract void assertUnauthenticatedPage(Response r);
-
-    /** The client's view of the sidecar's 403 as this proxy renders it, {@code reason} being the sidecar's. */
-    abstract void assertForbiddenPage(Response r, String reason);
 
     @BeforeAll
     void startAll(@TempDir Path tempDir) throws Exception {
@@ -137,20 +135,26 @@ abstract class ProxyScenarios {
         Response r = request(uri, client, headers);
         assertThat(r.status()).as("status of %s: %s", uri, r.body()).isEqualTo(403);
         assertThat(denials(reason)).as("sidecar refusals for %s", reason).isEqualTo(before + 1);
-        assertForbiddenPage(r, reason);
+        assertRefusalBody(r, reason);
         assertThat(upstream.seen(uri)).as("upstream reached by a refused request").isEmpty();
         return r;
     }
 
-    /** A request without certificate: 401 from the sidecar, never reaching the upstream. */
-    Response unauthenticated(String uri, Map<String, String> headers) throws Exception {
-        long before = denials("no_certificate");
-        Response r = request(uri, null, headers);
-        assertThat(r.status()).as("status of %s: %s", uri, r.body()).isEqualTo(401);
-        assertThat(denials("no_certificate")).as("sidecar refusals for no_certificate").isEqualTo(before + 1);
-        assertUnauthenticatedPage(r);
-        assertThat(upstream.seen(uri)).as("upstream reached by a refused request").isEmpty();
-        return r;
+    /**
+     * The client sees the sidecar's JSON refusal with its reason, whatever the proxy: Caddy relays the
+     * sidecar's body, nginx rebuilds it from the X-Upki-Refusal headers (its own page would name none).
+     */
+    static void assertRefusalBody(Response r, String reason) {
+        JsonNode body;
+        try {
+            body = new ObjectMapper().readTree(r.body());
+        } catch (IOException e) {
+            throw new AssertionError("not the sidecar's JSON refusal: " + r.body(), e);
+        }
+        assertThat(body.path("status").asText()).as(r.body()).isEqualTo("error");
+        assertThat(body.path("reason").asText()).as(r.body()).isEqualTo(reason);
+        assertThat(body.path("message").asText()).as(r.body())
+                .isEqualTo(Refusal.valueOf(reason.toUpperCase(Locale.ROOT)).message());
     }
 
     /** The single request the upstream received for {@code uri}. */
@@ -238,10 +242,12 @@ abstract class ProxyScenarios {
     }
 
     @Test
-    void noClientCertificateIsUnauthenticated() throws Exception {
-        unauthenticated("/api/client/x?case=nocert", Map.of());
+    void noClientCertificateIsForbiddenWithItsReason() throws Exception {
+        Response r = forbidden("/api/client/x?case=nocert", null, Map.of(), "no_certificate");
+        assertThat(r.body()).contains("no client certificate");
+        forbidden("/api/v1/health?case=nocert", null, Map.of(), "no_certificate");
         // Forged certificate headers do not stand in for a TLS client certificate.
-        unauthenticated("/api/client/x?case=nocert-forged", forgedHeaders("/api/client/x"));
+        forbidden("/api/client/x?case=nocert-forged", null, forgedHeaders("/api/client/x"), "no_certificate");
     }
 
     @Test

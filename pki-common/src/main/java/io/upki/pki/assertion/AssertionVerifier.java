@@ -6,6 +6,7 @@ import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.util.Base64;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.upki.pki.crl.RevocationIndex;
 import io.upki.pki.trust.ChainVerifier;
 import io.upki.pki.trust.Purpose;
 import io.upki.pki.trust.RefusedException;
@@ -22,20 +23,46 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
- * Verifies a sidecar assertion for one request: the signer's certificate chains to the CA and holds
- * the assertion-signer role (a client certificate cannot sign one), the signature verifies, the
- * assertion has not expired, and it was made for this method and URI.
+ * Verifies a sidecar assertion for one request: the signer's certificate chains to the CA, holds the
+ * assertion-signer role (a client certificate cannot sign one) and is not revoked, the signature
+ * verifies, the assertion has not expired, and it was made for this method and URI.
+ *
+ * <p>Replay (issue #16 L1). An assertion binds method and URI but not the body: forward-auth never sees
+ * the body (Traefik's forwardAuth, nginx's auth_request and Caddy's forward_auth send headers only), so
+ * binding it would mean buffering and hashing every body in the proxy. A one-time {@code jti} for every
+ * method would refuse the sidecar's deliberate reuse of one assertion for identical GETs, and a shorter
+ * lifetime alone only narrows the window. So the rule depends on the method (RFC 9110 section 9.2.1):
+ * <ul>
+ *   <li>safe methods (GET, HEAD, OPTIONS): reusable for the assertion's lifetime (the sidecar's 30 s
+ *       default, plus the leeway); a replay reads what the original request read, nothing changes;</li>
+ *   <li>every other method: the sidecar signs a fresh assertion per request, and the verifier accepts it
+ *       at most {@link #UNSAFE_MAX_AGE} after its issue and, with {@link SingleUseAssertions}, once. A
+ *       captured POST assertion cannot be sent again with another body (another CSR, another
+ *       administrator's DN); with several RA replicas, each remembering its own, the age bound still
+ *       limits a replay to seconds.</li>
+ * </ul>
  */
 public final class AssertionVerifier {
     private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512);
     /** An assertion claiming a longer life than this is refused even if signed. */
     private static final Duration MAX_LIFETIME = Duration.ofMinutes(5);
+    /** Methods whose assertions the sidecar reuses for identical requests (RFC 9110 section 9.2.1). */
+    public static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
+    /**
+     * The most an assertion for an unsafe method may have aged since its issue (plus the leeway), whatever
+     * lifetime it claims: the sidecar signs such an assertion for the request it is forwarding right
+     * away, so seconds are plenty, and {@code iat} has whole-second precision.
+     */
+    public static final Duration UNSAFE_MAX_AGE = Duration.ofSeconds(5);
 
     private final ChainVerifier chains;
     private final Clock clock;
     private final Duration leeway;
+    private final Supplier<RevocationIndex> revocation;
+    private final SingleUseAssertions singleUse;
 
     /** Why an assertion was refused. */
     public static final class InvalidAssertionException extends Exception {
@@ -44,15 +71,31 @@ public final class AssertionVerifier {
         }
     }
 
+    /**
+     * A verifier that checks neither revocation nor single use: for tests and tools that read an
+     * assertion. Whatever admits requests uses the other constructor.
+     */
     public AssertionVerifier(ChainVerifier chains, Clock clock, Duration leeway) {
+        this(chains, clock, leeway, null, null);
+    }
+
+    /**
+     * @param revocation the CRLs in force: an assertion whose signer (or a CA above it) is revoked, or whose
+     *                   issuer has no current CRL, is refused (null: no revocation check)
+     * @param singleUse  remembers the assertions used for unsafe methods (null: no one-time rule)
+     */
+    public AssertionVerifier(ChainVerifier chains, Clock clock, Duration leeway, Supplier<RevocationIndex> revocation,
+                             SingleUseAssertions singleUse) {
         this.chains = chains;
         this.clock = clock;
         this.leeway = leeway;
+        this.revocation = revocation;
+        this.singleUse = singleUse;
     }
 
     /**
      * @return the identity the assertion carries
-     * @throws InvalidAssertionException saying which check failed (for logs; clients get a plain 401)
+     * @throws InvalidAssertionException saying which check failed (for logs; clients get a plain 403)
      */
     public Identity verify(String token, String method, String uri) throws InvalidAssertionException {
         SignedJWT jwt;
@@ -76,6 +119,15 @@ public final class AssertionVerifier {
         } catch (RefusedException e) {
             throw new InvalidAssertionException("signer refused: " + e.refusal().code() + ": " + e.getMessage());
         }
+        Instant now = clock.instant();
+        if (revocation != null) {
+            // A sidecar key revoked (keyCompromise) must stop vouching at once: its chain is still valid.
+            try {
+                revocation.get().check(path, now, Duration.ZERO);
+            } catch (RefusedException e) {
+                throw new InvalidAssertionException("signer refused: " + e.refusal().code() + ": " + e.getMessage());
+            }
+        }
         try {
             if (!(path.leaf().getPublicKey() instanceof ECPublicKey key) || !jwt.verify(new ECDSAVerifier(key))) {
                 throw new InvalidAssertionException("bad signature");
@@ -83,7 +135,6 @@ public final class AssertionVerifier {
         } catch (JOSEException e) {
             throw new InvalidAssertionException("bad signature: " + e.getMessage());
         }
-        Instant now = clock.instant();
         if (claims.getExpirationTime() == null || claims.getIssueTime() == null) {
             throw new InvalidAssertionException("no iat or exp");
         }
@@ -100,6 +151,16 @@ public final class AssertionVerifier {
         }
         if (!method.equals(claim(claims, "htm")) || !uri.equals(claim(claims, "htu"))) {
             throw new InvalidAssertionException("made for " + claim(claims, "htm") + " " + claim(claims, "htu"));
+        }
+        if (!SAFE_METHODS.contains(method)) {
+            Instant lastUse = iat.plus(UNSAFE_MAX_AGE).plus(leeway);
+            if (now.isAfter(lastUse)) {
+                throw new InvalidAssertionException("issued at " + iat + ": too old for " + method + " (at most "
+                        + UNSAFE_MAX_AGE.toSeconds() + " s)");
+            }
+            if (singleUse != null) {
+                singleUse.claim(claims.getJWTID(), lastUse);
+            }
         }
         return new Identity(claims.getSubject(), claim(claims, "serial"), claim(claims, "fpr"), claim(claims, "role"),
                 claim(claims, "crl"));

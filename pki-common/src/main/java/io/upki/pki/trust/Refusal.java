@@ -2,10 +2,12 @@ package io.upki.pki.trust;
 
 /**
  * Why a client certificate was refused: a stable machine-readable reason and the HTTP status a
- * forward-auth answer uses (401 when no certificate arrived, 403 for every other refusal).
+ * forward-auth answer uses, 403 for every refusal. A missing certificate is 403 too, as the user guide
+ * promises: 401 would call for an HTTP authentication scheme (RFC 9110 section 15.5.2, a
+ * {@code WWW-Authenticate} challenge) that client certificates do not have.
  */
 public enum Refusal {
-    NO_CERTIFICATE(401, "no client certificate"),
+    NO_CERTIFICATE(403, "no client certificate"),
     BAD_REQUEST(403, "the original request URI is missing or unsafe"),
     MALFORMED_HEADER(403, "the certificate header is malformed"),
     HEADER_TOO_LARGE(403, "the certificate header is too large"),

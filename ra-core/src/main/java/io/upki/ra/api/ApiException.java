@@ -1,15 +1,26 @@
 package io.upki.ra.api;
 
-/** The one error of the HTTP boundary: a status and a message safe to show the client. */
+/** The one error of the HTTP boundary: a status, an optional machine-readable reason and a message safe to show the client. */
 public final class ApiException extends Exception {
     private final int status;
+    private final String reason;
 
     public ApiException(int status, String message) {
+        this(status, null, message);
+    }
+
+    /** @param reason a stable code for the body's {@code reason} (as the sidecar's: {@code no_certificate}), or null */
+    public ApiException(int status, String reason, String message) {
         super(message, null, false, false);
         this.status = status;
+        this.reason = reason;
     }
 
     public int status() {
         return status;
+    }
+
+    public String reason() {
+        return reason;
     }
 }

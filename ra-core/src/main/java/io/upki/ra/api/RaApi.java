@@ -82,7 +82,8 @@ public final class RaApi {
         r.get("/api/client/certificate", ctx -> ctx.json(ca.call(CaTask.VIEW, own(caller(ctx)))));
         r.post("/api/client/renew", this::clientRenew);
         r.post("/api/client/revoke", this::clientRevoke);
-        r.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(error(e.getMessage())));
+        r.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(e.reason() == null ? error(e.getMessage())
+                : Map.of("status", "error", "reason", e.reason(), "message", e.getMessage())));
         r.exception(Exception.class, (e, ctx) -> {
             LoggerFactory.getLogger(RaApi.class).error("request failed", e);
             ctx.status(500).json(error("internal error"));
@@ -108,7 +109,7 @@ public final class RaApi {
         Caller caller = authenticator.authenticate(ctx);
         if (admin && !caller.admin()) {
             audit(caller, "access " + path, null, "refused-not-admin");
-            throw new ApiException(403, "administrators only");
+            throw new ApiException(403, "not_admin", "administrators only");
         }
         ctx.attribute(CALLER, caller);
     }

@@ -3,7 +3,11 @@ package io.upki.ra.auth;
 import io.javalin.http.Context;
 import io.upki.ra.api.ApiException;
 
-/** Establishes the caller of a request, or refuses it (401 unauthenticated, 403 invalid). */
+/**
+ * Establishes the caller of a request, or refuses it: 403 with a reason for every refusal, a missing
+ * certificate included (no_certificate); 401 would call for an HTTP authentication scheme (RFC 9110
+ * section 15.5.2) that client certificates do not have.
+ */
 public interface Authenticator {
     Caller authenticate(Context ctx) throws ApiException;
 }

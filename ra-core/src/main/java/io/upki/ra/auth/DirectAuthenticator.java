@@ -5,6 +5,7 @@ import io.upki.pki.admins.AdminDirectory;
 import io.upki.pki.crl.RevocationIndex;
 import io.upki.pki.trust.ChainVerifier;
 import io.upki.pki.trust.Purpose;
+import io.upki.pki.trust.Refusal;
 import io.upki.pki.trust.RefusedException;
 import io.upki.pki.trust.VerifiedPath;
 import io.upki.pki.x509.CertificateFacts;
@@ -43,7 +44,8 @@ public final class DirectAuthenticator implements Authenticator {
     public Caller authenticate(Context ctx) throws ApiException {
         Object attribute = ctx.req().getAttribute(CERTS);
         if (!(attribute instanceof X509Certificate[] presented) || presented.length == 0) {
-            throw new ApiException(401, "a client certificate is required");
+            throw new ApiException(Refusal.NO_CERTIFICATE.status(), Refusal.NO_CERTIFICATE.code(),
+                    Refusal.NO_CERTIFICATE.message());
         }
         try {
             VerifiedPath path = chains.verify(List.of(presented), Purpose.CLIENT_AUTH);
@@ -55,7 +57,8 @@ public final class DirectAuthenticator implements Authenticator {
                     CertificateFacts.sha256Fingerprint(leaf), admin);
         } catch (RefusedException e) {
             LOG.info("client certificate refused: {} ({})", e.refusal().code(), e.getMessage());
-            throw new ApiException(403, "client certificate refused: " + e.refusal().code());
+            throw new ApiException(e.refusal().status(), e.refusal().code(),
+                    "client certificate refused: " + e.refusal().message());
         }
     }
 }

@@ -3,6 +3,7 @@ package io.upki.ra.auth;
 import io.javalin.http.Context;
 import io.upki.pki.assertion.AssertionVerifier;
 import io.upki.pki.assertion.Identity;
+import io.upki.pki.trust.Refusal;
 import io.upki.ra.api.ApiException;
 import java.math.BigInteger;
 import org.slf4j.Logger;
@@ -10,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Edge mode: the request counts as authenticated only with a sidecar assertion that verifies against
- * ca.crt, comes from an assertion-signer identity, has not expired and names this method and URI.
+ * ca.crt, comes from an assertion-signer identity the current CRL does not revoke, has not expired and
+ * names this method and URI (for an unsafe method: once, within seconds; see AssertionVerifier).
  * Identity headers alone prove nothing: anyone reaching the RA directly could send them.
  */
 public final class EdgeAuthenticator implements Authenticator {
@@ -27,7 +29,10 @@ public final class EdgeAuthenticator implements Authenticator {
     public Caller authenticate(Context ctx) throws ApiException {
         String token = ctx.header(HEADER);
         if (token == null || token.isBlank()) {
-            throw new ApiException(401, "no sidecar assertion: requests must come through the proxy");
+            // Without an assertion the proxy never vouched for a client certificate: the same 403 and
+            // reason a client without a certificate gets from the sidecar through the proxy.
+            throw new ApiException(Refusal.NO_CERTIFICATE.status(), Refusal.NO_CERTIFICATE.code(),
+                    Refusal.NO_CERTIFICATE.message() + " (no sidecar assertion: requests must come through the proxy)");
         }
         String query = ctx.queryString();
         String uri = ctx.path() + (query == null || query.isEmpty() ? "" : "?" + query);
@@ -36,7 +41,7 @@ public final class EdgeAuthenticator implements Authenticator {
             return new Caller(id.subject(), new BigInteger(id.serialHex(), 16), id.fingerprint(), "admin".equals(id.role()));
         } catch (AssertionVerifier.InvalidAssertionException e) {
             LOG.info("assertion refused for {} {}: {}", ctx.method(), uri, e.getMessage());
-            throw new ApiException(401, "invalid sidecar assertion");
+            throw new ApiException(403, "invalid_assertion", "invalid sidecar assertion");
         }
     }
 }

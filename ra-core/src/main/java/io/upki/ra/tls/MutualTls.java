@@ -24,7 +24,7 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  * certificate. The handshake itself proves the client holds the certificate's key (TLS
  * CertificateVerify); whether to trust the certificate is decided by the application with the full
  * path, EKU and CRL checks, as nginx's {@code optional_no_ca} leaves it to the sidecar. That way a
- * missing certificate is a clean 401 and an untrusted or revoked one a 403 with a reason.
+ * missing, untrusted or revoked certificate is a clean 403 with a reason (no TLS handshake error).
  */
 public final class MutualTls {
     private MutualTls() {

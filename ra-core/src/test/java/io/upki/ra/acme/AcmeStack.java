@@ -76,7 +76,7 @@ final class AcmeStack implements AutoCloseable {
         String crl = "http://127.0.0.1:" + publisher.port();
         RaConfig config = new RaConfig(dir.resolve(name), "127.0.0.1", caPort, "127.0.0.1", 0, mode,
                 List.of("127.0.0.1", "upki-ra"), TestCa.SEED, "upki-ra",
-                mode == RaConfig.Mode.DIRECT ? List.of(crl + "/crl.der") : List.of(), crl + "/events", crl,
+                List.of(crl + "/crl.der"), crl + "/events", crl,
                 Duration.ofSeconds(5), 65536, settings);
         RaServer server = RaServer.start(config, clock);
         if (ra == null || name.equals("ra")) {

@@ -1,0 +1,109 @@
+package io.upki.ra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.upki.pki.caclient.CaClient;
+import io.upki.pki.wire.CaTask;
+import io.upki.sidecar.Sidecar;
+import java.io.ByteArrayInputStream;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue #16 M2 through the real path: a real CA, crl-publisher and ra-core in edge mode, two real
+ * sidecars registered with the CA. Once one sidecar's signing certificate is revoked for keyCompromise
+ * and a CRL generated, ra-core refuses its assertions (even one signed before) within a second, while
+ * the other sidecar's still pass.
+ */
+class RaEdgeSignerRevocationTest {
+    @TempDir
+    static Path dir;
+    static RaStack stack;
+    static Sidecar doomed;
+    static Sidecar other;
+    static String ra;
+    static HttpClient http = HttpClient.newHttpClient();
+    static RaStack.Client admin;
+
+    @BeforeAll
+    static void start() throws Exception {
+        stack = new RaStack(dir);
+        stack.startRa(RaConfig.Mode.EDGE);
+        ra = "http://127.0.0.1:" + stack.ra.port();
+        doomed = RaEdgeModeTest.sidecar(stack, dir, "doomed-sidecar", Clock.systemUTC());
+        other = RaEdgeModeTest.sidecar(stack, dir, "other-sidecar", Clock.systemUTC());
+        admin = stack.issue("admin.example.internal", "admin");
+    }
+
+    @AfterAll
+    static void stop() {
+        doomed.close();
+        other.close();
+        stack.close();
+    }
+
+    /** The sidecar's assertion for an administrator's GET of {@code uri}, as Traefik would get it. */
+    static String assertion(Sidecar via, String uri) throws Exception {
+        HttpResponse<String> auth = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + via.port() + "/auth/traefik"))
+                .header("X-Forwarded-Tls-Client-Cert", Base64.getEncoder().encodeToString(admin.certificate().getEncoded()))
+                .header("X-Forwarded-Method", "GET").header("X-Forwarded-Uri", uri).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(auth.statusCode()).as(auth.body()).isEqualTo(200);
+        return auth.headers().firstValue("X-Upki-Assertion").orElseThrow();
+    }
+
+    static HttpResponse<String> get(String uri, String assertion) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(ra + uri)).header("X-Upki-Assertion", assertion).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The signing certificate an assertion carries first in its x5c header. */
+    static X509Certificate signer(String assertion) throws Exception {
+        byte[] header = Base64.getUrlDecoder().decode(assertion.split("\\.")[0]);
+        String x5c = new ObjectMapper().readTree(new String(header, StandardCharsets.UTF_8)).get("x5c").get(0).asText();
+        return (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(Base64.getDecoder().decode(x5c)));
+    }
+
+    @Test
+    void aRevokedSidecarSignerIsRefusedWithinASecondOfTheNewCrl() throws Exception {
+        String before = assertion(doomed, "/api/v1/health");
+        assertThat(get("/api/v1/health", before).statusCode()).isEqualTo(200);
+        X509Certificate signer = signer(before);
+        assertThat(signer.getSubjectX500Principal().getName()).contains("CN=doomed-sidecar");
+        BigInteger serial = signer.getSerialNumber();
+
+        stack.ca.call(CaTask.REVOKE, CaClient.params().put("serial", serial).put("reason", "keyCompromise"));
+        stack.ca.call(CaTask.GENERATE_CRL, CaClient.params());
+        long t0 = System.nanoTime();
+        HttpResponse<String> r = get("/api/v1/health", before);
+        while (r.statusCode() == 200 && System.nanoTime() - t0 < 5_000_000_000L) {
+            Thread.sleep(20);
+            r = get("/api/v1/health", before);
+        }
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println("ra-core: revoked sidecar signer refused " + ms + " ms after generate_crl");
+        RaEdgeModeTest.refused(r, "invalid_assertion");
+        assertThat(ms).as("refused %d ms after the new CRL", ms).isLessThan(1000);
+
+        // A fresh assertion from the revoked sidecar (it still answers 200 itself) is refused too.
+        RaEdgeModeTest.refused(get("/api/v1/admins", assertion(doomed, "/api/v1/admins")), "invalid_assertion");
+        // The other sidecar, and so the same administrator through it, is unaffected.
+        HttpResponse<String> ok = get("/api/v1/admins", assertion(other, "/api/v1/admins"));
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+    }
+}
