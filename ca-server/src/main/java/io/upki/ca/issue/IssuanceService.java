@@ -187,6 +187,8 @@ public final class IssuanceService {
     private Issued store(Request req, KeyPair keptKey, String inheritedKeyFile, KeyPair returnedKey) {
         String action = req.action();
         Profile profile = req.profile();
+        // Every issuance path (sign, generate, register, renew) passes here, so these rules have no bypass.
+        SubjectRules.checkSubject(req.subject());
         for (int attempt = 1; ; attempt++) {
             BigInteger serial = serials.next();
             TBSCertificate tbs = issuer.prepare(serial, req.subject(), req.key(), profile, req.sans(), req.durationDays());
