@@ -4,6 +4,7 @@ import io.upki.pki.wire.CaErrorCode;
 import io.upki.pki.wire.CaProtocolException;
 import io.upki.pki.x509.Pem;
 import io.upki.pki.x509.PublicKeyRules;
+import io.upki.pki.x509.SignatureAlgorithms;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.PublicKey;
@@ -24,8 +25,9 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.asn1.pkcs.Attribute;
 
 /**
- * Checks a PKCS#10 request (RFC 2986) before it is signed: it parses, its self-signature proves
- * possession of the key, and the key is one upki certifies ({@link PublicKeyRules}: RSA 2048+ with e = 65537, EC P-256/384/521,
+ * Checks a PKCS#10 request (RFC 2986) before it is signed: it parses, it is signed with an accepted
+ * algorithm (no SHA-1 or MD5, {@link SignatureAlgorithms}), its self-signature proves possession of the
+ * key, and the key is one upki certifies ({@link PublicKeyRules}: RSA 2048+ with e = 65537, EC P-256/384/521,
  * Ed25519). The key is judged on its encoding before any provider parses it, so an unusual curve is a
  * clear refusal rather than a provider failure.
  */
@@ -39,6 +41,11 @@ public final class CsrRules {
             csr = Pem.parseCsr(pem);
         } catch (IllegalArgumentException e) {
             throw new CaProtocolException(CaErrorCode.CERTIFICATE, "Failed to load CSR: " + e.getMessage());
+        }
+        String weak = SignatureAlgorithms.refusal(csr.getSignatureAlgorithm());
+        if (weak != null) {
+            // The CSR's signature only proves possession of the key, but over SHA-1 it proves it weakly.
+            throw new CaProtocolException(CaErrorCode.CERTIFICATE, "CSR " + weak);
         }
         String badKey = PublicKeyRules.refusal(csr.getSubjectPublicKeyInfo());
         if (badKey != null) {

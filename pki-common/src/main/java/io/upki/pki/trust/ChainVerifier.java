@@ -19,6 +19,7 @@ import java.util.Map;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
+import io.upki.pki.x509.SignatureAlgorithms;
 import org.bouncycastle.asn1.x509.Extension;
 
 /**
@@ -28,7 +29,8 @@ import org.bouncycastle.asn1.x509.Extension;
  * once, when the verifier is built, so a request costs one signature check per certificate it brings.
  * Certificates sent by the client are hints for path building only and are validated like any other
  * link; a certificate is never trusted because of its name: a rogue CA with the root's DN fails the
- * signature check. Checks follow RFC 5280 section 6.1: signature, validity at the injected clock,
+ * signature check. Checks follow RFC 5280 section 6.1: signature (SHA-1 and MD5 ones refused as
+ * {@link Refusal#WEAK_SIGNATURE}), validity at the injected clock,
  * issuer is a CA allowed to sign certificates, path length constraints; then the leaf must not be a CA
  * and must be good for the {@link Purpose}.
  */
@@ -133,6 +135,7 @@ public final class ChainVerifier {
         X509Certificate leaf = presented.get(0);
         Date now = Date.from(clock.instant());
         checkValidity(leaf, now);
+        checkSignatureAlgorithm(leaf);
         if (leaf.getBasicConstraints() >= 0) {
             throw new RefusedException(Refusal.CA_CERTIFICATE, "leaf " + leaf.getSubjectX500Principal() + " is a CA");
         }
@@ -181,6 +184,10 @@ public final class ChainVerifier {
         for (int i = 1; i < path.size(); i++) {
             X509Certificate ca = path.get(i);
             checkValidity(ca, now);
+            if (i < path.size() - 1) {
+                // The anchor is trusted as configured: its self-signature is not relied upon (RFC 5280 6.1.1 (d)).
+                checkSignatureAlgorithm(ca);
+            }
             int pathLen = ca.getBasicConstraints();
             if (pathLen < 0) {
                 throw new RefusedException(Refusal.UNKNOWN_CA, ca.getSubjectX500Principal() + " is not a CA");
@@ -197,6 +204,14 @@ public final class ChainVerifier {
             }
         }
         return new VerifiedPath(path);
+    }
+
+    /** RFC 5280 section 6.1.3 (a)(1) relies on the signature: one over SHA-1 or MD5 can be forged by collision. */
+    private static void checkSignatureAlgorithm(X509Certificate cert) throws RefusedException {
+        String weak = SignatureAlgorithms.refusal(cert.getSigAlgOID(), cert.getSigAlgParams());
+        if (weak != null) {
+            throw new RefusedException(Refusal.WEAK_SIGNATURE, cert.getSubjectX500Principal() + ": " + weak);
+        }
     }
 
     private static void checkValidity(X509Certificate cert, Date now) throws RefusedException {
