@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Certificates the chain verifier must refuse although they chain to the trusted CA, through the real
- * sidecar HTTP server (issue #16): SHA-1 signatures on a leaf or an intermediate.
+ * sidecar HTTP server (issue #16): SHA-1 signatures on a leaf or an intermediate, and critical
+ * extensions it does not process (RFC 5280 sections 4.2 and 6.1.5 (f)).
  */
 class PathHardeningTest {
     @TempDir
@@ -90,5 +91,25 @@ class PathHardeningTest {
     void leafBelowSha1SignedIntermediateIsRefused() throws Exception {
         TestPki.Ca weak = pki.intermediate("SHA-1 Issuing", "SHA1withECDSA");
         refused(auth(pki.leaf(weak, "below-sha1", "SHA256withECDSA"), weak.cert()), "weak_signature");
+    }
+
+    @Test
+    void leafWithAnUnknownCriticalExtensionIsRefused() throws Exception {
+        refused(auth(pki.leaf(pki.intermediate, "unknown-critical", "SHA256withECDSA",
+                critical(new ASN1ObjectIdentifier("1.3.6.1.4.1.55555.1"), DERNull.INSTANCE))), "unknown_critical_extension");
+        // Policy constraints are not processed, so a critical certificatePolicies is not understood either.
+        refused(auth(pki.leaf(pki.intermediate, "critical-policy", "SHA256withECDSA",
+                critical(Extension.certificatePolicies, new org.bouncycastle.asn1.x509.CertificatePolicies(
+                        new org.bouncycastle.asn1.x509.PolicyInformation(new ASN1ObjectIdentifier("1.3.6.1.4.1.55555.2")))))),
+                "unknown_critical_extension");
+    }
+
+    @Test
+    void intermediateWithUnprocessedNameConstraintsIsRefused() throws Exception {
+        // Name constraints are not enforced by the verifier: a CA restricted by them must not be trusted as unrestricted.
+        TestPki.Ca constrained = pki.intermediate("Constrained Issuing", "SHA256withECDSA", critical(Extension.nameConstraints,
+                new NameConstraints(new GeneralSubtree[] {new GeneralSubtree(new GeneralName(GeneralName.dNSName, "ok.example"))},
+                        null)));
+        refused(auth(pki.leaf(constrained, "constrained", "SHA256withECDSA"), constrained.cert()), "unknown_critical_extension");
     }
 }
