@@ -9,6 +9,7 @@ import io.upki.pki.clientcert.ClientCertificateSource;
 import io.upki.pki.clientcert.NginxSource;
 import io.upki.pki.clientcert.TraefikSource;
 import io.upki.pki.crl.CrlAcceptor;
+import io.upki.pki.crl.CrlNumberFloor;
 import io.upki.pki.trust.ChainVerifier;
 import io.upki.pki.x509.Pem;
 import io.upki.pki.admins.AdminDirectory;
@@ -22,6 +23,7 @@ import io.upki.sidecar.signing.SigningIdentity;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -31,6 +33,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /** The composition root of the sidecar: builds every object from a {@link SidecarConfig} and serves. */
 public final class Sidecar implements AutoCloseable {
+    /** File in the state directory with the highest CRL number accepted per issuer. */
+    public static final String CRL_NUMBERS = "crl-numbers";
+
     private final Javalin app;
     private final CrlSources crlSources;
     private final AdminRefresher adminRefresher;
@@ -61,7 +66,10 @@ public final class Sidecar implements AutoCloseable {
                 e.invalidate();
             }
         };
-        CrlState crls = new CrlState(new CrlAcceptor(chains.trustedCas(), clock, config.crlGrace()), clock,
+        // The highest CRL number per issuer survives restarts, so an older, still valid CRL cannot undo revocations.
+        Path stateDir = config.signing().stateDir();
+        CrlNumberFloor floor = stateDir == null ? CrlNumberFloor.inMemory() : CrlNumberFloor.open(stateDir.resolve(CRL_NUMBERS));
+        CrlState crls = new CrlState(new CrlAcceptor(chains.trustedCas(), clock, config.crlGrace(), floor), clock,
                 chains.trustedCas(), invalidate);
         AdminDirectory admins = new AdminDirectory(invalidate);
         DecisionEngine engine = new DecisionEngine(chains, crls::current, admins, config.routes(), clock,

@@ -80,7 +80,7 @@ public final class SidecarMain implements Callable<Integer> {
     String cn;
 
     @Option(names = "--state-dir", defaultValue = "${env:UPKI_SIDECAR_STATE:-${sys:user.home}/.upki/sidecar}",
-            description = "Where a registered signing identity is kept.")
+            description = "Where a registered signing identity and the highest CRL number per issuer (crl-numbers) are kept.")
     Path stateDir;
 
     @Option(names = "--assertion-ttl", defaultValue = "PT30S", description = "Lifetime of an assertion.")

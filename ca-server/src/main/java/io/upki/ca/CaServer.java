@@ -11,6 +11,7 @@ import io.upki.ca.crl.CrlService;
 import io.upki.ca.events.EventFeed;
 import io.upki.ca.inspect.CertificateInspector;
 import io.upki.ca.issue.CertificateIssuer;
+import io.upki.ca.issue.CsrRenewal;
 import io.upki.ca.issue.IssuanceService;
 import io.upki.ca.issue.KeyPairs;
 import io.upki.ca.issue.SerialNumbers;
@@ -131,7 +132,7 @@ public final class CaServer implements AutoCloseable {
                 new SqliteNodeRepository(database), ca, clock, audit);
         CaRoutes routes = new CaRoutes(ca, profiles, issuance, revocation, crls,
                 new AdminService(new SqliteAdminRepository(database), audit), new CertificateLookup(certificates),
-                inspector, registrationService);
+                inspector, registrationService, new CsrRenewal(issuance, revocation, certificates, clock));
 
         Lanes lanes = Lanes.forCores(Runtime.getRuntime().availableProcessors());
         int regPort = config.registrationPort();

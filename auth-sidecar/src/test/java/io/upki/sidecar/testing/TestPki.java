@@ -87,6 +87,41 @@ public final class TestPki {
         return new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuer.key())));
     }
 
+    /** A client leaf of {@code issuer} signed with {@code algorithm} (e.g. SHA1withECDSA), with {@code extra} extensions. */
+    public X509Certificate leaf(Ca issuer, String cn, String algorithm, Extension... extra) throws Exception {
+        KeyPair keys = ec();
+        var b = new JcaX509v3CertificateBuilder(X500Name.getInstance(issuer.cert().getSubjectX500Principal().getEncoded()),
+                BigInteger.valueOf(SERIALS.incrementAndGet()), Date.from(NOW.minusSeconds(86400)),
+                Date.from(NOW.plusSeconds(86400L * 30)), new X500Name("CN=" + cn), keys.getPublic());
+        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+        b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
+        b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
+        b.addExtension(Extension.authorityKeyIdentifier, false,
+                new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(issuer.cert().getPublicKey()));
+        for (Extension e : extra) {
+            b.addExtension(e);
+        }
+        return new JcaX509CertificateConverter().getCertificate(b.build(new JcaContentSignerBuilder(algorithm).build(issuer.key())));
+    }
+
+    /** Another intermediate under the root (not configured: a client sends it), signed with {@code algorithm}. */
+    public Ca intermediate(String cn, String algorithm, Extension... extra) throws Exception {
+        KeyPair keys = ec();
+        var b = new JcaX509v3CertificateBuilder(X500Name.getInstance(root.cert().getSubjectX500Principal().getEncoded()),
+                BigInteger.valueOf(SERIALS.incrementAndGet()), Date.from(NOW.minusSeconds(86400L * 365)),
+                Date.from(NOW.plusSeconds(86400L * 3650)), new X500Name("CN=" + cn), keys.getPublic());
+        JcaX509ExtensionUtils u = new JcaX509ExtensionUtils();
+        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+        b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+        b.addExtension(Extension.subjectKeyIdentifier, false, u.createSubjectKeyIdentifier(keys.getPublic()));
+        b.addExtension(Extension.authorityKeyIdentifier, false, u.createAuthorityKeyIdentifier(root.cert().getPublicKey()));
+        for (Extension e : extra) {
+            b.addExtension(e);
+        }
+        return new Ca(new JcaX509CertificateConverter().getCertificate(
+                b.build(new JcaContentSignerBuilder(algorithm).build(root.key()))), keys.getPrivate());
+    }
+
     public X509Certificate client(String cn) throws Exception {
         return leaf(intermediate, cn, NOW.minusSeconds(86400), NOW.plusSeconds(86400L * 30), KeyPurposeId.id_kp_clientAuth, false);
     }

@@ -3,10 +3,10 @@ package io.upki.ca.issue;
 import io.upki.pki.wire.CaErrorCode;
 import io.upki.pki.wire.CaProtocolException;
 import io.upki.pki.x509.Pem;
+import io.upki.pki.x509.PublicKeyRules;
+import io.upki.pki.x509.SignatureAlgorithms;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.security.interfaces.ECPublicKey;
-import java.security.interfaces.RSAPublicKey;
 import java.security.PublicKey;
 import java.util.HashSet;
 import java.util.Locale;
@@ -25,8 +25,11 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.asn1.pkcs.Attribute;
 
 /**
- * Checks a PKCS#10 request (RFC 2986) before it is signed: it parses, its self-signature proves
- * possession of the key, and the key is strong enough (RSA 2048+, EC P-256/384/521, Ed25519).
+ * Checks a PKCS#10 request (RFC 2986) before it is signed: it parses, it is signed with an accepted
+ * algorithm (no SHA-1 or MD5, {@link SignatureAlgorithms}), its self-signature proves possession of the
+ * key, and the key is one upki certifies ({@link PublicKeyRules}: RSA 2048+ with e = 65537, EC P-256/384/521,
+ * Ed25519). The key is judged on its encoding before any provider parses it, so an unusual curve is a
+ * clear refusal rather than a provider failure.
  */
 public final class CsrRules {
     private CsrRules() {
@@ -39,42 +42,28 @@ public final class CsrRules {
         } catch (IllegalArgumentException e) {
             throw new CaProtocolException(CaErrorCode.CERTIFICATE, "Failed to load CSR: " + e.getMessage());
         }
-        PublicKey key;
+        String weak = SignatureAlgorithms.refusal(csr.getSignatureAlgorithm());
+        if (weak != null) {
+            // The CSR's signature only proves possession of the key, but over SHA-1 it proves it weakly.
+            throw new CaProtocolException(CaErrorCode.CERTIFICATE, "CSR " + weak);
+        }
+        String badKey = PublicKeyRules.refusal(csr.getSubjectPublicKeyInfo());
+        if (badKey != null) {
+            throw new CaProtocolException(CaErrorCode.KEY, badKey);
+        }
         try {
-            key = new JcaPEMKeyConverter().getPublicKey(csr.getSubjectPublicKeyInfo());
+            PublicKey key = new JcaPEMKeyConverter().getPublicKey(csr.getSubjectPublicKeyInfo());
             if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(key))) {
                 throw new CaProtocolException(CaErrorCode.CERTIFICATE, "CSR signature is invalid");
             }
         } catch (OperatorCreationException | PKCSException | org.bouncycastle.openssl.PEMException
-                 | IllegalArgumentException e) {
+                 | RuntimeException e) {
+            if (e instanceof CaProtocolException p) {
+                throw p;
+            }
             throw new CaProtocolException(CaErrorCode.CERTIFICATE, "Failed to load CSR: " + e.getMessage());
         }
-        checkKey(key);
         return csr;
-    }
-
-    static void checkKey(PublicKey key) {
-        if (key instanceof RSAPublicKey rsa) {
-            int bits = rsa.getModulus().bitLength();
-            if (bits < 2048) {
-                throw new CaProtocolException(CaErrorCode.KEY, "Key length " + bits + " is below minimum (2048 bits)");
-            }
-            if (bits > 8192) {
-                throw new CaProtocolException(CaErrorCode.KEY, "Key length " + bits + " is above maximum (8192 bits)");
-            }
-            return;
-        }
-        if (key instanceof ECPublicKey ec) {
-            int bits = ec.getParams().getCurve().getField().getFieldSize();
-            if (bits != 256 && bits != 384 && bits != 521) {
-                throw new CaProtocolException(CaErrorCode.KEY, "EC curve of " + bits + " bits is not accepted (P-256, P-384, P-521)");
-            }
-            return;
-        }
-        if ("Ed25519".equals(key.getAlgorithm()) || "EdDSA".equals(key.getAlgorithm())) {
-            return;
-        }
-        throw new CaProtocolException(CaErrorCode.KEY, "Key type " + key.getAlgorithm() + " is not accepted");
     }
 
     /** The DNS names and IP addresses (textual, as BouncyCastle prints them) among {@code names}. */

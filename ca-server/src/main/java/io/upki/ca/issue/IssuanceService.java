@@ -140,17 +140,34 @@ public final class IssuanceService {
             throw new CaProtocolException(CaErrorCode.VALIDATION, "duration must be between 1 and 36500 days");
         }
         Profile profile = profile(existing.profile());
-        X509CertificateHolder old;
-        try {
-            old = new X509CertificateHolder(existing.der());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        GeneralNames sans = GeneralNames.fromExtensions(old.getExtensions(), Extension.subjectAlternativeName);
-        List<GeneralName> names = sans == null ? List.of() : List.of(sans.getNames());
+        X509CertificateHolder old = holder(existing);
+        List<GeneralName> names = sans(old);
         // The renewed certificate certifies the same key, so it names the same CA-held key file, if any.
         return store(new Request("renew", old.getSubject(), old.getSubjectPublicKeyInfo(), profile, names, durationDays),
                 null, existing.keyFile(), null);
+    }
+
+    /**
+     * A new certificate for the subject, SANs and profile of {@code existing}, certifying {@code key}
+     * (the key of a CSR checked by {@link CsrRenewal}): nothing of the request but its key is used.
+     */
+    Issued renewWithKey(CertificateRecord existing, SubjectPublicKeyInfo key) {
+        Profile profile = profile(existing.profile());
+        X509CertificateHolder old = holder(existing);
+        return store(new Request("renew_csr", old.getSubject(), key, profile, sans(old), null), null, null, null);
+    }
+
+    static X509CertificateHolder holder(CertificateRecord record) {
+        try {
+            return new X509CertificateHolder(record.der());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static List<GeneralName> sans(X509CertificateHolder certificate) {
+        GeneralNames sans = GeneralNames.fromExtensions(certificate.getExtensions(), Extension.subjectAlternativeName);
+        return sans == null ? List.of() : List.of(sans.getNames());
     }
 
     private void checkIssuable(Profile profile) {
@@ -187,6 +204,9 @@ public final class IssuanceService {
     private Issued store(Request req, KeyPair keptKey, String inheritedKeyFile, KeyPair returnedKey) {
         String action = req.action();
         Profile profile = req.profile();
+        // Every issuance path (sign, generate, register, renew) passes here, so these rules have no bypass.
+        SubjectRules.checkSubject(req.subject());
+        DomainRule.check(profile, req.subject(), req.sans());
         for (int attempt = 1; ; attempt++) {
             BigInteger serial = serials.next();
             TBSCertificate tbs = issuer.prepare(serial, req.subject(), req.key(), profile, req.sans(), req.durationDays());

@@ -9,13 +9,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.bouncycastle.asn1.ASN1String;
+import org.bouncycastle.asn1.x500.AttributeTypeAndValue;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.util.IPAddress;
 
 /**
- * What a subject may contain: CN length (RFC 5280 upper bound ub-common-name, 64), and SANs of the
- * types uPKI accepts, with uPKI's validation messages and reserved names.
+ * What a subject may contain: CN length (RFC 5280 upper bound ub-common-name, 64), no '/' in any
+ * attribute value, and SANs of the types uPKI accepts, with uPKI's validation messages and reserved names.
  */
 public final class SubjectRules {
     /** Names that cannot identify anything in a private PKI (RFC 6761 special-use names). */
@@ -39,6 +44,33 @@ public final class SubjectRules {
                         "Common Name '" + cn.replaceAll("\\p{Cntrl}", "?") + "' contains invalid characters");
             }
         }
+        if (cn.indexOf('/') >= 0) {
+            throw new CaProtocolException(CaErrorCode.VALIDATION, "Subject attribute CN '" + printable(cn)
+                    + "' must not contain '/': its slash-form DN would be ambiguous");
+        }
+    }
+
+    /**
+     * Refuses a '/' in any attribute value of a subject: uPKI names certificates by the slash form
+     * ({@code /C=FR/O=Company/CN=x}), in which {@code CN=a/O=b} could not be told from two attributes.
+     */
+    public static void checkSubject(X500Name subject) {
+        for (RDN rdn : subject.getRDNs()) {
+            for (AttributeTypeAndValue atv : rdn.getTypesAndValues()) {
+                String value = atv.getValue() instanceof ASN1String str ? str.getString() : atv.getValue().toString();
+                if (value.indexOf('/') >= 0) {
+                    String name = BCStyle.INSTANCE.oidToDisplayName(atv.getType());
+                    throw new CaProtocolException(CaErrorCode.VALIDATION, "Subject attribute "
+                            + (name == null ? atv.getType().getId() : name) + " '" + printable(value)
+                            + "' must not contain '/': its slash-form DN would be ambiguous");
+                }
+            }
+        }
+    }
+
+    private static String printable(String value) {
+        String shown = value.replaceAll("\\p{Cntrl}", "?");
+        return shown.length() > 64 ? shown.substring(0, 64) + "..." : shown;
     }
 
     /** Validates wire SANs and converts them to GeneralNames (RFC 5280 section 4.2.1.6). */

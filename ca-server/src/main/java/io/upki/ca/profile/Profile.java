@@ -95,6 +95,11 @@ public record Profile(
             // A signing identity must not double as a TLS client or server certificate.
             throw new IllegalArgumentException("extendedKeyUsage: a sidecar profile must not have any");
         }
+        if (domain != null && !domain.isEmpty()
+                && !domain.matches("\\.?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)*[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?")) {
+            // The domain confines every name the profile certifies (issue/DomainRule); a typo must not pass.
+            throw new IllegalArgumentException("domain: '" + domain + "' is not a DNS domain");
+        }
         if (pathLen != null && pathLen < 0) {
             throw new IllegalArgumentException("pathLen: must not be negative");
         }

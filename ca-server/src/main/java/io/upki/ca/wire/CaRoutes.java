@@ -4,6 +4,7 @@ import io.upki.ca.admin.AdminService;
 import io.upki.ca.authority.CertificateAuthority;
 import io.upki.ca.crl.CrlService;
 import io.upki.ca.inspect.CertificateInspector;
+import io.upki.ca.issue.CsrRenewal;
 import io.upki.ca.issue.IssuanceService;
 import io.upki.ca.lookup.CertificateLookup;
 import io.upki.ca.profile.ProfileRegistry;
@@ -38,10 +39,11 @@ public final class CaRoutes {
     private final CertificateLookup lookup;
     private final CertificateInspector inspector;
     private final RegistrationService registration;
+    private final CsrRenewal renewal;
 
     public CaRoutes(CertificateAuthority ca, ProfileRegistry profiles, IssuanceService issuance,
                     RevocationService revocation, CrlService crls, AdminService admins, CertificateLookup lookup,
-                    CertificateInspector inspector, RegistrationService registration) {
+                    CertificateInspector inspector, RegistrationService registration, CsrRenewal renewal) {
         this.ca = ca;
         this.profiles = profiles;
         this.issuance = issuance;
@@ -51,6 +53,7 @@ public final class CaRoutes {
         this.lookup = lookup;
         this.inspector = inspector;
         this.registration = registration;
+        this.renewal = renewal;
     }
 
     /** The operations port (5000). */
@@ -68,6 +71,7 @@ public final class CaRoutes {
                 .route(name(CaTask.GENERATE), Lane.KEYGEN, this::generate)
                 .route(name(CaTask.SIGN), Lane.SIGNING, this::sign)
                 .route(name(CaTask.RENEW), Lane.SIGNING, this::renew)
+                .route(name(CaTask.RENEW_CSR), Lane.SIGNING, this::renewCsr)
                 .route(name(CaTask.REVOKE), Lane.QUICK, this::revoke)
                 .route(name(CaTask.UNREVOKE), Lane.QUICK, p -> done(() -> revocation.unrevoke(target(p))))
                 .route(name(CaTask.DELETE), Lane.QUICK, p -> done(() ->
@@ -112,6 +116,12 @@ public final class CaRoutes {
     private Object renew(Params p) {
         CertificateRecord existing = target(p);
         IssuanceService.Issued issued = issuance.renew(existing, p.optionalPositiveInt("duration", 36_500));
+        return new SignedCertificate(issued.certificatePem(), issued.serial());
+    }
+
+    private Object renewCsr(Params p) {
+        String csr = p.requireString("csr");
+        IssuanceService.Issued issued = renewal.renew(target(p), csr);
         return new SignedCertificate(issued.certificatePem(), issued.serial());
     }
 

@@ -17,6 +17,8 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 /** Key pairs and CSRs made on the test's side, as upki-cli makes them on an operator's machine. */
 public final class TestKeys {
+    private static final java.security.Provider BC = new org.bouncycastle.jce.provider.BouncyCastleProvider();
+
     private TestKeys() {
     }
 
@@ -25,6 +27,36 @@ public final class TestKeys {
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
             g.initialize(new ECGenParameterSpec("secp256r1"));
             return g.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An EC key on any curve BouncyCastle knows (secp256k1, brainpoolP256r1, ...), as an attacker could send. */
+    public static KeyPair ec(String curve) {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC", BC);
+            g.initialize(new ECGenParameterSpec(curve));
+            return g.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An RSA key with the given public exponent (65537 normally; 3 to test refusals). */
+    public static KeyPair rsa(int bits, java.math.BigInteger exponent) {
+        try {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+            g.initialize(new java.security.spec.RSAKeyGenParameterSpec(bits, exponent));
+            return g.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static KeyPair ed25519() {
+        try {
+            return KeyPairGenerator.getInstance("Ed25519", BC).generateKeyPair();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
@@ -42,6 +74,20 @@ public final class TestKeys {
 
     /** A PEM CSR for {@code subject} (RFC 4514 or BouncyCastle order as written), with DNS SANs. */
     public static String csr(KeyPair keys, String subject, List<String> dnsNames) {
+        return csr(keys, subject, dnsNames, null);
+    }
+
+    /** The usual signature algorithm for a key: SHA-256 with RSA or ECDSA, or Ed25519. */
+    public static String signatureAlgorithm(KeyPair keys) {
+        return switch (keys.getPrivate().getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "Ed25519", "EdDSA" -> "Ed25519";
+            default -> "SHA256withECDSA";
+        };
+    }
+
+    /** A PEM CSR signed with {@code algorithm} (null: {@link #signatureAlgorithm}), through BouncyCastle. */
+    public static String csr(KeyPair keys, String subject, List<String> dnsNames, String algorithm) {
         try {
             var builder = new JcaPKCS10CertificationRequestBuilder(new X500Name(subject), keys.getPublic());
             if (!dnsNames.isEmpty()) {
@@ -50,8 +96,8 @@ public final class TestKeys {
                         .map(n -> new GeneralName(GeneralName.dNSName, n)).toArray(GeneralName[]::new)));
                 builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, ext.generate());
             }
-            String alg = keys.getPrivate().getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
-            return Pem.encode(builder.build(new JcaContentSignerBuilder(alg).build(keys.getPrivate())));
+            String alg = algorithm == null ? signatureAlgorithm(keys) : algorithm;
+            return Pem.encode(builder.build(new JcaContentSignerBuilder(alg).setProvider(BC).build(keys.getPrivate())));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

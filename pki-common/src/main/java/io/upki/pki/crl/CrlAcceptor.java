@@ -22,19 +22,36 @@ import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 
 /**
  * Decides whether a CRL may be used (RFC 5280 section 6.3.3): issued and signed by one of the trusted
- * CAs, a CRL Number not lower than the last accepted from that issuer, a nextUpdate still ahead, and
+ * CAs, a CRL Number not lower than the last accepted from that issuer (also before a restart, when
+ * the {@link CrlNumberFloor} is kept in a file), a nextUpdate still ahead, and
  * a complete CRL (no delta or partitioned CRLs, which upki never issues).
  */
 public final class CrlAcceptor {
     private final List<X509Certificate> trustedCas;
     private final Clock clock;
     private final Duration grace;
+    private final CrlNumberFloor floor;
 
     /** @param grace how long after nextUpdate a CRL may still be used (0 by default) */
     public CrlAcceptor(List<X509Certificate> trustedCas, Clock clock, Duration grace) {
+        this(trustedCas, clock, grace, CrlNumberFloor.inMemory());
+    }
+
+    /** @param floor the highest CRL numbers accepted before (kept across restarts when file-backed) */
+    public CrlAcceptor(List<X509Certificate> trustedCas, Clock clock, Duration grace, CrlNumberFloor floor) {
         this.trustedCas = List.copyOf(trustedCas);
         this.clock = clock;
         this.grace = grace;
+        this.floor = floor;
+    }
+
+    /**
+     * Records CRLs that were put in force, so that no older one is accepted later, even after a restart.
+     *
+     * @throws java.io.IOException when the floor's file cannot be written
+     */
+    public void accepted(List<CrlSnapshot> crls) throws IOException {
+        floor.raise(crls);
     }
 
     public Duration grace() {
@@ -74,6 +91,15 @@ public final class CrlAcceptor {
             if (cmp < 0 || (cmp == 0 && !Arrays.equals(der, last.der()))) {
                 throw new CrlRejectedException(CrlRejectedException.Reason.OLDER_NUMBER, "CRL number " + number
                         + " of " + issuer.getSubjectX500Principal() + " is not above the accepted " + last.number());
+            }
+        }
+        CrlNumberFloor.Mark mark = floor.of(issuer);
+        if (mark != null) {
+            int cmp = number.compareTo(mark.number());
+            if (cmp < 0 || (cmp == 0 && !CrlNumberFloor.sha256(der).equals(mark.sha256()))) {
+                throw new CrlRejectedException(CrlRejectedException.Reason.OLDER_NUMBER, "CRL number " + number
+                        + " of " + issuer.getSubjectX500Principal() + " is not above " + mark.number()
+                        + ", the highest accepted before (kept across restarts)");
             }
         }
         RevokedSerials serials;

@@ -79,6 +79,12 @@ public final class CrlState {
         if (!taken.isEmpty()) {
             index.set(next);
             onChange.run();
+            try {
+                acceptor.accepted(taken);
+            } catch (java.io.IOException e) {
+                // The newer CRL is in force either way; only the guard against a replay after a restart is at risk.
+                LOG.error("cannot record the accepted CRL numbers: {}", e.getMessage());
+            }
         }
         return taken;
     }

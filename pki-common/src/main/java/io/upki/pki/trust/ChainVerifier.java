@@ -19,6 +19,7 @@ import java.util.Map;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
+import io.upki.pki.x509.SignatureAlgorithms;
 import org.bouncycastle.asn1.x509.Extension;
 
 /**
@@ -28,11 +29,18 @@ import org.bouncycastle.asn1.x509.Extension;
  * once, when the verifier is built, so a request costs one signature check per certificate it brings.
  * Certificates sent by the client are hints for path building only and are validated like any other
  * link; a certificate is never trusted because of its name: a rogue CA with the root's DN fails the
- * signature check. Checks follow RFC 5280 section 6.1: signature, validity at the injected clock,
+ * signature check. Checks follow RFC 5280 section 6.1: signature (SHA-1 and MD5 ones refused as
+ * {@link Refusal#WEAK_SIGNATURE}), no critical extension that is not processed
+ * ({@link Refusal#UNKNOWN_CRITICAL_EXTENSION}), validity at the injected clock,
  * issuer is a CA allowed to sign certificates, path length constraints; then the leaf must not be a CA
  * and must be good for the {@link Purpose}.
  */
 public final class ChainVerifier {
+    /** Critical extensions this verifier processes: see {@link #checkCriticalExtensions}. */
+    static final java.util.Set<String> UNDERSTOOD_CRITICAL = java.util.Set.of(
+            Extension.basicConstraints.getId(), Extension.keyUsage.getId(), Extension.extendedKeyUsage.getId(),
+            Extension.subjectAlternativeName.getId());
+
     /** Longest path accepted, anchor included. */
     public static final int MAX_DEPTH = 6;
 
@@ -133,6 +141,8 @@ public final class ChainVerifier {
         X509Certificate leaf = presented.get(0);
         Date now = Date.from(clock.instant());
         checkValidity(leaf, now);
+        checkSignatureAlgorithm(leaf);
+        checkCriticalExtensions(leaf);
         if (leaf.getBasicConstraints() >= 0) {
             throw new RefusedException(Refusal.CA_CERTIFICATE, "leaf " + leaf.getSubjectX500Principal() + " is a CA");
         }
@@ -181,6 +191,11 @@ public final class ChainVerifier {
         for (int i = 1; i < path.size(); i++) {
             X509Certificate ca = path.get(i);
             checkValidity(ca, now);
+            if (i < path.size() - 1) {
+                // The anchor is trusted as configured: its self-signature is not relied upon (RFC 5280 6.1.1 (d)).
+                checkSignatureAlgorithm(ca);
+                checkCriticalExtensions(ca);
+            }
             int pathLen = ca.getBasicConstraints();
             if (pathLen < 0) {
                 throw new RefusedException(Refusal.UNKNOWN_CA, ca.getSubjectX500Principal() + " is not a CA");
@@ -197,6 +212,35 @@ public final class ChainVerifier {
             }
         }
         return new VerifiedPath(path);
+    }
+
+    /**
+     * RFC 5280 sections 4.2 and 6.1.5 (f): a certificate with a critical extension that is not
+     * processed must be rejected. The ones processed here and by {@link Purpose}: basicConstraints (CA
+     * flag, pathLen), keyUsage (keyCertSign on CAs; on the leaf the TLS terminator checked the handshake
+     * signature), extendedKeyUsage (the purpose) and subjectAltName (names are only read from it).
+     * Not processed, so refused when critical: nameConstraints, certificatePolicies, policyMappings,
+     * policyConstraints, inhibitAnyPolicy and every other extension.
+     */
+    private static void checkCriticalExtensions(X509Certificate cert) throws RefusedException {
+        java.util.Set<String> critical = cert.getCriticalExtensionOIDs();
+        if (critical == null) {
+            return;
+        }
+        for (String oid : critical) {
+            if (!UNDERSTOOD_CRITICAL.contains(oid)) {
+                throw new RefusedException(Refusal.UNKNOWN_CRITICAL_EXTENSION, cert.getSubjectX500Principal()
+                        + " has critical extension " + oid + ", which is not processed");
+            }
+        }
+    }
+
+    /** RFC 5280 section 6.1.3 (a)(1) relies on the signature: one over SHA-1 or MD5 can be forged by collision. */
+    private static void checkSignatureAlgorithm(X509Certificate cert) throws RefusedException {
+        String weak = SignatureAlgorithms.refusal(cert.getSigAlgOID(), cert.getSigAlgParams());
+        if (weak != null) {
+            throw new RefusedException(Refusal.WEAK_SIGNATURE, cert.getSubjectX500Principal() + ": " + weak);
+        }
     }
 
     private static void checkValidity(X509Certificate cert, Date now) throws RefusedException {

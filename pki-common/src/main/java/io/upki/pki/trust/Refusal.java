@@ -21,7 +21,9 @@ public enum Refusal {
     REVOKED(403, "the certificate is revoked"),
     NO_CRL(403, "no current CRL to check revocation"),
     NOT_ADMIN(403, "the certificate is not an administrator's"),
-    NOT_ALLOWED(403, "no client certificate is accepted on this route");
+    NOT_ALLOWED(403, "no client certificate is accepted on this route"),
+    WEAK_SIGNATURE(403, "a certificate in the path is signed with a weak or unknown algorithm"),
+    UNKNOWN_CRITICAL_EXTENSION(403, "a certificate in the path has a critical extension that is not understood");
 
     private final int status;
     private final String message;

@@ -20,6 +20,11 @@ public enum CaTask {
     GENERATE("generate", false, Duration.ofSeconds(60)),
     SIGN("sign", false, Duration.ofSeconds(30)),
     RENEW("renew", false, Duration.ofSeconds(30)),
+    /**
+     * upki's addition: renew the certificate named by {@code serial} (or {@code dn}) for the key of
+     * {@code csr}, keeping its subject, SANs and profile; the old one is revoked as superseded.
+     */
+    RENEW_CSR("renew_csr", false, Duration.ofSeconds(30)),
     REVOKE("revoke", false, Duration.ofSeconds(10)),
     UNREVOKE("unrevoke", false, Duration.ofSeconds(10)),
     DELETE("delete", false, Duration.ofSeconds(10)),

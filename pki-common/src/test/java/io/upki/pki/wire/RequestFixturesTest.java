@@ -54,6 +54,11 @@ class RequestFixturesTest {
         ObjectNode renew = params().put("dn", "gen-a1.example.com");
         renew.put("duration", BigInteger.valueOf(30));
         c.put("renew", CaRequest.of(CaTask.RENEW, renew));
+        // upki's addition: the RA's client renewal as one CA task (the reply is sign's).
+        ObjectNode renewCsr = params();
+        renewCsr.put("serial", SERIAL);
+        renewCsr.put("csr", "-----BEGIN CERTIFICATE REQUEST-----\n...\n-----END CERTIFICATE REQUEST-----\n");
+        c.put("renew_csr", CaRequest.of(CaTask.RENEW_CSR, renewCsr));
         c.put("revoke", CaRequest.of(CaTask.REVOKE,
                 params().put("dn", "gen-a1.example.com").put("reason", "keyCompromise")));
         ObjectNode revokeSerial = params();

@@ -1,6 +1,7 @@
 package io.upki.ra.acme.api;
 
 import io.upki.pki.x509.Pem;
+import io.upki.pki.x509.PublicKeyRules;
 import io.upki.ra.acme.AcmeError;
 import io.upki.ra.acme.AcmeProblem;
 import io.upki.ra.acme.store.Identifier;
@@ -8,8 +9,6 @@ import io.upki.ra.acme.validation.Addresses;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.PublicKey;
-import java.security.interfaces.ECPublicKey;
-import java.security.interfaces.RSAPublicKey;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashSet;
@@ -32,7 +31,7 @@ import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /**
- * The finalize CSR rules (RFC 8555 section 7.4): a valid self-signature, an accepted key that is not
+ * The finalize CSR rules (RFC 8555 section 7.4): a valid self-signature, an accepted key ({@link PublicKeyRules}) that is not
  * the account key (section 11.1), a subject of at most a CN that is one of the names, and SANs that
  * are exactly the order's identifiers (so every name is in the certificate's SAN): nothing missing, nothing extra. Anything else is a badCSR.
  */
@@ -55,6 +54,15 @@ final class CsrPolicy {
         PublicKey key;
         try {
             csr = new PKCS10CertificationRequest(Base64.getUrlDecoder().decode(csrB64));
+        } catch (Exception e) {
+            throw bad("the csr is not a base64url DER PKCS#10 request with a valid signature");
+        }
+        // The key is judged on its encoding first: a curve the provider cannot parse is a clear refusal.
+        String refusal = PublicKeyRules.refusal(csr.getSubjectPublicKeyInfo());
+        if (refusal != null) {
+            throw bad(refusal);
+        }
+        try {
             key = new JcaPEMKeyConverter().getPublicKey(csr.getSubjectPublicKeyInfo());
             JcaContentVerifierProviderBuilder verifiers = new JcaContentVerifierProviderBuilder();
             if (provider != null) {
@@ -68,7 +76,6 @@ final class CsrPolicy {
         } catch (Exception e) {
             throw bad("the csr is not a base64url DER PKCS#10 request with a valid signature");
         }
-        checkKey(key);
         if (accountKey != null && Arrays.equals(key.getEncoded(), accountKey.getEncoded())) {
             throw bad("the certificate key must not be the account key (RFC 8555 section 11.1)");
         }
@@ -90,24 +97,6 @@ final class CsrPolicy {
         String fallback = identifiers.stream().filter(i -> !i.isIp()).map(Identifier::value).findFirst()
                 .orElse(identifiers.get(0).value());
         return new Accepted(Pem.encode(csr), cn == null ? fallback : null);
-    }
-
-    private static void checkKey(PublicKey key) throws AcmeProblem {
-        if (key instanceof RSAPublicKey rsa) {
-            int bits = rsa.getModulus().bitLength();
-            if (bits < 2048 || bits > 8192) {
-                throw bad("RSA keys must have 2048 to 8192 bits");
-            }
-            return;
-        }
-        if (key instanceof ECPublicKey ec) {
-            int bits = ec.getParams().getCurve().getField().getFieldSize();
-            if (bits != 256 && bits != 384 && bits != 521) {
-                throw bad("EC keys must be on P-256, P-384 or P-521");
-            }
-            return;
-        }
-        throw bad("only RSA and EC keys are accepted");
     }
 
     /** Only a CN may be in the subject: the CA copies the subject, and ACME validates names only. */

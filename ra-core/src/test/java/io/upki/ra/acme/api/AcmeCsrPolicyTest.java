@@ -31,8 +31,8 @@ class AcmeCsrPolicyTest {
             ext.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
             b.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, ext.generate());
         }
-        String alg = keys.getPrivate().getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b.build(new JcaContentSignerBuilder(alg)
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b.build(new JcaContentSignerBuilder(
+                TestKeys.signatureAlgorithm(keys)).setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider())
                 .build(keys.getPrivate())).getEncoded());
     }
 
@@ -87,5 +87,20 @@ class AcmeCsrPolicyTest {
         KeyPair account = TestKeys.ec256();
         assertThatThrownBy(() -> CsrPolicy.check(csr(account, "", dns("a.example.internal"), ip("10.1.2.3")), ORDER,
                 account.getPublic())).hasMessageContaining("account key");
+    }
+
+    @Test
+    void onlyRsa65537NistCurvesAndEd25519AreAccepted() throws Exception {
+        GeneralName[] names = {dns("a.example.internal"), ip("10.1.2.3")};
+        for (KeyPair refused : List.of(TestKeys.ec("secp256k1"), TestKeys.ec("brainpoolP256r1"),
+                TestKeys.rsa(2048, java.math.BigInteger.valueOf(3)), TestKeys.rsa(1024))) {
+            assertThatThrownBy(() -> CsrPolicy.check(csr(refused, "", names), ORDER, null))
+                    .isInstanceOf(AcmeProblem.class).hasMessageMatching(".*(curve|exponent|Key length).*")
+                    .extracting(p -> ((AcmeProblem) p).type()).isEqualTo(AcmeError.BAD_CSR);
+        }
+        for (KeyPair accepted : List.of(TestKeys.rsa(2048), TestKeys.ec("secp384r1"), TestKeys.ec("secp521r1"),
+                TestKeys.ed25519())) {
+            assertThat(CsrPolicy.check(csr(accepted, "", names), ORDER, null).pem()).startsWith("-----BEGIN CERTIFICATE REQUEST");
+        }
     }
 }
