@@ -19,6 +19,9 @@ import java.util.regex.Pattern;
 final class KubeChecks {
     private static final Pattern LISTEN = Pattern.compile("--listen[ =\"',]+[^\"',\\s]*:(\\d+)");
     private static final Pattern PORT = Pattern.compile("--port[\"',\\s=]+(\\d+)");
+    /** Options naming a directory or file of the process, and their value (JSON list or shell text). */
+    private static final Pattern PATH_FLAG = Pattern.compile(
+            "--(data-dir|state-dir|out|ca-cert|trust-anchor|passphrase-file|admins|intermediates)[\"',\\s=]+(/[^\"'\\s]+)");
 
     private final KubeManifests m;
     private final List<String> problems = new ArrayList<>();
@@ -70,6 +73,74 @@ final class KubeChecks {
             checkEnvironment(where, pod.namespace(), c);
             checkProbes(where, c);
             checkListenPort(where, c);
+            checkPaths(where, c);
+        }
+        checkRestricted(name, pod);
+        boolean claims = w.at("/spec/volumeClaimTemplates").size() > 0
+                || pod.spec().path("volumes").findParent("persistentVolumeClaim") != null;
+        JsonNode security = pod.spec().path("securityContext");
+        if (claims && security.has("fsGroup") && !security.path("fsGroupChangePolicy").asText().equals("OnRootMismatch")) {
+            problems.add(name + ": fsGroup without fsGroupChangePolicy: OnRootMismatch; the kubelet would make every file"
+                    + " on the volume group-readable at each start, key files included (ca-server refuses such a ca.key)");
+        }
+    }
+
+    /**
+     * What the namespace's Pod Security Standard "restricted" (namespace.yaml) would refuse at admission,
+     * found here since no cluster runs these tests; plus a read-only root and no API token, which
+     * none of upki's processes needs.
+     */
+    private void checkRestricted(String name, KubeManifests.Pod pod) {
+        JsonNode sc = pod.spec().path("securityContext");
+        if (!sc.path("runAsNonRoot").asBoolean() || !sc.at("/seccompProfile/type").asText().equals("RuntimeDefault")) {
+            problems.add(name + ": the pod needs securityContext runAsNonRoot: true and seccompProfile RuntimeDefault");
+        }
+        if (!pod.spec().path("automountServiceAccountToken").isBoolean() || pod.spec().path("automountServiceAccountToken").asBoolean()) {
+            problems.add(name + ": automountServiceAccountToken must be false (no upki process talks to the API server)");
+        }
+        for (JsonNode c : pod.containers()) {
+            JsonNode csc = c.path("securityContext");
+            boolean dropAll = false;
+            for (JsonNode d : csc.at("/capabilities/drop")) {
+                dropAll |= d.asText().equals("ALL");
+            }
+            if (!csc.path("allowPrivilegeEscalation").isBoolean() || csc.path("allowPrivilegeEscalation").asBoolean()
+                    || !dropAll || !csc.path("readOnlyRootFilesystem").asBoolean() || csc.path("privileged").asBoolean()
+                    || csc.has("runAsUser") && csc.path("runAsUser").asInt() == 0) {
+                problems.add(name + " container " + c.path("name").asText() + ": securityContext must set allowPrivilegeEscalation:"
+                        + " false, capabilities.drop [ALL] and readOnlyRootFilesystem: true");
+            }
+        }
+    }
+
+    /**
+     * Every path a process is given lives on a volume of its container (the root file system is
+     * read-only, and what is not on a volume is lost); a --data-dir strictly inside the mount, because
+     * ca-server and ra-core set their data directory to 0700, which they cannot do on a volume root
+     * that belongs to root.
+     */
+    private void checkPaths(String where, JsonNode c) {
+        if (Processes.module(c) == null) {
+            return;
+        }
+        String text = c.path("command").toString() + " " + c.path("args").toString();
+        Matcher p = PATH_FLAG.matcher(text);
+        while (p.find()) {
+            String flag = p.group(1);
+            String path = p.group(2);
+            String mount = null;
+            for (JsonNode vm : c.path("volumeMounts")) {
+                String mp = vm.path("mountPath").asText();
+                if (path.equals(mp) || path.startsWith(mp.endsWith("/") ? mp : mp + "/")) {
+                    mount = mp;
+                }
+            }
+            if (mount == null) {
+                problems.add(where + ": --" + flag + " " + path + " is on no volume of the container");
+            } else if (flag.equals("data-dir") && path.equals(mount)) {
+                problems.add(where + ": --data-dir " + path + " is a volume's mount point; the process sets its data"
+                        + " directory to 0700 and must own it: use a directory inside the volume");
+            }
         }
     }
 

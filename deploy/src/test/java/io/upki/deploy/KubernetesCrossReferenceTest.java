@@ -201,6 +201,38 @@ class KubernetesCrossReferenceTest {
     }
 
     @Test
+    void pathsOffTheVolumesAndADataDirectoryAtAVolumeRootAreFound() {
+        KubeManifests m = BASE.with("Deployment", "ra-core", "/spec/template/spec/containers/0", c -> {
+            ArrayNode args = (ArrayNode) c.get("args");
+            args.set(2, "/var/lib/upki");
+        }).with("Deployment", "auth-sidecar", "/spec/template/spec/containers/0", c -> {
+            ArrayNode args = (ArrayNode) c.get("args");
+            args.set(5, "/etc/ssl/upki/ca.crt");
+        });
+        assertThat(problems(m)).anyMatch(p -> p.contains("ra-core: --data-dir /var/lib/upki is a volume's mount point"))
+                .anyMatch(p -> p.contains("auth-sidecar: --trust-anchor /etc/ssl/upki/ca.crt is on no volume"));
+    }
+
+    @Test
+    void whatTheRestrictedPodSecurityStandardRefusesIsFound() {
+        KubeManifests m = BASE.with("StatefulSet", "ca-server", "/spec/template/spec/initContainers/0/securityContext",
+                s -> s.remove("allowPrivilegeEscalation")).with("Deployment", "ra-core", "/spec/template/spec",
+                s -> s.remove("automountServiceAccountToken")).with("Deployment", "crl-publisher", "/spec/template/spec/securityContext",
+                s -> s.remove("seccompProfile"));
+        assertThat(problems(m)).anyMatch(p -> p.startsWith("StatefulSet/ca-server container ca-init: securityContext must"))
+                .anyMatch(p -> p.startsWith("Deployment/ra-core: automountServiceAccountToken must be false"))
+                .anyMatch(p -> p.startsWith("Deployment/crl-publisher: the pod needs securityContext"));
+    }
+
+    @Test
+    void aVolumeWhosePermissionsTheKubeletWouldLoosenIsFound() {
+        KubeManifests m = BASE.with("StatefulSet", "ca-server", "/spec/template/spec/securityContext", s -> s.remove("fsGroupChangePolicy"));
+        assertThat(problems(m)).containsExactly("StatefulSet/ca-server: fsGroup without fsGroupChangePolicy: OnRootMismatch;"
+                + " the kubelet would make every file on the volume group-readable at each start, key files included"
+                + " (ca-server refuses such a ca.key)");
+    }
+
+    @Test
     void aStatefulSetWithoutItsHeadlessServiceAndABudgetSelectingNothingAreFound() {
         KubeManifests m = BASE.with("StatefulSet", "ca-server", "/spec", s -> s.put("serviceName", "ca-server"))
                 .with("PodDisruptionBudget", "ra-core", "/spec/selector/matchLabels", s -> s.put("app.kubernetes.io/name", "ra"));

@@ -80,6 +80,7 @@ class KubernetesRenderTest {
 
     @Test
     void aBrokenOverlayFailsWithKubectlsMessage(@TempDir Path dir) throws IOException {
+        Kustomize.kubectl(); // skipped with the reason where there is none, like the others
         copy(Kustomize.dir(), dir);
         Path k = dir.resolve("overlays/dev/kustomization.yaml");
         Files.writeString(k, Files.readString(k).replace("path: traefik-namespace.yaml", "path: traefik-namespaces.yaml"));
@@ -90,6 +91,7 @@ class KubernetesRenderTest {
     @Test
     void aPatchThatNoLongerAppliesIsFound(@TempDir Path dir) throws IOException {
         // The dev overlay's JSON patch names a path; a base that changes shape breaks it loudly.
+        Kustomize.kubectl();
         copy(Kustomize.dir(), dir);
         Path p = dir.resolve("base/network-policies.yaml");
         Files.writeString(p, Files.readString(p).replace("namespaceSelector:", "namespaceSelectr:"));
