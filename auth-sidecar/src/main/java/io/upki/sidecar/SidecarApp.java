@@ -10,6 +10,7 @@ import io.upki.pki.assertion.AssertionSigner;
 import io.upki.pki.assertion.Identity;
 import io.upki.pki.clientcert.ClientCertificateSource;
 import io.upki.pki.clientcert.Headers;
+import io.upki.pki.http.HttpServers;
 import io.upki.sidecar.decision.Decision;
 import io.upki.sidecar.decision.DecisionEngine;
 import io.upki.sidecar.metrics.SidecarMetrics;
@@ -92,6 +93,7 @@ public final class SidecarApp {
                 http.setUseOutputDirectByteBuffers(false);
             });
             config.startup.showJavalinBanner = false;
+            HttpServers.noMethodOverride(config);
             // Javalin copies each result into Jetty's (pooled) output buffer through a fresh array of this
             // size, 32 KiB unless set: that array was three quarters of all the memory a request allocated,
             // and the young collections it caused set the tail latency. Answers here are well under 4 KiB.

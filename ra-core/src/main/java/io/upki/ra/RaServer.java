@@ -9,6 +9,7 @@ import io.upki.pki.crl.CrlAcceptor;
 import io.upki.pki.crlfeed.CrlPushListener;
 import io.upki.pki.crlfeed.CrlSources;
 import io.upki.pki.crlfeed.CrlState;
+import io.upki.pki.http.HttpServers;
 import io.upki.pki.trust.ChainVerifier;
 import io.upki.pki.wire.WireCodec;
 import io.upki.ra.acme.Acme;
@@ -78,6 +79,7 @@ public final class RaServer implements AutoCloseable {
         }
         Javalin app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
+            HttpServers.noMethodOverride(c);
             c.http.maxRequestSize = config.maxBodyBytes();
             // Javalin copies each result into Jetty's pooled output buffer through a fresh array of this size
             // (32 KiB unless set), most of what a request allocated; larger bodies just take more copies.
