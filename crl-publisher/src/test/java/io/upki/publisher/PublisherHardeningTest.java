@@ -11,6 +11,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,5 +61,44 @@ class PublisherHardeningTest {
         assertThat(send("GET", "/refresh", "POST").statusCode()).isEqualTo(404);
         assertThat(send("POST", "/crl.der", "GET").statusCode()).isEqualTo(404);
         assertThat(caCrlNumber()).isEqualTo(before);
+    }
+
+    HttpResponse<String> refresh() throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + "/refresh")).POST(HttpRequest.BodyPublishers.noBody())
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aHundredRefreshesInASecondMakeTheCaSignAtMostTwoCrls() throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        java.math.BigInteger before = caCrlNumber();
+        List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < 100; i++) {
+            calls.add(client.sendAsync(HttpRequest.newBuilder(URI.create(base + "/refresh"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        List<HttpResponse<String>> answers = calls.stream().map(CompletableFuture::join).toList();
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        long signed = caCrlNumber().subtract(before).longValueExact();
+        System.out.println("100 concurrent POST /refresh answered in " + millis + " ms; the CA signed " + signed + " CRLs");
+        // Each call used to be one generate_crl (100 here); now the first starts one, the rest join the next.
+        assertThat(signed).isBetween(1L, 2L);
+        for (HttpResponse<String> r : answers) {
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            // Every caller is answered with a CRL made after it asked.
+            long number = Long.parseLong(new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body())
+                    .get("number").asText());
+            assertThat(number).isGreaterThan(before.longValueExact());
+        }
+    }
+
+    @Test
+    void aRefreshAfterTheIntervalStillMakesANewCrl() throws Exception {
+        java.math.BigInteger before = caCrlNumber();
+        assertThat(refresh().statusCode()).isEqualTo(200);
+        Thread.sleep(1100);
+        assertThat(refresh().statusCode()).isEqualTo(200);
+        assertThat(caCrlNumber().subtract(before).longValueExact()).isEqualTo(2);
     }
 }
