@@ -80,8 +80,8 @@ public final class SidecarApp {
     /** Builds the Javalin app (not started); {@code maxHeaderBytes} bounds what Jetty reads before we see it. */
     public Javalin create(String host, int port, int maxHeaderBytes) {
         return Javalin.create(config -> {
-            config.jetty.host = host;
-            config.jetty.port = port;
+            // Deadlines for the request header and silent connections; the sidecar reads no bodies.
+            config.jetty.addConnector((server, http) -> HttpServers.plain(server, http, host, port));
             config.jetty.modifyHttpConfiguration(http -> {
                 http.setRequestHeaderSize(maxHeaderBytes);
                 http.setSendServerVersion(false);

@@ -26,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.eclipse.jetty.server.AbstractConnector;
 
 /** The composition root of the ra-core: identity, CA client, authenticator for the mode, API, server. */
 public final class RaServer implements AutoCloseable {
@@ -88,12 +89,15 @@ public final class RaServer implements AutoCloseable {
                 h.setSendServerVersion(false);
                 h.setRequestHeaderSize(32 * 1024); // sidecar assertions with certificate chains
             });
+            // Slow clients: bodies read without a thread and within a deadline, at most so many at once,
+            // and deadlines for the TLS handshake and request header (io.upki.pki.http).
+            HttpServers.loadBodies(c, config.maxBodyBytes());
             if (config.mode() == RaConfig.Mode.DIRECT) {
-                c.jetty.addConnector((server, http) -> MutualTls.connector(server, http, config.host(), config.port(),
-                        identity.key(), identity.certificate(), identity.caCertificate()));
+                c.jetty.addConnector((server, http) -> HttpServers.withDeadlines((AbstractConnector) MutualTls.connector(
+                        server, http, config.host(), config.port(), identity.key(), identity.certificate(),
+                        identity.caCertificate())));
             } else {
-                c.jetty.host = config.host();
-                c.jetty.port = config.port();
+                c.jetty.addConnector((server, http) -> HttpServers.plain(server, http, config.host(), config.port()));
             }
             api.register(c);
             if (acme != null) {

@@ -48,8 +48,8 @@ public final class PublisherApp {
 
     public Javalin create(String host, int port) {
         return Javalin.create(config -> {
-            config.jetty.host = host;
-            config.jetty.port = port;
+            // Deadlines for the request header and silent connections; the publisher reads no bodies.
+            config.jetty.addConnector((server, http) -> HttpServers.plain(server, http, host, port));
             config.jetty.modifyHttpConfiguration(http -> http.setSendServerVersion(false));
             config.startup.showJavalinBanner = false;
             HttpServers.noMethodOverride(config);
