@@ -137,7 +137,7 @@ PUB_PID=$LAST_PID
 wait_until crl-publisher "$PUB_PID" curl -sf "http://127.0.0.1:$PUB_PORT/ready"
 start ra-core env UPKI_CA_SEED="$SEED" "$JAVA" $RA_OPTS -jar ra-core/target/ra-core.jar start \
   --data-dir "$WORK/ra" --ca-port "$CA_PORT" --port "$RA_PORT" --crl "http://127.0.0.1:$PUB_PORT/crl.der" \
-  --acme-http-port "$HTTP_PORT" --acme-dns "127.0.0.1:$DNS_PORT"
+  --acme-http-port "$HTTP_PORT" --acme-dns "127.0.0.1:$DNS_PORT" --acme-allow-networks 127.0.0.0/8
 RA_PID=$LAST_PID
 wait_until ra-core "$RA_PID" curl -sf --cacert "$WORK/ca/ca.crt" "https://127.0.0.1:$RA_PORT/acme/directory"
 UPKI_DIR="https://127.0.0.1:$RA_PORT/acme/directory"

@@ -172,13 +172,15 @@ stack_up() {
     # Behind the edge, ra-core speaks plain HTTP on loopback and trusts only the sidecar's signed assertions,
     # and only while the CRLs (pushed to it) do not revoke the sidecar's signing certificate.
     # shellcheck disable=SC2086
+    # ACME clients of a local stack answer challenges on this host: validation may connect to loopback.
     launch ra-core "$JAVA" $(jvm_defaults ra-core) ${JAVA_OPTS:-} -jar "$ra_jar" start --mode edge --data-dir "$HOME_DIR/ra" \
         --ca-port "$CA_PORT" --port "$RA_EDGE_PORT" --crl "$publisher/crl.der" --crl-events "$publisher/events" \
-        --publisher "$publisher"
+        --publisher "$publisher" --acme-allow-networks 127.0.0.0/8,::1/128
   else
     # shellcheck disable=SC2086
     launch ra-core "$JAVA" $(jvm_defaults ra-core) ${JAVA_OPTS:-} -jar "$ra_jar" start --data-dir "$HOME_DIR/ra" --ca-port "$CA_PORT" \
-        --port "$RA_PORT" --crl "$publisher/crl.der" --crl-events "$publisher/events" --publisher "$publisher"
+        --port "$RA_PORT" --crl "$publisher/crl.der" --crl-events "$publisher/events" --publisher "$publisher" \
+        --acme-allow-networks 127.0.0.0/8,::1/128
   fi
   await auth-sidecar http_ok "http://127.0.0.1:$SIDECAR_PORT/ready"
   if (( edge )); then

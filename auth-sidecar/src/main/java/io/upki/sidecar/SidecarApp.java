@@ -11,6 +11,7 @@ import io.upki.pki.assertion.AssertionVerifier;
 import io.upki.pki.assertion.Identity;
 import io.upki.pki.clientcert.ClientCertificateSource;
 import io.upki.pki.clientcert.Headers;
+import io.upki.pki.http.HttpServers;
 import io.upki.sidecar.decision.Decision;
 import io.upki.sidecar.decision.DecisionEngine;
 import io.upki.sidecar.metrics.SidecarMetrics;
@@ -86,8 +87,8 @@ public final class SidecarApp {
     /** Builds the Javalin app (not started); {@code maxHeaderBytes} bounds what Jetty reads before we see it. */
     public Javalin create(String host, int port, int maxHeaderBytes) {
         return Javalin.create(config -> {
-            config.jetty.host = host;
-            config.jetty.port = port;
+            // Deadlines for the request header and silent connections; the sidecar reads no bodies.
+            config.jetty.addConnector((server, http) -> HttpServers.plain(server, http, host, port));
             config.jetty.modifyHttpConfiguration(http -> {
                 http.setRequestHeaderSize(maxHeaderBytes);
                 http.setSendServerVersion(false);
@@ -99,6 +100,7 @@ public final class SidecarApp {
                 http.setUseOutputDirectByteBuffers(false);
             });
             config.startup.showJavalinBanner = false;
+            HttpServers.noMethodOverride(config);
             // Javalin copies each result into Jetty's (pooled) output buffer through a fresh array of this
             // size, 32 KiB unless set: that array was three quarters of all the memory a request allocated,
             // and the young collections it caused set the tail latency. Answers here are well under 4 KiB.

@@ -296,6 +296,22 @@ class RefusalPathsTest {
     }
 
     @Test
+    void aMethodOverrideHeaderNeverChangesTheMethod() throws Exception {
+        // GET named POST by the header: still a GET, and /crl/refresh has no GET route (Javalin used to run the hook).
+        assertThat(sidecar.send("GET", "/crl/refresh", Map.of("X-HTTP-Method-Override", "POST")).statusCode())
+                .isEqualTo(404);
+        assertThat(sidecar.send("POST", "/health", Map.of("X-HTTP-Method-Override", "GET")).statusCode())
+                .isEqualTo(404);
+        // Without X-Forwarded-Method the request's own method is decided and signed: POST, never the header's DELETE.
+        HttpResponse<String> r = sidecar.send("POST", "/auth", Map.of("X-Forwarded-Tls-Client-Cert",
+                TestPki.base64(alice), "X-Forwarded-Uri", "/api/client/me", "X-HTTP-Method-Override", "DELETE"));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        String claims = new String(Base64.getUrlDecoder().decode(
+                r.headers().firstValue(SidecarApp.ASSERTION).orElseThrow().split("\\.")[1]), StandardCharsets.UTF_8);
+        assertThat(claims).contains("\"htm\":\"POST\"").doesNotContain("DELETE");
+    }
+
+    @Test
     void anyMethodIsAcceptedAndMetricsCountDecisions() throws Exception {
         for (String method : List.of("POST", "PUT", "DELETE", "PATCH")) {
             HttpResponse<String> r = sidecar.send(method, "/auth", Map.of("X-Forwarded-Tls-Client-Cert",

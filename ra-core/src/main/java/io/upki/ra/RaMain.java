@@ -2,6 +2,7 @@ package io.upki.ra;
 
 import io.upki.pki.process.ProcessRunner;
 import io.upki.ra.acme.AcmeSettings;
+import io.upki.ra.acme.validation.NetworkPolicy;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -110,6 +111,12 @@ public final class RaMain implements Callable<Integer> {
         @Option(names = "--acme-nonce-lifetime", defaultValue = "PT1H", description = "Lifetime of an unused nonce.")
         Duration acmeNonceLifetime;
 
+        @Option(names = "--acme-allow-networks", defaultValue = "${env:UPKI_ACME_ALLOW_NETWORKS}",
+                description = "Networks validation may also connect to, CIDR[,CIDR] (UPKI_ACME_ALLOW_NETWORKS): "
+                        + "by default only public addresses; loopback, private (RFC 1918, RFC 4193, 100.64.0.0/10), "
+                        + "link-local and the like only inside these.")
+        String acmeAllowNetworks;
+
         @Option(names = "--acme-base-url", defaultValue = "${env:UPKI_ACME_BASE_URL}",
                 description = "External scheme://host[:port] of the RA when a proxy changes it (UPKI_ACME_BASE_URL).")
         String acmeBaseUrl;
@@ -117,7 +124,8 @@ public final class RaMain implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             AcmeSettings acmeSettings = new AcmeSettings(acme, acmeProfile, acmeHttpPort, acmeTlsPort, acmeDns,
-                    AcmeSettings.parseEab(acmeEab), acmeOrderLifetime, acmeAuthzLifetime, acmeNonceLifetime, acmeBaseUrl);
+                    AcmeSettings.parseEab(acmeEab), acmeOrderLifetime, acmeAuthzLifetime, acmeNonceLifetime, acmeBaseUrl,
+                    NetworkPolicy.parse(acmeAllowNetworks));
             RaConfig.Mode m = tls ? RaConfig.Mode.valueOf(mode.toUpperCase(Locale.ROOT)) : RaConfig.Mode.EDGE;
             RaConfig config = new RaConfig(dataDir, caHost, caPort, host, port, m, sans, seed, cn, crls, crlEvents,
                     publisher, caTimeout, maxBody, acmeSettings);

@@ -10,6 +10,7 @@ import io.upki.pki.crl.CrlAcceptor;
 import io.upki.pki.crlfeed.CrlPushListener;
 import io.upki.pki.crlfeed.CrlSources;
 import io.upki.pki.crlfeed.CrlState;
+import io.upki.pki.http.HttpServers;
 import io.upki.pki.trust.ChainVerifier;
 import io.upki.pki.wire.WireCodec;
 import io.upki.ra.acme.Acme;
@@ -26,6 +27,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.eclipse.jetty.server.AbstractConnector;
 
 /** The composition root of the ra-core: identity, CA client, authenticator for the mode, API, server. */
 public final class RaServer implements AutoCloseable {
@@ -83,6 +85,7 @@ public final class RaServer implements AutoCloseable {
         }
         Javalin app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
+            HttpServers.noMethodOverride(c);
             c.http.maxRequestSize = config.maxBodyBytes();
             // Javalin copies each result into Jetty's pooled output buffer through a fresh array of this size
             // (32 KiB unless set), most of what a request allocated; larger bodies just take more copies.
@@ -91,12 +94,15 @@ public final class RaServer implements AutoCloseable {
                 h.setSendServerVersion(false);
                 h.setRequestHeaderSize(32 * 1024); // sidecar assertions with certificate chains
             });
+            // Slow clients: bodies read without a thread and within a deadline, at most so many at once,
+            // and deadlines for the TLS handshake and request header (io.upki.pki.http).
+            HttpServers.loadBodies(c, config.maxBodyBytes());
             if (config.mode() == RaConfig.Mode.DIRECT) {
-                c.jetty.addConnector((server, http) -> MutualTls.connector(server, http, config.host(), config.port(),
-                        identity.key(), identity.certificate(), identity.caCertificate()));
+                c.jetty.addConnector((server, http) -> HttpServers.withDeadlines((AbstractConnector) MutualTls.connector(
+                        server, http, config.host(), config.port(), identity.key(), identity.certificate(),
+                        identity.caCertificate())));
             } else {
-                c.jetty.host = config.host();
-                c.jetty.port = config.port();
+                c.jetty.addConnector((server, http) -> HttpServers.plain(server, http, config.host(), config.port()));
             }
             api.register(c);
             if (acme != null) {

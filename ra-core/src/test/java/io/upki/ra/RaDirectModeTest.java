@@ -142,6 +142,23 @@ class RaDirectModeTest {
     }
 
     @Test
+    void aMethodOverrideHeaderNeverChangesTheRoute() throws Exception {
+        HttpClient http = stack.https(admin);
+        // GET named POST by the header: the list (GET), not an attempt to add an admin without a body (400).
+        HttpResponse<String> get = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/v1/admins"))
+                .header("X-HTTP-Method-Override", "POST").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(get.statusCode()).as(get.body()).isEqualTo(200);
+        // POST named DELETE: the admin is added (201), not a removal without its dn parameter (400).
+        HttpResponse<String> post = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/v1/admins"))
+                .header("X-HTTP-Method-Override", "DELETE").header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"dn\":\"/CN=override-test\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(post.statusCode()).as(post.body()).isEqualTo(201);
+        assertThat(call(admin, "GET", "/api/v1/admins", null).body()).contains("/CN=override-test");
+        assertThat(call(admin, "DELETE", "/api/v1/admins?dn=/CN=override-test", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void adminLifecycleThroughTheApi() throws Exception {
         String csr = TestKeys.csr(TestKeys.ec256(), "CN=api-made.example.com", List.of("api-made.example.com"));
         HttpResponse<String> signed = call(admin, "POST", "/api/v1/certificates",

@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
  *       (a lone revocation waits for nothing); otherwise after {@code debounce} of quiet, at most
  *       {@code maxDelay} after the first event of the burst, so a burst makes a few CRLs, not one each.</li>
  *   <li>A CRL event (someone else called {@code generate_crl}): {@code get_crl}.</li>
+ *   <li>{@code POST /refresh}: callers coalesced into at most one {@code generate_crl} a second.</li>
  *   <li>Every few seconds: a new CRL when none is published or nextUpdate is closer than {@code margin}.</li>
  *   <li>The CA down: retries with exponential backoff up to 10 s; the last good CRL keeps being served.</li>
  * </ul>
@@ -33,6 +34,8 @@ public final class CrlRefresher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CrlRefresher.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
     private static final Duration CHECK_EVERY = Duration.ofSeconds(5);
+    /** The shortest time between two on-demand generations, however many callers ask. */
+    static final Duration ON_DEMAND_INTERVAL = Duration.ofSeconds(1);
 
     private final CaClient ca;
     private final Publication publication;
@@ -53,6 +56,10 @@ public final class CrlRefresher implements AutoCloseable {
     private Instant lastGenerated;
     private Duration backoff = Duration.ZERO;
     private Instant nextAttempt = Instant.MIN;
+    /** The on-demand generation every caller joins until it starts (guarded by this). */
+    private CompletableFuture<Publication.Current> queued;
+    /** When the last on-demand generation started (guarded by this). */
+    private Instant lastOnDemand;
 
     public CrlRefresher(CaClient ca, Publication publication, Clock clock, Duration margin, Duration debounce,
                         Duration maxDelay) {
@@ -96,20 +103,45 @@ public final class CrlRefresher implements AutoCloseable {
         });
     }
 
-    /** Asks the CA for a new CRL now (HTTP {@code POST /refresh}); completes with the CRL in force after. */
-    public CompletableFuture<Publication.Current> generateNow() {
-        CompletableFuture<Publication.Current> result = new CompletableFuture<>();
-        scheduler.execute(() -> {
-            try {
-                publication.offer(ca.generateCrl());
-                succeeded();
-                result.complete(publication.current());
-            } catch (CaClientException e) {
-                failed("generate_crl", e);
-                result.completeExceptionally(e);
-            }
-        });
+    /**
+     * Asks the CA for a new CRL (HTTP {@code POST /refresh}); completes with the CRL in force after.
+     * Callers are coalesced, since anyone may call and each call made the CA sign: every caller joins the
+     * one on-demand generation not yet started (it starts after all of them asked, so it covers whatever
+     * they want listed), and one starts at most once per {@link #ON_DEMAND_INTERVAL}.
+     */
+    public synchronized CompletableFuture<Publication.Current> generateNow() {
+        if (queued != null) {
+            return queued;
+        }
+        queued = new CompletableFuture<>();
+        long wait = lastOnDemand == null ? 0
+                : Math.max(0, Duration.between(clock.instant(), lastOnDemand.plus(ON_DEMAND_INTERVAL)).toMillis());
+        CompletableFuture<Publication.Current> result = queued;
+        try {
+            scheduler.schedule(this::generateQueued, wait, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            queued = null;
+            result.completeExceptionally(e); // closing
+        }
         return result;
+    }
+
+    private void generateQueued() {
+        CompletableFuture<Publication.Current> result;
+        synchronized (this) {
+            result = queued;
+            queued = null;
+            lastOnDemand = clock.instant();
+        }
+        try {
+            publication.offer(ca.generateCrl());
+            lastGenerated = clock.instant();
+            succeeded();
+            result.complete(publication.current());
+        } catch (CaClientException e) {
+            failed("generate_crl", e);
+            result.completeExceptionally(e);
+        }
     }
 
     private void generateFromBurst() {

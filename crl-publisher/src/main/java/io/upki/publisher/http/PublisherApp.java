@@ -2,6 +2,7 @@ package io.upki.publisher.http;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.upki.pki.http.HttpServers;
 import io.upki.publisher.fetch.CrlRefresher;
 import io.upki.publisher.publish.Publication;
 import java.time.Clock;
@@ -47,10 +48,11 @@ public final class PublisherApp {
 
     public Javalin create(String host, int port) {
         return Javalin.create(config -> {
-            config.jetty.host = host;
-            config.jetty.port = port;
+            // Deadlines for the request header and silent connections; the publisher reads no bodies.
+            config.jetty.addConnector((server, http) -> HttpServers.plain(server, http, host, port));
             config.jetty.modifyHttpConfiguration(http -> http.setSendServerVersion(false));
             config.startup.showJavalinBanner = false;
+            HttpServers.noMethodOverride(config);
             config.routes.get("/crl.der", ctx -> serveCrl(ctx, true));
             config.routes.get("/crl.pem", ctx -> serveCrl(ctx, false));
             config.routes.get("/ca.crt", ctx -> ctx.contentType("application/x-pem-file").result(caPem));

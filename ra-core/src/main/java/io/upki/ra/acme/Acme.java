@@ -58,9 +58,11 @@ public final class Acme implements AutoCloseable {
             resolver = DnsResolver.server(server.host(), server.port(), random);
         }
         Map<String, ChallengeValidator> validators = Map.of(
-                Challenge.HTTP_01, new Http01Validator(resolver, settings.httpPort(), VALIDATION_TIMEOUT),
+                Challenge.HTTP_01, new Http01Validator(resolver, settings.networks(), settings.httpPort(),
+                        VALIDATION_TIMEOUT),
                 Challenge.DNS_01, new Dns01Validator(resolver),
-                Challenge.TLS_ALPN_01, new TlsAlpn01Validator(resolver, settings.tlsPort(), VALIDATION_TIMEOUT, random));
+                Challenge.TLS_ALPN_01, new TlsAlpn01Validator(resolver, settings.networks(), settings.tlsPort(),
+                        VALIDATION_TIMEOUT, random));
         ValidationService validations = new ValidationService(store, validators, clock, Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "acme-validation");
             t.setDaemon(true);

@@ -1,6 +1,7 @@
 package io.upki.ra.acme;
 
 import io.upki.pki.process.ProcessRunner;
+import io.upki.ra.acme.validation.NetworkPolicy;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -26,10 +27,13 @@ import java.util.Map;
  * @param nonceLifetime how long an unused nonce is accepted
  * @param baseUrl the external base URL ({@code https://ra.example:8000}) when a proxy changes it, or null
  *     to build URLs from the request
+ * @param networks the addresses validation may connect to (and {@code ip} identifiers may name): public
+ *     ones, plus the networks of {@code --acme-allow-networks}; loopback, link-local and the like only
+ *     when a named network covers them ({@link NetworkPolicy#publicOnly()} when null)
  */
 public record AcmeSettings(boolean enabled, String profile, int httpPort, int tlsPort, String dns,
                            Map<String, byte[]> eabKeys, Duration orderLifetime, Duration authzLifetime,
-                           Duration nonceLifetime, String baseUrl) {
+                           Duration nonceLifetime, String baseUrl, NetworkPolicy networks) {
     private static final Duration MAX_LIFETIME = Duration.ofDays(30);
 
     public AcmeSettings {
@@ -58,6 +62,7 @@ public record AcmeSettings(boolean enabled, String profile, int httpPort, int tl
                 throw new IllegalArgumentException("acme-eab: the key of '" + e.getKey() + "' is shorter than 256 bits");
             }
         }
+        networks = networks == null ? NetworkPolicy.publicOnly() : networks;
         if (baseUrl != null && baseUrl.isBlank()) {
             baseUrl = null;
         }
@@ -70,7 +75,18 @@ public record AcmeSettings(boolean enabled, String profile, int httpPort, int tl
         }
     }
 
-    /** ACME on, profile {@code server}, ports 80 and 443, the system resolver, no EAB, lifetimes of a day and an hour. */
+    /** The settings with validation of public addresses only. */
+    public AcmeSettings(boolean enabled, String profile, int httpPort, int tlsPort, String dns,
+                        Map<String, byte[]> eabKeys, Duration orderLifetime, Duration authzLifetime,
+                        Duration nonceLifetime, String baseUrl) {
+        this(enabled, profile, httpPort, tlsPort, dns, eabKeys, orderLifetime, authzLifetime, nonceLifetime, baseUrl,
+                null);
+    }
+
+    /**
+     * ACME on, profile {@code server}, ports 80 and 443, the system resolver, no EAB, lifetimes of a day and an
+     * hour, validation of public addresses only.
+     */
     public static AcmeSettings defaults() {
         return new AcmeSettings(true, "server", 80, 443, null, Map.of(), Duration.ofDays(1), Duration.ofDays(1),
                 Duration.ofHours(1), null);

@@ -36,11 +36,14 @@ final class ChallengeResponders {
     /** Serves {@code /.well-known/acme-challenge/<token>} from a map (404 for unknown tokens). */
     static final class Http implements AutoCloseable {
         final Map<String, String> answers = new ConcurrentHashMap<>();
+        /** Requests served, so a test can see that none was made. */
+        final java.util.concurrent.atomic.AtomicInteger hits = new java.util.concurrent.atomic.AtomicInteger();
         private final HttpServer server;
 
         Http(int port) throws IOException {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 16);
             server.createContext("/.well-known/acme-challenge/", ex -> {
+                hits.incrementAndGet();
                 String token = ex.getRequestURI().getPath().substring("/.well-known/acme-challenge/".length());
                 String body = answers.get(token);
                 byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.US_ASCII);

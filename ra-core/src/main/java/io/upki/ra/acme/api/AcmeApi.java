@@ -57,7 +57,7 @@ public final class AcmeApi {
         return new AcmeApi(nonces,
                 new AccountRoutes(requests, resources, store, verifier, settings.eabKeys(), clock, random),
                 new OrderRoutes(requests, resources, store, validations, clock, random, settings.orderLifetime(),
-                        settings.authzLifetime(), renewals),
+                        settings.authzLifetime(), renewals, settings.networks()),
                 new Finalizer(requests, resources, store, ca, settings.profile(), random, ecdsa),
                 renewals, baseUrls, settings.externalAccountRequired());
     }

@@ -5,6 +5,8 @@ import io.upki.ra.acme.AcmeError;
 import io.upki.ra.acme.AcmeProblem;
 import io.upki.ra.acme.store.Identifier;
 import io.upki.ra.acme.validation.Addresses;
+import io.upki.ra.acme.validation.NetworkPolicy;
+import java.net.InetAddress;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -13,7 +15,8 @@ import java.util.Set;
 /**
  * The identifiers a new order may name: {@code dns} names (RFC 8555 section 7.1.4, a wildcard only as
  * the whole first label, section 7.1.3) and {@code ip} addresses (RFC 8738), normalised so that the
- * CSR check can compare them exactly.
+ * CSR check can compare them exactly. An address validation may not connect to ({@link NetworkPolicy}:
+ * loopback, link-local, private unless allowed, ...) is refused here, before any order exists.
  */
 final class Identifiers {
     static final int MAX = 100;
@@ -22,7 +25,7 @@ final class Identifiers {
     private Identifiers() {
     }
 
-    static List<Identifier> parse(JsonNode list) throws AcmeProblem {
+    static List<Identifier> parse(JsonNode list, NetworkPolicy networks) throws AcmeProblem {
         if (list == null || !list.isArray() || list.isEmpty()) {
             throw new AcmeProblem(AcmeError.MALFORMED, "identifiers must be a non-empty array");
         }
@@ -33,17 +36,22 @@ final class Identifiers {
         for (JsonNode n : list) {
             String type = n.path("type").asText("");
             String value = n.path("value").asText("");
-            out.add(normalise(type, value));
+            out.add(normalise(type, value, networks));
         }
         return List.copyOf(out);
     }
 
-    static Identifier normalise(String type, String value) throws AcmeProblem {
+    static Identifier normalise(String type, String value, NetworkPolicy networks) throws AcmeProblem {
         if (Identifier.IP.equals(type)) {
             if (!Addresses.isLiteral(value)) {
                 throw new AcmeProblem(AcmeError.MALFORMED, "ip identifier '" + shorten(value) + "' is not an IP address");
             }
-            return new Identifier(Identifier.IP, Addresses.literal(value).getHostAddress());
+            InetAddress address = Addresses.literal(value);
+            if (!networks.permits(address)) {
+                throw new AcmeProblem(AcmeError.REJECTED_IDENTIFIER, "ip identifier '" + address.getHostAddress()
+                        + "' is a " + NetworkPolicy.kind(address) + " address, which this server does not validate");
+            }
+            return new Identifier(Identifier.IP, address.getHostAddress());
         }
         if (!Identifier.DNS.equals(type)) {
             throw new AcmeProblem(AcmeError.UNSUPPORTED_IDENTIFIER, "identifier type '" + shorten(type) + "' is not supported (dns, ip)");

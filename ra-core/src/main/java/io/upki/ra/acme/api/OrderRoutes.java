@@ -35,9 +35,12 @@ final class OrderRoutes {
     private final Duration orderLifetime;
     private final Duration authzLifetime;
     private final Renewals renewals;
+    private final io.upki.ra.acme.validation.NetworkPolicy networks;
 
     OrderRoutes(AcmeRequests requests, Resources resources, AcmeStore store, ValidationService validations, Clock clock,
-                SecureRandom random, Duration orderLifetime, Duration authzLifetime, Renewals renewals) {
+                SecureRandom random, Duration orderLifetime, Duration authzLifetime, Renewals renewals,
+                io.upki.ra.acme.validation.NetworkPolicy networks) {
+        this.networks = networks;
         this.requests = requests;
         this.resources = resources;
         this.store = store;
@@ -56,7 +59,7 @@ final class OrderRoutes {
             // RFC 8555 section 7.4: the validity comes from the CA profile here.
             throw new AcmeProblem(AcmeError.MALFORMED, "notBefore and notAfter are not supported: the profile sets validity");
         }
-        List<Identifier> identifiers = Identifiers.parse(payload.get("identifiers"));
+        List<Identifier> identifiers = Identifiers.parse(payload.get("identifiers"), networks);
         String replaces = AcmeRequest.text(payload, "replaces", 256);
         if (replaces != null) {
             renewals.checkReplaceable(replaces, req.account());

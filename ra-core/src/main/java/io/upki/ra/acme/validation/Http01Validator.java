@@ -20,24 +20,26 @@ import java.util.List;
  * http-01 (RFC 8555 section 8.3): {@code GET http://<identifier>:<port>/.well-known/acme-challenge/<token>}
  * must answer 200 with the key authorization (trailing whitespace ignored). One plain HTTP/1.1 request
  * on a socket we open ourselves, so the Host header is the identifier while the connection goes to
- * the resolved address, with bounded time and size. Redirects are not followed.
+ * the resolved address, with bounded time and size. Redirects are not followed, and only addresses
+ * the {@link NetworkPolicy} permits are connected to.
  */
 public final class Http01Validator implements ChallengeValidator {
     private static final int MAX_RESPONSE = 16 * 1024;
     private final Resolver resolver;
+    private final NetworkPolicy networks;
     private final int port;
     private final Duration timeout;
 
-    public Http01Validator(Resolver resolver, int port, Duration timeout) {
+    public Http01Validator(Resolver resolver, NetworkPolicy networks, int port, Duration timeout) {
         this.resolver = resolver;
+        this.networks = networks;
         this.port = port;
         this.timeout = timeout;
     }
 
     @Override
     public void validate(Identifier identifier, String token, String keyAuthorization) throws AcmeProblem {
-        List<InetAddress> addresses = identifier.isIp() ? List.of(Addresses.literal(identifier.value()))
-                : resolver.addresses(identifier.value());
+        List<InetAddress> addresses = networks.permitted(identifier, resolver);
         String host = identifier.isIp() && addresses.get(0) instanceof Inet6Address
                 ? "[" + identifier.value() + "]" : identifier.value();
         String request = "GET /.well-known/acme-challenge/" + token + " HTTP/1.1\r\n"

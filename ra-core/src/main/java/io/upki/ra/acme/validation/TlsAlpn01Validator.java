@@ -37,7 +37,8 @@ import org.bouncycastle.asn1.ASN1OctetString;
  * name for an IP, RFC 8738 section 6) and only the {@code acme-tls/1} protocol offered; the server must
  * negotiate it and present a certificate whose only SAN is the identifier and whose critical
  * acmeIdentifier extension holds SHA-256(key authorization). The certificate is self-signed by design,
- * so it is checked by content, not by trust.
+ * so it is checked by content, not by trust. Only addresses the {@link NetworkPolicy} permits are
+ * connected to.
  */
 public final class TlsAlpn01Validator implements ChallengeValidator {
     static final String ALPN = "acme-tls/1";
@@ -45,6 +46,7 @@ public final class TlsAlpn01Validator implements ChallengeValidator {
     static final String ACME_IDENTIFIER = "1.3.6.1.5.5.7.1.31";
 
     private final Resolver resolver;
+    private final NetworkPolicy networks;
     private final int port;
     private final Duration timeout;
     private final SecureRandom random;
@@ -55,8 +57,9 @@ public final class TlsAlpn01Validator implements ChallengeValidator {
         return t;
     });
 
-    public TlsAlpn01Validator(Resolver resolver, int port, Duration timeout, SecureRandom random) {
+    public TlsAlpn01Validator(Resolver resolver, NetworkPolicy networks, int port, Duration timeout, SecureRandom random) {
         this.resolver = resolver;
+        this.networks = networks;
         this.port = port;
         this.timeout = timeout;
         this.random = random;
@@ -75,8 +78,7 @@ public final class TlsAlpn01Validator implements ChallengeValidator {
 
     @Override
     public void validate(Identifier identifier, String token, String keyAuthorization) throws AcmeProblem {
-        List<InetAddress> addresses = identifier.isIp() ? List.of(Addresses.literal(identifier.value()))
-                : resolver.addresses(identifier.value());
+        List<InetAddress> addresses = networks.permitted(identifier, resolver);
         String sni = identifier.isIp() ? Addresses.reverseName(addresses.get(0)) : identifier.value();
         IOException last = null;
         SSLContext tls = context();

@@ -46,7 +46,7 @@ class Http01ValidatorTest {
     @Test
     void theRightKeyAuthorizationPasses() throws Exception {
         try (ServerSocket server = serve(ok("token.thumb"), 0)) {
-            new Http01Validator(LOOPBACK, server.getLocalPort(), Duration.ofSeconds(2))
+            new Http01Validator(LOOPBACK, NetworkPolicy.parse("127.0.0.0/8"), server.getLocalPort(), Duration.ofSeconds(2))
                     .validate(new Identifier("dns", "www.example.test"), "token", "token.thumb");
         }
     }
@@ -57,10 +57,35 @@ class Http01ValidatorTest {
         // Each byte comes well within the per-read time, but the whole answer would take 10 s.
         try (ServerSocket server = serve(ok("token.thumb" + " ".repeat(40)), 100)) {
             long started = System.nanoTime();
-            assertThatThrownBy(() -> new Http01Validator(LOOPBACK, server.getLocalPort(), Duration.ofSeconds(1))
+            assertThatThrownBy(() -> new Http01Validator(LOOPBACK, NetworkPolicy.parse("127.0.0.0/8"), server.getLocalPort(), Duration.ofSeconds(1))
                     .validate(new Identifier("dns", "www.example.test"), "token", "token.thumb"))
                     .isInstanceOf(AcmeProblem.class);
             assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(3_000);
+        }
+    }
+
+    @Test
+    void addressesThePolicyRefusesAreNeverConnectedToAndTheProblemNamesNoPort() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            server.setSoTimeout(300);
+            String port = Integer.toString(server.getLocalPort());
+            // Every name resolves to 127.0.0.1 here; the default policy allows public addresses only.
+            for (Identifier id : java.util.List.of(new Identifier("dns", "www.example.test"), new Identifier("ip", "127.0.0.1"))) {
+                assertThatThrownBy(() -> new Http01Validator(LOOPBACK, NetworkPolicy.publicOnly(), server.getLocalPort(),
+                        Duration.ofSeconds(2)).validate(id, "token", "token.thumb"))
+                        .isInstanceOfSatisfying(AcmeProblem.class, p -> {
+                            assertThat(p.type()).isEqualTo(io.upki.ra.acme.AcmeError.CONNECTION);
+                            assertThat(p.document().toString()).contains("no address this server may validate")
+                                    .doesNotContain(port).doesNotContain("port");
+                        });
+                assertThatThrownBy(() -> new TlsAlpn01Validator(LOOPBACK, NetworkPolicy.publicOnly(), server.getLocalPort(),
+                        Duration.ofSeconds(2), new java.security.SecureRandom()).validate(id, "token", "token.thumb"))
+                        .isInstanceOfSatisfying(AcmeProblem.class, p ->
+                                assertThat(p.document().toString()).contains("no address this server may validate")
+                                        .doesNotContain(port));
+            }
+            assertThatThrownBy(server::accept).as("no connection reached the loopback server")
+                    .isInstanceOf(java.net.SocketTimeoutException.class);
         }
     }
 }
