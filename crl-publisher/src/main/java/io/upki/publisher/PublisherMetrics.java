@@ -46,6 +46,8 @@ final class PublisherMetrics {
             counter(sb, "upki_publisher_ocsp_requests_total", "OCSP requests answered.", ocsp.servedCount());
             counter(sb, "upki_publisher_ocsp_cached_total", "OCSP requests answered from pre-signed responses.",
                     ocsp.cacheHitCount());
+            counter(sb, "upki_publisher_ocsp_presigned_total", "OCSP responses signed ahead when a new CRL came.",
+                    ocsp.presignedCount());
             counter(sb, "upki_publisher_ocsp_refused_total", "OCSP requests answered with an error status.",
                     ocsp.refusedCount());
             counter(sb, "upki_publisher_ocsp_ca_lookups_total", "ocsp_check calls to the CA.", ocsp.caLookupCount());

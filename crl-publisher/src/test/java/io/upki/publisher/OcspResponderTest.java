@@ -74,7 +74,9 @@ class OcspResponderTest {
         if (publisher != null) {
             publisher.close();
         }
-        ca.close();
+        if (ca != null) {
+            ca.close();
+        }
     }
 
     X509Certificate issue(String cn) throws Exception {
@@ -278,18 +280,32 @@ class OcspResponderTest {
         }
     }
 
+    String metrics() throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + publisher.port() + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    long metric(String name) throws Exception {
+        return OcspNginxTest.metric(metrics(), name);
+    }
+
     @Test
     void aRevocationReplacesThePreSignedResponseWithinASecond() throws Exception {
         X509Certificate leaf = issue("fast.example.internal");
         byte[] plain = OcspClient.request(null, OcspClient.id(caCert, leaf.getSerialNumber()));
         assertThat(single(client.post(plain)).getCertStatus()).isNull();
         assertThat(single(client.post(plain)).getCertStatus()).isNull();
+        X509Certificate other = issue("other.example.internal");
+        byte[] otherReq = OcspClient.request(null, OcspClient.id(caCert, other.getSerialNumber()));
+        assertThat(single(client.post(otherReq)).getCertStatus()).isNull();
         // Warm-up revocation, untimed: class loading is not what is measured.
         X509Certificate warm = issue("warm.example.internal");
         byte[] warmReq = OcspClient.request(null, OcspClient.id(caCert, warm.getSerialNumber()));
         single(client.post(warmReq));
         ca.client().revokeSerial(warm.getSerialNumber(), "superseded");
         untilRevoked(warmReq, System.nanoTime());
+        long presigned = settledPresigned();
 
         // Revocation alone: the publisher makes the CRL itself and the cache follows it.
         long start = System.nanoTime();
@@ -301,6 +317,54 @@ class OcspResponderTest {
         RevokedStatus status = (RevokedStatus) revoked.getCertStatus();
         assertThat(status.getRevocationReason()).isEqualTo(CRLReason.cessationOfOperation);
         assertThat(status.getRevocationTime().toInstant()).isBetween(Instant.now().minusSeconds(60), Instant.now());
+
+        // The other serial's response was signed again for the new CRL before anyone asked: a cache hit.
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (metric("upki_publisher_ocsp_presigned_total") <= presigned) {
+            assertThat(System.nanoTime()).as("pre-signed after the CRLs").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+        long hits = metric("upki_publisher_ocsp_cached_total");
+        SingleResp again = single(client.post(otherReq));
+        assertThat(again.getCertStatus()).isNull();
+        assertThat(metric("upki_publisher_ocsp_cached_total")).isEqualTo(hits + 1);
+    }
+
+    @Test
+    void withTheCaDownKnownSerialsAreAnsweredAndTheRestIsTryLater() throws Exception {
+        X509Certificate good = issue("still-good.example.internal");
+        X509Certificate gone = issue("gone.example.internal");
+        byte[] goodReq = OcspClient.request(null, OcspClient.id(caCert, good.getSerialNumber()));
+        assertThat(single(client.post(goodReq)).getCertStatus()).isNull();
+        ca.client().revokeSerial(gone.getSerialNumber(), "affiliationChanged");
+        byte[] goneReq = OcspClient.request(null, OcspClient.id(caCert, gone.getSerialNumber()));
+        untilRevoked(goneReq, System.nanoTime());
+        ca.close();
+        ca = null;
+        byte[] nonce = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+        // Fresh signatures (a nonce defeats the cache), statuses from the CRL and what the CA said before.
+        assertThat(single(client.post(OcspClient.request(nonce, OcspClient.id(caCert, good.getSerialNumber()))))
+                .getCertStatus()).isNull();
+        assertThat(single(client.post(OcspClient.request(nonce, OcspClient.id(caCert, gone.getSerialNumber()))))
+                .getCertStatus()).isInstanceOf(RevokedStatus.class);
+        // A serial never seen: nobody can say it is good, so nobody does (fail closed).
+        OcspClient.Reply unseen = client.post(OcspClient.request(null, OcspClient.id(caCert, BigInteger.valueOf(991))));
+        assertThat(unseen.status()).isEqualTo(200);
+        assertThat(errorStatus(unseen)).isEqualTo(OCSPResp.TRY_LATER);
+    }
+
+    /** The pre-signed count once the warm-up CRL's pre-signing is over (it has stopped changing). */
+    long settledPresigned() throws Exception {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        long last = -1;
+        long now = metric("upki_publisher_ocsp_presigned_total");
+        while (now == 0 || now != last) {
+            assertThat(System.nanoTime()).as("pre-signing settles").isLessThan(deadline);
+            Thread.sleep(300);
+            last = now;
+            now = metric("upki_publisher_ocsp_presigned_total");
+        }
+        return now;
     }
 
     SingleResp untilRevoked(byte[] request, long startNanos) throws Exception {

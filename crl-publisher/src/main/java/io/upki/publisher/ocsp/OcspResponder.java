@@ -117,6 +117,7 @@ public final class OcspResponder {
     private final LongAdder served = new LongAdder();
     private final LongAdder fromCache = new LongAdder();
     private final LongAdder refused = new LongAdder();
+    private final LongAdder presigned = new LongAdder();
 
     /**
      * @param crl the CRL being published (null before the first one)
@@ -317,6 +318,7 @@ public final class OcspResponder {
             answer(key.der());
             signed++;
         }
+        presigned.add(signed);
         return signed;
     }
 
@@ -349,6 +351,11 @@ public final class OcspResponder {
 
     public long cacheHitCount() {
         return fromCache.sum();
+    }
+
+    /** Responses signed ahead of requests when a new CRL or signer came into force. */
+    public long presignedCount() {
+        return presigned.sum();
     }
 
     public long refusedCount() {
