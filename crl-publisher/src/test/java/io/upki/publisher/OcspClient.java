@@ -68,6 +68,12 @@ final class OcspClient {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
     }
 
+    /** A POST without Content-Length (chunked transfer coding). */
+    Reply postChunked(byte[] body) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/ocsp-request")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))).build());
+    }
+
     /** RFC 6960 appendix A.1 GET, the base64 URL-encoded as nginx does ({@code escaped}) or left raw. */
     Reply get(byte[] der, boolean escaped) throws Exception {
         String b64 = Base64.getEncoder().encodeToString(der);

@@ -266,6 +266,10 @@ class OcspResponderTest {
         OcspClient.Reply reply = client.post(new byte[64 * 1024]);
         assertThat(reply.status()).isEqualTo(413);
         assertThat(errorStatus(reply)).isEqualTo(OCSPResp.MALFORMED_REQUEST);
+        // Without a Content-Length (chunked), the body is read only up to the limit.
+        OcspClient.Reply chunked = client.postChunked(new byte[64 * 1024]);
+        assertThat(chunked.status()).isEqualTo(413);
+        assertThat(errorStatus(chunked)).isEqualTo(OCSPResp.MALFORMED_REQUEST);
         OcspClient.Reply get = client.get(new byte[8 * 1024], false);
         assertThat(get.status()).isIn(413, 414, 431);
     }

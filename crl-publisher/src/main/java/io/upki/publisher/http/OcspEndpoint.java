@@ -50,13 +50,20 @@ public final class OcspEndpoint {
         }
     }
 
-    private void post(Context ctx) throws IOException {
+    private void post(Context ctx) {
         long declared = ctx.req().getContentLengthLong();
         if (declared > MAX_REQUEST) {
             send(ctx, 413, responder.malformed(), false);
             return;
         }
-        byte[] body = readAtMost(ctx.req().getInputStream(), MAX_REQUEST + 1);
+        byte[] body;
+        try {
+            body = readAtMost(ctx.req().getInputStream(), MAX_REQUEST + 1);
+        } catch (IOException | RuntimeException e) {
+            // A broken chunked encoding or a body cut short: still an OCSP answer, not a 500.
+            send(ctx, 400, responder.malformed(), false);
+            return;
+        }
         if (body.length > MAX_REQUEST) {
             send(ctx, 413, responder.malformed(), false);
             return;
