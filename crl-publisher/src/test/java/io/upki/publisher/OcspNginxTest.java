@@ -46,9 +46,15 @@ class OcspNginxTest {
     void start() throws Exception {
         assumeTrue(Files.isExecutable(NGINX), "nginx is installed at /usr/sbin/nginx");
         TestCa.initialize(dir.resolve("ca"), "ec");
-        ca = TestCa.open(dir.resolve("ca"), Duration.ofDays(1), null, Clock.systemUTC());
+        int publisherPort;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            publisherPort = s.getLocalPort();
+        }
+        // The CA names the responder in every certificate (AIA id-ad-ocsp), as ocsp_url in config.yml does.
+        ca = TestCa.open(dir.resolve("ca"), Duration.ofDays(1), null, "http://127.0.0.1:" + publisherPort + "/ocsp",
+                Clock.systemUTC(), 0);
         publisher = Publisher.start(new PublisherConfig(ca.opsEndpoint(), ca.eventsEndpoint(), null, dir.resolve("out"),
-                "127.0.0.1", 0, Duration.ofMinutes(1), Duration.ofMillis(20), Duration.ofMillis(200),
+                "127.0.0.1", publisherPort, Duration.ofMinutes(1), Duration.ofMillis(20), Duration.ofMillis(200),
                 Duration.ofSeconds(60), Duration.ofSeconds(3),
                 new PublisherConfig.Ocsp(dir.resolve("signer"), "upki-ocsp-responder", Duration.ofMinutes(10))),
                 Clock.systemUTC());
@@ -62,10 +68,10 @@ class OcspNginxTest {
             assertThat(System.nanoTime()).as("first CRL published").isLessThan(deadline);
             Thread.sleep(20);
         }
-        startNginx();
     }
 
-    void startNginx() throws Exception {
+    /** @param responderLine nginx's ssl_ocsp_responder, or an empty line to use the certificates' AIA */
+    void startNginx(String responderLine) throws Exception {
         for (String t : List.of("body", "proxy", "fastcgi", "uwsgi", "scgi")) {
             Files.createDirectories(dir.resolve("tmp").resolve(t));
         }
@@ -95,14 +101,14 @@ class OcspNginxTest {
                         ssl_verify_client on;
                         ssl_client_certificate %2$s/ca.crt;
                         ssl_ocsp on;
-                        ssl_ocsp_responder http://127.0.0.1:%4$d/ocsp;
+                        %4$s
                         # Every handshake is verified anew (no resumption, no OCSP cache: ssl_ocsp_cache is off).
                         ssl_session_cache off;
                         ssl_session_tickets off;
                         location / { return 200 "hello $ssl_client_s_dn\\n"; }
                     }
                 }
-                """.formatted(user, dir, port, publisher.port());
+                """.formatted(user, dir, port, responderLine);
         Path file = Files.writeString(dir.resolve("nginx.conf"), conf);
         nginx = new ProcessBuilder(NGINX.toString(), "-p", dir + "/", "-c", file.toString(), "-e",
                 dir.resolve("error.log").toString(), "-g", "daemon off; master_process on;")
@@ -182,8 +188,13 @@ class OcspNginxTest {
         return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
+    String responder() {
+        return "ssl_ocsp_responder http://127.0.0.1:" + publisher.port() + "/ocsp;";
+    }
+
     @Test
     void nginxRefusesARevokedClientCertificateWithinASecondByOcspAlone() throws Exception {
+        startNginx(responder());
         client("alice");
         assertThat(curl("alice")).as(log()).isEqualTo(200);
         // nginx asked the responder (GET form, no nonce) and got "good"; the second time from the cache.
@@ -212,11 +223,23 @@ class OcspNginxTest {
 
     @Test
     void withoutAnAnswerFromTheResponderNginxRefuses() throws Exception {
+        startNginx(responder());
         client("carol");
         assertThat(curl("carol")).isEqualTo(200);
         publisher.close();
         publisher = null;
         // Fail closed: no OCSP answer, no entry.
         assertThat(curl("carol")).isEqualTo(400);
+    }
+
+    @Test
+    void nginxFindsTheResponderInTheCertificatesAuthorityInformationAccess() throws Exception {
+        startNginx("# no ssl_ocsp_responder: the client certificate's AIA names the responder");
+        BigInteger dave = client("dave");
+        assertThat(curl("dave")).as(log()).isEqualTo(200);
+        ca.client().revokeSerial(dave, "affiliationChanged");
+        long ms = untilRefused("dave", System.nanoTime());
+        assertThat(ms).isLessThan(5000);
+        assertThat(metric(metrics(), "upki_publisher_ocsp_requests_total")).isGreaterThanOrEqualTo(2);
     }
 }
