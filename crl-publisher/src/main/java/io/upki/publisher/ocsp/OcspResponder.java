@@ -60,7 +60,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class OcspResponder {
     private static final Logger LOG = LoggerFactory.getLogger(OcspResponder.class);
-    /** RFC 8954 section 2.1: a nonce is 1 to 32 octets; a few octets more for legacy encodings without the inner OCTET STRING tag. */
+    /** RFC 8954 section 2.1: a nonce is 1 to 32 octets. */
     static final int MAX_NONCE = 32;
     static final int MAX_CERT_IDS = 16;
     private static final int CACHE_CAPACITY = 100_000;
