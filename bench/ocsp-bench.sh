@@ -130,7 +130,9 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
 verdict() { awk -v v="$1" -v t="$2" 'BEGIN { print (v >= t ? "met" : "NOT met") }'; }
 
 mkdir -p "$RESULTS_DIR"
-NAME="ocsp-$(date +%F)$([[ $QUICK == 1 ]] && echo -quick)"
+SUFFIX=""
+[[ $QUICK == 1 ]] && SUFFIX="-quick"
+NAME="ocsp-$(date +%F)$SUFFIX"
 cp "$RESULTS" "$RESULTS_DIR/$NAME.jsonl"
 {
   echo "# OCSP responder bench, $(date -u +%FT%TZ)"
