@@ -97,7 +97,7 @@ public final class CaServer implements AutoCloseable {
 
         SqliteDatabase database = new SqliteDatabase(files.database());
         SqliteCertificateRepository certificates = new SqliteCertificateRepository(database);
-        CertificateIssuer issuer = new CertificateIssuer(ca, clock, config.crlUrl());
+        CertificateIssuer issuer = new CertificateIssuer(ca, clock, config.crlUrl(), config.ocspUrl());
         SigningStore signing = new SigningStore(issuer, certificates, ca.signaturesRepeat(), clock);
         int restored = signing.recover();
         if (restored > 0) {

@@ -116,7 +116,7 @@ public final class CaServerMain implements Callable<Integer> {
             int p = firstNonNull(port, file.port(), CaConfig.DEFAULT_PORT);
             Duration validity = file.crlValidity() == null ? CaConfig.DEFAULT_CRL_VALIDITY
                     : CaConfig.parseCrlValidity(file.crlValidity());
-            CaConfig config = new CaConfig(common.dataDir, h, p, p + 1, p + 2, validity, file.crlUrl());
+            CaConfig config = new CaConfig(common.dataDir, h, p, p + 1, p + 2, validity, file.crlUrl(), file.ocspUrl());
             CaServer server = CaServer.open(config, common.passphrase(), common.seed, Clock.systemUTC(),
                     new SecureRandom());
             server.start();

@@ -10,7 +10,11 @@ import io.upki.pki.x509.Pem;
 import io.upki.publisher.fetch.CaEventListener;
 import io.upki.publisher.fetch.CrlRefresher;
 import io.upki.publisher.http.PublisherApp;
+import io.upki.publisher.http.OcspEndpoint;
 import io.upki.publisher.http.PushHub;
+import io.upki.publisher.ocsp.DelegatedSigner;
+import io.upki.publisher.ocsp.OcspResponder;
+import io.upki.publisher.ocsp.StatusLookup;
 import io.upki.publisher.publish.Publication;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -23,12 +27,14 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The composition root of the crl-publisher: wires fetch, verification, publication, HTTP and push. */
+/** The composition root of the crl-publisher: wires fetch, verification, publication, HTTP, push and OCSP. */
 public final class Publisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Publisher.class);
+    private static final Duration OCSP_LOOKUP_TIMEOUT = Duration.ofSeconds(2);
 
     private final Javalin app;
     private final CrlRefresher refresher;
@@ -36,9 +42,14 @@ public final class Publisher implements AutoCloseable {
     private final CaClient ca;
     private final ScheduledExecutorService pinger;
     private final Publication publication;
+    private final DelegatedSigner signer;
+    private final CaClient lookups;
 
     private Publisher(Javalin app, CrlRefresher refresher, CaEventListener events, CaClient ca,
-                      ScheduledExecutorService pinger, Publication publication) {
+                      ScheduledExecutorService pinger, Publication publication, DelegatedSigner signer,
+                      CaClient lookups) {
+        this.signer = signer;
+        this.lookups = lookups;
         this.app = app;
         this.refresher = refresher;
         this.events = events;
@@ -52,28 +63,63 @@ public final class Publisher implements AutoCloseable {
         ZmqCaClient ca = new ZmqCaClient(config.caEndpoint(), task -> config.caTimeout(), 1, new WireCodec());
         X509Certificate caCert = caCertificate(config, ca);
         PushHub hub = new PushHub();
+        AtomicReference<OcspResponder> ocsp = new AtomicReference<>();
+        ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "publisher-tasks");
+            t.setDaemon(true);
+            return t;
+        });
         Publication publication = new Publication(new CrlAcceptor(List.of(caCert), clock, Duration.ZERO), caCert,
-                config.outDir(), hub::announce);
+                config.outDir(), current -> {
+                    hub.announce(current);
+                    OcspResponder responder = ocsp.get();
+                    if (responder != null) {
+                        // Off the publishing thread: the next CRL must not wait for re-signing.
+                        pinger.execute(responder::presign);
+                    }
+                });
         publication.reload();
         CrlRefresher refresher = new CrlRefresher(ca, publication, clock, config.margin(), config.debounce(),
                 config.maxDelay());
         CaEventListener events = new CaEventListener(
                 config.eventsEndpoint() == null ? PublisherConfig.defaultEvents(config.caEndpoint()) : config.eventsEndpoint(),
                 refresher, new WireCodec());
-        PublisherMetrics metrics = new PublisherMetrics(clock, publication, refresher, hub);
-        Javalin app = new PublisherApp(publication, refresher, hub, clock, config.maxAge(),
+        DelegatedSigner signer = null;
+        ZmqCaClient lookups = null;
+        if (config.ocsp() != null) {
+            try {
+                signer = DelegatedSigner.start(ca, caCert, config.ocsp().signerDir(), config.ocsp().signerCn(), clock);
+            } catch (IOException e) {
+                pinger.shutdownNow();
+                ca.close();
+                throw e;
+            }
+            // Its own client: an OCSP request waits at most 2 s for the CA, once, then gets tryLater.
+            Duration lookupTimeout = config.caTimeout().compareTo(OCSP_LOOKUP_TIMEOUT) < 0 ? config.caTimeout()
+                    : OCSP_LOOKUP_TIMEOUT;
+            lookups = new ZmqCaClient(config.caEndpoint(), task -> lookupTimeout, 0, new WireCodec());
+            ocsp.set(new OcspResponder(caCert, () -> {
+                Publication.Current current = publication.current();
+                return current == null ? null : current.snapshot();
+            }, new StatusLookup(lookups, 200_000, 8), signer, clock, config.ocsp().validity()));
+        }
+        PublisherMetrics metrics = new PublisherMetrics(clock, publication, refresher, hub, ocsp.get());
+        PublisherApp routes = new PublisherApp(publication, refresher, hub, clock, config.maxAge(),
                 config.caTimeout().multipliedBy(2).plusSeconds(1), metrics::render,
-                Pem.encode(caCert).getBytes(StandardCharsets.US_ASCII)).create(config.host(), config.port());
+                Pem.encode(caCert).getBytes(StandardCharsets.US_ASCII));
+        if (ocsp.get() != null) {
+            routes.withOcsp(new OcspEndpoint(ocsp.get(), clock, config.maxAge()));
+        }
+        Javalin app = routes.create(config.host(), config.port());
         app.start();
         events.start();
         refresher.start();
-        ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "sse-ping");
-            t.setDaemon(true);
-            return t;
-        });
         pinger.scheduleWithFixedDelay(hub::ping, 15, 15, TimeUnit.SECONDS);
-        return new Publisher(app, refresher, events, ca, pinger, publication);
+        if (signer != null) {
+            DelegatedSigner s = signer;
+            pinger.scheduleWithFixedDelay(s::renewIfDue, 30, 30, TimeUnit.SECONDS);
+        }
+        return new Publisher(app, refresher, events, ca, pinger, publication, signer, lookups);
     }
 
     /**
@@ -103,6 +149,11 @@ public final class Publisher implements AutoCloseable {
         return publication;
     }
 
+    /** The delegated OCSP signer, or null without {@code --ocsp}. */
+    public DelegatedSigner ocspSigner() {
+        return signer;
+    }
+
     @Override
     public void close() {
         pinger.shutdownNow();
@@ -110,5 +161,8 @@ public final class Publisher implements AutoCloseable {
         events.close();
         app.stop();
         ca.close();
+        if (lookups != null) {
+            lookups.close();
+        }
     }
 }

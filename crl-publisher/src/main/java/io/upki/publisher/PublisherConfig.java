@@ -12,9 +12,39 @@ import java.time.Duration;
  * @param maxDelay longest a burst of revocations may postpone the CRL
  * @param maxAge Cache-Control max-age of the distribution point (never past nextUpdate)
  * @param caTimeout longest wait for one CA answer; an on-demand refresh fails after it with 503
+ * @param ocsp the OCSP responder's settings, or null to serve no {@code /ocsp}
  */
 public record PublisherConfig(String caEndpoint, String eventsEndpoint, Path caCert, Path outDir, String host, int port,
-                              Duration margin, Duration debounce, Duration maxDelay, Duration maxAge, Duration caTimeout) {
+                              Duration margin, Duration debounce, Duration maxDelay, Duration maxAge, Duration caTimeout,
+                              Ocsp ocsp) {
+    /**
+     * The OCSP responder (RFC 6960) of {@code --ocsp}.
+     *
+     * @param signerDir folder of the delegated signer's key (0600) and certificate
+     * @param signerCn common name of the delegated signer's certificate
+     * @param validity nextUpdate - thisUpdate of a response (never past the CRL's nextUpdate)
+     */
+    public record Ocsp(Path signerDir, String signerCn, Duration validity) {
+        public Ocsp {
+            if (signerDir == null) {
+                throw new IllegalArgumentException("ocsp-dir: required");
+            }
+            if (signerCn == null || signerCn.isBlank() || signerCn.length() > 64) {
+                throw new IllegalArgumentException("ocsp-cn: must be 1 to 64 characters");
+            }
+            if (validity == null || validity.compareTo(Duration.ofSeconds(10)) < 0
+                    || validity.compareTo(Duration.ofDays(7)) > 0) {
+                throw new IllegalArgumentException("ocsp-validity: must be between 10 seconds and 7 days");
+            }
+        }
+    }
+
+    /** Settings without an OCSP responder. */
+    public PublisherConfig(String caEndpoint, String eventsEndpoint, Path caCert, Path outDir, String host, int port,
+                           Duration margin, Duration debounce, Duration maxDelay, Duration maxAge, Duration caTimeout) {
+        this(caEndpoint, eventsEndpoint, caCert, outDir, host, port, margin, debounce, maxDelay, maxAge, caTimeout, null);
+    }
+
     public PublisherConfig {
         if (caEndpoint == null || !caEndpoint.startsWith("tcp://")) {
             throw new IllegalArgumentException("ca: '" + caEndpoint + "' is not tcp://host:port");

@@ -48,14 +48,32 @@ public final class PublisherMain implements Callable<Integer> {
     @Option(names = "--ca-timeout", defaultValue = "PT10S", description = "Longest wait for one CA answer.")
     Duration caTimeout;
 
+    @Option(names = "--ocsp", defaultValue = "${env:UPKI_PUBLISHER_OCSP:-false}", fallbackValue = "true", arity = "0..1",
+            description = "Also answer OCSP (RFC 6960) at /ocsp, signed by a delegated signer certified by the CA.")
+    boolean ocsp;
+
+    @Option(names = "--ocsp-dir", defaultValue = "${env:UPKI_PUBLISHER_OCSP_DIR}",
+            description = "Folder of the OCSP signer's key (0600) and certificate (default: <out>/ocsp-signer).")
+    Path ocspDir;
+
+    @Option(names = "--ocsp-cn", defaultValue = "upki-ocsp-responder",
+            description = "Common name of the OCSP signer's certificate.")
+    String ocspCn;
+
+    @Option(names = "--ocsp-validity", defaultValue = "PT10M",
+            description = "nextUpdate - thisUpdate of OCSP responses (never past the CRL's nextUpdate).")
+    Duration ocspValidity;
+
     @Override
     public Integer call() throws Exception {
         ProcessRunner.HostPort address = ProcessRunner.hostPort("listen", listen);
+        PublisherConfig.Ocsp ocspSettings = ocsp ? new PublisherConfig.Ocsp(
+                ocspDir == null ? out.resolve("ocsp-signer") : ocspDir, ocspCn, ocspValidity) : null;
         PublisherConfig config = new PublisherConfig(ca, events, caCert, out, address.host(), address.port(), margin,
-                debounce, maxDelay, maxAge, caTimeout);
+                debounce, maxDelay, maxAge, caTimeout, ocspSettings);
         Publisher publisher = Publisher.start(config, Clock.systemUTC());
         System.out.println("upki crl-publisher ready on http://" + config.host() + ":" + publisher.port()
-                + " (CRL in " + out + ")");
+                + " (CRL in " + out + (ocsp ? "; OCSP at /ocsp" : "") + ")");
         ProcessRunner.serveUntilStopped(publisher, "crl-publisher");
         return 0;
     }

@@ -2,18 +2,22 @@ package io.upki.publisher;
 
 import io.upki.publisher.fetch.CrlRefresher;
 import io.upki.publisher.http.PushHub;
+import io.upki.publisher.ocsp.OcspResponder;
 import io.upki.publisher.publish.Publication;
 import java.time.Clock;
 import java.time.Duration;
 
-/** The publisher's Prometheus text metrics: CRL number, age, time to nextUpdate, publications, rejections. */
+/** The publisher's Prometheus text metrics: CRL number, age, time to nextUpdate, publications, rejections, OCSP. */
 final class PublisherMetrics {
     private final Clock clock;
     private final Publication publication;
     private final CrlRefresher refresher;
     private final PushHub hub;
+    private final OcspResponder ocsp;
 
-    PublisherMetrics(Clock clock, Publication publication, CrlRefresher refresher, PushHub hub) {
+    /** @param ocsp the OCSP responder, or null */
+    PublisherMetrics(Clock clock, Publication publication, CrlRefresher refresher, PushHub hub, OcspResponder ocsp) {
+        this.ocsp = ocsp;
         this.clock = clock;
         this.publication = publication;
         this.refresher = refresher;
@@ -38,6 +42,16 @@ final class PublisherMetrics {
                 publication.writeFailureCount());
         counter(sb, "upki_publisher_ca_failures_total", "Failed calls to the CA.", refresher.failureCount());
         gauge(sb, "upki_publisher_subscribers", "Sidecars subscribed to pushes.", Integer.toString(hub.size()));
+        if (ocsp != null) {
+            counter(sb, "upki_publisher_ocsp_requests_total", "OCSP requests answered.", ocsp.servedCount());
+            counter(sb, "upki_publisher_ocsp_cached_total", "OCSP requests answered from pre-signed responses.",
+                    ocsp.cacheHitCount());
+            counter(sb, "upki_publisher_ocsp_presigned_total", "OCSP responses signed ahead when a new CRL came.",
+                    ocsp.presignedCount());
+            counter(sb, "upki_publisher_ocsp_refused_total", "OCSP requests answered with an error status.",
+                    ocsp.refusedCount());
+            counter(sb, "upki_publisher_ocsp_ca_lookups_total", "ocsp_check calls to the CA.", ocsp.caLookupCount());
+        }
         return sb.toString();
     }
 

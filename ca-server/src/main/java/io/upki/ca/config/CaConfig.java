@@ -13,9 +13,10 @@ import java.time.Duration;
  * @param eventsPort event feed (PUB) port, {@code port + 2} by default; 0 picks a free one
  * @param crlValidity time from a CRL's thisUpdate to its nextUpdate
  * @param crlUrl CRL Distribution Point written into issued certificates, or null
+ * @param ocspUrl OCSP responder written into issued certificates' Authority Information Access, or null
  */
 public record CaConfig(Path dataDir, String host, int port, int registrationPort, int eventsPort, Duration crlValidity,
-                       String crlUrl) {
+                       String crlUrl, String ocspUrl) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 5000;
     public static final Duration DEFAULT_CRL_VALIDITY = Duration.ofDays(7);
@@ -51,6 +52,19 @@ public record CaConfig(Path dataDir, String host, int port, int registrationPort
         if (crlUrl != null && !(crlUrl.startsWith("http://") || crlUrl.startsWith("https://"))) {
             throw new IllegalArgumentException("crl_url: '" + crlUrl + "' must be an http:// or https:// URL");
         }
+        if (ocspUrl != null && ocspUrl.isBlank()) {
+            ocspUrl = null;
+        }
+        // RFC 6960 appendix A.1: OCSP over HTTP; clients do not follow https for OCSP (RFC 5019 section 5).
+        if (ocspUrl != null && !ocspUrl.startsWith("http://")) {
+            throw new IllegalArgumentException("ocsp_url: '" + ocspUrl + "' must be an http:// URL");
+        }
+    }
+
+    /** Settings without an OCSP responder URL. */
+    public CaConfig(Path dataDir, String host, int port, int registrationPort, int eventsPort, Duration crlValidity,
+                    String crlUrl) {
+        this(dataDir, host, port, registrationPort, eventsPort, crlValidity, crlUrl, null);
     }
 
     /** The ZeroMQ endpoint of a port on the configured host. */

@@ -11,10 +11,16 @@ import java.util.Set;
 
 /**
  * Reads the settings of a data directory's {@code config.yml}, uPKI's keys: {@code host}, {@code port},
- * {@code crl_validity}, {@code crl_url}. Unknown keys are an error, so a typo cannot be silently ignored.
+ * {@code crl_validity}, {@code crl_url}, and upki's {@code ocsp_url}. Unknown keys are an error, so a typo
+ * cannot be silently ignored.
  */
-public record ConfigFile(String host, Integer port, String crlValidity, String crlUrl) {
-    private static final Set<String> KEYS = Set.of("host", "port", "crl_validity", "crl_url", "key_type");
+public record ConfigFile(String host, Integer port, String crlValidity, String crlUrl, String ocspUrl) {
+    private static final Set<String> KEYS = Set.of("host", "port", "crl_validity", "crl_url", "ocsp_url", "key_type");
+
+    /** Settings without an OCSP responder URL. */
+    public ConfigFile(String host, Integer port, String crlValidity, String crlUrl) {
+        this(host, port, crlValidity, crlUrl, null);
+    }
 
     public static ConfigFile read(Path file) {
         if (!Files.exists(file)) {
@@ -39,7 +45,7 @@ public record ConfigFile(String host, Integer port, String crlValidity, String c
                 throw new IllegalArgumentException(file + ": port must be a number");
             }
             return new ConfigFile(text(root, "host"), port == null || port.isNull() ? null : port.asInt(),
-                    text(root, "crl_validity"), text(root, "crl_url"));
+                    text(root, "crl_validity"), text(root, "crl_url"), text(root, "ocsp_url"));
         } catch (IOException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
@@ -59,6 +65,7 @@ public record ConfigFile(String host, Integer port, String crlValidity, String c
                 key_type: %s        # informational: the CA key's type, fixed at init
                 crl_validity: %s    # CRL lifetime: days, or an ISO-8601 duration such as PT12H
                 crl_url: "%s"       # CRL Distribution Point written into issued certificates ("" for none)
+                ocsp_url: ""        # OCSP responder (crl-publisher --ocsp, e.g. http://host:8081/ocsp) written into AIA
                 """.formatted(keyType, crlValidity, crlUrl == null ? "" : crlUrl);
     }
 }

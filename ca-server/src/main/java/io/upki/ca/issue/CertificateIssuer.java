@@ -15,6 +15,10 @@ import java.util.Date;
 import java.util.List;
 import io.upki.pki.x509.UpkiRole;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.DERNull;
+import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AccessDescription;
+import org.bouncycastle.asn1.x509.AuthorityInformationAccess;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.CRLDistPoint;
 import org.bouncycastle.asn1.x509.DistributionPoint;
@@ -45,7 +49,8 @@ import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 /**
  * Builds and signs one certificate from a subject, a public key and a profile, with the extensions of
  * RFC 5280 section 4.2 this CA always writes: BasicConstraints and KeyUsage (critical), SKI, AKI,
- * EKU and SAN when there are any, and the CRL Distribution Point when one is configured.
+ * EKU and SAN when there are any, the CRL Distribution Point and the OCSP responder (Authority
+ * Information Access) when configured, and id-pkix-ocsp-nocheck on OCSP signing certificates.
  */
 public final class CertificateIssuer {
     /** notBefore is set a little in the past so that clients with a slightly slow clock accept it. */
@@ -54,12 +59,19 @@ public final class CertificateIssuer {
     private final CertificateAuthority ca;
     private final Clock clock;
     private final String crlUrl;
+    private final String ocspUrl;
 
     /** @param crlUrl the CRL Distribution Point URL written in every certificate, or null for none */
     public CertificateIssuer(CertificateAuthority ca, Clock clock, String crlUrl) {
+        this(ca, clock, crlUrl, null);
+    }
+
+    /** @param ocspUrl the OCSP responder URL written in every certificate's AIA, or null for none */
+    public CertificateIssuer(CertificateAuthority ca, Clock clock, String crlUrl, String ocspUrl) {
         this.ca = ca;
         this.clock = clock;
         this.crlUrl = crlUrl;
+        this.ocspUrl = ocspUrl;
     }
 
     /**
@@ -137,10 +149,27 @@ public final class CertificateIssuer {
                         new GeneralName(GeneralName.uniformResourceIdentifier, crlUrl))), null, null);
                 ext.addExtension(Extension.cRLDistributionPoints, false, new CRLDistPoint(new DistributionPoint[] {point}));
             }
+            ocspExtensions(ext, profile);
         } catch (IOException e) {
             throw new IllegalStateException("cannot encode certificate extensions", e);
         }
         return ext.generate();
+    }
+
+    /**
+     * RFC 5280 section 4.2.2.1: where to ask for this certificate's status (id-ad-ocsp); RFC 6960 section
+     * 4.2.2.2.1: a delegated OCSP signer carries id-pkix-ocsp-nocheck, so clients trust it for its
+     * (short) lifetime instead of asking about the responder's own certificate.
+     */
+    private void ocspExtensions(ExtensionsGenerator ext, Profile profile) throws IOException {
+        boolean ocspSigner = profile.extendedKeyUsage().contains("OCSPSigning");
+        if (ocspUrl != null && !ocspUrl.isBlank() && !ocspSigner) {
+            ext.addExtension(Extension.authorityInfoAccess, false, new AuthorityInformationAccess(
+                    AccessDescription.id_ad_ocsp, new GeneralName(GeneralName.uniformResourceIdentifier, ocspUrl)));
+        }
+        if (ocspSigner) {
+            ext.addExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nocheck, false, DERNull.INSTANCE);
+        }
     }
 
     /** Signs a prepared certificate with the CA key (RFC 5280 section 4.1.1.3: over the TBS's DER). */

@@ -4,8 +4,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** uPKI's seven built-in profiles with the exact values of CA-PROTOCOL.md section 7. */
+/**
+ * uPKI's seven built-in profiles with the exact values of CA-PROTOCOL.md section 7, then upki's
+ * {@code ocsp} profile for delegated OCSP responders (RFC 6960 section 4.2.2.2).
+ */
 public final class BuiltInProfiles {
+    /** The profile of delegated OCSP signing certificates. */
+    public static final String OCSP = "ocsp";
+
     private BuiltInProfiles() {
     }
 
@@ -32,6 +38,10 @@ public final class BuiltInProfiles {
         put(p, new Profile("admin", "rsa", 4096, 365, "sha256", true, "",
                 subject("FR", "Company", "Admins", ""), List.of("digitalSignature", "nonRepudiation"),
                 List.of("clientAuth"), "user", null, Profile.ROLE_ADMIN));
+        // A delegated OCSP signer: short-lived because it carries id-pkix-ocsp-nocheck (RFC 6960 section
+        // 4.2.2.2.1), so clients never check its own revocation; its key is made by the responder.
+        put(p, new Profile(OCSP, "ec", 256, 7, "sha256", false, "",
+                subject("FR", "uPKI", "OCSP", null), List.of("digitalSignature"), List.of("OCSPSigning"), "ocsp", null, null));
         return p;
     }
 

@@ -34,6 +34,9 @@ class CaConfigTest {
         assertThatThrownBy(() -> new CaConfig(dir, "127.0.0.1", 5000, 5000, 5002, Duration.ofDays(7), null))
                 .hasMessageStartingWith("registration port:");
         assertThat(new CaConfig(dir, "::1", 5000, 5001, 5002, Duration.ofDays(7), "").endpoint(5000)).isEqualTo("tcp://[::1]:5000");
+        assertThatThrownBy(() -> new CaConfig(dir, "127.0.0.1", 5000, 5001, 5002, Duration.ofDays(7), null, "https://o/ocsp"))
+                .hasMessageStartingWith("ocsp_url:");
+        assertThat(new CaConfig(dir, "127.0.0.1", 5000, 5001, 5002, Duration.ofDays(7), null, " ").ocspUrl()).isNull();
     }
 
     @Test
@@ -45,6 +48,9 @@ class CaConfigTest {
         assertThat(config.port()).isEqualTo(5000);
         assertThat(config.crlValidity()).isEqualTo("PT6H");
         assertThat(config.crlUrl()).isEqualTo("http://crl.example:8081/crl.der");
+        assertThat(config.ocspUrl()).isEmpty();
+        Files.writeString(file, "ocsp_url: http://ocsp.example:8081/ocsp\n");
+        assertThat(ConfigFile.read(file).ocspUrl()).isEqualTo("http://ocsp.example:8081/ocsp");
         Files.writeString(file, "prot: 5000\n");
         assertThatThrownBy(() -> ConfigFile.read(file)).hasMessageContaining("unknown setting 'prot'");
         Files.writeString(file, "port: many\n");

@@ -15,8 +15,9 @@ class ProfileRegistryTest {
 
     @Test
     void builtInsInUpkisOrder() {
-        assertThat(ProfileRegistry.load(dir).names()).containsExactly("ca", "ra", "server", "webapp", "laptop", "user", "admin");
-        assertThat(ProfileRegistry.load(dir.resolve("absent")).names()).hasSize(7);
+        assertThat(ProfileRegistry.load(dir).names()).containsExactly("ca", "ra", "server", "webapp", "laptop", "user", "admin",
+                "ocsp");
+        assertThat(ProfileRegistry.load(dir.resolve("absent")).names()).hasSize(8);
     }
 
     @Test

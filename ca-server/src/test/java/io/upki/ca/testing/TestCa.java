@@ -78,8 +78,14 @@ public final class TestCa implements AutoCloseable {
 
     /** Opens the CA with operations on {@code port} (0: any), registration on port + 1, events on port + 2. */
     public static TestCa open(Path dir, Duration crlValidity, String crlUrl, Clock clock, int port) throws IOException {
+        return open(dir, crlValidity, crlUrl, null, clock, port);
+    }
+
+    /** As {@link #open(Path, Duration, String, Clock, int)}, writing {@code ocspUrl} into issued certificates' AIA. */
+    public static TestCa open(Path dir, Duration crlValidity, String crlUrl, String ocspUrl, Clock clock, int port)
+            throws IOException {
         CaConfig config = new CaConfig(dir, "127.0.0.1", port, port == 0 ? 0 : port + 1, port == 0 ? 0 : port + 2,
-                crlValidity, crlUrl);
+                crlValidity, crlUrl, ocspUrl);
         NativeCrypto.install(System.getenv(NativeCrypto.SWITCH)); // as the real process does at start
         CaServer server = CaServer.open(config, null, null, clock, new SecureRandom());
         server.start();

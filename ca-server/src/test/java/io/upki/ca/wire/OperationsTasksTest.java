@@ -91,7 +91,7 @@ class OperationsTasksTest {
     @Test
     void listProfilesHasTheSevenBuiltInsInOrderThenCustom() {
         JsonNode list = ca.call(CaTask.LIST_PROFILES, params());
-        assertThat(list.toString()).isEqualTo("[\"ca\",\"ra\",\"server\",\"webapp\",\"laptop\",\"user\",\"admin\",\"edge\",\"sidecar\"]");
+        assertThat(list.toString()).isEqualTo("[\"ca\",\"ra\",\"server\",\"webapp\",\"laptop\",\"user\",\"admin\",\"ocsp\",\"edge\",\"sidecar\"]");
     }
 
     @Test

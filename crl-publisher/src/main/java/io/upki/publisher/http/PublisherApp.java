@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import org.eclipse.jetty.http.UriCompliance;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -32,6 +33,7 @@ public final class PublisherApp {
     private final Duration refreshWait;
     private final Supplier<String> metrics;
     private final byte[] caPem;
+    private OcspEndpoint ocsp;
 
     /** @param refreshWait how long {@code POST /refresh} waits for the CA before answering 503 */
     public PublisherApp(Publication publication, CrlRefresher refresher, PushHub hub, Clock clock, Duration maxAge,
@@ -46,11 +48,25 @@ public final class PublisherApp {
         this.caPem = caPem.clone();
     }
 
+    /** Also serves the OCSP responder at {@code /ocsp}. */
+    public PublisherApp withOcsp(OcspEndpoint endpoint) {
+        this.ocsp = endpoint;
+        return this;
+    }
+
     public Javalin create(String host, int port) {
         return Javalin.create(config -> {
             // Deadlines for the request header and silent connections; the publisher reads no bodies.
             config.jetty.addConnector((server, http) -> HttpServers.plain(server, http, host, port));
             config.jetty.modifyHttpConfiguration(http -> http.setSendServerVersion(false));
+            if (ocsp != null) {
+                // RFC 6960 appendix A.1 GETs carry base64 in the path, which nginx escapes ('/' as %2F):
+                // Jetty refuses such "ambiguous" paths unless told otherwise. Only /ocsp reads them, raw.
+                config.jetty.modifyHttpConfiguration(http -> http.setUriCompliance(UriCompliance.DEFAULT.with("ocsp",
+                        UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR, UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING)));
+                config.jetty.modifyServletContextHandler(handler -> handler.getServletHandler().setDecodeAmbiguousURIs(true));
+                ocsp.register(config.routes);
+            }
             config.startup.showJavalinBanner = false;
             HttpServers.noMethodOverride(config);
             config.routes.get("/crl.der", ctx -> serveCrl(ctx, true));
