@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Random;
 import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.CRLReason;
@@ -187,8 +188,11 @@ class OcspResponderTest {
         // A request whose base64 holds '/' and '+', the characters that need care in a path.
         byte[] der = null;
         for (int i = 0; i < 5000 && der == null; i++) {
-            byte[] candidate = OcspClient.request(BigInteger.valueOf(i).toByteArray(),
-                    OcspClient.id(caCert, leaf.getSerialNumber()));
+            // A 16-byte nonce changes about 22 base64 characters per try: a small counter changed too
+            // few, and a serial whose fixed part held no '/' or '+' then never produced one.
+            byte[] nonce = new byte[16];
+            new Random(i).nextBytes(nonce);
+            byte[] candidate = OcspClient.request(nonce, OcspClient.id(caCert, leaf.getSerialNumber()));
             String b64 = Base64.getEncoder().encodeToString(candidate);
             if (b64.contains("/") && b64.contains("+")) {
                 der = candidate;
