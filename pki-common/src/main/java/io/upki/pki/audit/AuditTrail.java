@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AuditTrail implements AutoCloseable {
     /** Fields every line has, in this order; an event's own fields never replace them. */
+    private static final int MAX_VALUE = 1024;
     private static final Set<String> CORE = Set.of("time", "source", "who", "action", "result");
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
     private static final Logger LOG = LoggerFactory.getLogger("upki.audit");
@@ -116,7 +117,9 @@ public final class AuditTrail implements AutoCloseable {
             } else if (value instanceof Boolean b) {
                 line.put(name, b);
             } else {
-                line.put(name, String.valueOf(value));
+                String string = String.valueOf(value);
+                // A guard, not a format: no field of an event is this long, so a longer one is cut.
+                line.put(name, string.length() <= MAX_VALUE ? string : string.substring(0, MAX_VALUE) + "...");
             }
             text.append(' ').append(name).append('=').append(quote(line.get(name).asText()));
         });

@@ -11,6 +11,7 @@ import io.upki.pki.wire.CaTask;
 import io.upki.pki.x509.DistinguishedNames;
 import io.upki.pki.x509.Pem;
 import io.upki.pki.x509.RevocationReason;
+import io.upki.ra.audit.RaAudit;
 import io.upki.ra.auth.Authenticator;
 import io.upki.ra.auth.Caller;
 import java.math.BigInteger;
@@ -23,7 +24,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import org.bouncycastle.asn1.x500.X500Name;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -32,7 +32,6 @@ import org.slf4j.LoggerFactory;
  * administrators, {@code /api/client/*} any valid client certificate; every other path is 404.
  */
 public final class RaApi {
-    private static final Logger AUDIT = LoggerFactory.getLogger("upki.audit");
     private static final String CALLER = "upki.caller";
     private static final int MAX_CSR = 16 * 1024;
 
@@ -42,9 +41,17 @@ public final class RaApi {
     private final String publisher;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private final byte[] openApi;
+    private final RaAudit audit;
 
     /** @param publisher base URL of the crl-publisher told after a CRL regeneration, or null */
     public RaApi(CaClient ca, Authenticator authenticator, int maxBodyBytes, String publisher, byte[] openApi) {
+        this(ca, authenticator, maxBodyBytes, publisher, openApi, RaAudit.logOnly(java.time.Clock.systemUTC()));
+    }
+
+    /** Like the constructor above, recording every state change and refusal in {@code audit}. */
+    public RaApi(CaClient ca, Authenticator authenticator, int maxBodyBytes, String publisher, byte[] openApi,
+                 RaAudit audit) {
+        this.audit = audit;
         this.ca = new CaGateway(ca);
         this.authenticator = authenticator;
         this.bodies = new Bodies(maxBodyBytes);
@@ -82,9 +89,15 @@ public final class RaApi {
         r.get("/api/client/certificate", ctx -> ctx.json(ca.call(CaTask.VIEW, own(caller(ctx)))));
         r.post("/api/client/renew", this::clientRenew);
         r.post("/api/client/revoke", this::clientRevoke);
-        r.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(error(e.getMessage())));
+        r.exception(ApiException.class, (e, ctx) -> {
+            auditRefusal(ctx, e);
+            ctx.status(e.status()).json(error(e.getMessage()));
+        });
         r.exception(Exception.class, (e, ctx) -> {
             LoggerFactory.getLogger(RaApi.class).error("request failed", e);
+            if (!ctx.method().name().equals("GET")) {
+                audit.api(caller(ctx), ctx.method().name() + " " + ctx.path(), null, "error", "status", 500);
+            }
             ctx.status(500).json(error("internal error"));
         });
         r.error(404, ctx -> {
@@ -106,11 +119,10 @@ public final class RaApi {
             return;
         }
         Caller caller = authenticator.authenticate(ctx);
+        ctx.attribute(CALLER, caller); // known before the role check, so that a refusal names who was refused
         if (admin && !caller.admin()) {
-            audit(caller, "access " + path, null, "refused-not-admin");
             throw new ApiException(403, "administrators only");
         }
-        ctx.attribute(CALLER, caller);
     }
 
     private static Caller caller(Context ctx) {
@@ -157,9 +169,11 @@ public final class RaApi {
         ObjectNode body = bodies.object(ctx, true);
         String csr = Bodies.string(body, "csr", true, MAX_CSR);
         String profile = Bodies.string(body, "profile", false, 64);
-        checkCsr(csr);
-        JsonNode data = ca.call(CaTask.SIGN, p().put("csr", csr).put("profile", profile == null ? "server" : profile));
-        audit(caller(ctx), "sign", data.path("serial").bigIntegerValue(), "ok");
+        X500Name subject = checkCsr(csr);
+        String profileName = profile == null ? "server" : profile;
+        JsonNode data = ca.call(CaTask.SIGN, p().put("csr", csr).put("profile", profileName));
+        audit.api(caller(ctx), "sign", data.path("serial").bigIntegerValue(), "ok", "subject", subject.toString(),
+                "profile", profileName);
         ctx.status(201).json(data);
     }
 
@@ -167,13 +181,14 @@ public final class RaApi {
         ObjectNode params = target(ctx.pathParam("id"));
         String reason = reason(bodies.object(ctx, false));
         ca.call(CaTask.REVOKE, params.put("reason", reason));
-        audit(caller(ctx), "revoke " + ctx.pathParam("id"), null, "ok reason=" + reason);
+        audit.api(caller(ctx), "revoke", serialOf(params), "ok", "dn", dnOf(params), "reason", reason);
         ctx.json(Map.of("status", "ok", "revoked", true));
     }
 
     private void unrevoke(Context ctx) throws ApiException {
-        ca.call(CaTask.UNREVOKE, target(ctx.pathParam("id")));
-        audit(caller(ctx), "unrevoke " + ctx.pathParam("id"), null, "ok");
+        ObjectNode params = target(ctx.pathParam("id"));
+        ca.call(CaTask.UNREVOKE, params);
+        audit.api(caller(ctx), "unrevoke", serialOf(params), "ok", "dn", dnOf(params));
         ctx.json(Map.of("status", "ok", "revoked", false));
     }
 
@@ -184,14 +199,15 @@ public final class RaApi {
             params.put("duration", duration);
         }
         JsonNode data = ca.call(CaTask.RENEW, params);
-        audit(caller(ctx), "renew " + ctx.pathParam("id"), data.path("serial").bigIntegerValue(), "ok");
+        audit.api(caller(ctx), "renew", data.path("serial").bigIntegerValue(), "ok", "renewed",
+                io.upki.pki.audit.AuditTrail.serial(serialOf(params)), "dn", dnOf(params));
         ctx.status(201).json(data);
     }
 
     private void regenerateCrl(Context ctx) throws ApiException {
         byte[] der = Base64.getDecoder().decode(ca.call(CaTask.GENERATE_CRL, p()).asText());
         boolean told = tellPublisher();
-        audit(caller(ctx), "generate_crl", null, "ok");
+        audit.api(caller(ctx), "generate_crl", null, "ok", "bytes", der.length, "publisher_notified", told);
         ctx.json(Map.of("status", "ok", "size", der.length, "publisher_notified", told));
     }
 
@@ -216,14 +232,14 @@ public final class RaApi {
     private void addAdmin(Context ctx) throws ApiException {
         String dn = dn(Bodies.string(bodies.object(ctx, true), "dn", true, 1024));
         ca.call(CaTask.ADD_ADMIN, p().put("dn", dn));
-        audit(caller(ctx), "add_admin " + dn, null, "ok");
+        audit.api(caller(ctx), "add_admin", null, "ok", "dn", dn);
         ctx.status(201).json(Map.of("status", "ok", "dn", dn));
     }
 
     private void removeAdmin(Context ctx) throws ApiException {
         String dn = dn(ctx.queryParam("dn"));
         ca.call(CaTask.REMOVE_ADMIN, p().put("dn", dn));
-        audit(caller(ctx), "remove_admin " + dn, null, "ok");
+        audit.api(caller(ctx), "remove_admin", null, "ok", "dn", dn);
         ctx.json(Map.of("status", "ok", "dn", dn));
     }
 
@@ -242,13 +258,14 @@ public final class RaApi {
         JsonNode current = ca.call(CaTask.VIEW, own(caller));
         String currentDn = current.path("dn").asText();
         if (!DistinguishedNames.canonicalKey(requested).equals(DistinguishedNames.canonicalKey(DistinguishedNames.parse(currentDn)))) {
-            audit(caller, "client-renew", caller.serial(), "refused-subject");
+            audit.api(caller, "client-renew", caller.serial(), "refused", "reason", "the CSR's subject is not the certificate's");
             throw new ApiException(400, "the CSR's subject must be the certificate's: " + currentDn);
         }
         JsonNode issued = ca.call(CaTask.SIGN, p().put("csr", csr).put("profile", current.path("profile").asText()));
         // The old certificate is superseded by the new one (RFC 5280 section 5.3.1).
         ca.call(CaTask.REVOKE, own(caller).put("reason", "superseded"));
-        audit(caller, "client-renew", issued.path("serial").bigIntegerValue(), "ok superseded=" + caller.serial().toString(16));
+        audit.api(caller, "client-renew", issued.path("serial").bigIntegerValue(), "ok", "superseded",
+                io.upki.pki.audit.AuditTrail.serial(caller.serial()));
         ctx.status(201).json(issued);
     }
 
@@ -256,7 +273,7 @@ public final class RaApi {
         Caller caller = caller(ctx);
         String reason = reason(bodies.object(ctx, false));
         ca.call(CaTask.REVOKE, own(caller).put("reason", reason));
-        audit(caller, "client-revoke", caller.serial(), "ok reason=" + reason);
+        audit.api(caller, "client-revoke", caller.serial(), "ok", "reason", reason);
         ctx.json(Map.of("status", "ok", "revoked", true));
     }
 
@@ -344,9 +361,25 @@ public final class RaApi {
         return Map.of("status", "error", "message", message);
     }
 
-    private static void audit(Caller caller, String action, BigInteger serial, String result) {
-        AUDIT.info("audit action=\"{}\" who=\"{}\" who_serial={} serial={} result=\"{}\"", action,
-                caller == null ? "" : caller.subject().replace("\"", "'"), caller == null ? "-" : caller.serial().toString(16),
-                serial == null ? "-" : serial.toString(16), result);
+    /**
+     * A refused request: every refused change (any method but GET and HEAD) and every refused
+     * authentication or role (401, 403), with who was refused when that is known and the reason given.
+     */
+    private void auditRefusal(Context ctx, ApiException e) {
+        String method = ctx.method().name();
+        boolean change = !method.equals("GET") && !method.equals("HEAD");
+        if (!change && e.status() != 401 && e.status() != 403) {
+            return;
+        }
+        audit.api(caller(ctx), method + " " + ctx.path(), null, "refused", "status", e.status(),
+                "reason", e.getMessage(), "client_ip", ctx.ip());
+    }
+
+    private static BigInteger serialOf(ObjectNode params) {
+        return params.has("serial") ? params.get("serial").bigIntegerValue() : null;
+    }
+
+    private static String dnOf(ObjectNode params) {
+        return params.has("dn") ? params.get("dn").asText() : null;
     }
 }
