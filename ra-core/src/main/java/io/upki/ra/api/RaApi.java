@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.upki.pki.audit.AuditTrail;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.wire.CaTask;
 import io.upki.pki.x509.DistinguishedNames;
@@ -96,7 +97,7 @@ public final class RaApi {
         r.exception(Exception.class, (e, ctx) -> {
             LoggerFactory.getLogger(RaApi.class).error("request failed", e);
             if (!ctx.method().name().equals("GET")) {
-                audit.api(caller(ctx), ctx.method().name() + " " + ctx.path(), null, "error", "status", 500);
+                audit(caller(ctx), ctx.method().name() + " " + ctx.path(), null, "error", "status", 500);
             }
             ctx.status(500).json(error("internal error"));
         });
@@ -172,7 +173,7 @@ public final class RaApi {
         X500Name subject = checkCsr(csr);
         String profileName = profile == null ? "server" : profile;
         JsonNode data = ca.call(CaTask.SIGN, p().put("csr", csr).put("profile", profileName));
-        audit.api(caller(ctx), "sign", data.path("serial").bigIntegerValue(), "ok", "subject", subject.toString(),
+        audit(caller(ctx), "sign", data.path("serial").bigIntegerValue(), "ok", "subject", subject.toString(),
                 "profile", profileName);
         ctx.status(201).json(data);
     }
@@ -181,14 +182,14 @@ public final class RaApi {
         ObjectNode params = target(ctx.pathParam("id"));
         String reason = reason(bodies.object(ctx, false));
         ca.call(CaTask.REVOKE, params.put("reason", reason));
-        audit.api(caller(ctx), "revoke", serialOf(params), "ok", "dn", dnOf(params), "reason", reason);
+        audit(caller(ctx), "revoke", serialOf(params), "ok", "dn", dnOf(params), "reason", reason);
         ctx.json(Map.of("status", "ok", "revoked", true));
     }
 
     private void unrevoke(Context ctx) throws ApiException {
         ObjectNode params = target(ctx.pathParam("id"));
         ca.call(CaTask.UNREVOKE, params);
-        audit.api(caller(ctx), "unrevoke", serialOf(params), "ok", "dn", dnOf(params));
+        audit(caller(ctx), "unrevoke", serialOf(params), "ok", "dn", dnOf(params));
         ctx.json(Map.of("status", "ok", "revoked", false));
     }
 
@@ -199,15 +200,15 @@ public final class RaApi {
             params.put("duration", duration);
         }
         JsonNode data = ca.call(CaTask.RENEW, params);
-        audit.api(caller(ctx), "renew", data.path("serial").bigIntegerValue(), "ok", "renewed",
-                io.upki.pki.audit.AuditTrail.serial(serialOf(params)), "dn", dnOf(params));
+        audit(caller(ctx), "renew", data.path("serial").bigIntegerValue(), "ok", "renewed",
+                AuditTrail.serial(serialOf(params)), "dn", dnOf(params));
         ctx.status(201).json(data);
     }
 
     private void regenerateCrl(Context ctx) throws ApiException {
         byte[] der = Base64.getDecoder().decode(ca.call(CaTask.GENERATE_CRL, p()).asText());
         boolean told = tellPublisher();
-        audit.api(caller(ctx), "generate_crl", null, "ok", "bytes", der.length, "publisher_notified", told);
+        audit(caller(ctx), "generate_crl", null, "ok", "bytes", der.length, "publisher_notified", told);
         ctx.json(Map.of("status", "ok", "size", der.length, "publisher_notified", told));
     }
 
@@ -232,14 +233,14 @@ public final class RaApi {
     private void addAdmin(Context ctx) throws ApiException {
         String dn = dn(Bodies.string(bodies.object(ctx, true), "dn", true, 1024));
         ca.call(CaTask.ADD_ADMIN, p().put("dn", dn));
-        audit.api(caller(ctx), "add_admin", null, "ok", "dn", dn);
+        audit(caller(ctx), "add_admin", null, "ok", "dn", dn);
         ctx.status(201).json(Map.of("status", "ok", "dn", dn));
     }
 
     private void removeAdmin(Context ctx) throws ApiException {
         String dn = dn(ctx.queryParam("dn"));
         ca.call(CaTask.REMOVE_ADMIN, p().put("dn", dn));
-        audit.api(caller(ctx), "remove_admin", null, "ok", "dn", dn);
+        audit(caller(ctx), "remove_admin", null, "ok", "dn", dn);
         ctx.json(Map.of("status", "ok", "dn", dn));
     }
 
@@ -258,14 +259,14 @@ public final class RaApi {
         JsonNode current = ca.call(CaTask.VIEW, own(caller));
         String currentDn = current.path("dn").asText();
         if (!DistinguishedNames.canonicalKey(requested).equals(DistinguishedNames.canonicalKey(DistinguishedNames.parse(currentDn)))) {
-            audit.api(caller, "client-renew", caller.serial(), "refused", "reason", "the CSR's subject is not the certificate's");
+            audit(caller, "client-renew", caller.serial(), "refused", "reason", "the CSR's subject is not the certificate's");
             throw new ApiException(400, "the CSR's subject must be the certificate's: " + currentDn);
         }
         JsonNode issued = ca.call(CaTask.SIGN, p().put("csr", csr).put("profile", current.path("profile").asText()));
         // The old certificate is superseded by the new one (RFC 5280 section 5.3.1).
         ca.call(CaTask.REVOKE, own(caller).put("reason", "superseded"));
-        audit.api(caller, "client-renew", issued.path("serial").bigIntegerValue(), "ok", "superseded",
-                io.upki.pki.audit.AuditTrail.serial(caller.serial()));
+        audit(caller, "client-renew", issued.path("serial").bigIntegerValue(), "ok", "superseded",
+                AuditTrail.serial(caller.serial()));
         ctx.status(201).json(issued);
     }
 
@@ -273,7 +274,7 @@ public final class RaApi {
         Caller caller = caller(ctx);
         String reason = reason(bodies.object(ctx, false));
         ca.call(CaTask.REVOKE, own(caller).put("reason", reason));
-        audit.api(caller, "client-revoke", caller.serial(), "ok", "reason", reason);
+        audit(caller, "client-revoke", caller.serial(), "ok", "reason", reason);
         ctx.json(Map.of("status", "ok", "revoked", true));
     }
 
@@ -371,8 +372,21 @@ public final class RaApi {
         if (!change && e.status() != 401 && e.status() != 403) {
             return;
         }
-        audit.api(caller(ctx), method + " " + ctx.path(), null, "refused", "status", e.status(),
+        audit(caller(ctx), method + " " + ctx.path(), null, "refused", "status", e.status(),
                 "reason", e.getMessage(), "client_ip", ctx.ip());
+    }
+
+    /** An API event of {@code caller} (null when authentication itself failed) about certificate {@code serial}. */
+    private void audit(Caller caller, String action, BigInteger serial, String result, Object... fields) {
+        Object[] all = new Object[fields.length + 6];
+        all[0] = "serial";
+        all[1] = AuditTrail.serial(serial);
+        all[2] = "role";
+        all[3] = caller == null ? null : caller.role();
+        all[4] = "caller_serial";
+        all[5] = caller == null ? null : AuditTrail.serial(caller.serial());
+        System.arraycopy(fields, 0, all, 6, fields.length);
+        audit.record(caller == null ? "unauthenticated" : caller.subject(), action, result, all);
     }
 
     private static BigInteger serialOf(ObjectNode params) {
