@@ -149,6 +149,8 @@ stack_up() {
   # Passed in the environment, never on a command line that other users can read with ps.
   UPKI_CA_SEED="$(cat "$seed_file")"
   export UPKI_CA_SEED
+  # ca-server and ra-core append their audit events to this one file (JSON lines, 0600; "source" tells which).
+  export UPKI_AUDIT_LOG="${UPKI_AUDIT_LOG:-$LOG_DIR/audit.jsonl}"
 
   local edge=0
   use_edge && edge=1

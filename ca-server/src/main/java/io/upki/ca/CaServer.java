@@ -30,6 +30,7 @@ import io.upki.ca.store.SqliteNodeRepository;
 import io.upki.ca.wire.CaRoutes;
 import io.upki.ca.wire.Lanes;
 import io.upki.ca.wire.ZmqFrontend;
+import io.upki.pki.audit.AuditTrail;
 import io.upki.pki.wire.CaEvent;
 import io.upki.pki.wire.WireCodec;
 import io.upki.pki.x509.RevocationReason;
@@ -88,11 +89,16 @@ public final class CaServer implements AutoCloseable {
      */
     public static CaServer open(CaConfig config, char[] passphrase, String seedOverride, Clock clock,
                                 SecureRandom random) throws IOException {
+        return open(config, passphrase, seedOverride, clock, random, new AuditLog(AuditTrail.logOnly("ca-server", clock)));
+    }
+
+    /** Like {@link #open(CaConfig, char[], String, Clock, SecureRandom)}, recording audit events in {@code audit}. */
+    public static CaServer open(CaConfig config, char[] passphrase, String seedOverride, Clock clock,
+                                SecureRandom random, AuditLog audit) throws IOException {
         CaFiles files = new CaFiles(config.dataDir());
         CertificateAuthority ca = CaLoader.load(files, passphrase);
         RegistrationSeed seed = loadSeed(files, seedOverride, random);
         ProfileRegistry profiles = ProfileRegistry.load(files.profiles());
-        AuditLog audit = new AuditLog();
         WireCodec codec = new WireCodec();
 
         SqliteDatabase database = new SqliteDatabase(files.database());
@@ -129,10 +135,10 @@ public final class CaServer implements AutoCloseable {
         });
         CertificateInspector inspector = new CertificateInspector(ca, certificates, clock);
         RegistrationService registrationService = new RegistrationService(seed, issuance,
-                new SqliteNodeRepository(database), ca, clock, audit);
+                new SqliteNodeRepository(database), ca, clock);
         CaRoutes routes = new CaRoutes(ca, profiles, issuance, revocation, crls,
                 new AdminService(new SqliteAdminRepository(database), audit), new CertificateLookup(certificates),
-                inspector, registrationService, new CsrRenewal(issuance, revocation, certificates, clock));
+                inspector, registrationService, new CsrRenewal(issuance, revocation, certificates, clock), audit);
 
         Lanes lanes = Lanes.forCores(Runtime.getRuntime().availableProcessors());
         int regPort = config.registrationPort();

@@ -1,9 +1,11 @@
 package io.upki.ca;
 
+import io.upki.ca.audit.AuditLog;
 import io.upki.ca.authority.CaFiles;
 import io.upki.ca.authority.CaInitializer;
 import io.upki.ca.config.CaConfig;
 import io.upki.ca.config.ConfigFile;
+import io.upki.pki.audit.AuditTrail;
 import io.upki.pki.process.ProcessRunner;
 import io.upki.pki.x509.CertificateFacts;
 import java.io.IOException;
@@ -108,6 +110,11 @@ public final class CaServerMain implements Callable<Integer> {
                 description = "Operations port (env UPKI_CA_PORT; default 5000); registration is port + 1, events port + 2.")
         Integer port;
 
+        @Option(names = "--audit-log", defaultValue = "${env:UPKI_AUDIT_LOG}",
+                description = "Append-only audit file, one JSON object per line, created 0600 (env UPKI_AUDIT_LOG); "
+                        + "without it audit events are only logged.")
+        Path auditLog;
+
         @Override
         public Integer call() throws Exception {
             CaFiles files = new CaFiles(common.dataDir);
@@ -118,7 +125,8 @@ public final class CaServerMain implements Callable<Integer> {
                     : CaConfig.parseCrlValidity(file.crlValidity());
             CaConfig config = new CaConfig(common.dataDir, h, p, p + 1, p + 2, validity, file.crlUrl(), file.ocspUrl());
             CaServer server = CaServer.open(config, common.passphrase(), common.seed, Clock.systemUTC(),
-                    new SecureRandom());
+                    new SecureRandom(), new AuditLog(auditLog == null ? AuditTrail.logOnly("ca-server", Clock.systemUTC())
+                            : AuditTrail.open(auditLog, "ca-server", Clock.systemUTC())));
             server.start();
             System.out.println("upki ca-server ready: operations " + config.endpoint(server.port())
                     + ", registration " + config.endpoint(server.registrationPort())

@@ -1,8 +1,10 @@
 package io.upki.ra;
 
+import io.upki.pki.audit.AuditTrail;
 import io.upki.pki.process.ProcessRunner;
 import io.upki.ra.acme.AcmeSettings;
 import io.upki.ra.acme.validation.NetworkPolicy;
+import io.upki.ra.audit.RaAudit;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -117,6 +119,11 @@ public final class RaMain implements Callable<Integer> {
                         + "link-local and the like only inside these.")
         String acmeAllowNetworks;
 
+        @Option(names = "--audit-log", defaultValue = "${env:UPKI_AUDIT_LOG}",
+                description = "Append-only audit file, one JSON object per line, created 0600 (env UPKI_AUDIT_LOG); "
+                        + "without it audit events are only logged.")
+        Path auditLog;
+
         @Option(names = "--acme-base-url", defaultValue = "${env:UPKI_ACME_BASE_URL}",
                 description = "External scheme://host[:port] of the RA when a proxy changes it (UPKI_ACME_BASE_URL).")
         String acmeBaseUrl;
@@ -129,7 +136,8 @@ public final class RaMain implements Callable<Integer> {
             RaConfig.Mode m = tls ? RaConfig.Mode.valueOf(mode.toUpperCase(Locale.ROOT)) : RaConfig.Mode.EDGE;
             RaConfig config = new RaConfig(dataDir, caHost, caPort, host, port, m, sans, seed, cn, crls, crlEvents,
                     publisher, caTimeout, maxBody, acmeSettings);
-            RaServer server = RaServer.start(config, Clock.systemUTC());
+            RaServer server = RaServer.start(config, Clock.systemUTC(), new RaAudit(auditLog == null
+                    ? AuditTrail.logOnly("ra-core", Clock.systemUTC()) : AuditTrail.open(auditLog, "ra-core", Clock.systemUTC())));
             System.out.println("upki ra-core ready on " + (m == RaConfig.Mode.DIRECT ? "https" : "http") + "://"
                     + host + ":" + server.port() + " (" + m.name().toLowerCase(Locale.ROOT) + " mode)");
             ProcessRunner.serveUntilStopped(server, "ra-core");

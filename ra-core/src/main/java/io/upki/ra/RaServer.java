@@ -15,6 +15,7 @@ import io.upki.pki.trust.ChainVerifier;
 import io.upki.pki.wire.WireCodec;
 import io.upki.ra.acme.Acme;
 import io.upki.ra.api.RaApi;
+import io.upki.ra.audit.RaAudit;
 import io.upki.ra.auth.Authenticator;
 import io.upki.ra.auth.DirectAuthenticator;
 import io.upki.ra.auth.EdgeAuthenticator;
@@ -40,6 +41,11 @@ public final class RaServer implements AutoCloseable {
     }
 
     public static RaServer start(RaConfig config, Clock clock) throws IOException {
+        return start(config, clock, RaAudit.logOnly(clock));
+    }
+
+    /** Like the method above, recording API and ACME changes and refusals in {@code audit}. */
+    public static RaServer start(RaConfig config, Clock clock, RaAudit audit) throws IOException {
         List<AutoCloseable> closeables = new ArrayList<>();
         RaIdentity identity;
         try (ZmqCaClient registration = new ZmqCaClient(config.registrationEndpoint(), t -> Duration.ofSeconds(30), 0,
@@ -76,10 +82,10 @@ public final class RaServer implements AutoCloseable {
         try (InputStream in = RaServer.class.getResourceAsStream("/openapi.json")) {
             openApi = in.readAllBytes();
         }
-        RaApi api = new RaApi(ca, authenticator, config.maxBodyBytes(), config.publisher(), openApi);
+        RaApi api = new RaApi(ca, authenticator, config.maxBodyBytes(), config.publisher(), openApi, audit);
         // ACME authenticates every request by its JWS, so /acme needs no client certificate in either mode.
         Acme acme = config.acme().enabled() ? Acme.start(config.acme(), ca, config.dataDir(),
-                config.mode() == RaConfig.Mode.EDGE, config.maxBodyBytes(), clock) : null;
+                config.mode() == RaConfig.Mode.EDGE, config.maxBodyBytes(), clock, audit) : null;
         if (acme != null) {
             closeables.add(acme);
         }

@@ -67,11 +67,16 @@ final class RaStack implements AutoCloseable {
     }
 
     RaServer startRa(RaConfig.Mode mode) throws Exception {
+        return startRa(mode, io.upki.ra.audit.RaAudit.logOnly(Clock.systemUTC()));
+    }
+
+    /** An ra-core recording its audit events in {@code audit}. */
+    RaServer startRa(RaConfig.Mode mode, io.upki.ra.audit.RaAudit audit) throws Exception {
         RaConfig config = new RaConfig(dir.resolve("ra-" + mode), "127.0.0.1", caPort, "127.0.0.1", 0, mode,
                 List.of("127.0.0.1", "upki-ra"), TestCa.SEED, "upki-ra",
                 List.of(publisherBase() + "/crl.der"),
                 publisherBase() + "/events", publisherBase(), Duration.ofSeconds(2), 65536);
-        ra = RaServer.start(config, Clock.systemUTC());
+        ra = RaServer.start(config, Clock.systemUTC(), audit);
         return ra;
     }
 

@@ -18,9 +18,8 @@ public final class CliMain {
     public static void main(String[] args) {
         // The shared CA client logs its retries and timeouts; here the command reports them itself, in
         // one line. UPKI_CLI_LOG=debug (or info, warn) shows the log lines for troubleshooting.
-        String level = System.getenv().getOrDefault("UPKI_CLI_LOG", "off");
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
-        System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        // Set before the first logger exists: pki-common's logback.xml reads it (logs go to stderr).
+        System.setProperty("upki.log.level", System.getenv().getOrDefault("UPKI_CLI_LOG", "off"));
         CliContext context = new CliContext(Path.of("").toAbsolutePath(), System.getenv(),
                 new PrintWriter(System.out, true, StandardCharsets.UTF_8),
                 new PrintWriter(System.err, true, StandardCharsets.UTF_8), Clock.systemUTC(), stderrIsTerminal());

@@ -27,21 +27,19 @@ public final class RegistrationService {
     private final NodeRepository nodes;
     private final CertificateAuthority ca;
     private final Clock clock;
-    private final AuditLog audit;
 
     public RegistrationService(RegistrationSeed seed, IssuanceService issuance, NodeRepository nodes,
-                               CertificateAuthority ca, Clock clock, AuditLog audit) {
+                               CertificateAuthority ca, Clock clock) {
         this.seed = seed;
         this.issuance = issuance;
         this.nodes = nodes;
         this.ca = ca;
         this.clock = clock;
-        this.audit = audit;
     }
 
     private void checkSeed(String candidate, String cn) {
         if (!seed.matches(candidate)) {
-            audit.record("register", "refused", "cn", cn, "reason", "invalid-seed");
+            // Audited as a refused register (with the CN asked for) by the route, like every refusal.
             throw new CaProtocolException(CaErrorCode.COMMUNICATION, "Invalid registration seed");
         }
     }
@@ -49,7 +47,8 @@ public final class RegistrationService {
     /** {@code register} on the registration port: the caller receives key, certificate and CA. */
     public RaRegistration registerNode(String candidateSeed, String cn, String profile, List<SubjectAltName> sans) {
         checkSeed(candidateSeed, cn);
-        IssuanceService.Issued issued = issuance.issueWithNewKey("register", cn, profile, sans, false);
+        IssuanceService.Issued issued = AuditLog.actingAs(AuditLog.REGISTRATION_SEED,
+                () -> issuance.issueWithNewKey("register", cn, profile, sans, false));
         nodes.save(new NodeRepository.Registration(cn, profile, clock.instant(), issued.serial()));
         return new RaRegistration("registered", cn, profile, issued.certificatePem(),
                 Pem.encodePrivateKey(issued.keyPair().getPrivate(), null), ca.pem());
@@ -59,7 +58,8 @@ public final class RegistrationService {
     public IssuedCertificate registerOnOperations(String candidateSeed, String cn, String profile,
                                                   List<SubjectAltName> sans) {
         checkSeed(candidateSeed, cn);
-        IssuanceService.Issued issued = issuance.issueWithNewKey("register", cn, profile, sans, true);
+        IssuanceService.Issued issued = AuditLog.actingAs(AuditLog.REGISTRATION_SEED,
+                () -> issuance.issueWithNewKey("register", cn, profile, sans, true));
         nodes.save(new NodeRepository.Registration(cn, profile, clock.instant(), issued.serial()));
         return new IssuedCertificate("/CN=" + cn, issued.certificatePem(), issued.serial());
     }

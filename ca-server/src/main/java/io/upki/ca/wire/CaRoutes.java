@@ -1,6 +1,7 @@
 package io.upki.ca.wire;
 
 import io.upki.ca.admin.AdminService;
+import io.upki.ca.audit.AuditLog;
 import io.upki.ca.authority.CertificateAuthority;
 import io.upki.ca.crl.CrlService;
 import io.upki.ca.inspect.CertificateInspector;
@@ -11,6 +12,7 @@ import io.upki.ca.profile.ProfileRegistry;
 import io.upki.ca.registration.RegistrationService;
 import io.upki.ca.revoke.RevocationService;
 import io.upki.ca.store.CertificateRecord;
+import io.upki.pki.audit.AuditTrail;
 import io.upki.pki.wire.CaErrorCode;
 import io.upki.pki.wire.CaProtocolException;
 import io.upki.pki.wire.CaTask;
@@ -40,10 +42,12 @@ public final class CaRoutes {
     private final CertificateInspector inspector;
     private final RegistrationService registration;
     private final CsrRenewal renewal;
+    private final AuditLog audit;
 
     public CaRoutes(CertificateAuthority ca, ProfileRegistry profiles, IssuanceService issuance,
                     RevocationService revocation, CrlService crls, AdminService admins, CertificateLookup lookup,
-                    CertificateInspector inspector, RegistrationService registration, CsrRenewal renewal) {
+                    CertificateInspector inspector, RegistrationService registration, CsrRenewal renewal,
+                    AuditLog audit) {
         this.ca = ca;
         this.profiles = profiles;
         this.issuance = issuance;
@@ -54,6 +58,7 @@ public final class CaRoutes {
         this.inspector = inspector;
         this.registration = registration;
         this.renewal = renewal;
+        this.audit = audit;
     }
 
     /** The operations port (5000). */
@@ -61,21 +66,21 @@ public final class CaRoutes {
         return new TaskRouter(codec)
                 .route(name(CaTask.GET_CA), Lane.QUICK, p -> ca.pem())
                 .route(name(CaTask.GET_CRL), Lane.QUICK, p -> base64(crls.current().der()))
-                .route(name(CaTask.GENERATE_CRL), Lane.SIGNING, p -> base64(crls.generate().der()))
+                .route(name(CaTask.GENERATE_CRL), Lane.SIGNING, audited(CaTask.GENERATE_CRL, p -> base64(crls.generate().der())))
                 .route(name(CaTask.LIST_PROFILES), Lane.QUICK, p -> profiles.names())
                 .route(name(CaTask.GET_PROFILE), Lane.QUICK, p -> issuance.profile(p.requireString("profile")).toDocument())
                 .route(name(CaTask.LIST_ADMINS), Lane.QUICK, p -> admins.list())
-                .route(name(CaTask.ADD_ADMIN), Lane.QUICK, p -> done(() -> admins.add(p.requireString("dn"))))
-                .route(name(CaTask.REMOVE_ADMIN), Lane.QUICK, p -> done(() -> admins.remove(p.requireString("dn"))))
-                .route(name(CaTask.REGISTER), Lane.KEYGEN, this::registerOnOperations)
-                .route(name(CaTask.GENERATE), Lane.KEYGEN, this::generate)
-                .route(name(CaTask.SIGN), Lane.SIGNING, this::sign)
-                .route(name(CaTask.RENEW), Lane.SIGNING, this::renew)
-                .route(name(CaTask.RENEW_CSR), Lane.SIGNING, this::renewCsr)
-                .route(name(CaTask.REVOKE), Lane.QUICK, this::revoke)
-                .route(name(CaTask.UNREVOKE), Lane.QUICK, p -> done(() -> revocation.unrevoke(target(p))))
-                .route(name(CaTask.DELETE), Lane.QUICK, p -> done(() ->
-                        revocation.revoke(target(p), RevocationReason.CESSATION_OF_OPERATION)))
+                .route(name(CaTask.ADD_ADMIN), Lane.QUICK, audited(CaTask.ADD_ADMIN, p -> done(() -> admins.add(p.requireString("dn")))))
+                .route(name(CaTask.REMOVE_ADMIN), Lane.QUICK, audited(CaTask.REMOVE_ADMIN, p -> done(() -> admins.remove(p.requireString("dn")))))
+                .route(name(CaTask.REGISTER), Lane.KEYGEN, audited(CaTask.REGISTER, this::registerOnOperations))
+                .route(name(CaTask.GENERATE), Lane.KEYGEN, audited(CaTask.GENERATE, this::generate))
+                .route(name(CaTask.SIGN), Lane.SIGNING, audited(CaTask.SIGN, this::sign))
+                .route(name(CaTask.RENEW), Lane.SIGNING, audited(CaTask.RENEW, this::renew))
+                .route(name(CaTask.RENEW_CSR), Lane.SIGNING, audited(CaTask.RENEW_CSR, this::renewCsr))
+                .route(name(CaTask.REVOKE), Lane.QUICK, audited(CaTask.REVOKE, this::revoke))
+                .route(name(CaTask.UNREVOKE), Lane.QUICK, audited(CaTask.UNREVOKE, p -> done(() -> revocation.unrevoke(target(p)))))
+                .route(name(CaTask.DELETE), Lane.QUICK, audited(CaTask.DELETE, p -> done(() ->
+                        revocation.revoke(target(p), RevocationReason.CESSATION_OF_OPERATION))))
                 .route(name(CaTask.VIEW), Lane.QUICK, p -> inspector.view(target(p)))
                 .route(name(CaTask.OCSP_CHECK), Lane.QUICK, this::ocspCheck)
                 .route(name(CaTask.LIST_NODES), Lane.QUICK, this::listNodes)
@@ -85,12 +90,12 @@ public final class CaRoutes {
     /** The registration port (5001): only {@code register} and {@code status}. */
     public TaskRouter registration(WireCodec codec) {
         return new TaskRouter(codec)
-                .route(name(CaTask.REGISTER), Lane.KEYGEN, p -> {
+                .route(name(CaTask.REGISTER), Lane.KEYGEN, audited(CaTask.REGISTER, p -> {
                     String seed = p.requireString("seed");
                     String cn = p.requireString("cn");
                     return registration.registerNode(seed, cn, p.string("profile", DEFAULT_REGISTRATION_PROFILE),
                             p.sans());
-                })
+                }))
                 .route(name(CaTask.STATUS), Lane.QUICK, p -> registration.status(p.optionalString("cn")));
     }
 
@@ -172,6 +177,39 @@ public final class CaRoutes {
             throw CaProtocolException.missingParameter("cn");
         }
         return target(p);
+    }
+
+    /**
+     * A state-changing task: its refusal or failure is audited here with what the request named (never
+     * its CSR or seed); its success is audited by the use case, which knows the certificate.
+     */
+    private TaskHandler audited(CaTask task, TaskHandler handler) {
+        return p -> {
+            try {
+                return handler.handle(p);
+            } catch (RuntimeException e) {
+                boolean refused = e instanceof CaProtocolException;
+                String reason = refused ? ((CaProtocolException) e).wireMessage() : "internal error";
+                audit.record(name(task), refused ? "refused" : "error", "reason", shorten(reason),
+                        "serial", quietly(() -> AuditTrail.serial(p.optionalSerial("serial"))), "dn", quietly(() -> shorten(p.optionalString("dn"))),
+                        "cn", quietly(() -> shorten(p.optionalString("cn"))),
+                        "profile", quietly(() -> shorten(p.optionalString("profile"))));
+                throw e;
+            }
+        };
+    }
+
+    /** A parameter for an audit line, or null when it is absent or malformed (the refusal says why). */
+    private static Object quietly(java.util.function.Supplier<Object> read) {
+        try {
+            return read.get();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String shorten(String text) {
+        return text == null || text.length() <= 200 ? text : text.substring(0, 200) + "...";
     }
 
     private static Object done(Runnable action) {

@@ -1,5 +1,6 @@
 package io.upki.ca.wire;
 
+import io.upki.ca.audit.AuditLog;
 import io.upki.pki.wire.CaErrorCode;
 import io.upki.pki.wire.CaProtocolException;
 import java.util.ArrayList;
@@ -165,7 +166,8 @@ public final class ZmqFrontend implements AutoCloseable {
         TaskRouter.Decision.Run run = (TaskRouter.Decision.Run) decision;
         try {
             lanes.submit(run.route().lane(), () -> {
-                byte[] answer = router.run(run);
+                // Audit events name the caller; a ZeroMQ peer is known by its connection (CURVE: by its key).
+                byte[] answer = AuditLog.actingAs("zmq:" + identity.strhex(), endpoint, () -> router.run(run));
                 ZMsg out = envelope.duplicate();
                 out.add(answer);
                 out.send(replySocket());

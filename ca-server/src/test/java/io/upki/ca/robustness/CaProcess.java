@@ -37,6 +37,10 @@ final class CaProcess {
         return new CaProcess(dataDir, freePortPair(), log);
     }
 
+    String registrationEndpoint() {
+        return "tcp://127.0.0.1:" + (port + 1);
+    }
+
     String endpoint() {
         return "tcp://127.0.0.1:" + port;
     }
@@ -47,6 +51,11 @@ final class CaProcess {
 
     /** Launches {@code ca-server start} and waits until it answers {@code get_ca}; returns the CA PEM. */
     String start(Duration readyTimeout) {
+        return start(readyTimeout, java.util.Map.of(), List.of());
+    }
+
+    /** Like {@link #start(Duration)}, with extra {@code UPKI_*} environment variables and {@code start} options. */
+    String start(Duration readyTimeout, java.util.Map<String, String> env, List<String> options) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
@@ -57,10 +66,12 @@ final class CaProcess {
         command.add("io.upki.ca.CaServerMain");
         command.addAll(List.of("start", "--data-dir", dataDir.toString(), "--host", "127.0.0.1",
                 "--port", Integer.toString(port)));
+        command.addAll(options);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().keySet().removeIf(k -> k.startsWith("UPKI_"));
+        builder.environment().putAll(env);
         try {
             process = builder.start();
         } catch (IOException e) {

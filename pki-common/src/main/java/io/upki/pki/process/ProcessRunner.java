@@ -16,6 +16,12 @@ public final class ProcessRunner {
      * provider is installed first, before any key is touched.
      */
     public static void main(String name, Object command, String[] args) {
+        String logError = logSettingsError(System.getenv());
+        if (logError != null) {
+            // Checked before the first log line: logback.xml would otherwise drop every line silently.
+            System.err.println(name + ": " + logError);
+            System.exit(2);
+        }
         NativeCrypto.install(System.getenv(NativeCrypto.SWITCH));
         CommandLine cli = new CommandLine(command);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -23,6 +29,20 @@ public final class ProcessRunner {
             return e instanceof IllegalArgumentException ? 2 : 1;
         });
         System.exit(cli.execute(args));
+    }
+
+    /** Why UPKI_LOG_FORMAT or UPKI_LOG_LEVEL (read by pki-common's logback.xml) is unusable, or null. */
+    static String logSettingsError(java.util.Map<String, String> env) {
+        String format = env.get("UPKI_LOG_FORMAT");
+        if (format != null && !format.equals("text") && !format.equals("json")) {
+            return "UPKI_LOG_FORMAT must be text or json, not '" + format + "'";
+        }
+        String level = env.get("UPKI_LOG_LEVEL");
+        if (level != null && !java.util.Set.of("trace", "debug", "info", "warn", "error", "off")
+                .contains(level.toLowerCase(java.util.Locale.ROOT))) {
+            return "UPKI_LOG_LEVEL must be one of trace, debug, info, warn, error, off, not '" + level + "'";
+        }
+        return null;
     }
 
     static String describe(Exception e) {

@@ -15,6 +15,7 @@ import io.upki.ra.acme.validation.Http01Validator;
 import io.upki.ra.acme.validation.Resolver;
 import io.upki.ra.acme.validation.TlsAlpn01Validator;
 import io.upki.ra.acme.validation.ValidationService;
+import io.upki.ra.audit.RaAudit;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -48,6 +49,12 @@ public final class Acme implements AutoCloseable {
      *     X-Forwarded-Proto/Host (they only decide which URL a client must sign, never who it is)
      */
     public static Acme start(AcmeSettings settings, CaClient ca, Path dataDir, boolean behindProxy, int maxBody, Clock clock) {
+        return start(settings, ca, dataDir, behindProxy, maxBody, clock, RaAudit.logOnly(clock));
+    }
+
+    /** Like the method above, recording accounts, issuance and revocation in {@code audit}. */
+    public static Acme start(AcmeSettings settings, CaClient ca, Path dataDir, boolean behindProxy, int maxBody, Clock clock,
+                             RaAudit audit) {
         SecureRandom random = new SecureRandom();
         AcmeStore store = SqliteAcmeStore.open(dataDir.resolve("acme.db"));
         Resolver resolver;
@@ -69,7 +76,7 @@ public final class Acme implements AutoCloseable {
             return t;
         }));
         AcmeApi api = AcmeApi.create(settings, store, validations, new ZmqCertificateAuthority(ca), clock, random,
-                baseUrls(settings.baseUrl(), behindProxy), maxBody);
+                baseUrls(settings.baseUrl(), behindProxy), maxBody, audit);
         ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "acme-housekeeping");
             t.setDaemon(true);

@@ -6,11 +6,13 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.upki.pki.audit.AuditTrail;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.wire.CaTask;
 import io.upki.pki.x509.DistinguishedNames;
 import io.upki.pki.x509.Pem;
 import io.upki.pki.x509.RevocationReason;
+import io.upki.ra.audit.RaAudit;
 import io.upki.ra.auth.Authenticator;
 import io.upki.ra.auth.Caller;
 import java.math.BigInteger;
@@ -23,7 +25,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import org.bouncycastle.asn1.x500.X500Name;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -32,7 +33,6 @@ import org.slf4j.LoggerFactory;
  * administrators, {@code /api/client/*} any valid client certificate; every other path is 404.
  */
 public final class RaApi {
-    private static final Logger AUDIT = LoggerFactory.getLogger("upki.audit");
     private static final String CALLER = "upki.caller";
     private static final int MAX_CSR = 16 * 1024;
 
@@ -42,9 +42,17 @@ public final class RaApi {
     private final String publisher;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private final byte[] openApi;
+    private final RaAudit audit;
 
     /** @param publisher base URL of the crl-publisher told after a CRL regeneration, or null */
     public RaApi(CaClient ca, Authenticator authenticator, int maxBodyBytes, String publisher, byte[] openApi) {
+        this(ca, authenticator, maxBodyBytes, publisher, openApi, RaAudit.logOnly(java.time.Clock.systemUTC()));
+    }
+
+    /** Like the constructor above, recording every state change and refusal in {@code audit}. */
+    public RaApi(CaClient ca, Authenticator authenticator, int maxBodyBytes, String publisher, byte[] openApi,
+                 RaAudit audit) {
+        this.audit = audit;
         this.ca = new CaGateway(ca);
         this.authenticator = authenticator;
         this.bodies = new Bodies(maxBodyBytes);
@@ -82,10 +90,16 @@ public final class RaApi {
         r.get("/api/client/certificate", ctx -> ctx.json(ca.call(CaTask.VIEW, own(caller(ctx)))));
         r.post("/api/client/renew", this::clientRenew);
         r.post("/api/client/revoke", this::clientRevoke);
-        r.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(e.reason() == null ? error(e.getMessage())
-                : Map.of("status", "error", "reason", e.reason(), "message", e.getMessage())));
+        r.exception(ApiException.class, (e, ctx) -> {
+            auditRefusal(ctx, e);
+            ctx.status(e.status()).json(e.reason() == null ? error(e.getMessage())
+                    : Map.of("status", "error", "reason", e.reason(), "message", e.getMessage()));
+        });
         r.exception(Exception.class, (e, ctx) -> {
             LoggerFactory.getLogger(RaApi.class).error("request failed", e);
+            if (!ctx.method().name().equals("GET")) {
+                audit(caller(ctx), ctx.method().name() + " " + ctx.path(), null, "error", "status", 500);
+            }
             ctx.status(500).json(error("internal error"));
         });
         r.error(404, ctx -> {
@@ -107,11 +121,10 @@ public final class RaApi {
             return;
         }
         Caller caller = authenticator.authenticate(ctx);
+        ctx.attribute(CALLER, caller); // known before the role check, so that a refusal names who was refused
         if (admin && !caller.admin()) {
-            audit(caller, "access " + path, null, "refused-not-admin");
             throw new ApiException(403, "not_admin", "administrators only");
         }
-        ctx.attribute(CALLER, caller);
     }
 
     private static Caller caller(Context ctx) {
@@ -158,9 +171,11 @@ public final class RaApi {
         ObjectNode body = bodies.object(ctx, true);
         String csr = Bodies.string(body, "csr", true, MAX_CSR);
         String profile = Bodies.string(body, "profile", false, 64);
-        checkCsr(csr);
-        JsonNode data = ca.call(CaTask.SIGN, p().put("csr", csr).put("profile", profile == null ? "server" : profile));
-        audit(caller(ctx), "sign", data.path("serial").bigIntegerValue(), "ok");
+        X500Name subject = checkCsr(csr);
+        String profileName = profile == null ? "server" : profile;
+        JsonNode data = ca.call(CaTask.SIGN, p().put("csr", csr).put("profile", profileName));
+        audit(caller(ctx), "sign", data.path("serial").bigIntegerValue(), "ok", "subject", subject.toString(),
+                "profile", profileName);
         ctx.status(201).json(data);
     }
 
@@ -168,13 +183,14 @@ public final class RaApi {
         ObjectNode params = target(ctx.pathParam("id"));
         String reason = reason(bodies.object(ctx, false));
         ca.call(CaTask.REVOKE, params.put("reason", reason));
-        audit(caller(ctx), "revoke " + ctx.pathParam("id"), null, "ok reason=" + reason);
+        audit(caller(ctx), "revoke", serialOf(params), "ok", "dn", dnOf(params), "reason", reason);
         ctx.json(Map.of("status", "ok", "revoked", true));
     }
 
     private void unrevoke(Context ctx) throws ApiException {
-        ca.call(CaTask.UNREVOKE, target(ctx.pathParam("id")));
-        audit(caller(ctx), "unrevoke " + ctx.pathParam("id"), null, "ok");
+        ObjectNode params = target(ctx.pathParam("id"));
+        ca.call(CaTask.UNREVOKE, params);
+        audit(caller(ctx), "unrevoke", serialOf(params), "ok", "dn", dnOf(params));
         ctx.json(Map.of("status", "ok", "revoked", false));
     }
 
@@ -185,14 +201,15 @@ public final class RaApi {
             params.put("duration", duration);
         }
         JsonNode data = ca.call(CaTask.RENEW, params);
-        audit(caller(ctx), "renew " + ctx.pathParam("id"), data.path("serial").bigIntegerValue(), "ok");
+        audit(caller(ctx), "renew", data.path("serial").bigIntegerValue(), "ok", "renewed",
+                AuditTrail.serial(serialOf(params)), "dn", dnOf(params));
         ctx.status(201).json(data);
     }
 
     private void regenerateCrl(Context ctx) throws ApiException {
         byte[] der = Base64.getDecoder().decode(ca.call(CaTask.GENERATE_CRL, p()).asText());
         boolean told = tellPublisher();
-        audit(caller(ctx), "generate_crl", null, "ok");
+        audit(caller(ctx), "generate_crl", null, "ok", "bytes", der.length, "publisher_notified", told);
         ctx.json(Map.of("status", "ok", "size", der.length, "publisher_notified", told));
     }
 
@@ -217,14 +234,14 @@ public final class RaApi {
     private void addAdmin(Context ctx) throws ApiException {
         String dn = dn(Bodies.string(bodies.object(ctx, true), "dn", true, 1024));
         ca.call(CaTask.ADD_ADMIN, p().put("dn", dn));
-        audit(caller(ctx), "add_admin " + dn, null, "ok");
+        audit(caller(ctx), "add_admin", null, "ok", "dn", dn);
         ctx.status(201).json(Map.of("status", "ok", "dn", dn));
     }
 
     private void removeAdmin(Context ctx) throws ApiException {
         String dn = dn(ctx.queryParam("dn"));
         ca.call(CaTask.REMOVE_ADMIN, p().put("dn", dn));
-        audit(caller(ctx), "remove_admin " + dn, null, "ok");
+        audit(caller(ctx), "remove_admin", null, "ok", "dn", dn);
         ctx.json(Map.of("status", "ok", "dn", dn));
     }
 
@@ -249,14 +266,15 @@ public final class RaApi {
         try {
             issued = ca.call(CaTask.RENEW_CSR, own(caller).put("csr", csr));
         } catch (ApiException e) {
-            audit(caller, "client-renew", caller.serial(), "refused " + e.getMessage().replace('"', '\''));
             if (e.status() == 400 && e.getMessage().contains("Unknown task")) {
                 // The Python uPKI CA has no renew_csr, and its sign would copy whatever names the CSR asks for.
                 throw new ApiException(501, "client renewal needs a CA with the renew_csr task (upki's ca-server)");
             }
             throw e;
         }
-        audit(caller, "client-renew", issued.path("serial").bigIntegerValue(), "ok superseded=" + caller.serial().toString(16));
+        // The CA revoked the old certificate as superseded (RFC 5280 section 5.3.1) in the same task.
+        audit(caller, "client-renew", issued.path("serial").bigIntegerValue(), "ok", "superseded",
+                AuditTrail.serial(caller.serial()));
         ctx.status(201).json(issued);
     }
 
@@ -264,7 +282,7 @@ public final class RaApi {
         Caller caller = caller(ctx);
         String reason = reason(bodies.object(ctx, false));
         ca.call(CaTask.REVOKE, own(caller).put("reason", reason));
-        audit(caller, "client-revoke", caller.serial(), "ok reason=" + reason);
+        audit(caller, "client-revoke", caller.serial(), "ok", "reason", reason);
         ctx.json(Map.of("status", "ok", "revoked", true));
     }
 
@@ -352,9 +370,38 @@ public final class RaApi {
         return Map.of("status", "error", "message", message);
     }
 
-    private static void audit(Caller caller, String action, BigInteger serial, String result) {
-        AUDIT.info("audit action=\"{}\" who=\"{}\" who_serial={} serial={} result=\"{}\"", action,
-                caller == null ? "" : caller.subject().replace("\"", "'"), caller == null ? "-" : caller.serial().toString(16),
-                serial == null ? "-" : serial.toString(16), result);
+    /**
+     * A refused request: every refused change (any method but GET and HEAD) and every refused
+     * authentication or role (401, 403), with who was refused when that is known and the reason given.
+     */
+    private void auditRefusal(Context ctx, ApiException e) {
+        String method = ctx.method().name();
+        boolean change = !method.equals("GET") && !method.equals("HEAD");
+        if (!change && e.status() != 401 && e.status() != 403) {
+            return;
+        }
+        audit(caller(ctx), method + " " + ctx.path(), null, "refused", "status", e.status(),
+                "reason", e.getMessage(), "client_ip", ctx.ip());
+    }
+
+    /** An API event of {@code caller} (null when authentication itself failed) about certificate {@code serial}. */
+    private void audit(Caller caller, String action, BigInteger serial, String result, Object... fields) {
+        Object[] all = new Object[fields.length + 6];
+        all[0] = "serial";
+        all[1] = AuditTrail.serial(serial);
+        all[2] = "role";
+        all[3] = caller == null ? null : caller.role();
+        all[4] = "caller_serial";
+        all[5] = caller == null ? null : AuditTrail.serial(caller.serial());
+        System.arraycopy(fields, 0, all, 6, fields.length);
+        audit.record(caller == null ? "unauthenticated" : caller.subject(), action, result, all);
+    }
+
+    private static BigInteger serialOf(ObjectNode params) {
+        return params.has("serial") ? params.get("serial").bigIntegerValue() : null;
+    }
+
+    private static String dnOf(ObjectNode params) {
+        return params.has("dn") ? params.get("dn").asText() : null;
     }
 }

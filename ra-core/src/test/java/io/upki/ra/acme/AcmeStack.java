@@ -75,12 +75,17 @@ final class AcmeStack implements AutoCloseable {
 
     /** An ra-core with its own data directory {@code name} (several may run on one stack). */
     RaServer startRa(RaConfig.Mode mode, AcmeSettings settings, String name) throws Exception {
+        return startRa(mode, settings, name, io.upki.ra.audit.RaAudit.logOnly(clock));
+    }
+
+    /** Like {@link #startRa(RaConfig.Mode, AcmeSettings, String)}, recording audit events in {@code audit}. */
+    RaServer startRa(RaConfig.Mode mode, AcmeSettings settings, String name, io.upki.ra.audit.RaAudit audit) throws Exception {
         String crl = "http://127.0.0.1:" + publisher.port();
         RaConfig config = new RaConfig(dir.resolve(name), "127.0.0.1", caPort, "127.0.0.1", 0, mode,
                 List.of("127.0.0.1", "upki-ra"), TestCa.SEED, "upki-ra",
                 List.of(crl + "/crl.der"), crl + "/events", crl,
                 Duration.ofSeconds(5), 65536, settings);
-        RaServer server = RaServer.start(config, clock);
+        RaServer server = RaServer.start(config, clock, audit);
         if (ra == null || name.equals("ra")) {
             ra = server;
             directory = directoryOf(server, mode);

@@ -1,5 +1,6 @@
 package io.upki.ra.acme.api;
 
+import io.upki.ra.audit.RaAudit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,15 +18,12 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Accounts (RFC 8555 section 7.3): creation with optional External Account Binding, lookup by key
  * ({@code onlyReturnExisting}), contact update, deactivation, the orders list, and key rollover.
  */
 final class AccountRoutes {
-    private static final Logger AUDIT = LoggerFactory.getLogger("upki.audit");
     private static final int MAX_CONTACTS = 10;
     private final AcmeRequests requests;
     private final Resources resources;
@@ -34,9 +32,11 @@ final class AccountRoutes {
     private final Map<String, byte[]> eabKeys;
     private final Clock clock;
     private final SecureRandom random;
+    private final RaAudit audit;
 
     AccountRoutes(AcmeRequests requests, Resources resources, AcmeStore store, JwsVerifier verifier,
-                  Map<String, byte[]> eabKeys, Clock clock, SecureRandom random) {
+                  Map<String, byte[]> eabKeys, Clock clock, SecureRandom random, RaAudit audit) {
+        this.audit = audit;
         this.requests = requests;
         this.resources = resources;
         this.store = store;
@@ -72,8 +72,7 @@ final class AccountRoutes {
         Account account = new Account(Ids.random(random), thumbprint, req.key().toPublicJWK().toJSONString(),
                 Account.Status.VALID, contact, clock.instant(), eabKid);
         store.insertAccount(account);
-        AUDIT.info("audit action=\"acme-new-account\" who=\"acct:{}\" serial=- result=\"ok\" eab=\"{}\"", account.id(),
-                eabKid == null ? "-" : eabKid);
+        audit.record(RaAudit.account(account.id()), "acme-new-account", "ok", "eab", eabKid, "client_ip", ctx.ip());
         Replies.location(ctx, urls.account(account.id()));
         Replies.json(ctx, 201, resources.account(account, urls));
     }
@@ -89,7 +88,7 @@ final class AccountRoutes {
                     throw new AcmeProblem(AcmeError.MALFORMED, "an account's status can only be set to deactivated");
                 }
                 account = account.withStatus(Account.Status.DEACTIVATED);
-                AUDIT.info("audit action=\"acme-deactivate-account\" who=\"acct:{}\" serial=- result=\"ok\"", account.id());
+                audit.record(RaAudit.account(account.id()), "acme-deactivate-account", "ok");
             }
             if (payload.has("contact")) {
                 account = account.withContact(contacts(payload));
@@ -139,7 +138,7 @@ final class AccountRoutes {
         }
         Account updated = req.account().withKey(newThumbprint, newKey.toPublicJWK().toJSONString());
         store.updateAccount(updated);
-        AUDIT.info("audit action=\"acme-key-change\" who=\"acct:{}\" serial=- result=\"ok\"", updated.id());
+        audit.record(RaAudit.account(updated.id()), "acme-key-change", "ok");
         Replies.location(ctx, urls.account(updated.id()));
         Replies.json(ctx, 200, resources.account(updated, urls));
     }

@@ -45,6 +45,15 @@ public final class AcmeApi {
     public static AcmeApi create(io.upki.ra.acme.AcmeSettings settings, io.upki.ra.acme.store.AcmeStore store,
                                  io.upki.ra.acme.validation.ValidationService validations, CertificateAuthority ca,
                                  java.time.Clock clock, java.security.SecureRandom random, BaseUrls baseUrls, int maxBody) {
+        return create(settings, store, validations, ca, clock, random, baseUrls, maxBody,
+                io.upki.ra.audit.RaAudit.logOnly(clock));
+    }
+
+    /** Like the method above, recording accounts, issuance and revocation in {@code audit}. */
+    public static AcmeApi create(io.upki.ra.acme.AcmeSettings settings, io.upki.ra.acme.store.AcmeStore store,
+                                 io.upki.ra.acme.validation.ValidationService validations, CertificateAuthority ca,
+                                 java.time.Clock clock, java.security.SecureRandom random, BaseUrls baseUrls, int maxBody,
+                                 io.upki.ra.audit.RaAudit audit) {
         // Every ACME request carries an ECDSA (or RSA) signature: the native provider verifies it when it is
         // in force; otherwise BouncyCastle, several times faster than SunEC on Java 17. Null: the JCA default.
         java.security.Provider ecdsa = io.upki.pki.crypto.NativeCrypto.current().nativeActive() ? null
@@ -53,12 +62,12 @@ public final class AcmeApi {
         Nonces nonces = new Nonces(clock, settings.nonceLifetime(), random);
         AcmeRequests requests = new AcmeRequests(verifier, nonces, store, maxBody);
         Resources resources = new Resources(store, clock);
-        Renewals renewals = new Renewals(requests, store, ca, clock);
+        Renewals renewals = new Renewals(requests, store, ca, clock, audit);
         return new AcmeApi(nonces,
-                new AccountRoutes(requests, resources, store, verifier, settings.eabKeys(), clock, random),
+                new AccountRoutes(requests, resources, store, verifier, settings.eabKeys(), clock, random, audit),
                 new OrderRoutes(requests, resources, store, validations, clock, random, settings.orderLifetime(),
                         settings.authzLifetime(), renewals, settings.networks()),
-                new Finalizer(requests, resources, store, ca, settings.profile(), random, ecdsa),
+                new Finalizer(requests, resources, store, ca, settings.profile(), random, ecdsa, audit),
                 renewals, baseUrls, settings.externalAccountRequired());
     }
 

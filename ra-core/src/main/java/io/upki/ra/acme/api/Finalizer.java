@@ -1,5 +1,7 @@
 package io.upki.ra.acme.api;
 
+import io.upki.pki.audit.AuditTrail;
+import io.upki.ra.audit.RaAudit;
 import com.nimbusds.jose.JOSEException;
 import io.javalin.http.Context;
 import io.upki.pki.x509.Pem;
@@ -12,8 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Finalization and download (RFC 8555 sections 7.4 and 7.4.2): a ready order's CSR is checked, the CA
@@ -21,7 +21,6 @@ import org.slf4j.LoggerFactory;
  * {@code application/pem-certificate-chain} to the ordering account only.
  */
 final class Finalizer {
-    private static final Logger AUDIT = LoggerFactory.getLogger("upki.audit");
     private final AcmeRequests requests;
     private final Resources resources;
     private final AcmeStore store;
@@ -29,9 +28,11 @@ final class Finalizer {
     private final String profile;
     private final SecureRandom random;
     private final java.security.Provider provider;
+    private final RaAudit audit;
 
     Finalizer(AcmeRequests requests, Resources resources, AcmeStore store, CertificateAuthority ca, String profile,
-              SecureRandom random, java.security.Provider provider) {
+              SecureRandom random, java.security.Provider provider, RaAudit audit) {
+        this.audit = audit;
         this.requests = requests;
         this.resources = resources;
         this.store = store;
@@ -57,7 +58,7 @@ final class Finalizer {
         try {
             csr = CsrPolicy.check(csrB64, order.identifiers(), accountKey(req), provider);
         } catch (AcmeProblem p) {
-            AUDIT.info("audit action=\"acme-finalize\" who=\"acct:{}\" serial=- result=\"refused {}\"", req.account().id(), p.getMessage());
+            audit.record(RaAudit.account(req.account().id()), "acme-issue", "refused", "order", order.id(), "reason", p.getMessage());
             throw p;
         }
         if (!store.transitionOrder(order.id(), Order.Status.READY, Order.Status.PROCESSING)) {
@@ -72,7 +73,8 @@ final class Finalizer {
             } else {
                 store.updateOrder(order.withStatus(Order.Status.INVALID, p.document().toString()));
             }
-            AUDIT.info("audit action=\"acme-finalize\" who=\"acct:{}\" serial=- result=\"error {}\"", req.account().id(), p.getMessage());
+            audit.record(RaAudit.account(req.account().id()), "acme-issue", p.status() == 503 ? "error" : "refused",
+                    "order", order.id(), "reason", p.getMessage());
             throw p;
         }
         X509Certificate leaf = Pem.parseCertificate(signed.certificatePem());
@@ -84,8 +86,9 @@ final class Finalizer {
             store.insertCertificate(cert);
             store.updateOrder(valid);
         });
-        AUDIT.info("audit action=\"acme-issue\" who=\"acct:{}\" serial={} result=\"ok\" names=\"{}\" profile={}",
-                req.account().id(), signed.serial().toString(16), order.identifiers().size(), profile);
+        audit.record(RaAudit.account(req.account().id()), "acme-issue", "ok", "serial", AuditTrail.serial(signed.serial()),
+                "subject", leaf.getSubjectX500Principal().getName(), "names", order.identifiers().size(), "profile", profile,
+                "order", order.id());
         Replies.location(ctx, urls.order(order.id()));
         Replies.json(ctx, 200, resources.order(valid, urls));
     }

@@ -1,5 +1,7 @@
 package io.upki.ra.acme.api;
 
+import io.upki.pki.audit.AuditTrail;
+import io.upki.ra.audit.RaAudit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -25,8 +27,6 @@ import java.util.Base64;
 import java.util.Map;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The end of a certificate's life: revocation (RFC 8555 section 7.6) by the ordering account or by
@@ -34,7 +34,6 @@ import org.slf4j.LoggerFactory;
  * suggested window lies in the past once a certificate is revoked so clients renew at once.
  */
 final class Renewals {
-    private static final Logger AUDIT = LoggerFactory.getLogger("upki.audit");
     /** RFC 5280 section 5.3.1 reason codes a subscriber may give, as the CA names them. */
     private static final Map<Integer, String> REASONS = Map.of(0, "unspecified", 1, "keyCompromise",
             3, "affiliationChanged", 4, "superseded", 5, "cessationOfOperation", 9, "privilegeWithdrawn");
@@ -43,8 +42,10 @@ final class Renewals {
     private final AcmeStore store;
     private final CertificateAuthority ca;
     private final Clock clock;
+    private final RaAudit audit;
 
-    Renewals(AcmeRequests requests, AcmeStore store, CertificateAuthority ca, Clock clock) {
+    Renewals(AcmeRequests requests, AcmeStore store, CertificateAuthority ca, Clock clock, RaAudit audit) {
+        this.audit = audit;
         this.requests = requests;
         this.store = store;
         this.ca = ca;
@@ -53,6 +54,17 @@ final class Renewals {
 
     void revoke(Context ctx, AcmeUrls urls) throws AcmeProblem {
         AcmeRequest req = requests.authenticate(ctx, urls, AcmeRequests.KeyRule.EITHER);
+        try {
+            revoke(ctx, req);
+        } catch (AcmeProblem p) {
+            // Authenticated but refused (another account's certificate, wrong key, bad reason): audited.
+            audit.record(req.account() == null ? "certificate-key" : RaAudit.account(req.account().id()), "acme-revoke",
+                    "refused", "reason", p.getMessage());
+            throw p;
+        }
+    }
+
+    private void revoke(Context ctx, AcmeRequest req) throws AcmeProblem {
         ObjectNode payload = req.payload();
         String der = AcmeRequest.text(payload, "certificate", 64 * 1024);
         if (der == null) {
@@ -80,8 +92,9 @@ final class Renewals {
         }
         ca.revoke(issued.serial(), reason);
         store.markRevoked(issued.id(), clock.instant());
-        AUDIT.info("audit action=\"acme-revoke\" who=\"{}\" serial={} result=\"ok reason={}\"",
-                req.account() == null ? "certificate-key" : "acct:" + req.account().id(), issued.serial().toString(16), reason);
+        audit.record(req.account() == null ? RaAudit.certificateKey(issued.serial()) : RaAudit.account(req.account().id()),
+                "acme-revoke", "ok", "serial", AuditTrail.serial(issued.serial()),
+                "subject", presented.getSubjectX500Principal().getName(), "reason", reason, "owner", RaAudit.account(issued.accountId()));
         ctx.status(200);
     }
 
