@@ -84,6 +84,8 @@ public final class CaServerMain implements Callable<Integer> {
             System.out.println("  subject:     " + result.certificate().getSubject());
             System.out.println("  certificate: " + files.caCertificate());
             System.out.println("  sha256:      " + CertificateFacts.sha256Fingerprint(result.certificate().getEncoded()));
+            System.out.println("  CURVE public key (clients' --ca-public-key, also in " + files.curvePublicKey() + "):");
+            System.out.println("    " + result.curvePublicKey());
             if (result.seedGenerated()) {
                 System.out.println("Registration seed (shown once, keep it secret; RAs need it to register):");
                 System.out.println(result.seed());
@@ -108,6 +110,11 @@ public final class CaServerMain implements Callable<Integer> {
                 description = "Operations port (env UPKI_CA_PORT; default 5000); registration is port + 1, events port + 2.")
         Integer port;
 
+        @Option(names = "--client-auth", defaultValue = "${env:UPKI_CA_CLIENT_AUTH}",
+                description = "curve (every client proves a known CURVE key, RFC 26) or none (uPKI's plain protocol,"
+                        + " loopback only) (env UPKI_CA_CLIENT_AUTH; default: none on loopback, curve elsewhere).")
+        String clientAuth;
+
         @Override
         public Integer call() throws Exception {
             CaFiles files = new CaFiles(common.dataDir);
@@ -117,12 +124,15 @@ public final class CaServerMain implements Callable<Integer> {
             Duration validity = file.crlValidity() == null ? CaConfig.DEFAULT_CRL_VALIDITY
                     : CaConfig.parseCrlValidity(file.crlValidity());
             CaConfig config = new CaConfig(common.dataDir, h, p, p + 1, p + 2, validity, file.crlUrl());
-            CaServer server = CaServer.open(config, common.passphrase(), common.seed, Clock.systemUTC(),
+            io.upki.ca.access.ClientAuth auth = io.upki.ca.access.ClientAuth.parse(clientAuth, h);
+            CaServer server = CaServer.open(config, auth, common.passphrase(), common.seed, Clock.systemUTC(),
                     new SecureRandom());
             server.start();
             System.out.println("upki ca-server ready: operations " + config.endpoint(server.port())
                     + ", registration " + config.endpoint(server.registrationPort())
                     + ", events " + config.endpoint(server.eventsPort())
+                    + "; client auth " + server.clientAuth().wireName()
+                    + " (CURVE public key " + server.curvePublicKey() + ")"
                     + "; crypto " + io.upki.pki.crypto.NativeCrypto.current().description());
             ProcessRunner.serveUntilStopped(server, "ca-server");
             return 0;
