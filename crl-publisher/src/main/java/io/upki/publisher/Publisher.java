@@ -48,8 +48,14 @@ public final class Publisher implements AutoCloseable {
     }
 
     public static Publisher start(PublisherConfig config, Clock clock) throws IOException {
+        return start(config, io.upki.pki.caclient.CaCurve.NONE, clock);
+    }
+
+    /** @param curve how to reach the CA: CURVE with this publisher's key (role crl-publisher), or plain */
+    public static Publisher start(PublisherConfig config, io.upki.pki.caclient.CaCurve curve, Clock clock)
+            throws IOException {
         Files.createDirectories(config.outDir());
-        ZmqCaClient ca = new ZmqCaClient(config.caEndpoint(), task -> config.caTimeout(), 1, new WireCodec());
+        ZmqCaClient ca = curve.client(config.caEndpoint(), task -> config.caTimeout(), 1, new WireCodec());
         X509Certificate caCert = caCertificate(config, ca);
         PushHub hub = new PushHub();
         Publication publication = new Publication(new CrlAcceptor(List.of(caCert), clock, Duration.ZERO), caCert,
@@ -59,7 +65,7 @@ public final class Publisher implements AutoCloseable {
                 config.maxDelay());
         CaEventListener events = new CaEventListener(
                 config.eventsEndpoint() == null ? PublisherConfig.defaultEvents(config.caEndpoint()) : config.eventsEndpoint(),
-                refresher, new WireCodec());
+                refresher, new WireCodec(), curve);
         PublisherMetrics metrics = new PublisherMetrics(clock, publication, refresher, hub);
         Javalin app = new PublisherApp(publication, refresher, hub, clock, config.maxAge(),
                 config.caTimeout().multipliedBy(2).plusSeconds(1), metrics::render,
