@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
 /** Command line of the ca-server process: {@code init} creates a CA, {@code start} serves it. */
 @Command(name = "ca-server", mixinStandardHelpOptions = true, version = "upki ca-server 0.1.0",
         description = "The upki CA: holds the CA key, profiles and certificate store; speaks uPKI's ZeroMQ protocol.",
-        subcommands = {CaServerMain.Init.class, CaServerMain.Start.class})
+        subcommands = {CaServerMain.Init.class, CaServerMain.Start.class, CaServerMain.PublicKey.class,
+                CaServerMain.AddClient.class})
 public final class CaServerMain implements Callable<Integer> {
 
     /** Options shared by both sub-commands. */
@@ -146,6 +147,66 @@ public final class CaServerMain implements Callable<Integer> {
                 }
             }
             return null;
+        }
+    }
+
+    /** {@code ca-server public-key}: the CA's CURVE public key, for clients' --ca-public-key. */
+    @Command(name = "public-key", mixinStandardHelpOptions = true,
+            description = "Print the CA's CURVE public key (Z85; also in DATA_DIR/curve.pub), making the key pair "
+                    + "when the data directory has none yet.")
+    static final class PublicKey implements Callable<Integer> {
+        @Option(names = "--data-dir", defaultValue = "${env:UPKI_DATA_DIR:-${sys:user.home}/.upki/ca}",
+                description = "CA data directory (env UPKI_DATA_DIR; default ${DEFAULT-VALUE}).")
+        Path dataDir;
+
+        @Override
+        public Integer call() throws IOException {
+            CaFiles files = new CaFiles(dataDir);
+            if (!Files.exists(files.caCertificate())) {
+                throw new IllegalArgumentException("no CA in " + dataDir + ": run ca-server init first");
+            }
+            System.out.println(io.upki.ca.authority.CaCurveKey.loadOrCreate(files).publicKey());
+            return 0;
+        }
+    }
+
+    /**
+     * {@code ca-server add-client}: makes a CURVE key known with a role straight in the CA's store, for
+     * deployments that provision service keys before the CA starts (docker-compose's ca-init). Whoever
+     * can write the data directory holds the CA key anyway, so this needs no operator key.
+     */
+    @Command(name = "add-client", mixinStandardHelpOptions = true,
+            description = {"Make a CURVE client key known with a role, in the store of a CA that is not running",
+                    "(a running CA reads its keys at start). --key-file is made (0600) when absent."})
+    static final class AddClient implements Callable<Integer> {
+        @Option(names = "--data-dir", defaultValue = "${env:UPKI_DATA_DIR:-${sys:user.home}/.upki/ca}",
+                description = "CA data directory (env UPKI_DATA_DIR; default ${DEFAULT-VALUE}).")
+        Path dataDir;
+
+        @Option(names = "--role", required = true, description = "operator, ra, sidecar or crl-publisher")
+        String role;
+
+        @Option(names = "--name", required = true, description = "Who holds the key, for clients list.")
+        String name;
+
+        @Option(names = "--key-file", required = true, description = "The client's key pair file.")
+        Path keyFile;
+
+        @Override
+        public Integer call() throws IOException {
+            CaFiles files = new CaFiles(dataDir);
+            if (!Files.exists(files.caCertificate())) {
+                throw new IllegalArgumentException("no CA in " + dataDir + ": run ca-server init first");
+            }
+            io.upki.ca.access.Role r = io.upki.ca.access.Role.fromWireName(role).orElseThrow(() ->
+                    new IllegalArgumentException("--role: '" + role + "' is not one of [operator, ra, sidecar, crl-publisher]"));
+            String key = io.upki.pki.caclient.CurveKeys.loadOrCreate(keyFile).publicKey();
+            try (io.upki.ca.store.SqliteDatabase db = new io.upki.ca.store.SqliteDatabase(files.database())) {
+                new io.upki.ca.access.ClientRegistry(new io.upki.ca.store.SqliteClientRepository(db), Clock.systemUTC(),
+                        new io.upki.ca.audit.AuditLog()).add(key, name, r, "ca-server add-client");
+            }
+            System.out.println("added " + key + " as " + r.wireName() + " (" + name + ")");
+            return 0;
         }
     }
 
