@@ -279,6 +279,29 @@ class CurveAccessTest {
         assertThatThrownBy(() -> ClientAuth.parse("tls", "127.0.0.1")).hasMessageContaining("not one of [curve, none]");
     }
 
+    @Test
+    void theProcessRefusesNoneOnAnOpenAddressWithOneLine() throws Exception {
+        for (boolean fromEnv : new boolean[] {false, true}) {
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
+                    "-cp", System.getProperty("java.class.path"), "io.upki.ca.CaServerMain",
+                    "start", "--data-dir", dir.toString(), "--host", "0.0.0.0", "--port", "0"));
+            if (!fromEnv) {
+                command.addAll(List.of("--client-auth", "none"));
+            }
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().keySet().removeIf(k -> k.startsWith("UPKI_"));
+            if (fromEnv) {
+                builder.environment().put("UPKI_CA_CLIENT_AUTH", "none");
+            }
+            Process process = builder.start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(process.waitFor()).as(output).isEqualTo(2);
+            assertThat(output.strip()).isEqualTo("ca-server: --client-auth none is only allowed on loopback, but the CA "
+                    + "would listen on 0.0.0.0: use --client-auth curve (or bind 127.0.0.1)");
+        }
+    }
+
     /** Keys other tests of this class may have added before this one ran (test order is not fixed). */
     private static int extraClients() {
         int n = 0;

@@ -152,7 +152,7 @@ public final class ZmqCaClient implements CaClient {
         fresh.setLinger(0);
         fresh.setReconnectIVL(100);
         fresh.setReconnectIVLMax(2000);
-        fresh.setHandshakeIvl(handshakeMillis(timeout));
+        fresh.setHandshakeIvl(curveKeys == null ? handshakeMillis(timeout) : curveHandshakeMillis(timeout));
         if (curveKeys != null) {
             fresh.setCurveServerKey(serverKey);
             fresh.setCurvePublicKey(curveKeys.publicBytes());
@@ -170,6 +170,16 @@ public final class ZmqCaClient implements CaClient {
      */
     static int handshakeMillis(Duration timeout) {
         return (int) Math.min(1000, Math.max(100, timeout.toMillis() / 4));
+    }
+
+    /**
+     * The CURVE handshake adds Curve25519 operations on both sides (RFC 26 section 2.4), in pure Java
+     * (jnacl): before the JIT has compiled them, on a loaded machine, it was seen to take over a second.
+     * A timer shorter than that would restart the handshake for ever, so CURVE gets up to half the reply
+     * timeout (at most 5 s), never less than the plain protocol's timer.
+     */
+    static int curveHandshakeMillis(Duration timeout) {
+        return (int) Math.max(handshakeMillis(timeout), Math.min(5000, timeout.toMillis() / 2));
     }
 
     private JsonNode unwrap(CaTask task, byte[] reply) {
