@@ -92,6 +92,18 @@ public final class RegistrationService {
         return java.util.Map.of("public_key", caller.publicKey(), "role", Role.OPERATOR.wireName());
     }
 
+    /**
+     * {@code status} as a caller asks it: under CURVE a key the CA does not know must give the seed,
+     * as for {@code register} (it learns about registered nodes otherwise); known keys and the plain
+     * protocol ask as in uPKI.
+     */
+    public RegistrationStatus status(String cn, String candidateSeed, Caller caller) {
+        if (!caller.plain() && caller.role() == null) {
+            checkSeed(candidateSeed, cn == null ? "" : cn);
+        }
+        return status(cn);
+    }
+
     public RegistrationStatus status(String cn) {
         if (cn == null) {
             return RegistrationStatus.notRegistered();

@@ -100,7 +100,8 @@ public final class CaRoutes {
                     return registration.registerNode(seed, cn, p.string("profile", DEFAULT_REGISTRATION_PROFILE),
                             p.sans(), caller);
                 })
-                .route(name(CaTask.STATUS), Lane.QUICK, p -> registration.status(p.optionalString("cn")))
+                .route(name(CaTask.STATUS), Lane.QUICK, (p, caller) -> registration.status(p.optionalString("cn"),
+                        p.optionalString("seed"), caller))
                 .route(name(CaTask.ENROL), Lane.QUICK, (p, caller) -> registration.enrolOperator(
                         p.requireString("seed"), p.requireString("name"), caller));
     }

@@ -230,6 +230,18 @@ class CurveAccessTest {
     }
 
     @Test
+    void anUnknownKeyAsksStatusWithTheSeedOnly() {
+        ZmqCaClient newcomer = client(reg(), CurveKeys.generate());
+        assertThatThrownBy(() -> newcomer.call(CaTask.STATUS, CaClient.params().put("cn", "ra.example.internal")))
+                .hasMessageContaining("Invalid registration seed");
+        assertThat(newcomer.call(CaTask.STATUS, CaClient.params().put("cn", "ra.example.internal")
+                .put("seed", TestCa.SEED)).get("status").asText()).isEqualTo("registered");
+        // A known key asks as in uPKI, without the seed.
+        assertThat(client(reg(), raKeys).call(CaTask.STATUS, CaClient.params().put("cn", "ra.example.internal"))
+                .get("status").asText()).isEqualTo("registered");
+    }
+
+    @Test
     void registrationWithTheSeedEnrolsRaOrSidecarKeysOnly() {
         ZmqCaClient newcomer = client(reg(), CurveKeys.generate());
         assertRefused(newcomer, CaTask.REGISTER, CaClient.params().put("seed", TestCa.SEED)
