@@ -64,7 +64,14 @@ final class LocalStack implements AutoCloseable {
         Path root = repositoryRoot();
         int[] ports = freePorts(7);
         LocalStack stack = new LocalStack(root, home, ports, null, extraEnv);
-        Command up = Command.run(root, stack.env(), Duration.ofMinutes(3), "bin/upki", "up", "--home", home.toString());
+        Command up;
+        try {
+            // Five minutes: a first start makes an RSA-4096 CA, the RA's RSA-4096 key and the edge's, on a
+            // machine that other builds may share.
+            up = Command.run(root, stack.env(), Duration.ofMinutes(5), "bin/upki", "up", "--home", home.toString());
+        } catch (IOException e) {
+            throw new IOException(e.getMessage() + "\nlogs:\n" + stack.logs(), e);
+        }
         if (up.exitCode() != 0) {
             stack.close();
             throw new IllegalStateException("bin/upki up failed: " + up + "\nlogs:\n" + stack.logs());
