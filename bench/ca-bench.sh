@@ -2,19 +2,22 @@
 # Benchmark of the ca-server against the machine's own signing limit, measured in the same run.
 # See bench/README.md for what each figure means.
 #
-#   bench/ca-bench.sh [--key-type rsa|ec] [--quick] [--keep] [--results-dir DIR]
+#   bench/ca-bench.sh [--key-type rsa|ec] [--quick] [--keep] [--results-dir DIR] [--auth-compare]
 #
+# --auth-compare measures only sign and get_ca with --client-auth curve against none, in alternating
+# rounds of one run (report: bench/results/ca-auth-DATE.md).
 # Environment: CA_JAVA_OPTS (extra JVM options for the CA, e.g. a JFR recording), BENCH_JAVA_OPTS
 # (for the load driver), and BENCH_* overrides of the sizes below.
 set -euo pipefail
 
 usage() {
-  sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 KEY_TYPE=rsa
 QUICK=0
 KEEP=0
+AUTH_COMPARE=0
 RESULTS_DIR=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -22,6 +25,7 @@ while [[ $# -gt 0 ]]; do
     --key-type=*) KEY_TYPE="${1#*=}"; shift ;;
     --quick) QUICK=1; shift ;;
     --keep) KEEP=1; shift ;;
+    --auth-compare) AUTH_COMPARE=1; shift ;;
     --results-dir) RESULTS_DIR="${2:?--results-dir needs a directory}"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "ca-bench: unknown option $1" >&2; usage >&2; exit 2 ;;
@@ -100,12 +104,15 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# start_ca [none|curve]: the CA with that client authentication (default: the CA's own default, none here).
 start_ca() {
+  local -a auth=()
+  [[ -n "${1:-}" ]] && auth=(--client-auth "$1")
   PORT="$(java -jar "$BENCH_JAR" free-port)"
   local from
   from=$(( $(wc -l < "$CA_LOG" 2>/dev/null || echo 0) + 1 ))
   # shellcheck disable=SC2086 # CA_JAVA_OPTS is a list of JVM options
-  java $(jvm_defaults ca-server) ${CA_JAVA_OPTS:-} -jar "$CA_JAR" start --data-dir "$DATA" --port "$PORT" --seed "$SEED" >>"$CA_LOG" 2>&1 &
+  java $(jvm_defaults ca-server) ${CA_JAVA_OPTS:-} -jar "$CA_JAR" start --data-dir "$DATA" --port "$PORT" --seed "$SEED" "${auth[@]}" >>"$CA_LOG" 2>&1 &
   CA_PID=$!
   local deadline=$(( SECONDS + 60 ))
   until tail -n +"$from" "$CA_LOG" | grep -q "upki ca-server ready"; do
@@ -141,6 +148,51 @@ json_str() {
   local s="${1//\\/\\\\}"
   printf '"%s"' "${s//\"/\\\"}"
 }
+
+meta_line() {
+  printf '{"label":"meta","date":%s,"key_type":"%s","quick":%s,"cores":%s,"cpu":%s,"loadavg":%s,"java":%s,"openssl":%s,"stored":%s,"revoked_levels":[%s],"csr_key":"%s","sign_seconds":%s}\n' \
+    "$(json_str "$(date -u +%Y-%m-%dT%H:%M:%SZ)")" "$KEY_TYPE" "$([[ $QUICK == 1 ]] && echo true || echo false)" \
+    "$(nproc)" "$(json_str "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -1)")" \
+    "$(json_str "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')")" "$(json_str "$(java -version 2>&1 | head -1)")" \
+    "$(json_str "$(openssl version)")" "$1" "$2" "$3" "$4" >>"$RESULTS"
+}
+
+# --- --auth-compare: CURVE against the plain protocol, nothing else -----------------------------------
+if [[ $AUTH_COMPARE == 1 ]]; then
+  ROUNDS="${BENCH_AUTH_ROUNDS:-6}"
+  if [[ $QUICK == 1 ]]; then A_WARMUP=5; A_SIGN=4; A_GETCA=3; else A_WARMUP=20; A_SIGN=10; A_GETCA=5; fi
+  A_WARMUP="${BENCH_AUTH_WARMUP:-$A_WARMUP}"; A_SIGN="${BENCH_AUTH_SIGN_SECONDS:-$A_SIGN}"
+  A_GETCA="${BENCH_AUTH_GETCA_SECONDS:-$A_GETCA}"
+  log "init a $KEY_TYPE CA in $DATA; the load driver's key is made known with role operator"
+  java -jar "$CA_JAR" init --data-dir "$DATA" --key-type "$KEY_TYPE" --seed "$SEED" >"$WORK/init.log" 2>&1 \
+    || { cat "$WORK/init.log" >&2; die "ca-server init failed"; }
+  java -jar "$CA_JAR" add-client --data-dir "$DATA" --role operator --name ca-bench \
+      --key-file "$WORK/bench-client.key" >>"$WORK/init.log" 2>&1 \
+    || { cat "$WORK/init.log" >&2; die "ca-server add-client failed"; }
+  CURVE_ARGS=(--ca-public-key "$DATA/curve.pub" --client-key "$WORK/bench-client.key")
+  meta_line 0 "" ec-p256 "$A_SIGN"
+  for (( r = 1; r <= ROUNDS; r++ )); do
+    # none, curve, curve, none, ...: each mode sees the machine early and late alike.
+    case $(( r % 4 )) in 1|0) mode=none ;; *) mode=curve ;; esac
+    args=()
+    [[ $mode == curve ]] && args=("${CURVE_ARGS[@]}")
+    start_ca "$mode"
+    log "round $r ($mode): sign (${A_WARMUP} s warm-up + ${A_SIGN} s), get_ca (2 s + ${A_GETCA} s)"
+    measure "$mode-sign-r$r" --task sign --clients 1 --seconds "$A_SIGN" --warmup-seconds "$A_WARMUP" \
+      --csr-key ec-p256 "${args[@]}"
+    measure "$mode-get_ca-r$r" --task get_ca --clients 1 --seconds "$A_GETCA" --warmup-seconds 2 "${args[@]}"
+    stop_ca
+  done
+  SUFFIX=""
+  [[ $KEY_TYPE == ec ]] && SUFFIX+="-ec"
+  [[ $QUICK == 1 ]] && SUFFIX+="-quick"
+  REPORT="$RESULTS_DIR/ca-auth-$(date +%F)$SUFFIX.md"
+  mkdir -p "$RESULTS_DIR"
+  cp "$RESULTS" "${REPORT%.md}.jsonl"
+  java -jar "$BENCH_JAR" auth-report --results "$RESULTS" --out "$REPORT"
+  log "report written to $REPORT (raw JSON lines beside it)"
+  exit 0
+fi
 
 # openssl speed prints e.g. "rsa 4096 bits 0.003763s 0.000058s 265.7 17202.1": the times come first
 # (ending in "s"), then the rates, sign/s first.

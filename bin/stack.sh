@@ -32,6 +32,15 @@ stack_settings() {
   RA_PORT="${UPKI_RA_PORT:-8000}"
   RA_EDGE_PORT="${UPKI_RA_EDGE_PORT:-8001}"
   NGINX="${UPKI_NGINX:-$(command -v nginx || { [[ -x /usr/sbin/nginx ]] && echo /usr/sbin/nginx; } || true)}"
+  # How the CA authenticates its clients (docs/SECURITY.md): none (uPKI's plain protocol, loopback only,
+  # the user guide verbatim) or curve (every process and the operator's upki-cli hold a CURVE key).
+  CLIENT_AUTH="${UPKI_CA_CLIENT_AUTH:-none}"
+  case "$CLIENT_AUTH" in
+    none|curve) ;;
+    *) echo "upki: UPKI_CA_CLIENT_AUTH must be none or curve, not '$CLIENT_AUTH'" >&2; exit 2 ;;
+  esac
+  CA_PUBLIC_KEY="$HOME_DIR/ca/curve.pub"
+  OPERATOR_KEY="$HOME_DIR/cli/operator.key"
 }
 
 stack_usage() {
@@ -45,6 +54,9 @@ up      starts ca-server, crl-publisher, auth-sidecar and ra-core on loopback (a
         returns once every process answers. --foreground stays attached and stops everything on Ctrl-C.
 down    stops exactly the processes `up` started (SIGTERM, then SIGKILL after 15 s).
 status  each process, its pid, port and health; exit 0 when all are healthy, 3 otherwise.
+
+UPKI_CA_CLIENT_AUTH=curve: the CA accepts CURVE-authenticated clients only (docs/SECURITY.md); up enrols
+an operator key (DIR/cli/operator.key) and gives every process its own key.
 
 Ports (environment): UPKI_CA_PORT 5000 (+1 registration, +2 events), UPKI_PUBLISHER_PORT 8081,
 UPKI_SIDECAR_PORT 8080, UPKI_RA_PORT 8000 (the edge when there is one, else ra-core itself),
@@ -146,9 +158,11 @@ stack_up() {
       || { cat "$LOG_DIR/ca-init.log" >&2; exit 1; }
     echo "upki: created a CA in $HOME_DIR/ca (key type RSA-4096; the registration seed is in $seed_file)"
   fi
-  # Passed in the environment, never on a command line that other users can read with ps.
-  UPKI_CA_SEED="$(cat "$seed_file")"
-  export UPKI_CA_SEED
+  # Passed in the environment of the processes that register with it (auth-sidecar, ra-core, the operator's
+  # enrolment), never on a command line that other users can read with ps, and not to the others.
+  local seed
+  seed="$(cat "$seed_file")"
+  echo "$CLIENT_AUTH" >"$RUN_DIR/client-auth"
   # ca-server and ra-core append their audit events to this one file (JSON lines, 0600; "source" tells which).
   export UPKI_AUDIT_LOG="${UPKI_AUDIT_LOG:-$LOG_DIR/audit.jsonl}"
 
@@ -159,30 +173,41 @@ stack_up() {
   trap 'stack_stop_all; exit 1' ERR
   set -E
   # shellcheck disable=SC2086
-  launch ca-server "$JAVA" $(jvm_defaults ca-server) ${JAVA_OPTS:-} -jar "$ca_jar" start --data-dir "$HOME_DIR/ca" --port "$CA_PORT"
+  launch ca-server "$JAVA" $(jvm_defaults ca-server) ${JAVA_OPTS:-} -jar "$ca_jar" start --data-dir "$HOME_DIR/ca" --port "$CA_PORT" \
+      --client-auth "$CLIENT_AUTH"
   await ca-server log_has ca-server "ca-server ready"
+  # With curve, each process names the CA's public key and its own key pair file (0600, made on first run).
+  local -a publisher_curve=() sidecar_curve=() ra_curve=()
+  if [[ "$CLIENT_AUTH" == curve ]]; then
+    curve_enrol
+    publisher_curve=(--ca-public-key "$CA_PUBLIC_KEY" --client-key "$HOME_DIR/crl-publisher/ca-client.key")
+    sidecar_curve=(--ca-public-key "$CA_PUBLIC_KEY" --client-key "$HOME_DIR/sidecar/ca-client.key")
+    ra_curve=(--ca-public-key "$CA_PUBLIC_KEY" --client-key "$HOME_DIR/ra/ca-client.key")
+  fi
   # shellcheck disable=SC2086
   launch crl-publisher "$JAVA" ${JAVA_OPTS:-} -jar "$publisher_jar" --ca "tcp://127.0.0.1:$CA_PORT" \
-      --ca-cert "$HOME_DIR/ca/ca.crt" --out "$HOME_DIR/crl" --listen "127.0.0.1:$PUBLISHER_PORT"
+      --ca-cert "$HOME_DIR/ca/ca.crt" --out "$HOME_DIR/crl" --listen "127.0.0.1:$PUBLISHER_PORT" "${publisher_curve[@]}"
   await crl-publisher http_ok "$publisher/ready"
   # shellcheck disable=SC2086
-  launch auth-sidecar "$JAVA" ${JAVA_OPTS:-} -jar "$sidecar_jar" --listen "127.0.0.1:$SIDECAR_PORT" \
+  UPKI_CA_SEED="$seed" launch auth-sidecar "$JAVA" ${JAVA_OPTS:-} -jar "$sidecar_jar" --listen "127.0.0.1:$SIDECAR_PORT" \
       --trust-anchor "$HOME_DIR/ca/ca.crt" --crl "$publisher/crl.der" --crl-events "$publisher/events" \
       --ca "tcp://127.0.0.1:$CA_PORT" --register "tcp://127.0.0.1:$((CA_PORT + 1))" \
-      --state-dir "$HOME_DIR/sidecar"
+      --state-dir "$HOME_DIR/sidecar" "${sidecar_curve[@]}"
   if (( edge )); then
     # Behind the edge, ra-core speaks plain HTTP on loopback and trusts only the sidecar's signed assertions,
     # and only while the CRLs (pushed to it) do not revoke the sidecar's signing certificate.
     # shellcheck disable=SC2086
     # ACME clients of a local stack answer challenges on this host: validation may connect to loopback.
-    launch ra-core "$JAVA" $(jvm_defaults ra-core) ${JAVA_OPTS:-} -jar "$ra_jar" start --mode edge --data-dir "$HOME_DIR/ra" \
-        --ca-port "$CA_PORT" --port "$RA_EDGE_PORT" --crl "$publisher/crl.der" --crl-events "$publisher/events" \
-        --publisher "$publisher" --acme-allow-networks 127.0.0.0/8,::1/128
+    UPKI_CA_SEED="$seed" launch ra-core "$JAVA" $(jvm_defaults ra-core) ${JAVA_OPTS:-} -jar "$ra_jar" start --mode edge \
+        --data-dir "$HOME_DIR/ra" --ca-port "$CA_PORT" --port "$RA_EDGE_PORT" --crl "$publisher/crl.der" \
+        --crl-events "$publisher/events" --publisher "$publisher" --acme-allow-networks 127.0.0.0/8,::1/128 \
+        "${ra_curve[@]}"
   else
     # shellcheck disable=SC2086
-    launch ra-core "$JAVA" $(jvm_defaults ra-core) ${JAVA_OPTS:-} -jar "$ra_jar" start --data-dir "$HOME_DIR/ra" --ca-port "$CA_PORT" \
-        --port "$RA_PORT" --crl "$publisher/crl.der" --crl-events "$publisher/events" --publisher "$publisher" \
-        --acme-allow-networks 127.0.0.0/8,::1/128
+    UPKI_CA_SEED="$seed" launch ra-core "$JAVA" $(jvm_defaults ra-core) ${JAVA_OPTS:-} -jar "$ra_jar" start \
+        --data-dir "$HOME_DIR/ra" --ca-port "$CA_PORT" --port "$RA_PORT" --crl "$publisher/crl.der" \
+        --crl-events "$publisher/events" --publisher "$publisher" --acme-allow-networks 127.0.0.0/8,::1/128 \
+        "${ra_curve[@]}"
   fi
   await auth-sidecar http_ok "http://127.0.0.1:$SIDECAR_PORT/ready"
   if (( edge )); then
@@ -212,12 +237,38 @@ stack_up() {
   fi
 }
 
+# upki-cli as this stack's operator: over CURVE with the operator key when the CA runs curve.
+stack_cli() {
+  local -a curve=()
+  [[ "$CLIENT_AUTH" == curve ]] && curve=(--ca-public-key "$CA_PUBLIC_KEY" --client-key "$OPERATOR_KEY")
+  local sub="$1"; shift
+  if [[ "$sub" == clients ]]; then
+    local action="$1"; shift
+    "$JAVA" -jar "$ROOT/upki-cli/target/upki-cli.jar" clients "$action" --host 127.0.0.1 --port "$CA_PORT" "${curve[@]}" "$@"
+  else
+    "$JAVA" -jar "$ROOT/upki-cli/target/upki-cli.jar" "$sub" --host 127.0.0.1 --port "$CA_PORT" "${curve[@]}" "$@"
+  fi
+}
+
+# curve: the operator key enrols with the seed (only the first operator can; again is harmless), then
+# makes the crl-publisher's key known: the publisher never sees the seed, an operator vouches for it.
+curve_enrol() {
+  mkdir -p "$HOME_DIR/cli" "$HOME_DIR/crl-publisher"
+  chmod 700 "$HOME_DIR/cli"
+  UPKI_CA_SEED="$seed" stack_cli clients enrol --name "operator (bin/upki up)" >"$LOG_DIR/curve-enrol.log" 2>&1 \
+    || { echo "upki: could not enrol the operator key; see $LOG_DIR/curve-enrol.log" >&2; return 1; }
+  { stack_cli clients keygen "$HOME_DIR/crl-publisher/ca-client.key" \
+      && stack_cli clients add --role crl-publisher --name crl-publisher \
+           --public-key-file "$HOME_DIR/crl-publisher/ca-client.key"; } >>"$LOG_DIR/curve-enrol.log" 2>&1 \
+    || { echo "upki: could not add the crl-publisher's key; see $LOG_DIR/curve-enrol.log" >&2; return 1; }
+}
+
 # The edge's own server certificate comes from the CA (profile server), its key made here by upki-cli.
 start_edge() {
   local dir="$HOME_DIR/edge"
   mkdir -p "$dir/tmp"/{body,proxy,fastcgi,uwsgi,scgi}
   if [[ ! -f "$dir/edge.crt" ]]; then
-    "$JAVA" -jar "$ROOT/upki-cli/target/upki-cli.jar" generate --host 127.0.0.1 --port "$CA_PORT" --cn upki-ra \
+    stack_cli generate --cn upki-ra \
         --profile server --san DNS:upki-ra --san IP:127.0.0.1 --out "$dir" --name edge \
         >"$LOG_DIR/edge-cert.log" 2>&1 \
       || { echo "upki: could not issue the edge's certificate; see $LOG_DIR/edge-cert.log" >&2; return 1; }
@@ -266,6 +317,14 @@ upki is running from $HOME_DIR (bin/upki status; bin/upki down stops it):
   auth-sidecar   http://127.0.0.1:$SIDECAR_PORT
   $ra_line
 Logs: $LOG_DIR/
+NEXT
+  if [[ "$CLIENT_AUTH" == curve ]]; then
+    cat <<NEXT
+The CA accepts CURVE clients only (docs/SECURITY.md). Use upki-cli as this stack's operator:
+  export UPKI_CA_PUBLIC_KEY=$CA_PUBLIC_KEY UPKI_CLI_CLIENT_KEY=$OPERATOR_KEY
+NEXT
+  fi
+  cat <<NEXT
 
 Try the mTLS admin guide (upki-ra is this machine: curl's --resolve saves editing /etc/hosts):
   bin/upki-cli generate --host 127.0.0.1 --cn "admin.example.internal" --profile admin

@@ -53,6 +53,12 @@ public final class Sidecar implements AutoCloseable {
 
     /** Wires and starts a sidecar. */
     public static Sidecar start(SidecarConfig config, Clock clock) throws IOException {
+        return start(config, io.upki.pki.caclient.CaCurve.NONE, clock);
+    }
+
+    /** @param curve how to reach the CA: CURVE with this sidecar's key (role sidecar), or plain */
+    public static Sidecar start(SidecarConfig config, io.upki.pki.caclient.CaCurve curve, Clock clock)
+            throws IOException {
         List<AutoCloseable> closeables = new ArrayList<>();
         List<X509Certificate> anchors = Pem.parseCertificates(Files.readString(config.trustAnchor(), StandardCharsets.US_ASCII));
         List<X509Certificate> intermediates = config.intermediates() == null ? List.of()
@@ -76,25 +82,26 @@ public final class Sidecar implements AutoCloseable {
                 config.crlGrace(), config.cacheSize());
         engineRef.set(engine);
 
-        AdminRefresher adminRefresher;
-        if (config.adminsFile() != null) {
-            adminRefresher = AdminRefresher.fromFile(config.adminsFile(), admins, config.adminRefresh());
-        } else {
-            ZmqCaClient ca = ZmqCaClient.withDefaults(config.caEndpoint());
-            closeables.add(ca);
-            adminRefresher = AdminRefresher.fromCa(ca, admins, config.adminRefresh());
-        }
-        closeables.add(adminRefresher);
-
         SidecarConfig.Signing s = config.signing();
         SigningIdentity identity;
         if (s.keyFile() != null) {
             identity = SigningIdentity.fromFiles(s.keyFile(), s.chainFile());
         } else {
-            try (ZmqCaClient registration = ZmqCaClient.withDefaults(s.registrationEndpoint())) {
-                identity = SigningIdentity.registered(registration, s.seed(), s.cn(), s.stateDir(), clock);
+            try (ZmqCaClient registration = curve.client(s.registrationEndpoint())) {
+                // Registration comes first: under CURVE it is what makes this sidecar's key known to the CA.
+                identity = SigningIdentity.registered(registration, s.seed(), s.cn(), s.stateDir(), clock,
+                        curve.newKey());
             }
         }
+        AdminRefresher adminRefresher;
+        if (config.adminsFile() != null) {
+            adminRefresher = AdminRefresher.fromFile(config.adminsFile(), admins, config.adminRefresh());
+        } else {
+            ZmqCaClient ca = curve.client(config.caEndpoint());
+            closeables.add(ca);
+            adminRefresher = AdminRefresher.fromCa(ca, admins, config.adminRefresh());
+        }
+        closeables.add(adminRefresher);
         AssertionSigner signer = new AssertionSigner(identity.key(), identity.chain(), clock, config.assertionTtl());
 
         CrlSources crlSources = new CrlSources(crls, config.crls(), config.crlPoll());

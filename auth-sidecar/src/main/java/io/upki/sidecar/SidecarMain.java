@@ -99,8 +99,20 @@ public final class SidecarMain implements Callable<Integer> {
     @Option(names = "--no-audit", description = "Do not write one audit line per decision.")
     boolean noAudit;
 
+    @Option(names = "--ca-public-key", defaultValue = "${env:UPKI_CA_PUBLIC_KEY}",
+            description = "The CA's CURVE public key (Z85) or its curve.pub file: talk to the CA over CURVE "
+                    + "(env UPKI_CA_PUBLIC_KEY; default: uPKI's plain protocol).")
+    String caPublicKey;
+
+    @Option(names = "--client-key", defaultValue = "${env:UPKI_SIDECAR_CLIENT_KEY}",
+            description = "This sidecar's CURVE key pair file, made (0600) on first run "
+                    + "(env UPKI_SIDECAR_CLIENT_KEY; default STATE_DIR/ca-client.key).")
+    Path clientKey;
+
     @Override
     public Integer call() throws Exception {
+        io.upki.pki.caclient.CaCurve curve = io.upki.pki.caclient.CaCurve.open(caPublicKey,
+                clientKey != null ? clientKey : stateDir.resolve("ca-client.key"));
         ProcessRunner.HostPort address = ProcessRunner.hostPort("listen", listen);
         RoutePolicy policy = routes == null || routes.isBlank() ? RoutePolicy.defaults()
                 : RoutePolicy.parse(routes, RouteClass.DENY);
@@ -108,7 +120,7 @@ public final class SidecarMain implements Callable<Integer> {
                 trustAnchor, intermediates, crls, crlEvents, crlPoll, crlGrace, adminsFile, caEndpoint, adminRefresh,
                 proxy, policy, new SidecarConfig.Signing(assertionKey, assertionCert, registerEndpoint, seed, cn, stateDir),
                 assertionTtl, maxHeaderBytes, maxCertificates, cacheSize, !noAudit);
-        Sidecar sidecar = Sidecar.start(config, Clock.systemUTC());
+        Sidecar sidecar = Sidecar.start(config, curve, Clock.systemUTC());
         System.out.println("upki auth-sidecar ready on http://" + config.host() + ":" + sidecar.port()
                 + " (proxy profile " + proxy + "; crypto " + io.upki.pki.crypto.NativeCrypto.current().description() + ")");
         ProcessRunner.serveUntilStopped(sidecar, "auth-sidecar");

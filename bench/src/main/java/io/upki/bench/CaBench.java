@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 /** Command line of the ca-server benchmark: each sub-command is one step that {@code ca-bench.sh} runs. */
 @Command(name = "ca-bench", mixinStandardHelpOptions = true, version = "upki bench 0.1.0",
         description = "Steps of the ca-server benchmark (see bench/README.md); ca-bench.sh runs them in order.",
-        subcommands = {CaBench.SeedStore.class, CaBench.Measure.class, CaBench.SignSpeed.class,
+        subcommands = {CaBench.AuthCompareReport.class, CaBench.SeedStore.class, CaBench.Measure.class, CaBench.SignSpeed.class,
                 CaBench.FreePort.class, CaBench.Report.class})
 public final class CaBench implements Callable<Integer> {
 
@@ -109,11 +109,18 @@ public final class CaBench implements Callable<Integer> {
         @Option(names = "--label", defaultValue = "", description = "Name of this figure in the report.")
         String label;
 
+        @Option(names = "--ca-public-key", description = "sign, get_ca: the CA's CURVE public key or curve.pub (CURVE clients).")
+        String caPublicKey;
+
+        @Option(names = "--client-key", description = "With --ca-public-key: the clients' key pair file (a known key).")
+        Path clientKey;
+
         @Override
         public Integer call() throws IOException, InterruptedException {
             LoadDriver.Plan plan = new LoadDriver.Plan(task, clients, seconds, calls, warmupSeconds, warmupCalls,
                     profile, csrs, csrKey, serialsFile);
-            LoadDriver.Outcome outcome = new LoadDriver(endpoint, new ProcessCpu(serverPid, clockTicks)).run(plan, label);
+            LoadDriver.Outcome outcome = new LoadDriver(endpoint, new ProcessCpu(serverPid, clockTicks),
+                    io.upki.pki.caclient.CaCurve.open(caPublicKey, clientKey)).run(plan, label);
             System.err.println("  " + outcome.summary());
             System.out.println(outcome.json());
             return 0;
@@ -183,6 +190,28 @@ public final class CaBench implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
             String markdown = BenchReport.render(results);
+            System.out.print(markdown);
+            if (out != null) {
+                java.nio.file.Files.createDirectories(out.toAbsolutePath().getParent());
+                java.nio.file.Files.writeString(out, markdown);
+            }
+            return 0;
+        }
+    }
+
+    /** {@code auth-report}: the markdown report of {@code ca-bench.sh --auth-compare}. */
+    @Command(name = "auth-report", mixinStandardHelpOptions = true,
+            description = "Render the curve-against-none comparison (JSON lines of ca-bench.sh --auth-compare).")
+    static final class AuthCompareReport implements Callable<Integer> {
+        @Option(names = "--results", required = true, description = "JSON lines written by the run.")
+        Path results;
+
+        @Option(names = "--out", description = "Also write the report to this file.")
+        Path out;
+
+        @Override
+        public Integer call() throws IOException {
+            String markdown = AuthReport.render(results);
             System.out.print(markdown);
             if (out != null) {
                 java.nio.file.Files.createDirectories(out.toAbsolutePath().getParent());

@@ -48,9 +48,17 @@ final class LoadDriver {
     private final ProcessCpu cpu;
     private final List<RawCaExchange> rawExchanges = new ArrayList<>();
 
+    private final io.upki.pki.caclient.CaCurve curve;
+
     LoadDriver(String endpoint, ProcessCpu cpu) {
+        this(endpoint, cpu, io.upki.pki.caclient.CaCurve.NONE);
+    }
+
+    /** @param curve CURVE settings of the clients (sign and get_ca), or {@code CaCurve.NONE} */
+    LoadDriver(String endpoint, ProcessCpu cpu, io.upki.pki.caclient.CaCurve curve) {
         this.endpoint = endpoint;
         this.cpu = cpu;
+        this.curve = curve;
     }
 
     /** The JSON line of one run and a one-line summary for people watching it. */
@@ -88,7 +96,7 @@ final class LoadDriver {
         RuntimeException last = null;
         for (int attempt = 1; attempt <= CONNECT_ATTEMPTS; attempt++) {
             AtomicBoolean connected = new AtomicBoolean();
-            CaClient client = new ZmqCaClient(endpoint, task -> connected.get() ? task.defaultTimeout() : CONNECT_TIMEOUT,
+            CaClient client = curve.client(endpoint, task -> connected.get() ? task.defaultTimeout() : CONNECT_TIMEOUT,
                     0, new WireCodec());
             try {
                 client.getCaPem();

@@ -1,7 +1,12 @@
 package io.upki.ca;
 
+import io.upki.ca.access.AccessPolicy;
+import io.upki.ca.access.ClientAuth;
+import io.upki.ca.access.ClientRegistry;
+import io.upki.ca.access.ZapHandler;
 import io.upki.ca.admin.AdminService;
 import io.upki.ca.audit.AuditLog;
+import io.upki.ca.authority.CaCurveKey;
 import io.upki.ca.authority.CaFiles;
 import io.upki.ca.authority.CaLoader;
 import io.upki.ca.authority.CertificateAuthority;
@@ -23,6 +28,7 @@ import io.upki.ca.revoke.RevocationService;
 import io.upki.ca.store.CertificateRecord;
 import io.upki.ca.store.RevokedEntry;
 import io.upki.ca.store.SqliteAdminRepository;
+import io.upki.ca.store.SqliteClientRepository;
 import io.upki.ca.store.SqliteCertificateRepository;
 import io.upki.ca.store.SqliteCrlRepository;
 import io.upki.ca.store.SqliteDatabase;
@@ -31,6 +37,7 @@ import io.upki.ca.wire.CaRoutes;
 import io.upki.ca.wire.Lanes;
 import io.upki.ca.wire.ZmqFrontend;
 import io.upki.pki.audit.AuditTrail;
+import io.upki.pki.caclient.CurveKeys;
 import io.upki.pki.wire.CaEvent;
 import io.upki.pki.wire.WireCodec;
 import io.upki.pki.x509.RevocationReason;
@@ -62,6 +69,9 @@ public final class CaServer implements AutoCloseable {
     private final ZmqFrontend operations;
     private final ZmqFrontend registration;
     private final EventFeed events;
+    private final ZapHandler zap;
+    private final ClientAuth clientAuth;
+    private final String curvePublicKey;
     private int port;
     private int registrationPort;
     private int eventsPort;
@@ -70,7 +80,11 @@ public final class CaServer implements AutoCloseable {
     private final CrlService crls;
 
     private CaServer(CaConfig config, SqliteDatabase database, ZContext zmq, Lanes lanes, SigningStore signing,
-                     ZmqFrontend operations, ZmqFrontend registration, EventFeed events, CrlService crls) {
+                     ZmqFrontend operations, ZmqFrontend registration, EventFeed events, CrlService crls,
+                     ZapHandler zap, ClientAuth clientAuth, String curvePublicKey) {
+        this.zap = zap;
+        this.clientAuth = clientAuth;
+        this.curvePublicKey = curvePublicKey;
         this.signing = signing;
         this.events = events;
         this.crls = crls;
@@ -89,13 +103,33 @@ public final class CaServer implements AutoCloseable {
      */
     public static CaServer open(CaConfig config, char[] passphrase, String seedOverride, Clock clock,
                                 SecureRandom random) throws IOException {
-        return open(config, passphrase, seedOverride, clock, random, new AuditLog(AuditTrail.logOnly("ca-server", clock)));
+        return open(config, ClientAuth.parse(null, config.host()), passphrase, seedOverride, clock, random);
     }
 
     /** Like {@link #open(CaConfig, char[], String, Clock, SecureRandom)}, recording audit events in {@code audit}. */
     public static CaServer open(CaConfig config, char[] passphrase, String seedOverride, Clock clock,
                                 SecureRandom random, AuditLog audit) throws IOException {
+        return open(config, ClientAuth.parse(null, config.host()), passphrase, seedOverride, clock, random, audit);
+    }
+
+    /** As {@link #open(CaConfig, ClientAuth, char[], String, Clock, SecureRandom, AuditLog)}, auditing to the log only. */
+    public static CaServer open(CaConfig config, ClientAuth clientAuth, char[] passphrase, String seedOverride,
+                                Clock clock, SecureRandom random) throws IOException {
+        return open(config, clientAuth, passphrase, seedOverride, clock, random,
+                new AuditLog(AuditTrail.logOnly("ca-server", clock)));
+    }
+
+    /**
+     * Loads the CA with an explicit client authentication, recording audit events in {@code audit}.
+     *
+     * @throws IllegalArgumentException for {@code none} on an address that is not loopback
+     */
+    public static CaServer open(CaConfig config, ClientAuth clientAuth, char[] passphrase, String seedOverride,
+                                Clock clock, SecureRandom random, AuditLog audit) throws IOException {
+        clientAuth.checkBind(config.host());
         CaFiles files = new CaFiles(config.dataDir());
+        // Every CA has its CURVE key pair, whatever the mode, so that switching to curve needs no step.
+        CurveKeys curveKeys = CaCurveKey.loadOrCreate(files);
         CertificateAuthority ca = CaLoader.load(files, passphrase);
         RegistrationSeed seed = loadSeed(files, seedOverride, random);
         ProfileRegistry profiles = ProfileRegistry.load(files.profiles());
@@ -117,6 +151,10 @@ public final class CaServer implements AutoCloseable {
         AtomicReference<CrlService> crlHolder = new AtomicReference<>();
         EventFeed events = new EventFeed(zmq, config.endpoint(config.eventsPort()), codec,
                 () -> crlHolder.get().state(), HEARTBEAT);
+        CurveKeys serverKeys = clientAuth == ClientAuth.CURVE ? curveKeys : null;
+        if (serverKeys != null) {
+            events.curve(serverKeys, ZapHandler.EVENTS);
+        }
         CrlService crls = new CrlService(ca, certificates, new SqliteCrlRepository(database, files.crls()), config.crlValidity(),
                 clock, audit, crl -> events.publish(CaEvent.crl(crl.number())));
         crlHolder.set(crls);
@@ -134,17 +172,23 @@ public final class CaServer implements AutoCloseable {
             }
         });
         CertificateInspector inspector = new CertificateInspector(ca, certificates, clock);
+        ClientRegistry clients = new ClientRegistry(new SqliteClientRepository(database), clock, audit);
+        AccessPolicy access = new AccessPolicy(clientAuth, clients, profiles, audit);
+        ZapHandler zap = serverKeys == null ? null : new ZapHandler(zmq, clients, audit);
         RegistrationService registrationService = new RegistrationService(seed, issuance,
-                new SqliteNodeRepository(database), ca, clock);
+                new SqliteNodeRepository(database), ca, clock, access);
         CaRoutes routes = new CaRoutes(ca, profiles, issuance, revocation, crls,
                 new AdminService(new SqliteAdminRepository(database), audit), new CertificateLookup(certificates),
-                inspector, registrationService, new CsrRenewal(issuance, revocation, certificates, clock), audit);
+                inspector, registrationService, new CsrRenewal(issuance, revocation, certificates, clock), audit, access);
 
         Lanes lanes = Lanes.forCores(Runtime.getRuntime().availableProcessors());
         int regPort = config.registrationPort();
-        ZmqFrontend ops = new ZmqFrontend(zmq, config.endpoint(config.port()), routes.operations(codec), lanes);
-        ZmqFrontend reg = new ZmqFrontend(zmq, config.endpoint(regPort), routes.registration(codec), lanes);
-        return new CaServer(config, database, zmq, lanes, signing, ops, reg, events, crls);
+        ZmqFrontend ops = new ZmqFrontend(zmq, config.endpoint(config.port()), routes.operations(codec), lanes,
+                serverKeys, ZapHandler.OPERATIONS, access);
+        ZmqFrontend reg = new ZmqFrontend(zmq, config.endpoint(regPort), routes.registration(codec), lanes,
+                serverKeys, ZapHandler.REGISTRATION, access);
+        return new CaServer(config, database, zmq, lanes, signing, ops, reg, events, crls, zap, clientAuth,
+                curveKeys.publicKey());
     }
 
     private static RegistrationSeed loadSeed(CaFiles files, String override, SecureRandom random) throws IOException {
@@ -163,6 +207,10 @@ public final class CaServer implements AutoCloseable {
 
     /** Binds both ports; the CA answers from here on. */
     public void start() {
+        if (zap != null) {
+            // Before any CURVE socket binds: without a ZAP handler JeroMQ would admit every client key.
+            zap.start();
+        }
         // Events first: a subscriber must be able to connect before the first change is announced.
         eventsPort = events.start();
         port = operations.start();
@@ -172,8 +220,18 @@ public final class CaServer implements AutoCloseable {
             close();
             throw e;
         }
-        LOG.info("CA listening: operations {} registration {} events {} (data {})", config.endpoint(port),
-                config.endpoint(registrationPort), config.endpoint(eventsPort), config.dataDir());
+        LOG.info("CA listening: operations {} registration {} events {} (data {}, client auth {})",
+                config.endpoint(port), config.endpoint(registrationPort), config.endpoint(eventsPort), config.dataDir(),
+                clientAuth.wireName());
+    }
+
+    public ClientAuth clientAuth() {
+        return clientAuth;
+    }
+
+    /** The CA's CURVE public key (Z85), also in {@code curve.pub}. */
+    public String curvePublicKey() {
+        return curvePublicKey;
     }
 
     public int port() {
@@ -206,6 +264,9 @@ public final class CaServer implements AutoCloseable {
         operations.close();
         registration.close();
         events.close();
+        if (zap != null) {
+            zap.close();
+        }
         lanes.close();
         signing.close(); // after the lanes: a sign still running hands its reservation to its writer
         zmq.close();

@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
 /** Command line of the ca-server process: {@code init} creates a CA, {@code start} serves it. */
 @Command(name = "ca-server", mixinStandardHelpOptions = true, version = "upki ca-server 0.1.0",
         description = "The upki CA: holds the CA key, profiles and certificate store; speaks uPKI's ZeroMQ protocol.",
-        subcommands = {CaServerMain.Init.class, CaServerMain.Start.class})
+        subcommands = {CaServerMain.Init.class, CaServerMain.Start.class, CaServerMain.PublicKey.class,
+                CaServerMain.AddClient.class})
 public final class CaServerMain implements Callable<Integer> {
 
     /** Options shared by both sub-commands. */
@@ -86,6 +87,8 @@ public final class CaServerMain implements Callable<Integer> {
             System.out.println("  subject:     " + result.certificate().getSubject());
             System.out.println("  certificate: " + files.caCertificate());
             System.out.println("  sha256:      " + CertificateFacts.sha256Fingerprint(result.certificate().getEncoded()));
+            System.out.println("  CURVE public key (clients' --ca-public-key, also in " + files.curvePublicKey() + "):");
+            System.out.println("    " + result.curvePublicKey());
             if (result.seedGenerated()) {
                 System.out.println("Registration seed (shown once, keep it secret; RAs need it to register):");
                 System.out.println(result.seed());
@@ -115,6 +118,11 @@ public final class CaServerMain implements Callable<Integer> {
                         + "without it audit events are only logged.")
         Path auditLog;
 
+        @Option(names = "--client-auth", defaultValue = "${env:UPKI_CA_CLIENT_AUTH}",
+                description = "curve (every client proves a known CURVE key, RFC 26) or none (uPKI's plain protocol,"
+                        + " loopback only) (env UPKI_CA_CLIENT_AUTH; default: none on loopback, curve elsewhere).")
+        String clientAuth;
+
         @Override
         public Integer call() throws Exception {
             CaFiles files = new CaFiles(common.dataDir);
@@ -124,13 +132,16 @@ public final class CaServerMain implements Callable<Integer> {
             Duration validity = file.crlValidity() == null ? CaConfig.DEFAULT_CRL_VALIDITY
                     : CaConfig.parseCrlValidity(file.crlValidity());
             CaConfig config = new CaConfig(common.dataDir, h, p, p + 1, p + 2, validity, file.crlUrl(), file.ocspUrl());
-            CaServer server = CaServer.open(config, common.passphrase(), common.seed, Clock.systemUTC(),
+            io.upki.ca.access.ClientAuth auth = io.upki.ca.access.ClientAuth.parse(clientAuth, h);
+            CaServer server = CaServer.open(config, auth, common.passphrase(), common.seed, Clock.systemUTC(),
                     new SecureRandom(), new AuditLog(auditLog == null ? AuditTrail.logOnly("ca-server", Clock.systemUTC())
                             : AuditTrail.open(auditLog, "ca-server", Clock.systemUTC())));
             server.start();
             System.out.println("upki ca-server ready: operations " + config.endpoint(server.port())
                     + ", registration " + config.endpoint(server.registrationPort())
                     + ", events " + config.endpoint(server.eventsPort())
+                    + "; client auth " + server.clientAuth().wireName()
+                    + " (CURVE public key " + server.curvePublicKey() + ")"
                     + "; crypto " + io.upki.pki.crypto.NativeCrypto.current().description());
             ProcessRunner.serveUntilStopped(server, "ca-server");
             return 0;
@@ -144,6 +155,66 @@ public final class CaServerMain implements Callable<Integer> {
                 }
             }
             return null;
+        }
+    }
+
+    /** {@code ca-server public-key}: the CA's CURVE public key, for clients' --ca-public-key. */
+    @Command(name = "public-key", mixinStandardHelpOptions = true,
+            description = "Print the CA's CURVE public key (Z85; also in DATA_DIR/curve.pub), making the key pair "
+                    + "when the data directory has none yet.")
+    static final class PublicKey implements Callable<Integer> {
+        @Option(names = "--data-dir", defaultValue = "${env:UPKI_DATA_DIR:-${sys:user.home}/.upki/ca}",
+                description = "CA data directory (env UPKI_DATA_DIR; default ${DEFAULT-VALUE}).")
+        Path dataDir;
+
+        @Override
+        public Integer call() throws IOException {
+            CaFiles files = new CaFiles(dataDir);
+            if (!Files.exists(files.caCertificate())) {
+                throw new IllegalArgumentException("no CA in " + dataDir + ": run ca-server init first");
+            }
+            System.out.println(io.upki.ca.authority.CaCurveKey.loadOrCreate(files).publicKey());
+            return 0;
+        }
+    }
+
+    /**
+     * {@code ca-server add-client}: makes a CURVE key known with a role straight in the CA's store, for
+     * deployments that provision service keys before the CA starts (docker-compose's ca-init). Whoever
+     * can write the data directory holds the CA key anyway, so this needs no operator key.
+     */
+    @Command(name = "add-client", mixinStandardHelpOptions = true,
+            description = {"Make a CURVE client key known with a role, in the store of a CA that is not running",
+                    "(a running CA reads its keys at start). --key-file is made (0600) when absent."})
+    static final class AddClient implements Callable<Integer> {
+        @Option(names = "--data-dir", defaultValue = "${env:UPKI_DATA_DIR:-${sys:user.home}/.upki/ca}",
+                description = "CA data directory (env UPKI_DATA_DIR; default ${DEFAULT-VALUE}).")
+        Path dataDir;
+
+        @Option(names = "--role", required = true, description = "operator, ra, sidecar or crl-publisher")
+        String role;
+
+        @Option(names = "--name", required = true, description = "Who holds the key, for clients list.")
+        String name;
+
+        @Option(names = "--key-file", required = true, description = "The client's key pair file.")
+        Path keyFile;
+
+        @Override
+        public Integer call() throws IOException {
+            CaFiles files = new CaFiles(dataDir);
+            if (!Files.exists(files.caCertificate())) {
+                throw new IllegalArgumentException("no CA in " + dataDir + ": run ca-server init first");
+            }
+            io.upki.ca.access.Role r = io.upki.ca.access.Role.fromWireName(role).orElseThrow(() ->
+                    new IllegalArgumentException("--role: '" + role + "' is not one of [operator, ra, sidecar, crl-publisher]"));
+            String key = io.upki.pki.caclient.CurveKeys.loadOrCreate(keyFile).publicKey();
+            try (io.upki.ca.store.SqliteDatabase db = new io.upki.ca.store.SqliteDatabase(files.database())) {
+                new io.upki.ca.access.ClientRegistry(new io.upki.ca.store.SqliteClientRepository(db), Clock.systemUTC(),
+                        new AuditLog(AuditTrail.logOnly("ca-server", Clock.systemUTC()))).add(key, name, r, "ca-server add-client");
+            }
+            System.out.println("added " + key + " as " + r.wireName() + " (" + name + ")");
+            return 0;
         }
     }
 

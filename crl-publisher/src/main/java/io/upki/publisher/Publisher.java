@@ -59,8 +59,14 @@ public final class Publisher implements AutoCloseable {
     }
 
     public static Publisher start(PublisherConfig config, Clock clock) throws IOException {
+        return start(config, io.upki.pki.caclient.CaCurve.NONE, clock);
+    }
+
+    /** @param curve how to reach the CA: CURVE with this publisher's key (role crl-publisher), or plain */
+    public static Publisher start(PublisherConfig config, io.upki.pki.caclient.CaCurve curve, Clock clock)
+            throws IOException {
         Files.createDirectories(config.outDir());
-        ZmqCaClient ca = new ZmqCaClient(config.caEndpoint(), task -> config.caTimeout(), 1, new WireCodec());
+        ZmqCaClient ca = curve.client(config.caEndpoint(), task -> config.caTimeout(), 1, new WireCodec());
         X509Certificate caCert = caCertificate(config, ca);
         PushHub hub = new PushHub();
         AtomicReference<OcspResponder> ocsp = new AtomicReference<>();
@@ -83,7 +89,7 @@ public final class Publisher implements AutoCloseable {
                 config.maxDelay());
         CaEventListener events = new CaEventListener(
                 config.eventsEndpoint() == null ? PublisherConfig.defaultEvents(config.caEndpoint()) : config.eventsEndpoint(),
-                refresher, new WireCodec());
+                refresher, new WireCodec(), curve);
         DelegatedSigner signer = null;
         ZmqCaClient lookups = null;
         if (config.ocsp() != null) {
@@ -97,7 +103,7 @@ public final class Publisher implements AutoCloseable {
             // Its own client: an OCSP request waits at most 2 s for the CA, once, then gets tryLater.
             Duration lookupTimeout = config.caTimeout().compareTo(OCSP_LOOKUP_TIMEOUT) < 0 ? config.caTimeout()
                     : OCSP_LOOKUP_TIMEOUT;
-            lookups = new ZmqCaClient(config.caEndpoint(), task -> lookupTimeout, 0, new WireCodec());
+            lookups = curve.client(config.caEndpoint(), task -> lookupTimeout, 0, new WireCodec());
             ocsp.set(new OcspResponder(caCert, () -> {
                 Publication.Current current = publication.current();
                 return current == null ? null : current.snapshot();

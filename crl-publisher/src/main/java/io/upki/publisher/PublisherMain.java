@@ -64,14 +64,26 @@ public final class PublisherMain implements Callable<Integer> {
             description = "nextUpdate - thisUpdate of OCSP responses (never past the CRL's nextUpdate).")
     Duration ocspValidity;
 
+    @Option(names = "--ca-public-key", defaultValue = "${env:UPKI_CA_PUBLIC_KEY}",
+            description = "The CA's CURVE public key (Z85) or its curve.pub file: talk to the CA over CURVE "
+                    + "(env UPKI_CA_PUBLIC_KEY; default: uPKI's plain protocol).")
+    String caPublicKey;
+
+    @Option(names = "--client-key",
+            defaultValue = "${env:UPKI_PUBLISHER_CLIENT_KEY:-${sys:user.home}/.upki/crl-publisher/ca-client.key}",
+            description = "This publisher's CURVE key pair file, made (0600) on first run; an operator adds its public "
+                    + "key with role crl-publisher (env UPKI_PUBLISHER_CLIENT_KEY; default ${DEFAULT-VALUE}).")
+    Path clientKey;
+
     @Override
     public Integer call() throws Exception {
+        io.upki.pki.caclient.CaCurve curve = io.upki.pki.caclient.CaCurve.open(caPublicKey, clientKey);
         ProcessRunner.HostPort address = ProcessRunner.hostPort("listen", listen);
         PublisherConfig.Ocsp ocspSettings = ocsp ? new PublisherConfig.Ocsp(
                 ocspDir == null ? out.resolve("ocsp-signer") : ocspDir, ocspCn, ocspValidity) : null;
         PublisherConfig config = new PublisherConfig(ca, events, caCert, out, address.host(), address.port(), margin,
                 debounce, maxDelay, maxAge, caTimeout, ocspSettings);
-        Publisher publisher = Publisher.start(config, Clock.systemUTC());
+        Publisher publisher = Publisher.start(config, curve, Clock.systemUTC());
         System.out.println("upki crl-publisher ready on http://" + config.host() + ":" + publisher.port()
                 + " (CRL in " + out + (ocsp ? "; OCSP at /ocsp" : "") + ")");
         ProcessRunner.serveUntilStopped(publisher, "crl-publisher");

@@ -25,8 +25,15 @@ final class LocalStack implements AutoCloseable {
     final int sidecarPort;
     final int publisherPort;
     final Command up;
+    /** Extra environment of {@code up} and every later command, e.g. UPKI_CA_CLIENT_AUTH=curve. */
+    final Map<String, String> extraEnv;
 
     private LocalStack(Path root, Path home, int[] ports, Command up) {
+        this(root, home, ports, up, Map.of());
+    }
+
+    private LocalStack(Path root, Path home, int[] ports, Command up, Map<String, String> extraEnv) {
+        this.extraEnv = Map.copyOf(extraEnv);
         this.root = root;
         this.home = home;
         this.caPort = ports[0];
@@ -49,15 +56,27 @@ final class LocalStack implements AutoCloseable {
     }
 
     static LocalStack up(Path home) throws IOException {
+        return up(home, Map.of());
+    }
+
+    /** {@code bin/upki up} with {@code extraEnv} added to the environment (and to every later command). */
+    static LocalStack up(Path home, Map<String, String> extraEnv) throws IOException {
         Path root = repositoryRoot();
         int[] ports = freePorts(7);
-        LocalStack stack = new LocalStack(root, home, ports, null);
-        Command up = Command.run(root, stack.env(), Duration.ofMinutes(3), "bin/upki", "up", "--home", home.toString());
+        LocalStack stack = new LocalStack(root, home, ports, null, extraEnv);
+        Command up;
+        try {
+            // Five minutes: a first start makes an RSA-4096 CA, the RA's RSA-4096 key and the edge's, on a
+            // machine that other builds may share.
+            up = Command.run(root, stack.env(), Duration.ofMinutes(5), "bin/upki", "up", "--home", home.toString());
+        } catch (IOException e) {
+            throw new IOException(e.getMessage() + "\nlogs:\n" + stack.logs(), e);
+        }
         if (up.exitCode() != 0) {
             stack.close();
             throw new IllegalStateException("bin/upki up failed: " + up + "\nlogs:\n" + stack.logs());
         }
-        return new LocalStack(root, home, ports, up);
+        return new LocalStack(root, home, ports, up, extraEnv);
     }
 
     /** The environment every command of the test runs with: this stack's ports, never a rebuild. */
@@ -71,6 +90,7 @@ final class LocalStack implements AutoCloseable {
         env.put("UPKI_PUBLISHER_PORT", String.valueOf(publisherPort));
         // Maven built the jars just before this module: a nested Maven build must not start here.
         env.put("UPKI_NO_BUILD", "1");
+        env.putAll(extraEnv);
         return env;
     }
 

@@ -128,15 +128,27 @@ public final class RaMain implements Callable<Integer> {
                 description = "External scheme://host[:port] of the RA when a proxy changes it (UPKI_ACME_BASE_URL).")
         String acmeBaseUrl;
 
+        @Option(names = "--ca-public-key", defaultValue = "${env:UPKI_CA_PUBLIC_KEY}",
+                description = "The CA's CURVE public key (Z85) or its curve.pub file: talk to the CA over CURVE "
+                        + "(UPKI_CA_PUBLIC_KEY; default: uPKI's plain protocol).")
+        String caPublicKey;
+
+        @Option(names = "--client-key", defaultValue = "${env:UPKI_RA_CLIENT_KEY}",
+                description = "This RA's CURVE key pair file, made (0600) on first run (UPKI_RA_CLIENT_KEY; "
+                        + "default DATA_DIR/ca-client.key).")
+        Path clientKey;
+
         @Override
         public Integer call() throws Exception {
+            io.upki.pki.caclient.CaCurve curve = io.upki.pki.caclient.CaCurve.open(caPublicKey,
+                    clientKey != null ? clientKey : dataDir.resolve("ca-client.key"));
             AcmeSettings acmeSettings = new AcmeSettings(acme, acmeProfile, acmeHttpPort, acmeTlsPort, acmeDns,
                     AcmeSettings.parseEab(acmeEab), acmeOrderLifetime, acmeAuthzLifetime, acmeNonceLifetime, acmeBaseUrl,
                     NetworkPolicy.parse(acmeAllowNetworks));
             RaConfig.Mode m = tls ? RaConfig.Mode.valueOf(mode.toUpperCase(Locale.ROOT)) : RaConfig.Mode.EDGE;
             RaConfig config = new RaConfig(dataDir, caHost, caPort, host, port, m, sans, seed, cn, crls, crlEvents,
                     publisher, caTimeout, maxBody, acmeSettings);
-            RaServer server = RaServer.start(config, Clock.systemUTC(), new RaAudit(auditLog == null
+            RaServer server = RaServer.start(config, curve, Clock.systemUTC(), new RaAudit(auditLog == null
                     ? AuditTrail.logOnly("ra-core", Clock.systemUTC()) : AuditTrail.open(auditLog, "ra-core", Clock.systemUTC())));
             System.out.println("upki ra-core ready on " + (m == RaConfig.Mode.DIRECT ? "https" : "http") + "://"
                     + host + ":" + server.port() + " (" + m.name().toLowerCase(Locale.ROOT) + " mode)");

@@ -5,6 +5,7 @@ import io.upki.pki.admins.AdminDirectory;
 import io.upki.pki.admins.AdminRefresher;
 import io.upki.pki.assertion.AssertionVerifier;
 import io.upki.pki.assertion.SingleUseAssertions;
+import io.upki.pki.caclient.CaCurve;
 import io.upki.pki.caclient.ZmqCaClient;
 import io.upki.pki.crl.CrlAcceptor;
 import io.upki.pki.crlfeed.CrlPushListener;
@@ -41,19 +42,31 @@ public final class RaServer implements AutoCloseable {
     }
 
     public static RaServer start(RaConfig config, Clock clock) throws IOException {
-        return start(config, clock, RaAudit.logOnly(clock));
+        return start(config, CaCurve.NONE, clock, RaAudit.logOnly(clock));
     }
 
     /** Like the method above, recording API and ACME changes and refusals in {@code audit}. */
     public static RaServer start(RaConfig config, Clock clock, RaAudit audit) throws IOException {
+        return start(config, CaCurve.NONE, clock, audit);
+    }
+
+    /** @param curve how to reach the CA: CURVE (the RA's key enrols when it registers) or plain */
+    public static RaServer start(RaConfig config, CaCurve curve, Clock clock) throws IOException {
+        return start(config, curve, clock, RaAudit.logOnly(clock));
+    }
+
+    /** The RA reaching the CA by {@code curve}, recording API and ACME changes and refusals in {@code audit}. */
+    public static RaServer start(RaConfig config, CaCurve curve, Clock clock, RaAudit audit) throws IOException {
         List<AutoCloseable> closeables = new ArrayList<>();
         RaIdentity identity;
-        try (ZmqCaClient registration = new ZmqCaClient(config.registrationEndpoint(), t -> Duration.ofSeconds(30), 0,
+        try (ZmqCaClient registration = curve.client(config.registrationEndpoint(), t -> Duration.ofSeconds(30), 0,
                 new WireCodec())) {
-            identity = RaIdentity.loadOrRegister(config.dataDir(), registration, config.seed(), config.cn(), config.sans());
+            // A new CURVE key is unknown to the CA: registering again (with the seed) enrols it as role ra.
+            identity = RaIdentity.loadOrRegister(config.dataDir(), registration, config.seed(), config.cn(), config.sans(),
+                    curve.newKey());
         }
         // Bounded waits: a CA that is down answers 503 within a few seconds; a fresh socket per timeout.
-        ZmqCaClient ca = new ZmqCaClient(config.caEndpoint(), t -> config.caTimeout(), 0, new WireCodec());
+        ZmqCaClient ca = curve.client(config.caEndpoint(), t -> config.caTimeout(), 0, new WireCodec());
         closeables.add(ca);
         ChainVerifier chains = new ChainVerifier(List.of(identity.caCertificate()), List.of(), clock);
         // Both modes follow the CRL feed, pushed within a second of each new CRL: direct mode to check

@@ -159,6 +159,21 @@ class RaDirectModeTest {
     }
 
     @Test
+    void privilegedProfilesAreAnOperatorActionNotTheRas() throws Exception {
+        int before = stack.ca.client().call(io.upki.pki.wire.CaTask.LIST_NODES,
+                io.upki.pki.caclient.CaClient.params()).size();
+        for (String profile : List.of("admin", "ca", "ra", "sidecar")) {
+            String csr = TestKeys.csr(TestKeys.ec256(), "CN=sneaky-" + profile + ".example.com", List.of());
+            HttpResponse<String> r = call(admin, "POST", "/api/v1/certificates",
+                    "{\"csr\":" + json(csr) + ",\"profile\":\"" + profile + "\"}");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
+            assertThat(r.body()).contains("is an operator action").contains("upki-cli generate --profile " + profile);
+        }
+        assertThat(stack.ca.client().call(io.upki.pki.wire.CaTask.LIST_NODES,
+                io.upki.pki.caclient.CaClient.params()).size()).isEqualTo(before);
+    }
+
+    @Test
     void adminLifecycleThroughTheApi() throws Exception {
         String csr = TestKeys.csr(TestKeys.ec256(), "CN=api-made.example.com", List.of("api-made.example.com"));
         HttpResponse<String> signed = call(admin, "POST", "/api/v1/certificates",

@@ -16,7 +16,9 @@ final class EnvDefaults implements CommandLine.IDefaultValueProvider {
             "--cert", "UPKI_CLI_CERT",
             "--key", "UPKI_CLI_KEY",
             "--cacert", "UPKI_CLI_CACERT",
-            "--timeout", "UPKI_CLI_TIMEOUT");
+            "--timeout", "UPKI_CLI_TIMEOUT",
+            "--ca-public-key", "UPKI_CA_PUBLIC_KEY",
+            "--client-key", "UPKI_CLI_CLIENT_KEY");
 
     private final Map<String, String> env;
 

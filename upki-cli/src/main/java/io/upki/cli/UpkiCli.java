@@ -29,7 +29,8 @@ import picocli.CommandLine.Command;
                 + "4 local file problem, 5 verification failed, 70 internal error. See docs/CLI.md."},
         subcommands = {GenerateCommand.class, RevokeCommand.class, GenerateCrlCommand.class, CrlCommand.class,
                 ListCommand.class, ViewCommand.class, RenewCommand.class, AdminsCommand.class, AdminCommand.class,
-                ProfilesCommand.class, StatusCommand.class, CompletionCommand.class})
+                ProfilesCommand.class, StatusCommand.class, io.upki.cli.clients.ClientsCommand.class,
+                CompletionCommand.class})
 public final class UpkiCli implements Callable<Integer> {
     private final CliContext context;
 
@@ -40,7 +41,7 @@ public final class UpkiCli implements Callable<Integer> {
     @Override
     public Integer call() {
         throw CliException.usage("a command is needed: generate, revoke, generate-crl, crl, list, view, renew, "
-                + "admins, admin, profiles, status, completion");
+                + "admins, admin, profiles, status, clients, completion");
     }
 
     /** Builds the command line for {@code context}; one per run. */

@@ -44,9 +44,18 @@ public record SigningIdentity(PrivateKey key, List<X509Certificate> chain) {
      */
     public static SigningIdentity registered(CaClient registration, String seed, String cn, Path stateDir, Clock clock)
             throws IOException {
+        return registered(registration, seed, cn, stateDir, clock, false);
+    }
+
+    /**
+     * @param register register even when a valid identity exists: the sidecar has a new CURVE key, which
+     *     only a registration with the seed makes known to the CA
+     */
+    public static SigningIdentity registered(CaClient registration, String seed, String cn, Path stateDir, Clock clock,
+                                             boolean register) throws IOException {
         Path keyFile = stateDir.resolve(KEY_FILE);
         Path certFile = stateDir.resolve(CERT_FILE);
-        if (Files.exists(keyFile) && Files.exists(certFile)) {
+        if (!register && Files.exists(keyFile) && Files.exists(certFile)) {
             SigningIdentity existing = fromFiles(keyFile, certFile);
             if (existing.chain().get(0).getNotAfter().toInstant().isAfter(clock.instant().plus(Duration.ofDays(7)))) {
                 return existing;

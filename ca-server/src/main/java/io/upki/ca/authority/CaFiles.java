@@ -33,6 +33,16 @@ public record CaFiles(Path dataDir) {
         return dataDir.resolve("crl");
     }
 
+    /** The CA's long-term CURVE key pair (RFC 26), 0600. */
+    public Path curveKey() {
+        return dataDir.resolve("curve.key");
+    }
+
+    /** The CA's CURVE public key alone (Z85), for clients: {@code --ca-public-key}. */
+    public Path curvePublicKey() {
+        return dataDir.resolve("curve.pub");
+    }
+
     /** CA-side private keys of {@code generate}, one 0600 file per serial. */
     public Path privateKeys() {
         return dataDir.resolve("private");

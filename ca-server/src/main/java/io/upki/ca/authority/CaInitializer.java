@@ -65,7 +65,7 @@ public final class CaInitializer {
     }
 
     /** What {@code init} made. */
-    public record Result(X509CertificateHolder certificate, String seed, boolean seedGenerated) {
+    public record Result(X509CertificateHolder certificate, String seed, boolean seedGenerated, String curvePublicKey) {
     }
 
     /**
@@ -101,6 +101,7 @@ public final class CaInitializer {
             AtomicFiles.writePublic(files.config(), ConfigFile.template(keyType, crlValidity, crlUrl)
                     .getBytes(StandardCharsets.UTF_8));
         }
+        String curvePublicKey = CaCurveKey.loadOrCreate(files).publicKey();
         Files.createDirectories(files.profiles());
         Path sidecarProfile = files.profiles().resolve("sidecar.yml");
         if (!Files.exists(sidecarProfile)) {
@@ -108,7 +109,7 @@ public final class CaInitializer {
         }
         // The certificate is written last: its presence marks a complete CA.
         AtomicFiles.writePublic(files.caCertificate(), Pem.encode(certificate).getBytes(StandardCharsets.US_ASCII));
-        return new Result(certificate, effectiveSeed, generated);
+        return new Result(certificate, effectiveSeed, generated, curvePublicKey);
     }
 
     private static X500Name subject(Profile profile, String commonName) {

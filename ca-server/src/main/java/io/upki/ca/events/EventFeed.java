@@ -1,5 +1,6 @@
 package io.upki.ca.events;
 
+import io.upki.pki.caclient.CurveKeys;
 import io.upki.pki.wire.CaEvent;
 import io.upki.pki.wire.WireCodec;
 import java.time.Duration;
@@ -34,6 +35,8 @@ public final class EventFeed implements AutoCloseable {
     private final Supplier<CaEvent> heartbeat;
     private final Duration heartbeatEvery;
     private final CompletableFuture<Integer> bound = new CompletableFuture<>();
+    private CurveKeys curve;
+    private String zapDomain;
     private Thread thread;
 
     /**
@@ -47,6 +50,16 @@ public final class EventFeed implements AutoCloseable {
         this.codec = codec;
         this.heartbeat = heartbeat;
         this.heartbeatEvery = heartbeatEvery;
+    }
+
+    /**
+     * Makes the feed a CURVE server (RFC 26): only subscribers the ZAP handler admits for
+     * {@code zapDomain} connect. Call before {@link #start}.
+     */
+    public EventFeed curve(CurveKeys keys, String domain) {
+        this.curve = keys;
+        this.zapDomain = domain;
+        return this;
     }
 
     /** Binds the PUB socket; returns the port. */
@@ -80,6 +93,12 @@ public final class EventFeed implements AutoCloseable {
             pub = context.createSocket(SocketType.PUB);
             pub.setLinger(0);
             pub.setSndHWM(10_000);
+            if (curve != null) {
+                pub.setZapDomain(zapDomain);
+                pub.setCurveServer(true);
+                pub.setCurvePublicKey(curve.publicBytes());
+                pub.setCurveSecretKey(curve.secretBytes());
+            }
             int port = endpoint.endsWith(":0")
                     ? pub.bindToRandomPort(endpoint.substring(0, endpoint.lastIndexOf(':')))
                     : bind(pub);

@@ -1,5 +1,8 @@
 package io.upki.ca.registration;
 
+import io.upki.ca.access.AccessPolicy;
+import io.upki.ca.access.Caller;
+import io.upki.ca.access.Role;
 import io.upki.ca.audit.AuditLog;
 import io.upki.ca.authority.CertificateAuthority;
 import io.upki.ca.authority.RegistrationSeed;
@@ -20,6 +23,10 @@ import java.util.List;
  * Registration with the seed. On the registration port the node receives its private key with its
  * certificate (the RA bootstrap); on the operations port the CA keeps the key, as uPKI does. In both
  * cases the seed is checked (uPKI only requires it on the operations port).
+ *
+ * <p>Under CURVE, registering also enrols the caller's public key (RFC 26 handshake key) with the role
+ * its profile implies ({@code ra} or {@code sidecar}), so that the same key may then use the operations
+ * port within that role; {@code enrol} makes the first operator key known the same way.
  */
 public final class RegistrationService {
     private final RegistrationSeed seed;
@@ -27,9 +34,11 @@ public final class RegistrationService {
     private final NodeRepository nodes;
     private final CertificateAuthority ca;
     private final Clock clock;
+    private final AccessPolicy access;
 
     public RegistrationService(RegistrationSeed seed, IssuanceService issuance, NodeRepository nodes,
-                               CertificateAuthority ca, Clock clock) {
+                               CertificateAuthority ca, Clock clock, AccessPolicy access) {
+        this.access = access;
         this.seed = seed;
         this.issuance = issuance;
         this.nodes = nodes;
@@ -45,8 +54,13 @@ public final class RegistrationService {
     }
 
     /** {@code register} on the registration port: the caller receives key, certificate and CA. */
-    public RaRegistration registerNode(String candidateSeed, String cn, String profile, List<SubjectAltName> sans) {
+    public RaRegistration registerNode(String candidateSeed, String cn, String profile, List<SubjectAltName> sans,
+                                       Caller caller) {
         checkSeed(candidateSeed, cn);
+        if (!caller.plain()) {
+            Role role = access.registrationRole(caller, profile);
+            access.registry().enrol(caller.publicKey(), cn, role);
+        }
         IssuanceService.Issued issued = AuditLog.actingAs(AuditLog.REGISTRATION_SEED,
                 () -> issuance.issueWithNewKey("register", cn, profile, sans, false));
         nodes.save(new NodeRepository.Registration(cn, profile, clock.instant(), issued.serial()));
@@ -62,6 +76,32 @@ public final class RegistrationService {
                 () -> issuance.issueWithNewKey("register", cn, profile, sans, true));
         nodes.save(new NodeRepository.Registration(cn, profile, clock.instant(), issued.serial()));
         return new IssuedCertificate("/CN=" + cn, issued.certificatePem(), issued.serial());
+    }
+
+    /**
+     * {@code enrol}: the first operator key of a CURVE CA, authenticated by the seed; refused once an
+     * operator exists (the next ones are added by an operator).
+     */
+    public java.util.Map<String, String> enrolOperator(String candidateSeed, String name, Caller caller) {
+        checkSeed(candidateSeed, name);
+        if (caller.plain()) {
+            throw new CaProtocolException(CaErrorCode.PERMISSION,
+                    "enrol needs a CURVE connection: this CA runs with --client-auth none");
+        }
+        access.registry().enrolFirstOperator(caller.publicKey(), name);
+        return java.util.Map.of("public_key", caller.publicKey(), "role", Role.OPERATOR.wireName());
+    }
+
+    /**
+     * {@code status} as a caller asks it: under CURVE a key the CA does not know must give the seed,
+     * as for {@code register} (it learns about registered nodes otherwise); known keys and the plain
+     * protocol ask as in uPKI.
+     */
+    public RegistrationStatus status(String cn, String candidateSeed, Caller caller) {
+        if (!caller.plain() && caller.role() == null) {
+            checkSeed(candidateSeed, cn == null ? "" : cn);
+        }
+        return status(cn);
     }
 
     public RegistrationStatus status(String cn) {

@@ -15,7 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * an indexed lookup or a short write, and the expensive work (signing) happens outside the lock.
  */
 public final class SqliteDatabase implements AutoCloseable {
-    private static final int SCHEMA_VERSION = 2;
+    private static final int SCHEMA_VERSION = 3;
 
     private final Connection connection;
     private final ReentrantLock lock = new ReentrantLock();
@@ -66,16 +66,27 @@ public final class SqliteDatabase implements AutoCloseable {
             if (version < 1) {
                 createVersion1(s);
             }
-            // Version 2: certificates being signed, durable before their signature exists (see
-            // SqliteCertificateRepository#reserve); empty except while a sign is in flight or after a crash.
-            s.execute("""
-                    CREATE TABLE issuing (
-                      serial TEXT PRIMARY KEY,
-                      tbs BLOB NOT NULL,
-                      digest TEXT NOT NULL,
-                      profile TEXT NOT NULL,
-                      key_file TEXT,
-                      issued_at INTEGER NOT NULL)""");
+            if (version < 2) {
+                // Version 2: certificates being signed, durable before their signature exists (see
+                // SqliteCertificateRepository#reserve); empty except while a sign is in flight or after a crash.
+                s.execute("""
+                        CREATE TABLE issuing (
+                          serial TEXT PRIMARY KEY,
+                          tbs BLOB NOT NULL,
+                          digest TEXT NOT NULL,
+                          profile TEXT NOT NULL,
+                          key_file TEXT,
+                          issued_at INTEGER NOT NULL)""");
+            }
+            if (version < 3) {
+                // Version 3: the CURVE client keys the CA knows and their roles (docs/SECURITY.md).
+                s.execute("""
+                        CREATE TABLE clients (
+                          public_key TEXT PRIMARY KEY,
+                          name TEXT NOT NULL,
+                          role TEXT NOT NULL,
+                          added_at INTEGER NOT NULL)""");
+            }
             s.execute("PRAGMA user_version=" + SCHEMA_VERSION);
             connection.commit();
         } catch (SQLException e) {

@@ -1,5 +1,8 @@
 package io.upki.ca.wire;
 
+import io.upki.ca.access.AccessPolicy;
+import io.upki.ca.access.Caller;
+import io.upki.ca.access.Role;
 import io.upki.ca.admin.AdminService;
 import io.upki.ca.audit.AuditLog;
 import io.upki.ca.authority.CertificateAuthority;
@@ -12,6 +15,7 @@ import io.upki.ca.profile.ProfileRegistry;
 import io.upki.ca.registration.RegistrationService;
 import io.upki.ca.revoke.RevocationService;
 import io.upki.ca.store.CertificateRecord;
+import io.upki.ca.wire.TaskRouter.CallerHandler;
 import io.upki.pki.audit.AuditTrail;
 import io.upki.pki.wire.CaErrorCode;
 import io.upki.pki.wire.CaProtocolException;
@@ -22,6 +26,9 @@ import io.upki.pki.wire.WireCodec;
 import io.upki.pki.x509.RevocationReason;
 import java.math.BigInteger;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The route tables of the two ports (CA-PROTOCOL.md section 5): one line per task, naming its lane.
@@ -43,11 +50,13 @@ public final class CaRoutes {
     private final RegistrationService registration;
     private final CsrRenewal renewal;
     private final AuditLog audit;
+    private final AccessPolicy access;
 
     public CaRoutes(CertificateAuthority ca, ProfileRegistry profiles, IssuanceService issuance,
                     RevocationService revocation, CrlService crls, AdminService admins, CertificateLookup lookup,
                     CertificateInspector inspector, RegistrationService registration, CsrRenewal renewal,
-                    AuditLog audit) {
+                    AuditLog audit, AccessPolicy access) {
+        this.access = access;
         this.ca = ca;
         this.profiles = profiles;
         this.issuance = issuance;
@@ -64,6 +73,7 @@ public final class CaRoutes {
     /** The operations port (5000). */
     public TaskRouter operations(WireCodec codec) {
         return new TaskRouter(codec)
+                .guardedBy(access::checkOperation)
                 .route(name(CaTask.GET_CA), Lane.QUICK, p -> ca.pem())
                 .route(name(CaTask.GET_CRL), Lane.QUICK, p -> base64(crls.current().der()))
                 .route(name(CaTask.GENERATE_CRL), Lane.SIGNING, audited(CaTask.GENERATE_CRL, p -> base64(crls.generate().der())))
@@ -78,9 +88,14 @@ public final class CaRoutes {
                 .route(name(CaTask.RENEW), Lane.SIGNING, audited(CaTask.RENEW, this::renew))
                 .route(name(CaTask.RENEW_CSR), Lane.SIGNING, audited(CaTask.RENEW_CSR, this::renewCsr))
                 .route(name(CaTask.REVOKE), Lane.QUICK, audited(CaTask.REVOKE, this::revoke))
-                .route(name(CaTask.UNREVOKE), Lane.QUICK, audited(CaTask.UNREVOKE, p -> done(() -> revocation.unrevoke(target(p)))))
-                .route(name(CaTask.DELETE), Lane.QUICK, audited(CaTask.DELETE, p -> done(() ->
-                        revocation.revoke(target(p), RevocationReason.CESSATION_OF_OPERATION))))
+                .route(name(CaTask.UNREVOKE), Lane.QUICK, audited(CaTask.UNREVOKE, (p, caller) -> done(() ->
+                        revocation.unrevoke(permitted(caller, CaTask.UNREVOKE, target(p))))))
+                .route(name(CaTask.DELETE), Lane.QUICK, audited(CaTask.DELETE, (p, caller) -> done(() -> revocation.revoke(
+                        permitted(caller, CaTask.DELETE, target(p)), RevocationReason.CESSATION_OF_OPERATION))))
+                .route(name(CaTask.LIST_CLIENTS), Lane.QUICK, p -> clients())
+                .route(name(CaTask.ADD_CLIENT), Lane.QUICK, audited(CaTask.ADD_CLIENT, this::addClient))
+                .route(name(CaTask.REMOVE_CLIENT), Lane.QUICK, audited(CaTask.REMOVE_CLIENT, (p, caller) -> done(() ->
+                        access.registry().remove(p.requireString("public_key"), caller.describe()))))
                 .route(name(CaTask.VIEW), Lane.QUICK, p -> inspector.view(target(p)))
                 .route(name(CaTask.OCSP_CHECK), Lane.QUICK, this::ocspCheck)
                 .route(name(CaTask.LIST_NODES), Lane.QUICK, this::listNodes)
@@ -90,13 +105,44 @@ public final class CaRoutes {
     /** The registration port (5001): only {@code register} and {@code status}. */
     public TaskRouter registration(WireCodec codec) {
         return new TaskRouter(codec)
-                .route(name(CaTask.REGISTER), Lane.KEYGEN, audited(CaTask.REGISTER, p -> {
+                .route(name(CaTask.REGISTER), Lane.KEYGEN, audited(CaTask.REGISTER, (p, caller) -> {
                     String seed = p.requireString("seed");
                     String cn = p.requireString("cn");
                     return registration.registerNode(seed, cn, p.string("profile", DEFAULT_REGISTRATION_PROFILE),
-                            p.sans());
+                            p.sans(), caller);
                 }))
-                .route(name(CaTask.STATUS), Lane.QUICK, p -> registration.status(p.optionalString("cn")));
+                .route(name(CaTask.STATUS), Lane.QUICK, (p, caller) -> registration.status(p.optionalString("cn"),
+                        p.optionalString("seed"), caller))
+                .route(name(CaTask.ENROL), Lane.QUICK, audited(CaTask.ENROL, (p, caller) -> registration.enrolOperator(
+                        p.requireString("seed"), p.requireString("name"), caller)));
+    }
+
+    private Object clients() {
+        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        for (var c : access.registry().list()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("public_key", c.publicKey());
+            m.put("name", c.name());
+            m.put("role", c.role());
+            m.put("added_at", CertificateInspector.isoTime(c.addedAt()));
+            out.add(m);
+        }
+        return out;
+    }
+
+    private Object addClient(Params p, Caller caller) {
+        String roleName = p.requireString("role");
+        Role role = Role.fromWireName(roleName).orElseThrow(() -> new CaProtocolException(CaErrorCode.VALIDATION,
+                "role: '" + roleName + "' is not one of [operator, ra, sidecar, crl-publisher]"));
+        var client = access.registry().add(p.requireString("public_key"), p.requireString("name"), role,
+                caller.describe());
+        return Map.of("public_key", client.publicKey(), "name", client.name(), "role", client.role());
+    }
+
+    /** The record a task acts on, once the caller is allowed to act on its profile. */
+    private CertificateRecord permitted(Caller caller, CaTask task, CertificateRecord record) {
+        access.checkProfile(caller, task.wireName(), record.profile());
+        return record;
     }
 
     private Object registerOnOperations(Params p) {
@@ -105,36 +151,39 @@ public final class CaRoutes {
         return registration.registerOnOperations(seed, cn, p.string("profile", DEFAULT_PROFILE), p.sans());
     }
 
-    private Object generate(Params p) {
+    private Object generate(Params p, Caller caller) {
         String cn = p.requireString("cn");
-        IssuanceService.Issued issued = issuance.issueWithNewKey("generate", cn, p.string("profile", DEFAULT_PROFILE),
-                p.sans(), true);
+        String profile = p.string("profile", DEFAULT_PROFILE);
+        access.checkProfile(caller, "generate", profile);
+        IssuanceService.Issued issued = issuance.issueWithNewKey("generate", cn, profile, p.sans(), true);
         return new IssuedCertificate("/CN=" + cn, issued.certificatePem(), issued.serial());
     }
 
-    private Object sign(Params p) {
+    private Object sign(Params p, Caller caller) {
         String csr = p.requireString("csr");
-        IssuanceService.Issued issued = issuance.sign(csr, p.string("profile", DEFAULT_PROFILE), p.optionalString("cn"));
+        String profile = p.string("profile", DEFAULT_PROFILE);
+        access.checkProfile(caller, "sign", profile);
+        IssuanceService.Issued issued = issuance.sign(csr, profile, p.optionalString("cn"));
         return new SignedCertificate(issued.certificatePem(), issued.serial());
     }
 
-    private Object renew(Params p) {
-        CertificateRecord existing = target(p);
+    private Object renew(Params p, Caller caller) {
+        CertificateRecord existing = permitted(caller, CaTask.RENEW, target(p));
         IssuanceService.Issued issued = issuance.renew(existing, p.optionalPositiveInt("duration", 36_500));
         return new SignedCertificate(issued.certificatePem(), issued.serial());
     }
 
-    private Object renewCsr(Params p) {
+    private Object renewCsr(Params p, Caller caller) {
         String csr = p.requireString("csr");
-        IssuanceService.Issued issued = renewal.renew(target(p), csr);
+        IssuanceService.Issued issued = renewal.renew(permitted(caller, CaTask.RENEW_CSR, target(p)), csr);
         return new SignedCertificate(issued.certificatePem(), issued.serial());
     }
 
-    private Object revoke(Params p) {
+    private Object revoke(Params p, Caller caller) {
         // Validate everything before touching the store: a bad reason changes nothing.
         RevocationReason reason = RevocationService.parseReason(
                 p.optionalStringOrInteger("reason", "a reason name or an RFC 5280 reason code"));
-        CertificateRecord record = target(p);
+        CertificateRecord record = permitted(caller, CaTask.REVOKE, target(p));
         revocation.revoke(record, reason);
         return true;
     }
@@ -184,9 +233,15 @@ public final class CaRoutes {
      * its CSR or seed); its success is audited by the use case, which knows the certificate.
      */
     private TaskHandler audited(CaTask task, TaskHandler handler) {
-        return p -> {
+        CallerHandler withCaller = audited(task, (p, caller) -> handler.handle(p));
+        return p -> withCaller.handle(p, Caller.PLAIN);
+    }
+
+    /** As {@link #audited(CaTask, TaskHandler)} for a task that needs to know its caller. */
+    private CallerHandler audited(CaTask task, CallerHandler handler) {
+        return (p, caller) -> {
             try {
-                return handler.handle(p);
+                return handler.handle(p, caller);
             } catch (RuntimeException e) {
                 boolean refused = e instanceof CaProtocolException;
                 String reason = refused ? ((CaProtocolException) e).wireMessage() : "internal error";

@@ -1,5 +1,6 @@
 package io.upki.ca.wire;
 
+import io.upki.ca.access.Caller;
 import io.upki.ca.store.StoreException;
 import io.upki.pki.wire.CaErrorCode;
 import io.upki.pki.wire.CaProtocolException;
@@ -37,15 +38,29 @@ public final class TaskRouter {
 
     private final WireCodec codec;
     private final Map<String, Route> routes = new HashMap<>();
+    private Guard guard = (caller, task) -> { };
+
+    /** A task that needs to know who calls it (to check profiles, or to enrol the caller's key). */
+    @FunctionalInterface
+    public interface CallerHandler {
+        Object handle(Params params, Caller caller);
+    }
+
+    /** Decides, before anything runs, whether a caller may run a task on this port. */
+    @FunctionalInterface
+    public interface Guard {
+        /** @throws CaProtocolException to refuse */
+        void check(Caller caller, String task);
+    }
 
     /** A handler and the lane it runs on. */
-    public record Route(TaskHandler handler, Lane lane) {
+    public record Route(CallerHandler handler, Lane lane) {
     }
 
     /** A decoded request ready to run, or an immediate reply for a request that cannot run. */
     public sealed interface Decision {
-        /** Run {@code route} with {@code params} on its lane. */
-        record Run(String task, Route route, Params params) implements Decision {
+        /** Run {@code route} with {@code params} on its lane, on behalf of {@code caller}. */
+        record Run(String task, Route route, Params params, Caller caller) implements Decision {
         }
 
         /** Answer at once (malformed request, unknown task). */
@@ -58,15 +73,33 @@ public final class TaskRouter {
     }
 
     public TaskRouter route(String task, Lane lane, TaskHandler handler) {
+        routes.put(task, new Route((params, caller) -> handler.handle(params), lane));
+        return this;
+    }
+
+    public TaskRouter route(String task, Lane lane, CallerHandler handler) {
         routes.put(task, new Route(handler, lane));
         return this;
     }
 
-    /** Decodes a request frame; never throws. */
+    /** Every request on this port passes {@code check} before it is routed. */
+    public TaskRouter guardedBy(Guard check) {
+        this.guard = check;
+        return this;
+    }
+
+    /** Decodes a request frame of an unauthenticated ({@code none}) connection; never throws. */
     public Decision decide(byte[] frame) {
+        return decide(frame, Caller.PLAIN);
+    }
+
+    /** Decodes a request frame and checks that its caller may run it; never throws. */
+    public Decision decide(byte[] frame, Caller caller) {
         CaRequest request;
         try {
             request = codec.decodeRequest(frame);
+            // Before the route lookup: a caller the CA does not know learns nothing, not even task names.
+            guard.check(caller, request.task());
         } catch (CaProtocolException e) {
             return new Decision.Reply(error(e));
         }
@@ -74,13 +107,13 @@ public final class TaskRouter {
         if (route == null) {
             return new Decision.Reply(error(CaProtocolException.unknownTask(request.task())));
         }
-        return new Decision.Run(request.task(), route, new Params(request.params()));
+        return new Decision.Run(request.task(), route, new Params(request.params()), caller);
     }
 
     /** Runs a decided request; never throws. */
     public byte[] run(Decision.Run run) {
         try {
-            Object result = run.route().handler().handle(run.params());
+            Object result = run.route().handler().handle(run.params(), run.caller());
             return codec.encodeReply(new CaReply.Answer(codec.toTree(result)));
         } catch (CaProtocolException e) {
             return error(e);

@@ -1,6 +1,9 @@
 package io.upki.ca.wire;
 
+import io.upki.ca.access.AccessPolicy;
+import io.upki.ca.access.Caller;
 import io.upki.ca.audit.AuditLog;
+import io.upki.pki.caclient.CurveKeys;
 import io.upki.pki.wire.CaErrorCode;
 import io.upki.pki.wire.CaProtocolException;
 import java.util.ArrayList;
@@ -18,6 +21,8 @@ import org.zeromq.ZContext;
 import org.zeromq.ZFrame;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMsg;
+import zmq.Msg;
+import zmq.io.Metadata;
 
 /**
  * One listening port: a ROUTER socket (compatible with uPKI clients' REQ sockets) read by one thread,
@@ -27,6 +32,10 @@ import org.zeromq.ZMsg;
  * <p>Every request is answered: frames that are malformed, oversized, or arrive while the lanes are
  * full get an {@code UPKI ERROR}. Requests up to {@link #MAX_REQUEST_BYTES} are read and answered;
  * a frame above {@link #HARD_LIMIT_BYTES} makes ZeroMQ drop the connection before it is buffered.
+ *
+ * <p>With CURVE (RFC 26) the socket is a CURVE server: only clients whose handshake the ZAP handler
+ * accepted can send anything, and each request carries its connection's {@code User-Id} (the client's
+ * public key), from which the caller's role is looked up per request.
  */
 public final class ZmqFrontend implements AutoCloseable {
     /** The largest request that is processed (a CSR or PEM is a few KiB). */
@@ -40,6 +49,9 @@ public final class ZmqFrontend implements AutoCloseable {
     private final String endpoint;
     private final TaskRouter router;
     private final Lanes lanes;
+    private final CurveKeys curve;
+    private final String zapDomain;
+    private final AccessPolicy access;
     private final String replyEndpoint = "inproc://ca-replies-" + UUID.randomUUID();
     private final List<ZMQ.Socket> workerSockets = new ArrayList<>();
     private final ThreadLocal<ZMQ.Socket> workerSocket = new ThreadLocal<>();
@@ -49,10 +61,26 @@ public final class ZmqFrontend implements AutoCloseable {
     private Thread thread;
 
     public ZmqFrontend(ZContext context, String endpoint, TaskRouter router, Lanes lanes) {
+        this(context, endpoint, router, lanes, null, null, null);
+    }
+
+    /**
+     * @param curve the CA's CURVE key pair, or null for uPKI's plain protocol
+     * @param zapDomain the ZAP domain naming this port (see io.upki.ca.access.ZapHandler)
+     * @param access identifies each request's caller; null with {@code curve} null
+     */
+    public ZmqFrontend(ZContext context, String endpoint, TaskRouter router, Lanes lanes, CurveKeys curve,
+                       String zapDomain, AccessPolicy access) {
+        if (curve != null && (zapDomain == null || access == null)) {
+            throw new IllegalArgumentException("a CURVE frontend needs a ZAP domain and an access policy");
+        }
         this.context = context;
         this.endpoint = endpoint;
         this.router = router;
         this.lanes = lanes;
+        this.curve = curve;
+        this.zapDomain = zapDomain;
+        this.access = access;
     }
 
     /**
@@ -85,6 +113,12 @@ public final class ZmqFrontend implements AutoCloseable {
             front.setMaxMsgSize(HARD_LIMIT_BYTES);
             front.setSndHWM(10_000);
             front.setRcvHWM(10_000);
+            if (curve != null) {
+                front.setZapDomain(zapDomain);
+                front.setCurveServer(true);
+                front.setCurvePublicKey(curve.publicBytes());
+                front.setCurveSecretKey(curve.secretBytes());
+            }
             int port = endpoint.endsWith(":0") || endpoint.endsWith(":*")
                     ? front.bindToRandomPort(endpoint.substring(0, endpoint.lastIndexOf(':')))
                     : bindFixed(front);
@@ -110,10 +144,10 @@ public final class ZmqFrontend implements AutoCloseable {
                     }
                 }
                 if (accepting && poller.pollin(frontIndex)) {
-                    ZMsg request;
-                    while (accepting && (request = ZMsg.recvMsg(front, ZMQ.DONTWAIT)) != null) {
+                    Request request;
+                    while (accepting && (request = receive(front)) != null) {
                         try {
-                            accept(request, front);
+                            accept(request.frames(), request.userId(), front);
                         } catch (RuntimeException | StackOverflowError e) {
                             // One bad request must never silence the port: log it and keep serving.
                             LOG.error("frontend {} could not route a request", endpoint, e);
@@ -129,13 +163,42 @@ public final class ZmqFrontend implements AutoCloseable {
         }
     }
 
+    /** A request's frames and the User-Id of the connection it came on (null without CURVE). */
+    private record Request(ZMsg frames, String userId) {
+    }
+
+    /**
+     * Reads one multipart request without waiting, keeping the connection metadata that ZMsg drops:
+     * ZeroMQ attaches the ZAP handler's User-Id to every frame the peer sent (not to the identity
+     * frame the ROUTER adds), so the last frame's metadata names the sender.
+     */
+    private static Request receive(ZMQ.Socket front) {
+        Msg part = front.recvMsg(ZMQ.DONTWAIT);
+        if (part == null) {
+            return null;
+        }
+        ZMsg frames = new ZMsg();
+        String userId = null;
+        while (true) {
+            frames.add(new ZFrame(part.data()));
+            Metadata metadata = part.getMetadata();
+            if (metadata != null && metadata.get(Metadata.USER_ID) != null) {
+                userId = metadata.get(Metadata.USER_ID);
+            }
+            if (!part.hasMore()) {
+                return new Request(frames, userId);
+            }
+            part = front.recvMsg(0); // the rest of a multipart message has arrived with its first part
+        }
+    }
+
     private int bindFixed(ZMQ.Socket socket) {
         socket.bind(endpoint);
         return Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
     }
 
     /** Routes one request; called on the frontend thread only, so it must not block. */
-    private void accept(ZMsg request, ZMQ.Socket front) {
+    private void accept(ZMsg request, String userId, ZMQ.Socket front) {
         ZFrame identity = request.pop();
         // A REQ peer puts an empty delimiter before the body; a DEALER peer may not.
         ZFrame delimiter = request.peekFirst() != null && request.peekFirst().size() == 0 ? request.pop() : null;
@@ -158,7 +221,8 @@ public final class ZmqFrontend implements AutoCloseable {
                     "Request of " + body.length + " bytes exceeds the limit of " + MAX_REQUEST_BYTES + " bytes")));
             return;
         }
-        TaskRouter.Decision decision = router.decide(body);
+        Caller caller = curve == null ? Caller.PLAIN : access.identify(userId);
+        TaskRouter.Decision decision = router.decide(body, caller);
         if (decision instanceof TaskRouter.Decision.Reply reply) {
             sendNow(front, envelope, reply.frame());
             return;
@@ -166,8 +230,9 @@ public final class ZmqFrontend implements AutoCloseable {
         TaskRouter.Decision.Run run = (TaskRouter.Decision.Run) decision;
         try {
             lanes.submit(run.route().lane(), () -> {
-                // Audit events name the caller; a ZeroMQ peer is known by its connection (CURVE: by its key).
-                byte[] answer = AuditLog.actingAs("zmq:" + identity.strhex(), endpoint, () -> router.run(run));
+                // Audit events name the caller: under CURVE its role and key, else its ZeroMQ connection.
+                String who = caller.plain() ? "zmq:" + identity.strhex() : "curve:" + caller.describe();
+                byte[] answer = AuditLog.actingAs(who, endpoint, () -> router.run(run));
                 ZMsg out = envelope.duplicate();
                 out.add(answer);
                 out.send(replySocket());

@@ -22,14 +22,36 @@ class SqliteDatabaseTest {
                 try (Statement s = c.createStatement()) {
                     s.executeUpdate("INSERT INTO admins (canonical_key, dn, added_seq) VALUES ('cn=a', '/CN=a', 1)");
                     s.executeUpdate("DROP TABLE issuing");
+                    s.executeUpdate("DROP TABLE clients");
                     s.executeUpdate("PRAGMA user_version=1");
                 }
                 return null;
             });
         }
         try (SqliteDatabase db = new SqliteDatabase(file)) {
-            assertThat(query(db, "PRAGMA user_version")).isEqualTo(2);
+            assertThat(query(db, "PRAGMA user_version")).isEqualTo(3);
             assertThat(query(db, "SELECT COUNT(*) FROM issuing")).isZero();
+            assertThat(query(db, "SELECT COUNT(*) FROM clients")).isZero();
+            assertThat(query(db, "SELECT COUNT(*) FROM admins")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aVersion2DatabaseGainsTheClientsTableAndKeepsItsRows() {
+        Path file = dir.resolve("upki.db");
+        try (SqliteDatabase db = new SqliteDatabase(file)) {
+            db.transaction(c -> {
+                try (Statement s = c.createStatement()) {
+                    s.executeUpdate("INSERT INTO admins (canonical_key, dn, added_seq) VALUES ('cn=a', '/CN=a', 1)");
+                    s.executeUpdate("DROP TABLE clients");
+                    s.executeUpdate("PRAGMA user_version=2");
+                }
+                return null;
+            });
+        }
+        try (SqliteDatabase db = new SqliteDatabase(file)) {
+            assertThat(query(db, "PRAGMA user_version")).isEqualTo(3);
+            assertThat(query(db, "SELECT COUNT(*) FROM clients")).isZero();
             assertThat(query(db, "SELECT COUNT(*) FROM admins")).isEqualTo(1);
         }
     }

@@ -32,10 +32,47 @@ public final class TestCa implements AutoCloseable {
     private final ZmqCaClient client;
     private final ZContext raw = new ZContext(1);
 
+    private final io.upki.pki.caclient.CurveKeys operatorKeys;
+
     private TestCa(Path dataDir, CaServer server) {
+        this(dataDir, server, null);
+    }
+
+    private TestCa(Path dataDir, CaServer server, io.upki.pki.caclient.CurveKeys operatorKeys) {
         this.dataDir = dataDir;
         this.server = server;
-        this.client = new ZmqCaClient(opsEndpoint(), t -> Duration.ofSeconds(60), 0, new WireCodec());
+        this.operatorKeys = operatorKeys;
+        this.client = new ZmqCaClient(opsEndpoint(), t -> Duration.ofSeconds(60), 0, new WireCodec(), operatorKeys,
+                operatorKeys == null ? null : server.curvePublicKey());
+    }
+
+    /**
+     * Opens the CA in {@code dir} with {@code --client-auth curve} and enrols a first operator key with
+     * the seed: {@link #client()} is then that operator's CURVE client.
+     */
+    public static TestCa openCurve(Path dir, int port) throws IOException {
+        CaConfig config = new CaConfig(dir, "127.0.0.1", port, port == 0 ? 0 : port + 1, port == 0 ? 0 : port + 2,
+                Duration.ofDays(7), null);
+        NativeCrypto.install(System.getenv(NativeCrypto.SWITCH));
+        CaServer server = CaServer.open(config, io.upki.ca.access.ClientAuth.CURVE, null, null, Clock.systemUTC(),
+                new SecureRandom());
+        server.start();
+        io.upki.pki.caclient.CurveKeys operator = io.upki.pki.caclient.CurveKeys.generate();
+        try (ZmqCaClient registration = new ZmqCaClient("tcp://127.0.0.1:" + server.registrationPort(),
+                t -> Duration.ofSeconds(30), 0, new WireCodec(), operator, server.curvePublicKey())) {
+            registration.call(CaTask.ENROL, CaClient.params().put("seed", SEED).put("name", "test operator"));
+        }
+        return new TestCa(dir, server, operator);
+    }
+
+    /** The enrolled operator's key pair of a CURVE CA, else null. */
+    public io.upki.pki.caclient.CurveKeys operatorKeys() {
+        return operatorKeys;
+    }
+
+    /** The CA's CURVE public key (Z85). */
+    public String curvePublicKey() {
+        return server.curvePublicKey();
     }
 
     public static TestCa start(Path dir) throws IOException {

@@ -1,5 +1,6 @@
 package io.upki.publisher.fetch;
 
+import io.upki.pki.caclient.CaCurve;
 import io.upki.pki.wire.CaEvent;
 import io.upki.pki.wire.CaProtocolException;
 import io.upki.pki.wire.WireCodec;
@@ -22,11 +23,18 @@ public final class CaEventListener implements AutoCloseable {
     private final String endpoint;
     private final CrlRefresher refresher;
     private final WireCodec codec;
+    private final CaCurve curve;
     private final ZContext context = new ZContext(1);
     private volatile boolean running = true;
     private Thread thread;
 
     public CaEventListener(String endpoint, CrlRefresher refresher, WireCodec codec) {
+        this(endpoint, refresher, codec, CaCurve.NONE);
+    }
+
+    /** @param curve CURVE settings: a CURVE CA's feed admits only operator and crl-publisher keys */
+    public CaEventListener(String endpoint, CrlRefresher refresher, WireCodec codec, CaCurve curve) {
+        this.curve = curve;
         this.endpoint = endpoint;
         this.refresher = refresher;
         this.codec = codec;
@@ -49,6 +57,11 @@ public final class CaEventListener implements AutoCloseable {
         sub.setReceiveTimeOut(500);
         sub.setMaxMsgSize(64 * 1024);
         sub.subscribe(new byte[0]);
+        if (curve.enabled()) {
+            sub.setCurveServerKey(ZMQ.Curve.z85Decode(curve.caPublicKey()));
+            sub.setCurvePublicKey(curve.clientKeys().publicBytes());
+            sub.setCurveSecretKey(curve.clientKeys().secretBytes());
+        }
         sub.connect(endpoint);
         try {
             while (running) {

@@ -33,6 +33,8 @@ public final class ZmqCaClient implements CaClient {
     private final int retries;
     private final WireCodec codec;
     private final ZContext context;
+    private final CurveKeys curveKeys;
+    private final byte[] serverKey;
     private final ConcurrentLinkedQueue<ZMQ.Socket> idle = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
 
@@ -42,6 +44,24 @@ public final class ZmqCaClient implements CaClient {
      * @param retries extra attempts for idempotent tasks after a timeout
      */
     public ZmqCaClient(String endpoint, Function<CaTask, Duration> timeouts, int retries, WireCodec codec) {
+        this(endpoint, timeouts, retries, codec, null, null);
+    }
+
+    /**
+     * A client that authenticates with CURVE (RFC 26) when {@code serverPublicKey} is given: every
+     * connection is encrypted and the CA knows the caller by {@code clientKeys}' public key.
+     *
+     * @param clientKeys this client's key pair; required with {@code serverPublicKey}
+     * @param serverPublicKey the CA's public key (Z85), or null for uPKI's plain protocol
+     */
+    public ZmqCaClient(String endpoint, Function<CaTask, Duration> timeouts, int retries, WireCodec codec,
+                       CurveKeys clientKeys, String serverPublicKey) {
+        if (serverPublicKey != null && clientKeys == null) {
+            throw new IllegalArgumentException("a CA public key needs a client key pair");
+        }
+        this.curveKeys = serverPublicKey == null ? null : clientKeys;
+        this.serverKey = serverPublicKey == null ? null
+                : ZMQ.Curve.z85Decode(CurveKeys.checkKey(serverPublicKey, "CA public key"));
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
         this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
         if (retries < 0) {
@@ -62,6 +82,11 @@ public final class ZmqCaClient implements CaClient {
         return endpoint;
     }
 
+    /** True when this client authenticates with CURVE. */
+    public boolean curve() {
+        return curveKeys != null;
+    }
+
     @Override
     public JsonNode call(CaTask task, ObjectNode params) {
         byte[] request = codec.encodeRequest(CaRequest.of(task, params));
@@ -76,6 +101,11 @@ public final class ZmqCaClient implements CaClient {
                     endpoint, task.wireName(), timeout.toMillis(), attempt, attempts);
         }
         String outcome = task.idempotent() ? "" : "; the task may or may not have been applied";
+        if (curveKeys != null) {
+            // A refused CURVE handshake looks like silence to a client (RFC 26 section 2.5 gives no reason).
+            outcome += " (CURVE: is the CA public key right, and is this client's key "
+                    + curveKeys.publicKey() + " known to the CA?)";
+        }
         throw new CaClientException(CaClientException.Kind.UNAVAILABLE, null,
                 "CA at " + endpoint + " did not answer " + task.wireName() + " within "
                         + timeout.toMillis() + " ms" + outcome);
@@ -122,7 +152,12 @@ public final class ZmqCaClient implements CaClient {
         fresh.setLinger(0);
         fresh.setReconnectIVL(100);
         fresh.setReconnectIVLMax(2000);
-        fresh.setHandshakeIvl(handshakeMillis(timeout));
+        fresh.setHandshakeIvl(curveKeys == null ? handshakeMillis(timeout) : curveHandshakeMillis(timeout));
+        if (curveKeys != null) {
+            fresh.setCurveServerKey(serverKey);
+            fresh.setCurvePublicKey(curveKeys.publicBytes());
+            fresh.setCurveSecretKey(curveKeys.secretBytes());
+        }
         fresh.connect(endpoint);
         return fresh;
     }
@@ -135,6 +170,16 @@ public final class ZmqCaClient implements CaClient {
      */
     static int handshakeMillis(Duration timeout) {
         return (int) Math.min(1000, Math.max(100, timeout.toMillis() / 4));
+    }
+
+    /**
+     * The CURVE handshake adds Curve25519 operations on both sides (RFC 26 section 2.4), in pure Java
+     * (jnacl): before the JIT has compiled them, on a loaded machine, it was seen to take over a second.
+     * A timer shorter than that would restart the handshake for ever, so CURVE gets up to half the reply
+     * timeout (at most 5 s), never less than the plain protocol's timer.
+     */
+    static int curveHandshakeMillis(Duration timeout) {
+        return (int) Math.max(handshakeMillis(timeout), Math.min(5000, timeout.toMillis() / 2));
     }
 
     private JsonNode unwrap(CaTask task, byte[] reply) {

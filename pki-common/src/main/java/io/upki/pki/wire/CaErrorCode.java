@@ -10,7 +10,9 @@ public enum CaErrorCode {
     AUTHORITY(600),
     COMMUNICATION(700),
     CONFIG(800),
-    REVOCATION(900);
+    REVOCATION(900),
+    /** upki: the authenticated client's role does not permit the task (docs/SECURITY.md); not a uPKI family. */
+    PERMISSION(1000);
 
     private final int code;
 

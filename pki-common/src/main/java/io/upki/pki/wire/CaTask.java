@@ -33,7 +33,15 @@ public enum CaTask {
     LIST_NODES("list_nodes", true, Duration.ofSeconds(30)),
     GET_NODE("get_node", true, Duration.ofSeconds(5)),
     /** Registration port only. */
-    STATUS("status", true, Duration.ofSeconds(5));
+    STATUS("status", true, Duration.ofSeconds(5)),
+    /** upki, registration port, CURVE only: the first operator key enrols itself with the seed. */
+    ENROL("enrol", false, Duration.ofSeconds(10)),
+    /** upki, operators only: the CURVE client keys the CA knows, with their roles. */
+    LIST_CLIENTS("list_clients", true, Duration.ofSeconds(5)),
+    /** upki, operators only: makes a CURVE public key known with a role. */
+    ADD_CLIENT("add_client", false, Duration.ofSeconds(10)),
+    /** upki, operators only: forgets a CURVE public key; its next request is refused. */
+    REMOVE_CLIENT("remove_client", false, Duration.ofSeconds(10));
 
     private final String wireName;
     private final boolean idempotent;

@@ -44,4 +44,12 @@ class ZmqCaClientHandshakeTest {
         assertThat(ZmqCaClient.handshakeMillis(CaTask.GET_CA.defaultTimeout())).isEqualTo(1_000);
         assertThat(ZmqCaClient.handshakeMillis(CaTask.GENERATE.defaultTimeout())).isEqualTo(1_000);
     }
+
+    @Test
+    void aCurveHandshakeGetsMoreTimeButStaysInsideTheReplyTimeout() {
+        assertThat(ZmqCaClient.curveHandshakeMillis(Duration.ofMillis(600))).isEqualTo(300);
+        assertThat(ZmqCaClient.curveHandshakeMillis(CaTask.GET_CA.defaultTimeout())).isEqualTo(2_500);
+        assertThat(ZmqCaClient.curveHandshakeMillis(CaTask.GENERATE.defaultTimeout())).isEqualTo(5_000);
+        assertThat(ZmqCaClient.curveHandshakeMillis(Duration.ofMillis(100))).isEqualTo(100);
+    }
 }

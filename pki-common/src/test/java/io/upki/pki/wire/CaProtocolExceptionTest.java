@@ -59,7 +59,7 @@ class CaProtocolExceptionTest {
     @Test
     void errorCodesAreUpkisFamilies() {
         assertThat(CaErrorCode.values()).extracting(CaErrorCode::code)
-                .containsExactly(100, 200, 300, 400, 500, 600, 700, 800, 900);
+                .containsExactly(100, 200, 300, 400, 500, 600, 700, 800, 900, 1000);
         assertThat(CaErrorCode.fromCode(700)).isEqualTo(CaErrorCode.COMMUNICATION);
         assertThat(CaErrorCode.fromCode(750)).isNull();
     }

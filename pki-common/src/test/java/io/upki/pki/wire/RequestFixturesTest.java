@@ -27,6 +27,8 @@ class RequestFixturesTest {
     private final WireCodec codec = new WireCodec();
 
     /** Fixture file (under wire/requests/) to the request it must hold, built without reading JSON. */
+    static final String CLIENT_KEY = "Yne@$w-vo<fVvi]a<NY6T1ed:M$fCG*[IaLV{hID";
+
     static Map<String, CaRequest> cases() {
         WireCodec codec = new WireCodec();
         Map<String, CaRequest> c = new LinkedHashMap<>();
@@ -91,6 +93,12 @@ class RequestFixturesTest {
                 .add("https://x.example.com");
         c.put("register_plain_sans", CaRequest.of(CaTask.REGISTER, plainSans));
         c.put("status_without_cn", CaRequest.of(CaTask.STATUS, params()));
+        // upki's CURVE client management (docs/SECURITY.md); the key is the ZeroMQ guide's example client key.
+        c.put("enrol", CaRequest.of(CaTask.ENROL, params().put("seed", SEED).put("name", "alice")));
+        c.put("list_clients", CaRequest.of(CaTask.LIST_CLIENTS, params()));
+        c.put("add_client", CaRequest.of(CaTask.ADD_CLIENT, params().put("public_key", CLIENT_KEY)
+                .put("role", "crl-publisher").put("name", "crl-publisher")));
+        c.put("remove_client", CaRequest.of(CaTask.REMOVE_CLIENT, params().put("public_key", CLIENT_KEY)));
         return c;
     }
 

@@ -35,6 +35,12 @@ import org.slf4j.LoggerFactory;
 public final class RaApi {
     private static final String CALLER = "upki.caller";
     private static final int MAX_CSR = 16 * 1024;
+    /**
+     * Profiles whose certificates confer authority (a CA, an RA, a sidecar's assertion key, an admin):
+     * never issued on the RA's own authority, in any CA mode; an operator issues them with upki-cli
+     * (docs/SECURITY.md). A CURVE CA refuses them to the RA's key as well.
+     */
+    private static final java.util.Set<String> OPERATOR_PROFILES = java.util.Set.of("ca", "ra", "sidecar", "admin", "ocsp");
 
     private final CaGateway ca;
     private final Authenticator authenticator;
@@ -171,6 +177,11 @@ public final class RaApi {
         ObjectNode body = bodies.object(ctx, true);
         String csr = Bodies.string(body, "csr", true, MAX_CSR);
         String profile = Bodies.string(body, "profile", false, 64);
+        if (profile != null && OPERATOR_PROFILES.contains(profile)) {
+            // Audited as a refused change by the exception handler, like every refusal.
+            throw new ApiException(403, "issuing a certificate with profile " + profile + " is an operator action: "
+                    + "use upki-cli generate --profile " + profile + " with the operator's key, not the RA");
+        }
         X500Name subject = checkCsr(csr);
         String profileName = profile == null ? "server" : profile;
         JsonNode data = ca.call(CaTask.SIGN, p().put("csr", csr).put("profile", profileName));

@@ -31,16 +31,26 @@ public record RaIdentity(PrivateKey key, X509Certificate certificate, X509Certif
      */
     public static RaIdentity loadOrRegister(Path dataDir, CaClient registration, String seed, String cn, List<String> sans)
             throws IOException {
+        return loadOrRegister(dataDir, registration, seed, cn, sans, false);
+    }
+
+    /**
+     * @param register register even when the files exist: the RA has a new CURVE key, which only a
+     *     registration with the seed makes known to the CA
+     */
+    public static RaIdentity loadOrRegister(Path dataDir, CaClient registration, String seed, String cn, List<String> sans,
+                                            boolean register) throws IOException {
         Path key = dataDir.resolve(KEY);
         Path cert = dataDir.resolve(CERT);
         Path ca = dataDir.resolve(CA);
-        if (Files.exists(key) && Files.exists(cert) && Files.exists(ca)) {
+        if (!register && Files.exists(key) && Files.exists(cert) && Files.exists(ca)) {
             return new RaIdentity(Pem.parsePrivateKey(Files.readString(key, StandardCharsets.US_ASCII), null),
                     Pem.parseCertificate(Files.readString(cert, StandardCharsets.US_ASCII)),
                     Pem.parseCertificate(Files.readString(ca, StandardCharsets.US_ASCII)));
         }
         if (seed == null || seed.isEmpty()) {
-            throw new IllegalStateException("no RA identity in " + dataDir + " and no seed to register one: "
+            throw new IllegalStateException((register ? "the RA's CURVE key is new and only a registration enrols it"
+                    : "no RA identity in " + dataDir) + " and no seed to register: "
                     + "set UPKI_CA_SEED (or --seed) to the CA's registration seed");
         }
         ObjectNode params = CaClient.params().put("seed", seed).put("cn", cn).put("profile", "ra");
@@ -65,6 +75,6 @@ public record RaIdentity(PrivateKey key, X509Certificate certificate, X509Certif
         AtomicFiles.writeSecret(key, data.get("private_key").asText().getBytes(StandardCharsets.US_ASCII));
         AtomicFiles.writePublic(ca, data.get("ca_certificate").asText().getBytes(StandardCharsets.US_ASCII));
         AtomicFiles.writePublic(cert, data.get("certificate").asText().getBytes(StandardCharsets.US_ASCII));
-        return loadOrRegister(dataDir, registration, seed, cn, sans);
+        return loadOrRegister(dataDir, registration, seed, cn, sans, false);
     }
 }

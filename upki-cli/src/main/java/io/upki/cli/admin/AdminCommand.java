@@ -54,6 +54,11 @@ public final class AdminCommand implements Callable<Integer> {
         @Option(names = "--force", description = "replace an existing key, certificate or ca.crt")
         boolean force;
 
+        @Option(names = "--seed-file", paramLabel = "FILE",
+                description = "with --ca-public-key: the registration seed, to enrol this operator's CURVE key as the "
+                        + "CA's first operator (or set UPKI_CA_SEED)")
+        String seedFile;
+
         @Mixin
         TransportOptions transport;
 
@@ -69,6 +74,11 @@ public final class AdminCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             IdentityFiles files = new IdentityFiles(context.resolve(out), name == null ? profile : name);
+            String seed = io.upki.cli.clients.OperatorEnrolment.seed(context, seedFile);
+            if (transport.curve(context).enabled() && seed != null) {
+                // A CURVE CA serves known keys only: the first operator's key enrols with the seed first.
+                io.upki.cli.clients.OperatorEnrolment.enrol(context, transport, seed, cn.strip());
+            }
             Issuance.Issued issued;
             List<String> admins;
             try (Authority ca = transport.open(context)) {

@@ -2,6 +2,7 @@ package io.upki.cli.transport;
 
 import io.upki.cli.CliContext;
 import io.upki.cli.CliException;
+import io.upki.pki.caclient.CaCurve;
 import io.upki.pki.caclient.ZmqCaClient;
 import io.upki.pki.wire.CaTask;
 import io.upki.pki.wire.WireCodec;
@@ -40,6 +41,16 @@ public final class TransportOptions {
             description = "CA certificate that must sign the RA's certificate and the CRL (env UPKI_CLI_CACERT; default ca.crt)")
     String caCert;
 
+    @Option(names = "--ca-public-key", paramLabel = "KEY|FILE",
+            description = "the CA's CURVE public key (40 Z85 characters) or its curve.pub file: talk to the CA over "
+                    + "CURVE with this operator's key (env UPKI_CA_PUBLIC_KEY; default: uPKI's plain protocol)")
+    String caPublicKey;
+
+    @Option(names = "--client-key", paramLabel = "FILE",
+            description = "with --ca-public-key: this operator's CURVE key pair, made (0600) when absent "
+                    + "(env UPKI_CLI_CLIENT_KEY; default ~/.config/upki/ca-client.key)")
+    String clientKey;
+
     @Option(names = "--timeout", paramLabel = "SECONDS",
             description = "longest wait for one answer (env UPKI_CLI_TIMEOUT; default: 5 s for lookups, 30-60 s for signing)")
     Double timeout;
@@ -68,17 +79,68 @@ public final class TransportOptions {
         if (ra != null && !ra.isBlank()) {
             return openRa(context, fixed, codec);
         }
-        if (port < 1 || port > 65535) {
-            throw CliException.usage("--port " + port + " is not a TCP port");
+        return openZmq(context, port, fixed, codec);
+    }
+
+    /**
+     * The CA's registration port (operations port + 1), where a CURVE key that the CA does not know yet
+     * may enrol with the seed.
+     *
+     * @throws CliException USAGE with {@code --ra}, which cannot reach it
+     */
+    public ZmqAuthority openRegistration(CliContext context) {
+        if (ra != null && !ra.isBlank()) {
+            throw CliException.usage("this command talks to the CA itself (ZeroMQ), not through --ra");
+        }
+        return openZmq(context, port + 1, timeout == null ? null : Duration.ofMillis((long) (timeout * 1000)),
+                new WireCodec());
+    }
+
+    private ZmqAuthority openZmq(CliContext context, int p, Duration fixed, WireCodec codec) {
+        if (p < 1 || p > 65535) {
+            throw CliException.usage("--port " + p + " is not a TCP port");
         }
         if (host == null || host.isBlank()) {
             throw CliException.usage("--host must not be empty");
         }
+        CaCurve curve = curve(context);
         // One retry for lookups: a lost reply is then a short delay, and writes are never sent twice.
-        ZmqCaClient client = new ZmqCaClient("tcp://" + host + ":" + port,
+        ZmqCaClient client = curve.client("tcp://" + host + ":" + p,
                 task -> fixed == null ? task.defaultTimeout() : fixed, 1, codec);
         Duration probe = fixed == null ? CaTask.GET_CA.defaultTimeout() : fixed;
-        return new ZmqAuthority(client, host, port, probe, codec.mapper());
+        return new ZmqAuthority(client, host, p, probe, codec.mapper());
+    }
+
+    /** CURVE when {@code --ca-public-key} is given, with the operator's key pair (made when absent). */
+    public CaCurve curve(CliContext context) {
+        try {
+            return CaCurve.open(caPublicKey == null ? null : resolveKeyOrFile(context, caPublicKey),
+                    clientKeyFile(context));
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(e.getMessage());
+        }
+    }
+
+    /** The operator's CURVE key pair file: {@code --client-key}, else ~/.config/upki/ca-client.key. */
+    public Path clientKeyFile(CliContext context) {
+        if (clientKey != null && !clientKey.isBlank()) {
+            return context.resolve(clientKey);
+        }
+        String config = context.env().get("XDG_CONFIG_HOME");
+        if (config == null || config.isBlank()) {
+            String home = context.env().getOrDefault("HOME", System.getProperty("user.home"));
+            config = Path.of(home, ".config").toString();
+        }
+        return Path.of(config, "upki", "ca-client.key");
+    }
+
+    /** Relative file names resolve in the working directory; a 40-character Z85 key stays as it is. */
+    private static String resolveKeyOrFile(CliContext context, String value) {
+        String v = value.strip();
+        if (v.length() == org.zeromq.ZMQ.Curve.KEY_SIZE_Z85 && !java.nio.file.Files.exists(context.resolve(v))) {
+            return v;
+        }
+        return context.resolve(v).toString();
     }
 
     private Authority openRa(CliContext context, Duration fixed, WireCodec codec) {

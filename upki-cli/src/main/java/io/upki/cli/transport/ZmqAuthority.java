@@ -156,6 +156,11 @@ public final class ZmqAuthority implements Authority {
         return params;
     }
 
+    /** Any task, with the CA's refusals and silences mapped to the CLI's exit codes. */
+    public JsonNode task(CaTask task, ObjectNode params) {
+        return call(task, params);
+    }
+
     private JsonNode call(CaTask task, ObjectNode params) {
         probe();
         try {

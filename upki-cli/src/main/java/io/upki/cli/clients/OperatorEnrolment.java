@@ -1,0 +1,51 @@
+package io.upki.cli.clients;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.upki.cli.CliContext;
+import io.upki.cli.CliException;
+import io.upki.cli.transport.TransportOptions;
+import io.upki.cli.transport.ZmqAuthority;
+import io.upki.pki.caclient.CaClient;
+import io.upki.pki.wire.CaTask;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Makes this operator's CURVE key the CA's first operator: {@code enrol} on the registration port,
+ * authenticated by the registration seed (from UPKI_CA_SEED or a file, never the command line).
+ */
+public final class OperatorEnrolment {
+    private OperatorEnrolment() {
+    }
+
+    /** The seed from {@code seedFile}, else UPKI_CA_SEED; null when neither is given. */
+    public static String seed(CliContext context, String seedFile) {
+        if (seedFile != null) {
+            Path file = context.resolve(seedFile);
+            try {
+                return Files.readString(file, StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                throw CliException.localFile("--seed-file " + file, e);
+            }
+        }
+        String env = context.env().get("UPKI_CA_SEED");
+        return env == null || env.isBlank() ? null : env.strip();
+    }
+
+    /** Enrols the operator's key; returns the CA's answer ({@code public_key}, {@code role}). */
+    public static JsonNode enrol(CliContext context, TransportOptions transport, String seed, String name) {
+        if (!transport.curve(context).enabled()) {
+            throw CliException.usage("enrolling an operator key needs the CA's public key (--ca-public-key or "
+                    + "UPKI_CA_PUBLIC_KEY): only a CURVE CA knows client keys");
+        }
+        if (seed == null) {
+            throw CliException.usage("enrolling the first operator key needs the registration seed: set UPKI_CA_SEED "
+                    + "or give --seed-file");
+        }
+        try (ZmqAuthority registration = transport.openRegistration(context)) {
+            return registration.task(CaTask.ENROL, CaClient.params().put("seed", seed).put("name", name));
+        }
+    }
+}
