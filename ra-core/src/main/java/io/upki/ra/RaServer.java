@@ -13,6 +13,8 @@ import io.upki.pki.crlfeed.CrlState;
 import io.upki.pki.trust.ChainVerifier;
 import io.upki.pki.wire.WireCodec;
 import io.upki.ra.acme.Acme;
+import io.upki.pki.trust.ProxyPeer;
+import io.upki.ra.api.ApiException;
 import io.upki.ra.api.RaApi;
 import io.upki.ra.auth.Authenticator;
 import io.upki.ra.auth.DirectAuthenticator;
@@ -91,12 +93,23 @@ public final class RaServer implements AutoCloseable {
                 h.setSendServerVersion(false);
                 h.setRequestHeaderSize(32 * 1024); // sidecar assertions with certificate chains
             });
-            if (config.mode() == RaConfig.Mode.DIRECT) {
+            if (config.mode() == RaConfig.Mode.DIRECT || config.edgeTls()) {
                 c.jetty.addConnector((server, http) -> MutualTls.connector(server, http, config.host(), config.port(),
                         identity.key(), identity.certificate(), identity.caCertificate()));
             } else {
                 c.jetty.host = config.host();
                 c.jetty.port = config.port();
+            }
+            if (config.edgeTls()) {
+                // Before every route, ACME and the public ones included: only the proxy may call the edge
+                // listener, and the assertion check that follows still applies (issue #16 M1).
+                ProxyPeer proxy = new ProxyPeer(chains, crls::current, clock);
+                c.routes.before(ctx -> {
+                    String refusal = proxy.refusal(ctx.req().getAttribute(ProxyPeer.CERTIFICATES_ATTRIBUTE));
+                    if (refusal != null) {
+                        throw new ApiException(403, ProxyPeer.REASON, refusal);
+                    }
+                });
             }
             api.register(c);
             if (acme != null) {

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** uPKI's seven built-in profiles with the exact values of CA-PROTOCOL.md section 7. */
+/** uPKI's seven built-in profiles with the exact values of CA-PROTOCOL.md section 7, then upki's {@code proxy}. */
 public final class BuiltInProfiles {
     private BuiltInProfiles() {
     }
@@ -32,6 +32,11 @@ public final class BuiltInProfiles {
         put(p, new Profile("admin", "rsa", 4096, 365, "sha256", true, "",
                 subject("FR", "Company", "Admins", ""), List.of("digitalSignature", "nonRepudiation"),
                 List.of("clientAuth"), "user", null, Profile.ROLE_ADMIN));
+        // upki's own: the proxy's TLS client certificate towards the auth-sidecar and ra-core's edge
+        // listener (issue #16 M1). EC for cheap handshakes; a server certificate's lifetime.
+        put(p, new Profile("proxy", "ec", 256, 60, "sha256", true, "",
+                subject("FR", "uPKI", "Proxies", ""), List.of("digitalSignature"),
+                List.of("clientAuth"), "user", null, Profile.ROLE_PROXY));
         return p;
     }
 
