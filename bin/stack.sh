@@ -159,10 +159,10 @@ stack_up() {
   # shellcheck disable=SC2086
   launch ca-server "$JAVA" $(jvm_defaults ca-server) ${JAVA_OPTS:-} -jar "$ca_jar" start --data-dir "$HOME_DIR/ca" --port "$CA_PORT"
   await ca-server log_has ca-server "ca-server ready"
-  stack_proxy_mtls "$edge"
   # shellcheck disable=SC2086
   launch crl-publisher "$JAVA" ${JAVA_OPTS:-} -jar "$publisher_jar" --ca "tcp://127.0.0.1:$CA_PORT" \
       --ca-cert "$HOME_DIR/ca/ca.crt" --out "$HOME_DIR/crl" --listen "127.0.0.1:$PUBLISHER_PORT"
+  stack_proxy_mtls "$edge"
   await crl-publisher http_ok "$publisher/ready"
   # shellcheck disable=SC2086
   launch auth-sidecar "$JAVA" ${JAVA_OPTS:-} -jar "$sidecar_jar" --listen "127.0.0.1:$SIDECAR_PORT" \
@@ -215,12 +215,18 @@ stack_up() {
 # (public) certificate turned into an administrator's assertion. The settings go to the processes in their
 # environment (UPKI_SIDECAR_TLS_*, UPKI_RA_EDGE_TLS). stack_proxy_mtls EDGE (1 or 0).
 stack_proxy_mtls() {
-  proxy_mtls_issue "$HOME_DIR/sidecar" https server auth-sidecar --san DNS:auth-sidecar --san IP:127.0.0.1
-  export UPKI_SIDECAR_TLS_CERT="$HOME_DIR/sidecar/https.crt" UPKI_SIDECAR_TLS_KEY="$HOME_DIR/sidecar/https.key"
+  # Both at once, while the crl-publisher starts: each is a JVM start and a key pair.
+  local sidecar_job proxy_job=""
+  proxy_mtls_issue "$HOME_DIR/sidecar" https server auth-sidecar --san DNS:auth-sidecar --san IP:127.0.0.1 &
+  sidecar_job=$!
   if (( $1 )); then
-    proxy_mtls_issue "$HOME_DIR/edge" proxy proxy upki-edge-proxy
-    export UPKI_RA_EDGE_TLS=true
+    proxy_mtls_issue "$HOME_DIR/edge" proxy proxy upki-edge-proxy &
+    proxy_job=$!
   fi
+  wait "$sidecar_job" || return 1
+  [[ -z "$proxy_job" ]] || wait "$proxy_job" || return 1
+  export UPKI_SIDECAR_TLS_CERT="$HOME_DIR/sidecar/https.crt" UPKI_SIDECAR_TLS_KEY="$HOME_DIR/sidecar/https.key"
+  if (( $1 )); then export UPKI_RA_EDGE_TLS=true; fi
 }
 
 # proxy_mtls_issue DIR NAME PROFILE CN [SAN options]: DIR/NAME.crt and DIR/NAME.key (0600) from upki-cli,
