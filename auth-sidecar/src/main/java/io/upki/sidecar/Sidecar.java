@@ -20,7 +20,7 @@ import io.upki.pki.crlfeed.CrlSources;
 import io.upki.pki.crlfeed.CrlState;
 import io.upki.sidecar.signing.SigningIdentity;
 import io.upki.sidecar.tls.ProxyTlsConnector;
-import io.upki.pki.trust.ProxyPeer;
+import io.upki.pki.peer.ProxyPeer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -16,7 +16,7 @@ import io.upki.sidecar.decision.DecisionEngine;
 import io.upki.sidecar.metrics.SidecarMetrics;
 import io.upki.pki.crlfeed.CrlSources;
 import io.upki.pki.crlfeed.CrlState;
-import io.upki.pki.trust.ProxyPeer;
+import io.upki.pki.peer.ProxyPeer;
 import io.upki.sidecar.tls.ProxyTlsConnector;
 import java.time.Duration;
 import java.util.Collections;

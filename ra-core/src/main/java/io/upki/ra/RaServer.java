@@ -13,7 +13,7 @@ import io.upki.pki.crlfeed.CrlState;
 import io.upki.pki.trust.ChainVerifier;
 import io.upki.pki.wire.WireCodec;
 import io.upki.ra.acme.Acme;
-import io.upki.pki.trust.ProxyPeer;
+import io.upki.pki.peer.ProxyPeer;
 import io.upki.ra.api.ApiException;
 import io.upki.ra.api.RaApi;
 import io.upki.ra.auth.Authenticator;

@@ -2,7 +2,7 @@ package io.upki.ra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.upki.pki.trust.ProxyPeer;
+import io.upki.pki.peer.ProxyPeer;
 import io.upki.sidecar.Sidecar;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.upki.pki.trust.ProxyPeer;
+import io.upki.pki.peer.ProxyPeer;
 import io.upki.sidecar.SidecarApp;
 import io.upki.sidecar.proxy.ProxyPki.Client;
 import io.upki.sidecar.testing.SidecarHarness;

@@ -1,6 +1,11 @@
-package io.upki.pki.trust;
+package io.upki.pki.peer;
 
 import io.upki.pki.crl.RevocationIndex;
+import io.upki.pki.trust.ChainVerifier;
+import io.upki.pki.trust.Purpose;
+import io.upki.pki.trust.Refusal;
+import io.upki.pki.trust.RefusedException;
+import io.upki.pki.trust.VerifiedPath;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
