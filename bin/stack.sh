@@ -230,7 +230,8 @@ stack_proxy_mtls() {
 }
 
 # proxy_mtls_issue DIR NAME PROFILE CN [SAN options]: DIR/NAME.crt and DIR/NAME.key (0600) from upki-cli,
-# the key made here and only a CSR sent to the CA; again when missing or within 7 days of expiry.
+# the key made here and only a CSR sent to the CA; again when missing or (openssl installed) within 7 days
+# of expiry.
 proxy_mtls_issue() {
   local dir="$1" name="$2" profile="$3" cn="$4" force=()
   shift 4
