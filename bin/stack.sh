@@ -187,6 +187,7 @@ stack_up() {
   # shellcheck disable=SC2086
   launch crl-publisher "$JAVA" ${JAVA_OPTS:-} -jar "$publisher_jar" --ca "tcp://127.0.0.1:$CA_PORT" \
       --ca-cert "$HOME_DIR/ca/ca.crt" --out "$HOME_DIR/crl" --listen "127.0.0.1:$PUBLISHER_PORT" "${publisher_curve[@]}"
+  stack_proxy_mtls "$edge"
   await crl-publisher http_ok "$publisher/ready"
   # shellcheck disable=SC2086
   UPKI_CA_SEED="$seed" launch auth-sidecar "$JAVA" ${JAVA_OPTS:-} -jar "$sidecar_jar" --listen "127.0.0.1:$SIDECAR_PORT" \
@@ -209,7 +210,7 @@ stack_up() {
         --crl-events "$publisher/events" --publisher "$publisher" --acme-allow-networks 127.0.0.0/8,::1/128 \
         "${ra_curve[@]}"
   fi
-  await auth-sidecar http_ok "http://127.0.0.1:$SIDECAR_PORT/ready"
+  await auth-sidecar sidecar_ready
   if (( edge )); then
     await ra-core port_open "$RA_EDGE_PORT"
     start_edge
@@ -263,6 +264,46 @@ curve_enrol() {
     || { echo "upki: could not add the crl-publisher's key; see $LOG_DIR/curve-enrol.log" >&2; return 1; }
 }
 
+# Mutual TLS inside the stack (issue #16 M1): the auth-sidecar serves HTTPS and decides only for a client
+# certificate of upki's proxy profile, and so does ra-core's edge listener; nginx presents that certificate
+# to both. Without it, anything on this machine that reached the sidecar could have an administrator's
+# (public) certificate turned into an administrator's assertion. The settings go to the processes in their
+# environment (UPKI_SIDECAR_TLS_*, UPKI_RA_EDGE_TLS). stack_proxy_mtls EDGE (1 or 0).
+stack_proxy_mtls() {
+  # Both at once, while the crl-publisher starts: each is a JVM start and a key pair.
+  local sidecar_job proxy_job=""
+  proxy_mtls_issue "$HOME_DIR/sidecar" https server auth-sidecar --san DNS:auth-sidecar --san IP:127.0.0.1 &
+  sidecar_job=$!
+  if (( $1 )); then
+    proxy_mtls_issue "$HOME_DIR/edge" proxy proxy upki-edge-proxy &
+    proxy_job=$!
+  fi
+  wait "$sidecar_job" || return 1
+  [[ -z "$proxy_job" ]] || wait "$proxy_job" || return 1
+  export UPKI_SIDECAR_TLS_CERT="$HOME_DIR/sidecar/https.crt" UPKI_SIDECAR_TLS_KEY="$HOME_DIR/sidecar/https.key"
+  if (( $1 )); then export UPKI_RA_EDGE_TLS=true; fi
+}
+
+# proxy_mtls_issue DIR NAME PROFILE CN [SAN options]: DIR/NAME.crt and DIR/NAME.key (0600) from upki-cli,
+# the key made here and only a CSR sent to the CA; again when missing or (openssl installed) within 7 days
+# of expiry.
+proxy_mtls_issue() {
+  local dir="$1" name="$2" profile="$3" cn="$4" force=()
+  shift 4
+  mkdir -p "$dir"
+  if [[ -f "$dir/$name.crt" && -f "$dir/$name.key" ]]; then
+    command -v openssl >/dev/null && ! openssl x509 -checkend 604800 -noout -in "$dir/$name.crt" >/dev/null 2>&1 \
+      && force=(--force)
+    (( ${#force[@]} )) || return 0
+  fi
+  # As the stack's operator (stack_cli): under curve only an operator key may issue the proxy profile.
+  stack_cli generate --cn "$cn" --profile "$profile" "$@" --out "$dir" --name "$name" "${force[@]}" \
+      >"$LOG_DIR/$name-cert.log" 2>&1 \
+    || { echo "upki: could not issue the $profile certificate $dir/$name.crt; see $LOG_DIR/$name-cert.log" >&2; return 1; }
+}
+
+sidecar_ready() { http_ok --cacert "$HOME_DIR/ca/ca.crt" "https://127.0.0.1:$SIDECAR_PORT/ready"; }
+
 # The edge's own server certificate comes from the CA (profile server), its key made here by upki-cli.
 start_edge() {
   local dir="$HOME_DIR/edge"
@@ -277,6 +318,8 @@ start_edge() {
   site="$(sed -e "s#@SIDECAR@#127.0.0.1:$SIDECAR_PORT#g" -e "s#@UPSTREAM@#127.0.0.1:$RA_EDGE_PORT#g" \
       -e "s#@LISTEN@#127.0.0.1:$RA_PORT#g" -e "s#@SERVER_NAME@#upki-ra#g" \
       -e "s#@CERT@#$dir/edge.crt#g" -e "s#@KEY@#$dir/edge.key#g" \
+      -e "s#@PROXY_CERT@#$dir/proxy.crt#g" -e "s#@PROXY_KEY@#$dir/proxy.key#g" -e "s#@CA@#$HOME_DIR/ca/ca.crt#g" \
+      -e "s#@SIDECAR_NAME@#auth-sidecar#g" -e "s#@UPSTREAM_NAME@#upki-ra#g" \
       "$ROOT/deploy/nginx/upki-site.conf.template" | grep -v '^#')"
   # As root, workers would otherwise run as nobody and could not read the key in this private folder.
   [[ "$(id -u)" == 0 ]] && user="user root;"
@@ -308,13 +351,13 @@ stack_next_steps() {
   local edge="$1" ra_url="https://upki-ra:$RA_PORT" resolve="--resolve upki-ra:$RA_PORT:127.0.0.1"
   local ra_line="ra-core        $ra_url (direct mTLS)"
   if (( edge )); then
-    ra_line="nginx edge     $ra_url -> auth-sidecar -> ra-core http://127.0.0.1:$RA_EDGE_PORT"
+    ra_line="nginx edge     $ra_url -> auth-sidecar -> ra-core https://127.0.0.1:$RA_EDGE_PORT (proxy mTLS)"
   fi
   cat <<NEXT
 upki is running from $HOME_DIR (bin/upki status; bin/upki down stops it):
   ca-server      tcp://127.0.0.1:$CA_PORT (registration $((CA_PORT + 1)), events $((CA_PORT + 2)))
   crl-publisher  http://127.0.0.1:$PUBLISHER_PORT/crl.der
-  auth-sidecar   http://127.0.0.1:$SIDECAR_PORT
+  auth-sidecar   https://127.0.0.1:$SIDECAR_PORT (serves only the proxy certificate)
   $ra_line
 Logs: $LOG_DIR/
 NEXT
@@ -386,9 +429,9 @@ stack_status() {
   }
   status_line ca-server "tcp://127.0.0.1:$CA_PORT" port_open "$CA_PORT"
   status_line crl-publisher "http://127.0.0.1:$PUBLISHER_PORT" http_ok "http://127.0.0.1:$PUBLISHER_PORT/ready"
-  status_line auth-sidecar "http://127.0.0.1:$SIDECAR_PORT" http_ok "http://127.0.0.1:$SIDECAR_PORT/ready"
+  status_line auth-sidecar "https://127.0.0.1:$SIDECAR_PORT" sidecar_ready
   if [[ "$(cat "$RUN_DIR/mode" 2>/dev/null)" == edge ]]; then
-    status_line ra-core "http://127.0.0.1:$RA_EDGE_PORT (edge mode)" port_open "$RA_EDGE_PORT"
+    status_line ra-core "https://127.0.0.1:$RA_EDGE_PORT (edge mode)" port_open "$RA_EDGE_PORT"
     status_line nginx "https://127.0.0.1:$RA_PORT" http_ok --cacert "$HOME_DIR/ca/ca.crt" \
         --resolve "upki-ra:$RA_PORT:127.0.0.1" "https://upki-ra:$RA_PORT/api/v1/public/health"
   else

@@ -20,6 +20,8 @@ import io.upki.pki.crlfeed.CrlPushListener;
 import io.upki.pki.crlfeed.CrlSources;
 import io.upki.pki.crlfeed.CrlState;
 import io.upki.sidecar.signing.SigningIdentity;
+import io.upki.sidecar.tls.ProxyTlsConnector;
+import io.upki.pki.peer.ProxyPeer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -121,7 +123,16 @@ public final class Sidecar implements AutoCloseable {
                 metrics, config.audit());
         // Jetty reads headers up to 8x our certificate bound, so an oversized certificate header
         // still reaches us and gets a 403 with a reason instead of Jetty's 431.
-        Javalin app = routes.create(config.host(), config.port(), Math.max(64 * 1024, config.maxHeaderBytes() * 8));
+        ProxyTlsConnector tls = null;
+        ProxyPeer peer = null;
+        if (config.tls() != null) {
+            // The proxy's certificate must come from the CA clients' certificates come from, and is
+            // checked against the same CRLs.
+            tls = ProxyTlsConnector.load(config.tls().certFile(), config.tls().keyFile(), chains.trustedCas());
+            peer = new ProxyPeer(chains, crls::current, clock);
+        }
+        Javalin app = routes.create(config.host(), config.port(), Math.max(64 * 1024, config.maxHeaderBytes() * 8),
+                tls, peer);
         app.start();
         return new Sidecar(app, crlSources, adminRefresher, engine, closeables);
     }

@@ -17,11 +17,14 @@ import io.upki.sidecar.decision.DecisionEngine;
 import io.upki.sidecar.metrics.SidecarMetrics;
 import io.upki.pki.crlfeed.CrlSources;
 import io.upki.pki.crlfeed.CrlState;
+import io.upki.pki.peer.ProxyPeer;
+import io.upki.sidecar.tls.ProxyTlsConnector;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.eclipse.jetty.server.AbstractConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +58,8 @@ public final class SidecarApp {
     private final CrlSources crlSources;
     private final SidecarMetrics metrics;
     private final boolean audit;
+    /** Over HTTPS, who may call anything but the probes: upki's proxy; null over plain HTTP. */
+    private ProxyPeer proxyPeer;
     /**
      * Assertions reused for identical requests for half their lifetime: the token for the same identity
      * (CRL number and role included), method and URI is exactly as valid, and an ECDSA signature per
@@ -84,11 +89,24 @@ public final class SidecarApp {
         this.audit = audit;
     }
 
-    /** Builds the Javalin app (not started); {@code maxHeaderBytes} bounds what Jetty reads before we see it. */
-    public Javalin create(String host, int port, int maxHeaderBytes) {
+    /**
+     * Builds the Javalin app (not started); {@code maxHeaderBytes} bounds what Jetty reads before we see it.
+     *
+     * @param tls the HTTPS listener, or null for plain HTTP
+     * @param peer over HTTPS, the check that the client is upki's proxy
+     */
+    public Javalin create(String host, int port, int maxHeaderBytes, ProxyTlsConnector tls, ProxyPeer peer) {
+        if ((tls == null) != (peer == null)) {
+            throw new IllegalArgumentException("tls: the HTTPS listener and the proxy check go together");
+        }
+        this.proxyPeer = peer;
         return Javalin.create(config -> {
             // Deadlines for the request header and silent connections; the sidecar reads no bodies.
-            config.jetty.addConnector((server, http) -> HttpServers.plain(server, http, host, port));
+            if (tls == null) {
+                config.jetty.addConnector((server, http) -> HttpServers.plain(server, http, host, port));
+            } else {
+                config.jetty.addConnector((server, http) -> HttpServers.withDeadlines((AbstractConnector) tls.connector(server, http, host, port)));
+            }
             config.jetty.modifyHttpConfiguration(http -> {
                 http.setRequestHeaderSize(maxHeaderBytes);
                 http.setSendServerVersion(false);
@@ -105,6 +123,7 @@ public final class SidecarApp {
             // size, 32 KiB unless set: that array was three quarters of all the memory a request allocated,
             // and the young collections it caused set the tail latency. Answers here are well under 4 KiB.
             config.http.responseBufferSize = 4096;
+            config.routes.before(this::requireProxy);
             for (HandlerType method : METHODS) {
                 config.routes.addHttpHandler(method, "/auth", ctx -> authorize(ctx, defaultSource));
                 config.routes.addHttpHandler(method, "/auth/{proxy}", this::authorizeFor);
@@ -121,6 +140,29 @@ public final class SidecarApp {
                 ctx.status(500).json(Map.of("status", "error", "reason", "internal", "message", "internal error"));
             });
         });
+    }
+
+    /**
+     * Over HTTPS, every route but the probes ({@code /health}, {@code /ready}) serves only the proxy's
+     * certificate: an administrator's certificate is public, and a sidecar that judged it for anyone
+     * would hand that anyone an administrator's assertion (issue #16 M1).
+     */
+    private void requireProxy(Context ctx) {
+        if (proxyPeer == null || ctx.path().equals("/health") || ctx.path().equals("/ready")) {
+            return;
+        }
+        String refusal = proxyPeer.refusal(ctx.req().getAttribute(ProxyPeer.CERTIFICATES_ATTRIBUTE));
+        if (refusal != null) {
+            metrics.decision("deny", ProxyPeer.REASON);
+            if (audit) {
+                AUDIT.info("audit action=proxy-check result=deny status=403 reason={} path=\"{}\" remote={} detail=\"{}\"",
+                        ProxyPeer.REASON, ctx.path().replace("\"", "%22"), ctx.req().getRemoteAddr(), refusal);
+            }
+            ctx.header(REFUSAL, ProxyPeer.REASON);
+            ctx.header(REFUSAL_MESSAGE, refusal);
+            ctx.status(403).json(Map.of("status", "error", "reason", ProxyPeer.REASON, "message", refusal));
+            ctx.skipRemainingHandlers();
+        }
     }
 
     private void ready(Context ctx) {

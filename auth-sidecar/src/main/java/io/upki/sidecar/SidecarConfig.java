@@ -12,12 +12,42 @@ import java.util.List;
  * @param caEndpoint CA operations endpoint for {@code list_admins}, or null
  * @param crlEvents the crl-publisher's server-sent events URL, or null to rely on polling only
  * @param signing where the assertion key comes from
+ * @param tls HTTPS with the proxy's client certificate required, or null for plain HTTP (then reaching
+ *     the sidecar's port is as good as being an administrator: see docs/AUTH-SIDECAR.md)
  */
 public record SidecarConfig(
         String host, int port, Path trustAnchor, Path intermediates, List<String> crls, String crlEvents, Duration crlPoll,
         Duration crlGrace, Path adminsFile, String caEndpoint, Duration adminRefresh, String proxy,
         RoutePolicy routes, Signing signing, Duration assertionTtl, int maxHeaderBytes, int maxCertificates,
-        long cacheSize, boolean audit) {
+        long cacheSize, boolean audit, Tls tls) {
+
+    /**
+     * The sidecar's own HTTPS certificate chain and key (PEM files); clients must present a certificate
+     * of upki's {@code proxy} profile chaining to the trust anchor.
+     */
+    public record Tls(Path certFile, Path keyFile) {
+        public Tls {
+            if (certFile == null || keyFile == null) {
+                throw new IllegalArgumentException("tls: --tls-cert and --tls-key go together");
+            }
+        }
+    }
+
+    /** Plain HTTP settings (no TLS): only for a sidecar no one but the proxy can reach. */
+    public SidecarConfig(String host, int port, Path trustAnchor, Path intermediates, List<String> crls, String crlEvents,
+                         Duration crlPoll, Duration crlGrace, Path adminsFile, String caEndpoint, Duration adminRefresh,
+                         String proxy, RoutePolicy routes, Signing signing, Duration assertionTtl, int maxHeaderBytes,
+                         int maxCertificates, long cacheSize, boolean audit) {
+        this(host, port, trustAnchor, intermediates, crls, crlEvents, crlPoll, crlGrace, adminsFile, caEndpoint,
+                adminRefresh, proxy, routes, signing, assertionTtl, maxHeaderBytes, maxCertificates, cacheSize, audit, null);
+    }
+
+    /** The same settings served over HTTPS with {@code tls}. */
+    public SidecarConfig withTls(Tls tls) {
+        return new SidecarConfig(host, port, trustAnchor, intermediates, crls, crlEvents, crlPoll, crlGrace, adminsFile,
+                caEndpoint, adminRefresh, proxy, routes, signing, assertionTtl, maxHeaderBytes, maxCertificates,
+                cacheSize, audit, tls);
+    }
 
     /** Files, or registration with the CA (endpoint, seed, CN, state folder). */
     public record Signing(Path keyFile, Path chainFile, String registrationEndpoint, String seed, String cn, Path stateDir) {

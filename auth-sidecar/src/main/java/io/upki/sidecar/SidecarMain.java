@@ -96,6 +96,15 @@ public final class SidecarMain implements Callable<Integer> {
     @Option(names = "--cache-size", defaultValue = "100000", description = "Verified paths kept in the cache.")
     long cacheSize;
 
+    @Option(names = "--tls-cert", defaultValue = "${env:UPKI_SIDECAR_TLS_CERT}",
+            description = "PEM certificate chain to serve HTTPS with; clients must then present a certificate of "
+                    + "upki's proxy profile (without it, anyone reaching this port can act as an administrator).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", defaultValue = "${env:UPKI_SIDECAR_TLS_KEY}",
+            description = "PEM private key of --tls-cert (a file readable by the sidecar only).")
+    Path tlsKey;
+
     @Option(names = "--no-audit", description = "Do not write one audit line per decision.")
     boolean noAudit;
 
@@ -119,10 +128,12 @@ public final class SidecarMain implements Callable<Integer> {
         SidecarConfig config = new SidecarConfig(address.host(), address.port(),
                 trustAnchor, intermediates, crls, crlEvents, crlPoll, crlGrace, adminsFile, caEndpoint, adminRefresh,
                 proxy, policy, new SidecarConfig.Signing(assertionKey, assertionCert, registerEndpoint, seed, cn, stateDir),
-                assertionTtl, maxHeaderBytes, maxCertificates, cacheSize, !noAudit);
+                assertionTtl, maxHeaderBytes, maxCertificates, cacheSize, !noAudit,
+                tlsCert == null && tlsKey == null ? null : new SidecarConfig.Tls(tlsCert, tlsKey));
         Sidecar sidecar = Sidecar.start(config, curve, Clock.systemUTC());
-        System.out.println("upki auth-sidecar ready on http://" + config.host() + ":" + sidecar.port()
-                + " (proxy profile " + proxy + "; crypto " + io.upki.pki.crypto.NativeCrypto.current().description() + ")");
+        System.out.println("upki auth-sidecar ready on " + (config.tls() == null ? "http://" : "https://") + config.host()
+                + ":" + sidecar.port() + (config.tls() == null ? " (plain HTTP: whoever reaches this port acts as any client)"
+                : " (proxy certificate required)") + " (proxy profile " + proxy + "; crypto " + io.upki.pki.crypto.NativeCrypto.current().description() + ")");
         ProcessRunner.serveUntilStopped(sidecar, "auth-sidecar");
         return 0;
     }

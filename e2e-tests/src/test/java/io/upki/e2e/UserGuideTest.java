@@ -221,7 +221,11 @@ class UserGuideTest {
         String conf = Files.readString(stack.root.resolve("deploy/caddy/Caddyfile.template"))
                 .replace("@BIND@", "127.0.0.1").replace("@SERVER_NAME@", "upki-ra").replace("@PORT@", String.valueOf(port))
                 .replace("@CERT@", edge.resolve("edge.crt").toString()).replace("@KEY@", edge.resolve("edge.key").toString())
-                .replace("@SIDECAR@", "127.0.0.1:" + stack.sidecarPort).replace("@UPSTREAM@", "127.0.0.1:" + stack.raEdgePort);
+                .replace("@SIDECAR@", "127.0.0.1:" + stack.sidecarPort).replace("@UPSTREAM@", "127.0.0.1:" + stack.raEdgePort)
+                // Mutual TLS to the sidecar and ra-core with the proxy certificate bin/upki up issued (issue #16 M1).
+                .replace("@PROXY_CERT@", edge.resolve("proxy.crt").toString()).replace("@PROXY_KEY@", edge.resolve("proxy.key").toString())
+                .replace("@CA@", stack.home.resolve("ca/ca.crt").toString())
+                .replace("@SIDECAR_NAME@", "auth-sidecar").replace("@UPSTREAM_NAME@", "upki-ra");
         Path file = Files.writeString(work.resolve("Caddyfile"), conf);
         ProcessBuilder pb = new ProcessBuilder("caddy", "run", "--config", file.toString(), "--adapter", "caddyfile")
                 .directory(work.toFile()).redirectErrorStream(true).redirectOutput(work.resolve("caddy.log").toFile());

@@ -15,10 +15,12 @@ import java.util.List;
  * @param crlEvents the publisher's push channel, or null
  * @param publisher the publisher's base URL, told to refresh after a CRL regeneration, or null
  * @param acme the ACME settings ({@link AcmeSettings#defaults()} when null)
+ * @param edgeTls edge mode only: serve HTTPS with ra.crt and only to a client certificate of upki's
+ *     {@code proxy} profile (issue #16 M1); false keeps plain HTTP, for a port no one but the proxy reaches
  */
 public record RaConfig(Path dataDir, String caHost, int caPort, String host, int port, Mode mode, List<String> sans,
                        String seed, String cn, List<String> crls, String crlEvents, String publisher,
-                       Duration caTimeout, int maxBodyBytes, AcmeSettings acme) {
+                       Duration caTimeout, int maxBodyBytes, AcmeSettings acme, boolean edgeTls) {
 
     /** How callers are authenticated. */
     public enum Mode { DIRECT, EDGE }
@@ -44,6 +46,17 @@ public record RaConfig(Path dataDir, String caHost, int caPort, String host, int
         sans = sans == null ? List.of() : List.copyOf(sans);
         acme = acme == null ? AcmeSettings.defaults() : acme;
         crls = crls == null ? List.of() : List.copyOf(crls);
+        if (edgeTls && mode != Mode.EDGE) {
+            throw new IllegalArgumentException("edge-tls: only for --mode edge (direct mode always serves HTTPS)");
+        }
+    }
+
+    /** The settings with a plain HTTP edge listener. */
+    public RaConfig(Path dataDir, String caHost, int caPort, String host, int port, Mode mode, List<String> sans,
+                    String seed, String cn, List<String> crls, String crlEvents, String publisher,
+                    Duration caTimeout, int maxBodyBytes, AcmeSettings acme) {
+        this(dataDir, caHost, caPort, host, port, mode, sans, seed, cn, crls, crlEvents, publisher, caTimeout,
+                maxBodyBytes, acme, false);
     }
 
     /** The settings before ACME, with ACME's defaults. */
@@ -51,7 +64,13 @@ public record RaConfig(Path dataDir, String caHost, int caPort, String host, int
                     String seed, String cn, List<String> crls, String crlEvents, String publisher,
                     Duration caTimeout, int maxBodyBytes) {
         this(dataDir, caHost, caPort, host, port, mode, sans, seed, cn, crls, crlEvents, publisher, caTimeout,
-                maxBodyBytes, null);
+                maxBodyBytes, null, false);
+    }
+
+    /** The same settings with the edge listener over mutual TLS (see {@code edgeTls}). */
+    public RaConfig withEdgeTls() {
+        return new RaConfig(dataDir, caHost, caPort, host, port, mode, sans, seed, cn, crls, crlEvents, publisher,
+                caTimeout, maxBodyBytes, acme, true);
     }
 
     public String caEndpoint() {

@@ -53,6 +53,11 @@ public final class RaMain implements Callable<Integer> {
                 description = "uPKI's UPKI_RA_TLS: false selects edge mode (plain HTTP behind the proxy).")
         boolean tls;
 
+        @Option(names = "--edge-tls", defaultValue = "${env:UPKI_RA_EDGE_TLS:-false}",
+                description = "Edge mode: serve HTTPS with ra.crt and only to a client certificate of upki's proxy "
+                        + "profile (UPKI_RA_EDGE_TLS); without it the edge port is plain HTTP.")
+        boolean edgeTls;
+
         @Option(names = "--sans", split = ",", defaultValue = "${env:UPKI_RA_SANS:-upki-ra,127.0.0.1}",
                 description = "Names for ra.crt at first registration (UPKI_RA_SANS, comma-separated).")
         List<String> sans = new ArrayList<>();
@@ -147,11 +152,13 @@ public final class RaMain implements Callable<Integer> {
                     NetworkPolicy.parse(acmeAllowNetworks));
             RaConfig.Mode m = tls ? RaConfig.Mode.valueOf(mode.toUpperCase(Locale.ROOT)) : RaConfig.Mode.EDGE;
             RaConfig config = new RaConfig(dataDir, caHost, caPort, host, port, m, sans, seed, cn, crls, crlEvents,
-                    publisher, caTimeout, maxBody, acmeSettings);
+                    publisher, caTimeout, maxBody, acmeSettings, edgeTls);
             RaServer server = RaServer.start(config, curve, Clock.systemUTC(), new RaAudit(auditLog == null
                     ? AuditTrail.logOnly("ra-core", Clock.systemUTC()) : AuditTrail.open(auditLog, "ra-core", Clock.systemUTC())));
-            System.out.println("upki ra-core ready on " + (m == RaConfig.Mode.DIRECT ? "https" : "http") + "://"
-                    + host + ":" + server.port() + " (" + m.name().toLowerCase(Locale.ROOT) + " mode)");
+            System.out.println("upki ra-core ready on " + (m == RaConfig.Mode.DIRECT || edgeTls ? "https" : "http") + "://"
+                    + host + ":" + server.port() + " (" + m.name().toLowerCase(Locale.ROOT) + " mode"
+                    + (m == RaConfig.Mode.EDGE ? edgeTls ? ", proxy certificate required)"
+                    : "; plain HTTP: whoever reaches this port and holds a sidecar assertion is served)" : ")"));
             ProcessRunner.serveUntilStopped(server, "ra-core");
             return 0;
         }

@@ -15,6 +15,8 @@ import io.upki.pki.http.HttpServers;
 import io.upki.pki.trust.ChainVerifier;
 import io.upki.pki.wire.WireCodec;
 import io.upki.ra.acme.Acme;
+import io.upki.pki.peer.ProxyPeer;
+import io.upki.ra.api.ApiException;
 import io.upki.ra.api.RaApi;
 import io.upki.ra.audit.RaAudit;
 import io.upki.ra.auth.Authenticator;
@@ -116,12 +118,23 @@ public final class RaServer implements AutoCloseable {
             // Slow clients: bodies read without a thread and within a deadline, at most so many at once,
             // and deadlines for the TLS handshake and request header (io.upki.pki.http).
             HttpServers.loadBodies(c, config.maxBodyBytes());
-            if (config.mode() == RaConfig.Mode.DIRECT) {
+            if (config.mode() == RaConfig.Mode.DIRECT || config.edgeTls()) {
                 c.jetty.addConnector((server, http) -> HttpServers.withDeadlines((AbstractConnector) MutualTls.connector(
                         server, http, config.host(), config.port(), identity.key(), identity.certificate(),
                         identity.caCertificate())));
             } else {
                 c.jetty.addConnector((server, http) -> HttpServers.plain(server, http, config.host(), config.port()));
+            }
+            if (config.edgeTls()) {
+                // Before every route, ACME and the public ones included: only the proxy may call the edge
+                // listener, and the assertion check that follows still applies (issue #16 M1).
+                ProxyPeer proxy = new ProxyPeer(chains, crls::current, clock);
+                c.routes.before(ctx -> {
+                    String refusal = proxy.refusal(ctx.req().getAttribute(ProxyPeer.CERTIFICATES_ATTRIBUTE));
+                    if (refusal != null) {
+                        throw new ApiException(403, ProxyPeer.REASON, refusal);
+                    }
+                });
             }
             api.register(c);
             if (acme != null) {

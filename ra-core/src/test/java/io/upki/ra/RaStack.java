@@ -67,16 +67,25 @@ final class RaStack implements AutoCloseable {
     }
 
     RaServer startRa(RaConfig.Mode mode) throws Exception {
-        return startRa(mode, io.upki.ra.audit.RaAudit.logOnly(Clock.systemUTC()));
+        return startRa(mode, false, io.upki.ra.audit.RaAudit.logOnly(Clock.systemUTC()));
     }
 
     /** An ra-core recording its audit events in {@code audit}. */
     RaServer startRa(RaConfig.Mode mode, io.upki.ra.audit.RaAudit audit) throws Exception {
+        return startRa(mode, false, audit);
+    }
+
+    /** @param edgeTls edge mode over mutual TLS: only the proxy's certificate (issue #16 M1) */
+    RaServer startRa(RaConfig.Mode mode, boolean edgeTls) throws Exception {
+        return startRa(mode, edgeTls, io.upki.ra.audit.RaAudit.logOnly(Clock.systemUTC()));
+    }
+
+    private RaServer startRa(RaConfig.Mode mode, boolean edgeTls, io.upki.ra.audit.RaAudit audit) throws Exception {
         RaConfig config = new RaConfig(dir.resolve("ra-" + mode), "127.0.0.1", caPort, "127.0.0.1", 0, mode,
                 List.of("127.0.0.1", "upki-ra"), TestCa.SEED, "upki-ra",
                 List.of(publisherBase() + "/crl.der"),
                 publisherBase() + "/events", publisherBase(), Duration.ofSeconds(2), 65536);
-        ra = RaServer.start(config, Clock.systemUTC(), audit);
+        ra = RaServer.start(edgeTls ? config.withEdgeTls() : config, Clock.systemUTC(), audit);
         return ra;
     }
 

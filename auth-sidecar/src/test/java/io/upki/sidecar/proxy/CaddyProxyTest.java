@@ -22,7 +22,7 @@ class CaddyProxyTest extends ProxyScenarios {
     @Override
     ProxyProcess startProxy(Path work, int port, String sidecarAddress, String upstreamAddress, ProxyPki pki)
             throws IOException {
-        String conf = ProxyConfigs.fill(ProxyConfigs.CADDYFILE, Map.of("SIDECAR", sidecarAddress, "UPSTREAM", upstreamAddress,
+        String conf = ProxyConfigs.fill(ProxyConfigs.fill(ProxyConfigs.CADDYFILE, ProxyConfigs.mutualTls(pki), false), Map.of("SIDECAR", sidecarAddress, "UPSTREAM", upstreamAddress,
                 "BIND", "127.0.0.1", "SERVER_NAME", ProxyConfigs.SERVER_NAME, "PORT", Integer.toString(port),
                 "CERT", pki.server.cert().toString(), "KEY", pki.server.key().toString()));
         Path file = Files.writeString(work.resolve("Caddyfile"), conf);

@@ -27,7 +27,7 @@ class NginxProxyTest extends ProxyScenarios {
         for (String t : List.of("body", "proxy", "fastcgi", "uwsgi", "scgi")) {
             Files.createDirectories(work.resolve("tmp").resolve(t));
         }
-        String site = ProxyConfigs.fill(ProxyConfigs.NGINX_SITE, Map.of("SIDECAR", sidecarAddress, "UPSTREAM", upstreamAddress,
+        String site = ProxyConfigs.fill(ProxyConfigs.fill(ProxyConfigs.NGINX_SITE, ProxyConfigs.mutualTls(pki), false), Map.of("SIDECAR", sidecarAddress, "UPSTREAM", upstreamAddress,
                 "LISTEN", "127.0.0.1:" + port, "SERVER_NAME", ProxyConfigs.SERVER_NAME,
                 "CERT", pki.server.cert().toString(), "KEY", pki.server.key().toString()));
         // As root, workers would run as nobody and could not enter the private temp folder.

@@ -17,7 +17,9 @@ final class ProxyConfigs {
 
     /**
      * The nginx part under test, inside {@code http { }}: placeholders {@code @SIDECAR@} and
-     * {@code @UPSTREAM@} (host:port), {@code @LISTEN@}, {@code @SERVER_NAME@}, {@code @CERT@}, {@code @KEY@}.
+     * {@code @UPSTREAM@} (host:port), {@code @LISTEN@}, {@code @SERVER_NAME@}, {@code @CERT@}, {@code @KEY@},
+     * and for mutual TLS to both {@code @PROXY_CERT@}, {@code @PROXY_KEY@}, {@code @CA@},
+     * {@code @SIDECAR_NAME@}, {@code @UPSTREAM_NAME@}.
      */
     static final String NGINX_SITE = """
                 # upki auth-sidecar (proxy profile "nginx") and the RA behind it; keepalive is about 3x faster.
@@ -39,10 +41,21 @@ final class ProxyConfigs {
                     ssl_verify_client   optional_no_ca;
                     ssl_verify_depth    3;
 
+                    # Mutual TLS to the sidecar and to the RA: both serve only upki's proxy certificate, since
+                    # whoever could call them directly could have an administrator's (public) certificate vouched for.
+                    proxy_ssl_certificate         @PROXY_CERT@;
+                    proxy_ssl_certificate_key     @PROXY_KEY@;
+                    proxy_ssl_trusted_certificate @CA@;
+                    proxy_ssl_verify              on;
+                    proxy_ssl_verify_depth        2;
+                    proxy_ssl_protocols           TLSv1.2 TLSv1.3;
+                    proxy_ssl_session_reuse       on;
+
                     # The auth subrequest: GET, no body, every client header except those set here.
                     location = /_upki_auth {
                         internal;
-                        proxy_pass http://upki_sidecar/auth/nginx;
+                        proxy_pass https://upki_sidecar/auth/nginx;
+                        proxy_ssl_name @SIDECAR_NAME@;
                         proxy_http_version 1.1;
                         proxy_set_header Connection "";
                         proxy_pass_request_body off;
@@ -91,7 +104,8 @@ final class ProxyConfigs {
                         proxy_set_header X-Forwarded-Proto $scheme;
                         proxy_http_version 1.1;
                         proxy_set_header Connection "";
-                        proxy_pass http://upki_ra;
+                        proxy_ssl_name @UPSTREAM_NAME@;
+                        proxy_pass https://upki_ra;
                     }
 
                     # The sidecar's refusal as it wrote it: nginx dropped its body, not the reason it sent as headers
@@ -123,7 +137,8 @@ final class ProxyConfigs {
 
     /**
      * The Caddyfile under test (Caddy 2.6): placeholders {@code @SIDECAR@}, {@code @UPSTREAM@},
-     * {@code @BIND@}, {@code @SERVER_NAME@}, {@code @PORT@}, {@code @CERT@}, {@code @KEY@}.
+     * {@code @BIND@}, {@code @SERVER_NAME@}, {@code @PORT@}, {@code @CERT@}, {@code @KEY@}, and for mutual
+     * TLS {@code @PROXY_CERT@}, {@code @PROXY_KEY@}, {@code @CA@}, {@code @SIDECAR_NAME@}, {@code @UPSTREAM_NAME@}.
      */
     static final String CADDYFILE = """
             {
@@ -149,14 +164,26 @@ final class ProxyConfigs {
             		request_header -X-Upki-Client-Role
             		request_header -X-Upki-Assertion
             		# 2xx continues with the copied headers; any other answer is relayed to the client.
-            		forward_auth @SIDECAR@ {
+            		forward_auth https://@SIDECAR@ {
             			uri /auth/caddy?
+            			# Mutual TLS: the sidecar serves only upki's proxy certificate.
+            			transport http {
+            				tls_client_auth @PROXY_CERT@ @PROXY_KEY@
+            				tls_trusted_ca_certs @CA@
+            				tls_server_name @SIDECAR_NAME@
+            			}
             			header_up X-Client-Cert {http.request.tls.client.certificate_der_base64}
             			header_up -X-Forwarded-Tls-Client-Cert
             			header_up -X-SSL-Client-Cert
             			copy_headers X-Upki-Client-Subject X-Upki-Client-Serial X-Upki-Client-Fingerprint X-Upki-Client-Role X-Upki-Assertion
             		}
-            		reverse_proxy @UPSTREAM@ {
+            		reverse_proxy https://@UPSTREAM@ {
+            			# Mutual TLS: ra-core's edge listener serves only upki's proxy certificate.
+            			transport http {
+            				tls_client_auth @PROXY_CERT@ @PROXY_KEY@
+            				tls_trusted_ca_certs @CA@
+            				tls_server_name @UPSTREAM_NAME@
+            			}
             			header_up -X-Client-Cert
             			header_up -X-Forwarded-Tls-Client-Cert
             			header_up -X-SSL-Client-Cert
@@ -165,12 +192,23 @@ final class ProxyConfigs {
             }
             """;
 
+    /** The mutual-TLS placeholders of both templates, filled from the test PKI. */
+    static Map<String, String> mutualTls(ProxyPki pki) {
+        return Map.of("PROXY_CERT", pki.proxyClient.cert().toString(), "PROXY_KEY", pki.proxyClient.key().toString(),
+                "CA", pki.caCrt.toString(), "SIDECAR_NAME", ProxyPki.SIDECAR_NAME, "UPSTREAM_NAME", ProxyPki.RA_NAME);
+    }
+
     static String fill(String template, Map<String, String> values) {
+        return fill(template, values, true);
+    }
+
+    /** Replaces the placeholders in {@code values}; with {@code complete}, none may be left. */
+    static String fill(String template, Map<String, String> values, boolean complete) {
         String out = template;
         for (Map.Entry<String, String> e : values.entrySet()) {
             out = out.replace("@" + e.getKey() + "@", e.getValue());
         }
-        if (out.matches("(?s).*@[A-Z_]+@.*")) {
+        if (complete && out.matches("(?s).*@[A-Z_]+@.*")) {
             throw new IllegalArgumentException("unfilled placeholder in:\n" + out);
         }
         return out;

@@ -6,6 +6,15 @@ import io.upki.pki.x509.CertificateFacts;
 import io.upki.pki.x509.Pem;
 import io.upki.sidecar.SidecarConfig;
 import io.upki.sidecar.testing.SidecarHarness;
+import io.upki.sidecar.testing.TlsClients;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.ExtensionsGenerator;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.URLEncoder;
@@ -47,6 +56,11 @@ final class ProxyPki implements AutoCloseable {
         }
     }
 
+    /** The name in the sidecar's HTTPS certificate (nginx's proxy_ssl_name, Caddy's tls_server_name). */
+    static final String SIDECAR_NAME = "auth-sidecar";
+    /** The name in the RA's HTTPS certificate (ra-core's ra.crt names upki-ra by default). */
+    static final String RA_NAME = "upki-ra";
+
     /** The one DN in the sidecar's admins file. */
     static final String LISTED_ADMIN_DN = "CN=e2e-listed-admin";
 
@@ -62,6 +76,16 @@ final class ProxyPki implements AutoCloseable {
     final Client revocable;
     final Client foreign;
     final Client foreignAdmin;
+    /** The proxy's client certificate towards the sidecar (profile proxy: upki's proxy role). */
+    final Client proxyClient;
+    /** A certificate of the proxy profile from the unrelated CA. */
+    final Client foreignProxy;
+    /** A second proxy certificate of our CA, for revocation. */
+    final Client revocableProxy;
+    /** The RA stand-in's HTTPS certificate (profile server; DNS upki-ra and IP 127.0.0.1). */
+    final Client raServer;
+    /** The sidecar's own HTTPS certificate (profile server; DNS auth-sidecar and IP 127.0.0.1). */
+    final Client sidecarServer;
 
     private ProxyPki(Path dir, TestCa ca, TestCa other) throws IOException {
         this.dir = dir;
@@ -75,6 +99,13 @@ final class ProxyPki implements AutoCloseable {
         this.revocable = issue(ca, "revocable", "CN=e2e-revocable", "user", List.of());
         this.foreign = issue(other, "foreign", "CN=e2e-user", "user", List.of());
         this.foreignAdmin = issue(other, "foreign-admin", "CN=e2e-admin", "admin", List.of());
+        this.proxyClient = issue(ca, "proxy", "CN=e2e-proxy", "proxy", List.of());
+        this.foreignProxy = issue(other, "foreign-proxy", "CN=e2e-proxy", "proxy", List.of());
+        this.revocableProxy = issue(ca, "revocable-proxy", "CN=e2e-revocable-proxy", "proxy", List.of());
+        this.raServer = issueWithSans(ca, "ra-tls", "CN=" + RA_NAME, "server",
+                List.of(new GeneralName(GeneralName.dNSName, RA_NAME), new GeneralName(GeneralName.iPAddress, "127.0.0.1")));
+        this.sidecarServer = issueWithSans(ca, "sidecar-tls", "CN=" + SIDECAR_NAME, "server",
+                List.of(new GeneralName(GeneralName.dNSName, SIDECAR_NAME), new GeneralName(GeneralName.iPAddress, "127.0.0.1")));
         this.crlFile = dir.resolve("crl.der");
         publishCrl();
     }
@@ -99,11 +130,32 @@ final class ProxyPki implements AutoCloseable {
 
     private Client issue(TestCa issuer, String name, String subject, String profile, List<String> dns)
             throws IOException {
+        return issueWithSans(issuer, name, subject, profile,
+                dns.stream().map(d -> new GeneralName(GeneralName.dNSName, d)).toList());
+    }
+
+    private Client issueWithSans(TestCa issuer, String name, String subject, String profile, List<GeneralName> sans)
+            throws IOException {
         KeyPair keys = TestKeys.ec256();
-        String pem = issuer.client().sign(TestKeys.csr(keys, subject, dns), profile).get("certificate").asText();
+        String pem = issuer.client().sign(csr(keys, subject, sans), profile).get("certificate").asText();
         Path cert = Files.writeString(dir.resolve(name + ".crt"), pem);
         Path key = Files.writeString(dir.resolve(name + ".key"), Pem.encodePrivateKey(keys.getPrivate(), null));
         return new Client(cert, key, Pem.parseCertificate(pem));
+    }
+
+    /** A PEM CSR with any SAN types (TestKeys makes DNS names only). */
+    private static String csr(KeyPair keys, String subject, List<GeneralName> sans) {
+        try {
+            var builder = new JcaPKCS10CertificationRequestBuilder(new X500Name(subject), keys.getPublic());
+            if (!sans.isEmpty()) {
+                ExtensionsGenerator ext = new ExtensionsGenerator();
+                ext.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans.toArray(GeneralName[]::new)));
+                builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, ext.generate());
+            }
+            return Pem.encode(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** CA {@code generate_crl}, written atomically where the sidecar watches it. */
@@ -124,12 +176,14 @@ final class ProxyPki implements AutoCloseable {
      * A sidecar for {@code proxy}: the admins file lists only {@link #LISTED_ADMIN_DN} (the role-policy
      * administrator is not listed), signing identity registered with the CA.
      */
-    SidecarHarness startSidecar(String proxy) throws IOException {
+    SidecarHarness startSidecar(String proxy) throws Exception {
         Path admins = Files.writeString(dir.resolve("admins.txt"), LISTED_ADMIN_DN + "\n");
         SidecarConfig.Signing signing = new SidecarConfig.Signing(null, null, ca.registrationEndpoint(), TestCa.SEED,
                 "e2e-sidecar-" + proxy, dir.resolve("sidecar-state"));
-        return SidecarHarness.start(SidecarHarness.config(caCrt, null, List.of(crlFile.toString()), admins, signing,
-                proxy), Clock.systemUTC());
+        // Over HTTPS, serving only the proxy's certificate (issue #16 M1); the harness calls it as the proxy.
+        SidecarConfig config = SidecarHarness.config(caCrt, null, List.of(crlFile.toString()), admins, signing, proxy)
+                .withTls(new SidecarConfig.Tls(sidecarServer.cert(), sidecarServer.key()));
+        return SidecarHarness.startTls(config, Clock.systemUTC(), TlsClients.context(proxyClient.cert(), proxyClient.key(), caCrt));
     }
 
     @Override

@@ -14,6 +14,7 @@ import io.upki.sidecar.SidecarApp;
 import io.upki.sidecar.proxy.ProxyPki.Client;
 import io.upki.sidecar.proxy.Curl.Response;
 import io.upki.sidecar.testing.SidecarHarness;
+import io.upki.sidecar.testing.TlsClients;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -76,7 +77,8 @@ abstract class ProxyScenarios {
         dir = tempDir;
         pki = ProxyPki.mint(Files.createDirectories(dir.resolve("pki")));
         sidecar = pki.startSidecar(profile());
-        upstream = new RecordingUpstream();
+        // The RA stand-in, like ra-core's edge listener, speaks HTTPS and requires a client certificate.
+        upstream = new RecordingUpstream(TlsClients.context(pki.raServer.cert(), pki.raServer.key(), pki.caCrt));
         Path work = Files.createDirectories(dir.resolve(profile()));
         proxy = ProxyProcess.startOnFreePort(p -> startProxy(work, p, "127.0.0.1:" + sidecar.sidecar().port(),
                 upstream.address(), pki));
@@ -182,6 +184,7 @@ abstract class ProxyScenarios {
         assertThat(id.fingerprint()).isEqualTo(client.fingerprint());
         assertThat(id.role()).isEqualTo(role);
         assertNoCertificateHeaders(seen);
+        assertThat(seen.peer()).as("the proxy's client certificate towards the RA").isEqualTo("CN=e2e-proxy");
     }
 
     static void assertNoCertificateHeaders(RecordingUpstream.Seen seen) {

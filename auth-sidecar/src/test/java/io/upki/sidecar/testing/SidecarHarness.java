@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -30,10 +31,13 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /** Starts a real sidecar on a free loopback port and sends it forward-auth requests over HTTP. */
 public final class SidecarHarness implements AutoCloseable {
     private final Sidecar sidecar;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http;
+    private final String scheme;
 
-    private SidecarHarness(Sidecar sidecar) {
+    private SidecarHarness(Sidecar sidecar, HttpClient http, String scheme) {
         this.sidecar = sidecar;
+        this.http = http;
+        this.scheme = scheme;
     }
 
     /** The forward-auth reference vectors folder (from the upki-testkit module). */
@@ -66,7 +70,13 @@ public final class SidecarHarness implements AutoCloseable {
 
     public static SidecarHarness start(SidecarConfig config, Clock clock) throws IOException {
         NativeCrypto.install(System.getenv(NativeCrypto.SWITCH)); // as the real process does at start
-        return new SidecarHarness(Sidecar.start(config, clock));
+        return new SidecarHarness(Sidecar.start(config, clock), HttpClient.newHttpClient(), "http");
+    }
+
+    /** A sidecar over HTTPS ({@code config.tls()}), called with {@code client} (the proxy's certificate, or another). */
+    public static SidecarHarness startTls(SidecarConfig config, Clock clock, SSLContext client) throws IOException {
+        NativeCrypto.install(System.getenv(NativeCrypto.SWITCH));
+        return new SidecarHarness(Sidecar.start(config, clock), HttpClient.newBuilder().sslContext(client).build(), "https");
     }
 
     public Sidecar sidecar() {
@@ -74,7 +84,7 @@ public final class SidecarHarness implements AutoCloseable {
     }
 
     public String base() {
-        return "http://127.0.0.1:" + sidecar.port();
+        return scheme + "://127.0.0.1:" + sidecar.port();
     }
 
     public HttpResponse<String> get(String path, Map<String, String> headers) throws Exception {

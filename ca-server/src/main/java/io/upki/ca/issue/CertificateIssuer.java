@@ -195,6 +195,9 @@ public final class CertificateIssuer {
         if (Profile.ROLE_SIDECAR.equals(role)) {
             return UpkiRole.ASSERTION_SIGNER;
         }
+        if (Profile.ROLE_PROXY.equals(role)) {
+            return UpkiRole.PROXY;
+        }
         return null;
     }
 

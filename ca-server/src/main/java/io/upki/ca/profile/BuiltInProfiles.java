@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * uPKI's seven built-in profiles with the exact values of CA-PROTOCOL.md section 7, then upki's
- * {@code ocsp} profile for delegated OCSP responders (RFC 6960 section 4.2.2.2).
+ * uPKI's seven built-in profiles with the exact values of CA-PROTOCOL.md section 7, then upki's own:
+ * {@code ocsp} for delegated OCSP responders (RFC 6960 section 4.2.2.2) and {@code proxy}.
  */
 public final class BuiltInProfiles {
     /** The profile of delegated OCSP signing certificates. */
@@ -42,6 +42,11 @@ public final class BuiltInProfiles {
         // 4.2.2.2.1), so clients never check its own revocation; its key is made by the responder.
         put(p, new Profile(OCSP, "ec", 256, 7, "sha256", false, "",
                 subject("FR", "uPKI", "OCSP", null), List.of("digitalSignature"), List.of("OCSPSigning"), "ocsp", null, null));
+        // upki's own: the proxy's TLS client certificate towards the auth-sidecar and ra-core's edge
+        // listener (issue #16 M1). EC for cheap handshakes; a server certificate's lifetime.
+        put(p, new Profile("proxy", "ec", 256, 60, "sha256", true, "",
+                subject("FR", "uPKI", "Proxies", ""), List.of("digitalSignature"),
+                List.of("clientAuth"), "user", null, Profile.ROLE_PROXY));
         return p;
     }
 

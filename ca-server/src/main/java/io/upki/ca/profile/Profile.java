@@ -30,6 +30,8 @@ public record Profile(
     public static final String ROLE_ADMIN = "admin";
     /** Role of an auth-sidecar's assertion-signing certificate. */
     public static final String ROLE_SIDECAR = "sidecar";
+    /** Role of a proxy's TLS client certificate towards the auth-sidecar and ra-core's edge listener. */
+    public static final String ROLE_PROXY = "proxy";
 
     /** Subject attributes a profile may set, in the order uPKI writes them (C, ST, L, O, OU, CN). */
     public static final List<String> SUBJECT_ORDER = List.of("C", "ST", "L", "O", "OU", "CN");
@@ -88,8 +90,13 @@ public record Profile(
                         + Usages.EXTENDED_KEY_USAGES.keySet());
             }
         }
-        if (role != null && !role.equals(ROLE_ADMIN) && !role.equals(ROLE_SIDECAR)) {
-            throw new IllegalArgumentException("role: '" + role + "' is not one of [admin, sidecar]");
+        if (role != null && !role.equals(ROLE_ADMIN) && !role.equals(ROLE_SIDECAR) && !role.equals(ROLE_PROXY)) {
+            throw new IllegalArgumentException("role: '" + role + "' is not one of [admin, sidecar, proxy]");
+        }
+        if (ROLE_PROXY.equals(role) && !extendedKeyUsage.equals(List.of("clientAuth"))) {
+            // The proxy certificate opens the sidecar and the RA's edge port: it must be a TLS client
+            // certificate and nothing else (no server, no e-mail identity).
+            throw new IllegalArgumentException("extendedKeyUsage: a proxy profile must have exactly [clientAuth]");
         }
         if (ROLE_SIDECAR.equals(role) && !extendedKeyUsage.isEmpty()) {
             // A signing identity must not double as a TLS client or server certificate.

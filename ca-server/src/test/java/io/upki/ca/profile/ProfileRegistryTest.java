@@ -15,8 +15,8 @@ class ProfileRegistryTest {
 
     @Test
     void builtInsInUpkisOrder() {
-        assertThat(ProfileRegistry.load(dir).names()).containsExactly("ca", "ra", "server", "webapp", "laptop", "user", "admin",
-                "ocsp");
+        assertThat(ProfileRegistry.load(dir).names())
+                .containsExactly("ca", "ra", "server", "webapp", "laptop", "user", "admin", "ocsp", "proxy");
         assertThat(ProfileRegistry.load(dir.resolve("absent")).names()).hasSize(8);
     }
 
@@ -45,6 +45,17 @@ class ProfileRegistryTest {
         assertThat(iot.orderedSubject().keySet()).containsExactly("C", "ST", "L", "O", "OU");
         assertThat(iot.digest()).isEqualTo("sha256");
         assertThat(registry.find("user").orElseThrow().durationDays()).isEqualTo(7);
+    }
+
+    @Test
+    void aProxyRoleProfileMustBeAClientCertificateOnly() throws Exception {
+        Files.writeString(dir.resolve("bad-proxy.yml"), "keyType: ec\nkeyLen: 256\nduration: 30\n"
+                + "keyUsage: [digitalSignature]\nextendedKeyUsage: [serverAuth, clientAuth]\nrole: proxy\n");
+        assertThatThrownBy(() -> ProfileRegistry.load(dir)).hasMessageContaining("bad-proxy.yml")
+                .hasMessageContaining("a proxy profile must have exactly [clientAuth]");
+        Files.writeString(dir.resolve("bad-proxy.yml"), "keyType: ec\nkeyLen: 256\nduration: 30\n"
+                + "keyUsage: [digitalSignature]\nextendedKeyUsage: [clientAuth]\nrole: proxy\n");
+        assertThat(ProfileRegistry.load(dir).find("bad-proxy").orElseThrow().role()).isEqualTo(Profile.ROLE_PROXY);
     }
 
     @Test

@@ -89,9 +89,10 @@ class OperationsTasksTest {
     }
 
     @Test
-    void listProfilesHasTheSevenBuiltInsInOrderThenCustom() {
+    void listProfilesHasTheSevenBuiltInsInOrderThenUpkisThenCustom() {
         JsonNode list = ca.call(CaTask.LIST_PROFILES, params());
-        assertThat(list.toString()).isEqualTo("[\"ca\",\"ra\",\"server\",\"webapp\",\"laptop\",\"user\",\"admin\",\"ocsp\",\"edge\",\"sidecar\"]");
+        assertThat(list.toString()).isEqualTo(
+                "[\"ca\",\"ra\",\"server\",\"webapp\",\"laptop\",\"user\",\"admin\",\"ocsp\",\"proxy\",\"edge\",\"sidecar\"]");
     }
 
     @Test
@@ -536,6 +537,26 @@ class OperationsTasksTest {
         assertThat(adminRole.heldBy(sneaky)).isFalse();
         // The admin role is not part of get_profile: uPKI's document stays exact.
         assertThat(ca.call(CaTask.GET_PROFILE, params().put("profile", "admin")).has("role")).isFalse();
+    }
+
+    @Test
+    void proxyProfileGivesTheProxyRoleWithClientAuthOnly() throws Exception {
+        X509Certificate proxy = cert(ca.call(CaTask.SIGN, params().put("csr", TestKeys.csr("CN=edge-proxy")).put("profile", "proxy")));
+        assertThat(io.upki.pki.x509.UpkiRole.PROXY.heldBy(proxy)).isTrue();
+        assertThat(io.upki.pki.x509.UpkiRole.ADMIN.heldBy(proxy)).isFalse();
+        assertThat(proxy.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.2");
+        assertThat(proxy.getBasicConstraints()).isEqualTo(-1);
+        assertThat(proxy.getPublicKey().getAlgorithm()).isEqualTo("EC");
+        JsonNode profile = ca.call(CaTask.GET_PROFILE, params().put("profile", "proxy"));
+        assertThat(profile.get("keyType").asText()).isEqualTo("ec");
+        assertThat(profile.get("duration").asInt()).isEqualTo(60);
+        assertThat(profile.get("extendedKeyUsage").toString()).isEqualTo("[\"clientAuth\"]");
+        // No other profile writes the proxy role, whatever the CSR asks for.
+        for (String other : List.of("user", "admin", "server", "webapp")) {
+            X509Certificate c = cert(ca.call(CaTask.SIGN, params().put("csr", TestKeys.csr(TestKeys.ec256(),
+                    "CN=not-proxy-" + other, List.of("x.example"))).put("profile", other)));
+            assertThat(io.upki.pki.x509.UpkiRole.PROXY.heldBy(c)).as(other).isFalse();
+        }
     }
 
     @Test

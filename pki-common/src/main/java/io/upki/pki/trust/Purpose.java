@@ -10,7 +10,9 @@ public enum Purpose {
     /** TLS client authentication: the EKU names clientAuth (or anyExtendedKeyUsage). */
     CLIENT_AUTH,
     /** Signing forward-auth assertions: the CA gave it upki's assertion-signer role. */
-    ASSERTION_SIGNER;
+    ASSERTION_SIGNER,
+    /** A proxy calling the sidecar or ra-core's edge listener: clientAuth and upki's proxy role. */
+    PROXY_CLIENT;
 
     private static final String CLIENT_AUTH_OID = "1.3.6.1.5.5.7.3.2";
     private static final String ANY_EKU_OID = "2.5.29.37.0";
@@ -27,6 +29,7 @@ public enum Purpose {
                 }
             }
             case ASSERTION_SIGNER -> UpkiRole.ASSERTION_SIGNER.heldBy(leaf);
+            case PROXY_CLIENT -> CLIENT_AUTH.permits(leaf) && UpkiRole.PROXY.heldBy(leaf);
         };
     }
 

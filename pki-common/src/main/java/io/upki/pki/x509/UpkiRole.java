@@ -26,7 +26,12 @@ public enum UpkiRole {
     /** Issued under the {@code admin} profile: an administrator of the RA. */
     ADMIN("urn:uuid:62e0859d-bf5f-4ebc-942e-4dc19f4337eb"),
     /** An auth-sidecar's assertion-signing identity (FORWARD-AUTH.md section 3). */
-    ASSERTION_SIGNER("urn:uuid:5683c2ae-dfdc-4273-8274-f9f13790757c");
+    ASSERTION_SIGNER("urn:uuid:5683c2ae-dfdc-4273-8274-f9f13790757c"),
+    /**
+     * Issued under the {@code proxy} profile: the TLS client certificate a proxy presents to the
+     * auth-sidecar and to ra-core's edge listener (issue #16 M1), which accept no other.
+     */
+    PROXY("urn:uuid:0b6f1c52-7d0e-4c8e-9a51-3f2d8e6c4a17");
 
     /** RFC 5280 section 4.2.1.4: anyPolicy, 2.5.29.32.0. */
     static final ASN1ObjectIdentifier ANY_POLICY = new ASN1ObjectIdentifier("2.5.29.32.0");

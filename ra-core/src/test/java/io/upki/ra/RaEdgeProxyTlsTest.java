@@ -1,0 +1,121 @@
+package io.upki.ra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.upki.pki.peer.ProxyPeer;
+import io.upki.sidecar.Sidecar;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue #16 M1 on ra-core's edge listener with {@code --edge-tls}: a sidecar assertion alone no longer
+ * opens the RA. The caller must also be the proxy (a client certificate of upki's {@code proxy} profile,
+ * not revoked); the proxy in turn still needs a valid assertion.
+ */
+class RaEdgeProxyTlsTest {
+    @TempDir
+    static Path dir;
+    static RaStack stack;
+    static Sidecar sidecar;
+    static String ra;
+    static RaStack.Client admin;
+    static RaStack.Client user;
+    static RaStack.Client proxy;
+
+    @BeforeAll
+    static void start() throws Exception {
+        stack = new RaStack(dir);
+        stack.startRa(RaConfig.Mode.EDGE, true);
+        ra = "https://127.0.0.1:" + stack.ra.port();
+        sidecar = RaEdgeModeTest.sidecar(stack, dir, "tls-edge-sidecar", Clock.systemUTC());
+        admin = stack.issue("admin.example.internal", "admin");
+        user = stack.issue("user.example.internal", "user");
+        proxy = stack.issue("edge-proxy", "proxy");
+    }
+
+    @AfterAll
+    static void stop() {
+        sidecar.close();
+        stack.close();
+    }
+
+    /** An administrator's assertion for GET /api/v1/health, as the sidecar hands it to the proxy. */
+    static String adminAssertion(String uri) throws Exception {
+        HttpResponse<String> auth = RaEdgeModeTest.auth(sidecar, admin, "GET", uri);
+        assertThat(auth.statusCode()).as(auth.body()).isEqualTo(200);
+        return auth.headers().firstValue("X-Upki-Assertion").orElseThrow();
+    }
+
+    static HttpResponse<String> get(HttpClient client, String uri, String assertion) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(ra + uri)).timeout(Duration.ofSeconds(15));
+        if (assertion != null) {
+            b.header("X-Upki-Assertion", assertion);
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static void refusedAsNotTheProxy(HttpResponse<String> r, String detail) {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
+        assertThat(r.body()).contains("\"reason\":\"" + ProxyPeer.REASON + "\"").contains(detail);
+    }
+
+    @Test
+    void aStolenAssertionWithoutTheProxyCertificateIsRefused() throws Exception {
+        String uri = "/api/v1/health?case=stolen";
+        String stolen = adminAssertion(uri);
+        refusedAsNotTheProxy(get(stack.https(null), uri, stolen), "present a certificate of the proxy profile");
+        // The administrator's own certificate, key in hand, is not the proxy's either, nor a user's.
+        refusedAsNotTheProxy(get(stack.https(admin), uri, stolen), "not of upki's proxy profile");
+        refusedAsNotTheProxy(get(stack.https(user), uri, stolen), "not of upki's proxy profile");
+        // The very same assertion (a GET's may be reused while valid) works for the proxy.
+        HttpResponse<String> ok = get(stack.https(proxy), uri, stolen);
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        assertThat(ok.body()).contains("\"role\":\"admin\"", "admin.example.internal");
+    }
+
+    @Test
+    void theProxyStillNeedsAnAssertion() throws Exception {
+        HttpResponse<String> r = get(stack.https(proxy), "/api/v1/health?case=no-assertion", null);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
+        assertThat(r.body()).contains("\"reason\":\"no_certificate\"");
+        HttpResponse<String> forged = get(stack.https(proxy), "/api/v1/health?case=forged", "eyJhbGciOiJub25lIn0.e30.");
+        assertThat(forged.statusCode()).as(forged.body()).isEqualTo(403);
+        assertThat(forged.body()).contains("\"reason\":\"invalid_assertion\"");
+    }
+
+    @Test
+    void everyRouteOfTheEdgeListenerServesOnlyTheProxy() throws Exception {
+        for (String uri : new String[] {"/api/v1/public/health", "/acme/directory", "/api/client/certificate"}) {
+            refusedAsNotTheProxy(get(stack.https(null), uri, null), "proxy profile");
+        }
+        assertThat(get(stack.https(proxy), "/api/v1/public/health", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aRevokedProxyCertificateIsRefusedAfterTheCrlPush() throws Exception {
+        RaStack.Client doomed = stack.issue("doomed-proxy", "proxy");
+        assertThat(get(stack.https(doomed), "/api/v1/public/health", null).statusCode()).isEqualTo(200);
+        stack.ca.client().revokeSerial(doomed.certificate().getSerialNumber(), "keyCompromise");
+        stack.ca.client().generateCrl();
+        HttpResponse<String> r = null;
+        for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); System.nanoTime() < end; ) {
+            r = get(stack.https(doomed), "/api/v1/public/health", null);
+            if (r.statusCode() != 200) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        refusedAsNotTheProxy(r, "revoked");
+        assertThat(get(stack.https(proxy), "/api/v1/public/health", null).statusCode()).isEqualTo(200);
+    }
+}
