@@ -184,7 +184,7 @@ class CurveAccessTest {
     }
 
     @Test
-    void aPublisherKeyReadsAndRefreshesCrlsButCannotSign() {
+    void aPublisherKeyReadsAndRefreshesCrlsAndSignsOnlyItsOcspSigner() {
         CurveKeys publisherKeys = CurveKeys.generate();
         operator.call(CaTask.ADD_CLIENT, CaClient.params().put("public_key", publisherKeys.publicKey())
                 .put("role", "crl-publisher").put("name", "crl-publisher"));
@@ -194,10 +194,15 @@ class CurveAccessTest {
         int before = certificates();
         assertRefused(publisher, CaTask.SIGN, CaClient.params()
                 .put("csr", TestKeys.csr(TestKeys.ec256(), "CN=p.example.internal", List.of())).put("profile", "server"),
-                "role crl-publisher may not run sign");
+                "role crl-publisher may only sign with profile ocsp, not server");
         assertRefused(publisher, CaTask.REVOKE, CaClient.params().put("dn", "/CN=ra.example.internal"),
                 "role crl-publisher may not run revoke");
         assertThat(certificates()).isEqualTo(before);
+        // Its one certificate: the delegated OCSP signer's, under the ocsp profile (RFC 6960 section 4.2.2.2).
+        assertThat(publisher.call(CaTask.SIGN, CaClient.params().put("csr",
+                TestKeys.csr(TestKeys.ec256(), "CN=upki-ocsp-responder", List.of())).put("profile", "ocsp"))
+                .path("certificate").asText()).startsWith("-----BEGIN CERTIFICATE-----");
+        assertThat(certificates()).isEqualTo(before + 1);
     }
 
     @Test

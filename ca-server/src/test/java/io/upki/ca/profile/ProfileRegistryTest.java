@@ -17,7 +17,7 @@ class ProfileRegistryTest {
     void builtInsInUpkisOrder() {
         assertThat(ProfileRegistry.load(dir).names())
                 .containsExactly("ca", "ra", "server", "webapp", "laptop", "user", "admin", "ocsp", "proxy");
-        assertThat(ProfileRegistry.load(dir.resolve("absent")).names()).hasSize(8);
+        assertThat(ProfileRegistry.load(dir.resolve("absent")).names()).hasSize(9);
     }
 
     @Test
