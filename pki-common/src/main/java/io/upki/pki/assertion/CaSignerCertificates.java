@@ -29,14 +29,20 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Only the lookup is done once: the verifier checks chain, validity, role and revocation of the kept
  * certificate on every use. A signer the CA does not know is remembered as unknown for
- * {@link #UNKNOWN_FOR}, so made-up names cost the CA one {@code view} each at most that often; a CA that
- * does not answer is not remembered, and the request is refused as unavailable (503), never accepted.
+ * {@link #UNKNOWN_FOR}, so made-up names cost the CA one {@code view} each at most that often, and at most
+ * {@link #MAX_LOOKUPS} run at once; a CA that does not answer is not remembered, and the request is
+ * refused as unavailable (503), never accepted.
  */
 public final class CaSignerCertificates implements SignerCertificates {
     /** Sidecar signers kept: a deployment has a handful; beyond this, expired ones go, then none is added. */
     static final int MAX_SIGNERS = 1024;
     /** Unknown names remembered, with the same rule. */
     static final int MAX_UNKNOWN = 10_000;
+    /**
+     * Lookups of different names at once: a name is checked before any signature can be, so without a
+     * bound anyone reaching the RA could keep the CA busy with made-up names. Beyond it: 503.
+     */
+    static final int MAX_LOOKUPS = 8;
     /** How long a name the CA refused is refused without asking again. */
     static final Duration UNKNOWN_FOR = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(CaSignerCertificates.class);
@@ -72,8 +78,12 @@ public final class CaSignerCertificates implements SignerCertificates {
         if (refused != null && clock.instant().isBefore(refused.until())) {
             throw new InvalidAssertionException(refused.reason());
         }
+        CompletableFuture<X509Certificate> running = lookups.get(name);
+        if (running == null && lookups.size() >= MAX_LOOKUPS) {
+            throw new SignerUnavailableException("too many signer lookups at the CA in progress");
+        }
         CompletableFuture<X509Certificate> mine = new CompletableFuture<>();
-        CompletableFuture<X509Certificate> running = lookups.putIfAbsent(name, mine);
+        running = lookups.putIfAbsent(name, mine);
         if (running == null) {
             try {
                 mine.complete(lookUp(kid, thumbprint));
