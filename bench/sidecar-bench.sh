@@ -172,6 +172,8 @@ warm_up "${AUTH[@]}" "$SC_URL/auth/traefik"
 note_load direct
 for ((r = 1; r <= ROUNDS; r++)); do
   wrk_run "health-$r" "$SC_PID" -s "$ROOT/bench/wrk/report.lua" "$SC_URL/health"
+  # /health sent the same proxy headers as the warm path: the baseline that leaves out only the work.
+  wrk_run "health-hdr-$r" "$SC_PID" -s "$ROOT/bench/wrk/report.lua" "${AUTH[@]}" "$SC_URL/health"
   wrk_run "warm-$r" "$SC_PID" -s "$ROOT/bench/wrk/report.lua" "${AUTH[@]}" "$SC_URL/auth/traefik"
 done
 

@@ -7,7 +7,9 @@ import io.upki.ca.testing.TestCa;
 import io.upki.ca.testing.TestKeys;
 import io.upki.pki.assertion.AssertionSigner;
 import io.upki.pki.assertion.AssertionVerifier;
+import io.upki.pki.assertion.CaSignerCertificates;
 import io.upki.pki.assertion.Identity;
+import io.upki.pki.assertion.SignerCertificates;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.trust.ChainVerifier;
 import io.upki.pki.wire.CaTask;
@@ -119,7 +121,7 @@ class UpkiCaIntegrationTest {
         String token = r.headers().firstValue(SidecarApp.ASSERTION).orElseThrow();
         X509Certificate root = Pem.parseCertificate(Files.readString(caCrt));
         AssertionVerifier verifier = new AssertionVerifier(new ChainVerifier(List.of(root), List.of(), Clock.systemUTC()),
-                Clock.systemUTC(), Duration.ofSeconds(2));
+                new CaSignerCertificates(ca.client(), Clock.systemUTC()), Clock.systemUTC(), Duration.ofSeconds(2));
         Identity id = verifier.verify(token, "POST", "/api/client/renew?x=1");
         assertThat(id.role()).isEqualTo("client");
         assertThat(id.subject()).isEqualTo("CN=client-1.example.internal");
@@ -129,8 +131,8 @@ class UpkiCaIntegrationTest {
         assertThatThrownBy(() -> verifier.verify(token, "GET", "/api/client/renew?x=1")).hasMessageContaining("made for");
         // Expired: the same token seen 31 s later.
         AssertionVerifier later = new AssertionVerifier(new ChainVerifier(List.of(root), List.of(),
-                Clock.fixed(Instant.now().plusSeconds(40), ZoneOffset.UTC)), Clock.fixed(Instant.now().plusSeconds(40),
-                ZoneOffset.UTC), Duration.ofSeconds(2));
+                Clock.fixed(Instant.now().plusSeconds(40), ZoneOffset.UTC)), new CaSignerCertificates(ca.client(), Clock.systemUTC()),
+                Clock.fixed(Instant.now().plusSeconds(40), ZoneOffset.UTC), Duration.ofSeconds(2));
         assertThatThrownBy(() -> later.verify(token, "POST", "/api/client/renew?x=1")).hasMessageContaining("expired");
         // Tampered payload: the signature no longer verifies.
         String[] parts = token.split("\\.");
@@ -152,8 +154,13 @@ class UpkiCaIntegrationTest {
         String forged = forger.sign(new Identity("CN=mallory.example.internal", "1", "f", "admin", "1"), "GET", "/api/v1/admins");
         X509Certificate root = Pem.parseCertificate(Files.readString(caCrt));
         AssertionVerifier verifier = new AssertionVerifier(new ChainVerifier(List.of(root), List.of(), Clock.systemUTC()),
-                Clock.systemUTC(), Duration.ofSeconds(2));
-        assertThatThrownBy(() -> verifier.verify(forged, "GET", "/api/v1/admins")).hasMessageContaining("signer refused");
+                new CaSignerCertificates(ca.client(), Clock.systemUTC()), Clock.systemUTC(), Duration.ofSeconds(2));
+        // The CA knows the certificate, but it is no assertion signer: refused at the lookup already.
+        assertThatThrownBy(() -> verifier.verify(forged, "GET", "/api/v1/admins")).hasMessageContaining("not an assertion signer");
+        // And by the chain check's role rule, with a lookup that hands any certificate over.
+        AssertionVerifier lenient = new AssertionVerifier(new ChainVerifier(List.of(root), List.of(), Clock.systemUTC()),
+                SignerCertificates.of(List.of(cert)), Clock.systemUTC(), Duration.ofSeconds(2));
+        assertThatThrownBy(() -> lenient.verify(forged, "GET", "/api/v1/admins")).hasMessageContaining("signer refused");
     }
 
     interface Check {

@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import io.upki.pki.admins.AdminDirectory;
 import io.upki.pki.admins.AdminRefresher;
 import io.upki.pki.assertion.AssertionVerifier;
+import io.upki.pki.assertion.CaSignerCertificates;
 import io.upki.pki.assertion.SingleUseAssertions;
 import io.upki.pki.caclient.CaCurve;
 import io.upki.pki.caclient.ZmqCaClient;
@@ -86,8 +87,8 @@ public final class RaServer implements AutoCloseable {
         }
         Authenticator authenticator;
         if (config.mode() == RaConfig.Mode.EDGE) {
-            authenticator = new EdgeAuthenticator(new AssertionVerifier(chains, clock, Duration.ofSeconds(2), crls::current,
-                    new SingleUseAssertions(clock)));
+            authenticator = new EdgeAuthenticator(new AssertionVerifier(chains, new CaSignerCertificates(ca, clock), clock,
+                    Duration.ofSeconds(2), crls::current, new SingleUseAssertions(clock)));
         } else {
             AdminDirectory admins = new AdminDirectory(() -> { });
             closeables.add(AdminRefresher.fromCa(ca, admins, Duration.ofSeconds(10)));

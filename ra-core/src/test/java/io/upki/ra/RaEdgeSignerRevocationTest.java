@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.wire.CaTask;
+import io.upki.pki.x509.Pem;
 import io.upki.sidecar.Sidecar;
-import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,7 +14,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.Base64;
@@ -71,12 +70,12 @@ class RaEdgeSignerRevocationTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    /** The signing certificate an assertion carries first in its x5c header. */
+    /** The signing certificate an assertion names by its serial ({@code kid}), as the CA holds it. */
     static X509Certificate signer(String assertion) throws Exception {
         byte[] header = Base64.getUrlDecoder().decode(assertion.split("\\.")[0]);
-        String x5c = new ObjectMapper().readTree(new String(header, StandardCharsets.UTF_8)).get("x5c").get(0).asText();
-        return (X509Certificate) CertificateFactory.getInstance("X.509")
-                .generateCertificate(new ByteArrayInputStream(Base64.getDecoder().decode(x5c)));
+        String kid = new ObjectMapper().readTree(new String(header, StandardCharsets.UTF_8)).get("kid").asText();
+        return Pem.parseCertificate(stack.ca.call(CaTask.VIEW, CaClient.params().put("serial", "0x" + kid))
+                .get("certificate").asText());
     }
 
     @Test

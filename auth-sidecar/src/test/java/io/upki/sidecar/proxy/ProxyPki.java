@@ -112,8 +112,8 @@ final class ProxyPki implements AutoCloseable {
 
     /** Mints the PKI under {@code dir}: an RSA-4096 upki CA and an unrelated EC CA. */
     static ProxyPki mint(Path dir) throws IOException {
-        // RSA-4096, upki's default CA key: its larger certificates make the sidecar's answers large
-        // (the assertion's x5c), which is what proxy buffer limits must be sized for.
+        // RSA-4096, upki's default CA key: its larger certificates make the certificate headers the
+        // proxies forward large, which is what their buffer limits must be sized for.
         TestCa ca = TestCa.start(Files.createDirectories(dir.resolve("ca")), "rsa", Duration.ofDays(7), null);
         TestCa other = null;
         try {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.upki.pki.assertion.AssertionVerifier;
+import io.upki.pki.assertion.CaSignerCertificates;
 import io.upki.pki.assertion.Identity;
 import io.upki.pki.trust.ChainVerifier;
 import io.upki.pki.trust.Refusal;
@@ -84,7 +85,8 @@ abstract class ProxyScenarios {
                 upstream.address(), pki));
         port = proxy.port();
         assertions = new AssertionVerifier(new ChainVerifier(Pem.parseCertificates(Files.readString(pki.caCrt)),
-                List.of(), Clock.systemUTC()), Clock.systemUTC(), Duration.ofSeconds(5));
+                List.of(), Clock.systemUTC()), new CaSignerCertificates(pki.ca.client(), Clock.systemUTC()), Clock.systemUTC(),
+                Duration.ofSeconds(5));
     }
 
     @AfterAll

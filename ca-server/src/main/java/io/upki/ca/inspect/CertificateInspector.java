@@ -96,7 +96,8 @@ public final class CertificateInspector {
                 record.revoked() ? isoTime(record.revokedAt()) : null,
                 record.profile(),
                 record.serial(),
-                state(record, now));
+                state(record, now),
+                Pem.encode(cert));
     }
 
     /** The status of a presented certificate: unknown unless this CA issued it and has it stored. */

@@ -6,20 +6,19 @@ import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.Signature;
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 
 /**
- * Signs identity assertions with the sidecar's EC key; the certificate chain travels in {@code x5c}.
+ * Signs identity assertions with the sidecar's EC key, naming its certificate by {@code x5t#S256} and
+ * {@code kid} (RFC 7515 sections 4.1.8 and 4.1.4) rather than carrying it.
  *
  * <p>The JWS (RFC 7515, compact serialization) is assembled here rather than by a JOSE library: the
  * protected header never changes, so it is encoded once, and the claims are a fixed set of strings and
@@ -48,7 +47,7 @@ public final class AssertionSigner {
     private final ThreadLocal<Signature> signatures;
 
     /**
-     * @param chain the signing certificate first (issued under the assertion-signer role)
+     * @param chain the signing certificate first (issued under the assertion-signer role); the rest is not sent
      * @param ttl lifetime of an assertion: seconds, not minutes
      */
     public AssertionSigner(PrivateKey key, List<X509Certificate> chain, Clock clock, Duration ttl) {
@@ -59,23 +58,15 @@ public final class AssertionSigner {
         String jwsAlgorithm = bits == 384 ? "ES384" : bits == 521 ? "ES512" : "ES256";
         this.jcaAlgorithm = bits == 384 ? "SHA384withECDSA" : bits == 521 ? "SHA512withECDSA" : "SHA256withECDSA";
         this.coordinateBytes = (bits + 7) / 8;
-        StringBuilder header = new StringBuilder(4096).append("{\"alg\":\"").append(jwsAlgorithm)
-                .append("\",\"typ\":\"").append(TYPE).append("\",\"x5c\":[");
-        List<String> x5c = new ArrayList<>();
-        try {
-            for (X509Certificate c : chain) {
-                // The root is left out: the verifier holds ca.crt, and a smaller header fits proxies'
-                // default buffers (nginx: 4 KiB).
-                if (x5c.isEmpty() || !c.getSubjectX500Principal().equals(c.getIssuerX500Principal())) {
-                    // x5c is standard base64 with padding (RFC 7515 section 4.1.6), not base64url.
-                    x5c.add(Base64.getEncoder().encodeToString(c.getEncoded()));
-                }
-            }
-        } catch (CertificateEncodingException e) {
-            throw new IllegalArgumentException("unusable assertion certificate: " + e.getMessage(), e);
+        if (chain.isEmpty()) {
+            throw new IllegalArgumentException("no assertion certificate");
         }
-        header.append('"').append(String.join("\",\"", x5c)).append("\"]}");
-        this.headerPrefix = (BASE64URL.encodeToString(header.toString().getBytes(StandardCharsets.US_ASCII)) + ".")
+        X509Certificate signer = chain.get(0);
+        // The signer is named, not carried (issue #20): its certificate (and x5c with it) made up most of
+        // the forward-auth answer. The verifier resolves the certificate once by this thumbprint and serial.
+        String header = "{\"alg\":\"" + jwsAlgorithm + "\",\"typ\":\"" + TYPE + "\",\"kid\":\""
+                + signer.getSerialNumber().toString(16) + "\",\"x5t#S256\":\"" + SignerCertificates.thumbprint(signer) + "\"}";
+        this.headerPrefix = (BASE64URL.encodeToString(header.getBytes(StandardCharsets.US_ASCII)) + ".")
                 .getBytes(StandardCharsets.US_ASCII);
         try {
             Signature probe = Signature.getInstance(jcaAlgorithm);

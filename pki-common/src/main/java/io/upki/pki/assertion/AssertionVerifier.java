@@ -3,7 +3,8 @@ package io.upki.pki.assertion;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.util.Base64;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.upki.pki.crl.RevocationIndex;
@@ -11,22 +12,20 @@ import io.upki.pki.trust.ChainVerifier;
 import io.upki.pki.trust.Purpose;
 import io.upki.pki.trust.RefusedException;
 import io.upki.pki.trust.VerifiedPath;
-import java.io.ByteArrayInputStream;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
- * Verifies a sidecar assertion for one request: the signer's certificate chains to the CA, holds the
+ * Verifies a sidecar assertion for one request: the signer, named by {@code kid} and {@code x5t#S256}
+ * and found through {@link SignerCertificates}, has a certificate that chains to the CA, holds the
  * assertion-signer role (a client certificate cannot sign one) and is not revoked, the signature
  * verifies, the assertion has not expired, and it was made for this method and URI.
  *
@@ -46,6 +45,10 @@ import java.util.function.Supplier;
  * </ul>
  */
 public final class AssertionVerifier {
+    /** A serial in lower-case hex, at most 20 octets (RFC 5280 section 4.1.2.2). */
+    private static final Pattern KID = Pattern.compile("[0-9a-f]{1,40}");
+    /** base64url of 32 bytes, unpadded. */
+    private static final Pattern THUMBPRINT = Pattern.compile("[A-Za-z0-9_-]{43}");
     private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512);
     /** An assertion claiming a longer life than this is refused even if signed. */
     private static final Duration MAX_LIFETIME = Duration.ofMinutes(5);
@@ -59,13 +62,14 @@ public final class AssertionVerifier {
     public static final Duration UNSAFE_MAX_AGE = Duration.ofSeconds(5);
 
     private final ChainVerifier chains;
+    private final SignerCertificates signers;
     private final Clock clock;
     private final Duration leeway;
     private final Supplier<RevocationIndex> revocation;
     private final SingleUseAssertions singleUse;
 
     /** Why an assertion was refused. */
-    public static final class InvalidAssertionException extends Exception {
+    public static class InvalidAssertionException extends Exception {
         public InvalidAssertionException(String message) {
             super(message, null, false, false);
         }
@@ -75,18 +79,20 @@ public final class AssertionVerifier {
      * A verifier that checks neither revocation nor single use: for tests and tools that read an
      * assertion. Whatever admits requests uses the other constructor.
      */
-    public AssertionVerifier(ChainVerifier chains, Clock clock, Duration leeway) {
-        this(chains, clock, leeway, null, null);
+    public AssertionVerifier(ChainVerifier chains, SignerCertificates signers, Clock clock, Duration leeway) {
+        this(chains, signers, clock, leeway, null, null);
     }
 
     /**
+     * @param signers    finds the certificate an assertion names by {@code kid} and {@code x5t#S256}
      * @param revocation the CRLs in force: an assertion whose signer (or a CA above it) is revoked, or whose
      *                   issuer has no current CRL, is refused (null: no revocation check)
      * @param singleUse  remembers the assertions used for unsafe methods (null: no one-time rule)
      */
-    public AssertionVerifier(ChainVerifier chains, Clock clock, Duration leeway, Supplier<RevocationIndex> revocation,
-                             SingleUseAssertions singleUse) {
+    public AssertionVerifier(ChainVerifier chains, SignerCertificates signers, Clock clock, Duration leeway,
+                             Supplier<RevocationIndex> revocation, SingleUseAssertions singleUse) {
         this.chains = chains;
+        this.signers = signers;
         this.clock = clock;
         this.leeway = leeway;
         this.revocation = revocation;
@@ -95,7 +101,8 @@ public final class AssertionVerifier {
 
     /**
      * @return the identity the assertion carries
-     * @throws InvalidAssertionException saying which check failed (for logs; clients get a plain 403)
+     * @throws InvalidAssertionException saying which check failed (for logs; clients get a plain 403); a
+     *     {@link SignerCertificates.SignerUnavailableException} when the signer could not be looked up now
      */
     public Identity verify(String token, String method, String uri) throws InvalidAssertionException {
         SignedJWT jwt;
@@ -109,13 +116,26 @@ public final class AssertionVerifier {
         if (!ALGORITHMS.contains(jwt.getHeader().getAlgorithm())) {
             throw new InvalidAssertionException("algorithm " + jwt.getHeader().getAlgorithm() + " not accepted");
         }
-        List<Base64> x5c = jwt.getHeader().getX509CertChain();
-        if (x5c == null || x5c.isEmpty() || x5c.size() > ChainVerifier.MAX_DEPTH) {
-            throw new InvalidAssertionException("no usable x5c");
+        JWSHeader header = jwt.getHeader();
+        if (header.getX509CertChain() != null || header.getX509CertURL() != null || header.getJWK() != null
+                || header.getJWKURL() != null) {
+            // One way to name the signer: a key or chain sent along would be one more thing to trust.
+            throw new InvalidAssertionException("the signer must be named by kid and x5t#S256 only");
+        }
+        Base64URL thumbprint = header.getX509CertSHA256Thumbprint();
+        String kid = header.getKeyID();
+        if (thumbprint == null || kid == null || !KID.matcher(kid).matches()
+                || !THUMBPRINT.matcher(thumbprint.toString()).matches()) {
+            throw new InvalidAssertionException("no usable kid and x5t#S256");
+        }
+        X509Certificate signer = signers.find(kid, thumbprint.toString());
+        if (!SignerCertificates.thumbprint(signer).equals(thumbprint.toString())) {
+            throw new InvalidAssertionException("signer " + kid + " does not match x5t#S256");
         }
         VerifiedPath path;
         try {
-            path = chains.verify(certificates(x5c), Purpose.ASSERTION_SIGNER);
+            // Chain, validity and role on every use, though the certificate itself was looked up once.
+            path = chains.verify(List.of(signer), Purpose.ASSERTION_SIGNER);
         } catch (RefusedException e) {
             throw new InvalidAssertionException("signer refused: " + e.refusal().code() + ": " + e.getMessage());
         }
@@ -172,18 +192,5 @@ public final class AssertionVerifier {
         } catch (ParseException e) {
             throw new InvalidAssertionException("claim " + name + " is not a string");
         }
-    }
-
-    private static List<X509Certificate> certificates(List<Base64> x5c) throws InvalidAssertionException {
-        List<X509Certificate> certs = new ArrayList<>();
-        try {
-            CertificateFactory f = CertificateFactory.getInstance("X.509");
-            for (Base64 b : x5c) {
-                certs.add((X509Certificate) f.generateCertificate(new ByteArrayInputStream(b.decode())));
-            }
-        } catch (CertificateException e) {
-            throw new InvalidAssertionException("bad x5c certificate");
-        }
-        return certs;
     }
 }

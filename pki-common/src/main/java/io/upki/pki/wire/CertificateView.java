@@ -10,7 +10,8 @@ import java.util.Map;
  * ({@code commonName}, ...), dates in ISO 8601 with an offset, SHA-256 fingerprint in lower-case hex.
  * {@code dn} (slash form), {@code profile}, {@code revoke_date}, and {@code serial} (the same integer as
  * {@code serial_number}) with {@code status} ({@code valid}, {@code revoked} or {@code expired}) are additions:
- * upki-ra's {@code /api/client/status} reads those last two.
+ * upki-ra's {@code /api/client/status} reads those last two. {@code certificate} (PEM) is one too: the
+ * ra-core looks up a sidecar's assertion-signer certificate by serial through it.
  */
 public record CertificateView(
         Map<String, String> subject,
@@ -31,7 +32,8 @@ public record CertificateView(
         @JsonProperty("revoke_date") String revokeDate,
         String profile,
         BigInteger serial,
-        String status) {
+        String status,
+        String certificate) {
 
     /** uPKI's {@code {"ca": bool, "path_length": int|null}}. */
     public record BasicConstraints(boolean ca, @JsonProperty("path_length") Integer pathLength) {

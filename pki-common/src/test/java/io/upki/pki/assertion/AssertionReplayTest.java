@@ -83,7 +83,8 @@ class AssertionReplayTest {
     }
 
     private static AssertionVerifier verifier(Clock clock, RevocationIndex crls, SingleUseAssertions once) {
-        return new AssertionVerifier(new ChainVerifier(List.of(ca), List.of(), clock), clock, LEEWAY, () -> crls, once);
+        return new AssertionVerifier(new ChainVerifier(List.of(ca), List.of(), clock), SignerCertificates.of(List.of(signer)),
+                clock, LEEWAY, () -> crls, once);
     }
 
     /** The CA's CRL at {@code NOW}, listing {@code revoked} (keyCompromise). */
@@ -138,7 +139,7 @@ class AssertionReplayTest {
                 .verify(token, "POST", "/api/v1/certificates")).hasMessageContaining("too old for POST");
         // Even the verifier without a memory of used assertions (tools, tests) applies the age bound.
         assertThatThrownBy(() -> new AssertionVerifier(new ChainVerifier(List.of(ca), List.of(), at(NOW.plusSeconds(20))),
-                at(NOW.plusSeconds(20)), LEEWAY).verify(token, "POST", "/api/v1/certificates"))
+                SignerCertificates.of(List.of(signer)), at(NOW.plusSeconds(20)), LEEWAY).verify(token, "POST", "/api/v1/certificates"))
                 .hasMessageContaining("too old");
     }
 

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.util.Base64;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.upki.pki.crypto.NativeCrypto;
@@ -15,6 +15,7 @@ import io.upki.pki.x509.UpkiRole;
 import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
@@ -103,7 +104,12 @@ class AssertionSignerTest {
         assertThat(jwt.verify(new ECDSAVerifier(key))).as("nimbus verifies the signature").isTrue();
         assertThat(jwt.getHeader().getAlgorithm()).isEqualTo(alg);
         assertThat(jwt.getHeader().getType()).isEqualTo(new JOSEObjectType("upki-assertion+jwt"));
-        assertThat(jwt.getHeader().getX509CertChain()).containsExactly(Base64.encode(signer.getEncoded()));
+        // The signer is named, not carried (issue #20): serial as kid, SHA-256 thumbprint as x5t#S256.
+        assertThat(jwt.getHeader().getX509CertChain()).isNull();
+        assertThat(jwt.getHeader().getKeyID()).isEqualTo(signer.getSerialNumber().toString(16));
+        assertThat(jwt.getHeader().getX509CertSHA256Thumbprint())
+                .isEqualTo(Base64URL.encode(MessageDigest.getInstance("SHA-256").digest(signer.getEncoded())));
+        assertThat(jwt.getHeader().getIncludedParams()).containsExactlyInAnyOrder("alg", "typ", "kid", "x5t#S256");
         JWTClaimsSet claims = jwt.getJWTClaimsSet();
         assertThat(claims.getJWTID()).isNotBlank();
         Map<String, Object> expected = nimbusClaims(id, method, uri, claims.getJWTID()).toJSONObject();
@@ -157,13 +163,13 @@ class AssertionSignerTest {
         AssertionSigner assertions = new AssertionSigner(keys.getPrivate(), List.of(signer, ca), CLOCK, TTL);
         Identity id = new Identity("CN=carol", "0a", "12".repeat(32), "admin", "9");
         String token = assertions.sign(id, "GET", "/api/v1/admins");
-        AssertionVerifier verifier = new AssertionVerifier(new ChainVerifier(List.of(ca), List.of(), CLOCK), CLOCK,
-                Duration.ofSeconds(2));
+        AssertionVerifier verifier = new AssertionVerifier(new ChainVerifier(List.of(ca), List.of(), CLOCK),
+                SignerCertificates.of(List.of(signer)), CLOCK, Duration.ofSeconds(2));
         assertThat(verifier.verify(token, "GET", "/api/v1/admins")).isEqualTo(id);
         assertThatThrownBy(() -> verifier.verify(token, "GET", "/api/v1/admins/x")).hasMessageContaining("made for");
         Clock later = Clock.fixed(NOW.plus(TTL).plusSeconds(3), ZoneOffset.UTC);
-        AssertionVerifier afterExpiry = new AssertionVerifier(new ChainVerifier(List.of(ca), List.of(), later), later,
-                Duration.ofSeconds(2));
+        AssertionVerifier afterExpiry = new AssertionVerifier(new ChainVerifier(List.of(ca), List.of(), later),
+                SignerCertificates.of(List.of(signer)), later, Duration.ofSeconds(2));
         assertThatThrownBy(() -> afterExpiry.verify(token, "GET", "/api/v1/admins")).hasMessageContaining("expired");
     }
 

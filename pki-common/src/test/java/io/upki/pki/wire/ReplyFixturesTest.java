@@ -117,7 +117,7 @@ class ReplyFixturesTest {
                 "7f625272f2c69f26d80ef615088786eea27580dc020b0bf41ce1c6f9958f7401",
                 "2025-11-27T12:00:00+00:00", "2026-01-26T12:00:00+00:00", SANS, keyUsage, List.of("serverAuth"),
                 new CertificateView.BasicConstraints(false, null), false, false, true, "keyCompromise",
-                "2025-11-28T09:30:00+00:00", "server", SERIAL, "revoked");
+                "2025-11-28T09:30:00+00:00", "server", SERIAL, "revoked", PEM);
     }
 
     private JsonNode answerData(String fixture) {
@@ -241,7 +241,8 @@ class ReplyFixturesTest {
         // ...and nothing beyond the additions this CA documents.
         assertThat(keys).containsExactlyInAnyOrder("subject", "issuer", "dn", "serial_number", "fingerprint",
                 "not_valid_before", "not_valid_after", "sans", "key_usage", "extended_key_usage", "basic_constraints",
-                "is_ca", "is_valid", "is_revoked", "revoke_reason", "revoke_date", "profile", "serial", "status");
+                "is_ca", "is_valid", "is_revoked", "revoke_reason", "revoke_date", "profile", "serial", "status",
+                "certificate");
     }
 
     @Test
@@ -259,7 +260,7 @@ class ReplyFixturesTest {
         CertificateView r = revokedView();
         CertificateView valid = new CertificateView(r.subject(), r.issuer(), r.dn(), r.serialNumber(), r.fingerprint(),
                 r.notValidBefore(), r.notValidAfter(), r.sans(), r.keyUsage(), r.extendedKeyUsage(),
-                r.basicConstraints(), false, true, false, null, null, "server", r.serialNumber(), "valid");
+                r.basicConstraints(), false, true, false, null, null, "server", r.serialNumber(), "valid", r.certificate());
 
         JsonNode tree = codec.toTree(valid);
 

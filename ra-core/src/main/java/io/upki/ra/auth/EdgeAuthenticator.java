@@ -3,6 +3,7 @@ package io.upki.ra.auth;
 import io.javalin.http.Context;
 import io.upki.pki.assertion.AssertionVerifier;
 import io.upki.pki.assertion.Identity;
+import io.upki.pki.assertion.SignerCertificates;
 import io.upki.pki.trust.Refusal;
 import io.upki.ra.api.ApiException;
 import java.math.BigInteger;
@@ -12,7 +13,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Edge mode: the request counts as authenticated only with a sidecar assertion that verifies against
  * ca.crt, comes from an assertion-signer identity the current CRL does not revoke, has not expired and
- * names this method and URI (for an unsafe method: once, within seconds; see AssertionVerifier).
+ * names this method and URI (for an unsafe method: once, within seconds; see AssertionVerifier). The
+ * signer's certificate is looked up at the CA the first time a signer is seen (pki-common CaSignerCertificates):
+ * when the CA cannot be asked then, the answer is 503 {@code signer_unavailable}, not an acceptance.
  * Identity headers alone prove nothing: anyone reaching the RA directly could send them.
  */
 public final class EdgeAuthenticator implements Authenticator {
@@ -39,6 +42,11 @@ public final class EdgeAuthenticator implements Authenticator {
         try {
             Identity id = verifier.verify(token, ctx.method().name(), uri);
             return new Caller(id.subject(), new BigInteger(id.serialHex(), 16), id.fingerprint(), "admin".equals(id.role()));
+        } catch (SignerCertificates.SignerUnavailableException e) {
+            // Fail closed, but say so: the signer may be fine, the RA could not look it up (issue #20).
+            LOG.warn("assertion not checked for {} {}: {}", ctx.method(), uri, e.getMessage());
+            throw new ApiException(503, "signer_unavailable",
+                    "cannot check the sidecar's signing certificate: the CA is unavailable, retry later");
         } catch (AssertionVerifier.InvalidAssertionException e) {
             LOG.info("assertion refused for {} {}: {}", ctx.method(), uri, e.getMessage());
             throw new ApiException(403, "invalid_assertion", "invalid sidecar assertion");
