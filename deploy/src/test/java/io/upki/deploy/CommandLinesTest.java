@@ -60,7 +60,8 @@ class CommandLinesTest {
         KubeManifests m = KubernetesSchemaTest.load(name);
         long upkiContainers = m.pods().stream().flatMap(p -> p.containers().stream())
                 .filter(c -> Processes.module(c) != null).count();
-        assertThat(upkiContainers).as("containers running an upki image in " + name).isEqualTo(5);
+        // The four processes, ca-init and the publisher's client-key init container.
+        assertThat(upkiContainers).as("containers running an upki image in " + name).isEqualTo(6);
         assertThat(problems(m)).as(name).isEmpty();
     }
 

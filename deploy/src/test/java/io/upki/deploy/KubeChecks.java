@@ -21,7 +21,7 @@ final class KubeChecks {
     private static final Pattern PORT = Pattern.compile("--port[\"',\\s=]+(\\d+)");
     /** Options naming a directory or file of the process, and their value (JSON list or shell text). */
     private static final Pattern PATH_FLAG = Pattern.compile(
-            "--(data-dir|state-dir|out|ca-cert|trust-anchor|passphrase-file|admins|intermediates)[\"',\\s=]+(/[^\"'\\s]+)");
+            "--(data-dir|state-dir|out|ca-cert|trust-anchor|passphrase-file|admins|intermediates|ca-public-key|client-key|key-file)[\"',\\s=]+(/[^\"'\\s]+)");
 
     private final KubeManifests m;
     private final List<String> problems = new ArrayList<>();
@@ -192,18 +192,12 @@ final class KubeChecks {
         if (kind.equals("Secret")) {
             present = m.secretKeys(ns, name);
         } else {
-            JsonNode cm = m.find("ConfigMap", ns, name);
-            present = null;
-            if (cm != null) {
-                present = new LinkedHashSet<>();
-                cm.path("data").fieldNames().forEachRemaining(present::add);
-                cm.path("binaryData").fieldNames().forEachRemaining(present::add);
-            }
+            present = m.configMapKeys(ns, name);
         }
         if (present == null) {
             if (!optional) {
                 problems.add(where + ": " + kind + " " + ns + "/" + name + " does not exist"
-                        + (kind.equals("Secret") ? " (neither in the manifests nor created by a command of docs/DEPLOY.md)" : ""));
+                        + " (neither in the manifests nor created by a command of docs/DEPLOY.md)");
             }
             return;
         }

@@ -14,13 +14,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One rendering of deploy/kubernetes (the base or an overlay): its objects, and the Secrets that
- * docs/DEPLOY.md tells the user to create with {@code kubectl create secret} (secrets are never in
- * the repository, so they are known only from those commands).
+ * One rendering of deploy/kubernetes (the base or an overlay): its objects, and the Secrets and
+ * ConfigMaps that docs/DEPLOY.md tells the user to create with {@code kubectl create secret} or
+ * {@code kubectl create configmap} (secrets are never in the repository, and the CA's CURVE public key
+ * exists only once the CA has started, so they are known only from those commands).
  */
-record KubeManifests(String source, List<JsonNode> objects, Map<String, Set<String>> documentedSecrets) {
+record KubeManifests(String source, List<JsonNode> objects, Map<String, Set<String>> documentedSecrets,
+        Map<String, Set<String>> documentedConfigMaps) {
     private static final Pattern CREATE_SECRET = Pattern.compile(
             "kubectl -n (\\S+) create secret generic (\\S+)((?: --from-(?:file|literal)=\\S+)+)");
+    private static final Pattern CREATE_CONFIGMAP = Pattern.compile(
+            "kubectl -n (\\S+) create configmap (\\S+)((?: --from-(?:file|literal)=\\S+)+)");
     private static final Pattern FROM = Pattern.compile("--from-(file|literal)=(\\S+)");
     private static final Set<String> WORKLOADS = Set.of("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet");
 
@@ -39,6 +43,11 @@ record KubeManifests(String source, List<JsonNode> objects, Map<String, Set<Stri
         }
     }
 
+    /** With the ConfigMaps docs/DEPLOY.md creates. */
+    KubeManifests(String source, List<JsonNode> objects, Map<String, Set<String>> documentedSecrets) {
+        this(source, objects, documentedSecrets, createdConfigMaps());
+    }
+
     static KubeManifests base() {
         return new KubeManifests("base", Kustomize.base(Kustomize.dir().resolve("base")), documented());
     }
@@ -54,8 +63,21 @@ record KubeManifests(String source, List<JsonNode> objects, Map<String, Set<Stri
     }
 
     static Map<String, Set<String>> documented(String text) {
+        return created(CREATE_SECRET, text);
+    }
+
+    /** {@code kubectl -n NS create configmap NAME --from-file=KEY=PATH ...} lines of docs/DEPLOY.md. */
+    static Map<String, Set<String>> createdConfigMaps() {
+        return createdConfigMaps(Repo.read(Repo.root().resolve("docs/DEPLOY.md")));
+    }
+
+    static Map<String, Set<String>> createdConfigMaps(String text) {
+        return created(CREATE_CONFIGMAP, text);
+    }
+
+    private static Map<String, Set<String>> created(Pattern command, String text) {
         Map<String, Set<String>> secrets = new LinkedHashMap<>();
-        Matcher m = CREATE_SECRET.matcher(text);
+        Matcher m = command.matcher(text);
         while (m.find()) {
             Set<String> keys = secrets.computeIfAbsent(m.group(1) + "/" + m.group(2), k -> new LinkedHashSet<>());
             Matcher f = FROM.matcher(m.group(3));
@@ -130,6 +152,18 @@ record KubeManifests(String source, List<JsonNode> objects, Map<String, Set<Stri
         return documentedSecrets.get(namespace + "/" + name);
     }
 
+    /** The keys of a ConfigMap: from an object in the rendering, else from docs/DEPLOY.md, else null. */
+    Set<String> configMapKeys(String namespace, String name) {
+        JsonNode cm = find("ConfigMap", namespace, name);
+        if (cm != null) {
+            Set<String> keys = new LinkedHashSet<>();
+            cm.path("data").fieldNames().forEachRemaining(keys::add);
+            cm.path("binaryData").fieldNames().forEachRemaining(keys::add);
+            return keys;
+        }
+        return documentedConfigMaps.get(namespace + "/" + name);
+    }
+
     /** A copy where {@code change} is applied to the object at {@code pointer} inside {@code kind/name}. */
     KubeManifests with(String kind, String name, String pointer, Consumer<ObjectNode> change) {
         List<JsonNode> copy = new ArrayList<>();
@@ -144,10 +178,14 @@ record KubeManifests(String source, List<JsonNode> objects, Map<String, Set<Stri
         if (!found) {
             throw new IllegalArgumentException("no " + kind + " " + name + " in " + source);
         }
-        return new KubeManifests(source, copy, documentedSecrets);
+        return new KubeManifests(source, copy, documentedSecrets, documentedConfigMaps);
     }
 
     KubeManifests withDocumentedSecrets(Map<String, Set<String>> secrets) {
-        return new KubeManifests(source, objects, secrets);
+        return new KubeManifests(source, objects, secrets, documentedConfigMaps);
+    }
+
+    KubeManifests withDocumentedConfigMaps(Map<String, Set<String>> configMaps) {
+        return new KubeManifests(source, objects, documentedSecrets, configMaps);
     }
 }

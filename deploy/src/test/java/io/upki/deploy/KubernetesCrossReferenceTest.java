@@ -37,6 +37,46 @@ class KubernetesCrossReferenceTest {
     void docsCreateTheSecretsTheManifestsNeed() {
         assertThat(BASE.documentedSecrets()).containsKeys("upki/upki-seed", "upki/upki-ca-cert", "upki/upki-ca-passphrase");
         assertThat(BASE.documentedSecrets().get("upki/upki-ca-cert")).containsExactly("ca.crt");
+        assertThat(BASE.documentedSecrets().get("upki/upki-publisher-key")).containsExactly("ca-client.key");
+        assertThat(BASE.documentedConfigMaps().get("upki/upki-ca-curve")).containsExactly("curve.pub");
+    }
+
+    @Test
+    void documentedConfigMapsAreReadFromKubectlCommands() {
+        assertThat(KubeManifests.createdConfigMaps(
+                "kubectl -n upki create configmap upki-ca-curve --from-file=curve.pub=x.pub --from-literal=k=v\n"
+                        + "kubectl -n other create configmap plain --from-file=dir/curve.pub"))
+                .containsEntry("upki/upki-ca-curve", java.util.Set.of("curve.pub", "k"))
+                .containsEntry("other/plain", java.util.Set.of("curve.pub"));
+    }
+
+    @Test
+    void configMapsNobodyCreatesAreFound() {
+        // Without the docs' kubectl create configmap command, no client gets the CA's CURVE public key.
+        assertThat(problems(BASE.withDocumentedConfigMaps(Map.of())))
+                .anyMatch(p -> p.contains("Deployment/crl-publisher volume ca-curve: ConfigMap upki/upki-ca-curve does not exist"))
+                .anyMatch(p -> p.contains("Deployment/auth-sidecar volume ca-curve: ConfigMap upki/upki-ca-curve does not exist"))
+                .anyMatch(p -> p.contains("Deployment/ra-core volume ca-curve: ConfigMap upki/upki-ca-curve does not exist"));
+        assertThat(problems(BASE.withDocumentedConfigMaps(Map.of("upki/upki-ca-curve", java.util.Set.of("ca.pub")))))
+                .anyMatch(p -> p.contains("ConfigMap upki/upki-ca-curve has no key curve.pub"));
+    }
+
+    @Test
+    void curveKeyFilesOffEveryVolumeAreFound() {
+        KubeManifests m = BASE.with("Deployment", "ra-core", "/spec/template/spec/containers/0", c -> {
+            var args = (com.fasterxml.jackson.databind.node.ArrayNode) c.get("args");
+            for (int i = 0; i < args.size(); i++) {
+                if (args.get(i).asText().equals("/var/lib/upki/ra/ca-client.key")) {
+                    args.set(i, "/home/upki/ca-client.key");
+                }
+                if (args.get(i).asText().equals("/etc/upki-ca-curve/curve.pub")) {
+                    args.set(i, "/etc/upki-curve/curve.pub");
+                }
+            }
+        });
+        assertThat(problems(m))
+                .anyMatch(p -> p.contains("--client-key /home/upki/ca-client.key is on no volume"))
+                .anyMatch(p -> p.contains("--ca-public-key /etc/upki-curve/curve.pub is on no volume"));
     }
 
     // --- Traefik objects: each kind of dangling reference is found
@@ -172,6 +212,8 @@ class KubernetesCrossReferenceTest {
         assertThat(problems(BASE.withDocumentedSecrets(Map.of())))
                 .anyMatch(p -> p.contains("Secret upki/upki-seed does not exist"))
                 .anyMatch(p -> p.contains("Secret upki/upki-ca-cert does not exist"))
+                .anyMatch(p -> p.contains("StatefulSet/ca-server volume publisher-key: Secret upki/upki-publisher-key does not exist"))
+                .anyMatch(p -> p.contains("Deployment/crl-publisher volume publisher-key: Secret upki/upki-publisher-key does not exist"))
                 .noneMatch(p -> p.contains("upki-ca-passphrase")); // optional
     }
 
