@@ -55,7 +55,7 @@ class RaAuditTrailTest {
                     "{\"reason\":\"keyCompromise\"}").statusCode()).isEqualTo(200);
             assertThat(RaStack.send(stack.https(clientId), "POST", base + "/api/v1/certificates",
                     "{\"csr\":" + JSON.valueToTree(csr) + "}").statusCode()).isEqualTo(403);
-            assertThat(RaStack.send(stack.https(null), "POST", base + "/api/v1/crl", null).statusCode()).isEqualTo(401);
+            assertThat(RaStack.send(stack.https(null), "POST", base + "/api/v1/crl", null).statusCode()).isEqualTo(403);
             assertThat(RaStack.send(stack.https(adminId), "POST", base + "/api/v1/certificates/" + serial + "/revoke",
                     "{\"reason\":\"bored\"}").statusCode()).isEqualTo(400);
             assertThat(RaStack.send(stack.https(clientId), "POST", base + "/api/client/revoke",
