@@ -52,8 +52,12 @@ public final class Publisher implements AutoCloseable {
         ZmqCaClient ca = new ZmqCaClient(config.caEndpoint(), task -> config.caTimeout(), 1, new WireCodec());
         X509Certificate caCert = caCertificate(config, ca);
         PushHub hub = new PushHub();
+        java.util.concurrent.atomic.AtomicReference<PublisherMetrics> metricsRef = new java.util.concurrent.atomic.AtomicReference<>();
         Publication publication = new Publication(new CrlAcceptor(List.of(caCert), clock, Duration.ZERO), caCert,
-                config.outDir(), hub::announce);
+                config.outDir(), c -> {
+                    hub.announce(c);
+                    metricsRef.get().published(c); // served and pushed: the revocations it lists are out
+                });
         publication.reload();
         CrlRefresher refresher = new CrlRefresher(ca, publication, clock, config.margin(), config.debounce(),
                 config.maxDelay());
@@ -61,6 +65,7 @@ public final class Publisher implements AutoCloseable {
                 config.eventsEndpoint() == null ? PublisherConfig.defaultEvents(config.caEndpoint()) : config.eventsEndpoint(),
                 refresher, new WireCodec());
         PublisherMetrics metrics = new PublisherMetrics(clock, publication, refresher, hub);
+        metricsRef.set(metrics);
         Javalin app = new PublisherApp(publication, refresher, hub, clock, config.maxAge(),
                 config.caTimeout().multipliedBy(2).plusSeconds(1), metrics::render,
                 Pem.encode(caCert).getBytes(StandardCharsets.US_ASCII)).create(config.host(), config.port());
