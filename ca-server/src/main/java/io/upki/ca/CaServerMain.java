@@ -6,7 +6,9 @@ import io.upki.ca.config.CaConfig;
 import io.upki.ca.config.ConfigFile;
 import io.upki.pki.process.ProcessRunner;
 import io.upki.pki.x509.CertificateFacts;
+import io.upki.ca.ops.OpsAddress;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,8 +110,14 @@ public final class CaServerMain implements Callable<Integer> {
                 description = "Operations port (env UPKI_CA_PORT; default 5000); registration is port + 1, events port + 2.")
         Integer port;
 
+        @Option(names = "--ops-listen", defaultValue = "${env:UPKI_CA_OPS_LISTEN}",
+                description = "host:port of the HTTP operations listener (/health, /ready, /metrics; env "
+                        + "UPKI_CA_OPS_LISTEN); off unless given. Bind it to loopback or a monitoring network.")
+        String opsListen;
+
         @Override
         public Integer call() throws Exception {
+            InetSocketAddress ops = opsListen == null || opsListen.isBlank() ? null : OpsAddress.parse(opsListen);
             CaFiles files = new CaFiles(common.dataDir);
             ConfigFile file = ConfigFile.read(files.config());
             String h = firstNonNull(host, file.host(), CaConfig.DEFAULT_HOST);
@@ -120,6 +128,9 @@ public final class CaServerMain implements Callable<Integer> {
             CaServer server = CaServer.open(config, common.passphrase(), common.seed, Clock.systemUTC(),
                     new SecureRandom());
             server.start();
+            if (ops != null) {
+                server.startOps(ops);
+            }
             System.out.println("upki ca-server ready: operations " + config.endpoint(server.port())
                     + ", registration " + config.endpoint(server.registrationPort())
                     + ", events " + config.endpoint(server.eventsPort())

@@ -40,6 +40,7 @@ public final class CaRoutes {
     private final CertificateInspector inspector;
     private final RegistrationService registration;
     private final CsrRenewal renewal;
+    private TaskTimer timer = TaskTimer.NONE;
 
     public CaRoutes(CertificateAuthority ca, ProfileRegistry profiles, IssuanceService issuance,
                     RevocationService revocation, CrlService crls, AdminService admins, CertificateLookup lookup,
@@ -56,6 +57,17 @@ public final class CaRoutes {
         this.renewal = renewal;
     }
 
+    /** Times issuance and revocation tasks with {@code t} (metrics); call before building the routers. */
+    public CaRoutes timedBy(TaskTimer t) {
+        this.timer = t;
+        return this;
+    }
+
+    private TaskHandler timed(CaTask task, TaskHandler handler) {
+        String name = name(task);
+        return p -> timer.run(name, p, handler);
+    }
+
     /** The operations port (5000). */
     public TaskRouter operations(WireCodec codec) {
         return new TaskRouter(codec)
@@ -67,15 +79,15 @@ public final class CaRoutes {
                 .route(name(CaTask.LIST_ADMINS), Lane.QUICK, p -> admins.list())
                 .route(name(CaTask.ADD_ADMIN), Lane.QUICK, p -> done(() -> admins.add(p.requireString("dn"))))
                 .route(name(CaTask.REMOVE_ADMIN), Lane.QUICK, p -> done(() -> admins.remove(p.requireString("dn"))))
-                .route(name(CaTask.REGISTER), Lane.KEYGEN, this::registerOnOperations)
-                .route(name(CaTask.GENERATE), Lane.KEYGEN, this::generate)
-                .route(name(CaTask.SIGN), Lane.SIGNING, this::sign)
-                .route(name(CaTask.RENEW), Lane.SIGNING, this::renew)
-                .route(name(CaTask.RENEW_CSR), Lane.SIGNING, this::renewCsr)
-                .route(name(CaTask.REVOKE), Lane.QUICK, this::revoke)
-                .route(name(CaTask.UNREVOKE), Lane.QUICK, p -> done(() -> revocation.unrevoke(target(p))))
-                .route(name(CaTask.DELETE), Lane.QUICK, p -> done(() ->
-                        revocation.revoke(target(p), RevocationReason.CESSATION_OF_OPERATION)))
+                .route(name(CaTask.REGISTER), Lane.KEYGEN, timed(CaTask.REGISTER, this::registerOnOperations))
+                .route(name(CaTask.GENERATE), Lane.KEYGEN, timed(CaTask.GENERATE, this::generate))
+                .route(name(CaTask.SIGN), Lane.SIGNING, timed(CaTask.SIGN, this::sign))
+                .route(name(CaTask.RENEW), Lane.SIGNING, timed(CaTask.RENEW, this::renew))
+                .route(name(CaTask.RENEW_CSR), Lane.SIGNING, timed(CaTask.RENEW_CSR, this::renewCsr))
+                .route(name(CaTask.REVOKE), Lane.QUICK, timed(CaTask.REVOKE, this::revoke))
+                .route(name(CaTask.UNREVOKE), Lane.QUICK, timed(CaTask.UNREVOKE, p -> done(() -> revocation.unrevoke(target(p)))))
+                .route(name(CaTask.DELETE), Lane.QUICK, timed(CaTask.DELETE, p -> done(() ->
+                        revocation.revoke(target(p), RevocationReason.CESSATION_OF_OPERATION))))
                 .route(name(CaTask.VIEW), Lane.QUICK, p -> inspector.view(target(p)))
                 .route(name(CaTask.OCSP_CHECK), Lane.QUICK, this::ocspCheck)
                 .route(name(CaTask.LIST_NODES), Lane.QUICK, this::listNodes)
@@ -85,12 +97,12 @@ public final class CaRoutes {
     /** The registration port (5001): only {@code register} and {@code status}. */
     public TaskRouter registration(WireCodec codec) {
         return new TaskRouter(codec)
-                .route(name(CaTask.REGISTER), Lane.KEYGEN, p -> {
+                .route(name(CaTask.REGISTER), Lane.KEYGEN, timed(CaTask.REGISTER, p -> {
                     String seed = p.requireString("seed");
                     String cn = p.requireString("cn");
                     return registration.registerNode(seed, cn, p.string("profile", DEFAULT_REGISTRATION_PROFILE),
                             p.sans());
-                })
+                }))
                 .route(name(CaTask.STATUS), Lane.QUICK, p -> registration.status(p.optionalString("cn")));
     }
 

@@ -49,7 +49,9 @@ public final class CrlGauges {
                 n.add(MultiGauge.Row.of(tags, f.number().doubleValue()));
                 a.add(MultiGauge.Row.of(tags, f, c -> Duration.between(c.thisUpdate(), clock.instant()).toSeconds()));
                 x.add(MultiGauge.Row.of(tags, f, c -> Duration.between(clock.instant(), c.nextUpdate()).toSeconds()));
-                e.add(MultiGauge.Row.of(tags, f.entries()));
+                if (f.entries() >= 0) {
+                    e.add(MultiGauge.Row.of(tags, f.entries()));
+                }
                 if (f.bytes() >= 0) {
                     s.add(MultiGauge.Row.of(tags, f.bytes()));
                 }
