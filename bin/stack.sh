@@ -27,6 +27,8 @@ stack_settings() {
   RUN_DIR="$HOME_DIR/run"
   LOG_DIR="$HOME_DIR/logs"
   CA_PORT="${UPKI_CA_PORT:-5000}"
+  # The CA's HTTP operations listener (/health, /ready, /metrics), loopback only.
+  CA_OPS_PORT="${UPKI_CA_OPS_PORT:-5080}"
   PUBLISHER_PORT="${UPKI_PUBLISHER_PORT:-8081}"
   SIDECAR_PORT="${UPKI_SIDECAR_PORT:-8080}"
   RA_PORT="${UPKI_RA_PORT:-8000}"
@@ -46,7 +48,7 @@ up      starts ca-server, crl-publisher, auth-sidecar and ra-core on loopback (a
 down    stops exactly the processes `up` started (SIGTERM, then SIGKILL after 15 s).
 status  each process, its pid, port and health; exit 0 when all are healthy, 3 otherwise.
 
-Ports (environment): UPKI_CA_PORT 5000 (+1 registration, +2 events), UPKI_PUBLISHER_PORT 8081,
+Ports (environment): UPKI_CA_PORT 5000 (+1 registration, +2 events), UPKI_CA_OPS_PORT 5080 (CA /metrics), UPKI_PUBLISHER_PORT 8081,
 UPKI_SIDECAR_PORT 8080, UPKI_RA_PORT 8000 (the edge when there is one, else ra-core itself),
 UPKI_RA_EDGE_PORT 8001 (ra-core behind the edge). UPKI_NGINX: the nginx binary.
 USAGE
@@ -157,7 +159,8 @@ stack_up() {
   trap 'stack_stop_all; exit 1' ERR
   set -E
   # shellcheck disable=SC2086
-  launch ca-server "$JAVA" $(jvm_defaults ca-server) ${JAVA_OPTS:-} -jar "$ca_jar" start --data-dir "$HOME_DIR/ca" --port "$CA_PORT"
+  launch ca-server "$JAVA" $(jvm_defaults ca-server) ${JAVA_OPTS:-} -jar "$ca_jar" start --data-dir "$HOME_DIR/ca" --port "$CA_PORT" \
+      --ops-listen "127.0.0.1:$CA_OPS_PORT"
   await ca-server log_has ca-server "ca-server ready"
   # shellcheck disable=SC2086
   launch crl-publisher "$JAVA" ${JAVA_OPTS:-} -jar "$publisher_jar" --ca "tcp://127.0.0.1:$CA_PORT" \
@@ -257,7 +260,7 @@ stack_next_steps() {
   fi
   cat <<NEXT
 upki is running from $HOME_DIR (bin/upki status; bin/upki down stops it):
-  ca-server      tcp://127.0.0.1:$CA_PORT (registration $((CA_PORT + 1)), events $((CA_PORT + 2)))
+  ca-server      tcp://127.0.0.1:$CA_PORT (registration $((CA_PORT + 1)), events $((CA_PORT + 2)), ops http://127.0.0.1:$CA_OPS_PORT/metrics)
   crl-publisher  http://127.0.0.1:$PUBLISHER_PORT/crl.der
   auth-sidecar   http://127.0.0.1:$SIDECAR_PORT
   $ra_line
