@@ -6,7 +6,6 @@ import io.upki.ca.config.CaConfig;
 import io.upki.ca.config.ConfigFile;
 import io.upki.pki.process.ProcessRunner;
 import io.upki.pki.x509.CertificateFacts;
-import io.upki.ca.ops.OpsAddress;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -117,7 +116,8 @@ public final class CaServerMain implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            InetSocketAddress ops = opsListen == null || opsListen.isBlank() ? null : OpsAddress.parse(opsListen);
+            ProcessRunner.HostPort ops = opsListen == null || opsListen.isBlank() ? null
+                    : ProcessRunner.hostPort("--ops-listen", opsListen.strip());
             CaFiles files = new CaFiles(common.dataDir);
             ConfigFile file = ConfigFile.read(files.config());
             String h = firstNonNull(host, file.host(), CaConfig.DEFAULT_HOST);
@@ -129,7 +129,13 @@ public final class CaServerMain implements Callable<Integer> {
                     new SecureRandom());
             server.start();
             if (ops != null) {
-                server.startOps(ops);
+                try {
+                    server.startOps(new InetSocketAddress(ops.host(), ops.port()));
+                } catch (IOException e) {
+                    server.close();
+                    throw new IllegalArgumentException("--ops-listen: cannot listen on " + opsListen + ": "
+                            + e.getMessage(), e);
+                }
             }
             System.out.println("upki ca-server ready: operations " + config.endpoint(server.port())
                     + ", registration " + config.endpoint(server.registrationPort())

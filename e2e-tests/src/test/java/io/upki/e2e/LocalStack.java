@@ -24,6 +24,7 @@ final class LocalStack implements AutoCloseable {
     final int raEdgePort;
     final int sidecarPort;
     final int publisherPort;
+    final int caOpsPort;
     final Command up;
 
     private LocalStack(Path root, Path home, int[] ports, Command up) {
@@ -34,6 +35,7 @@ final class LocalStack implements AutoCloseable {
         this.raEdgePort = ports[4];
         this.sidecarPort = ports[5];
         this.publisherPort = ports[6];
+        this.caOpsPort = ports[7];
         this.up = up;
     }
 
@@ -50,7 +52,7 @@ final class LocalStack implements AutoCloseable {
 
     static LocalStack up(Path home) throws IOException {
         Path root = repositoryRoot();
-        int[] ports = freePorts(7);
+        int[] ports = freePorts(8);
         LocalStack stack = new LocalStack(root, home, ports, null);
         Command up = Command.run(root, stack.env(), Duration.ofMinutes(3), "bin/upki", "up", "--home", home.toString());
         if (up.exitCode() != 0) {
@@ -69,6 +71,7 @@ final class LocalStack implements AutoCloseable {
         env.put("UPKI_RA_EDGE_PORT", String.valueOf(raEdgePort));
         env.put("UPKI_SIDECAR_PORT", String.valueOf(sidecarPort));
         env.put("UPKI_PUBLISHER_PORT", String.valueOf(publisherPort));
+        env.put("UPKI_CA_OPS_PORT", String.valueOf(caOpsPort));
         // Maven built the jars just before this module: a nested Maven build must not start here.
         env.put("UPKI_NO_BUILD", "1");
         return env;

@@ -97,11 +97,48 @@ class CaOpsTest {
     }
 
     @Test
-    void opsListenIsParsedWithClearErrors() {
-        assertThat(OpsAddress.parse("127.0.0.1:5080").getPort()).isEqualTo(5080);
-        assertThat(OpsAddress.parse("[::1]:5080").getAddress().isLoopbackAddress()).isTrue();
-        assertThatThrownBy(() -> OpsAddress.parse("5080")).hasMessageContaining("--ops-listen");
-        assertThatThrownBy(() -> OpsAddress.parse("host:http")).hasMessageContaining("numeric port");
-        assertThatThrownBy(() -> OpsAddress.parse("host:70000")).hasMessageContaining("not a TCP port");
+    void theRealProcessServesItsOpsListenerAndRefusesABadAddress() throws Exception {
+        TestCa.initialize(dir, "ec");
+        Process bad = process(null, "--port", Integer.toString(TestCa.freePortBlock()), "--ops-listen", "nonsense");
+        String badOutput = new String(bad.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(bad.waitFor()).isEqualTo(2);
+        assertThat(badOutput.strip()).contains("--ops-listen: 'nonsense' is not host:port").doesNotContain("\tat ");
+
+        int opsPort;
+        try (var socket = new java.net.ServerSocket(0)) {
+            opsPort = socket.getLocalPort();
+        }
+        Process ca = process(dir.resolve("ca.log").toFile(), "--port", Integer.toString(TestCa.freePortBlock()), "--ops-listen", "127.0.0.1:" + opsPort);
+        try {
+            String base = "http://127.0.0.1:" + opsPort;
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (true) {
+                try {
+                    if (get(base + "/health").statusCode() == 200) {
+                        break;
+                    }
+                } catch (java.io.IOException e) {
+                    // not listening yet
+                }
+                assertThat(ca.isAlive()).as("the CA process exited").isTrue();
+                assertThat(System.nanoTime()).as("no /health within 60 s").isLessThan(deadline);
+                Thread.sleep(200);
+            }
+            Scrape.of(get(base + "/metrics").body());
+        } finally {
+            ca.destroy();
+            ca.waitFor();
+        }
+    }
+
+    /** Runs CaServerMain start; its output piped back when {@code log} is null, else written there. */
+    private Process process(java.io.File log, String... args) throws Exception {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), "io.upki.ca.CaServerMain", "start",
+                "--data-dir", dir.toString()));
+        command.addAll(java.util.List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(log == null ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.to(log)).start();
     }
 }
