@@ -260,6 +260,7 @@ public final class CaServer implements AutoCloseable {
         zmq.close();
         crls.close();
         database.close();
+        metrics.close();
         LOG.info("CA stopped");
     }
 }

@@ -36,9 +36,11 @@ public final class Publisher implements AutoCloseable {
     private final CaClient ca;
     private final ScheduledExecutorService pinger;
     private final Publication publication;
+    private final PublisherMetrics metrics;
 
     private Publisher(Javalin app, CrlRefresher refresher, CaEventListener events, CaClient ca,
-                      ScheduledExecutorService pinger, Publication publication) {
+                      ScheduledExecutorService pinger, Publication publication, PublisherMetrics metrics) {
+        this.metrics = metrics;
         this.app = app;
         this.refresher = refresher;
         this.events = events;
@@ -78,7 +80,7 @@ public final class Publisher implements AutoCloseable {
             return t;
         });
         pinger.scheduleWithFixedDelay(hub::ping, 15, 15, TimeUnit.SECONDS);
-        return new Publisher(app, refresher, events, ca, pinger, publication);
+        return new Publisher(app, refresher, events, ca, pinger, publication, metrics);
     }
 
     /**
@@ -115,5 +117,6 @@ public final class Publisher implements AutoCloseable {
         events.close();
         app.stop();
         ca.close();
+        metrics.close();
     }
 }

@@ -20,6 +20,9 @@ import java.security.cert.X509CRL;
 import java.security.cert.X509CRLEntry;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +39,15 @@ final class PublisherMetrics {
     private final Clock clock;
     private final Timer revocationToPublication;
     private CrlSnapshot last;
+    /**
+     * Reads revocation dates off the publication path: a CRL of 100,000 entries takes a noticeable time
+     * to parse, and the files should not wait for a metric.
+     */
+    private final ExecutorService timing = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "publisher-metrics");
+        t.setDaemon(true);
+        return t;
+    });
 
     PublisherMetrics(Clock clock, Publication publication, CrlRefresher refresher, PushHub hub) {
         this.clock = clock;
@@ -69,7 +81,16 @@ final class PublisherMetrics {
     }
 
     /** Called once a new CRL is served and announced: times each revocation it lists for the first time. */
-    synchronized void published(Publication.Current current) {
+    void published(Publication.Current current) {
+        Instant servedAt = clock.instant();
+        try {
+            timing.execute(() -> time(current, servedAt));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shutting down
+        }
+    }
+
+    private synchronized void time(Publication.Current current, Instant servedAt) {
         CrlSnapshot previous = last;
         CrlSnapshot next = current.snapshot();
         last = next;
@@ -92,7 +113,7 @@ final class PublisherMetrics {
             }
             X509CRLEntry entry = crl.getRevokedCertificate(serial);
             if (entry != null) {
-                Duration d = Duration.between(entry.getRevocationDate().toInstant(), clock.instant());
+                Duration d = Duration.between(entry.getRevocationDate().toInstant(), servedAt);
                 revocationToPublication.record(d.isNegative() ? Duration.ZERO : d);
             }
         }
@@ -100,6 +121,11 @@ final class PublisherMetrics {
 
     String render() {
         return ops.scrape();
+    }
+
+    void close() {
+        timing.shutdownNow();
+        ops.close();
     }
 
     private static CrlFacts facts(Publication.Current c) {

@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The sidecar's metrics through Micrometer: decisions per result and reason, the CRLs in force per
  * issuer, CRL acceptances and rejections, the verdict cache and readiness, plus the JVM's.
  */
-public final class SidecarMetrics {
+public final class SidecarMetrics implements AutoCloseable {
     private final OpsMetrics ops = new OpsMetrics();
     /** Per reason, the allow and deny counters: found without allocating on the warm path. */
     private final ConcurrentHashMap<String, Counter[]> decisions = new ConcurrentHashMap<>();
@@ -56,6 +56,12 @@ public final class SidecarMetrics {
     /** Every metric, in the Prometheus text format ({@link OpsMetrics#CONTENT_TYPE}). */
     public String render() {
         return ops.scrape();
+    }
+
+    /** Unhooks the JVM binders (GC notifications) from this registry. */
+    @Override
+    public void close() {
+        ops.close();
     }
 
     private static List<CrlFacts> facts(CrlState crls) {

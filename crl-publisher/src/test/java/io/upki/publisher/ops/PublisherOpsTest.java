@@ -50,6 +50,15 @@ class PublisherOpsTest {
                 BigInteger serial = new BigInteger(issued.get("serial").asText());
                 ca.client().revokeSerial(serial, "keyCompromise");
                 waitFor(() -> publisher.publication().current().snapshot().revokes(serial));
+                // Timed off the publication path, so it shows a moment later.
+                waitFor(() -> {
+                    try {
+                        return Scrape.of(get(base + "/metrics").body())
+                                .value("upki_publisher_revocation_publication_seconds_count") == 1.0;
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
 
                 HttpResponse<String> m = get(base + "/metrics");
                 assertThat(m.statusCode()).isEqualTo(200);
