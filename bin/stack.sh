@@ -27,6 +27,8 @@ stack_settings() {
   RUN_DIR="$HOME_DIR/run"
   LOG_DIR="$HOME_DIR/logs"
   CA_PORT="${UPKI_CA_PORT:-5000}"
+  # The CA's HTTP operations listener (/health, /ready, /metrics), loopback only.
+  CA_OPS_PORT="${UPKI_CA_OPS_PORT:-5080}"
   PUBLISHER_PORT="${UPKI_PUBLISHER_PORT:-8081}"
   SIDECAR_PORT="${UPKI_SIDECAR_PORT:-8080}"
   RA_PORT="${UPKI_RA_PORT:-8000}"
@@ -58,7 +60,7 @@ status  each process, its pid, port and health; exit 0 when all are healthy, 3 o
 UPKI_CA_CLIENT_AUTH=curve: the CA accepts CURVE-authenticated clients only (docs/SECURITY.md); up enrols
 an operator key (DIR/cli/operator.key) and gives every process its own key.
 
-Ports (environment): UPKI_CA_PORT 5000 (+1 registration, +2 events), UPKI_PUBLISHER_PORT 8081,
+Ports (environment): UPKI_CA_PORT 5000 (+1 registration, +2 events), UPKI_CA_OPS_PORT 5080 (CA /metrics), UPKI_PUBLISHER_PORT 8081,
 UPKI_SIDECAR_PORT 8080, UPKI_RA_PORT 8000 (the edge when there is one, else ra-core itself),
 UPKI_RA_EDGE_PORT 8001 (ra-core behind the edge). UPKI_NGINX: the nginx binary.
 USAGE
@@ -174,7 +176,7 @@ stack_up() {
   set -E
   # shellcheck disable=SC2086
   launch ca-server "$JAVA" $(jvm_defaults ca-server) ${JAVA_OPTS:-} -jar "$ca_jar" start --data-dir "$HOME_DIR/ca" --port "$CA_PORT" \
-      --client-auth "$CLIENT_AUTH"
+      --client-auth "$CLIENT_AUTH" --ops-listen "127.0.0.1:$CA_OPS_PORT"
   await ca-server log_has ca-server "ca-server ready"
   # With curve, each process names the CA's public key and its own key pair file (0600, made on first run).
   local -a publisher_curve=() sidecar_curve=() ra_curve=()
@@ -355,7 +357,7 @@ stack_next_steps() {
   fi
   cat <<NEXT
 upki is running from $HOME_DIR (bin/upki status; bin/upki down stops it):
-  ca-server      tcp://127.0.0.1:$CA_PORT (registration $((CA_PORT + 1)), events $((CA_PORT + 2)))
+  ca-server      tcp://127.0.0.1:$CA_PORT (registration $((CA_PORT + 1)), events $((CA_PORT + 2)), ops http://127.0.0.1:$CA_OPS_PORT/metrics)
   crl-publisher  http://127.0.0.1:$PUBLISHER_PORT/crl.der
   auth-sidecar   https://127.0.0.1:$SIDECAR_PORT (serves only the proxy certificate)
   $ra_line

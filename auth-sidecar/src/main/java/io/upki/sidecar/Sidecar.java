@@ -119,6 +119,7 @@ public final class Sidecar implements AutoCloseable {
         Map<String, ClientCertificateSource> sources = Map.of(
                 "traefik", new TraefikSource(decoding), "nginx", new NginxSource(decoding), "caddy", new CaddySource(decoding));
         SidecarMetrics metrics = new SidecarMetrics(clock, crls, engine.cache());
+        closeables.add(metrics);
         SidecarApp routes = new SidecarApp(engine, sources, config.proxy(), signer, config.assertionTtl(), crls, crlSources,
                 metrics, config.audit());
         // Jetty reads headers up to 8x our certificate bound, so an oversized certificate header

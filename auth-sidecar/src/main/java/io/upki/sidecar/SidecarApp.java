@@ -130,7 +130,7 @@ public final class SidecarApp {
             }
             config.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
             config.routes.get("/ready", this::ready);
-            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.render()));
+            config.routes.get("/metrics", ctx -> ctx.contentType(io.upki.pki.ops.OpsMetrics.CONTENT_TYPE).result(metrics.render()));
             config.routes.post("/crl/refresh", ctx -> {
                 crlSources.refreshNow();
                 ready(ctx);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.upki.sidecar.testing.SidecarHarness;
 import io.upki.sidecar.testing.TestPki;
+import io.upki.testkit.ops.Scrape;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -230,7 +231,8 @@ class RefusalPathsTest {
         writeCrls(pki.crls(9, List.of(alice), List.of()));
         eventually(() -> rejected() > rejectedBefore);
         assertThat(auth(TestPki.base64(alice), "/api/client/me").statusCode()).isEqualTo(200);
-        assertThat(sidecar.get("/metrics", Map.of()).body()).contains("upki_sidecar_crl_number").contains("} 10\n");
+        assertThat(Scrape.of(sidecar.get("/metrics", Map.of()).body()).find("upki_sidecar_crl_number"))
+                .extracting(Scrape.Sample::value).containsOnly(10.0);
     }
 
     @Test
@@ -318,20 +320,14 @@ class RefusalPathsTest {
                     TestPki.base64(alice), "X-Forwarded-Uri", "/api/client/me", "X-Forwarded-Method", method));
             assertThat(r.statusCode()).as(method).isEqualTo(200);
         }
-        String metrics = sidecar.get("/metrics", Map.of()).body();
-        assertThat(metrics).contains("upki_sidecar_decisions_total{result=\"allow\",reason=\"ok\"} 4")
-                .contains("upki_sidecar_cache_hit_ratio").contains("upki_sidecar_crl_age_seconds");
+        Scrape metrics = Scrape.of(sidecar.get("/metrics", Map.of()).body());
+        assertThat(metrics.value("upki_sidecar_decisions_total", "result", "allow", "reason", "ok")).isEqualTo(4.0);
+        assertThat(metrics.names()).contains("upki_sidecar_cache_hit_ratio", "upki_sidecar_crl_age_seconds");
     }
 
     long rejected() {
         try {
-            String m = sidecar.get("/metrics", Map.of()).body();
-            for (String line : m.split("\n")) {
-                if (line.startsWith("upki_sidecar_crl_rejected_total ")) {
-                    return Long.parseLong(line.substring(line.indexOf(' ') + 1).strip());
-                }
-            }
-            return -1;
+            return (long) Scrape.of(sidecar.get("/metrics", Map.of()).body()).value("upki_sidecar_crl_rejected_total");
         } catch (Exception e) {
             return -1;
         }

@@ -41,7 +41,14 @@ import io.upki.pki.caclient.CurveKeys;
 import io.upki.pki.wire.CaEvent;
 import io.upki.pki.wire.WireCodec;
 import io.upki.pki.x509.RevocationReason;
+import io.upki.ca.ops.CaMetrics;
+import io.upki.ca.ops.CaReadiness;
+import io.upki.ca.ops.OpsServer;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -60,6 +67,10 @@ public final class CaServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CaServer.class);
     /** How long the event feed may stay silent: the bound on catching up with a missed event. */
     private static final Duration HEARTBEAT = Duration.ofSeconds(1);
+    /** How long a store or key check answers for: probes come every few seconds from several places. */
+    private static final Duration READINESS_TTL = Duration.ofSeconds(5);
+    /** How often the certificates expiring soon are counted again. */
+    private static final Duration EXPIRY_REFRESH = Duration.ofMinutes(1);
 
     private final CaConfig config;
     private final SqliteDatabase database;
@@ -78,6 +89,10 @@ public final class CaServer implements AutoCloseable {
     private boolean closed;
 
     private final CrlService crls;
+    private CaMetrics metrics;
+    private CaReadiness readiness;
+    private OpsServer opsServer;
+    private ScheduledExecutorService opsTimer;
 
     private CaServer(CaConfig config, SqliteDatabase database, ZContext zmq, Lanes lanes, SigningStore signing,
                      ZmqFrontend operations, ZmqFrontend registration, EventFeed events, CrlService crls,
@@ -177,9 +192,11 @@ public final class CaServer implements AutoCloseable {
         ZapHandler zap = serverKeys == null ? null : new ZapHandler(zmq, clients, audit);
         RegistrationService registrationService = new RegistrationService(seed, issuance,
                 new SqliteNodeRepository(database), ca, clock, access);
+        CaMetrics metrics = new CaMetrics(profiles, certificates, crls, clock);
         CaRoutes routes = new CaRoutes(ca, profiles, issuance, revocation, crls,
                 new AdminService(new SqliteAdminRepository(database), audit), new CertificateLookup(certificates),
-                inspector, registrationService, new CsrRenewal(issuance, revocation, certificates, clock), audit, access);
+                inspector, registrationService, new CsrRenewal(issuance, revocation, certificates, clock), audit, access)
+                .timedBy(metrics);
 
         Lanes lanes = Lanes.forCores(Runtime.getRuntime().availableProcessors());
         int regPort = config.registrationPort();
@@ -187,8 +204,11 @@ public final class CaServer implements AutoCloseable {
                 serverKeys, ZapHandler.OPERATIONS, access);
         ZmqFrontend reg = new ZmqFrontend(zmq, config.endpoint(regPort), routes.registration(codec), lanes,
                 serverKeys, ZapHandler.REGISTRATION, access);
-        return new CaServer(config, database, zmq, lanes, signing, ops, reg, events, crls, zap, clientAuth,
+        CaServer server = new CaServer(config, database, zmq, lanes, signing, ops, reg, events, crls, zap, clientAuth,
                 curveKeys.publicKey());
+        server.metrics = metrics;
+        server.readiness = new CaReadiness(database, ca, crls, clock, READINESS_TTL);
+        return server;
     }
 
     private static RegistrationSeed loadSeed(CaFiles files, String override, SecureRandom random) throws IOException {
@@ -238,6 +258,37 @@ public final class CaServer implements AutoCloseable {
         return port;
     }
 
+    /**
+     * Starts the operations listener ({@code /health}, {@code /ready}, {@code /metrics}) on {@code address}
+     * and the periodic count of certificates expiring soon.
+     *
+     * @return the bound port
+     */
+    public synchronized int startOps(InetSocketAddress address) throws IOException {
+        metrics.bindReadiness(readiness);
+        opsTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ca-ops-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        opsTimer.scheduleWithFixedDelay(() -> {
+            try {
+                metrics.refreshExpiring();
+            } catch (RuntimeException e) {
+                LOG.warn("cannot count the certificates expiring soon: {}", e.getMessage());
+            }
+        }, 0, EXPIRY_REFRESH.toSeconds(), TimeUnit.SECONDS);
+        opsServer = OpsServer.start(address, readiness, metrics::scrape);
+        LOG.info("CA operations listener on http://{}:{} (/health, /ready, /metrics)", address.getHostString(),
+                opsServer.port());
+        return opsServer.port();
+    }
+
+    /** Counts the certificates expiring soon now (tests; the listener does it every minute). */
+    public void refreshExpiryMetrics() {
+        metrics.refreshExpiring();
+    }
+
     public int registrationPort() {
         return registrationPort;
     }
@@ -252,6 +303,10 @@ public final class CaServer implements AutoCloseable {
             return;
         }
         closed = true;
+        if (opsServer != null) {
+            opsServer.close();
+            opsTimer.shutdownNow();
+        }
         operations.stopAccepting();
         registration.stopAccepting();
         try {
@@ -272,6 +327,7 @@ public final class CaServer implements AutoCloseable {
         zmq.close();
         crls.close();
         database.close();
+        metrics.close();
         LOG.info("CA stopped");
     }
 }

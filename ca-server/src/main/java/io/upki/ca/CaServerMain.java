@@ -9,6 +9,7 @@ import io.upki.pki.audit.AuditTrail;
 import io.upki.pki.process.ProcessRunner;
 import io.upki.pki.x509.CertificateFacts;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,8 +124,15 @@ public final class CaServerMain implements Callable<Integer> {
                         + " loopback only) (env UPKI_CA_CLIENT_AUTH; default: none on loopback, curve elsewhere).")
         String clientAuth;
 
+        @Option(names = "--ops-listen", defaultValue = "${env:UPKI_CA_OPS_LISTEN}",
+                description = "host:port of the HTTP operations listener (/health, /ready, /metrics; env "
+                        + "UPKI_CA_OPS_LISTEN); off unless given. Bind it to loopback or a monitoring network.")
+        String opsListen;
+
         @Override
         public Integer call() throws Exception {
+            ProcessRunner.HostPort ops = opsListen == null || opsListen.isBlank() ? null
+                    : ProcessRunner.hostPort("--ops-listen", opsListen.strip());
             CaFiles files = new CaFiles(common.dataDir);
             ConfigFile file = ConfigFile.read(files.config());
             String h = firstNonNull(host, file.host(), CaConfig.DEFAULT_HOST);
@@ -137,6 +145,15 @@ public final class CaServerMain implements Callable<Integer> {
                     new SecureRandom(), new AuditLog(auditLog == null ? AuditTrail.logOnly("ca-server", Clock.systemUTC())
                             : AuditTrail.open(auditLog, "ca-server", Clock.systemUTC())));
             server.start();
+            if (ops != null) {
+                try {
+                    server.startOps(new InetSocketAddress(ops.host(), ops.port()));
+                } catch (IOException e) {
+                    server.close();
+                    throw new IllegalArgumentException("--ops-listen: cannot listen on " + opsListen + ": "
+                            + e.getMessage(), e);
+                }
+            }
             System.out.println("upki ca-server ready: operations " + config.endpoint(server.port())
                     + ", registration " + config.endpoint(server.registrationPort())
                     + ", events " + config.endpoint(server.eventsPort())

@@ -44,12 +44,14 @@ public final class Publisher implements AutoCloseable {
     private final Publication publication;
     private final DelegatedSigner signer;
     private final CaClient lookups;
+    private final PublisherMetrics metrics;
 
     private Publisher(Javalin app, CrlRefresher refresher, CaEventListener events, CaClient ca,
                       ScheduledExecutorService pinger, Publication publication, DelegatedSigner signer,
-                      CaClient lookups) {
+                      CaClient lookups, PublisherMetrics metrics) {
         this.signer = signer;
         this.lookups = lookups;
+        this.metrics = metrics;
         this.app = app;
         this.refresher = refresher;
         this.events = events;
@@ -70,6 +72,7 @@ public final class Publisher implements AutoCloseable {
         X509Certificate caCert = caCertificate(config, ca);
         PushHub hub = new PushHub();
         AtomicReference<OcspResponder> ocsp = new AtomicReference<>();
+        AtomicReference<PublisherMetrics> metricsRef = new AtomicReference<>();
         ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "publisher-tasks");
             t.setDaemon(true);
@@ -78,6 +81,10 @@ public final class Publisher implements AutoCloseable {
         Publication publication = new Publication(new CrlAcceptor(List.of(caCert), clock, Duration.ZERO), caCert,
                 config.outDir(), current -> {
                     hub.announce(current);
+                    PublisherMetrics m = metricsRef.get();
+                    if (m != null) {
+                        m.published(current); // served and pushed: the revocations it lists are out
+                    }
                     OcspResponder responder = ocsp.get();
                     if (responder != null) {
                         // Off the publishing thread: the next CRL must not wait for re-signing.
@@ -110,6 +117,7 @@ public final class Publisher implements AutoCloseable {
             }, new StatusLookup(lookups, 200_000, 8), signer, clock, config.ocsp().validity()));
         }
         PublisherMetrics metrics = new PublisherMetrics(clock, publication, refresher, hub, ocsp.get());
+        metricsRef.set(metrics);
         PublisherApp routes = new PublisherApp(publication, refresher, hub, clock, config.maxAge(),
                 config.caTimeout().multipliedBy(2).plusSeconds(1), metrics::render,
                 Pem.encode(caCert).getBytes(StandardCharsets.US_ASCII));
@@ -125,7 +133,7 @@ public final class Publisher implements AutoCloseable {
             DelegatedSigner s = signer;
             pinger.scheduleWithFixedDelay(s::renewIfDue, 30, 30, TimeUnit.SECONDS);
         }
-        return new Publisher(app, refresher, events, ca, pinger, publication, signer, lookups);
+        return new Publisher(app, refresher, events, ca, pinger, publication, signer, lookups, metrics);
     }
 
     /**
@@ -170,5 +178,6 @@ public final class Publisher implements AutoCloseable {
         if (lookups != null) {
             lookups.close();
         }
+        metrics.close();
     }
 }

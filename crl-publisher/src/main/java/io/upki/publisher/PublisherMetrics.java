@@ -1,67 +1,150 @@
 package io.upki.publisher;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.upki.pki.crl.CrlSnapshot;
+import io.upki.pki.ops.CrlFacts;
+import io.upki.pki.ops.CrlGauges;
+import io.upki.pki.ops.OpsMetrics;
 import io.upki.publisher.fetch.CrlRefresher;
 import io.upki.publisher.http.PushHub;
 import io.upki.publisher.ocsp.OcspResponder;
 import io.upki.publisher.publish.Publication;
+import java.io.ByteArrayInputStream;
+import java.math.BigInteger;
+import java.security.cert.CRLException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509CRL;
+import java.security.cert.X509CRLEntry;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The publisher's Prometheus text metrics: CRL number, age, time to nextUpdate, publications, rejections, OCSP. */
+/**
+ * The publisher's metrics through Micrometer: the CRL being served, publications, rejections, CA
+ * failures, subscribers, readiness, OCSP answers, and the time from each revocation to the CRL that
+ * lists it being served and pushed.
+ */
 final class PublisherMetrics {
+    private static final Logger LOG = LoggerFactory.getLogger(PublisherMetrics.class);
+
+    private final OpsMetrics ops = new OpsMetrics();
     private final Clock clock;
-    private final Publication publication;
-    private final CrlRefresher refresher;
-    private final PushHub hub;
-    private final OcspResponder ocsp;
+    private final Timer revocationToPublication;
+    private CrlSnapshot last;
+    /**
+     * Reads revocation dates off the publication path: a CRL of 100,000 entries takes a noticeable time
+     * to parse, and the files should not wait for a metric.
+     */
+    private final ExecutorService timing = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "publisher-metrics");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** @param ocsp the OCSP responder, or null */
     PublisherMetrics(Clock clock, Publication publication, CrlRefresher refresher, PushHub hub, OcspResponder ocsp) {
-        this.ocsp = ocsp;
         this.clock = clock;
-        this.publication = publication;
-        this.refresher = refresher;
-        this.hub = hub;
+        MeterRegistry r = ops.registry();
+        Publication.Current start = publication.current();
+        this.last = start == null ? null : start.snapshot();
+        CrlGauges.bind(ops, "upki.publisher", clock, () -> {
+            Publication.Current c = publication.current();
+            return c == null ? List.of() : List.of(facts(c));
+        });
+        FunctionCounter.builder("upki.publisher.publications", publication, Publication::publishedCount)
+                .description("CRLs published.").register(r);
+        FunctionCounter.builder("upki.publisher.rejections", publication, Publication::rejectedCount)
+                .description("CRLs refused by the acceptance checks.").register(r);
+        FunctionCounter.builder("upki.publisher.write.failures", publication, Publication::writeFailureCount)
+                .description("CRLs served but not written to the output folder.").register(r);
+        FunctionCounter.builder("upki.publisher.ca.failures", refresher, CrlRefresher::failureCount)
+                .description("Failed calls to the CA.").register(r);
+        Gauge.builder("upki.publisher.subscribers", hub, PushHub::size)
+                .description("Sidecars subscribed to pushes.").register(r);
+        if (ocsp != null) {
+            FunctionCounter.builder("upki.publisher.ocsp.requests", ocsp, OcspResponder::servedCount)
+                    .description("OCSP requests answered.").register(r);
+            FunctionCounter.builder("upki.publisher.ocsp.cached", ocsp, OcspResponder::cacheHitCount)
+                    .description("OCSP requests answered from pre-signed responses.").register(r);
+            FunctionCounter.builder("upki.publisher.ocsp.presigned", ocsp, OcspResponder::presignedCount)
+                    .description("OCSP responses signed ahead when a new CRL came.").register(r);
+            FunctionCounter.builder("upki.publisher.ocsp.refused", ocsp, OcspResponder::refusedCount)
+                    .description("OCSP requests answered with an error status.").register(r);
+            FunctionCounter.builder("upki.publisher.ocsp.ca.lookups", ocsp, OcspResponder::caLookupCount)
+                    .description("ocsp_check calls to the CA.").register(r);
+        }
+        Gauge.builder("upki.publisher.ready", publication, p -> PublisherReadiness.of(p, clock).ready() ? 1 : 0)
+                .description("1 when a CRL is served and its nextUpdate is in the future, else 0.").register(r);
+        // RFC 5280 revocationDate has a resolution of one second, so each figure can be up to 1 s high.
+        this.revocationToPublication = Timer.builder("upki.publisher.revocation.publication")
+                .description("From a revocation at the CA (the CRL entry's revocationDate) to the CRL listing it "
+                        + "being served and pushed.")
+                .serviceLevelObjectives(Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2),
+                        Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1),
+                        Duration.ofMinutes(5))
+                .register(r);
+    }
+
+    /** Called once a new CRL is served and announced: times each revocation it lists for the first time. */
+    void published(Publication.Current current) {
+        Instant servedAt = clock.instant();
+        try {
+            timing.execute(() -> time(current, servedAt));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // shutting down
+        }
+    }
+
+    private synchronized void time(Publication.Current current, Instant servedAt) {
+        CrlSnapshot previous = last;
+        CrlSnapshot next = current.snapshot();
+        last = next;
+        if (previous == null) {
+            return; // the first CRL since start: its entries were not revoked just now
+        }
+        X509CRL crl = null;
+        for (BigInteger serial : next.revokedSerials()) {
+            if (previous.revokes(serial)) {
+                continue;
+            }
+            try {
+                if (crl == null) {
+                    crl = (X509CRL) CertificateFactory.getInstance("X.509")
+                            .generateCRL(new ByteArrayInputStream(current.der()));
+                }
+            } catch (CertificateException | CRLException e) {
+                LOG.warn("cannot read revocation dates of CRL {}: {}", next.number(), e.getMessage());
+                return;
+            }
+            X509CRLEntry entry = crl.getRevokedCertificate(serial);
+            if (entry != null) {
+                Duration d = Duration.between(entry.getRevocationDate().toInstant(), servedAt);
+                revocationToPublication.record(d.isNegative() ? Duration.ZERO : d);
+            }
+        }
     }
 
     String render() {
-        StringBuilder sb = new StringBuilder(1024);
-        Publication.Current c = publication.current();
-        if (c != null) {
-            gauge(sb, "upki_publisher_crl_number", "CRL Number being served.", c.snapshot().number().toString());
-            gauge(sb, "upki_publisher_crl_age_seconds", "Seconds since thisUpdate.",
-                    Long.toString(Duration.between(c.snapshot().thisUpdate(), clock.instant()).toSeconds()));
-            gauge(sb, "upki_publisher_crl_seconds_to_next_update", "Seconds until nextUpdate.",
-                    Long.toString(Duration.between(clock.instant(), c.snapshot().nextUpdate()).toSeconds()));
-            gauge(sb, "upki_publisher_crl_entries", "Entries of the CRL being served.",
-                    Integer.toString(c.snapshot().revokedSerials().size()));
-        }
-        counter(sb, "upki_publisher_publications_total", "CRLs published.", publication.publishedCount());
-        counter(sb, "upki_publisher_rejections_total", "CRLs refused by the acceptance checks.", publication.rejectedCount());
-        counter(sb, "upki_publisher_write_failures_total", "CRLs served but not written to the output folder.",
-                publication.writeFailureCount());
-        counter(sb, "upki_publisher_ca_failures_total", "Failed calls to the CA.", refresher.failureCount());
-        gauge(sb, "upki_publisher_subscribers", "Sidecars subscribed to pushes.", Integer.toString(hub.size()));
-        if (ocsp != null) {
-            counter(sb, "upki_publisher_ocsp_requests_total", "OCSP requests answered.", ocsp.servedCount());
-            counter(sb, "upki_publisher_ocsp_cached_total", "OCSP requests answered from pre-signed responses.",
-                    ocsp.cacheHitCount());
-            counter(sb, "upki_publisher_ocsp_presigned_total", "OCSP responses signed ahead when a new CRL came.",
-                    ocsp.presignedCount());
-            counter(sb, "upki_publisher_ocsp_refused_total", "OCSP requests answered with an error status.",
-                    ocsp.refusedCount());
-            counter(sb, "upki_publisher_ocsp_ca_lookups_total", "ocsp_check calls to the CA.", ocsp.caLookupCount());
-        }
-        return sb.toString();
+        return ops.scrape();
     }
 
-    private static void gauge(StringBuilder sb, String name, String help, String value) {
-        sb.append("# HELP ").append(name).append(' ').append(help).append('\n')
-                .append("# TYPE ").append(name).append(" gauge\n").append(name).append(' ').append(value).append('\n');
+    void close() {
+        timing.shutdownNow();
+        ops.close();
     }
 
-    private static void counter(StringBuilder sb, String name, String help, long value) {
-        sb.append("# HELP ").append(name).append(' ').append(help).append('\n')
-                .append("# TYPE ").append(name).append(" counter\n").append(name).append(' ').append(value).append('\n');
+    private static CrlFacts facts(Publication.Current c) {
+        CrlSnapshot s = c.snapshot();
+        return new CrlFacts(s.issuer().getSubjectX500Principal().getName(), s.number(), s.thisUpdate(), s.nextUpdate(),
+                s.revokedSerials().size(), c.der().length);
     }
 }

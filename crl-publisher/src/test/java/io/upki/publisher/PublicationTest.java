@@ -151,8 +151,9 @@ class PublicationTest {
                         HttpResponse.BodyHandlers.ofString()).body()).startsWith("-----BEGIN X509 CRL-----");
                 assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/ca.crt")).build(),
                         HttpResponse.BodyHandlers.ofString()).body()).isEqualTo(ca.call(CaTask.GET_CA, CaClient.params()).asText());
-                assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
-                        HttpResponse.BodyHandlers.ofString()).body()).contains("upki_publisher_crl_number " + number);
+                assertThat(io.upki.testkit.ops.Scrape.of(http.send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                        .build(), HttpResponse.BodyHandlers.ofString()).body()).value("upki_publisher_crl_number"))
+                        .isEqualTo(Double.parseDouble(number));
             }
             // Restart with the CA down: the last published CRL is served from the output folder.
             ca.close();

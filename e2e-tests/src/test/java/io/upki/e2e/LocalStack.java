@@ -24,6 +24,7 @@ final class LocalStack implements AutoCloseable {
     final int raEdgePort;
     final int sidecarPort;
     final int publisherPort;
+    final int caOpsPort;
     final Command up;
     /** Extra environment of {@code up} and every later command, e.g. UPKI_CA_CLIENT_AUTH=curve. */
     final Map<String, String> extraEnv;
@@ -41,6 +42,7 @@ final class LocalStack implements AutoCloseable {
         this.raEdgePort = ports[4];
         this.sidecarPort = ports[5];
         this.publisherPort = ports[6];
+        this.caOpsPort = ports[7];
         this.up = up;
     }
 
@@ -62,7 +64,7 @@ final class LocalStack implements AutoCloseable {
     /** {@code bin/upki up} with {@code extraEnv} added to the environment (and to every later command). */
     static LocalStack up(Path home, Map<String, String> extraEnv) throws IOException {
         Path root = repositoryRoot();
-        int[] ports = freePorts(7);
+        int[] ports = freePorts(8);
         LocalStack stack = new LocalStack(root, home, ports, null, extraEnv);
         Command up;
         try {
@@ -88,6 +90,7 @@ final class LocalStack implements AutoCloseable {
         env.put("UPKI_RA_EDGE_PORT", String.valueOf(raEdgePort));
         env.put("UPKI_SIDECAR_PORT", String.valueOf(sidecarPort));
         env.put("UPKI_PUBLISHER_PORT", String.valueOf(publisherPort));
+        env.put("UPKI_CA_OPS_PORT", String.valueOf(caOpsPort));
         // Maven built the jars just before this module: a nested Maven build must not start here.
         env.put("UPKI_NO_BUILD", "1");
         env.putAll(extraEnv);

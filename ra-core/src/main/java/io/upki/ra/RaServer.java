@@ -24,6 +24,7 @@ import io.upki.ra.auth.Authenticator;
 import io.upki.ra.auth.DirectAuthenticator;
 import io.upki.ra.auth.EdgeAuthenticator;
 import io.upki.ra.bootstrap.RaIdentity;
+import io.upki.ra.ops.RaOps;
 import io.upki.ra.tls.MutualTls;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,12 +37,16 @@ import org.eclipse.jetty.server.AbstractConnector;
 
 /** The composition root of the ra-core: identity, CA client, authenticator for the mode, API, server. */
 public final class RaServer implements AutoCloseable {
+    /** How often the CA is called in the background to tell readiness; never on the probe itself. */
+    private static final Duration OPS_CHECK_INTERVAL = Duration.ofSeconds(10);
     private final Javalin app;
     private final List<AutoCloseable> closeables;
+    private final RaOps ops;
 
-    private RaServer(Javalin app, List<AutoCloseable> closeables) {
+    private RaServer(Javalin app, List<AutoCloseable> closeables, RaOps ops) {
         this.app = app;
         this.closeables = closeables;
+        this.ops = ops;
     }
 
     public static RaServer start(RaConfig config, Clock clock) throws IOException {
@@ -105,6 +110,8 @@ public final class RaServer implements AutoCloseable {
         if (acme != null) {
             closeables.add(acme);
         }
+        RaOps ops = new RaOps(ca, crls, acme, clock, OPS_CHECK_INTERVAL);
+        closeables.add(0, ops); // stopped first: its background check uses the CA client
         Javalin app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             HttpServers.noMethodOverride(c);
@@ -138,12 +145,18 @@ public final class RaServer implements AutoCloseable {
                 });
             }
             api.register(c);
+            ops.register(c);
             if (acme != null) {
                 acme.register(c);
             }
         });
         app.start();
-        return new RaServer(app, closeables);
+        return new RaServer(app, closeables, ops);
+    }
+
+    /** The health, readiness and metrics routes' state (tests run its CA check on demand). */
+    public RaOps ops() {
+        return ops;
     }
 
     public int port() {

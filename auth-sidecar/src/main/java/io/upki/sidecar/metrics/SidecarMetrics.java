@@ -1,75 +1,75 @@
 package io.upki.sidecar.metrics;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.stats.CacheStats;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.upki.pki.crl.CrlSnapshot;
 import io.upki.pki.crlfeed.CrlState;
+import io.upki.pki.ops.CrlFacts;
+import io.upki.pki.ops.CrlGauges;
+import io.upki.pki.ops.OpsMetrics;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Counters and gauges in the Prometheus text exposition format (version 0.0.4). A handful of series
- * does not justify a metrics library; LongAdder keeps counting off the hot path's contention.
+ * The sidecar's metrics through Micrometer: decisions per result and reason, the CRLs in force per
+ * issuer, CRL acceptances and rejections, the verdict cache and readiness, plus the JVM's.
  */
-public final class SidecarMetrics {
-    private final Map<String, LongAdder> decisions = new ConcurrentHashMap<>();
-    private final Clock clock;
-    private final CrlState crls;
-    private final Cache<?, ?> cache;
+public final class SidecarMetrics implements AutoCloseable {
+    private final OpsMetrics ops = new OpsMetrics();
+    /** Per reason, the allow and deny counters: found without allocating on the warm path. */
+    private final ConcurrentHashMap<String, Counter[]> decisions = new ConcurrentHashMap<>();
 
     public SidecarMetrics(Clock clock, CrlState crls, Cache<?, ?> cache) {
-        this.clock = clock;
-        this.crls = crls;
-        this.cache = cache;
+        MeterRegistry r = ops.registry();
+        CrlGauges.bind(ops, "upki.sidecar", clock, () -> facts(crls));
+        FunctionCounter.builder("upki.sidecar.crl.accepted", crls, CrlState::acceptedCount)
+                .description("CRLs accepted (newer, correctly signed, current).").register(r);
+        FunctionCounter.builder("upki.sidecar.crl.rejected", crls, CrlState::rejectedCount)
+                .description("CRLs refused by the acceptance checks.").register(r);
+        Gauge.builder("upki.sidecar.cache.size", cache, Cache::estimatedSize)
+                .description("Verified certificate paths in the verdict cache.").register(r);
+        Gauge.builder("upki.sidecar.cache.hit.ratio", cache, c -> c.stats().hitRate())
+                .description("Hit ratio of the verdict cache since start.").register(r);
+        Gauge.builder("upki.sidecar.ready", crls, c -> c.ready() ? 1 : 0)
+                .description("1 when every CA has a current CRL, else 0.").register(r);
     }
 
+    /** Counts one forward-auth decision. */
     public void decision(String result, String reason) {
-        decisions.computeIfAbsent(result + "\u0000" + reason, k -> new LongAdder()).increment();
+        Counter[] pair = decisions.get(reason);
+        if (pair == null) {
+            pair = decisions.computeIfAbsent(reason, k -> new Counter[] {counter("allow", k), counter("deny", k)});
+        }
+        pair["allow".equals(result) ? 0 : 1].increment();
     }
 
+    private Counter counter(String result, String reason) {
+        return Counter.builder("upki.sidecar.decisions").description("Forward-auth decisions by result and reason.")
+                .tags("result", result, "reason", reason).register(ops.registry());
+    }
+
+    /** Every metric, in the Prometheus text format ({@link OpsMetrics#CONTENT_TYPE}). */
     public String render() {
-        StringBuilder sb = new StringBuilder(2048);
-        sb.append("# HELP upki_sidecar_decisions_total Forward-auth decisions by result and reason.\n");
-        sb.append("# TYPE upki_sidecar_decisions_total counter\n");
-        new TreeMap<>(decisions).forEach((k, v) -> {
-            String[] parts = k.split("\u0000", 2);
-            sb.append("upki_sidecar_decisions_total{result=\"").append(parts[0]).append("\",reason=\"")
-                    .append(parts[1]).append("\"} ").append(v.sum()).append('\n');
-        });
-        sb.append("# HELP upki_sidecar_crl_number CRL Number of the CRL in force, per issuer.\n");
-        sb.append("# TYPE upki_sidecar_crl_number gauge\n");
-        for (CrlSnapshot s : crls.current().snapshots()) {
-            sb.append("upki_sidecar_crl_number{issuer=\"").append(label(s)).append("\"} ").append(s.number()).append('\n');
-        }
-        sb.append("# HELP upki_sidecar_crl_age_seconds Seconds since thisUpdate of the CRL in force.\n");
-        sb.append("# TYPE upki_sidecar_crl_age_seconds gauge\n");
-        for (CrlSnapshot s : crls.current().snapshots()) {
-            sb.append("upki_sidecar_crl_age_seconds{issuer=\"").append(label(s)).append("\"} ")
-                    .append(Duration.between(s.thisUpdate(), clock.instant()).toSeconds()).append('\n');
-        }
-        sb.append("# HELP upki_sidecar_crl_seconds_to_next_update Seconds until nextUpdate of the CRL in force.\n");
-        sb.append("# TYPE upki_sidecar_crl_seconds_to_next_update gauge\n");
-        for (CrlSnapshot s : crls.current().snapshots()) {
-            sb.append("upki_sidecar_crl_seconds_to_next_update{issuer=\"").append(label(s)).append("\"} ")
-                    .append(Duration.between(clock.instant(), s.nextUpdate()).toSeconds()).append('\n');
-        }
-        sb.append("# TYPE upki_sidecar_crl_accepted_total counter\nupki_sidecar_crl_accepted_total ")
-                .append(crls.acceptedCount()).append('\n');
-        sb.append("# TYPE upki_sidecar_crl_rejected_total counter\nupki_sidecar_crl_rejected_total ")
-                .append(crls.rejectedCount()).append('\n');
-        CacheStats stats = cache.stats();
-        sb.append("# TYPE upki_sidecar_cache_size gauge\nupki_sidecar_cache_size ").append(cache.estimatedSize()).append('\n');
-        sb.append("# TYPE upki_sidecar_cache_hit_ratio gauge\nupki_sidecar_cache_hit_ratio ")
-                .append(String.format(java.util.Locale.ROOT, "%.4f", stats.hitRate())).append('\n');
-        sb.append("# TYPE upki_sidecar_ready gauge\nupki_sidecar_ready ").append(crls.ready() ? 1 : 0).append('\n');
-        return sb.toString();
+        return ops.scrape();
     }
 
-    private static String label(CrlSnapshot s) {
-        return s.issuer().getSubjectX500Principal().getName().replace("\\", "\\\\").replace("\"", "\\\"");
+    /** Unhooks the JVM binders (GC notifications) from this registry. */
+    @Override
+    public void close() {
+        ops.close();
+    }
+
+    private static List<CrlFacts> facts(CrlState crls) {
+        List<CrlFacts> out = new ArrayList<>();
+        for (CrlSnapshot s : crls.current().snapshots()) {
+            out.add(new CrlFacts(s.issuer().getSubjectX500Principal().getName(), s.number(), s.thisUpdate(),
+                    s.nextUpdate(), s.revokedSerials().size(), s.der() == null ? -1 : s.der().length));
+        }
+        return out;
     }
 }

@@ -128,9 +128,8 @@ abstract class ProxyScenarios {
     long denials(String reason) throws Exception {
         var metrics = sidecar.get("/metrics", Map.of());
         assertThat(metrics.statusCode()).isEqualTo(200);
-        String prefix = "upki_sidecar_decisions_total{result=\"deny\",reason=\"" + reason + "\"} ";
-        return metrics.body().lines().filter(l -> l.startsWith(prefix))
-                .mapToLong(l -> Long.parseLong(l.substring(prefix.length()).strip())).sum();
+        return (long) io.upki.testkit.ops.Scrape.of(metrics.body())
+                .value("upki_sidecar_decisions_total", "result", "deny", "reason", reason);
     }
 
     /** A request the sidecar must refuse with 403 for {@code reason}, which never reaches the upstream. */

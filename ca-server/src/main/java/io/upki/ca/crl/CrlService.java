@@ -49,6 +49,8 @@ public final class CrlService implements AutoCloseable {
     private BigInteger lastWritten;
     /** A revocation or lifted hold is not in the current CRL yet. */
     private volatile boolean stale;
+    /** Entries of the latest CRL signed by this process; -1 for one loaded from the store. */
+    private volatile int latestEntries = -1;
 
     /**
      * @param validity time from thisUpdate to nextUpdate
@@ -96,6 +98,21 @@ public final class CrlService implements AutoCloseable {
         stale = true;
     }
 
+    /** Entries of {@link #latest()}, or -1 when it was loaded from the store rather than signed since start. */
+    public int latestEntries() {
+        return latestEntries;
+    }
+
+    /** The issuer of the CRLs, as an RFC 2253 DN (the metrics' issuer label). */
+    public String issuerName() {
+        return ca.certificate().getSubjectX500Principal().getName();
+    }
+
+    /** The latest CRL signed, as it is (maybe past its nextUpdate), or null before the first: for readiness and metrics. */
+    public StoredCrl latest() {
+        return current;
+    }
+
     /** The current CRL; a new one is signed when there is none or it has passed its nextUpdate. */
     public StoredCrl current() {
         StoredCrl crl = current;
@@ -137,6 +154,7 @@ public final class CrlService implements AutoCloseable {
         byte[] der = CrlEncoder.encode(ca, number, thisUpdate, nextUpdate, revoked.contents(), digestFor());
         long signed = System.nanoTime();
         StoredCrl crl = new StoredCrl(number, thisUpdate, nextUpdate, der);
+        latestEntries = entries;
         current = crl;
         audit.record("generate_crl", "ok", "number", number, "entries", entries, "bytes", der.length,
                 "next_update", nextUpdate, "ms", (signed - started) / 1_000_000,

@@ -235,6 +235,20 @@ public final class SqliteCertificateRepository implements CertificateRepository 
         });
     }
 
+    /** Certificates not revoked whose notAfter falls in [from, to): for the expiry metrics, a count only. */
+    public long countExpiring(java.time.Instant from, java.time.Instant to) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT count(*) FROM certificates WHERE revoked_at IS NULL AND not_after >= ? AND not_after < ?")) {
+                ps.setLong(1, from.toEpochMilli());
+                ps.setLong(2, to.toEpochMilli());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getLong(1) : 0L;
+                }
+            }
+        });
+    }
+
     @Override
     public long count() {
         return db.read(c -> {

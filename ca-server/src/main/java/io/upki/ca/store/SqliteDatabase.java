@@ -147,6 +147,20 @@ public final class SqliteDatabase implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes SQLite's write lock and gives it back without writing: proves the database is open, not
+     * read-only and not locked by another writer (readiness).
+     */
+    public void checkWritable() {
+        read(c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("BEGIN IMMEDIATE");
+                s.execute("ROLLBACK");
+            }
+            return null;
+        });
+    }
+
     /** Runs work in one transaction: all of it is durable on return, or none of it happened. */
     public <T> T transaction(Work<T> work) {
         return transaction(work, true);

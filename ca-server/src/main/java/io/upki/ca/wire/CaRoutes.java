@@ -51,6 +51,7 @@ public final class CaRoutes {
     private final CsrRenewal renewal;
     private final AuditLog audit;
     private final AccessPolicy access;
+    private TaskTimer timer = TaskTimer.NONE;
 
     public CaRoutes(CertificateAuthority ca, ProfileRegistry profiles, IssuanceService issuance,
                     RevocationService revocation, CrlService crls, AdminService admins, CertificateLookup lookup,
@@ -69,6 +70,16 @@ public final class CaRoutes {
         this.renewal = renewal;
         this.audit = audit;
     }
+
+    /** Times issuance and revocation tasks with {@code t} (metrics); call before building the routers. */
+    public CaRoutes timedBy(TaskTimer t) {
+        this.timer = t;
+        return this;
+    }
+
+    /** The issuance and revocation tasks, whose count and latency {@link #timedBy} records. */
+    private static final java.util.Set<CaTask> TIMED = java.util.EnumSet.of(CaTask.REGISTER, CaTask.GENERATE,
+            CaTask.SIGN, CaTask.RENEW, CaTask.RENEW_CSR, CaTask.REVOKE, CaTask.UNREVOKE, CaTask.DELETE);
 
     /** The operations port (5000). */
     public TaskRouter operations(WireCodec codec) {
@@ -239,9 +250,11 @@ public final class CaRoutes {
 
     /** As {@link #audited(CaTask, TaskHandler)} for a task that needs to know its caller. */
     private CallerHandler audited(CaTask task, CallerHandler handler) {
+        boolean timed = TIMED.contains(task);
         return (p, caller) -> {
             try {
-                return handler.handle(p, caller);
+                return timed ? timer.run(name(task), p, params -> handler.handle(params, caller))
+                        : handler.handle(p, caller);
             } catch (RuntimeException e) {
                 boolean refused = e instanceof CaProtocolException;
                 String reason = refused ? ((CaProtocolException) e).wireMessage() : "internal error";

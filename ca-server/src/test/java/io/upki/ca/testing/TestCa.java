@@ -129,6 +129,10 @@ public final class TestCa implements AutoCloseable {
         return new TestCa(dir, server);
     }
 
+    public CaServer server() {
+        return server;
+    }
+
     public Path dataDir() {
         return dataDir;
     }

@@ -76,7 +76,7 @@ public final class PublisherApp {
             config.routes.post("/refresh", this::refresh);
             config.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
             config.routes.get("/ready", this::ready);
-            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.get()));
+            config.routes.get("/metrics", ctx -> ctx.contentType(io.upki.pki.ops.OpsMetrics.CONTENT_TYPE).result(metrics.get()));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 LoggerFactory.getLogger(PublisherApp.class).error("request failed", e);
                 ctx.status(500).json(Map.of("status", "error", "message", "internal error"));
@@ -148,9 +148,10 @@ public final class PublisherApp {
 
     private void ready(Context ctx) {
         Publication.Current current = publication.current();
-        boolean ready = current != null && clock.instant().isBefore(current.snapshot().nextUpdate());
-        ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "ready" : "not ready",
-                "crl_number", current == null ? "" : current.snapshot().number().toString()));
+        io.upki.pki.ops.Readiness r = io.upki.publisher.PublisherReadiness.of(publication, clock);
+        Map<String, Object> body = r.body();
+        body.put("crl_number", current == null ? "" : current.snapshot().number().toString());
+        ctx.status(r.status()).json(body);
     }
 
     private static String http(Instant instant) {

@@ -86,6 +86,11 @@ public final class Acme implements AutoCloseable {
         return new Acme(api, store, validations, housekeeping);
     }
 
+    /** Orders per state, for the metrics. */
+    public java.util.Map<io.upki.ra.acme.store.Order.Status, Long> orderCounts() {
+        return store.orderCounts();
+    }
+
     public void register(JavalinConfig config) {
         api.register(config);
     }

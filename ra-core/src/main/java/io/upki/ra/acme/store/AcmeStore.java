@@ -56,6 +56,11 @@ public interface AcmeStore extends AutoCloseable {
 
     void markRevoked(String id, Instant at);
 
+    /** How many orders are in each state (metrics); an empty map when the store cannot tell. */
+    default java.util.Map<Order.Status, Long> orderCounts() {
+        return java.util.Map.of();
+    }
+
     /** Runs {@code work} as one atomic change. */
     void transaction(Runnable work);
 

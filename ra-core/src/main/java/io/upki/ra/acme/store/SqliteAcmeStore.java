@@ -129,6 +129,16 @@ public final class SqliteAcmeStore implements AcmeStore {
     }
 
     @Override
+    public synchronized java.util.Map<Order.Status, Long> orderCounts() {
+        java.util.Map<Order.Status, Long> counts = new java.util.EnumMap<>(Order.Status.class);
+        for (String[] row : all("SELECT status, count(*) FROM orders GROUP BY status",
+                r -> new String[] {r.getString(1), Long.toString(r.getLong(2))})) {
+            counts.put(Order.Status.valueOf(row[0]), Long.parseLong(row[1]));
+        }
+        return counts;
+    }
+
+    @Override
     public synchronized void updateOrder(Order o) {
         update("UPDATE orders SET status = ?, error = ?, certificate_id = ? WHERE id = ?",
                 o.status().name(), o.error(), o.certificateId(), o.id());

@@ -1,0 +1,123 @@
+package io.upki.ca.ops;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.upki.ca.crl.CrlService;
+import io.upki.ca.profile.ProfileRegistry;
+import io.upki.ca.store.SqliteCertificateRepository;
+import io.upki.ca.store.StoredCrl;
+import io.upki.ca.wire.Params;
+import io.upki.ca.wire.TaskHandler;
+import io.upki.ca.wire.TaskTimer;
+import io.upki.pki.ops.CrlFacts;
+import io.upki.pki.ops.CrlGauges;
+import io.upki.pki.ops.OpsMetrics;
+import io.upki.pki.wire.CaProtocolException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The CA's metrics: issuance and revocation latency and counts per task, profile and result, the
+ * latest CRL, certificates expiring within 7 and 30 days, readiness, and the JVM's.
+ */
+public final class CaMetrics implements TaskTimer {
+    private static final Set<String> ISSUANCE = Set.of("register", "generate", "sign", "renew", "renew_csr");
+    private static final Duration[] BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+        Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+        Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(10)};
+
+    private final OpsMetrics ops = new OpsMetrics();
+    private final ProfileRegistry profiles;
+    private final SqliteCertificateRepository certificates;
+    private final Clock clock;
+    private final AtomicLong expiring7 = new AtomicLong();
+    private final AtomicLong expiring30 = new AtomicLong();
+
+    public CaMetrics(ProfileRegistry profiles, SqliteCertificateRepository certificates, CrlService crls, Clock clock) {
+        this.profiles = profiles;
+        this.certificates = certificates;
+        this.clock = clock;
+        MeterRegistry r = ops.registry();
+        CrlGauges.bind(ops, "upki.ca", clock, () -> {
+            StoredCrl c = crls.latest();
+            return c == null ? List.of() : List.of(new CrlFacts(issuer(crls), c.number(), c.thisUpdate(),
+                    c.nextUpdate(), crls.latestEntries(), c.der().length));
+        });
+        Gauge.builder("upki.ca.certificates.expiring", expiring7, AtomicLong::get).tag("within", "7d")
+                .description("Certificates not revoked whose notAfter is within the next 7 or 30 days.").register(r);
+        Gauge.builder("upki.ca.certificates.expiring", expiring30, AtomicLong::get).tag("within", "30d")
+                .description("Certificates not revoked whose notAfter is within the next 7 or 30 days.").register(r);
+    }
+
+    private static String issuer(CrlService crls) {
+        return crls.issuerName();
+    }
+
+    /** Binds the readiness gauge: 1 when {@code readiness} answers ready. */
+    public void bindReadiness(CaReadiness readiness) {
+        Gauge.builder("upki.ca.ready", readiness, r -> r.get().ready() ? 1 : 0)
+                .description("1 when the store is writable, the key signs and the latest CRL is current.")
+                .register(ops.registry());
+    }
+
+    /** Re-counts the certificates expiring soon (a count query on the store; run every minute or so). */
+    public void refreshExpiring() {
+        Instant now = clock.instant();
+        expiring7.set(certificates.countExpiring(now, now.plus(Duration.ofDays(7))));
+        expiring30.set(certificates.countExpiring(now, now.plus(Duration.ofDays(30))));
+    }
+
+    @Override
+    public Object run(String task, Params params, TaskHandler handler) {
+        long started = System.nanoTime();
+        String result = "error";
+        try {
+            Object out = handler.handle(params);
+            result = "ok";
+            return out;
+        } catch (CaProtocolException e) {
+            result = "refused";
+            throw e;
+        } finally {
+            boolean issuance = ISSUANCE.contains(task);
+            Timer.builder(issuance ? "upki.ca.issuance" : "upki.ca.revocation")
+                    .description(issuance ? "Certificate issuance tasks by task, profile and result."
+                            : "Revocation tasks (revoke, unrevoke, delete) by task and result.")
+                    .tags("task", task, "result", result)
+                    .tags(issuance ? List.of(io.micrometer.core.instrument.Tag.of("profile", profile(task, params)))
+                            : List.of())
+                    .serviceLevelObjectives(BUCKETS)
+                    .register(ops.registry())
+                    .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * The profile label: a profile the CA knows, else "unknown" (clients choose the text, and every
+     * distinct label value is a new series). Renewals keep their certificate's profile: "renewal".
+     */
+    private String profile(String task, Params params) {
+        if (task.startsWith("renew")) {
+            return "renewal";
+        }
+        try {
+            String name = params.string("profile", task.equals("register") ? "ra" : "server");
+            return profiles.find(name).isPresent() ? name : "unknown";
+        } catch (RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    public String scrape() {
+        return ops.scrape();
+    }
+
+    public void close() {
+        ops.close();
+    }
+}

@@ -1,0 +1,97 @@
+package io.upki.ca.ops;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.upki.pki.ops.OpsMetrics;
+import io.upki.pki.ops.Readiness;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The CA's operations listener: {@code GET /health}, {@code /ready} and {@code /metrics} over plain
+ * HTTP. The JDK's own server: three read-only routes do not justify bringing Jetty and Javalin into the
+ * process that holds the CA key, whose only other listener is ZeroMQ. Bind it to loopback or a
+ * monitoring network; it reveals counts, never certificates or keys.
+ */
+public final class OpsServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(OpsServer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    private OpsServer(HttpServer server, ExecutorService executor) {
+        this.server = server;
+        this.executor = executor;
+    }
+
+    /** Binds {@code address} and serves until closed. */
+    public static OpsServer start(InetSocketAddress address, Supplier<Readiness> readiness, Supplier<String> metrics)
+            throws IOException {
+        HttpServer server = HttpServer.create(address, 16);
+        ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "ca-ops-http");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", exchange -> {
+            try (exchange) {
+                if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
+                    json(exchange, 405, Map.of("status", "error", "reason", "method_not_allowed",
+                            "message", "only GET is served here"));
+                    return;
+                }
+                switch (exchange.getRequestURI().getPath()) {
+                    case "/health" -> json(exchange, 200, Map.of("status", "ok"));
+                    case "/ready" -> {
+                        Readiness r = readiness.get();
+                        json(exchange, r.status(), r.body());
+                    }
+                    case "/metrics" -> send(exchange, 200, OpsMetrics.CONTENT_TYPE,
+                            metrics.get().getBytes(StandardCharsets.UTF_8));
+                    default -> json(exchange, 404, Map.of("status", "error", "reason", "not_found",
+                            "message", "use /health, /ready or /metrics"));
+                }
+            } catch (RuntimeException e) {
+                LOG.error("ops request failed", e);
+            }
+        });
+        server.start();
+        return new OpsServer(server, executor);
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private static void json(HttpExchange exchange, int status, Map<String, ?> body) throws IOException {
+        send(exchange, status, "application/json", JSON.writeValueAsBytes(body));
+    }
+
+    private static void send(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", type);
+        boolean head = "HEAD".equals(exchange.getRequestMethod());
+        exchange.sendResponseHeaders(status, head ? -1 : body.length);
+        if (!head) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,41 @@
+package io.upki.pki.ops;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The answer of a {@code /ready} probe: ready, or not with the reason an operator can act on.
+ *
+ * @param reason "ok" when ready, else what is wrong
+ */
+public record Readiness(boolean ready, String reason) {
+    public static final Readiness OK = new Readiness(true, "ok");
+
+    public static Readiness notReady(String reason) {
+        return new Readiness(false, reason);
+    }
+
+    /** The first failing check, or OK when every check passes. */
+    public static Readiness all(List<Readiness> checks) {
+        for (Readiness r : checks) {
+            if (!r.ready()) {
+                return r;
+            }
+        }
+        return OK;
+    }
+
+    /** HTTP status of the probe: 200 ready, 503 not. */
+    public int status() {
+        return ready ? 200 : 503;
+    }
+
+    /** The JSON body of the probe: {@code {"status": "ready"|"not ready", "reason": ...}}. */
+    public Map<String, Object> body() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("status", ready ? "ready" : "not ready");
+        m.put("reason", reason);
+        return m;
+    }
+}
