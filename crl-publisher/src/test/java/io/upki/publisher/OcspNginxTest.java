@@ -175,7 +175,9 @@ class OcspNginxTest {
     }
 
     static long metric(String text, String name) {
-        return text.lines().filter(l -> l.startsWith(name + " ")).mapToLong(l -> Long.parseLong(l.substring(name.length() + 1)))
+        // Prometheus text writes counters as floats ("2.0"); these counts are whole.
+        return text.lines().filter(l -> l.startsWith(name + " "))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(name.length() + 1).strip()))
                 .findFirst().orElseThrow();
     }
 
