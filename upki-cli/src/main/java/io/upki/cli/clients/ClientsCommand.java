@@ -27,8 +27,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "clients", mixinStandardHelpOptions = true, subcommands = {
         ClientsCommand.ListClients.class, ClientsCommand.AddClient.class, ClientsCommand.RemoveClient.class,
         ClientsCommand.Keygen.class, ClientsCommand.Enrol.class},
-        description = "CURVE client keys of a CA started with --client-auth curve: list, add, remove; keygen makes "
-                + "a key pair file; enrol makes this operator's key the CA's first operator (with the seed).")
+        description = {"Manage the CURVE client keys of a CA started with --client-auth curve.",
+                "list, add, remove; keygen makes a key pair file; enrol makes this operator's key the CA's first "
+                        + "operator (with the seed)."})
 public final class ClientsCommand implements Callable<Integer> {
 
     @Override
@@ -201,8 +202,8 @@ public final class ClientsCommand implements Callable<Integer> {
 
     /** {@code clients enrol}. */
     @Command(name = "enrol", mixinStandardHelpOptions = true,
-            description = {"Make this operator's key (--client-key) the CA's first operator, with the registration",
-                    "seed (UPKI_CA_SEED or --seed-file). Refused once the CA has an operator."})
+            description = {"Make this operator's key (--client-key) the CA's first operator.",
+                    "Needs the registration seed (UPKI_CA_SEED or --seed-file); refused once the CA has an operator."})
     public static final class Enrol implements Callable<Integer> {
         @Option(names = "--name", defaultValue = "operator", paramLabel = "NAME", description = "default ${DEFAULT-VALUE}")
         String name;
