@@ -1,22 +1,19 @@
 package io.upki.sidecar.tls;
 
+import io.upki.pki.http.DeferringTrustManager;
 import io.upki.pki.x509.Pem;
 import java.io.IOException;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -60,7 +57,7 @@ public final class ProxyTlsConnector {
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(store, none);
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(kmf.getKeyManagers(), new TrustManager[] {new DeferToApplication(acceptedIssuers)}, null);
+            context.init(kmf.getKeyManagers(), new TrustManager[] {new DeferringTrustManager(acceptedIssuers)}, null);
             return new ProxyTlsConnector(context);
         } catch (GeneralSecurityException e) {
             throw new IOException("tls-cert/tls-key: cannot set up TLS: " + e.getMessage(), e);
@@ -85,49 +82,5 @@ public final class ProxyTlsConnector {
         connector.setHost(host);
         connector.setPort(port);
         return connector;
-    }
-
-    /** Accepts any client chain in the handshake (key possession is still proven); ProxyPeer decides. */
-    private static final class DeferToApplication extends X509ExtendedTrustManager {
-        private final X509Certificate[] issuers;
-
-        DeferToApplication(List<X509Certificate> issuers) {
-            this.issuers = issuers.toArray(X509Certificate[]::new);
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
-            // decided by ProxyPeer for each request
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-            // decided by ProxyPeer for each request
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            // decided by ProxyPeer for each request
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-            throw new CertificateException("server mode only");
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-            throw new CertificateException("server mode only");
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            throw new CertificateException("server mode only");
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return issuers.clone();
-        }
     }
 }

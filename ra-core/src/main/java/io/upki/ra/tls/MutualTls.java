@@ -1,15 +1,14 @@
 package io.upki.ra.tls;
 
-import java.net.Socket;
+import io.upki.pki.http.DeferringTrustManager;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -59,54 +58,10 @@ public final class MutualTls {
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(store, none);
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(kmf.getKeyManagers(), new TrustManager[] {new DeferToApplication(ca)}, null);
+            context.init(kmf.getKeyManagers(), new TrustManager[] {new DeferringTrustManager(List.of(ca))}, null);
             return context;
         } catch (GeneralSecurityException | java.io.IOException e) {
             throw new IllegalStateException("cannot set up TLS with ra.key/ra.crt: " + e.getMessage(), e);
-        }
-    }
-
-    /** Accepts any client chain at the TLS layer (key possession is still proven) and names our CA as acceptable issuer. */
-    private static final class DeferToApplication extends X509ExtendedTrustManager {
-        private final X509Certificate ca;
-
-        DeferToApplication(X509Certificate ca) {
-            this.ca = ca;
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
-            // decided by DirectAuthenticator
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-            // decided by DirectAuthenticator
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            // decided by DirectAuthenticator
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws java.security.cert.CertificateException {
-            throw new java.security.cert.CertificateException("server mode only");
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws java.security.cert.CertificateException {
-            throw new java.security.cert.CertificateException("server mode only");
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) throws java.security.cert.CertificateException {
-            throw new java.security.cert.CertificateException("server mode only");
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[] {ca};
         }
     }
 }
