@@ -43,7 +43,7 @@ import io.upki.pki.wire.WireCodec;
 import io.upki.pki.x509.RevocationReason;
 import io.upki.ca.ops.CaMetrics;
 import io.upki.ca.ops.CaReadiness;
-import io.upki.ca.ops.OpsServer;
+import io.upki.pki.ops.OpsServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Executors;
@@ -278,7 +278,7 @@ public final class CaServer implements AutoCloseable {
                 LOG.warn("cannot count the certificates expiring soon: {}", e.getMessage());
             }
         }, 0, EXPIRY_REFRESH.toSeconds(), TimeUnit.SECONDS);
-        opsServer = OpsServer.start(address, readiness, metrics::scrape);
+        opsServer = OpsServer.start("ca", address, readiness, metrics::scrape);
         LOG.info("CA operations listener on http://{}:{} (/health, /ready, /metrics)", address.getHostString(),
                 opsServer.port());
         return opsServer.port();
