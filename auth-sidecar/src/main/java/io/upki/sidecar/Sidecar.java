@@ -21,8 +21,10 @@ import io.upki.pki.crlfeed.CrlSources;
 import io.upki.pki.crlfeed.CrlState;
 import io.upki.sidecar.signing.SigningIdentity;
 import io.upki.sidecar.tls.ProxyTlsConnector;
+import io.upki.pki.ops.OpsServer;
 import io.upki.pki.peer.ProxyPeer;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,10 +45,12 @@ public final class Sidecar implements AutoCloseable {
     private final AdminRefresher adminRefresher;
     private final List<AutoCloseable> closeables;
     private final DecisionEngine engine;
+    private final SidecarApp routes;
 
-    private Sidecar(Javalin app, CrlSources crlSources, AdminRefresher adminRefresher, DecisionEngine engine,
-                    List<AutoCloseable> closeables) {
+    private Sidecar(Javalin app, SidecarApp routes, CrlSources crlSources, AdminRefresher adminRefresher,
+                    DecisionEngine engine, List<AutoCloseable> closeables) {
         this.app = app;
+        this.routes = routes;
         this.crlSources = crlSources;
         this.adminRefresher = adminRefresher;
         this.engine = engine;
@@ -135,11 +139,23 @@ public final class Sidecar implements AutoCloseable {
         Javalin app = routes.create(config.host(), config.port(), Math.max(64 * 1024, config.maxHeaderBytes() * 8),
                 tls, peer);
         app.start();
-        return new Sidecar(app, crlSources, adminRefresher, engine, closeables);
+        return new Sidecar(app, routes, crlSources, adminRefresher, engine, closeables);
     }
 
     public int port() {
         return app.port();
+    }
+
+    /**
+     * Serves {@code /health}, {@code /ready} and {@code /metrics} over plain HTTP on {@code address}
+     * ({@code --ops-listen}), for probes and Prometheus, which hold no proxy certificate.
+     *
+     * @return the bound port
+     */
+    public synchronized int startOps(InetSocketAddress address) throws IOException {
+        OpsServer ops = OpsServer.start("sidecar", address, routes::readiness, routes::metricsText);
+        closeables.add(0, ops);
+        return ops.port();
     }
 
     public DecisionEngine engine() {

@@ -17,6 +17,7 @@ import io.upki.sidecar.decision.DecisionEngine;
 import io.upki.sidecar.metrics.SidecarMetrics;
 import io.upki.pki.crlfeed.CrlSources;
 import io.upki.pki.crlfeed.CrlState;
+import io.upki.pki.ops.Readiness;
 import io.upki.pki.peer.ProxyPeer;
 import io.upki.sidecar.tls.ProxyTlsConnector;
 import java.time.Duration;
@@ -130,7 +131,7 @@ public final class SidecarApp {
             }
             config.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
             config.routes.get("/ready", this::ready);
-            config.routes.get("/metrics", ctx -> ctx.contentType(io.upki.pki.ops.OpsMetrics.CONTENT_TYPE).result(metrics.render()));
+            config.routes.get("/metrics", ctx -> ctx.contentType(io.upki.pki.ops.OpsMetrics.CONTENT_TYPE).result(metricsText()));
             config.routes.post("/crl/refresh", ctx -> {
                 crlSources.refreshNow();
                 ready(ctx);
@@ -166,9 +167,18 @@ public final class SidecarApp {
     }
 
     private void ready(Context ctx) {
-        boolean ready = crls.ready();
-        ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "ready" : "not ready",
-                "reason", ready ? "ok" : "no current CRL for every CA"));
+        Readiness r = readiness();
+        ctx.status(r.status()).json(r.body());
+    }
+
+    /** Ready once every CA has a current CRL: before that, every decision would be a refusal. */
+    Readiness readiness() {
+        return crls.ready() ? Readiness.OK : Readiness.notReady("no current CRL for every CA");
+    }
+
+    /** The Prometheus text of {@code /metrics}. */
+    String metricsText() {
+        return metrics.render();
     }
 
     private void authorizeFor(Context ctx) {

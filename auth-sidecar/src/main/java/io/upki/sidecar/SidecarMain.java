@@ -1,6 +1,8 @@
 package io.upki.sidecar;
 
+import io.upki.pki.ops.OpsServer;
 import io.upki.pki.process.ProcessRunner;
+import java.net.InetSocketAddress;
 import io.upki.sidecar.decision.RouteClass;
 import io.upki.sidecar.decision.RoutePolicy;
 import java.nio.file.Path;
@@ -118,6 +120,11 @@ public final class SidecarMain implements Callable<Integer> {
                     + "(env UPKI_SIDECAR_CLIENT_KEY; default STATE_DIR/ca-client.key).")
     Path clientKey;
 
+    @Option(names = "--ops-listen", defaultValue = "${env:UPKI_SIDECAR_OPS_LISTEN}",
+            description = "host:port of a plain-HTTP operations listener (/health, /ready, /metrics) for probes and "
+                    + "Prometheus, which hold no proxy certificate (env UPKI_SIDECAR_OPS_LISTEN); off unless given.")
+    String opsListen;
+
     @Override
     public Integer call() throws Exception {
         io.upki.pki.caclient.CaCurve curve = io.upki.pki.caclient.CaCurve.open(caPublicKey,
@@ -130,7 +137,11 @@ public final class SidecarMain implements Callable<Integer> {
                 proxy, policy, new SidecarConfig.Signing(assertionKey, assertionCert, registerEndpoint, seed, cn, stateDir),
                 assertionTtl, maxHeaderBytes, maxCertificates, cacheSize, !noAudit,
                 tlsCert == null && tlsKey == null ? null : new SidecarConfig.Tls(tlsCert, tlsKey));
+        InetSocketAddress ops = OpsServer.address("--ops-listen", opsListen);
         Sidecar sidecar = Sidecar.start(config, curve, Clock.systemUTC());
+        if (ops != null) {
+            OpsServer.bind(sidecar, "--ops-listen", opsListen, () -> sidecar.startOps(ops));
+        }
         System.out.println("upki auth-sidecar ready on " + (config.tls() == null ? "http://" : "https://") + config.host()
                 + ":" + sidecar.port() + (config.tls() == null ? " (plain HTTP: whoever reaches this port acts as any client)"
                 : " (proxy certificate required)") + " (proxy profile " + proxy + "; crypto " + io.upki.pki.crypto.NativeCrypto.current().description() + ")");

@@ -43,7 +43,9 @@ import io.upki.pki.wire.WireCodec;
 import io.upki.pki.x509.RevocationReason;
 import io.upki.ca.ops.CaMetrics;
 import io.upki.ca.ops.CaReadiness;
-import io.upki.ca.ops.OpsServer;
+import io.upki.pki.ops.OpsServer;
+import io.upki.pki.wire.SubjectAltName;
+import java.util.List;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Executors;
@@ -93,6 +95,7 @@ public final class CaServer implements AutoCloseable {
     private CaReadiness readiness;
     private OpsServer opsServer;
     private ScheduledExecutorService opsTimer;
+    private IssuanceService issuance;
 
     private CaServer(CaConfig config, SqliteDatabase database, ZContext zmq, Lanes lanes, SigningStore signing,
                      ZmqFrontend operations, ZmqFrontend registration, EventFeed events, CrlService crls,
@@ -207,6 +210,7 @@ public final class CaServer implements AutoCloseable {
         CaServer server = new CaServer(config, database, zmq, lanes, signing, ops, reg, events, crls, zap, clientAuth,
                 curveKeys.publicKey());
         server.metrics = metrics;
+        server.issuance = issuance;
         server.readiness = new CaReadiness(database, ca, crls, clock, READINESS_TTL);
         return server;
     }
@@ -245,6 +249,15 @@ public final class CaServer implements AutoCloseable {
                 clientAuth.wireName());
     }
 
+    /**
+     * Issues a certificate for a key the CA makes, without serving ({@code ca-server issue}): the
+     * provisioning step of deployments whose services cannot enrol themselves (Traefik's proxy
+     * certificate). The key is returned, never kept by the CA.
+     */
+    public IssuanceService.Issued issueWithNewKey(String cn, String profile, List<SubjectAltName> sans) {
+        return issuance.issueWithNewKey("issue", cn, profile, sans, false);
+    }
+
     public ClientAuth clientAuth() {
         return clientAuth;
     }
@@ -278,7 +291,7 @@ public final class CaServer implements AutoCloseable {
                 LOG.warn("cannot count the certificates expiring soon: {}", e.getMessage());
             }
         }, 0, EXPIRY_REFRESH.toSeconds(), TimeUnit.SECONDS);
-        opsServer = OpsServer.start(address, readiness, metrics::scrape);
+        opsServer = OpsServer.start("ca", address, readiness, metrics::scrape);
         LOG.info("CA operations listener on http://{}:{} (/health, /ready, /metrics)", address.getHostString(),
                 opsServer.port());
         return opsServer.port();

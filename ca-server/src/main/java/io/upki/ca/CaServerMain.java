@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
 /** Command line of the ca-server process: {@code init} creates a CA, {@code start} serves it. */
 @Command(name = "ca-server", mixinStandardHelpOptions = true, version = "upki ca-server 0.1.0",
         description = "The upki CA: holds the CA key, profiles and certificate store; speaks uPKI's ZeroMQ protocol.",
-        subcommands = {CaServerMain.Init.class, CaServerMain.Start.class, CaServerMain.PublicKey.class,
+        subcommands = {CaServerMain.Init.class, CaServerMain.Start.class, CaServerMain.PublicKey.class, IssueCommand.class,
                 CaServerMain.AddClient.class})
 public final class CaServerMain implements Callable<Integer> {
 

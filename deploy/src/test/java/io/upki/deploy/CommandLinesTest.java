@@ -60,8 +60,8 @@ class CommandLinesTest {
         KubeManifests m = KubernetesSchemaTest.load(name);
         long upkiContainers = m.pods().stream().flatMap(p -> p.containers().stream())
                 .filter(c -> Processes.module(c) != null).count();
-        // The four processes, ca-init and the publisher's client-key init container.
-        assertThat(upkiContainers).as("containers running an upki image in " + name).isEqualTo(6);
+        // The four processes, ca-init, the publisher's client-key and the sidecar's tls-key init containers.
+        assertThat(upkiContainers).as("containers running an upki image in " + name).isEqualTo(7);
         assertThat(problems(m)).as(name).isEmpty();
     }
 

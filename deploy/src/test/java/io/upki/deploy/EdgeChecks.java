@@ -390,32 +390,37 @@ final class EdgeChecks {
 
     /** A path Traefik reads must be in a mount: a bind mount of an existing file, or a named volume. */
     private void checkTraefikPath(String what, String path, boolean mustBeBind) {
+        String problem = traefikPathProblem(compose, what, path, mustBeBind);
+        if (problem != null) {
+            problems.add(problem);
+        }
+    }
+
+    /** Why {@code path} would not exist in the traefik container, or null when a volume provides it. */
+    static String traefikPathProblem(ComposeFile compose, String what, String path, boolean mustBeBind) {
         String traefik = compose.traefikService();
         ComposeFile.Mount m = traefik == null ? null : compose.mountOf(traefik, path);
         if (m == null) {
-            problems.add(what + ": " + path + " is in no volume of the traefik service");
-            return;
+            return what + ": " + path + " is in no volume of the traefik service";
         }
         if (m.bind()) {
             Path source = compose.dir().resolve(m.source()).resolve(Path.of(m.target()).relativize(Path.of(path)).toString());
-            if (!Files.exists(source)) {
-                problems.add(what + ": " + path + " is bind-mounted from " + source + ", which does not exist");
-            }
-        } else if (mustBeBind) {
-            problems.add(what + ": " + path + " should come from the repository");
-        } else if (!compose.declaresVolume(m.source())) {
-            problems.add(what + ": volume " + m.source() + " is not declared");
-        } else {
-            boolean written = false;
-            for (String s : compose.services().keySet()) {
-                for (ComposeFile.Mount other : compose.mounts(s)) {
-                    written |= other.source().equals(m.source()) && !other.readOnly() && !s.equals(traefik);
+            return Files.exists(source) ? null : what + ": " + path + " is bind-mounted from " + source + ", which does not exist";
+        }
+        if (mustBeBind) {
+            return what + ": " + path + " should come from the repository";
+        }
+        if (!compose.declaresVolume(m.source())) {
+            return what + ": volume " + m.source() + " is not declared";
+        }
+        for (String s : compose.services().keySet()) {
+            for (ComposeFile.Mount other : compose.mounts(s)) {
+                if (other.source().equals(m.source()) && !other.readOnly() && !s.equals(traefik)) {
+                    return null;
                 }
             }
-            if (!written) {
-                problems.add(what + ": no service writes volume " + m.source());
-            }
         }
+        return what + ": no service writes volume " + m.source();
     }
 
     private void checkDockerProvider() {

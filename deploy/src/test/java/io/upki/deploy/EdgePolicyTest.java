@@ -71,8 +71,8 @@ class EdgePolicyTest {
     @Test
     void anRaServiceOnTheWrongSchemeForItsModeIsFound() {
         JsonNode compose = Mutate.at(stack.compose().root(), "/services/ra-core", s -> s.set("command",
-                Repo.yaml(s.get("command").toString().replace("\"edge\"", "\"direct\""))));
-        assertThat(problems(stack.withCompose(compose))).anyMatch(p -> p.contains("direct mode"));
+                Repo.yaml(s.get("command").toString().replace("\"--edge-tls\",", ""))));
+        assertThat(problems(stack.withCompose(compose))).anyMatch(p -> p.contains("edge mode on http://"));
     }
 
     @Test
@@ -187,7 +187,7 @@ class EdgePolicyTest {
         raCommand.forEach(a -> args.add(a.asText()));
         String mode = args.contains("--mode") ? args.get(args.indexOf("--mode") + 1) : "direct";
         String port = args.contains("--port") ? args.get(args.indexOf("--port") + 1) : "8000";
-        String scheme = mode.equals("edge") ? "http" : "https";
+        String scheme = mode.equals("edge") && !args.contains("--edge-tls") ? "http" : "https";
         List<String> urls = new ArrayList<>();
         providers.values().forEach(p -> p.path("http").path("services").forEach(s ->
                 s.path("loadBalancer").path("servers").forEach(u -> urls.add(u.path("url").asText()))));

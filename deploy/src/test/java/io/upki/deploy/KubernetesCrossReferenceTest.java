@@ -20,6 +20,7 @@ class KubernetesCrossReferenceTest {
         List<String> problems = new ArrayList<>(new KubeChecks(m).problems());
         problems.addAll(new KubeEdgeChecks(m, Stack.repo().fileProvider()).problems());
         problems.addAll(new KubeNetworkChecks(m).problems());
+        problems.addAll(KubeProxyMtlsChecks.problems(m));
         return problems;
     }
 
@@ -180,9 +181,9 @@ class KubernetesCrossReferenceTest {
     @Test
     void aServiceSelectingNoPodOrAMissingPortIsFound() {
         KubeManifests m = BASE.with("Service", "crl-publisher", "/spec/selector", s -> s.put("app.kubernetes.io/name", "crl-publisherr"))
-                .with("Service", "ra-core", "/spec/ports/0", p -> p.put("targetPort", "https"));
+                .with("Service", "ra-core", "/spec/ports/0", p -> p.put("targetPort", "h2c"));
         assertThat(problems(m)).anyMatch(p -> p.contains("Service upki/crl-publisher: selector") && p.contains("selects no pod"))
-                .anyMatch(p -> p.contains("Service upki/ra-core: targetPort https is no port"));
+                .anyMatch(p -> p.contains("Service upki/ra-core: targetPort h2c is no port"));
     }
 
     @Test

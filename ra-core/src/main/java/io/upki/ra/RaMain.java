@@ -1,7 +1,9 @@
 package io.upki.ra;
 
 import io.upki.pki.audit.AuditTrail;
+import io.upki.pki.ops.OpsServer;
 import io.upki.pki.process.ProcessRunner;
+import java.net.InetSocketAddress;
 import io.upki.ra.acme.AcmeSettings;
 import io.upki.ra.acme.validation.NetworkPolicy;
 import io.upki.ra.audit.RaAudit;
@@ -143,8 +145,14 @@ public final class RaMain implements Callable<Integer> {
                         + "default DATA_DIR/ca-client.key).")
         Path clientKey;
 
+        @Option(names = "--ops-listen", defaultValue = "${env:UPKI_RA_OPS_LISTEN}",
+                description = "host:port of a plain-HTTP operations listener (/health, /ready, /metrics) for probes and "
+                        + "Prometheus, which hold no proxy certificate (env UPKI_RA_OPS_LISTEN); off unless given.")
+        String opsListen;
+
         @Override
         public Integer call() throws Exception {
+            InetSocketAddress ops = OpsServer.address("--ops-listen", opsListen);
             io.upki.pki.caclient.CaCurve curve = io.upki.pki.caclient.CaCurve.open(caPublicKey,
                     clientKey != null ? clientKey : dataDir.resolve("ca-client.key"));
             AcmeSettings acmeSettings = new AcmeSettings(acme, acmeProfile, acmeHttpPort, acmeTlsPort, acmeDns,
@@ -155,6 +163,9 @@ public final class RaMain implements Callable<Integer> {
                     publisher, caTimeout, maxBody, acmeSettings, edgeTls);
             RaServer server = RaServer.start(config, curve, Clock.systemUTC(), new RaAudit(auditLog == null
                     ? AuditTrail.logOnly("ra-core", Clock.systemUTC()) : AuditTrail.open(auditLog, "ra-core", Clock.systemUTC())));
+            if (ops != null) {
+                OpsServer.bind(server, "--ops-listen", opsListen, () -> server.startOps(ops));
+            }
             System.out.println("upki ra-core ready on " + (m == RaConfig.Mode.DIRECT || edgeTls ? "https" : "http") + "://"
                     + host + ":" + server.port() + " (" + m.name().toLowerCase(Locale.ROOT) + " mode"
                     + (m == RaConfig.Mode.EDGE ? edgeTls ? ", proxy certificate required)"

@@ -16,6 +16,7 @@ import io.upki.pki.http.HttpServers;
 import io.upki.pki.trust.ChainVerifier;
 import io.upki.pki.wire.WireCodec;
 import io.upki.ra.acme.Acme;
+import io.upki.pki.ops.OpsServer;
 import io.upki.pki.peer.ProxyPeer;
 import io.upki.ra.api.ApiException;
 import io.upki.ra.api.RaApi;
@@ -29,6 +30,7 @@ import io.upki.ra.tls.MutualTls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -134,10 +136,15 @@ public final class RaServer implements AutoCloseable {
                 c.jetty.addConnector((server, http) -> HttpServers.plain(server, http, config.host(), config.port()));
             }
             if (config.edgeTls()) {
-                // Before every route, ACME and the public ones included: only the proxy may call the edge
-                // listener, and the assertion check that follows still applies (issue #16 M1).
+                // Before every route but ACME, the public API and the probes: only the proxy may call the
+                // edge listener, and the assertion check that follows still applies (issue #16 M1). The
+                // exceptions are what the internet already reaches through the proxy unauthenticated, and
+                // Traefik's own ACME client has no client certificate to present (docs/SECURITY.md).
                 ProxyPeer proxy = new ProxyPeer(chains, crls::current, clock);
                 c.routes.before(ctx -> {
+                    if (ProxyPeer.servesAnyPeer(ctx.path())) {
+                        return;
+                    }
                     String refusal = proxy.refusal(ctx.req().getAttribute(ProxyPeer.CERTIFICATES_ATTRIBUTE));
                     if (refusal != null) {
                         throw new ApiException(403, ProxyPeer.REASON, refusal);
@@ -161,6 +168,18 @@ public final class RaServer implements AutoCloseable {
 
     public int port() {
         return app.port();
+    }
+
+    /**
+     * Serves {@code /health}, {@code /ready} and {@code /metrics} over plain HTTP on {@code address}
+     * ({@code --ops-listen}), for probes and Prometheus, which hold no proxy certificate.
+     *
+     * @return the bound port
+     */
+    public synchronized int startOps(InetSocketAddress address) throws IOException {
+        OpsServer server = OpsServer.start("ra", address, ops::readiness, ops::metricsText);
+        closeables.add(0, server);
+        return server.port();
     }
 
     @Override

@@ -94,28 +94,79 @@ class RaEdgeProxyTlsTest {
     }
 
     @Test
-    void everyRouteOfTheEdgeListenerServesOnlyTheProxy() throws Exception {
-        for (String uri : new String[] {"/api/v1/public/health", "/acme/directory", "/api/client/certificate"}) {
+    void everyProtectedRouteOfTheEdgeListenerServesOnlyTheProxy() throws Exception {
+        for (String uri : new String[] {"/api/client/certificate", "/api/v1/health", "/api/v1/certificates",
+                "/metrics", "/ui/"}) {
             refusedAsNotTheProxy(get(stack.https(null), uri, null), "proxy profile");
         }
-        assertThat(get(stack.https(proxy), "/api/v1/public/health", null).statusCode()).isEqualTo(200);
+    }
+
+    /**
+     * ACME (JWS-authenticated, and called directly by Traefik's ACME client, which has no client
+     * certificate), the public API and the probes are served to any peer: each is reachable without a
+     * certificate through the proxy already.
+     */
+    @Test
+    void acmeThePublicApiAndTheProbesNeedNoProxyCertificate() throws Exception {
+        for (String uri : new String[] {"/acme/directory", "/api/v1/public/health", "/health", "/ready"}) {
+            HttpResponse<String> r = get(stack.https(null), uri, null);
+            assertThat(r.body()).as(uri).doesNotContain(ProxyPeer.REASON);
+            assertThat(r.statusCode()).as(uri + ": " + r.body()).isIn(200, 503);
+        }
+    }
+
+    /** The exemption is by path: dot segments that would climb out of /acme or the public API open nothing. */
+    @Test
+    void dotSegmentsDoNotClimbOutOfTheExemptPaths() throws Exception {
+        for (String uri : new String[] {"/acme/%2e%2e/api/v1/health", "/acme/..%2fapi/v1/health",
+                "/api/v1/public/%2e%2e/health", "/api/v1/public/..;/health", "/acme/../api/v1/certificates"}) {
+            HttpResponse<String> r = get(stack.https(null), uri, null);
+            assertThat(r.statusCode()).as(uri + ": " + r.body()).isIn(400, 403, 404);
+            assertThat(r.body()).as(uri).doesNotContain("\"role\"").doesNotContain("-----BEGIN");
+        }
     }
 
     @Test
     void aRevokedProxyCertificateIsRefusedAfterTheCrlPush() throws Exception {
         RaStack.Client doomed = stack.issue("doomed-proxy", "proxy");
-        assertThat(get(stack.https(doomed), "/api/v1/public/health", null).statusCode()).isEqualTo(200);
+        String uri = "/api/client/certificate?case=revoked-proxy";
+        HttpResponse<String> before = get(stack.https(doomed), uri, null);
+        assertThat(before.body()).as("the proxy passes, then the missing assertion is refused")
+                .doesNotContain(ProxyPeer.REASON).contains("no_certificate");
         stack.ca.client().revokeSerial(doomed.certificate().getSerialNumber(), "keyCompromise");
         stack.ca.client().generateCrl();
         HttpResponse<String> r = null;
         for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); System.nanoTime() < end; ) {
-            r = get(stack.https(doomed), "/api/v1/public/health", null);
-            if (r.statusCode() != 200) {
+            r = get(stack.https(doomed), uri, null);
+            if (r.body().contains(ProxyPeer.REASON)) {
                 break;
             }
             Thread.sleep(200);
         }
         refusedAsNotTheProxy(r, "revoked");
-        assertThat(get(stack.https(proxy), "/api/v1/public/health", null).statusCode()).isEqualTo(200);
+        assertThat(get(stack.https(proxy), uri, null).body()).doesNotContain(ProxyPeer.REASON);
+    }
+
+    /** {@code --ops-listen}: probes and Prometheus over plain HTTP on their own port, and nothing else there. */
+    @Test
+    void theOpsListenerServesProbesAndMetricsOnly() throws Exception {
+        int port = stack.ra.startOps(new java.net.InetSocketAddress("127.0.0.1", 0));
+        HttpClient plain = HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + port;
+        HttpResponse<String> health = plain.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+        HttpResponse<String> ready = plain.send(HttpRequest.newBuilder(URI.create(base + "/ready")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(ready.statusCode()).as(ready.body()).isIn(200, 503);
+        assertThat(ready.body()).contains("\"reason\"");
+        HttpResponse<String> metrics = plain.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.body()).contains("upki_ra_ready");
+        for (String uri : new String[] {"/api/v1/health", "/acme/directory", "/api/v1/public/health"}) {
+            HttpResponse<String> r = plain.send(HttpRequest.newBuilder(URI.create(base + uri)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(uri).isEqualTo(404);
+        }
     }
 }

@@ -164,4 +164,33 @@ class SidecarProxyCertificateTest {
             throw new IOException("answered " + r.statusCode());
         }).isInstanceOf(IOException.class);
     }
+
+    /**
+     * {@code --ops-listen}: probes and Prometheus read health and metrics over plain HTTP on their own
+     * port without a proxy certificate; that port answers nothing else, and no decision.
+     */
+    @Test
+    void theOpsListenerServesProbesAndMetricsAndNoDecision() throws Exception {
+        int port = sidecar.sidecar().startOps(new java.net.InetSocketAddress("127.0.0.1", 0));
+        HttpClient plain = HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + port;
+        for (String path : new String[] {"/health", "/ready"}) {
+            HttpResponse<String> r = plain.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
+        }
+        HttpResponse<String> metrics = plain.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("upki_sidecar_ready");
+        HttpResponse<String> auth = plain.send(HttpRequest.newBuilder(URI.create(base + "/auth/traefik"))
+                .header("X-Forwarded-Tls-Client-Cert", pki.admin.derBase64())
+                .header("X-Forwarded-Method", "GET").header("X-Forwarded-Uri", "/api/v1/health").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(auth.statusCode()).as(auth.body()).isEqualTo(404);
+        assertThat(auth.headers().firstValue(SidecarApp.ASSERTION)).isEmpty();
+        HttpResponse<String> post = plain.send(HttpRequest.newBuilder(URI.create(base + "/ready"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(post.statusCode()).isEqualTo(405);
+    }
 }

@@ -35,6 +35,18 @@ public final class ProxyPeer {
     }
 
     /**
+     * Whether a path of ra-core's edge listener is served to any TLS peer: ACME (authenticated by the
+     * account's JWS, RFC 8555 section 6.2, and called directly by Traefik's ACME client, which has no
+     * client certificate), the public API and the liveness and readiness probes. Each of these is
+     * reachable without a certificate through the proxy anyway, so serving it to the network behind the
+     * proxy grants nothing more; every other path needs the proxy's certificate.
+     */
+    public static boolean servesAnyPeer(String path) {
+        return path.equals("/acme") || path.startsWith("/acme/") || path.startsWith("/api/v1/public/")
+                || path.equals("/health") || path.equals("/ready");
+    }
+
+    /**
      * Checks the chain the TLS peer presented (leaf first), or null or empty when it sent none.
      *
      * @return null when the peer is the proxy, else the one-sentence reason it is not

@@ -81,7 +81,12 @@ public final class RaOps implements AutoCloseable {
             Readiness r = readiness();
             ctx.status(r.status()).json(r.body());
         });
-        config.routes.get("/metrics", ctx -> ctx.contentType(OpsMetrics.CONTENT_TYPE).result(ops.scrape()));
+        config.routes.get("/metrics", ctx -> ctx.contentType(OpsMetrics.CONTENT_TYPE).result(metricsText()));
+    }
+
+    /** The Prometheus text of {@code /metrics}. */
+    public String metricsText() {
+        return ops.scrape();
     }
 
     /** The CA's reachability from the last background check, and the CRLs' currency now. */

@@ -1,10 +1,9 @@
-package io.upki.ca.ops;
+package io.upki.pki.ops;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.upki.pki.ops.OpsMetrics;
-import io.upki.pki.ops.Readiness;
+import io.upki.pki.process.ProcessRunner;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -17,10 +16,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The CA's operations listener: {@code GET /health}, {@code /ready} and {@code /metrics} over plain
- * HTTP. The JDK's own server: three read-only routes do not justify bringing Jetty and Javalin into the
- * process that holds the CA key, whose only other listener is ZeroMQ. Bind it to loopback or a
- * monitoring network; it reveals counts, never certificates or keys.
+ * A process's operations listener: {@code GET /health}, {@code /ready} and {@code /metrics} over plain
+ * HTTP, apart from the process's own (ZeroMQ, or mutual-TLS) listener. The JDK's own server: three
+ * read-only routes do not justify bringing Jetty into the process that holds the CA key, and for the
+ * sidecar and ra-core it lets probes and Prometheus read health without the proxy's certificate. Bind
+ * it to loopback or a monitoring network; it reveals counts, never certificates or keys.
  */
 public final class OpsServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OpsServer.class);
@@ -34,12 +34,12 @@ public final class OpsServer implements AutoCloseable {
         this.executor = executor;
     }
 
-    /** Binds {@code address} and serves until closed. */
-    public static OpsServer start(InetSocketAddress address, Supplier<Readiness> readiness, Supplier<String> metrics)
-            throws IOException {
+    /** Binds {@code address} and serves until closed; {@code process} names its threads. */
+    public static OpsServer start(String process, InetSocketAddress address, Supplier<Readiness> readiness,
+                                  Supplier<String> metrics) throws IOException {
         HttpServer server = HttpServer.create(address, 16);
         ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "ca-ops-http");
+            Thread t = new Thread(r, process + "-ops-http");
             t.setDaemon(true);
             return t;
         });
@@ -68,6 +68,39 @@ public final class OpsServer implements AutoCloseable {
         });
         server.start();
         return new OpsServer(server, executor);
+    }
+
+    /** The address of an {@code --ops-listen host:port} option, or null when it is not given. */
+    public static InetSocketAddress address(String option, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        ProcessRunner.HostPort hp = ProcessRunner.hostPort(option, value.strip());
+        return new InetSocketAddress(hp.host(), hp.port());
+    }
+
+    /** Starts a process's ops listener; {@code start} returns the bound port. */
+    @FunctionalInterface
+    public interface Starter {
+        int start() throws IOException;
+    }
+
+    /**
+     * Runs {@code starter} for an already started {@code service}; when the address cannot be bound the
+     * service is closed again and the option's one-line reason thrown, so the process exits instead of
+     * running without the listener its operator asked for.
+     */
+    public static int bind(AutoCloseable service, String option, String value, Starter starter) {
+        try {
+            return starter.start();
+        } catch (IOException e) {
+            try {
+                service.close();
+            } catch (Exception ignored) {
+                // already failing: the bind error is the one to report
+            }
+            throw new IllegalArgumentException(option + ": cannot listen on " + value + ": " + e.getMessage(), e);
+        }
     }
 
     public int port() {
