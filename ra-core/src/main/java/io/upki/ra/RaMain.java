@@ -2,8 +2,8 @@ package io.upki.ra;
 
 import io.upki.pki.audit.AuditTrail;
 import io.upki.pki.process.ProcessRunner;
-import io.upki.ra.acme.AcmeSettings;
-import io.upki.ra.acme.validation.NetworkPolicy;
+import io.upki.acme.config.AcmeSettings;
+import io.upki.acme.validation.NetworkPolicy;
 import io.upki.ra.audit.RaAudit;
 import java.nio.file.Path;
 import java.time.Clock;
