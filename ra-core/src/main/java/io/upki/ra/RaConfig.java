@@ -1,6 +1,6 @@
 package io.upki.ra;
 
-import io.upki.ra.acme.AcmeSettings;
+import io.upki.acme.config.AcmeSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

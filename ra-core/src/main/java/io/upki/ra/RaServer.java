@@ -1,6 +1,8 @@
 package io.upki.ra;
 
 import io.javalin.Javalin;
+import io.upki.acme.AcmeServer;
+import io.upki.acme.audit.AcmeAudit;
 import io.upki.pki.admins.AdminDirectory;
 import io.upki.pki.admins.AdminRefresher;
 import io.upki.pki.assertion.AssertionVerifier;
@@ -15,7 +17,6 @@ import io.upki.pki.crlfeed.CrlState;
 import io.upki.pki.http.HttpServers;
 import io.upki.pki.trust.ChainVerifier;
 import io.upki.pki.wire.WireCodec;
-import io.upki.ra.acme.Acme;
 import io.upki.pki.ops.OpsServer;
 import io.upki.pki.peer.ProxyPeer;
 import io.upki.ra.api.ApiException;
@@ -107,8 +108,8 @@ public final class RaServer implements AutoCloseable {
         }
         RaApi api = new RaApi(ca, authenticator, config.maxBodyBytes(), config.publisher(), openApi, audit);
         // ACME authenticates every request by its JWS, so /acme needs no client certificate in either mode.
-        Acme acme = config.acme().enabled() ? Acme.start(config.acme(), ca, config.dataDir(),
-                config.mode() == RaConfig.Mode.EDGE, config.maxBodyBytes(), clock, audit) : null;
+        AcmeServer acme = config.acme().enabled() ? AcmeServer.start(config.acme(), ca, config.dataDir(),
+                config.mode() == RaConfig.Mode.EDGE, config.maxBodyBytes(), clock, new AcmeAudit(audit.trail())) : null;
         if (acme != null) {
             closeables.add(acme);
         }
@@ -154,7 +155,7 @@ public final class RaServer implements AutoCloseable {
             api.register(c);
             ops.register(c);
             if (acme != null) {
-                acme.register(c);
+                acme.mount(c);
             }
         });
         app.start();

@@ -1,12 +1,11 @@
 package io.upki.ra.audit;
 
 import io.upki.pki.audit.AuditTrail;
-import java.math.BigInteger;
 import java.time.Clock;
 
 /**
  * The RA's audit events on its {@link AuditTrail}, each naming who acted: an API caller by its
- * certificate subject, an ACME account by its id ({@link #account}), or a certificate's own key.
+ * certificate subject (ACME events go through the ACME server's own audit port on the same trail).
  * Events are recorded before the reply is sent. CSRs, keys and whole certificates are never passed here.
  */
 public final class RaAudit implements AutoCloseable {
@@ -21,14 +20,9 @@ public final class RaAudit implements AutoCloseable {
         return new RaAudit(AuditTrail.logOnly("ra-core", clock));
     }
 
-    /** Who an ACME account is in the trail. */
-    public static String account(String accountId) {
-        return "acme-account:" + accountId;
-    }
-
-    /** Who a certificate's own key is, when it signs a revocation (RFC 8555 section 7.6). */
-    public static String certificateKey(BigInteger serial) {
-        return "certificate-key:" + AuditTrail.serial(serial);
+    /** The trail itself, for the ACME server's audit port ({@code io.upki.acme.audit.AcmeAudit}). */
+    public AuditTrail trail() {
+        return trail;
     }
 
     /** An event of {@code who}; {@code fields} alternate name, value (a serial as {@link AuditTrail#serial}). */

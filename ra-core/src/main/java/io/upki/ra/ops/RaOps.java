@@ -8,8 +8,8 @@ import io.upki.pki.crlfeed.CrlState;
 import io.upki.pki.ops.OpsMetrics;
 import io.upki.pki.ops.Readiness;
 import io.upki.pki.wire.CaTask;
-import io.upki.ra.acme.Acme;
-import io.upki.ra.acme.store.Order;
+import io.upki.acme.AcmeServer;
+import io.upki.acme.store.Order;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +35,7 @@ public final class RaOps implements AutoCloseable {
     private final OpsMetrics ops = new OpsMetrics();
     private final CaClient ca;
     private final CrlState crls;
-    private final Acme acme;
+    private final AcmeServer acme;
     private final Clock clock;
     private final Duration interval;
     private final ScheduledExecutorService timer;
@@ -44,7 +44,7 @@ public final class RaOps implements AutoCloseable {
     private volatile String lastError = "not checked yet";
 
     /** @param acme the ACME feature, or null when it is off (no order gauges then) */
-    public RaOps(CaClient ca, CrlState crls, Acme acme, Clock clock, Duration interval) {
+    public RaOps(CaClient ca, CrlState crls, AcmeServer acme, Clock clock, Duration interval) {
         this.ca = ca;
         this.crls = crls;
         this.acme = acme;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.upki.acme.audit.AcmeAudit;
 import io.upki.ca.testing.TestCa;
 import io.upki.ca.testing.TestKeys;
 import io.upki.pki.audit.AuditTrail;
@@ -61,8 +62,8 @@ class AcmeAuditTest {
             assertThat(other.newAccount().status()).isEqualTo(201);
             assertThat(other.post(c.url("revokeCert"), payload).status()).isEqualTo(403);
             assertThat(c.post(c.url("revokeCert"), payload).status()).isEqualTo(200);
-            account = RaAudit.account(c.kid.substring(c.kid.lastIndexOf('/') + 1));
-            intruder = RaAudit.account(other.kid.substring(other.kid.lastIndexOf('/') + 1));
+            account = AcmeAudit.account(c.kid.substring(c.kid.lastIndexOf('/') + 1));
+            intruder = AcmeAudit.account(other.kid.substring(other.kid.lastIndexOf('/') + 1));
             logs = capture.text();
         }
 

@@ -1,5 +1,6 @@
 package io.upki.ra.acme;
 
+import io.upki.acme.config.AcmeSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

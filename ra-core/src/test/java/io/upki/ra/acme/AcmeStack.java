@@ -1,5 +1,6 @@
 package io.upki.ra.acme;
 
+import io.upki.acme.config.AcmeSettings;
 import io.upki.ca.testing.MutableClock;
 import io.upki.ca.testing.TestCa;
 import io.upki.pki.caclient.CaClient;
@@ -66,7 +67,7 @@ final class AcmeStack implements AutoCloseable {
         // Every name resolves to 127.0.0.1 here, and the clients answer challenges on loopback.
         return new AcmeSettings(true, "server", httpPort, tlsPort, "127.0.0.1:" + dnsPort, eab, Duration.ofHours(1),
                 Duration.ofHours(1), Duration.ofMinutes(30), null,
-                io.upki.ra.acme.validation.NetworkPolicy.parse("127.0.0.0/8"));
+                io.upki.acme.validation.NetworkPolicy.parse("127.0.0.0/8"));
     }
 
     RaServer startRa(RaConfig.Mode mode, AcmeSettings settings) throws Exception {

@@ -1,0 +1,2 @@
+/** The ACME server's settings, validated when built, with the offending option named. */
+package io.upki.acme.config;
