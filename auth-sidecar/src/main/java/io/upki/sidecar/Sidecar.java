@@ -110,7 +110,8 @@ public final class Sidecar implements AutoCloseable {
         closeables.add(adminRefresher);
         AssertionSigner signer = new AssertionSigner(identity.key(), identity.chain(), clock, config.assertionTtl());
 
-        CrlSources crlSources = new CrlSources(crls, config.crls(), config.crlPoll());
+        CrlSources crlSources = new CrlSources(crls, config.crls(), config.crlPoll(),
+                CrlSources.holderName("auth-sidecar"));
         closeables.add(crlSources);
         crlSources.start();
         if (config.crlEvents() != null && !config.crlEvents().isBlank()) {

@@ -85,7 +85,7 @@ public final class RaServer implements AutoCloseable {
         // sidecar key revoked for keyCompromise stops vouching for anyone (issue #16 M2).
         CrlState crls = new CrlState(new CrlAcceptor(chains.trustedCas(), clock, Duration.ZERO), clock,
                 chains.trustedCas(), () -> { });
-        CrlSources sources = new CrlSources(crls, config.crls(), Duration.ofSeconds(30));
+        CrlSources sources = new CrlSources(crls, config.crls(), Duration.ofSeconds(30), CrlSources.holderName("ra-core"));
         closeables.add(sources);
         sources.start();
         if (config.crlEvents() != null && !config.crlEvents().isBlank()) {
@@ -153,6 +153,7 @@ public final class RaServer implements AutoCloseable {
                 });
             }
             api.register(c);
+            io.upki.ra.console.Console.mount(c, ca, authenticator, config.publisher(), audit, clock); // /ui/, issue #21
             ops.register(c);
             if (acme != null) {
                 acme.mount(c);

@@ -26,12 +26,14 @@ public final class RoutePolicy {
         this.fallback = fallback;
     }
 
-    /** upki's defaults: public RA paths, admin API, client API, ACME; everything else denied. */
+    /** upki's defaults: public RA paths, admin API and console, client API, ACME; everything else denied. */
     public static RoutePolicy defaults() {
         Map<String, RouteClass> rules = new LinkedHashMap<>();
         rules.put("/api/v1/public", RouteClass.PUBLIC);
         rules.put("/api/v1", RouteClass.ADMIN);
         rules.put("/api/client", RouteClass.CLIENT);
+        // ra-core's admin console (issue #21): a browser page is an admin action like any /api/v1 call.
+        rules.put("/ui", RouteClass.ADMIN);
         rules.put("/acme", RouteClass.PUBLIC);
         rules.put("/health", RouteClass.PUBLIC);
         return new RoutePolicy(rules, RouteClass.DENY);

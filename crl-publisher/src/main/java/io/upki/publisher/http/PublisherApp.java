@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
  * distribution point needs no authentication, as RFC 5280 section 4.2.1.13 intends.
  */
 public final class PublisherApp {
+    private static final String HOLDER = io.upki.pki.crlfeed.CrlSources.HOLDER_HEADER;
     private final Publication publication;
     private final CrlRefresher refresher;
     private final PushHub hub;
@@ -33,6 +34,7 @@ public final class PublisherApp {
     private final Duration refreshWait;
     private final Supplier<String> metrics;
     private final byte[] caPem;
+    private final CrlHolders holders;
     private OcspEndpoint ocsp;
 
     /** @param refreshWait how long {@code POST /refresh} waits for the CA before answering 503 */
@@ -46,6 +48,7 @@ public final class PublisherApp {
         this.maxAge = maxAge;
         this.metrics = metrics;
         this.caPem = caPem.clone();
+        this.holders = new CrlHolders(clock);
     }
 
     /** Also serves the OCSP responder at {@code /ocsp}. */
@@ -72,8 +75,14 @@ public final class PublisherApp {
             config.routes.get("/crl.der", ctx -> serveCrl(ctx, true));
             config.routes.get("/crl.pem", ctx -> serveCrl(ctx, false));
             config.routes.get("/ca.crt", ctx -> ctx.contentType("application/x-pem-file").result(caPem));
-            config.routes.sse("/events", client -> hub.subscribe(client, publication.current()));
+            config.routes.sse("/events", client -> {
+                String holder = CrlHolders.name(client.ctx().header(HOLDER));
+                String address = client.ctx().ip();
+                holders.subscribed(holder, address, true);
+                hub.subscribe(client, publication.current(), () -> holders.subscribed(holder, address, false));
+            });
             config.routes.post("/refresh", this::refresh);
+            config.routes.get("/status/holders", this::holders);
             config.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
             config.routes.get("/ready", this::ready);
             config.routes.get("/metrics", ctx -> ctx.contentType(io.upki.pki.ops.OpsMetrics.CONTENT_TYPE).result(metrics.get()));
@@ -99,6 +108,8 @@ public final class PublisherApp {
         ctx.header("ETag", etag);
         ctx.header("Last-Modified", http(thisUpdate));
         ctx.header("Expires", http(nextUpdate));
+        // A conditional GET answered 304 confirms the holder still has this CRL, as a 200 gives it.
+        holders.took(CrlHolders.name(ctx.header(HOLDER)), ctx.ip(), current.snapshot().number());
         if (notModified(ctx, etag, thisUpdate)) {
             ctx.status(304);
             return;
@@ -143,6 +154,33 @@ public final class PublisherApp {
             ctx.status(503).json(Map.of("status", "error", "message", "the CA did not answer within "
                     + refreshWait.toSeconds() + " s; still serving CRL "
                     + (current == null ? "none" : current.snapshot().number().toString())));
+        }
+    }
+
+    /**
+     * Which CRL each holder took and when (ra-core's console). Loopback callers only: holder names and
+     * addresses describe the deployment, and the publisher has no client authentication of its own.
+     */
+    private void holders(Context ctx) {
+        if (!loopback(ctx.req().getRemoteAddr())) {
+            ctx.status(403).json(Map.of("status", "error", "reason", "not_loopback",
+                    "message", "holder status is served to loopback callers only"));
+            return;
+        }
+        Publication.Current current = publication.current();
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("crl_number", current == null ? null : current.snapshot().number().toString());
+        body.put("subscribers", hub.size());
+        body.put("holders", holders.snapshot());
+        ctx.json(body);
+    }
+
+    /** The servlet's remote address is always an IP literal, so no name is ever looked up here. */
+    private static boolean loopback(String address) {
+        try {
+            return java.net.InetAddress.getByName(address).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
         }
     }
 

@@ -20,8 +20,16 @@ public final class PushHub {
     private final Set<SseClient> clients = ConcurrentHashMap.newKeySet();
 
     public void subscribe(SseClient client, Publication.Current current) {
+        subscribe(client, current, () -> { });
+    }
+
+    /** Like the method above, running {@code onClose} too when the subscriber goes. */
+    public void subscribe(SseClient client, Publication.Current current, Runnable onClose) {
         client.keepAlive();
-        client.onClose(() -> clients.remove(client));
+        client.onClose(() -> {
+            clients.remove(client);
+            onClose.run();
+        });
         clients.add(client);
         if (current != null) {
             send(client, current);

@@ -46,7 +46,8 @@ public final class CrlPushListener implements AutoCloseable {
         while (running) {
             try {
                 HttpResponse<InputStream> resp = http.send(HttpRequest.newBuilder(events)
-                        .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+                        .header("Accept", "text/event-stream")
+                        .header(CrlSources.HOLDER_HEADER, sources.holder()).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
                 if (resp.statusCode() != 200) {
                     resp.body().close();
                     throw new IOException("HTTP " + resp.statusCode());

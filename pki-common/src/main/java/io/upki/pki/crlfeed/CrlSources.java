@@ -22,11 +22,18 @@ import org.slf4j.LoggerFactory;
  * ({@code If-None-Match}, {@code If-Modified-Since}), and can be fetched at once with {@link #refreshNow()}.
  */
 public final class CrlSources implements AutoCloseable {
+    /**
+     * Names this process on each CRL fetch and push subscription, so that the crl-publisher can tell an
+     * operator which CRL each edge holds and when it took it (ra-core's console). Informational only: the
+     * publisher grants nothing on its strength.
+     */
+    public static final String HOLDER_HEADER = "X-Upki-Crl-Holder";
     private static final Logger LOG = LoggerFactory.getLogger(CrlSources.class);
 
     private final CrlState state;
     private final List<String> locations;
     private final Duration urlInterval;
+    private final String holder;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NEVER).build();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -38,9 +45,31 @@ public final class CrlSources implements AutoCloseable {
     private final java.util.Map<String, Object> fileStamps = new java.util.concurrent.ConcurrentHashMap<>();
 
     public CrlSources(CrlState state, List<String> locations, Duration urlInterval) {
+        this(state, locations, urlInterval, holderName("upki"));
+    }
+
+    /** @param holder how this process names itself to the publisher ({@link #holderName}) */
+    public CrlSources(CrlState state, List<String> locations, Duration urlInterval, String holder) {
         this.state = state;
         this.locations = List.copyOf(locations);
         this.urlInterval = urlInterval;
+        this.holder = holder;
+    }
+
+    /** {@code process@host pid N}: which instance of a process holds a CRL, stable until it restarts. */
+    public static String holderName(String process) {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "localhost";
+        }
+        return process + "@" + host + " pid " + ProcessHandle.current().pid();
+    }
+
+    /** The name sent in {@link #HOLDER_HEADER}. */
+    public String holder() {
+        return holder;
     }
 
     /** Loads every location once, then keeps watching. */
@@ -91,7 +120,8 @@ public final class CrlSources implements AutoCloseable {
     }
 
     private void fetch(String url) {
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET();
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET()
+                .header(HOLDER_HEADER, holder);
         String[] seen = validators.get(url);
         if (seen != null) {
             if (seen[0] != null) {

@@ -12,14 +12,14 @@ import io.upki.pki.wire.CaTask;
  * A CA that does not answer within the client's bounded timeout is a 503; a refused task is a 400
  * (404 for an unknown certificate, 403 when the CA's permission table refuses the RA) carrying the CA's reason.
  */
-final class CaGateway {
+public final class CaGateway {
     private final CaClient ca;
 
-    CaGateway(CaClient ca) {
+    public CaGateway(CaClient ca) {
         this.ca = ca;
     }
 
-    JsonNode call(CaTask task, ObjectNode params) throws ApiException {
+    public JsonNode call(CaTask task, ObjectNode params) throws ApiException {
         try {
             return ca.call(task, params);
         } catch (CaClientException e) {

@@ -30,6 +30,11 @@ public final class RaAudit implements AutoCloseable {
         trail.record(who, action, result, fields);
     }
 
+    /** The audit file ({@code --audit-log}), or null when events are only logged. */
+    public java.nio.file.Path path() {
+        return trail.path();
+    }
+
     @Override
     public void close() {
         trail.close();
