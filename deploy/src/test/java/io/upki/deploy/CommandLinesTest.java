@@ -27,11 +27,11 @@ class CommandLinesTest {
     void dockerfileCommandsMatchTheMainClasses() {
         List<String> problems = new ArrayList<>();
         for (String module : List.of("ca-server", "crl-publisher", "auth-sidecar", "ra-core")) {
-            Dockerfile d = Dockerfile.parse(Repo.read(Repo.root().resolve(module + "/Dockerfile")));
+            Dockerfile d = Dockerfile.parse(DockerfileTest.rendered(module));
             String text = String.join(" ", d.last().all("CMD"));
             for (String flag : flags(text)) {
                 if (!Processes.sources(module).contains("\"--" + flag + "\"")) {
-                    problems.add(module + "/Dockerfile: --" + flag);
+                    problems.add("Dockerfile (MODULE=" + module + "): --" + flag);
                 }
             }
         }
@@ -92,11 +92,10 @@ class CommandLinesTest {
     static List<String> problems(ComposeFile compose) {
         List<String> problems = new ArrayList<>();
         compose.services().forEach((name, service) -> {
-            String dockerfile = service.at("/build/dockerfile").asText("");
-            if (!dockerfile.endsWith("/Dockerfile")) {
+            String module = service.at("/build/args/MODULE").asText("");
+            if (module.isEmpty()) {
                 return;
             }
-            String module = dockerfile.substring(0, dockerfile.indexOf('/'));
             String text = service.path("entrypoint").toString() + " " + service.path("command").toString();
             Set<String> variables = new LinkedHashSet<>();
             service.path("environment").fieldNames().forEachRemaining(variables::add);

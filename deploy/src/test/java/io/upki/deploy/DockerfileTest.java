@@ -12,7 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The Dockerfiles: multi-stage Maven build, JRE runtime as non-root, the jar the module's pom builds. */
+/**
+ * The one Dockerfile, rendered for each process as {@code --build-arg MODULE=...} renders it:
+ * multi-stage Maven build, JRE runtime as non-root, the jar the module's pom builds.
+ */
 class DockerfileTest {
     static final String BUILD_IMAGE = "maven:3-eclipse-temurin-17";
     static final String RUNTIME_IMAGE = "eclipse-temurin:17-jre";
@@ -20,24 +23,30 @@ class DockerfileTest {
     @ParameterizedTest
     @ValueSource(strings = {"ca-server", "crl-publisher", "auth-sidecar", "ra-core"})
     void eachProcessImageIsBuiltAsRequired(String module) {
-        Path file = Repo.root().resolve(module).resolve("Dockerfile");
-        assertThat(problems(module, Repo.read(file))).isEmpty();
+        assertThat(problems(module, rendered(module))).isEmpty();
+    }
+
+    /** The Dockerfile as the builder sees it with {@code MODULE=module}: each {@code ${MODULE}} replaced. */
+    static String rendered(String module) {
+        return Repo.read(Repo.root().resolve("Dockerfile")).replace("${MODULE}", module);
     }
 
     @Test
-    void composeBuildsEachProcessFromItsDockerfile() {
+    void composeBuildsEachProcessFromTheDockerfileWithItsModule() {
         ComposeFile compose = ComposeFile.load(Repo.compose());
         List<String> built = new ArrayList<>();
         compose.services().forEach((name, service) -> {
             if (service.has("build")) {
                 String dockerfile = service.at("/build/dockerfile").asText();
                 assertThat(compose.dir().resolve(service.at("/build/context").asText()).normalize()).isEqualTo(Repo.root());
-                assertThat(Files.isRegularFile(Repo.root().resolve(dockerfile))).as(dockerfile).isTrue();
-                built.add(dockerfile);
+                assertThat(dockerfile).as(name).isEqualTo("Dockerfile");
+                String module = service.at("/build/args/MODULE").asText();
+                assertThat(Files.isRegularFile(Repo.root().resolve(module).resolve("pom.xml"))).as(name + " MODULE " + module).isTrue();
+                assertThat(service.path("image").asText()).as(name).startsWith("upki/" + module + ":");
+                built.add(module);
             }
         });
-        assertThat(built).contains("ca-server/Dockerfile", "crl-publisher/Dockerfile", "auth-sidecar/Dockerfile",
-                "ra-core/Dockerfile");
+        assertThat(built).contains("ca-server", "crl-publisher", "auth-sidecar", "ra-core");
     }
 
     @Test
@@ -51,13 +60,13 @@ class DockerfileTest {
 
     @Test
     void aRuntimeStageRunningAsRootIsRefused() {
-        String text = Repo.read(Repo.root().resolve("ra-core/Dockerfile")).replace("USER upki:upki", "USER root");
+        String text = rendered("ra-core").replace("USER upki:upki", "USER root");
         assertThat(problems("ra-core", text)).anyMatch(p -> p.contains("root"));
     }
 
     @Test
     void aRuntimeStageWithoutUserIsRefused() {
-        String text = Repo.read(Repo.root().resolve("ra-core/Dockerfile")).replace("USER upki:upki\n", "");
+        String text = rendered("ra-core").replace("USER upki:upki\n", "");
         assertThat(problems("ra-core", text)).anyMatch(p -> p.contains("no USER"));
     }
 
@@ -70,14 +79,14 @@ class DockerfileTest {
 
     @Test
     void aJarPathTheModuleDoesNotBuildIsRefused() {
-        String text = Repo.read(Repo.root().resolve("ra-core/Dockerfile"))
+        String text = rendered("ra-core")
                 .replace("/src/ra-core/target/ra-core.jar", "/src/ra-core/target/ra-core-0.1.0-SNAPSHOT.jar");
         assertThat(problems("ra-core", text)).anyMatch(p -> p.contains("ra-core-0.1.0-SNAPSHOT.jar"));
     }
 
     @Test
     void copyingTheWholeBuildOutputIsRefused() {
-        String text = Repo.read(Repo.root().resolve("ra-core/Dockerfile"))
+        String text = rendered("ra-core")
                 .replace("COPY --from=build /src/ra-core/target/lib/ /app/lib/", "COPY --from=build /src /src");
         assertThat(problems("ra-core", text)).anyMatch(p -> p.contains("only the jar"));
     }

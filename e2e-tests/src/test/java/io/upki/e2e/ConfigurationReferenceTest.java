@@ -85,7 +85,7 @@ class ConfigurationReferenceTest {
                 | `UPKI_RA_EDGE_PORT` | `8001` | ra-core behind the edge (plain HTTP on loopback) |
                 | `UPKI_NGINX` | `nginx` on the PATH | the nginx binary (`--edge none` runs without one) |
                 | `UPKI_NO_BUILD` | unset | `1`: use the jars as they are, never run Maven |
-                | `JAVA_OPTS` | unset | extra JVM options for every process; they come after the ones `bin/upki` and the Dockerfiles give ca-server and ra-core, `-XX:CompileThresholdScaling=0.1` (a server that answers a few requests a second would otherwise run its request paths in profiled C1 code for thousands of requests; ACME issuance p50 12.9 ms instead of 23.7 ms in `bench/results/acme-2026-11-28-jit-*.md`), so `-XX:CompileThresholdScaling=1` restores the JVM's own |
+                | `JAVA_OPTS` | unset | extra JVM options for every process; they come after the one `bin/upki` gives ca-server and ra-core (the Dockerfile gives it to every image), `-XX:CompileThresholdScaling=0.1` (a server that answers a few requests a second would otherwise run its request paths in profiled C1 code for thousands of requests; ACME issuance p50 12.9 ms instead of 23.7 ms in `bench/results/acme-2026-11-28-jit-*.md`), so `-XX:CompileThresholdScaling=1` restores the JVM's own |
                 | `UPKI_NATIVE_CRYPTO` | on | `off`: the JDK's own crypto providers instead of the native one (ACCP) |
                 | `UPKI_AUDIT_LOG` | `$UPKI_HOME/logs/audit.jsonl` | the audit file ca-server and ra-core both append to (their `--audit-log`) |
 
