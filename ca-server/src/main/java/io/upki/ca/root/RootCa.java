@@ -118,10 +118,12 @@ public final class RootCa {
         X509Certificate root = loadCertificate();
         checkRootValid(root);
         try {
-            if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(csr.getSubjectPublicKeyInfo()))) {
+            if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(
+                    new org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter().getPublicKey(csr.getSubjectPublicKeyInfo())))) {
                 throw new IllegalArgumentException("--csr: the request's signature does not verify (not signed by its key)");
             }
-        } catch (org.bouncycastle.operator.OperatorCreationException | org.bouncycastle.pkcs.PKCSException e) {
+        } catch (org.bouncycastle.operator.OperatorCreationException | org.bouncycastle.pkcs.PKCSException
+                 | org.bouncycastle.openssl.PEMException e) {
             throw new IllegalArgumentException("--csr: cannot verify the request's signature: " + e.getMessage(), e);
         }
         int rootPathLen = root.getBasicConstraints();
