@@ -198,9 +198,9 @@ class TwoTierTest {
         assertThatThrownBy(() -> expired.sign(request(kp, new ExtensionsGenerator()), 10, 0, null, null, rootKey))
                 .hasMessageContaining("not valid now");
         // Revoking a certificate another CA signed is refused.
-        RootCa other = new RootCa(dir.resolve("other"), Clock.systemUTC(), random);
-        other.init("ec", "Other", 30, 1, null, null);
-        assertThatThrownBy(() -> root.revoke(Pem.parseCertificate(Files.readString(other.certificate())),
+        RootCa otherRoot = new RootCa(dir.resolve("other"), Clock.systemUTC(), random);
+        otherRoot.init("ec", "Other", 30, 1, null, null);
+        assertThatThrownBy(() -> root.revoke(Pem.parseCertificate(Files.readString(otherRoot.certificate())),
                 RevocationReason.KEY_COMPROMISE)).hasMessageContaining("not signed by this root");
     }
 
