@@ -34,6 +34,7 @@ public final class PublisherApp {
     private final Supplier<String> metrics;
     private final byte[] caPem;
     private OcspEndpoint ocsp;
+    private RootCrlFile rootCrl;
 
     /** @param refreshWait how long {@code POST /refresh} waits for the CA before answering 503 */
     public PublisherApp(Publication publication, CrlRefresher refresher, PushHub hub, Clock clock, Duration maxAge,
@@ -51,6 +52,12 @@ public final class PublisherApp {
     /** Also serves the OCSP responder at {@code /ocsp}. */
     public PublisherApp withOcsp(OcspEndpoint endpoint) {
         this.ocsp = endpoint;
+        return this;
+    }
+
+    /** Also serves the offline root's CRL from {@code file} at {@code /root.crl} and {@code /root.crl.pem}. */
+    public PublisherApp withRootCrl(RootCrlFile file) {
+        this.rootCrl = file;
         return this;
     }
 
@@ -72,6 +79,10 @@ public final class PublisherApp {
             config.routes.get("/crl.der", ctx -> serveCrl(ctx, true));
             config.routes.get("/crl.pem", ctx -> serveCrl(ctx, false));
             config.routes.get("/ca.crt", ctx -> ctx.contentType("application/x-pem-file").result(caPem));
+            if (rootCrl != null) {
+                config.routes.get("/root.crl", ctx -> rootCrl.serve(ctx, false));
+                config.routes.get("/root.crl.pem", ctx -> rootCrl.serve(ctx, true));
+            }
             config.routes.sse("/events", client -> hub.subscribe(client, publication.current()));
             config.routes.post("/refresh", this::refresh);
             config.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
