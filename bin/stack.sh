@@ -10,6 +10,7 @@ stack_settings() {
   HOME_DIR="${UPKI_HOME:-$ROOT/data}"
   EDGE="auto"
   FOREGROUND=0
+  WITH_ROOT=0
   while [[ $# -gt 0 ]]; do
     case "$1" in
       --home) HOME_DIR="${2:?--home needs a directory}"; shift 2 ;;
@@ -18,6 +19,7 @@ stack_settings() {
       --edge=*) EDGE="${1#*=}"; shift ;;
       --no-edge) EDGE="none"; shift ;;
       --foreground) FOREGROUND=1; shift ;;
+      --with-offline-root) WITH_ROOT=1; shift ;;
       -h|--help) stack_usage; exit 0 ;;
       *) echo "upki: unknown option $1" >&2; stack_usage >&2; exit 2 ;;
     esac
@@ -47,13 +49,15 @@ stack_settings() {
 
 stack_usage() {
   cat <<'USAGE'
-usage: bin/upki up [--home DIR] [--edge nginx|none] [--foreground]
+usage: bin/upki up [--home DIR] [--edge nginx|none] [--foreground] [--with-offline-root]
        bin/upki down [--home DIR]
        bin/upki status [--home DIR]
 
 up      starts ca-server, crl-publisher, auth-sidecar and ra-core on loopback (and an nginx TLS edge in
         front of ra-core when nginx is installed), creating a CA in DIR (default ./data) on first run;
         returns once every process answers. --foreground stays attached and stops everything on Ctrl-C.
+        --with-offline-root (first run only): a two-tier PKI instead, an offline root in DIR/root that
+        signs the online CA as an intermediate (docs/KEYS.md); the sidecar trusts the root.
 down    stops exactly the processes `up` started (SIGTERM, then SIGKILL after 15 s).
 status  each process, its pid, port and health; exit 0 when all are healthy, 3 otherwise.
 
@@ -132,6 +136,24 @@ use_edge() {
   esac
 }
 
+# stack_offline_root CA_JAR PUBLISHER_URL SEED_FILE: the two-tier ceremony of docs/KEYS.md, on this machine
+# for a demonstration (a real root lives offline): root key and certificate, the online CA's key and
+# CSR, the root's signature, the installation, and the root's first CRL.
+stack_offline_root() {
+  local ca_jar="$1" publisher="$2" seed_file="$3" root_dir="$HOME_DIR/root"
+  local -a root_cmd=("$JAVA" --add-exports jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED -cp "$ca_jar" io.upki.ca.root.RootMain)
+  {
+    "${root_cmd[@]}" init --dir "$root_dir" --key-type ec &&
+    UPKI_CA_SEED="$(cat "$seed_file")" "$JAVA" -jar "$ca_jar" init --intermediate --data-dir "$HOME_DIR/ca" \
+        --key-type ec --crl-url "$publisher/crl.der" &&
+    "${root_cmd[@]}" sign --dir "$root_dir" --csr "$HOME_DIR/ca/ca.csr" --out "$root_dir/ca.crt" \
+        --crl-url "$publisher/root.crl" &&
+    "${root_cmd[@]}" crl --dir "$root_dir" &&
+    "$JAVA" -jar "$ca_jar" install --data-dir "$HOME_DIR/ca" --cert "$root_dir/ca.crt" --chain "$root_dir/root.crt"
+  } >"$LOG_DIR/ca-init.log" 2>&1 || { cat "$LOG_DIR/ca-init.log" >&2; exit 1; }
+  echo "upki: created an offline root in $root_dir and an intermediate CA in $HOME_DIR/ca (EC P-384; seed in $seed_file)"
+}
+
 stack_up() {
   stack_settings "$@"
   mkdir -p "$RUN_DIR" "$LOG_DIR"
@@ -151,7 +173,10 @@ stack_up() {
   cli_jar="$ROOT/upki-cli/target/upki-cli.jar"
   local publisher="http://127.0.0.1:$PUBLISHER_PORT"
   local seed_file="$HOME_DIR/.seed"
-  if [[ ! -f "$HOME_DIR/ca/ca.crt" ]]; then
+  if [[ ! -f "$HOME_DIR/ca/ca.crt" ]] && (( WITH_ROOT )); then
+    (umask 077; head -c 32 /dev/urandom | base64 | tr -d '=+/\n' >"$seed_file")
+    stack_offline_root "$ca_jar" "$publisher" "$seed_file"
+  elif [[ ! -f "$HOME_DIR/ca/ca.crt" ]]; then
     # The seed lets the sidecar and the RA register; it stays on this machine, readable by its owner only.
     (umask 077; head -c 32 /dev/urandom | base64 | tr -d '=+/\n' >"$seed_file")
     # shellcheck disable=SC2086
@@ -168,6 +193,14 @@ stack_up() {
   # ca-server and ra-core append their audit events to this one file (JSON lines, 0600; "source" tells which).
   export UPKI_AUDIT_LOG="${UPKI_AUDIT_LOG:-$LOG_DIR/audit.jsonl}"
 
+  # Two-tier (docs/KEYS.md): the root is the anchor, the online CA an intermediate the sidecar is told of,
+  # and the publisher serves the root's CRL beside the CA's.
+  local -a sidecar_trust=(--trust-anchor "$HOME_DIR/ca/ca.crt") publisher_root=() root_crl=()
+  if [[ -f "$HOME_DIR/ca/chain.crt" ]]; then
+    sidecar_trust=(--trust-anchor "$HOME_DIR/ca/chain.crt" --intermediates "$HOME_DIR/ca/ca.crt")
+    publisher_root=(--root-crl "$HOME_DIR/root/root.crl")
+    root_crl=(--crl "$publisher/root.crl")
+  fi
   local edge=0
   use_edge && edge=1
   if (( edge )); then echo edge >"$RUN_DIR/mode"; else echo direct >"$RUN_DIR/mode"; fi
@@ -188,12 +221,13 @@ stack_up() {
   fi
   # shellcheck disable=SC2086
   launch crl-publisher "$JAVA" ${JAVA_OPTS:-} -jar "$publisher_jar" --ca "tcp://127.0.0.1:$CA_PORT" \
-      --ca-cert "$HOME_DIR/ca/ca.crt" --out "$HOME_DIR/crl" --listen "127.0.0.1:$PUBLISHER_PORT" "${publisher_curve[@]}"
+      --ca-cert "$HOME_DIR/ca/ca.crt" --out "$HOME_DIR/crl" --listen "127.0.0.1:$PUBLISHER_PORT" "${publisher_curve[@]}" \
+      "${publisher_root[@]}"
   stack_proxy_mtls "$edge"
   await crl-publisher http_ok "$publisher/ready"
   # shellcheck disable=SC2086
   UPKI_CA_SEED="$seed" launch auth-sidecar "$JAVA" ${JAVA_OPTS:-} -jar "$sidecar_jar" --listen "127.0.0.1:$SIDECAR_PORT" \
-      --trust-anchor "$HOME_DIR/ca/ca.crt" --crl "$publisher/crl.der" --crl-events "$publisher/events" \
+      "${sidecar_trust[@]}" --crl "$publisher/crl.der" "${root_crl[@]}" --crl-events "$publisher/events" \
       --ca "tcp://127.0.0.1:$CA_PORT" --register "tcp://127.0.0.1:$((CA_PORT + 1))" \
       --state-dir "$HOME_DIR/sidecar" "${sidecar_curve[@]}"
   if (( edge )); then
@@ -316,11 +350,16 @@ start_edge() {
         >"$LOG_DIR/edge-cert.log" 2>&1 \
       || { echo "upki: could not issue the edge's certificate; see $LOG_DIR/edge-cert.log" >&2; return 1; }
   fi
-  local site user=""
+  local site user="" trusted="$HOME_DIR/ca/ca.crt"
+  if [[ -f "$HOME_DIR/ca/chain.crt" ]]; then
+    # Two-tier: nginx verifies upstream certificates up to the self-signed root, so it gets both.
+    trusted="$dir/ca-chain.crt"
+    cat "$HOME_DIR/ca/ca.crt" "$HOME_DIR/ca/chain.crt" >"$trusted"
+  fi
   site="$(sed -e "s#@SIDECAR@#127.0.0.1:$SIDECAR_PORT#g" -e "s#@UPSTREAM@#127.0.0.1:$RA_EDGE_PORT#g" \
       -e "s#@LISTEN@#127.0.0.1:$RA_PORT#g" -e "s#@SERVER_NAME@#upki-ra#g" \
       -e "s#@CERT@#$dir/edge.crt#g" -e "s#@KEY@#$dir/edge.key#g" \
-      -e "s#@PROXY_CERT@#$dir/proxy.crt#g" -e "s#@PROXY_KEY@#$dir/proxy.key#g" -e "s#@CA@#$HOME_DIR/ca/ca.crt#g" \
+      -e "s#@PROXY_CERT@#$dir/proxy.crt#g" -e "s#@PROXY_KEY@#$dir/proxy.key#g" -e "s#@CA@#$trusted#g" \
       -e "s#@SIDECAR_NAME@#auth-sidecar#g" -e "s#@UPSTREAM_NAME@#upki-ra#g" \
       "$ROOT/deploy/nginx/upki-site.conf.template" | grep -v '^#')"
   # As root, workers would otherwise run as nobody and could not read the key in this private folder.

@@ -16,6 +16,7 @@ import io.upki.ca.crl.CrlService;
 import io.upki.ca.events.EventFeed;
 import io.upki.ca.inspect.CertificateInspector;
 import io.upki.ca.issue.CertificateIssuer;
+import io.upki.ca.keys.CaKeyAccess;
 import io.upki.ca.issue.CsrRenewal;
 import io.upki.ca.issue.IssuanceService;
 import io.upki.ca.issue.KeyPairs;
@@ -144,18 +145,30 @@ public final class CaServer implements AutoCloseable {
      */
     public static CaServer open(CaConfig config, ClientAuth clientAuth, char[] passphrase, String seedOverride,
                                 Clock clock, SecureRandom random, AuditLog audit) throws IOException {
+        return open(config, clientAuth, new CaKeyAccess(passphrase, null, null), seedOverride, clock, random, audit);
+    }
+
+    /**
+     * Loads the CA whose key is reached through {@code keys} (a file, or a PKCS#11 token).
+     *
+     * @throws IllegalStateException when the key, its token or the intermediate's chain is unusable
+     */
+    public static CaServer open(CaConfig config, ClientAuth clientAuth, CaKeyAccess keys, String seedOverride,
+                                Clock clock, SecureRandom random, AuditLog audit) throws IOException {
+        char[] passphrase = keys.passphrase();
         clientAuth.checkBind(config.host());
         CaFiles files = new CaFiles(config.dataDir());
         // Every CA has its CURVE key pair, whatever the mode, so that switching to curve needs no step.
         CurveKeys curveKeys = CaCurveKey.loadOrCreate(files);
-        CertificateAuthority ca = CaLoader.load(files, passphrase);
+        CertificateAuthority ca = CaLoader.load(files, passphrase, keys.pkcs11(), clock);
         RegistrationSeed seed = loadSeed(files, seedOverride, random);
         ProfileRegistry profiles = ProfileRegistry.load(files.profiles());
         WireCodec codec = new WireCodec();
 
         SqliteDatabase database = new SqliteDatabase(files.database());
         SqliteCertificateRepository certificates = new SqliteCertificateRepository(database);
-        CertificateIssuer issuer = new CertificateIssuer(ca, clock, config.crlUrl(), config.ocspUrl());
+        CertificateIssuer issuer = new CertificateIssuer(ca, clock, config.crlUrl(), config.ocspUrl())
+                .withCaIssuers(keys.caIssuersUrl());
         SigningStore signing = new SigningStore(issuer, certificates, ca.signaturesRepeat(), clock);
         int restored = signing.recover();
         if (restored > 0) {

@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
 /** Command line of the ca-server process: {@code init} creates a CA, {@code start} serves it. */
 @Command(name = "ca-server", mixinStandardHelpOptions = true, version = "upki ca-server 0.1.0",
         description = "The upki CA: holds the CA key, profiles and certificate store; speaks uPKI's ZeroMQ protocol.",
-        subcommands = {CaServerMain.Init.class, CaServerMain.Start.class, CaServerMain.PublicKey.class, IssueCommand.class,
+        subcommands = {CaServerMain.Init.class, io.upki.ca.intermediate.InstallCommand.class, CaServerMain.Start.class,
+                CaServerMain.PublicKey.class, IssueCommand.class,
                 CaServerMain.AddClient.class})
 public final class CaServerMain implements Callable<Integer> {
 
@@ -59,10 +60,18 @@ public final class CaServerMain implements Callable<Integer> {
 
     /** {@code ca-server init}. */
     @Command(name = "init", mixinStandardHelpOptions = true,
-            description = "Create a new root CA (refuses to overwrite an existing one).")
+            description = {"Create a new self-signed CA, or with --intermediate an online CA's key and its CSR (ca.csr) for "
+                    + "the offline root (refuses to overwrite an existing one)."})
     static final class Init implements Callable<Integer> {
         @CommandLine.Mixin
         Common common;
+
+        @CommandLine.Mixin
+        io.upki.ca.keys.Pkcs11Options pkcs11;
+
+        @Option(names = "--intermediate", description = "Make the key and a CSR (ca.csr) for the offline root to sign "
+                + "(bin/upki root sign); finish with 'ca-server install'.")
+        boolean intermediate;
 
         @Option(names = "--key-type", defaultValue = "rsa", description = "rsa (RSA-4096, default) or ec (P-384).")
         String keyType;
@@ -82,8 +91,13 @@ public final class CaServerMain implements Callable<Integer> {
         public Integer call() throws IOException {
             CaConfig.parseCrlValidity(crlValidity);
             CaFiles files = new CaFiles(common.dataDir);
+            if (intermediate) {
+                return io.upki.ca.intermediate.InstallCommand.initIntermediate(files, keyType, common.seed, common.passphrase(),
+                        pkcs11.settings(), commonName, crlValidity, crlUrl);
+            }
             CaInitializer.Result result = new CaInitializer(Clock.systemUTC(), new SecureRandom())
-                    .initialize(files, keyType, common.seed, common.passphrase(), commonName, crlValidity, crlUrl);
+                    .initialize(files, keyType, common.seed, common.passphrase(), pkcs11.settings(), commonName,
+                            crlValidity, crlUrl);
             System.out.println("CA created in " + files.dataDir().toAbsolutePath());
             System.out.println("  subject:     " + result.certificate().getSubject());
             System.out.println("  certificate: " + files.caCertificate());
@@ -124,6 +138,14 @@ public final class CaServerMain implements Callable<Integer> {
                         + " loopback only) (env UPKI_CA_CLIENT_AUTH; default: none on loopback, curve elsewhere).")
         String clientAuth;
 
+        @CommandLine.Mixin
+        io.upki.ca.keys.Pkcs11Options pkcs11;
+
+        @Option(names = "--ca-issuers-url", defaultValue = "${env:UPKI_CA_ISSUERS_URL}",
+                description = "URL of this CA's certificate written as AIA caIssuers in issued certificates "
+                        + "(env UPKI_CA_ISSUERS_URL; RFC 5280 section 4.2.2.1); none unless given.")
+        String caIssuersUrl;
+
         @Option(names = "--ops-listen", defaultValue = "${env:UPKI_CA_OPS_LISTEN}",
                 description = "host:port of the HTTP operations listener (/health, /ready, /metrics; env "
                         + "UPKI_CA_OPS_LISTEN); off unless given. Bind it to loopback or a monitoring network.")
@@ -141,7 +163,8 @@ public final class CaServerMain implements Callable<Integer> {
                     : CaConfig.parseCrlValidity(file.crlValidity());
             CaConfig config = new CaConfig(common.dataDir, h, p, p + 1, p + 2, validity, file.crlUrl(), file.ocspUrl());
             io.upki.ca.access.ClientAuth auth = io.upki.ca.access.ClientAuth.parse(clientAuth, h);
-            CaServer server = CaServer.open(config, auth, common.passphrase(), common.seed, Clock.systemUTC(),
+            CaServer server = CaServer.open(config, auth, new io.upki.ca.keys.CaKeyAccess(common.passphrase(),
+                    pkcs11.settings(), caIssuersUrl), common.seed, Clock.systemUTC(),
                     new SecureRandom(), new AuditLog(auditLog == null ? AuditTrail.logOnly("ca-server", Clock.systemUTC())
                             : AuditTrail.open(auditLog, "ca-server", Clock.systemUTC())));
             server.start();

@@ -67,6 +67,13 @@ public final class Publisher implements AutoCloseable {
     /** @param curve how to reach the CA: CURVE with this publisher's key (role crl-publisher), or plain */
     public static Publisher start(PublisherConfig config, io.upki.pki.caclient.CaCurve curve, Clock clock)
             throws IOException {
+        return start(config, curve, clock, null);
+    }
+
+    /** @param rootCrl the offline root's CRL file to serve at {@code /root.crl}, or null */
+    public static Publisher start(PublisherConfig config, io.upki.pki.caclient.CaCurve curve, Clock clock, Path rootCrl)
+            throws IOException {
+        io.upki.publisher.http.RootCrlFile rootCrlFile = rootCrl == null ? null : new io.upki.publisher.http.RootCrlFile(rootCrl);
         Files.createDirectories(config.outDir());
         ZmqCaClient ca = curve.client(config.caEndpoint(), task -> config.caTimeout(), 1, new WireCodec());
         X509Certificate caCert = caCertificate(config, ca);
@@ -121,6 +128,9 @@ public final class Publisher implements AutoCloseable {
         PublisherApp routes = new PublisherApp(publication, refresher, hub, clock, config.maxAge(),
                 config.caTimeout().multipliedBy(2).plusSeconds(1), metrics::render,
                 Pem.encode(caCert).getBytes(StandardCharsets.US_ASCII));
+        if (rootCrlFile != null) {
+            routes.withRootCrl(rootCrlFile);
+        }
         if (ocsp.get() != null) {
             routes.withOcsp(new OcspEndpoint(ocsp.get(), clock, config.maxAge()));
         }

@@ -75,6 +75,11 @@ public final class PublisherMain implements Callable<Integer> {
                     + "key with role crl-publisher (env UPKI_PUBLISHER_CLIENT_KEY; default ${DEFAULT-VALUE}).")
     Path clientKey;
 
+    @Option(names = "--root-crl", defaultValue = "${env:UPKI_ROOT_CRL}",
+            description = "The offline root's CRL file (upki root crl writes root.crl), served at /root.crl and "
+                    + "/root.crl.pem beside the CA's own (env UPKI_ROOT_CRL); re-read on each request.")
+    Path rootCrl;
+
     @Override
     public Integer call() throws Exception {
         io.upki.pki.caclient.CaCurve curve = io.upki.pki.caclient.CaCurve.open(caPublicKey, clientKey);
@@ -83,7 +88,7 @@ public final class PublisherMain implements Callable<Integer> {
                 ocspDir == null ? out.resolve("ocsp-signer") : ocspDir, ocspCn, ocspValidity) : null;
         PublisherConfig config = new PublisherConfig(ca, events, caCert, out, address.host(), address.port(), margin,
                 debounce, maxDelay, maxAge, caTimeout, ocspSettings);
-        Publisher publisher = Publisher.start(config, curve, Clock.systemUTC());
+        Publisher publisher = Publisher.start(config, curve, Clock.systemUTC(), rootCrl);
         System.out.println("upki crl-publisher ready on http://" + config.host() + ":" + publisher.port()
                 + " (CRL in " + out + (ocsp ? "; OCSP at /ocsp" : "") + ")");
         ProcessRunner.serveUntilStopped(publisher, "crl-publisher");

@@ -8,7 +8,9 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -63,6 +65,11 @@ final class LocalStack implements AutoCloseable {
 
     /** {@code bin/upki up} with {@code extraEnv} added to the environment (and to every later command). */
     static LocalStack up(Path home, Map<String, String> extraEnv) throws IOException {
+        return up(home, extraEnv, new String[0]);
+    }
+
+    /** {@code bin/upki up} with {@code extraEnv} and extra options of {@code up} (e.g. --with-offline-root). */
+    static LocalStack up(Path home, Map<String, String> extraEnv, String... upOptions) throws IOException {
         Path root = repositoryRoot();
         int[] ports = freePorts(8);
         LocalStack stack = new LocalStack(root, home, ports, null, extraEnv);
@@ -70,7 +77,9 @@ final class LocalStack implements AutoCloseable {
         try {
             // Five minutes: a first start makes an RSA-4096 CA, the RA's RSA-4096 key and the edge's, on a
             // machine that other builds may share.
-            up = Command.run(root, stack.env(), Duration.ofMinutes(5), "bin/upki", "up", "--home", home.toString());
+            List<String> argv = new ArrayList<>(List.of("bin/upki", "up", "--home", home.toString()));
+            argv.addAll(List.of(upOptions));
+            up = Command.run(root, stack.env(), Duration.ofMinutes(5), argv.toArray(String[]::new));
         } catch (IOException e) {
             throw new IOException(e.getMessage() + "\nlogs:\n" + stack.logs(), e);
         }

@@ -148,7 +148,7 @@ class CliErrorsTest {
             acceptor.start();
             long start = System.nanoTime();
             CliRun.Result r = fails(3, Map.of(), "status", "--port", Integer.toString(silent.getLocalPort()), "--timeout", "1");
-            assertThat(r.err()).contains("did not answer get_ca within 1000 ms");
+            assertThat(r.err()).contains("did not answer get_ca_chain within 1000 ms");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
             for (Socket s : held) {
                 s.close();

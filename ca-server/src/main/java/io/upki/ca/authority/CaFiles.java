@@ -12,6 +12,16 @@ public record CaFiles(Path dataDir) {
         return dataDir.resolve("ca.crt");
     }
 
+    /** An intermediate's certificate request, written by {@code init --intermediate} for the offline root. */
+    public Path caCsr() {
+        return dataDir.resolve("ca.csr");
+    }
+
+    /** The certificates above an intermediate up to its root (PEM), written by {@code install}. */
+    public Path chain() {
+        return dataDir.resolve("chain.crt");
+    }
+
     public Path seedHash() {
         return dataDir.resolve("seed.hash");
     }

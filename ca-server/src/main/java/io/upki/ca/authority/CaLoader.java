@@ -1,64 +1,88 @@
 package io.upki.ca.authority;
 
+import io.upki.ca.keys.CaKey;
+import io.upki.ca.keys.CaKeys;
+import io.upki.ca.keys.Pkcs11Settings;
 import io.upki.pki.x509.Pem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.attribute.PosixFilePermission;
-import java.security.PrivateKey;
-import java.security.Signature;
 import java.security.GeneralSecurityException;
+import java.security.Signature;
 import java.security.cert.X509Certificate;
-import java.util.Set;
+import java.time.Clock;
+import java.util.List;
 
-/** Loads an initialised CA from its data directory and checks that key and certificate belong together. */
+/**
+ * Loads an initialised CA from its data directory (key from its file or its PKCS#11 token), checks that
+ * key and certificate belong together and that an intermediate's chain reaches its root.
+ */
 public final class CaLoader {
     private CaLoader() {
     }
 
-    /** @throws IllegalStateException with a message an operator can act on */
+    /** A CA whose key is a file. */
     public static CertificateAuthority load(CaFiles files, char[] passphrase) {
-        if (!Files.exists(files.caCertificate()) || !Files.exists(files.caKey())) {
+        return load(files, passphrase, null, Clock.systemUTC());
+    }
+
+    /**
+     * @param pkcs11 the token holding the key, or null for {@code ca.key}
+     * @throws IllegalStateException with a message an operator can act on
+     */
+    public static CertificateAuthority load(CaFiles files, char[] passphrase, Pkcs11Settings pkcs11, Clock clock) {
+        if (!Files.exists(files.caCertificate())) {
+            if (Files.exists(files.caCsr())) {
+                throw new IllegalStateException("the intermediate CA in " + files.dataDir() + " is not installed yet: have "
+                        + files.caCsr() + " signed by the root, then run 'upki ca-server install --cert ca.crt --chain root.crt'");
+            }
             throw new IllegalStateException("no CA in " + files.dataDir() + ": run 'upki ca-server init --data-dir "
                     + files.dataDir() + "' first");
         }
+        if (pkcs11 == null && !Files.exists(files.caKey())) {
+            throw new IllegalStateException("no CA in " + files.dataDir() + " (no ca.key; a key in a PKCS#11 token needs "
+                    + "--pkcs11-token, --pkcs11-key and --pkcs11-pin-file)");
+        }
         try {
-            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(files.caKey());
-            if (perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ)) {
-                throw new IllegalStateException(files.caKey() + " is readable by others; chmod 600 it");
-            }
             String certPem = Files.readString(files.caCertificate(), StandardCharsets.US_ASCII);
             X509Certificate certificate = Pem.parseCertificate(certPem);
-            PrivateKey key;
-            try {
-                key = Pem.parsePrivateKey(Files.readString(files.caKey(), StandardCharsets.US_ASCII), passphrase);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalStateException("cannot load " + files.caKey() + ": " + e.getMessage()
-                        + " (set UPKI_CA_PASSPHRASE or --passphrase-file for an encrypted key)", e);
+            List<X509Certificate> chain = Files.exists(files.chain())
+                    ? Pem.parseCertificates(Files.readString(files.chain(), StandardCharsets.US_ASCII)) : List.of();
+            boolean selfIssued = certificate.getSubjectX500Principal().equals(certificate.getIssuerX500Principal());
+            if (!selfIssued && chain.isEmpty()) {
+                throw new IllegalStateException(files.caCertificate() + " is an intermediate but " + files.chain()
+                        + " is missing: run 'upki ca-server install --cert ca.crt --chain root.crt'");
             }
+            if (!chain.isEmpty()) {
+                ChainCheck.verify(certificate, chain, clock.instant());
+            }
+            CaKey key = CaKeys.load(files.caKey(), passphrase, pkcs11);
             checkPair(certificate, key);
-            return new CertificateAuthority(certificate, key, Pem.encode(certificate));
+            return new CertificateAuthority(certificate, key, chain, Pem.encode(certificate));
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the CA files in " + files.dataDir() + ": " + e.getMessage(), e);
         }
     }
 
-    private static void checkPair(X509Certificate certificate, PrivateKey key) {
+    /** Signs a probe with the key and verifies it with the certificate (a token key is checked the same way). */
+    static void checkPair(X509Certificate certificate, CaKey key) {
         try {
-            String algorithm = CertificateAuthority.signatureAlgorithm(key.getAlgorithm(), "sha256");
+            String algorithm = CertificateAuthority.signatureAlgorithm(key.algorithm(), "sha256");
             byte[] probe = "upki key check".getBytes(StandardCharsets.US_ASCII);
-            Signature signer = Signature.getInstance(algorithm);
-            signer.initSign(key);
+            Signature signer = key.signature(algorithm);
             signer.update(probe);
             byte[] sig = signer.sign();
             Signature verifier = Signature.getInstance(algorithm);
             verifier.initVerify(certificate.getPublicKey());
             verifier.update(probe);
             if (!verifier.verify(sig)) {
-                throw new IllegalStateException("ca.key does not belong to ca.crt");
+                throw new IllegalStateException("the CA key (" + key.where() + ") does not belong to ca.crt");
             }
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("ca.key does not belong to ca.crt: " + e.getMessage(), e);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            if (e instanceof IllegalStateException ise && ise.getMessage().contains("does not belong")) {
+                throw ise;
+            }
+            throw new IllegalStateException("the CA key (" + key.where() + ") does not belong to ca.crt: " + e.getMessage(), e);
         }
     }
 }

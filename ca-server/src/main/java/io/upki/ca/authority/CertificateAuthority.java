@@ -1,6 +1,9 @@
 package io.upki.ca.authority;
 
+import io.upki.ca.keys.CaKey;
+import io.upki.pki.x509.Pem;
 import java.security.PrivateKey;
+import java.util.List;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Objects;
@@ -13,23 +16,34 @@ import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import java.security.cert.CertificateEncodingException;
 import java.security.NoSuchAlgorithmException;
 
-/** The loaded CA: certificate, private key and what every issued object needs of them. */
+/**
+ * The loaded CA: certificate, signing key (file or token), the chain above it, and what every issued
+ * object needs of them.
+ */
 public final class CertificateAuthority {
     private static final DefaultSignatureAlgorithmIdentifierFinder ALGORITHMS = new DefaultSignatureAlgorithmIdentifierFinder();
     private final X509Certificate certificate;
     private final X509CertificateHolder holder;
-    private final PrivateKey privateKey;
+    private final CaKey key;
+    private final List<X509Certificate> chain;
     private final String pem;
     private final AuthorityKeyIdentifier authorityKeyIdentifier;
 
+    /** A self-signed CA whose key is in memory (tests, benches). */
     public CertificateAuthority(X509Certificate certificate, PrivateKey privateKey, String pem) {
+        this(certificate, CaKey.inFile(privateKey, "memory"), List.of(), pem);
+    }
+
+    /**
+     * @param chain the certificates above this one up to the root, in order; empty for a self-signed CA
+     */
+    public CertificateAuthority(X509Certificate certificate, CaKey key, List<X509Certificate> chain, String pem) {
         this.certificate = Objects.requireNonNull(certificate);
-        this.privateKey = Objects.requireNonNull(privateKey);
+        this.key = Objects.requireNonNull(key);
+        this.chain = List.copyOf(chain);
         this.pem = Objects.requireNonNull(pem);
         try {
             this.holder = new JcaX509CertificateHolder(certificate);
@@ -58,6 +72,25 @@ public final class CertificateAuthority {
         return pem;
     }
 
+    /** The certificates above this CA up to the root (empty for a self-signed CA). */
+    public List<X509Certificate> chain() {
+        return chain;
+    }
+
+    /** This CA's certificate then its chain up to the root, PEM (the new {@code get_ca_chain} task). */
+    public String chainPem() {
+        StringBuilder b = new StringBuilder(pem);
+        for (X509Certificate c : chain) {
+            b.append(Pem.encode(c));
+        }
+        return b.toString();
+    }
+
+    /** Where the key lives, for logs ({@code file ca.key}, {@code PKCS#11 token 'x' key 'y'}). */
+    public String keyLocation() {
+        return key.where();
+    }
+
     public AuthorityKeyIdentifier authorityKeyIdentifier() {
         return authorityKeyIdentifier;
     }
@@ -77,17 +110,12 @@ public final class CertificateAuthority {
      * @param digest sha256, sha384 or sha512
      */
     public ContentSigner signer(String digest) {
-        String algorithm = signatureAlgorithm(privateKey.getAlgorithm(), digest);
-        try {
-            return new JcaContentSignerBuilder(algorithm).build(privateKey);
-        } catch (OperatorCreationException e) {
-            throw new IllegalStateException("cannot sign with " + algorithm, e);
-        }
+        return key.contentSigner(signatureAlgorithm(key.algorithm(), digest));
     }
 
     /** The AlgorithmIdentifier {@link #signer(String)} signs with, for a TBS made before its signer. */
     public AlgorithmIdentifier signatureAlgorithmIdentifier(String digest) {
-        return ALGORITHMS.find(signatureAlgorithm(privateKey.getAlgorithm(), digest));
+        return ALGORITHMS.find(signatureAlgorithm(key.algorithm(), digest));
     }
 
     /**
@@ -95,7 +123,7 @@ public final class CertificateAuthority {
      * 8.2), which is what an RSA CA key signs with here. ECDSA draws a fresh nonce for every signature.
      */
     public boolean signaturesRepeat() {
-        return "RSA".equals(privateKey.getAlgorithm());
+        return "RSA".equals(key.algorithm());
     }
 
     static String signatureAlgorithm(String keyAlgorithm, String digest) {

@@ -60,6 +60,7 @@ public final class CertificateIssuer {
     private final Clock clock;
     private final String crlUrl;
     private final String ocspUrl;
+    private String caIssuersUrl;
 
     /** @param crlUrl the CRL Distribution Point URL written in every certificate, or null for none */
     public CertificateIssuer(CertificateAuthority ca, Clock clock, String crlUrl) {
@@ -72,6 +73,17 @@ public final class CertificateIssuer {
         this.clock = clock;
         this.crlUrl = crlUrl;
         this.ocspUrl = ocspUrl;
+    }
+
+    /**
+     * Writes AIA id-ad-caIssuers (RFC 5280 section 4.2.2.1) with {@code url}, where clients fetch this CA's
+     * certificate (useful under an offline root, whose clients may hold only the root).
+     *
+     * @param url the URL, or null/blank for none
+     */
+    public CertificateIssuer withCaIssuers(String url) {
+        this.caIssuersUrl = url == null || url.isBlank() ? null : url;
+        return this;
     }
 
     /**
@@ -163,9 +175,18 @@ public final class CertificateIssuer {
      */
     private void ocspExtensions(ExtensionsGenerator ext, Profile profile) throws IOException {
         boolean ocspSigner = profile.extendedKeyUsage().contains("OCSPSigning");
+        List<AccessDescription> access = new java.util.ArrayList<>();
         if (ocspUrl != null && !ocspUrl.isBlank() && !ocspSigner) {
-            ext.addExtension(Extension.authorityInfoAccess, false, new AuthorityInformationAccess(
-                    AccessDescription.id_ad_ocsp, new GeneralName(GeneralName.uniformResourceIdentifier, ocspUrl)));
+            access.add(new AccessDescription(AccessDescription.id_ad_ocsp,
+                    new GeneralName(GeneralName.uniformResourceIdentifier, ocspUrl)));
+        }
+        if (caIssuersUrl != null) {
+            access.add(new AccessDescription(AccessDescription.id_ad_caIssuers,
+                    new GeneralName(GeneralName.uniformResourceIdentifier, caIssuersUrl)));
+        }
+        if (!access.isEmpty()) {
+            ext.addExtension(Extension.authorityInfoAccess, false,
+                    new AuthorityInformationAccess(access.toArray(AccessDescription[]::new)));
         }
         if (ocspSigner) {
             ext.addExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nocheck, false, DERNull.INSTANCE);

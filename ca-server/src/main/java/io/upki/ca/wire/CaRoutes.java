@@ -86,6 +86,7 @@ public final class CaRoutes {
         return new TaskRouter(codec)
                 .guardedBy(access::checkOperation)
                 .route(name(CaTask.GET_CA), Lane.QUICK, p -> ca.pem())
+                .route(name(CaTask.GET_CA_CHAIN), Lane.QUICK, p -> ca.chainPem())
                 .route(name(CaTask.GET_CRL), Lane.QUICK, p -> base64(crls.current().der()))
                 .route(name(CaTask.GENERATE_CRL), Lane.SIGNING, audited(CaTask.GENERATE_CRL, p -> base64(crls.generate().der())))
                 .route(name(CaTask.LIST_PROFILES), Lane.QUICK, p -> profiles.names())

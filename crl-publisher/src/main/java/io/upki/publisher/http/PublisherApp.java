@@ -36,6 +36,7 @@ public final class PublisherApp {
     private final byte[] caPem;
     private final CrlHolders holders;
     private OcspEndpoint ocsp;
+    private RootCrlFile rootCrl;
 
     /** @param refreshWait how long {@code POST /refresh} waits for the CA before answering 503 */
     public PublisherApp(Publication publication, CrlRefresher refresher, PushHub hub, Clock clock, Duration maxAge,
@@ -57,6 +58,12 @@ public final class PublisherApp {
         return this;
     }
 
+    /** Also serves the offline root's CRL from {@code file} at {@code /root.crl} and {@code /root.crl.pem}. */
+    public PublisherApp withRootCrl(RootCrlFile file) {
+        this.rootCrl = file;
+        return this;
+    }
+
     public Javalin create(String host, int port) {
         return Javalin.create(config -> {
             // Deadlines for the request header and silent connections; the publisher reads no bodies.
@@ -75,6 +82,10 @@ public final class PublisherApp {
             config.routes.get("/crl.der", ctx -> serveCrl(ctx, true));
             config.routes.get("/crl.pem", ctx -> serveCrl(ctx, false));
             config.routes.get("/ca.crt", ctx -> ctx.contentType("application/x-pem-file").result(caPem));
+            if (rootCrl != null) {
+                config.routes.get("/root.crl", ctx -> rootCrl.serve(ctx, false));
+                config.routes.get("/root.crl.pem", ctx -> rootCrl.serve(ctx, true));
+            }
             config.routes.sse("/events", client -> {
                 String holder = CrlHolders.name(client.ctx().header(HOLDER));
                 String address = client.ctx().ip();

@@ -9,6 +9,8 @@ import java.util.Optional;
  */
 public enum CaTask {
     GET_CA("get_ca", true, Duration.ofSeconds(5)),
+    /** upki: the issuing CA's certificate then the certificates above it up to the root, PEM. */
+    GET_CA_CHAIN("get_ca_chain", true, Duration.ofSeconds(5)),
     GET_CRL("get_crl", true, Duration.ofSeconds(30)),
     GENERATE_CRL("generate_crl", false, Duration.ofSeconds(60)),
     LIST_PROFILES("list_profiles", true, Duration.ofSeconds(5)),

@@ -53,9 +53,21 @@ public final class ZmqAuthority implements Authority {
         return "tcp://" + host + ":" + port;
     }
 
+    /**
+     * The issuing CA's certificate followed by its chain up to the root ({@code get_ca_chain}), what a
+     * client under an offline root needs in {@code ca.crt}; a uPKI CA, which has no such task, answers
+     * {@code get_ca}'s single certificate instead.
+     */
     @Override
     public String caCertificate() {
-        return call(CaTask.GET_CA, CaClient.params()).asText();
+        try {
+            return call(CaTask.GET_CA_CHAIN, CaClient.params()).asText();
+        } catch (CliException e) {
+            if (e.getMessage() != null && e.getMessage().contains("Unknown task")) {
+                return call(CaTask.GET_CA, CaClient.params()).asText();
+            }
+            throw e;
+        }
     }
 
     @Override
