@@ -10,6 +10,7 @@ import io.upki.pki.ops.CrlGauges;
 import io.upki.pki.ops.OpsMetrics;
 import io.upki.publisher.fetch.CrlRefresher;
 import io.upki.publisher.http.PushHub;
+import io.upki.publisher.publish.PublisherReadiness;
 import io.upki.publisher.ocsp.OcspResponder;
 import io.upki.publisher.publish.Publication;
 import java.io.ByteArrayInputStream;

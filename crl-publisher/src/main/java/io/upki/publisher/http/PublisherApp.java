@@ -197,7 +197,7 @@ public final class PublisherApp {
 
     private void ready(Context ctx) {
         Publication.Current current = publication.current();
-        io.upki.pki.ops.Readiness r = io.upki.publisher.PublisherReadiness.of(publication, clock);
+        io.upki.pki.ops.Readiness r = io.upki.publisher.publish.PublisherReadiness.of(publication, clock);
         Map<String, Object> body = r.body();
         body.put("crl_number", current == null ? "" : current.snapshot().number().toString());
         ctx.status(r.status()).json(body);

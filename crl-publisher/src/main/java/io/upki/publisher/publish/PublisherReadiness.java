@@ -1,7 +1,6 @@
-package io.upki.publisher;
+package io.upki.publisher.publish;
 
 import io.upki.pki.ops.Readiness;
-import io.upki.publisher.publish.Publication;
 import java.time.Clock;
 
 /** The publisher is ready while it serves a CRL whose nextUpdate is still ahead (RFC 5280 section 5.1.2.5). */
