@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.upki.cli.CliContext;
 import io.upki.cli.CliException;
+import io.upki.cli.ExitCode;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -62,7 +63,7 @@ public record AgentSettings(URI ra, Path caCert, List<RenewalAgent.Watch> watche
         Path ca = caCert != null ? context.resolve(caCert)
                 : file.caCert() != null ? base.resolve(file.caCert()).normalize() : context.resolve("ca.crt");
         if (!Files.isReadable(ca)) {
-            throw CliException.localFile("--cacert " + ca + " cannot be read", null);
+            throw new CliException(ExitCode.LOCAL_FILE, "--cacert " + ca + " cannot be read");
         }
         List<String> defaultExec = exec != null ? argv(exec) : file.exec() == null ? List.of() : checkArgv(file.exec());
         List<RenewalAgent.Watch> watches = new ArrayList<>();
@@ -98,11 +99,11 @@ public record AgentSettings(URI ra, Path caCert, List<RenewalAgent.Watch> watche
             pair.load();
             if (Files.getPosixFilePermissions(key).stream().anyMatch(p -> p.name().startsWith("GROUP")
                     || p.name().startsWith("OTHERS"))) {
-                throw CliException.localFile(key + " is readable by others: chmod 600 it (the agent writes 0600 keys)", null);
+                throw new CliException(ExitCode.LOCAL_FILE, key + " is readable by others: chmod 600 it (the agent writes 0600 keys)");
             }
             if (!Files.isWritable(cert.toAbsolutePath().getParent()) || !Files.isWritable(key.toAbsolutePath().getParent())) {
-                throw CliException.localFile("cannot write beside " + cert + " and " + key
-                        + ": the agent replaces them by renaming", null);
+                throw new CliException(ExitCode.LOCAL_FILE, "cannot write beside " + cert + " and " + key
+                        + ": the agent replaces them by renaming");
             }
         } catch (IOException e) {
             throw CliException.localFile("cannot read the pair " + cert + " / " + key, e);
