@@ -38,6 +38,15 @@ public final class CaServerMain implements Callable<Integer> {
                 description = "Registration seed (env UPKI_CA_SEED).")
         String seed;
 
+        @Option(names = "--seed-file", defaultValue = "${env:UPKI_CA_SEED_FILE}",
+                description = "File holding the registration seed, e.g. a systemd credential (env UPKI_CA_SEED_FILE); "
+                        + "instead of --seed.")
+        Path seedFile;
+
+        String seed() {
+            return io.upki.pki.files.SecretOption.resolve(seed, seedFile, "--seed (UPKI_CA_SEED)", "--seed-file");
+        }
+
         @Option(names = "--passphrase-file",
                 description = "File holding the CA key passphrase (or env UPKI_CA_PASSPHRASE).")
         Path passphraseFile;
@@ -83,7 +92,7 @@ public final class CaServerMain implements Callable<Integer> {
             CaConfig.parseCrlValidity(crlValidity);
             CaFiles files = new CaFiles(common.dataDir);
             CaInitializer.Result result = new CaInitializer(Clock.systemUTC(), new SecureRandom())
-                    .initialize(files, keyType, common.seed, common.passphrase(), commonName, crlValidity, crlUrl);
+                    .initialize(files, keyType, common.seed(), common.passphrase(), commonName, crlValidity, crlUrl);
             System.out.println("CA created in " + files.dataDir().toAbsolutePath());
             System.out.println("  subject:     " + result.certificate().getSubject());
             System.out.println("  certificate: " + files.caCertificate());
@@ -141,7 +150,7 @@ public final class CaServerMain implements Callable<Integer> {
                     : CaConfig.parseCrlValidity(file.crlValidity());
             CaConfig config = new CaConfig(common.dataDir, h, p, p + 1, p + 2, validity, file.crlUrl(), file.ocspUrl());
             io.upki.ca.access.ClientAuth auth = io.upki.ca.access.ClientAuth.parse(clientAuth, h);
-            CaServer server = CaServer.open(config, auth, common.passphrase(), common.seed, Clock.systemUTC(),
+            CaServer server = CaServer.open(config, auth, common.passphrase(), common.seed(), Clock.systemUTC(),
                     new SecureRandom(), new AuditLog(auditLog == null ? AuditTrail.logOnly("ca-server", Clock.systemUTC())
                             : AuditTrail.open(auditLog, "ca-server", Clock.systemUTC())));
             server.start();
