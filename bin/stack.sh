@@ -1,6 +1,6 @@
 # The local stack behind `bin/upki up|down|status`: every upki process on loopback, plus an nginx TLS
-# edge when nginx is installed. Sourced by bin/upki after bin/lib.sh; defines stack_up, stack_down and
-# stack_status.
+# edge when nginx is installed. Sourced by bin/upki after bin/lib.sh; defines stack_up, stack_down,
+# stack_status and stack_restart.
 #
 # Each process started is recorded in $HOME_DIR/run/<name>.pid as "<pid> <start time>": the start time
 # (field 22 of /proc/<pid>/stat) makes `down` stop exactly the processes `up` started, never a later
@@ -52,12 +52,16 @@ stack_usage() {
 usage: bin/upki up [--home DIR] [--edge nginx|none] [--foreground] [--with-offline-root]
        bin/upki down [--home DIR]
        bin/upki status [--home DIR]
+       bin/upki restart NAME [--home DIR]
 
 up      starts ca-server, crl-publisher, auth-sidecar and ra-core on loopback (and an nginx TLS edge in
         front of ra-core when nginx is installed), creating a CA in DIR (default ./data) on first run;
         returns once every process answers. --foreground stays attached and stops everything on Ctrl-C.
         --with-offline-root (first run only): a two-tier PKI instead, an offline root in DIR/root that
         signs the online CA as an intermediate (docs/KEYS.md); the sidecar trusts the root.
+        While part of the stack runs (a process died), up starts only the missing processes, as they were
+        set up (edge or not, client auth), and leaves the running ones alone.
+restart stops NAME (ca-server, crl-publisher, auth-sidecar, ra-core or nginx) and starts it again.
 down    stops exactly the processes `up` started (SIGTERM, then SIGKILL after 15 s).
 status  each process, its pid, port and health; exit 0 when all are healthy, 3 otherwise.
 
@@ -154,16 +158,39 @@ stack_offline_root() {
   echo "upki: created an offline root in $root_dir and an intermediate CA in $HOME_DIR/ca (EC P-384; seed in $seed_file)"
 }
 
+# Whether NAME must be started by this `up`: it is not running. Already running ones are left alone.
+stack_missing() { ! running_pid "$1" >/dev/null; }
+
 stack_up() {
   stack_settings "$@"
   mkdir -p "$RUN_DIR" "$LOG_DIR"
   chmod 700 "$HOME_DIR"
-  local name
+  local name running=()
   for name in ca-server crl-publisher auth-sidecar ra-core nginx; do
-    if running_pid "$name" >/dev/null; then
-      echo "upki: already running from $HOME_DIR (bin/upki status --home $HOME_DIR; bin/upki down to stop)" >&2
-      exit 1
+    running_pid "$name" >/dev/null && running+=("$name")
+  done
+  local edge=0
+  if (( ${#running[@]} )) && [[ -f "$RUN_DIR/mode" ]]; then
+    # Part of the stack runs: what is started now joins it as it was set up (edge or direct, client auth).
+    [[ "$(cat "$RUN_DIR/mode")" == edge ]] && edge=1
+    local recorded
+    recorded="$(cat "$RUN_DIR/client-auth" 2>/dev/null || echo none)"
+    if [[ "$recorded" != "$CLIENT_AUTH" ]]; then
+      echo "upki: the running processes use UPKI_CA_CLIENT_AUTH=$recorded, not $CLIENT_AUTH" \
+          "(bin/upki down first to change it)" >&2
+      exit 2
     fi
+  else
+    use_edge && edge=1
+  fi
+  local wanted=(ca-server crl-publisher auth-sidecar ra-core)
+  (( edge )) && wanted+=(nginx)
+  if (( ${#running[@]} == ${#wanted[@]} )); then
+    echo "upki: everything is already running from $HOME_DIR (bin/upki status --home $HOME_DIR; bin/upki down to stop)"
+    return 0
+  fi
+  for name in "${running[@]}"; do
+    echo "upki: $name is running (pid $(running_pid "$name")); starting what is not"
   done
   local ca_jar publisher_jar sidecar_jar ra_jar cli_jar
   ca_jar="$(ensure_jar ca-server)"
@@ -201,36 +228,46 @@ stack_up() {
     publisher_root=(--root-crl "$HOME_DIR/root/root.crl")
     root_crl=(--crl "$publisher/root.crl")
   fi
-  local edge=0
-  use_edge && edge=1
   if (( edge )); then echo edge >"$RUN_DIR/mode"; else echo direct >"$RUN_DIR/mode"; fi
-  # Whatever fails from here on, stop what was started.
-  trap 'stack_stop_all; exit 1' ERR
+  # Whatever fails from here on, stop what this run started (and only that: the rest kept running).
+  STARTED=()
+  trap 'stack_stop "${STARTED[@]}"; exit 1' ERR
   set -E
-  # shellcheck disable=SC2086
-  launch ca-server "$JAVA" $(jvm_defaults ca-server) ${JAVA_OPTS:-} -jar "$ca_jar" start --data-dir "$HOME_DIR/ca" --port "$CA_PORT" \
-      --client-auth "$CLIENT_AUTH" --ops-listen "127.0.0.1:$CA_OPS_PORT"
-  await ca-server log_has ca-server "ca-server ready"
+  if stack_missing ca-server; then
+    # shellcheck disable=SC2086
+    launch ca-server "$JAVA" $(jvm_defaults ca-server) ${JAVA_OPTS:-} -jar "$ca_jar" start --data-dir "$HOME_DIR/ca" --port "$CA_PORT" \
+        --client-auth "$CLIENT_AUTH" --ops-listen "127.0.0.1:$CA_OPS_PORT"
+    STARTED+=(ca-server)
+    await ca-server log_has ca-server "ca-server ready"
+    [[ "$CLIENT_AUTH" == curve ]] && curve_enrol
+  fi
   # With curve, each process names the CA's public key and its own key pair file (0600, made on first run).
   local -a publisher_curve=() sidecar_curve=() ra_curve=()
   if [[ "$CLIENT_AUTH" == curve ]]; then
-    curve_enrol
     publisher_curve=(--ca-public-key "$CA_PUBLIC_KEY" --client-key "$HOME_DIR/crl-publisher/ca-client.key")
     sidecar_curve=(--ca-public-key "$CA_PUBLIC_KEY" --client-key "$HOME_DIR/sidecar/ca-client.key")
     ra_curve=(--ca-public-key "$CA_PUBLIC_KEY" --client-key "$HOME_DIR/ra/ca-client.key")
   fi
-  # shellcheck disable=SC2086
-  launch crl-publisher "$JAVA" ${JAVA_OPTS:-} -jar "$publisher_jar" --ca "tcp://127.0.0.1:$CA_PORT" \
-      --ca-cert "$HOME_DIR/ca/ca.crt" --out "$HOME_DIR/crl" --listen "127.0.0.1:$PUBLISHER_PORT" "${publisher_curve[@]}" \
-      "${publisher_root[@]}"
+  if stack_missing crl-publisher; then
+    # shellcheck disable=SC2086
+    launch crl-publisher "$JAVA" ${JAVA_OPTS:-} -jar "$publisher_jar" --ca "tcp://127.0.0.1:$CA_PORT" \
+        --ca-cert "$HOME_DIR/ca/ca.crt" --out "$HOME_DIR/crl" --listen "127.0.0.1:$PUBLISHER_PORT" "${publisher_curve[@]}" \
+        "${publisher_root[@]}"
+    STARTED+=(crl-publisher)
+  fi
   stack_proxy_mtls "$edge"
   await crl-publisher http_ok "$publisher/ready"
-  # shellcheck disable=SC2086
-  UPKI_CA_SEED="$seed" launch auth-sidecar "$JAVA" ${JAVA_OPTS:-} -jar "$sidecar_jar" --listen "127.0.0.1:$SIDECAR_PORT" \
-      "${sidecar_trust[@]}" --crl "$publisher/crl.der" "${root_crl[@]}" --crl-events "$publisher/events" \
-      --ca "tcp://127.0.0.1:$CA_PORT" --register "tcp://127.0.0.1:$((CA_PORT + 1))" \
-      --state-dir "$HOME_DIR/sidecar" "${sidecar_curve[@]}"
-  if (( edge )); then
+  if stack_missing auth-sidecar; then
+    # shellcheck disable=SC2086
+    UPKI_CA_SEED="$seed" launch auth-sidecar "$JAVA" ${JAVA_OPTS:-} -jar "$sidecar_jar" --listen "127.0.0.1:$SIDECAR_PORT" \
+        "${sidecar_trust[@]}" --crl "$publisher/crl.der" "${root_crl[@]}" --crl-events "$publisher/events" \
+        --ca "tcp://127.0.0.1:$CA_PORT" --register "tcp://127.0.0.1:$((CA_PORT + 1))" \
+        --state-dir "$HOME_DIR/sidecar" "${sidecar_curve[@]}"
+    STARTED+=(auth-sidecar)
+  fi
+  if ! stack_missing ra-core; then
+    :
+  elif (( edge )); then
     # Behind the edge, ra-core speaks plain HTTP on loopback and trusts only the sidecar's signed assertions,
     # and only while the CRLs (pushed to it) do not revoke the sidecar's signing certificate.
     # shellcheck disable=SC2086
@@ -239,17 +276,22 @@ stack_up() {
         --data-dir "$HOME_DIR/ra" --ca-port "$CA_PORT" --port "$RA_EDGE_PORT" --crl "$publisher/crl.der" \
         --crl-events "$publisher/events" --publisher "$publisher" --acme-allow-networks 127.0.0.0/8,::1/128 \
         "${ra_curve[@]}"
+    STARTED+=(ra-core)
   else
     # shellcheck disable=SC2086
     UPKI_CA_SEED="$seed" launch ra-core "$JAVA" $(jvm_defaults ra-core) ${JAVA_OPTS:-} -jar "$ra_jar" start \
         --data-dir "$HOME_DIR/ra" --ca-port "$CA_PORT" --port "$RA_PORT" --crl "$publisher/crl.der" \
         --crl-events "$publisher/events" --publisher "$publisher" --acme-allow-networks 127.0.0.0/8,::1/128 \
         "${ra_curve[@]}"
+    STARTED+=(ra-core)
   fi
   await auth-sidecar sidecar_ready
   if (( edge )); then
     await ra-core port_open "$RA_EDGE_PORT"
-    start_edge
+    if stack_missing nginx; then
+      start_edge
+      STARTED+=(nginx)
+    fi
     await nginx http_ok --cacert "$HOME_DIR/ca/ca.crt" --resolve "upki-ra:$RA_PORT:127.0.0.1" \
         "https://upki-ra:$RA_PORT/api/v1/public/health"
   else
@@ -257,7 +299,11 @@ stack_up() {
   fi
   trap - ERR
   set +E
-  stack_next_steps "$edge"
+  if (( ${#running[@]} )); then
+    echo "upki: started ${STARTED[*]}; everything runs from $HOME_DIR again"
+  else
+    stack_next_steps "$edge"
+  fi
   if (( FOREGROUND )); then
     trap 'stack_stop_all; exit 0' INT TERM
     echo "upki: in the foreground; Ctrl-C stops everything."
@@ -272,6 +318,20 @@ stack_up() {
       done
     done
   fi
+}
+
+# bin/upki restart NAME [--home D]: stops NAME (when it runs) and starts it again with `up`, which also
+# starts anything else that is not running.
+stack_restart() {
+  local target="${1:-}"
+  case "$target" in
+    ca-server|crl-publisher|auth-sidecar|ra-core|nginx) shift ;;
+    *) echo "upki: restart needs a process name: ca-server, crl-publisher, auth-sidecar, ra-core or nginx" >&2; exit 2 ;;
+  esac
+  stack_settings "$@"
+  [[ -f "$RUN_DIR/mode" ]] || { echo "upki: nothing runs from $HOME_DIR (bin/upki up --home $HOME_DIR)" >&2; exit 2; }
+  stack_stop "$target"
+  stack_up "$@"
 }
 
 # upki-cli as this stack's operator: over CURVE with the operator key when the CA runs curve.
@@ -419,10 +479,14 @@ Try the mTLS admin guide (upki-ra is this machine: curl's --resolve saves editin
 NEXT
 }
 
-# Stops the recorded processes in reverse order of start: the edge first, the CA last.
-stack_stop_all() {
-  local name pid stopped=()
+# stack_stop NAME...: stops those of the recorded processes that run, the edge first and the CA last
+# (SIGTERM, then SIGKILL after 15 s), and forgets them.
+stack_stop() {
+  local name pid stopped=() order=()
   for name in nginx ra-core auth-sidecar crl-publisher ca-server; do
+    [[ " $* " == *" $name "* ]] && order+=("$name")
+  done
+  for name in "${order[@]}"; do
     if pid="$(running_pid "$name")"; then
       kill -TERM "$pid" 2>/dev/null || true
       stopped+=("$name:$pid")
@@ -438,10 +502,13 @@ stack_stop_all() {
     fi
     echo "upki: stopped $name"
   done
-  for name in nginx ra-core auth-sidecar crl-publisher ca-server; do
+  for name in "${order[@]}"; do
     rm -f "$RUN_DIR/$name.pid"
   done
 }
+
+# Stops every recorded process.
+stack_stop_all() { stack_stop nginx ra-core auth-sidecar crl-publisher ca-server; }
 
 stack_down() {
   stack_settings "$@"

@@ -2,6 +2,8 @@ package io.upki.sidecar;
 
 import io.javalin.Javalin;
 import io.upki.pki.assertion.AssertionSigner;
+import io.upki.pki.caclient.CaClient;
+import io.upki.pki.caclient.CircuitBreakingCaClient;
 import io.upki.pki.caclient.ZmqCaClient;
 import io.upki.pki.clientcert.CaddySource;
 import io.upki.pki.clientcert.CertificateDecoding;
@@ -103,7 +105,7 @@ public final class Sidecar implements AutoCloseable {
         if (config.adminsFile() != null) {
             adminRefresher = AdminRefresher.fromFile(config.adminsFile(), admins, config.adminRefresh());
         } else {
-            ZmqCaClient ca = curve.client(config.caEndpoint());
+            CaClient ca = CircuitBreakingCaClient.wrap(curve.client(config.caEndpoint()));
             closeables.add(ca);
             adminRefresher = AdminRefresher.fromCa(ca, admins, config.adminRefresh());
         }

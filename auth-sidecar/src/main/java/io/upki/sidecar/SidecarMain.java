@@ -78,6 +78,10 @@ public final class SidecarMain implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "${env:UPKI_CA_SEED}", description = "Registration seed (env UPKI_CA_SEED).")
     String seed;
 
+    @Option(names = "--seed-file", defaultValue = "${env:UPKI_CA_SEED_FILE}",
+            description = "File holding the seed, e.g. a systemd credential (env UPKI_CA_SEED_FILE); instead of --seed.")
+    Path seedFile;
+
     @Option(names = "--cn", defaultValue = "auth-sidecar", description = "CN registered for the signing identity.")
     String cn;
 
@@ -134,7 +138,8 @@ public final class SidecarMain implements Callable<Integer> {
                 : RoutePolicy.parse(routes, RouteClass.DENY);
         SidecarConfig config = new SidecarConfig(address.host(), address.port(),
                 trustAnchor, intermediates, crls, crlEvents, crlPoll, crlGrace, adminsFile, caEndpoint, adminRefresh,
-                proxy, policy, new SidecarConfig.Signing(assertionKey, assertionCert, registerEndpoint, seed, cn, stateDir),
+                proxy, policy, new SidecarConfig.Signing(assertionKey, assertionCert, registerEndpoint,
+                        io.upki.pki.files.SecretOption.resolve(seed, seedFile, "--seed (UPKI_CA_SEED)", "--seed-file"), cn, stateDir),
                 assertionTtl, maxHeaderBytes, maxCertificates, cacheSize, !noAudit,
                 tlsCert == null && tlsKey == null ? null : new SidecarConfig.Tls(tlsCert, tlsKey));
         InetSocketAddress ops = OpsServer.address("--ops-listen", opsListen);

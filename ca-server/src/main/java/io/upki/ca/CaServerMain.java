@@ -39,6 +39,15 @@ public final class CaServerMain implements Callable<Integer> {
                 description = "Registration seed (env UPKI_CA_SEED).")
         String seed;
 
+        @Option(names = "--seed-file", defaultValue = "${env:UPKI_CA_SEED_FILE}",
+                description = "File holding the registration seed, e.g. a systemd credential (env UPKI_CA_SEED_FILE); "
+                        + "instead of --seed.")
+        Path seedFile;
+
+        String seed() {
+            return io.upki.pki.files.SecretOption.resolve(seed, seedFile, "--seed (UPKI_CA_SEED)", "--seed-file");
+        }
+
         @Option(names = "--passphrase-file",
                 description = "File holding the CA key passphrase (or env UPKI_CA_PASSPHRASE).")
         Path passphraseFile;
@@ -92,11 +101,11 @@ public final class CaServerMain implements Callable<Integer> {
             CaConfig.parseCrlValidity(crlValidity);
             CaFiles files = new CaFiles(common.dataDir);
             if (intermediate) {
-                return io.upki.ca.intermediate.InstallCommand.initIntermediate(files, keyType, common.seed, common.passphrase(),
+                return io.upki.ca.intermediate.InstallCommand.initIntermediate(files, keyType, common.seed(), common.passphrase(),
                         pkcs11.settings(), commonName, crlValidity, crlUrl);
             }
             CaInitializer.Result result = new CaInitializer(Clock.systemUTC(), new SecureRandom())
-                    .initialize(files, keyType, common.seed, common.passphrase(), pkcs11.settings(), commonName,
+                    .initialize(files, keyType, common.seed(), common.passphrase(), pkcs11.settings(), commonName,
                             crlValidity, crlUrl);
             System.out.println("CA created in " + files.dataDir().toAbsolutePath());
             System.out.println("  subject:     " + result.certificate().getSubject());
@@ -164,7 +173,7 @@ public final class CaServerMain implements Callable<Integer> {
             CaConfig config = new CaConfig(common.dataDir, h, p, p + 1, p + 2, validity, file.crlUrl(), file.ocspUrl());
             io.upki.ca.access.ClientAuth auth = io.upki.ca.access.ClientAuth.parse(clientAuth, h);
             CaServer server = CaServer.open(config, auth, new io.upki.ca.keys.CaKeyAccess(common.passphrase(),
-                    pkcs11.settings(), caIssuersUrl), common.seed, Clock.systemUTC(),
+                    pkcs11.settings(), caIssuersUrl), common.seed(), Clock.systemUTC(),
                     new SecureRandom(), new AuditLog(auditLog == null ? AuditTrail.logOnly("ca-server", Clock.systemUTC())
                             : AuditTrail.open(auditLog, "ca-server", Clock.systemUTC())));
             server.start();

@@ -85,7 +85,7 @@ final class IssueCommand implements Callable<Integer> {
         // Port 0 and loopback: opening the CA binds nothing, it only loads the key, profiles and store.
         CaConfig config = new CaConfig(common.dataDir, "127.0.0.1", 0, 0, 0, CaConfig.DEFAULT_CRL_VALIDITY, null, null);
         IssuanceService.Issued issued;
-        try (CaServer ca = CaServer.open(config, common.passphrase(), common.seed, clock, new SecureRandom(),
+        try (CaServer ca = CaServer.open(config, common.passphrase(), common.seed(), clock, new SecureRandom(),
                 new AuditLog(AuditTrail.logOnly("ca-server", clock)))) {
             issued = ca.issueWithNewKey(cn, profile, names);
         }

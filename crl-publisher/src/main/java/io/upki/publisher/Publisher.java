@@ -2,7 +2,7 @@ package io.upki.publisher;
 
 import io.javalin.Javalin;
 import io.upki.pki.caclient.CaClient;
-import io.upki.pki.caclient.ZmqCaClient;
+import io.upki.pki.caclient.CircuitBreakingCaClient;
 import io.upki.pki.crl.CrlAcceptor;
 import io.upki.pki.files.AtomicFiles;
 import io.upki.pki.wire.WireCodec;
@@ -75,7 +75,7 @@ public final class Publisher implements AutoCloseable {
             throws IOException {
         io.upki.publisher.http.RootCrlFile rootCrlFile = rootCrl == null ? null : new io.upki.publisher.http.RootCrlFile(rootCrl);
         Files.createDirectories(config.outDir());
-        ZmqCaClient ca = curve.client(config.caEndpoint(), task -> config.caTimeout(), 1, new WireCodec());
+        CaClient ca = CircuitBreakingCaClient.wrap(curve.client(config.caEndpoint(), task -> config.caTimeout(), 1, new WireCodec()));
         X509Certificate caCert = caCertificate(config, ca);
         PushHub hub = new PushHub();
         AtomicReference<OcspResponder> ocsp = new AtomicReference<>();
@@ -105,7 +105,7 @@ public final class Publisher implements AutoCloseable {
                 config.eventsEndpoint() == null ? PublisherConfig.defaultEvents(config.caEndpoint()) : config.eventsEndpoint(),
                 refresher, new WireCodec(), curve);
         DelegatedSigner signer = null;
-        ZmqCaClient lookups = null;
+        CaClient lookups = null;
         if (config.ocsp() != null) {
             try {
                 signer = DelegatedSigner.start(ca, caCert, config.ocsp().signerDir(), config.ocsp().signerCn(), clock);
@@ -117,7 +117,7 @@ public final class Publisher implements AutoCloseable {
             // Its own client: an OCSP request waits at most 2 s for the CA, once, then gets tryLater.
             Duration lookupTimeout = config.caTimeout().compareTo(OCSP_LOOKUP_TIMEOUT) < 0 ? config.caTimeout()
                     : OCSP_LOOKUP_TIMEOUT;
-            lookups = curve.client(config.caEndpoint(), task -> lookupTimeout, 0, new WireCodec());
+            lookups = CircuitBreakingCaClient.wrap(curve.client(config.caEndpoint(), task -> lookupTimeout, 0, new WireCodec()));
             ocsp.set(new OcspResponder(caCert, () -> {
                 Publication.Current current = publication.current();
                 return current == null ? null : current.snapshot();

@@ -67,6 +67,10 @@ public final class RaMain implements Callable<Integer> {
         @Option(names = "--seed", defaultValue = "${env:UPKI_CA_SEED}", description = "Registration seed (UPKI_CA_SEED).")
         String seed;
 
+        @Option(names = "--seed-file", defaultValue = "${env:UPKI_CA_SEED_FILE}",
+                description = "File holding the seed, e.g. a systemd credential (UPKI_CA_SEED_FILE); instead of --seed.")
+        java.nio.file.Path seedFile;
+
         @Option(names = "--cn", defaultValue = "${env:UPKI_RA_CN:-upki-ra}", description = "CN registered for ra.crt.")
         String cn;
 
@@ -159,7 +163,8 @@ public final class RaMain implements Callable<Integer> {
                     AcmeSettings.parseEab(acmeEab), acmeOrderLifetime, acmeAuthzLifetime, acmeNonceLifetime, acmeBaseUrl,
                     NetworkPolicy.parse(acmeAllowNetworks));
             RaConfig.Mode m = tls ? RaConfig.Mode.valueOf(mode.toUpperCase(Locale.ROOT)) : RaConfig.Mode.EDGE;
-            RaConfig config = new RaConfig(dataDir, caHost, caPort, host, port, m, sans, seed, cn, crls, crlEvents,
+            RaConfig config = new RaConfig(dataDir, caHost, caPort, host, port, m, sans,
+                    io.upki.pki.files.SecretOption.resolve(seed, seedFile, "--seed (UPKI_CA_SEED)", "--seed-file"), cn, crls, crlEvents,
                     publisher, caTimeout, maxBody, acmeSettings, edgeTls);
             RaServer server = RaServer.start(config, curve, Clock.systemUTC(), new RaAudit(auditLog == null
                     ? AuditTrail.logOnly("ra-core", Clock.systemUTC()) : AuditTrail.open(auditLog, "ra-core", Clock.systemUTC())));

@@ -9,6 +9,8 @@ import io.upki.pki.assertion.AssertionVerifier;
 import io.upki.pki.assertion.CaSignerCertificates;
 import io.upki.pki.assertion.SingleUseAssertions;
 import io.upki.pki.caclient.CaCurve;
+import io.upki.pki.caclient.CaClient;
+import io.upki.pki.caclient.CircuitBreakingCaClient;
 import io.upki.pki.caclient.ZmqCaClient;
 import io.upki.pki.crl.CrlAcceptor;
 import io.upki.pki.crlfeed.CrlPushListener;
@@ -77,7 +79,8 @@ public final class RaServer implements AutoCloseable {
                     curve.newKey());
         }
         // Bounded waits: a CA that is down answers 503 within a few seconds; a fresh socket per timeout.
-        ZmqCaClient ca = curve.client(config.caEndpoint(), t -> config.caTimeout(), 0, new WireCodec());
+        // While the CA is known to be down, CA-backed requests answer 503 at once (issue #19).
+        CaClient ca = CircuitBreakingCaClient.wrap(curve.client(config.caEndpoint(), t -> config.caTimeout(), 0, new WireCodec()));
         closeables.add(ca);
         ChainVerifier chains = new ChainVerifier(List.of(identity.caCertificate()), List.of(), clock);
         // Both modes follow the CRL feed, pushed within a second of each new CRL: direct mode to check

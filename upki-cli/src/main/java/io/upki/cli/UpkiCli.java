@@ -30,7 +30,7 @@ import picocli.CommandLine.Command;
         subcommands = {GenerateCommand.class, RevokeCommand.class, GenerateCrlCommand.class, CrlCommand.class,
                 ListCommand.class, ViewCommand.class, RenewCommand.class, AdminsCommand.class, AdminCommand.class,
                 ProfilesCommand.class, StatusCommand.class, io.upki.cli.clients.ClientsCommand.class,
-                CompletionCommand.class})
+                io.upki.cli.renewal.AgentCommand.class, CompletionCommand.class})
 public final class UpkiCli implements Callable<Integer> {
     private final CliContext context;
 
@@ -41,7 +41,7 @@ public final class UpkiCli implements Callable<Integer> {
     @Override
     public Integer call() {
         throw CliException.usage("a command is needed: generate, revoke, generate-crl, crl, list, view, renew, "
-                + "admins, admin, profiles, status, clients, completion");
+                + "admins, admin, profiles, status, clients, agent, completion");
     }
 
     /** Builds the command line for {@code context}; one per run. */

@@ -28,14 +28,14 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
  * request (RFC 2986) that proves possession of it; the CA refuses RSA under 2048 bits and curves other
  * than P-256/384/521, so those are refused here first.
  */
-final class KeyMaker {
+public final class KeyMaker {
     private final SecureRandom random;
 
-    KeyMaker(SecureRandom random) {
+    public KeyMaker(SecureRandom random) {
         this.random = random;
     }
 
-    KeyPair generate(ProfileDocument profile) {
+    public KeyPair generate(ProfileDocument profile) {
         String type = profile.keyType() == null ? "rsa" : profile.keyType().toLowerCase(Locale.ROOT);
         try {
             if (type.equals("rsa")) {
@@ -67,7 +67,7 @@ final class KeyMaker {
     }
 
     /** A PEM CSR signed with the profile's digest (sha256 unless it says sha384 or sha512). */
-    String csr(KeyPair keys, X500Name subject, List<GeneralName> sans, String digest) {
+    public String csr(KeyPair keys, X500Name subject, List<GeneralName> sans, String digest) {
         try {
             var builder = new JcaPKCS10CertificationRequestBuilder(subject, keys.getPublic());
             if (!sans.isEmpty()) {

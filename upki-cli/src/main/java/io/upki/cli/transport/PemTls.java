@@ -18,7 +18,7 @@ import javax.net.ssl.TrustManagerFactory;
  * A TLS client context from the same PEM files curl takes ({@code --cert --key --cacert}): the RA is
  * trusted only when its certificate chains to {@code ca.crt}, never through the system's CAs.
  */
-final class PemTls {
+public final class PemTls {
     private PemTls() {
     }
 
@@ -28,7 +28,7 @@ final class PemTls {
      * @param caCert the CA certificate(s) that must sign the RA's certificate
      * @throws CliException LOCAL_FILE when a file is missing or does not hold what it should
      */
-    static SSLContext context(Path cert, Path key, Path caCert) {
+    public static SSLContext context(Path cert, Path key, Path caCert) {
         try {
             KeyStore trust = KeyStore.getInstance("PKCS12");
             trust.load(null, null);

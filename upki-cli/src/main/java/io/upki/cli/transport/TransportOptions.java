@@ -55,6 +55,23 @@ public final class TransportOptions {
             description = "longest wait for one answer (env UPKI_CLI_TIMEOUT; default: 5 s for lookups, 30-60 s for signing)")
     Double timeout;
 
+    /** {@code --ra}, {@code --cert}, {@code --key} and {@code --cacert} as given (null when absent). */
+    public String raUrl() {
+        return ra;
+    }
+
+    public String certOption() {
+        return cert;
+    }
+
+    public String keyOption() {
+        return key;
+    }
+
+    public String caCertOption() {
+        return caCert;
+    }
+
     /** The CA certificate file named by {@code --cacert} (or its default), resolved in the working directory. */
     public Path caCertFile(CliContext context) {
         return context.resolve(caCert == null ? "ca.crt" : caCert);
