@@ -11,6 +11,10 @@ import java.util.List;
  * later versions an empty value: both mean no certificate.
  */
 public final class CaddySource implements ClientCertificateSource {
+    /** The original method, set by Caddy's forward_auth. */
+    public static final String METHOD = "X-Forwarded-Method";
+    /** The original path and query, set by Caddy's forward_auth. */
+    public static final String URI = "X-Forwarded-Uri";
     public static final String HEADER = "X-Client-Cert";
     static final String UNRESOLVED = "{http.request.tls.client.certificate_der_base64}";
 
@@ -28,6 +32,16 @@ public final class CaddySource implements ClientCertificateSource {
     @Override
     public String header() {
         return HEADER;
+    }
+
+    @Override
+    public String methodHeader() {
+        return METHOD;
+    }
+
+    @Override
+    public String uriHeader() {
+        return URI;
     }
 
     @Override

@@ -13,6 +13,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.upki.pki.assertion.AssertionVerifier.InvalidAssertionException;
 import io.upki.pki.trust.ChainVerifier;
+import io.upki.pki.trust.Role;
 import io.upki.pki.x509.UpkiRole;
 import java.math.BigInteger;
 import java.security.KeyPair;
@@ -45,7 +46,7 @@ import org.junit.jupiter.api.Test;
 class AssertionSignerNameTest {
     private static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
     private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
-    private static final Identity ADMIN = new Identity("CN=admin", "0a", "12".repeat(32), "admin", "1");
+    private static final Identity ADMIN = new Identity("CN=admin", "0a", "12".repeat(32), Role.ADMIN, "1");
 
     private static KeyPair caKeys;
     private static X509Certificate ca;
