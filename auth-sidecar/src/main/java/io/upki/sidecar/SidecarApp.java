@@ -191,11 +191,11 @@ public final class SidecarApp {
     }
 
     private void authorize(Context ctx, ClientCertificateSource source) {
-        String method = ctx.header(source.methodHeader());
+        String method = ctx.header(source.original().methodHeader());
         if (method == null || method.isEmpty()) {
             method = ctx.method().name();
         }
-        String uri = ctx.header(source.uriHeader());
+        String uri = ctx.header(source.original().uriHeader());
         Headers headers = name -> {
             var values = ctx.req().getHeaders(name);
             return values == null ? List.of() : Collections.list(values);

@@ -124,7 +124,7 @@ class UpkiCaIntegrationTest {
         AssertionVerifier verifier = new AssertionVerifier(new ChainVerifier(List.of(root), List.of(), Clock.systemUTC()),
                 new CaSignerCertificates(ca.client(), Clock.systemUTC()), Clock.systemUTC(), Duration.ofSeconds(2));
         Identity id = verifier.verify(token, "POST", "/api/client/renew?x=1");
-        assertThat(id.role()).isEqualTo("client");
+        assertThat(id.role().wireName()).isEqualTo("client");
         assertThat(id.subject()).isEqualTo("CN=client-1.example.internal");
         assertThat(id.serialHex()).isEqualTo(r.headers().firstValue(SidecarApp.SERIAL).orElseThrow());
         // Replayed on another URI or method: refused.

@@ -11,10 +11,8 @@ import java.util.List;
  * later versions an empty value: both mean no certificate.
  */
 public final class CaddySource implements ClientCertificateSource {
-    /** The original method, set by Caddy's forward_auth. */
-    public static final String METHOD = "X-Forwarded-Method";
-    /** The original path and query, set by Caddy's forward_auth. */
-    public static final String URI = "X-Forwarded-Uri";
+    /** The original request, as Caddy's forward_auth names it. */
+    public static final OriginalRequest REQUEST = new OriginalRequest("X-Forwarded-Method", "X-Forwarded-Uri");
     public static final String HEADER = "X-Client-Cert";
     static final String UNRESOLVED = "{http.request.tls.client.certificate_der_base64}";
 
@@ -35,13 +33,8 @@ public final class CaddySource implements ClientCertificateSource {
     }
 
     @Override
-    public String methodHeader() {
-        return METHOD;
-    }
-
-    @Override
-    public String uriHeader() {
-        return URI;
+    public OriginalRequest original() {
+        return REQUEST;
     }
 
     @Override

@@ -23,11 +23,8 @@ public interface ClientCertificateSource {
     /** The one header this proxy uses; every other certificate header is ignored. */
     String header();
 
-    /** The header with the original request's method (absent: the forward-auth request's own method). */
-    String methodHeader();
-
-    /** The header with the original request's path and query. */
-    String uriHeader();
+    /** The headers naming the original request's method and URI. */
+    OriginalRequest original();
 
     /**
      * The leaf first, then whatever else the client sent (path-building hints only).

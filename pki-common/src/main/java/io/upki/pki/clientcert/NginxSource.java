@@ -11,10 +11,8 @@ import java.util.List;
  * makes nginx omit the header: no certificate.
  */
 public final class NginxSource implements ClientCertificateSource {
-    /** The original method, set by upki's nginx configuration for auth_request. */
-    public static final String METHOD = "X-Original-Method";
-    /** The original path and query, set by upki's nginx configuration for auth_request. */
-    public static final String URI = "X-Original-URI";
+    /** The original request, as upki's nginx configuration for auth_request names it. */
+    public static final OriginalRequest REQUEST = new OriginalRequest("X-Original-Method", "X-Original-URI");
     public static final String HEADER = "X-SSL-Client-Cert";
     private static final String BEGIN = "-----BEGIN CERTIFICATE-----";
     private static final String END = "-----END CERTIFICATE-----";
@@ -36,13 +34,8 @@ public final class NginxSource implements ClientCertificateSource {
     }
 
     @Override
-    public String methodHeader() {
-        return METHOD;
-    }
-
-    @Override
-    public String uriHeader() {
-        return URI;
+    public OriginalRequest original() {
+        return REQUEST;
     }
 
     @Override

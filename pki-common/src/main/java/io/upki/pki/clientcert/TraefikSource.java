@@ -12,10 +12,8 @@ import java.util.List;
  * URL-escaped each one ({@code %2B %2F %3D}); both forms are read. Absent or empty: no certificate.
  */
 public final class TraefikSource implements ClientCertificateSource {
-    /** The original method, set by Traefik's forwardAuth. */
-    public static final String METHOD = "X-Forwarded-Method";
-    /** The original path and query, set by Traefik's forwardAuth. */
-    public static final String URI = "X-Forwarded-Uri";
+    /** The original request, as Traefik's forwardAuth names it. */
+    public static final OriginalRequest REQUEST = new OriginalRequest("X-Forwarded-Method", "X-Forwarded-Uri");
     public static final String HEADER = "X-Forwarded-Tls-Client-Cert";
 
     private final CertificateDecoding decoding;
@@ -35,13 +33,8 @@ public final class TraefikSource implements ClientCertificateSource {
     }
 
     @Override
-    public String methodHeader() {
-        return METHOD;
-    }
-
-    @Override
-    public String uriHeader() {
-        return URI;
+    public OriginalRequest original() {
+        return REQUEST;
     }
 
     @Override

@@ -20,7 +20,6 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +39,6 @@ class TrustPipelineTest {
 
     @TempDir
     Path dir;
-    private final MovableClock clock = new MovableClock(AT);
     private final List<TrustPipeline> started = new ArrayList<>();
 
     @AfterEach
@@ -48,43 +46,19 @@ class TrustPipelineTest {
         started.forEach(TrustPipeline::close);
     }
 
-    /** A clock tests move by hand. */
-    static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        void set(Instant t) {
-            now = t;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
-
     private static List<X509Certificate> pem(String file) throws IOException {
         return Pem.parseCertificates(Files.readString(V.resolve(file), StandardCharsets.US_ASCII));
     }
 
     private TrustPipeline start(List<String> crls, AdminSource admins) throws IOException {
+        return start(crls, admins, AT);
+    }
+
+    private TrustPipeline start(List<String> crls, AdminSource admins, Instant now) throws IOException {
         TrustConfig config = new TrustConfig(pem("ca-root.crt"), pem("ca-intermediate.crt"),
                 new TrustConfig.CrlFeed(crls, null, Duration.ofMinutes(5), CrlSources.holderName("test"), null),
                 Duration.ZERO, admins, 100);
-        TrustPipeline p = TrustPipeline.start(config, clock);
+        TrustPipeline p = TrustPipeline.start(config, Clock.fixed(now, ZoneOffset.UTC));
         started.add(p);
         return p;
     }
@@ -148,8 +122,10 @@ class TrustPipelineTest {
         TrustedClient client = p.path("header-digest", pem("pki/client-chain.pem"));
         assertThat(p.remembered("header-digest")).isSameAs(client);
         assertThat(p.admit(client).role()).isEqualTo(Role.CLIENT);
-        clock.set(Instant.parse("2031-06-01T00:00:00Z")); // the leaf's notAfter is 2031-01-01
-        assertThatThrownBy(() -> p.admit(p.remembered("header-digest")))
+        // The same verified path admitted after the leaf's notAfter (2031-01-01): validity is decided again.
+        TrustPipeline later = start(List.of(V.resolve("crl-bundle.pem").toString()), AdminSource.none(),
+                Instant.parse("2031-06-01T00:00:00Z"));
+        assertThatThrownBy(() -> later.admit(client))
                 .isInstanceOfSatisfying(RefusedException.class, e -> assertThat(e.refusal()).isEqualTo(Refusal.EXPIRED));
     }
 
