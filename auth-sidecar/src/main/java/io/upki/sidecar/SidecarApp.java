@@ -12,11 +12,10 @@ import io.upki.pki.assertion.Identity;
 import io.upki.pki.clientcert.ClientCertificateSource;
 import io.upki.pki.clientcert.Headers;
 import io.upki.pki.http.HttpServers;
+import io.upki.pki.relying.TrustPipeline;
 import io.upki.sidecar.decision.Decision;
 import io.upki.sidecar.decision.DecisionEngine;
 import io.upki.sidecar.metrics.SidecarMetrics;
-import io.upki.pki.crlfeed.CrlSources;
-import io.upki.pki.crlfeed.CrlState;
 import io.upki.pki.ops.Readiness;
 import io.upki.pki.peer.ProxyPeer;
 import io.upki.sidecar.tls.ProxyTlsConnector;
@@ -39,6 +38,8 @@ public final class SidecarApp {
     public static final String FINGERPRINT = "X-Upki-Client-Fingerprint";
     public static final String ROLE = "X-Upki-Client-Role";
     public static final String ASSERTION = "X-Upki-Assertion";
+    /** The role header's value on a public route, where no certificate is asked for. */
+    static final String ANONYMOUS = "anonymous";
     /** Every identity header, always present on a 2xx (Caddy 2.6 turns an omitted one into placeholder text). */
     public static final List<String> IDENTITY_HEADERS = List.of(SUBJECT, SERIAL, FINGERPRINT, ROLE, ASSERTION);
     /**
@@ -55,8 +56,7 @@ public final class SidecarApp {
     private final Map<String, ClientCertificateSource> sources;
     private final ClientCertificateSource defaultSource;
     private final AssertionSigner signer;
-    private final CrlState crls;
-    private final CrlSources crlSources;
+    private final TrustPipeline trust;
     private final SidecarMetrics metrics;
     private final boolean audit;
     /** Over HTTPS, who may call anything but the probes: upki's proxy; null over plain HTTP. */
@@ -73,8 +73,8 @@ public final class SidecarApp {
     }
 
     public SidecarApp(DecisionEngine engine, Map<String, ClientCertificateSource> sources, String defaultProxy,
-                      AssertionSigner signer, Duration assertionTtl, CrlState crls, CrlSources crlSources,
-                      SidecarMetrics metrics, boolean audit) {
+                      AssertionSigner signer, Duration assertionTtl, TrustPipeline trust, SidecarMetrics metrics,
+                      boolean audit) {
         this.assertions = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(assertionTtl.dividedBy(2))
                 .executor(Runnable::run).build();
         this.engine = engine;
@@ -84,8 +84,7 @@ public final class SidecarApp {
             throw new IllegalArgumentException("proxy: '" + defaultProxy + "' is not one of " + sources.keySet());
         }
         this.signer = signer;
-        this.crls = crls;
-        this.crlSources = crlSources;
+        this.trust = trust;
         this.metrics = metrics;
         this.audit = audit;
     }
@@ -133,7 +132,7 @@ public final class SidecarApp {
             config.routes.get("/ready", this::ready);
             config.routes.get("/metrics", ctx -> ctx.contentType(io.upki.pki.ops.OpsMetrics.CONTENT_TYPE).result(metricsText()));
             config.routes.post("/crl/refresh", ctx -> {
-                crlSources.refreshNow();
+                trust.refreshCrls();
                 ready(ctx);
             });
             config.routes.exception(Exception.class, (e, ctx) -> {
@@ -173,7 +172,7 @@ public final class SidecarApp {
 
     /** Ready once every CA has a current CRL: before that, every decision would be a refusal. */
     Readiness readiness() {
-        return crls.ready() ? Readiness.OK : Readiness.notReady("no current CRL for every CA");
+        return trust.ready() ? Readiness.OK : Readiness.notReady("no current CRL for every CA");
     }
 
     /** The Prometheus text of {@code /metrics}. */
@@ -192,41 +191,41 @@ public final class SidecarApp {
     }
 
     private void authorize(Context ctx, ClientCertificateSource source) {
-        boolean nginx = source.name().equals("nginx");
-        String method = ctx.header(nginx ? "X-Original-Method" : "X-Forwarded-Method");
+        String method = ctx.header(source.original().methodHeader());
         if (method == null || method.isEmpty()) {
             method = ctx.method().name();
         }
-        String uri = ctx.header(nginx ? "X-Original-URI" : "X-Forwarded-Uri");
+        String uri = ctx.header(source.original().uriHeader());
         Headers headers = name -> {
             var values = ctx.req().getHeaders(name);
             return values == null ? List.of() : Collections.list(values);
         };
         Decision decision = engine.decide(source, headers, method, uri);
-        metrics.decision(decision.allowed() ? "allow" : "deny", decision.reason());
+        metrics.decision(decision instanceof Decision.Allowed ? "allow" : "deny", decision.reason());
         if (audit) {
             audit(decision, source, method, uri);
         }
-        if (!decision.allowed()) {
-            ctx.header(REFUSAL, decision.reason());
-            ctx.header(REFUSAL_MESSAGE, decision.refusal().message());
-            ctx.status(decision.status()).json(Map.of("status", "error", "reason", decision.reason(),
-                    "message", decision.refusal().message()));
+        if (decision instanceof Decision.Refused refused) {
+            ctx.header(REFUSAL, refused.reason());
+            ctx.header(REFUSAL_MESSAGE, refused.refusal().message());
+            ctx.status(refused.status()).json(Map.of("status", "error", "reason", refused.reason(),
+                    "message", refused.refusal().message()));
             return;
         }
-        Identity id = decision.identity();
+        Decision.Allowed allowed = (Decision.Allowed) decision;
+        Identity id = allowed.identity();
         if (id == null) {
             // A public route: every identity header present and empty, so none can be smuggled through.
             IDENTITY_HEADERS.forEach(h -> ctx.header(h, ""));
-            ctx.header(ROLE, "anonymous");
+            ctx.header(ROLE, ANONYMOUS);
         } else {
             ctx.header(SUBJECT, SubjectFormat.headerSafe(id.subject()));
             ctx.header(SERIAL, id.serialHex());
             ctx.header(FINGERPRINT, id.fingerprint());
-            ctx.header(ROLE, id.role());
-            ctx.header(ASSERTION, assertion(decision, method, uri));
+            ctx.header(ROLE, id.role().wireName());
+            ctx.header(ASSERTION, assertion(allowed, method, uri));
         }
-        ctx.status(200).json(Map.of("status", "ok", "role", id == null ? "anonymous" : id.role()));
+        ctx.status(200).json(Map.of("status", "ok", "role", id == null ? ANONYMOUS : id.role().wireName()));
     }
 
     /**
@@ -237,7 +236,7 @@ public final class SidecarApp {
      * an assertion for POST, PUT, PATCH or DELETE once (the body is not bound to it; see
      * AssertionVerifier), so each such request gets its own.
      */
-    private String assertion(Decision decision, String method, String uri) {
+    private String assertion(Decision.Allowed decision, String method, String uri) {
         Identity id = decision.identity();
         if (!decision.seenBefore() || !AssertionVerifier.SAFE_METHODS.contains(method)) {
             return signer.sign(id, method, uri);
@@ -246,12 +245,13 @@ public final class SidecarApp {
     }
 
     private static void audit(Decision d, ClientCertificateSource source, String method, String uri) {
-        Identity id = d.identity();
+        Identity id = d instanceof Decision.Allowed a ? a.identity() : null;
+        String detail = d instanceof Decision.Refused r ? r.detail() : null;
         AUDIT.info("audit action=forward-auth result={} status={} reason={} route={} proxy={} method={} uri=\"{}\"{}{}",
-                d.allowed() ? "allow" : "deny", d.status(), d.reason(), d.route(), source.name(), method,
+                d instanceof Decision.Allowed ? "allow" : "deny", d.status(), d.reason(), d.route(), source.name(), method,
                 uri == null ? "" : uri.replace("\"", "%22"),
                 id == null ? "" : " subject=\"" + SubjectFormat.headerSafe(id.subject()).replace("\"", "%22")
-                        + "\" serial=" + id.serialHex() + " role=" + id.role(),
-                d.detail() == null ? "" : " detail=\"" + d.detail().replace("\"", "'") + "\"");
+                        + "\" serial=" + id.serialHex() + " role=" + id.role().wireName(),
+                detail == null ? "" : " detail=\"" + detail.replace("\"", "'") + "\"");
     }
 }

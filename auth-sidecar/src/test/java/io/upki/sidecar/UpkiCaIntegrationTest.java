@@ -12,6 +12,7 @@ import io.upki.pki.assertion.Identity;
 import io.upki.pki.assertion.SignerCertificates;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.trust.ChainVerifier;
+import io.upki.pki.trust.Role;
 import io.upki.pki.wire.CaTask;
 import io.upki.pki.x509.Pem;
 import io.upki.sidecar.decision.RoutePolicy;
@@ -123,7 +124,7 @@ class UpkiCaIntegrationTest {
         AssertionVerifier verifier = new AssertionVerifier(new ChainVerifier(List.of(root), List.of(), Clock.systemUTC()),
                 new CaSignerCertificates(ca.client(), Clock.systemUTC()), Clock.systemUTC(), Duration.ofSeconds(2));
         Identity id = verifier.verify(token, "POST", "/api/client/renew?x=1");
-        assertThat(id.role()).isEqualTo("client");
+        assertThat(id.role().wireName()).isEqualTo("client");
         assertThat(id.subject()).isEqualTo("CN=client-1.example.internal");
         assertThat(id.serialHex()).isEqualTo(r.headers().firstValue(SidecarApp.SERIAL).orElseThrow());
         // Replayed on another URI or method: refused.
@@ -151,7 +152,7 @@ class UpkiCaIntegrationTest {
                 .get("certificate").asText();
         X509Certificate cert = Pem.parseCertificate(pem);
         AssertionSigner forger = new AssertionSigner(keys.getPrivate(), List.of(cert), Clock.systemUTC(), Duration.ofSeconds(30));
-        String forged = forger.sign(new Identity("CN=mallory.example.internal", "1", "f", "admin", "1"), "GET", "/api/v1/admins");
+        String forged = forger.sign(new Identity("CN=mallory.example.internal", "1", "f", Role.ADMIN, "1"), "GET", "/api/v1/admins");
         X509Certificate root = Pem.parseCertificate(Files.readString(caCrt));
         AssertionVerifier verifier = new AssertionVerifier(new ChainVerifier(List.of(root), List.of(), Clock.systemUTC()),
                 new CaSignerCertificates(ca.client(), Clock.systemUTC()), Clock.systemUTC(), Duration.ofSeconds(2));

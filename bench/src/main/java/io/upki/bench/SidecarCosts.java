@@ -13,6 +13,7 @@ import io.upki.pki.clientcert.TraefikSource;
 import io.upki.pki.crypto.NativeCrypto;
 import io.upki.pki.trust.ChainVerifier;
 import io.upki.pki.trust.Purpose;
+import io.upki.pki.trust.Role;
 import io.upki.pki.x509.Pem;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -69,7 +70,7 @@ final class SidecarCosts {
         int n = ders.size();
         AssertionSigner signer = new AssertionSigner(key, chain, Clock.systemUTC(), Duration.ofSeconds(30));
         Identity id = new Identity("CN=bench-admin-0", "0fc992af93b6612759221fc18e7a506d35e463b2",
-                "89d264e126f310c2e2a2b9b7ff44a7513777c1e38f8435e902a2670381ba0587", "admin", "1");
+                "89d264e126f310c2e2a2b9b7ff44a7513777c1e38f8435e902a2670381ba0587", Role.ADMIN, "1");
         byte[] signingInput = signer.sign(id, "GET", "/api/v1/health").substring(0, 600).getBytes(StandardCharsets.US_ASCII);
         List<Base64> x5c = new ArrayList<>();
         for (X509Certificate c : chain) {
@@ -117,7 +118,7 @@ final class SidecarCosts {
             com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256)
                     .type(new JOSEObjectType("upki-assertion+jwt")).x509CertChain(x5c).build(),
                     new com.nimbusds.jwt.JWTClaimsSet.Builder().issuer("upki-auth-sidecar").subject(id.subject())
-                            .claim("serial", id.serialHex()).claim("fpr", id.fingerprint()).claim("role", id.role())
+                            .claim("serial", id.serialHex()).claim("fpr", id.fingerprint()).claim("role", id.role().wireName())
                             .claim("crl", id.crlNumber()).claim("htm", "GET").claim("htu", "/api/v1/health")
                             .issueTime(new java.util.Date()).expirationTime(new java.util.Date())
                             .jwtID(java.util.UUID.randomUUID().toString()).build());

@@ -3,8 +3,6 @@ package io.upki.ra;
 import io.javalin.Javalin;
 import io.upki.acme.AcmeServer;
 import io.upki.acme.audit.AcmeAudit;
-import io.upki.pki.admins.AdminDirectory;
-import io.upki.pki.admins.AdminRefresher;
 import io.upki.pki.assertion.AssertionVerifier;
 import io.upki.pki.assertion.CaSignerCertificates;
 import io.upki.pki.assertion.SingleUseAssertions;
@@ -12,11 +10,11 @@ import io.upki.pki.caclient.CaCurve;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.caclient.CircuitBreakingCaClient;
 import io.upki.pki.caclient.ZmqCaClient;
-import io.upki.pki.crl.CrlAcceptor;
-import io.upki.pki.crlfeed.CrlPushListener;
 import io.upki.pki.crlfeed.CrlSources;
-import io.upki.pki.crlfeed.CrlState;
 import io.upki.pki.http.HttpServers;
+import io.upki.pki.relying.AdminSource;
+import io.upki.pki.relying.TrustConfig;
+import io.upki.pki.relying.TrustPipeline;
 import io.upki.pki.trust.ChainVerifier;
 import io.upki.pki.wire.WireCodec;
 import io.upki.pki.ops.OpsServer;
@@ -32,7 +30,6 @@ import io.upki.ra.ops.RaOps;
 import io.upki.ra.tls.MutualTls;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -82,28 +79,24 @@ public final class RaServer implements AutoCloseable {
         // While the CA is known to be down, CA-backed requests answer 503 at once (issue #19).
         CaClient ca = CircuitBreakingCaClient.wrap(curve.client(config.caEndpoint(), t -> config.caTimeout(), 0, new WireCodec()));
         closeables.add(ca);
-        ChainVerifier chains = new ChainVerifier(List.of(identity.caCertificate()), List.of(), clock);
         // Both modes follow the CRL feed, pushed within a second of each new CRL: direct mode to check
         // client certificates, edge mode to check the sidecars' assertion-signer certificates, so that a
-        // sidecar key revoked for keyCompromise stops vouching for anyone (issue #16 M2).
-        CrlState crls = new CrlState(new CrlAcceptor(chains.trustedCas(), clock, Duration.ZERO), clock,
-                chains.trustedCas(), () -> { });
-        CrlSources sources = new CrlSources(crls, config.crls(), Duration.ofSeconds(30), CrlSources.holderName("ra-core"));
-        closeables.add(sources);
-        sources.start();
-        if (config.crlEvents() != null && !config.crlEvents().isBlank()) {
-            CrlPushListener push = new CrlPushListener(URI.create(config.crlEvents()), sources);
-            closeables.add(push);
-            push.start();
-        }
+        // sidecar key revoked for keyCompromise stops vouching for anyone (issue #16 M2). Only direct
+        // mode reads the admin list: in edge mode the role arrives in the sidecar's assertion.
+        AdminSource admins = config.mode() == RaConfig.Mode.EDGE ? AdminSource.none()
+                : AdminSource.ca(ca, Duration.ofSeconds(10));
+        TrustPipeline trust = TrustPipeline.start(new TrustConfig(List.of(identity.caCertificate()), List.of(),
+                new TrustConfig.CrlFeed(config.crls(), TrustConfig.CrlFeed.events(config.crlEvents()),
+                        Duration.ofSeconds(30), CrlSources.holderName("ra-core"), null),
+                Duration.ZERO, admins, 0), clock);
+        closeables.add(0, trust); // stopped before the CA client its admin refresher polls
+        ChainVerifier chains = trust.chains();
         Authenticator authenticator;
         if (config.mode() == RaConfig.Mode.EDGE) {
             authenticator = new EdgeAuthenticator(new AssertionVerifier(chains, new CaSignerCertificates(ca, clock), clock,
-                    Duration.ofSeconds(2), crls::current, new SingleUseAssertions(clock)));
+                    Duration.ofSeconds(2), trust.crls()::current, new SingleUseAssertions(clock)));
         } else {
-            AdminDirectory admins = new AdminDirectory(() -> { });
-            closeables.add(AdminRefresher.fromCa(ca, admins, Duration.ofSeconds(10)));
-            authenticator = new DirectAuthenticator(chains, crls::current, admins, clock);
+            authenticator = new DirectAuthenticator(trust);
         }
         byte[] openApi;
         try (InputStream in = RaServer.class.getResourceAsStream("/openapi.json")) {
@@ -116,7 +109,7 @@ public final class RaServer implements AutoCloseable {
         if (acme != null) {
             closeables.add(acme);
         }
-        RaOps ops = new RaOps(ca, crls, acme, clock, OPS_CHECK_INTERVAL);
+        RaOps ops = new RaOps(ca, trust.crls(), acme, clock, OPS_CHECK_INTERVAL);
         closeables.add(0, ops); // stopped first: its background check uses the CA client
         Javalin app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
@@ -144,7 +137,7 @@ public final class RaServer implements AutoCloseable {
                 // edge listener, and the assertion check that follows still applies (issue #16 M1). The
                 // exceptions are what the internet already reaches through the proxy unauthenticated, and
                 // Traefik's own ACME client has no client certificate to present (docs/SECURITY.md).
-                ProxyPeer proxy = new ProxyPeer(chains, crls::current, clock);
+                ProxyPeer proxy = new ProxyPeer(chains, trust.crls()::current, clock);
                 c.routes.before(ctx -> {
                     if (ProxyPeer.servesAnyPeer(ctx.path())) {
                         return;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.upki.pki.assertion.AssertionSigner;
 import io.upki.pki.assertion.Identity;
+import io.upki.pki.trust.Role;
 import io.upki.sidecar.Sidecar;
 import io.upki.sidecar.SidecarConfig;
 import io.upki.sidecar.decision.RoutePolicy;
@@ -155,7 +156,7 @@ class RaEdgeModeTest {
         AssertionSigner forger = new AssertionSigner(admin.keys().getPrivate(), List.of(admin.certificate()),
                 Clock.systemUTC(), Duration.ofSeconds(30));
         String forged = forger.sign(new Identity("CN=admin.example.internal",
-                admin.certificate().getSerialNumber().toString(16), "x", "admin", "1"), "GET", "/api/v1/health");
+                admin.certificate().getSerialNumber().toString(16), "x", Role.ADMIN, "1"), "GET", "/api/v1/health");
         refused(direct("/api/v1/health", Map.of("X-Upki-Assertion", forged)), "invalid_assertion");
         refused(direct("/api/v1/health", Map.of("X-Upki-Assertion", "garbage.garbage.garbage")), "invalid_assertion");
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.upki.ca.testing.TestKeys;
 import io.upki.pki.assertion.AssertionSigner;
 import io.upki.pki.assertion.Identity;
+import io.upki.pki.trust.Role;
 import io.upki.pki.x509.Pem;
 import io.upki.pki.x509.UpkiRole;
 import io.upki.sidecar.Sidecar;
@@ -83,7 +84,7 @@ class RaEdgeSignerLookupTest {
 
     static String forged(KeyPair keys, X509Certificate signer, String uri) {
         return new AssertionSigner(keys.getPrivate(), List.of(signer), Clock.systemUTC(), Duration.ofSeconds(30))
-                .sign(new Identity("CN=admin.example.internal", admin.certificate().getSerialNumber().toString(16), "x", "admin", "1"),
+                .sign(new Identity("CN=admin.example.internal", admin.certificate().getSerialNumber().toString(16), "x", Role.ADMIN, "1"),
                         "GET", uri);
     }
 

@@ -183,7 +183,7 @@ abstract class ProxyScenarios {
         assertThat(id.subject()).isEqualTo(SubjectFormat.rfc4514(client.certificate().getSubjectX500Principal()));
         assertThat(id.serialHex()).isEqualTo(client.serialHex());
         assertThat(id.fingerprint()).isEqualTo(client.fingerprint());
-        assertThat(id.role()).isEqualTo(role);
+        assertThat(id.role().wireName()).isEqualTo(role);
         assertNoCertificateHeaders(seen);
         assertThat(seen.peer()).as("the proxy's client certificate towards the RA").isEqualTo("CN=e2e-proxy");
     }

@@ -141,7 +141,7 @@ public final class AssertionSigner {
         string(sb, "sub", id.subject()).append(',');
         string(sb, "serial", id.serialHex()).append(',');
         string(sb, "fpr", id.fingerprint()).append(',');
-        string(sb, "role", id.role()).append(',');
+        string(sb, "role", id.role().wireName()).append(',');
         string(sb, "crl", id.crlNumber()).append(',');
         string(sb, "htm", method).append(',');
         string(sb, "htu", uri).append(',');

@@ -11,6 +11,7 @@ import io.upki.pki.crl.RevocationIndex;
 import io.upki.pki.trust.ChainVerifier;
 import io.upki.pki.trust.Purpose;
 import io.upki.pki.trust.RefusedException;
+import io.upki.pki.trust.Role;
 import io.upki.pki.trust.VerifiedPath;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
@@ -182,7 +183,13 @@ public final class AssertionVerifier {
                 singleUse.claim(claims.getJWTID(), lastUse);
             }
         }
-        return new Identity(claims.getSubject(), claim(claims, "serial"), claim(claims, "fpr"), claim(claims, "role"),
+        Role role;
+        try {
+            role = Role.fromWire(claim(claims, "role"));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidAssertionException(e.getMessage());
+        }
+        return new Identity(claims.getSubject(), claim(claims, "serial"), claim(claims, "fpr"), role,
                 claim(claims, "crl"));
     }
 

@@ -11,6 +11,8 @@ import java.util.List;
  * later versions an empty value: both mean no certificate.
  */
 public final class CaddySource implements ClientCertificateSource {
+    /** The original request, as Caddy's forward_auth names it. */
+    public static final OriginalRequest REQUEST = new OriginalRequest("X-Forwarded-Method", "X-Forwarded-Uri");
     public static final String HEADER = "X-Client-Cert";
     static final String UNRESOLVED = "{http.request.tls.client.certificate_der_base64}";
 
@@ -28,6 +30,11 @@ public final class CaddySource implements ClientCertificateSource {
     @Override
     public String header() {
         return HEADER;
+    }
+
+    @Override
+    public OriginalRequest original() {
+        return REQUEST;
     }
 
     @Override

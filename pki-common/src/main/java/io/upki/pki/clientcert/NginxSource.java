@@ -11,6 +11,8 @@ import java.util.List;
  * makes nginx omit the header: no certificate.
  */
 public final class NginxSource implements ClientCertificateSource {
+    /** The original request, as upki's nginx configuration for auth_request names it. */
+    public static final OriginalRequest REQUEST = new OriginalRequest("X-Original-Method", "X-Original-URI");
     public static final String HEADER = "X-SSL-Client-Cert";
     private static final String BEGIN = "-----BEGIN CERTIFICATE-----";
     private static final String END = "-----END CERTIFICATE-----";
@@ -29,6 +31,11 @@ public final class NginxSource implements ClientCertificateSource {
     @Override
     public String header() {
         return HEADER;
+    }
+
+    @Override
+    public OriginalRequest original() {
+        return REQUEST;
     }
 
     @Override

@@ -12,6 +12,8 @@ import java.util.List;
  * URL-escaped each one ({@code %2B %2F %3D}); both forms are read. Absent or empty: no certificate.
  */
 public final class TraefikSource implements ClientCertificateSource {
+    /** The original request, as Traefik's forwardAuth names it. */
+    public static final OriginalRequest REQUEST = new OriginalRequest("X-Forwarded-Method", "X-Forwarded-Uri");
     public static final String HEADER = "X-Forwarded-Tls-Client-Cert";
 
     private final CertificateDecoding decoding;
@@ -28,6 +30,11 @@ public final class TraefikSource implements ClientCertificateSource {
     @Override
     public String header() {
         return HEADER;
+    }
+
+    @Override
+    public OriginalRequest original() {
+        return REQUEST;
     }
 
     @Override

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.upki.pki.crl.CrlAcceptor;
 import io.upki.pki.crl.RevocationIndex;
 import io.upki.pki.trust.ChainVerifier;
+import io.upki.pki.trust.Role;
 import io.upki.pki.x509.UpkiRole;
 import java.math.BigInteger;
 import java.security.KeyPair;
@@ -39,7 +40,7 @@ import org.junit.jupiter.api.Test;
 class AssertionReplayTest {
     private static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
     private static final Duration LEEWAY = Duration.ofSeconds(2);
-    private static final Identity ADMIN = new Identity("CN=admin", "0a", "12".repeat(32), "admin", "1");
+    private static final Identity ADMIN = new Identity("CN=admin", "0a", "12".repeat(32), Role.ADMIN, "1");
 
     private static KeyPair caKeys;
     private static X509Certificate ca;

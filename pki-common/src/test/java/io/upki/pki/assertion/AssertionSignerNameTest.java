@@ -13,6 +13,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.upki.pki.assertion.AssertionVerifier.InvalidAssertionException;
 import io.upki.pki.trust.ChainVerifier;
+import io.upki.pki.trust.Role;
 import io.upki.pki.x509.UpkiRole;
 import java.math.BigInteger;
 import java.security.KeyPair;
@@ -45,7 +46,7 @@ import org.junit.jupiter.api.Test;
 class AssertionSignerNameTest {
     private static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
     private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
-    private static final Identity ADMIN = new Identity("CN=admin", "0a", "12".repeat(32), "admin", "1");
+    private static final Identity ADMIN = new Identity("CN=admin", "0a", "12".repeat(32), Role.ADMIN, "1");
 
     private static KeyPair caKeys;
     private static X509Certificate ca;
@@ -93,8 +94,13 @@ class AssertionSignerNameTest {
 
     /** An assertion built by nimbus with {@code header}, signed with {@code keys}, for an admin's GET /api/v1/health. */
     private static String token(JWSHeader header, KeyPair keys) throws Exception {
+        return token(header, keys, "admin");
+    }
+
+    /** As above, with the {@code role} claim spelled {@code role}. */
+    private static String token(JWSHeader header, KeyPair keys, String role) throws Exception {
         JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer("upki-auth-sidecar").subject("CN=admin")
-                .claim("serial", "0a").claim("fpr", "12".repeat(32)).claim("role", "admin").claim("crl", "1")
+                .claim("serial", "0a").claim("fpr", "12".repeat(32)).claim("role", role).claim("crl", "1")
                 .claim("htm", "GET").claim("htu", "/api/v1/health").issueTime(Date.from(NOW))
                 .expirationTime(Date.from(NOW.plusSeconds(30))).jwtID("j").build();
         SignedJWT jwt = new SignedJWT(header, claims);
@@ -122,6 +128,18 @@ class AssertionSignerNameTest {
         assertThat(token(named(signer).build(), signerKeys)).satisfies(t ->
                 assertThat(v.verify(t, "GET", "/api/v1/health")).isEqualTo(ADMIN));
         assertThat(lookups.get()).isEqualTo(2);
+    }
+
+    @Test
+    void aRoleNoRelyingPartyKnowsIsRefusedNotTakenForAClient() throws Exception {
+        AssertionVerifier v = verifier(SignerCertificates.of(List.of(signer)));
+        assertThat(v.verify(token(named(signer).build(), signerKeys, "client"), "GET", "/api/v1/health").role())
+                .isEqualTo(Role.CLIENT);
+        for (String role : List.of("root", "ADMIN", "")) {
+            String token = token(named(signer).build(), signerKeys, role);
+            assertThatThrownBy(() -> v.verify(token, "GET", "/api/v1/health"))
+                    .isInstanceOf(InvalidAssertionException.class).hasMessageContaining("unknown role");
+        }
     }
 
     @Test

@@ -11,6 +11,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.upki.pki.crypto.NativeCrypto;
 import io.upki.pki.trust.ChainVerifier;
+import io.upki.pki.trust.Role;
 import io.upki.pki.x509.UpkiRole;
 import java.math.BigInteger;
 import java.security.KeyPair;
@@ -88,7 +89,7 @@ class AssertionSignerTest {
                 .subject(id.subject())
                 .claim("serial", id.serialHex())
                 .claim("fpr", id.fingerprint())
-                .claim("role", id.role())
+                .claim("role", id.role().wireName())
                 .claim("crl", id.crlNumber())
                 .claim("htm", method)
                 .claim("htu", uri)
@@ -121,7 +122,7 @@ class AssertionSignerTest {
         KeyPair keys = ec("secp256r1");
         X509Certificate signer = signerCertificate(keys);
         AssertionSigner assertions = new AssertionSigner(keys.getPrivate(), List.of(signer, ca), CLOCK, TTL);
-        Identity id = new Identity("CN=alice.example.internal,O=Example", "1f2e3d", "ab".repeat(32), "admin", "42");
+        Identity id = new Identity("CN=alice.example.internal,O=Example", "1f2e3d", "ab".repeat(32), Role.ADMIN, "42");
         // Many signatures: r and s with leading zero bytes (about 1 in 128 each) must be padded right.
         for (int i = 0; i < 300; i++) {
             String uri = "/api/v1/health?i=" + i;
@@ -135,7 +136,7 @@ class AssertionSignerTest {
         KeyPair keys = ec("secp384r1");
         X509Certificate signer = signerCertificate(keys);
         AssertionSigner assertions = new AssertionSigner(keys.getPrivate(), List.of(signer), CLOCK, TTL);
-        Identity id = new Identity("CN=bob", "01", "cd".repeat(32), "client", "7");
+        Identity id = new Identity("CN=bob", "01", "cd".repeat(32), Role.CLIENT, "7");
         for (int i = 0; i < 50; i++) {
             assertSameAsNimbus(assertions.sign(id, "POST", "/api/client/renew"), (ECPublicKey) keys.getPublic(), signer,
                     id, "POST", "/api/client/renew", JWSAlgorithm.ES384);
@@ -148,7 +149,7 @@ class AssertionSignerTest {
         X509Certificate signer = signerCertificate(keys);
         AssertionSigner assertions = new AssertionSigner(keys.getPrivate(), List.of(signer), CLOCK, TTL);
         String subject = "CN=\"quoted\\, back\\\\slash\",O=Zürich 東京 \uD83D\uDD12,OU=tab\tnl\ncr\r\u0000\u001f\u007f</script>";
-        Identity id = new Identity(subject, "00ff", "ef".repeat(32), "client", "123456789012345678901234567890");
+        Identity id = new Identity(subject, "00ff", "ef".repeat(32), Role.CLIENT, "123456789012345678901234567890");
         String uri = "/api/client/x?q=\"a\"&b=\\&c=%20é";
         String token = assertions.sign(id, "PATCH", uri);
         assertThat(token).matches("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
@@ -161,7 +162,7 @@ class AssertionSignerTest {
         KeyPair keys = ec("secp256r1");
         X509Certificate signer = signerCertificate(keys);
         AssertionSigner assertions = new AssertionSigner(keys.getPrivate(), List.of(signer, ca), CLOCK, TTL);
-        Identity id = new Identity("CN=carol", "0a", "12".repeat(32), "admin", "9");
+        Identity id = new Identity("CN=carol", "0a", "12".repeat(32), Role.ADMIN, "9");
         String token = assertions.sign(id, "GET", "/api/v1/admins");
         AssertionVerifier verifier = new AssertionVerifier(new ChainVerifier(List.of(ca), List.of(), CLOCK),
                 SignerCertificates.of(List.of(signer)), CLOCK, Duration.ofSeconds(2));

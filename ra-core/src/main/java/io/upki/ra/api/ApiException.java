@@ -1,5 +1,7 @@
 package io.upki.ra.api;
 
+import io.upki.ra.auth.AuthenticationException;
+
 /** The one error of the HTTP boundary: a status, an optional machine-readable reason and a message safe to show the client. */
 public final class ApiException extends Exception {
     private final int status;
@@ -14,6 +16,11 @@ public final class ApiException extends Exception {
         super(message, null, false, false);
         this.status = status;
         this.reason = reason;
+    }
+
+    /** A refused authentication, answered as every other error of this boundary. */
+    public static ApiException refused(AuthenticationException e) {
+        return new ApiException(e.status(), e.reason(), e.getMessage());
     }
 
     public int status() {

@@ -13,6 +13,7 @@ import io.upki.pki.x509.DistinguishedNames;
 import io.upki.pki.x509.Pem;
 import io.upki.pki.x509.RevocationReason;
 import io.upki.ra.audit.RaAudit;
+import io.upki.ra.auth.AuthenticationException;
 import io.upki.ra.auth.Authenticator;
 import io.upki.ra.auth.Caller;
 import java.math.BigInteger;
@@ -77,7 +78,7 @@ public final class RaApi {
         r.get("/api/v1/public/profiles/{name}", ctx -> ctx.json(ca.call(CaTask.GET_PROFILE, p().put("profile", ctx.pathParam("name")))));
         r.get("/api/v1/public/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
         // administrators
-        r.get("/api/v1/health", ctx -> ctx.json(Map.of("status", "ok", "role", caller(ctx).role(), "subject", caller(ctx).subject())));
+        r.get("/api/v1/health", ctx -> ctx.json(Map.of("status", "ok", "role", caller(ctx).role().wireName(), "subject", caller(ctx).subject())));
         r.get("/api/v1/certificates", this::listCertificates);
         r.post("/api/v1/certificates", this::sign);
         r.get("/api/v1/certificates/{id}", ctx -> ctx.json(ca.call(CaTask.VIEW, target(ctx.pathParam("id")))));
@@ -126,7 +127,12 @@ public final class RaApi {
         if (!admin && !client) {
             return;
         }
-        Caller caller = authenticator.authenticate(ctx);
+        Caller caller;
+        try {
+            caller = authenticator.authenticate(ctx);
+        } catch (AuthenticationException e) {
+            throw ApiException.refused(e);
+        }
         ctx.attribute(CALLER, caller); // known before the role check, so that a refusal names who was refused
         if (admin && !caller.admin()) {
             throw new ApiException(403, "not_admin", "administrators only");
@@ -401,7 +407,7 @@ public final class RaApi {
         all[0] = "serial";
         all[1] = AuditTrail.serial(serial);
         all[2] = "role";
-        all[3] = caller == null ? null : caller.role();
+        all[3] = caller == null ? null : caller.role().wireName();
         all[4] = "caller_serial";
         all[5] = caller == null ? null : AuditTrail.serial(caller.serial());
         System.arraycopy(fields, 0, all, 6, fields.length);

@@ -1,7 +1,6 @@
 package io.upki.ra.auth;
 
 import io.javalin.http.Context;
-import io.upki.ra.api.ApiException;
 
 /**
  * Establishes the caller of a request, or refuses it: 403 with a reason for every refusal, a missing
@@ -9,5 +8,5 @@ import io.upki.ra.api.ApiException;
  * section 15.5.2) that client certificates do not have.
  */
 public interface Authenticator {
-    Caller authenticate(Context ctx) throws ApiException;
+    Caller authenticate(Context ctx) throws AuthenticationException;
 }

@@ -2,11 +2,8 @@ package io.upki.ra.auth;
 
 import io.javalin.http.Context;
 import io.upki.pki.assertion.AssertionVerifier;
-import io.upki.pki.assertion.Identity;
 import io.upki.pki.assertion.SignerCertificates;
 import io.upki.pki.trust.Refusal;
-import io.upki.ra.api.ApiException;
-import java.math.BigInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,27 +26,26 @@ public final class EdgeAuthenticator implements Authenticator {
     }
 
     @Override
-    public Caller authenticate(Context ctx) throws ApiException {
+    public Caller authenticate(Context ctx) throws AuthenticationException {
         String token = ctx.header(HEADER);
         if (token == null || token.isBlank()) {
             // Without an assertion the proxy never vouched for a client certificate: the same 403 and
             // reason a client without a certificate gets from the sidecar through the proxy.
-            throw new ApiException(Refusal.NO_CERTIFICATE.status(), Refusal.NO_CERTIFICATE.code(),
+            throw new AuthenticationException(Refusal.NO_CERTIFICATE.status(), Refusal.NO_CERTIFICATE.code(),
                     Refusal.NO_CERTIFICATE.message() + " (no sidecar assertion: requests must come through the proxy)");
         }
         String query = ctx.queryString();
         String uri = ctx.path() + (query == null || query.isEmpty() ? "" : "?" + query);
         try {
-            Identity id = verifier.verify(token, ctx.method().name(), uri);
-            return new Caller(id.subject(), new BigInteger(id.serialHex(), 16), id.fingerprint(), "admin".equals(id.role()));
+            return Caller.of(verifier.verify(token, ctx.method().name(), uri));
         } catch (SignerCertificates.SignerUnavailableException e) {
             // Fail closed, but say so: the signer may be fine, the RA could not look it up (issue #20).
             LOG.warn("assertion not checked for {} {}: {}", ctx.method(), uri, e.getMessage());
-            throw new ApiException(503, "signer_unavailable",
+            throw new AuthenticationException(503, "signer_unavailable",
                     "cannot check the sidecar's signing certificate: the CA is unavailable, retry later");
         } catch (AssertionVerifier.InvalidAssertionException e) {
             LOG.info("assertion refused for {} {}: {}", ctx.method(), uri, e.getMessage());
-            throw new ApiException(403, "invalid_assertion", "invalid sidecar assertion");
+            throw new AuthenticationException(403, "invalid_assertion", "invalid sidecar assertion");
         }
     }
 }

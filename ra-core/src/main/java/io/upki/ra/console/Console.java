@@ -7,6 +7,7 @@ import io.upki.pki.caclient.CaClient;
 import io.upki.ra.api.ApiException;
 import io.upki.ra.api.CaGateway;
 import io.upki.ra.audit.RaAudit;
+import io.upki.ra.auth.AuthenticationException;
 import io.upki.ra.auth.Authenticator;
 import io.upki.ra.auth.Caller;
 import java.io.IOException;
@@ -78,7 +79,12 @@ public final class Console {
             return;
         }
         BrowserGuard.headers(ctx);
-        Caller caller = authenticator.authenticate(ctx);
+        Caller caller;
+        try {
+            caller = authenticator.authenticate(ctx);
+        } catch (AuthenticationException e) {
+            throw ApiException.refused(e);
+        }
         if (!caller.admin()) {
             throw new ApiException(403, "not_admin", "administrators only");
         }
@@ -132,7 +138,7 @@ public final class Console {
         all[0] = "serial";
         all[1] = AuditTrail.serial(serial);
         all[2] = "role";
-        all[3] = caller.role();
+        all[3] = caller.role().wireName();
         all[4] = "caller_serial";
         all[5] = AuditTrail.serial(caller.serial());
         all[6] = "via";

@@ -1,0 +1,217 @@
+package io.upki.pki.relying;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.upki.pki.admins.AdminDirectory;
+import io.upki.pki.admins.AdminRefresher;
+import io.upki.pki.assertion.Identity;
+import io.upki.pki.crl.CrlAcceptor;
+import io.upki.pki.crl.CrlNumberFloor;
+import io.upki.pki.crl.RevocationIndex;
+import io.upki.pki.crlfeed.CrlPushListener;
+import io.upki.pki.crlfeed.CrlSources;
+import io.upki.pki.crlfeed.CrlState;
+import io.upki.pki.trust.ChainVerifier;
+import io.upki.pki.trust.Purpose;
+import io.upki.pki.trust.Refusal;
+import io.upki.pki.trust.RefusedException;
+import io.upki.pki.trust.Role;
+import io.upki.pki.trust.VerifiedPath;
+import io.upki.pki.x509.CertificateFacts;
+import io.upki.pki.x509.DistinguishedNames;
+import io.upki.pki.x509.SubjectFormat;
+import io.upki.pki.x509.UpkiRole;
+import java.io.IOException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+
+/**
+ * A relying party's client-certificate trust: owns the CRL feed and the administrator list built from a
+ * {@link TrustConfig}, and decides a presented chain in four readable steps, {@link #path} (to a trust
+ * anchor, for clientAuth), then in {@link #admit} validity, revocation and role.
+ *
+ * <p>Only the first step is expensive and its result does not depend on time, CRLs or the admin list,
+ * so a caller may have it remembered under a key of its choosing ({@link #path(String, List)}); the
+ * other steps run on every request. A new CRL or admin list also drops every remembered path.
+ */
+public final class TrustPipeline implements AutoCloseable {
+    private final ChainVerifier chains;
+    private final CrlState crls;
+    private final CrlSources sources;
+    private final AdminDirectory admins;
+    private final Cache<String, TrustedClient> paths;
+    private final Clock clock;
+    private final Duration grace;
+    private final List<AutoCloseable> running;
+
+    private TrustPipeline(ChainVerifier chains, CrlState crls, CrlSources sources, AdminDirectory admins,
+                          Cache<String, TrustedClient> paths, Clock clock, Duration grace, List<AutoCloseable> running) {
+        this.chains = chains;
+        this.crls = crls;
+        this.sources = sources;
+        this.admins = admins;
+        this.paths = paths;
+        this.clock = clock;
+        this.grace = grace;
+        this.running = running;
+    }
+
+    /**
+     * Builds the pipeline and starts following its CRL feed and admin list.
+     *
+     * @throws IOException when the CRL number file or the admin file cannot be read
+     */
+    public static TrustPipeline start(TrustConfig config, Clock clock) throws IOException {
+        ChainVerifier chains = new ChainVerifier(config.anchors(), config.intermediates(), clock);
+        // Maintenance (eviction, expiry) on the calling thread: by default Caffeine hands it to the
+        // common pool after writes, a thread wake-up per new client that a two-core machine pays in
+        // context switches on the cold path.
+        Cache<String, TrustedClient> paths = Caffeine.newBuilder().maximumSize(config.pathCacheSize())
+                .expireAfterAccess(Duration.ofMinutes(10)).executor(Runnable::run).recordStats().build();
+        // The cache exists before anything that reports changes to it: no object needs a later reference.
+        Runnable changed = paths::invalidateAll;
+        TrustConfig.CrlFeed feed = config.crls();
+        // The highest CRL number per issuer survives restarts, so an older, still valid CRL cannot undo revocations.
+        CrlNumberFloor floor = feed.numbersFile() == null ? CrlNumberFloor.inMemory() : CrlNumberFloor.open(feed.numbersFile());
+        CrlState crls = new CrlState(new CrlAcceptor(chains.trustedCas(), clock, config.grace(), floor), clock,
+                chains.trustedCas(), changed);
+        AdminDirectory admins = new AdminDirectory(changed);
+        List<AutoCloseable> running = new ArrayList<>();
+        try {
+            if (config.admins() instanceof AdminSource.FromFile f) {
+                running.add(AdminRefresher.fromFile(f.file(), admins, f.refresh()));
+            } else if (config.admins() instanceof AdminSource.FromCa c) {
+                running.add(AdminRefresher.fromCa(c.ca(), admins, c.refresh()));
+            }
+            CrlSources sources = new CrlSources(crls, feed.locations(), feed.poll(), feed.holder());
+            running.add(sources);
+            sources.start();
+            if (feed.events() != null) {
+                CrlPushListener push = new CrlPushListener(feed.events(), sources);
+                running.add(push);
+                push.start();
+            }
+            return new TrustPipeline(chains, crls, sources, admins, paths, clock, config.grace(), running);
+        } catch (IOException | RuntimeException e) {
+            closeAll(running);
+            throw e;
+        }
+    }
+
+    /** Decides {@code presented} (leaf first) in every step. */
+    public Identity verify(List<X509Certificate> presented) throws RefusedException {
+        return admit(path(presented));
+    }
+
+    /**
+     * Step 1, path: a chain from the leaf to a trust anchor, every signature, extension and the clientAuth
+     * purpose checked (RFC 5280 section 6), and the leaf's fixed facts read from it.
+     */
+    public TrustedClient path(List<X509Certificate> presented) throws RefusedException {
+        VerifiedPath path = chains.verify(presented, Purpose.CLIENT_AUTH);
+        X509Certificate leaf = path.leaf();
+        return new TrustedClient(path, SubjectFormat.rfc4514(leaf.getSubjectX500Principal()),
+                DistinguishedNames.canonicalKey(CertificateFacts.subject(leaf)),
+                leaf.getSerialNumber().toString(16), CertificateFacts.sha256Fingerprint(leaf),
+                UpkiRole.ADMIN.heldBy(leaf));
+    }
+
+    /** Step 1 as above, remembered under {@code key} (the caller's digest of what it was sent) unless that is null. */
+    public TrustedClient path(String key, List<X509Certificate> presented) throws RefusedException {
+        TrustedClient client = path(presented);
+        if (key != null) {
+            paths.put(key, client);
+        }
+        return client;
+    }
+
+    /** The path remembered under {@code key}, or null: the caller then reads the chain and calls {@link #path(String, List)}. */
+    public TrustedClient remembered(String key) {
+        return paths.getIfPresent(key);
+    }
+
+    /** Steps 2 to 4 on a verified path, against the clock, CRLs and admin list of this moment. */
+    public Identity admit(TrustedClient client) throws RefusedException {
+        Instant now = clock.instant();
+        checkValidity(client.path(), now);
+        RevocationIndex index = crls.current();
+        index.check(client.path(), now, grace);
+        Role role = role(client);
+        // The CRL number of the leaf's issuer: what the revocation check relied on, passed on in assertions.
+        String crlNumber = index.snapshotFor(client.path().certificates().get(1)).number().toString();
+        return new Identity(client.subject(), client.serialHex(), client.fingerprint(), role, crlNumber);
+    }
+
+    /**
+     * Step 2, validity: every certificate of the path at {@code now} (RFC 5280 section 4.1.2.5), again
+     * for a remembered path, which may have been verified hours ago.
+     */
+    private static void checkValidity(VerifiedPath path, Instant now) throws RefusedException {
+        Date date = Date.from(now);
+        for (X509Certificate cert : path.certificates()) {
+            try {
+                cert.checkValidity(date);
+            } catch (CertificateExpiredException e) {
+                throw new RefusedException(Refusal.EXPIRED, cert.getSubjectX500Principal() + " expired");
+            } catch (CertificateNotYetValidException e) {
+                throw new RefusedException(Refusal.NOT_YET_VALID, cert.getSubjectX500Principal() + " not yet valid");
+            }
+        }
+    }
+
+    /** Step 4, role: the CA's admin marker, or the subject on the current admin list. */
+    private Role role(TrustedClient client) {
+        return client.adminMarker() || admins.contains(client.subjectKey()) ? Role.ADMIN : Role.CLIENT;
+    }
+
+    /** The CAs (anchors and intermediates) client certificates and CRLs chain to. */
+    public ChainVerifier chains() {
+        return chains;
+    }
+
+    /** The CRLs in force (also for checking peers: proxies, assertion signers). */
+    public CrlState crls() {
+        return crls;
+    }
+
+    public AdminDirectory admins() {
+        return admins;
+    }
+
+    /** The remembered paths, for their size and hit ratio. */
+    public Cache<String, TrustedClient> pathCache() {
+        return paths;
+    }
+
+    /** Every trusted CA has a CRL that is current now: before that, every client is refused. */
+    public boolean ready() {
+        return crls.ready();
+    }
+
+    /** Re-reads CRL files and URLs now. */
+    public void refreshCrls() {
+        sources.refreshNow();
+    }
+
+    @Override
+    public void close() {
+        closeAll(running);
+    }
+
+    private static void closeAll(List<AutoCloseable> closeables) {
+        for (AutoCloseable c : closeables) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // shutting down: nothing more to do
+            }
+        }
+    }
+}
