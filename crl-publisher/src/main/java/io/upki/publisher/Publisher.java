@@ -2,6 +2,7 @@ package io.upki.publisher;
 
 import io.javalin.Javalin;
 import io.upki.pki.caclient.CaClient;
+import io.upki.pki.caclient.TypedCaClient;
 import io.upki.pki.caclient.ZmqCaClient;
 import io.upki.pki.crl.CrlAcceptor;
 import io.upki.pki.files.AtomicFiles;
@@ -148,7 +149,7 @@ public final class Publisher implements AutoCloseable {
         if (Files.exists(pinned)) {
             return Pem.parseCertificate(Files.readString(pinned, StandardCharsets.US_ASCII));
         }
-        String pem = ca.getCaPem();
+        String pem = new TypedCaClient(ca).caCertificate();
         LOG.warn("no --ca-cert given: pinning the CA certificate the CA sent ({}) in {}",
                 Pem.parseCertificate(pem).getSubjectX500Principal(), pinned);
         AtomicFiles.writePublic(pinned, pem.getBytes(StandardCharsets.US_ASCII));
