@@ -5,6 +5,9 @@ import static io.upki.ra.api.ApiRole.CLIENT;
 import static io.upki.ra.api.ApiRole.PUBLIC;
 
 import io.javalin.config.JavalinConfig;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
 import io.javalin.http.Context;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.caclient.CertificateAuthorityClient;
@@ -13,12 +16,11 @@ import io.upki.ra.audit.RaAudit;
 import io.upki.ra.auth.Authenticator;
 import io.upki.ra.auth.Caller;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.LoggerFactory;
 
 /**
  * The route table of the RA: one line per route with the role it needs ({@link ApiRole}), checked once
- * before the matched route's handler; the handlers live in one class per feature (public, certificates,
+ * before matching (unknown paths under a role's prefix are refused like known ones); the handlers live in one class per feature (public, certificates,
  * admins, client). Errors map to answers here, CA errors in {@link CaGateway}.
  */
 public final class RaApi {
@@ -57,30 +59,30 @@ public final class RaApi {
 
     public void register(JavalinConfig config) {
         var r = config.routes;
-        r.beforeMatched(this::authorize);
-        r.get("/api/v1/public/health", pub::health, PUBLIC);
-        r.get("/api/v1/public/ca", pub::caCertificate, PUBLIC);
-        r.get("/api/v1/public/crl", pub::crl, PUBLIC);
-        r.get("/api/v1/public/profiles", pub::profileNames, PUBLIC);
-        r.get("/api/v1/public/profiles/{name}", pub::profile, PUBLIC);
-        r.get("/api/v1/public/openapi.json", pub::openApi, PUBLIC);
-        r.get("/api/v1/health", admins::health, ADMIN);
-        r.get("/api/v1/certificates", certificates::list, ADMIN);
-        r.post("/api/v1/certificates", certificates::sign, ADMIN);
-        r.get("/api/v1/certificates/{id}", certificates::view, ADMIN);
-        r.post("/api/v1/certificates/{id}/revoke", certificates::revoke, ADMIN);
-        r.post("/api/v1/certificates/{id}/unrevoke", certificates::unrevoke, ADMIN);
-        r.post("/api/v1/certificates/{id}/renew", certificates::renew, ADMIN);
-        r.post("/api/v1/crl", certificates::regenerateCrl, ADMIN);
-        r.get("/api/v1/nodes", certificates::list, ADMIN);
-        r.get("/api/v1/admins", admins::admins, ADMIN);
-        r.post("/api/v1/admins", admins::addAdmin, ADMIN);
-        r.delete("/api/v1/admins", admins::removeAdmin, ADMIN);
-        r.get("/api/v1/profiles", admins::profiles, ADMIN);
-        r.get("/api/v1/options", admins::options, ADMIN);
-        r.get("/api/client/certificate", client::certificate, CLIENT);
-        r.post("/api/client/renew", client::renew, CLIENT);
-        r.post("/api/client/revoke", client::revoke, CLIENT);
+        r.before(this::authorize);
+        route(r, HandlerType.GET, PUBLIC, "/api/v1/public/health", pub::health);
+        route(r, HandlerType.GET, PUBLIC, "/api/v1/public/ca", pub::caCertificate);
+        route(r, HandlerType.GET, PUBLIC, "/api/v1/public/crl", pub::crl);
+        route(r, HandlerType.GET, PUBLIC, "/api/v1/public/profiles", pub::profileNames);
+        route(r, HandlerType.GET, PUBLIC, "/api/v1/public/profiles/{name}", pub::profile);
+        route(r, HandlerType.GET, PUBLIC, "/api/v1/public/openapi.json", pub::openApi);
+        route(r, HandlerType.GET, ADMIN, "/api/v1/health", admins::health);
+        route(r, HandlerType.GET, ADMIN, "/api/v1/certificates", certificates::list);
+        route(r, HandlerType.POST, ADMIN, "/api/v1/certificates", certificates::sign);
+        route(r, HandlerType.GET, ADMIN, "/api/v1/certificates/{id}", certificates::view);
+        route(r, HandlerType.POST, ADMIN, "/api/v1/certificates/{id}/revoke", certificates::revoke);
+        route(r, HandlerType.POST, ADMIN, "/api/v1/certificates/{id}/unrevoke", certificates::unrevoke);
+        route(r, HandlerType.POST, ADMIN, "/api/v1/certificates/{id}/renew", certificates::renew);
+        route(r, HandlerType.POST, ADMIN, "/api/v1/crl", certificates::regenerateCrl);
+        route(r, HandlerType.GET, ADMIN, "/api/v1/nodes", certificates::list);
+        route(r, HandlerType.GET, ADMIN, "/api/v1/admins", admins::admins);
+        route(r, HandlerType.POST, ADMIN, "/api/v1/admins", admins::addAdmin);
+        route(r, HandlerType.DELETE, ADMIN, "/api/v1/admins", admins::removeAdmin);
+        route(r, HandlerType.GET, ADMIN, "/api/v1/profiles", admins::profiles);
+        route(r, HandlerType.GET, ADMIN, "/api/v1/options", admins::options);
+        route(r, HandlerType.GET, CLIENT, "/api/client/certificate", client::certificate);
+        route(r, HandlerType.POST, CLIENT, "/api/client/renew", client::renew);
+        route(r, HandlerType.POST, CLIENT, "/api/client/revoke", client::revoke);
         r.exception(ApiException.class, (e, ctx) -> {
             audit.refusal(ctx, e);
             ctx.status(e.status()).json(e.reason() == null ? error(e.getMessage())
@@ -100,15 +102,38 @@ public final class RaApi {
         });
     }
 
-    /** The role check, once for every matched route, from the roles on its line; routes of others pass. */
+    /**
+     * The role every path under the API's prefixes needs, route or not, so that an unknown path or method
+     * is refused like a known one (fail closed): {@code /api/v1/public/*} public, other {@code /api/v1/*}
+     * administrators, {@code /api/client/*} any valid client certificate; null outside the API.
+     */
+    static ApiRole zone(String path) {
+        if (path.startsWith("/api/v1/public/") || path.equals("/api/v1/public")) {
+            return PUBLIC;
+        }
+        if (path.equals("/api/v1") || path.startsWith("/api/v1/")) {
+            return ADMIN;
+        }
+        return path.startsWith("/api/client/") ? CLIENT : null;
+    }
+
+    /** Adds one route with its role, once that role is checked to be the one {@link #authorize} enforces there. */
+    private static void route(RoutesConfig r, HandlerType method, ApiRole role, String path, Handler handler) {
+        if (zone(path) != role) {
+            throw new IllegalStateException(path + " is declared " + role + " but its prefix gives " + zone(path));
+        }
+        r.addHttpHandler(method, path, handler, role);
+    }
+
+    /** The role check, once for every request, before matching: the caller is known before any handler. */
     private void authorize(Context ctx) throws ApiException {
-        Set<?> roles = ctx.routeRoles();
-        if (roles.contains(PUBLIC) || !(roles.contains(ADMIN) || roles.contains(CLIENT))) {
+        ApiRole role = zone(ctx.path());
+        if (role == null || role == PUBLIC) {
             return;
         }
         Caller caller = authenticator.authenticate(ctx);
         ctx.attribute(CALLER, caller); // known before the role check, so that a refusal names who was refused
-        if (roles.contains(ADMIN) && !caller.admin()) {
+        if (role == ADMIN && !caller.admin()) {
             throw new ApiException(403, "not_admin", "administrators only");
         }
     }
