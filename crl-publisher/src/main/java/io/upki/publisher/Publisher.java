@@ -3,6 +3,8 @@ package io.upki.publisher;
 import io.javalin.Javalin;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.caclient.CircuitBreakingCaClient;
+import io.upki.pki.caclient.TypedCaClient;
+import io.upki.pki.caclient.ZmqCaClient;
 import io.upki.pki.crl.CrlAcceptor;
 import io.upki.pki.files.AtomicFiles;
 import io.upki.pki.wire.WireCodec;
@@ -158,7 +160,7 @@ public final class Publisher implements AutoCloseable {
         if (Files.exists(pinned)) {
             return Pem.parseCertificate(Files.readString(pinned, StandardCharsets.US_ASCII));
         }
-        String pem = ca.getCaPem();
+        String pem = new TypedCaClient(ca).caCertificate();
         LOG.warn("no --ca-cert given: pinning the CA certificate the CA sent ({}) in {}",
                 Pem.parseCertificate(pem).getSubjectX500Principal(), pinned);
         AtomicFiles.writePublic(pinned, pem.getBytes(StandardCharsets.US_ASCII));

@@ -1,8 +1,8 @@
 package io.upki.sidecar.signing;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.upki.pki.caclient.CaClient;
-import io.upki.pki.wire.CaTask;
+import io.upki.pki.caclient.TypedCaClient;
+import io.upki.pki.wire.RaRegistration;
 import io.upki.pki.x509.Pem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -65,11 +65,10 @@ public record SigningIdentity(PrivateKey key, List<X509Certificate> chain) {
         if (seed == null || seed.isEmpty()) {
             throw new IOException("registering the sidecar needs the CA seed (--seed or UPKI_CA_SEED)");
         }
-        JsonNode data = registration.call(CaTask.REGISTER,
-                CaClient.params().put("seed", seed).put("cn", cn).put("profile", "sidecar"));
+        RaRegistration data = new TypedCaClient(registration).register(seed, cn, "sidecar", List.of());
         Files.createDirectories(stateDir);
-        write(keyFile, data.get("private_key").asText(), "rw-------");
-        write(certFile, data.get("certificate").asText() + data.get("ca_certificate").asText(), "rw-r--r--");
+        write(keyFile, data.privateKey(), "rw-------");
+        write(certFile, data.certificate() + data.caCertificate(), "rw-r--r--");
         LOG.info("sidecar signing identity registered with the CA as {}", cn);
         return fromFiles(keyFile, certFile);
     }

@@ -3,10 +3,13 @@ package io.upki.ca.inspect;
 import io.upki.ca.authority.CertificateAuthority;
 import io.upki.ca.store.CertificateRecord;
 import io.upki.ca.store.CertificateRepository;
+import io.upki.ca.store.CertificateSearch;
 import io.upki.pki.wire.CaErrorCode;
 import io.upki.pki.wire.CaProtocolException;
+import io.upki.pki.wire.CertificatePage;
 import io.upki.pki.wire.CertificateStatus;
 import io.upki.pki.wire.CertificateView;
+import io.upki.pki.wire.NodeQuery;
 import io.upki.pki.wire.NodeRecord;
 import io.upki.pki.wire.SubjectAltName;
 import io.upki.pki.x509.DistinguishedNames;
@@ -154,6 +157,37 @@ public final class CertificateInspector {
 
     public List<NodeRecord> nodes(int offset, int limit) {
         return certificates.list(offset, limit).stream().map(this::node).toList();
+    }
+
+    /** One page of the certificates a filtered {@code list_nodes} names, filtered and counted by the store. */
+    public CertificatePage page(NodeQuery query) {
+        Instant now = clock.instant();
+        CertificateSearch search = new CertificateSearch(query.text(), serials(query.text()), query.cn(),
+                query.profile(), query.state() == null ? null : CertificateSearch.State.valueOf(
+                        query.state().toUpperCase(java.util.Locale.ROOT)), query.expiringBefore(), now);
+        List<NodeRecord> items = certificates.search(search, query.offset(), query.limit()).stream()
+                .map(this::node).toList();
+        return new CertificatePage(items, certificates.count(search), query.offset(), query.limit());
+    }
+
+    /** The serials a search text may name: decimal, {@code 0x} hex, or hex with or without colons. */
+    static List<BigInteger> serials(String text) {
+        if (text == null) {
+            return List.of();
+        }
+        String t = text.strip().toLowerCase(java.util.Locale.ROOT);
+        List<BigInteger> out = new ArrayList<>();
+        if (t.matches("[0-9]{1,60}")) {
+            out.add(new BigInteger(t));
+        }
+        String hex = t.startsWith("0x") ? t.substring(2) : t.replace(":", "");
+        if (hex.matches("[0-9a-f]{1,50}")) {
+            BigInteger h = new BigInteger(hex, 16);
+            if (!out.contains(h)) {
+                out.add(h);
+            }
+        }
+        return out.stream().filter(s -> s.signum() > 0).toList();
     }
 
     private static Map<String, String> attributes(X500Name name) {

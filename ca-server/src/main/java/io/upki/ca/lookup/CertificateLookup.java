@@ -2,7 +2,6 @@ package io.upki.ca.lookup;
 
 import io.upki.ca.store.CertificateRecord;
 import io.upki.ca.store.CertificateRepository;
-import io.upki.pki.wire.CaErrorCode;
 import io.upki.pki.wire.CaProtocolException;
 import io.upki.pki.x509.DistinguishedNames;
 import java.math.BigInteger;
@@ -22,14 +21,17 @@ public final class CertificateLookup {
         this.certificates = certificates;
     }
 
-    /** Resolves by serial when given, else by dn; "not found" echoes what was sent. */
+    /**
+     * Resolves by serial when given, else by dn; "not found" echoes what was sent and carries
+     * {@link io.upki.pki.wire.CaErrorCode#NOT_FOUND}.
+     */
     public CertificateRecord resolve(String dn, BigInteger serial) {
         if (serial != null) {
             return certificates.findBySerial(serial).orElseThrow(() ->
-                    new CaProtocolException(CaErrorCode.CERTIFICATE, "Certificate not found: serial " + serial));
+                    CaProtocolException.certificateNotFound("serial " + serial));
         }
         return find(dn).orElseThrow(() ->
-                new CaProtocolException(CaErrorCode.CERTIFICATE, "Certificate not found: " + dn));
+                CaProtocolException.certificateNotFound(dn));
     }
 
     public Optional<CertificateRecord> find(String dn) {

@@ -58,4 +58,10 @@ public interface CertificateRepository {
     List<CertificateRecord> list(int offset, int limit);
 
     long count();
+
+    /** The certificates {@code search} matches, by issue time, oldest first. */
+    List<CertificateRecord> search(CertificateSearch search, int offset, int limit);
+
+    /** How many certificates {@code search} matches. */
+    long count(CertificateSearch search);
 }

@@ -21,6 +21,7 @@ import io.upki.pki.wire.CaErrorCode;
 import io.upki.pki.wire.CaProtocolException;
 import io.upki.pki.wire.CaTask;
 import io.upki.pki.wire.IssuedCertificate;
+import io.upki.pki.wire.NodeQuery;
 import io.upki.pki.wire.SignedCertificate;
 import io.upki.pki.wire.WireCodec;
 import io.upki.pki.x509.RevocationReason;
@@ -37,7 +38,9 @@ import java.util.Map;
 public final class CaRoutes {
     private static final String DEFAULT_PROFILE = "server";
     private static final String DEFAULT_REGISTRATION_PROFILE = "ra";
-    private static final int MAX_PAGE = 10_000;
+    private static final int MAX_PAGE = NodeQuery.MAX_LIMIT;
+    /** The page size of a filtered {@code list_nodes} that names none. */
+    private static final int DEFAULT_PAGE = 100;
 
     private final CertificateAuthority ca;
     private final ProfileRegistry profiles;
@@ -213,10 +216,27 @@ public final class CaRoutes {
         return inspector.status(serial);
     }
 
+    /**
+     * uPKI's plain list (every node, or a {@code limit}/{@code offset} window of them); with a {@code filter}
+     * object (upki), one filtered page and the number that match ({@link NodeQuery}).
+     */
     private Object listNodes(Params p) {
         Integer limit = p.optionalPositiveInt("limit", MAX_PAGE);
         Integer offset = p.optionalNonNegativeInt("offset");
-        return inspector.nodes(offset == null ? 0 : offset, limit == null ? Integer.MAX_VALUE : limit);
+        Params filter = p.optionalObject("filter");
+        if (filter == null) {
+            return inspector.nodes(offset == null ? 0 : offset, limit == null ? Integer.MAX_VALUE : limit);
+        }
+        NodeQuery query;
+        try {
+            query = new NodeQuery(filter.optionalString("q"), filter.optionalString("cn"),
+                    filter.optionalString("profile"), filter.optionalString("state"),
+                    filter.optionalInstant("expiring_before"), offset == null ? 0 : offset,
+                    limit == null ? DEFAULT_PAGE : limit);
+        } catch (IllegalArgumentException e) {
+            throw new CaProtocolException(CaErrorCode.VALIDATION, "filter: " + e.getMessage());
+        }
+        return inspector.page(query);
     }
 
     /** The certificate named by {@code serial} or {@code dn}. */

@@ -32,6 +32,31 @@ public final class Params {
         return value == null || value.isNull() ? null : value;
     }
 
+    /** A nested object parameter, or null when absent; anything but an object is a {@code [200]}. */
+    public Params optionalObject(String name) {
+        JsonNode value = present(name);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isObject()) {
+            throw wrongType(name, "an object");
+        }
+        return new Params((ObjectNode) value);
+    }
+
+    /** An ISO 8601 instant with an offset ({@code 2026-01-26T12:00:00+00:00}), null when absent. */
+    public java.time.Instant optionalInstant(String name) {
+        String value = optionalString(name);
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(value).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw wrongType(name, "an ISO 8601 time with an offset");
+        }
+    }
+
     public String requireString(String name) {
         String value = optionalString(name);
         if (value == null || value.isEmpty()) {

@@ -130,7 +130,7 @@ public final class TaskRouter {
 
     /** The reply for a request refused before it ran (busy, too large, malformed frames). */
     public byte[] error(CaProtocolException e) {
-        return codec.encodeReply(new CaReply.Error(publicMessage(e.wireMessage())));
+        return codec.encodeReply(CaReply.Error.of(e, publicMessage(e.wireMessage())));
     }
 
     /**

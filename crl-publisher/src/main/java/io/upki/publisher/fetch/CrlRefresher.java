@@ -2,6 +2,8 @@ package io.upki.publisher.fetch;
 
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.caclient.CaClientException;
+import io.upki.pki.caclient.CertificateAuthorityClient;
+import io.upki.pki.caclient.TypedCaClient;
 import io.upki.publisher.publish.Publication;
 import java.math.BigInteger;
 import java.time.Clock;
@@ -37,7 +39,7 @@ public final class CrlRefresher implements AutoCloseable {
     /** The shortest time between two on-demand generations, however many callers ask. */
     static final Duration ON_DEMAND_INTERVAL = Duration.ofSeconds(1);
 
-    private final CaClient ca;
+    private final CertificateAuthorityClient ca;
     private final Publication publication;
     private final Clock clock;
     private final Duration margin;
@@ -63,7 +65,7 @@ public final class CrlRefresher implements AutoCloseable {
 
     public CrlRefresher(CaClient ca, Publication publication, Clock clock, Duration margin, Duration debounce,
                         Duration maxDelay) {
-        this.ca = ca;
+        this.ca = new TypedCaClient(ca);
         this.publication = publication;
         this.clock = clock;
         this.margin = margin;
@@ -134,7 +136,7 @@ public final class CrlRefresher implements AutoCloseable {
             lastOnDemand = clock.instant();
         }
         try {
-            publication.offer(ca.generateCrl());
+            publication.offer(ca.generateCrl().der());
             lastGenerated = clock.instant();
             succeeded();
             result.complete(publication.current());
@@ -151,7 +153,7 @@ public final class CrlRefresher implements AutoCloseable {
 
     private void generate(String why) {
         try {
-            publication.offer(ca.generateCrl());
+            publication.offer(ca.generateCrl().der());
             lastGenerated = clock.instant();
             succeeded();
         } catch (CaClientException e) {
@@ -161,7 +163,7 @@ public final class CrlRefresher implements AutoCloseable {
 
     private void fetchLatestNow() {
         try {
-            publication.offer(ca.getCrl());
+            publication.offer(ca.currentCrl().der());
             succeeded();
         } catch (CaClientException e) {
             failed("get_crl", e);

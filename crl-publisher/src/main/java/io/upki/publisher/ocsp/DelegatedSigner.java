@@ -1,8 +1,10 @@
 package io.upki.publisher.ocsp;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.caclient.CaClientException;
+import io.upki.pki.caclient.SignRequest;
+import io.upki.pki.caclient.TypedCaClient;
+import io.upki.pki.wire.SignedCertificate;
 import io.upki.pki.files.AtomicFiles;
 import io.upki.pki.x509.Pem;
 import java.io.IOException;
@@ -131,13 +133,13 @@ public final class DelegatedSigner {
         } catch (OperatorCreationException e) {
             throw new IOException("cannot sign the CSR: " + e.getMessage(), e);
         }
-        JsonNode data;
+        SignedCertificate data;
         try {
-            data = ca.sign(csr, PROFILE);
+            data = new TypedCaClient(ca).sign(new SignRequest(csr, PROFILE));
         } catch (CaClientException e) {
             throw new IOException("the CA did not sign the OCSP signer's CSR: " + e.getMessage(), e);
         }
-        String certPem = data.path("certificate").asText();
+        String certPem = data.certificate();
         Identity identity = check(keys.getPrivate(), keys.getPublic().getEncoded(), certPem);
         AtomicFiles.privateDirectory(dir);
         // Key first: a crash in between leaves a key that matches no certificate, which load() refuses.

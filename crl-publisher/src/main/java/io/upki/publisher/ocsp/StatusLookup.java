@@ -1,10 +1,11 @@
 package io.upki.publisher.ocsp;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.caclient.CaClientException;
+import io.upki.pki.caclient.CertificateAuthorityClient;
+import io.upki.pki.caclient.TypedCaClient;
 import io.upki.pki.crl.CrlSnapshot;
-import io.upki.pki.wire.CaTask;
+import io.upki.pki.wire.CertificateStatus;
 import io.upki.pki.x509.RevocationReason;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -48,7 +49,7 @@ public final class StatusLookup {
         }
     }
 
-    private final CaClient ca;
+    private final CertificateAuthorityClient ca;
     private final int capacity;
     private final Semaphore lookups;
     /** Serials the CA issued, with the revocation it reported (null when it reported none). */
@@ -61,7 +62,7 @@ public final class StatusLookup {
      *     swamp the CA; a request beyond it is answered tryLater
      */
     public StatusLookup(CaClient ca, int capacity, int concurrentLookups) {
-        this.ca = ca;
+        this.ca = new TypedCaClient(ca);
         this.capacity = capacity;
         this.lookups = new Semaphore(concurrentLookups);
     }
@@ -107,8 +108,8 @@ public final class StatusLookup {
         }
         try {
             caLookups.increment();
-            JsonNode answer = ca.call(CaTask.OCSP_CHECK, CaClient.params().put("serial", "0x" + serial.toString(16)));
-            return switch (answer.path("status").asText()) {
+            CertificateStatus answer = ca.status(serial);
+            return switch (String.valueOf(answer.status())) {
                 case "good", "expired" -> Status.GOOD;
                 case "revoked" -> revoked(answer);
                 default -> Status.UNKNOWN;
@@ -125,14 +126,14 @@ public final class StatusLookup {
         }
     }
 
-    private static Status revoked(JsonNode answer) {
+    private static Status revoked(CertificateStatus answer) {
         Instant at;
         try {
-            at = OffsetDateTime.parse(answer.path("revoke_date").asText()).toInstant();
+            at = OffsetDateTime.parse(String.valueOf(answer.revokeDate())).toInstant();
         } catch (DateTimeParseException e) {
             at = Instant.EPOCH; // RFC 6960 requires a time; a revocation with an unreadable one is still one
         }
-        int reason = RevocationReason.fromWireName(answer.path("revoke_reason").asText())
+        int reason = RevocationReason.fromWireName(String.valueOf(answer.revokeReason()))
                 .map(RevocationReason::code).orElse(CRLReason.unspecified);
         return new Status(Kind.REVOKED, at, reason);
     }

@@ -2,6 +2,8 @@ package io.upki.pki.admins;
 
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.caclient.CaClientException;
+import io.upki.pki.caclient.CertificateAuthorityClient;
+import io.upki.pki.caclient.TypedCaClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,9 +58,10 @@ public final class AdminRefresher implements AutoCloseable {
     /** Polls the CA's {@code list_admins} every {@code interval}; the first poll happens at once. */
     public static AdminRefresher fromCa(CaClient ca, AdminDirectory directory, Duration interval) {
         AdminRefresher r = new AdminRefresher();
+        CertificateAuthorityClient typed = new TypedCaClient(ca);
         Runnable load = () -> {
             try {
-                directory.replace(ca.listAdmins(), "CA list_admins");
+                directory.replace(typed.admins(), "CA list_admins");
             } catch (CaClientException e) {
                 LOG.warn("cannot refresh admin list from the CA: {}", e.getMessage());
             }

@@ -1,10 +1,12 @@
 package io.upki.pki.assertion;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.upki.pki.assertion.AssertionVerifier.InvalidAssertionException;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.caclient.CaClientException;
-import io.upki.pki.wire.CaTask;
+import io.upki.pki.caclient.CertificateAuthorityClient;
+import io.upki.pki.caclient.CertificateId;
+import io.upki.pki.caclient.TypedCaClient;
+import io.upki.pki.wire.CertificateView;
 import io.upki.pki.x509.Pem;
 import io.upki.pki.x509.UpkiRole;
 import java.math.BigInteger;
@@ -47,7 +49,7 @@ public final class CaSignerCertificates implements SignerCertificates {
     static final Duration UNKNOWN_FOR = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(CaSignerCertificates.class);
 
-    private final CaClient ca;
+    private final CertificateAuthorityClient ca;
     private final Clock clock;
     /** By thumbprint. */
     private final ConcurrentHashMap<String, X509Certificate> known = new ConcurrentHashMap<>();
@@ -60,7 +62,7 @@ public final class CaSignerCertificates implements SignerCertificates {
     }
 
     public CaSignerCertificates(CaClient ca, Clock clock) {
-        this.ca = ca;
+        this.ca = new TypedCaClient(ca);
         this.clock = clock;
     }
 
@@ -109,17 +111,23 @@ public final class CaSignerCertificates implements SignerCertificates {
 
     /** Asks the CA for the certificate with serial {@code kid}; keeps it, or remembers why it was refused. */
     private X509Certificate lookUp(String kid, String thumbprint) throws InvalidAssertionException {
-        JsonNode view;
+        BigInteger serial;
         try {
-            view = ca.call(CaTask.VIEW, CaClient.params().put("serial", "0x" + kid));
+            serial = new BigInteger(kid, 16);
+        } catch (NumberFormatException e) {
+            throw refuse(kid, thumbprint, "signer " + kid + " is not a serial in hexadecimal");
+        }
+        CertificateView view;
+        try {
+            view = ca.view(CertificateId.serial(serial));
         } catch (CaClientException e) {
             if (e.kind() == CaClientException.Kind.REJECTED) {
                 throw refuse(kid, thumbprint, "signer " + kid + " unknown to the CA: " + e.getMessage());
             }
             throw new SignerUnavailableException("cannot look up signer " + kid + ": " + e.getMessage());
         }
-        String pem = view.path("certificate").asText("");
-        if (pem.isEmpty()) {
+        String pem = view.certificate();
+        if (pem == null || pem.isEmpty()) {
             // A CA whose view carries no certificate cannot vouch for any signer: the RA's setup is wrong.
             throw new SignerUnavailableException("the CA's view of signer " + kid + " has no certificate");
         }
@@ -131,10 +139,10 @@ public final class CaSignerCertificates implements SignerCertificates {
         }
         if (!certificate.getSerialNumber().equals(new BigInteger(kid, 16))
                 || !SignerCertificates.thumbprint(certificate).equals(thumbprint)
-                || !sha256Hex(certificate).equals(view.path("fingerprint").asText())) {
+                || !sha256Hex(certificate).equals(view.fingerprint())) {
             throw refuse(kid, thumbprint, "signer " + kid + ": the CA's certificate with that serial has another x5t#S256");
         }
-        if (view.path("is_revoked").asBoolean(false)) {
+        if (view.isRevoked()) {
             throw refuse(kid, thumbprint, "signer " + kid + " is revoked at the CA");
         }
         if (!UpkiRole.ASSERTION_SIGNER.heldBy(certificate)) {

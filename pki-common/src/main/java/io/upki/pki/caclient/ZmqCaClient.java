@@ -193,7 +193,7 @@ public final class ZmqCaClient implements CaClient {
         if (decoded instanceof CaReply.Answer answer) {
             return answer.data();
         }
-        CaProtocolException error = CaProtocolException.fromWireMessage(((CaReply.Error) decoded).message());
+        CaProtocolException error = CaProtocolException.fromReply((CaReply.Error) decoded);
         throw new CaClientException(CaClientException.Kind.REJECTED, error.code(), error.wireMessage());
     }
 

@@ -1,5 +1,8 @@
 /**
- * The ZeroMQ client through which the RA, the CRL publisher and the CLI talk to the CA: per-task
- * timeouts, a fresh socket after every timeout ("lazy pirate"), bounded retries for idempotent tasks.
+ * How the RA, ACME server, CRL publisher, sidecar and CLI talk to the CA: {@link
+ * io.upki.pki.caclient.CertificateAuthorityClient} lists every task with its typed request and answer,
+ * implemented once by {@link io.upki.pki.caclient.TypedCaClient} over the {@link
+ * io.upki.pki.caclient.CaClient} transport (ZeroMQ: per-task timeouts, a fresh socket after every
+ * timeout ("lazy pirate"), bounded retries for idempotent tasks).
  */
 package io.upki.pki.caclient;

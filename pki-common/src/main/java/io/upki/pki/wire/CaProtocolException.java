@@ -27,6 +27,11 @@ public final class CaProtocolException extends RuntimeException {
         return new CaProtocolException(CaErrorCode.COMMUNICATION, "Missing " + name + " parameter");
     }
 
+    /** The certificate a request names is unknown: uPKI's message, upki's {@link CaErrorCode#NOT_FOUND} code. */
+    public static CaProtocolException certificateNotFound(String asSent) {
+        return new CaProtocolException(CaErrorCode.NOT_FOUND, "Certificate not found: " + asSent);
+    }
+
     public static CaProtocolException unknownTask(String name) {
         return new CaProtocolException(CaErrorCode.COMMUNICATION, "Unknown task: " + name);
     }
@@ -38,7 +43,20 @@ public final class CaProtocolException extends RuntimeException {
 
     /** The {@code MSG} value exactly as it goes on the wire: {@code [code] message}. */
     public String wireMessage() {
-        return code == null ? getMessage() : "[" + code.code() + "] " + getMessage();
+        return code == null ? getMessage() : "[" + code.family() + "] " + getMessage();
+    }
+
+    /**
+     * Reads an error reply back into code and message (used by clients): the envelope's {@code CODE}
+     * when it is a finer code of the {@code MSG}'s family, else the family of the prefix.
+     */
+    public static CaProtocolException fromReply(CaReply.Error reply) {
+        CaProtocolException parsed = fromWireMessage(reply.message());
+        CaErrorCode finer = reply.code() == null ? null : CaErrorCode.fromCode(reply.code());
+        if (finer != null && finer.refinesFamily() && parsed.code != null && parsed.code.code() == finer.family()) {
+            return new CaProtocolException(finer, parsed.getMessage());
+        }
+        return parsed;
     }
 
     /** Parses a wire {@code MSG} back into code and message (used by clients). */

@@ -27,6 +27,8 @@ public final class WireCodec {
     static final String EVENT = "EVENT";
     static final String DATA = "DATA";
     static final String MSG = "MSG";
+    /** upki's finer error code beside uPKI's {@code MSG} (CA-PROTOCOL.md section 2). */
+    static final String CODE = "CODE";
     static final String ANSWER = "ANSWER";
     static final String UPKI_ERROR = "UPKI ERROR";
 
@@ -94,6 +96,9 @@ public final class WireCodec {
         } else if (reply instanceof CaReply.Error error) {
             root.put(EVENT, UPKI_ERROR);
             root.put(MSG, error.message());
+            if (error.code() != null) {
+                root.put(CODE, error.code());
+            }
         }
         return write(root);
     }
@@ -106,7 +111,8 @@ public final class WireCodec {
             return new CaReply.Answer(root.has(DATA) ? root.get(DATA) : mapper.nullNode());
         }
         if (UPKI_ERROR.equals(event)) {
-            return new CaReply.Error(root.path(MSG).asText(""));
+            JsonNode code = root.get(CODE);
+            return new CaReply.Error(root.path(MSG).asText(""), code != null && code.canConvertToInt() ? code.asInt() : null);
         }
         throw new CaProtocolException(CaErrorCode.COMMUNICATION, "Malformed reply: no EVENT");
     }

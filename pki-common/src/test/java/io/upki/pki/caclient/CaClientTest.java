@@ -5,40 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.upki.pki.wire.CaRequest;
-import io.upki.pki.wire.CaTask;
-import io.upki.pki.wire.WireCodec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Deque;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The typed helpers of {@link CaClient} send the same envelopes as the golden fixtures and read DATA right. */
 class CaClientTest {
     private static final ObjectMapper PLAIN = new ObjectMapper();
-    private final WireCodec codec = new WireCodec();
-
-    /** Records each call's encoded request and answers with scripted DATA. */
-    private final class RecordingClient implements CaClient {
-        final List<byte[]> sent = new ArrayList<>();
-        final Deque<JsonNode> answers = new ArrayDeque<>();
-
-        @Override
-        public JsonNode call(CaTask task, ObjectNode params) {
-            sent.add(codec.encodeRequest(CaRequest.of(task, params)));
-            return answers.isEmpty() ? JsonNodeFactory.instance.booleanNode(true) : answers.pop();
-        }
-
-        @Override
-        public void close() {
-        }
-    }
 
     private static JsonNode fixture(String name) throws IOException {
         try (InputStream in = CaClientTest.class.getResourceAsStream("/wire/requests/" + name + ".json")) {
@@ -52,7 +27,7 @@ class CaClientTest {
 
     @Test
     void revokeSendsTheRevokeFixture() throws IOException {
-        RecordingClient client = new RecordingClient();
+        RecordingCaClient client = new RecordingCaClient();
 
         client.revoke("gen-a1.example.com", "keyCompromise");
 
@@ -61,7 +36,7 @@ class CaClientTest {
 
     @Test
     void revokeBySerialSendsTheSerialAsAnExactInteger() throws IOException {
-        RecordingClient client = new RecordingClient();
+        RecordingCaClient client = new RecordingCaClient();
 
         client.revokeSerial(new BigInteger("394849924032451189626582680205031369965229007474"), "superseded");
 
@@ -70,7 +45,7 @@ class CaClientTest {
 
     @Test
     void signSendsTheSignFixture() throws IOException {
-        RecordingClient client = new RecordingClient();
+        RecordingCaClient client = new RecordingCaClient();
 
         client.sign("-----BEGIN CERTIFICATE REQUEST-----\n...\n-----END CERTIFICATE REQUEST-----\n", "webapp");
 
@@ -79,7 +54,7 @@ class CaClientTest {
 
     @Test
     void getCaAndListAdminsReadTheirData() throws IOException {
-        RecordingClient client = new RecordingClient();
+        RecordingCaClient client = new RecordingCaClient();
         String pem = "-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n";
         client.answers.add(JsonNodeFactory.instance.textNode(pem));
         client.answers.add(JsonNodeFactory.instance.arrayNode().add("/CN=a").add("/CN=b"));
@@ -92,7 +67,7 @@ class CaClientTest {
 
     @Test
     void crlsAreDecodedFromBase64Der() throws IOException {
-        RecordingClient client = new RecordingClient();
+        RecordingCaClient client = new RecordingCaClient();
         byte[] der = {0x30, (byte) 0x82, 0x01, 0x0a, 0x00, (byte) 0xff};
         client.answers.add(JsonNodeFactory.instance.textNode(Base64.getEncoder().encodeToString(der)));
         client.answers.add(JsonNodeFactory.instance.textNode(Base64.getEncoder().encodeToString(der)));

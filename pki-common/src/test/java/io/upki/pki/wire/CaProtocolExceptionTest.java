@@ -59,8 +59,33 @@ class CaProtocolExceptionTest {
     @Test
     void errorCodesAreUpkisFamilies() {
         assertThat(CaErrorCode.values()).extracting(CaErrorCode::code)
-                .containsExactly(100, 200, 300, 400, 500, 600, 700, 800, 900, 1000);
+                .containsExactly(100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1100);
         assertThat(CaErrorCode.fromCode(700)).isEqualTo(CaErrorCode.COMMUNICATION);
         assertThat(CaErrorCode.fromCode(750)).isNull();
+        // upki's finer code keeps uPKI's family in the MSG prefix.
+        assertThat(CaErrorCode.NOT_FOUND.family()).isEqualTo(300);
+        assertThat(CaErrorCode.fromCode(300)).isEqualTo(CaErrorCode.CERTIFICATE);
+    }
+
+    @Test
+    void notFoundKeepsUpkisMessageAndTravelsAsCode() {
+        CaProtocolException e = CaProtocolException.certificateNotFound("serial 5");
+
+        assertThat(e.wireMessage()).isEqualTo("[300] Certificate not found: serial 5");
+        assertThat(CaReply.Error.of(e)).isEqualTo(new CaReply.Error("[300] Certificate not found: serial 5", 1100));
+        assertThat(CaProtocolException.fromReply(CaReply.Error.of(e)).code()).isEqualTo(CaErrorCode.NOT_FOUND);
+    }
+
+    @Test
+    void aCodeIsReadOnlyWhenItRefinesTheMessagesFamily() {
+        // uPKI's CA sends no CODE: the family alone.
+        assertThat(CaProtocolException.fromReply(new CaReply.Error("[300] Certificate not found: x")).code())
+                .isEqualTo(CaErrorCode.CERTIFICATE);
+        // A CODE that is not a finer code of the prefix's family is ignored, never trusted over the MSG.
+        assertThat(CaProtocolException.fromReply(new CaReply.Error("[500] Profile not found: p", 1100)).code())
+                .isEqualTo(CaErrorCode.PROFILE);
+        assertThat(CaProtocolException.fromReply(new CaReply.Error("[300] x", 700)).code())
+                .isEqualTo(CaErrorCode.CERTIFICATE);
+        assertThat(CaProtocolException.fromReply(new CaReply.Error("Invalid JSON: x", 1100)).code()).isNull();
     }
 }

@@ -82,6 +82,8 @@ class ReplyFixturesTest {
                 Arguments.of("error_unknown_task", CaProtocolException.unknownTask("frobnicate")),
                 Arguments.of("error_certificate_not_found", new CaProtocolException(CaErrorCode.CERTIFICATE,
                         "Certificate not found: /CN=nobody.example.com")),
+                // upki's CA: the same uPKI MSG, with the finer code beside it.
+                Arguments.of("error_certificate_not_found_code", CaProtocolException.certificateNotFound("serial 12345")),
                 Arguments.of("error_profile_not_found",
                         new CaProtocolException(CaErrorCode.PROFILE, "Profile not found: nope")),
                 Arguments.of("error_invalid_json", CaProtocolException.invalidJson("Unexpected character")));

@@ -1,12 +1,11 @@
 package io.upki.ra.bootstrap;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.caclient.CaClientException;
+import io.upki.pki.caclient.TypedCaClient;
 import io.upki.pki.files.AtomicFiles;
-import io.upki.pki.wire.CaTask;
+import io.upki.pki.wire.RaRegistration;
+import io.upki.pki.wire.SubjectAltName;
 import io.upki.pki.x509.Pem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -53,14 +52,11 @@ public record RaIdentity(PrivateKey key, X509Certificate certificate, X509Certif
                     : "no RA identity in " + dataDir) + " and no seed to register: "
                     + "set UPKI_CA_SEED (or --seed) to the CA's registration seed");
         }
-        ObjectNode params = CaClient.params().put("seed", seed).put("cn", cn).put("profile", "ra");
-        ArrayNode list = params.putArray("sans");
-        for (String san : sans) {
-            list.add(CaClient.params().put("type", IPAddress.isValid(san) ? "IP" : "DNS").put("value", san));
-        }
-        JsonNode data;
+        List<SubjectAltName> names = sans.stream()
+                .map(san -> new SubjectAltName(IPAddress.isValid(san) ? "IP" : "DNS", san)).toList();
+        RaRegistration data;
         try {
-            data = registration.call(CaTask.REGISTER, params);
+            data = new TypedCaClient(registration).register(seed, cn, "ra", names);
         } catch (CaClientException e) {
             if (e.kind() == CaClientException.Kind.REJECTED && e.getMessage().contains("Invalid registration seed")) {
                 throw new IllegalStateException("the CA refused the registration seed: check UPKI_CA_SEED", e);
@@ -72,9 +68,9 @@ public record RaIdentity(PrivateKey key, X509Certificate certificate, X509Certif
             throw new IllegalStateException("the CA refused to register the RA: " + e.getMessage(), e);
         }
         AtomicFiles.privateDirectory(dataDir);
-        AtomicFiles.writeSecret(key, data.get("private_key").asText().getBytes(StandardCharsets.US_ASCII));
-        AtomicFiles.writePublic(ca, data.get("ca_certificate").asText().getBytes(StandardCharsets.US_ASCII));
-        AtomicFiles.writePublic(cert, data.get("certificate").asText().getBytes(StandardCharsets.US_ASCII));
+        AtomicFiles.writeSecret(key, data.privateKey().getBytes(StandardCharsets.US_ASCII));
+        AtomicFiles.writePublic(ca, data.caCertificate().getBytes(StandardCharsets.US_ASCII));
+        AtomicFiles.writePublic(cert, data.certificate().getBytes(StandardCharsets.US_ASCII));
         return loadOrRegister(dataDir, registration, seed, cn, sans, false);
     }
 }

@@ -1,10 +1,8 @@
 package io.upki.ra.console;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
-import io.upki.pki.caclient.CaClient;
-import io.upki.pki.wire.CaTask;
+import io.upki.pki.caclient.CertificateAuthorityClient;
 import io.upki.pki.x509.DistinguishedNames;
 import io.upki.ra.api.ApiException;
 import io.upki.ra.api.CaGateway;
@@ -28,8 +26,8 @@ final class AdminPages {
     void list(Context ctx) throws ApiException {
         String csrf = Console.token(ctx);
         Html.Parts rows = new Html.Parts();
-        for (JsonNode admin : ca.call(CaTask.LIST_ADMINS, CaClient.params())) {
-            rows.add(ROW.render("dn", admin.isTextual() ? admin.asText() : admin.path("dn").asText(), "csrf", csrf));
+        for (String admin : ca.call(CertificateAuthorityClient::admins)) {
+            rows.add(ROW.render("dn", admin, "csrf", csrf));
         }
         console.page(ctx, "Admins", "admins", Html.resource("admins.html").render("rows",
                 rows.isEmpty() ? new Html.Safe("<tr><td colspan=\"2\">No DN in the CA's admin list.</td></tr>") : rows.html(),
@@ -38,14 +36,14 @@ final class AdminPages {
 
     void add(Context ctx) throws ApiException {
         String dn = dn(ctx.formParam("dn"));
-        ca.call(CaTask.ADD_ADMIN, CaClient.params().put("dn", dn));
+        ca.run(c -> c.addAdmin(dn));
         console.audit(ctx, "add_admin", null, "dn", dn);
         ctx.redirect("/ui/admins", HttpStatus.SEE_OTHER);
     }
 
     void remove(Context ctx) throws ApiException {
         String dn = dn(ctx.formParam("dn"));
-        ca.call(CaTask.REMOVE_ADMIN, CaClient.params().put("dn", dn));
+        ca.run(c -> c.removeAdmin(dn));
         console.audit(ctx, "remove_admin", null, "dn", dn);
         ctx.redirect("/ui/admins", HttpStatus.SEE_OTHER);
     }

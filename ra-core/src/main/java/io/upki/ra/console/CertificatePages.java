@@ -1,11 +1,15 @@
 package io.upki.ra.console;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
-import io.upki.pki.caclient.CaClient;
-import io.upki.pki.wire.CaTask;
+import io.upki.pki.caclient.CertificateAuthorityClient;
+import io.upki.pki.caclient.CertificateId;
+import io.upki.pki.caclient.RevocationRequest;
+import io.upki.pki.wire.CertificatePage;
+import io.upki.pki.wire.CertificateView;
+import io.upki.pki.wire.NodeQuery;
+import io.upki.pki.wire.NodeRecord;
+import io.upki.pki.wire.SubjectAltName;
 import io.upki.pki.x509.RevocationReason;
 import io.upki.ra.api.ApiException;
 import io.upki.ra.api.CaGateway;
@@ -16,16 +20,13 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 
 /** Certificates: the searchable paged list, one certificate, its PEM, revocation (confirmed) and unrevocation. */
 final class CertificatePages {
     static final int PAGE = 25;
     /** How far ahead an expiry is marked as soon. */
     static final Duration SOON = Duration.ofDays(30);
-    private static final int SCAN = 1000;
     private static final Html.Template ROW = Html.of("""
             <tr class="{{css}}"><td><a href="/ui/certificates/{{serial}}">{{cn}}</a></td><td>{{dn}}</td>\
             <td class="mono">{{hex}}</td><td>{{profile}}</td><td>{{state}}</td><td>{{expiry}}{{{soon}}}</td></tr>
@@ -46,28 +47,10 @@ final class CertificatePages {
         this.clock = clock;
     }
 
-    /** The search and filter on one page; every filter is applied while the CA's pages are read in order. */
+    /** The search and filter on one page; the CA filters and pages ({@code list_nodes} with a filter). */
     record Search(String q, String state, String profile, int page) {
-        boolean filtered() {
-            return !q.isEmpty() || !state.isEmpty() || !profile.isEmpty();
-        }
-
-        boolean matches(JsonNode n) {
-            if (!state.isEmpty() && !state.equals(n.path("state").asText())) {
-                return false;
-            }
-            if (!profile.isEmpty() && !profile.equals(n.path("profile").asText())) {
-                return false;
-            }
-            if (q.isEmpty()) {
-                return true;
-            }
-            String needle = q.toLowerCase(Locale.ROOT);
-            BigInteger serial = n.path("serial").bigIntegerValue();
-            String hex = needle.startsWith("0x") ? needle.substring(2) : needle.replace(":", "");
-            return n.path("cn").asText().toLowerCase(Locale.ROOT).contains(needle)
-                    || n.path("dn").asText().toLowerCase(Locale.ROOT).contains(needle)
-                    || serial.toString().equals(needle) || serial.toString(16).equals(hex);
+        NodeQuery query() {
+            return new NodeQuery(q, null, profile, state, null, page * PAGE, PAGE);
         }
 
         String query(int toPage) {
@@ -82,40 +65,20 @@ final class CertificatePages {
     void list(Context ctx) throws ApiException {
         Search search = new Search(text(ctx.queryParam("q"), 256), oneOf(ctx.queryParam("state"), "valid", "revoked", "expired"),
                 text(ctx.queryParam("profile"), 64), page(ctx.queryParam("page")));
-        List<JsonNode> rows = new ArrayList<>();
-        int skip = search.page() * PAGE;
-        if (!search.filtered()) {
-            // Unfiltered, the CA pages: one more than shown tells whether a next page exists.
-            ca.call(CaTask.LIST_NODES, p().put("offset", skip).put("limit", PAGE + 1)).forEach(rows::add);
-        } else {
-            int matched = 0;
-            for (int offset = 0; rows.size() <= PAGE; offset += SCAN) {
-                JsonNode chunk = ca.call(CaTask.LIST_NODES, p().put("offset", offset).put("limit", SCAN));
-                for (JsonNode n : chunk) {
-                    if (search.matches(n) && matched++ >= skip && rows.size() <= PAGE) {
-                        rows.add(n);
-                    }
-                }
-                if (chunk.size() < SCAN) {
-                    break;
-                }
-            }
-        }
-        boolean more = rows.size() > PAGE;
+        CertificatePage page = ca.call(c -> c.nodes(search.query()));
         Html.Parts body = new Html.Parts();
         Instant now = clock.instant();
-        for (JsonNode n : rows.subList(0, Math.min(PAGE, rows.size()))) {
-            Instant notAfter = instant(n.path("not_after").asText());
-            boolean soon = "valid".equals(n.path("state").asText()) && notAfter != null
-                    && notAfter.isBefore(now.plus(SOON));
-            body.add(ROW.render("css", soon ? "soon" : n.path("state").asText(), "serial", n.path("serial").asText(),
-                    "cn", n.path("cn").asText(), "dn", n.path("dn").asText(), "hex", n.path("serial").bigIntegerValue().toString(16),
-                    "profile", n.path("profile").asText(), "state", n.path("state").asText(),
-                    "expiry", notAfter == null ? n.path("not_after").asText() : notAfter.toString(), "soon", soon ? SOON_MARK : Html.EMPTY));
+        for (NodeRecord n : page.items()) {
+            Instant notAfter = instant(n.notAfter());
+            boolean soon = "valid".equals(n.state()) && notAfter != null && notAfter.isBefore(now.plus(SOON));
+            body.add(ROW.render("css", soon ? "soon" : n.state(), "serial", n.serial().toString(),
+                    "cn", n.cn(), "dn", n.dn(), "hex", n.serial().toString(16),
+                    "profile", n.profile(), "state", n.state(),
+                    "expiry", notAfter == null ? n.notAfter() : notAfter.toString(), "soon", soon ? SOON_MARK : Html.EMPTY));
         }
         Html.Parts profiles = new Html.Parts().add(option("", "any profile", search.profile()));
-        for (JsonNode name : ca.call(CaTask.LIST_PROFILES, p())) {
-            profiles.add(option(name.asText(), name.asText(), search.profile()));
+        for (String name : ca.call(CertificateAuthorityClient::profileNames)) {
+            profiles.add(option(name, name, search.profile()));
         }
         Html.Parts states = new Html.Parts().add(option("", "any state", search.state()));
         for (String s : List.of("valid", "revoked", "expired")) {
@@ -123,7 +86,7 @@ final class CertificatePages {
         }
         Html.Safe prev = search.page() == 0 ? Html.EMPTY : Html.of("<a rel=\"prev\" href=\"/ui/certificates{{href}}\">previous</a>")
                 .render("href", search.query(search.page() - 1));
-        Html.Safe next = !more ? Html.EMPTY : Html.of("<a rel=\"next\" href=\"/ui/certificates{{href}}\">next</a>")
+        Html.Safe next = !page.hasMore() ? Html.EMPTY : Html.of("<a rel=\"next\" href=\"/ui/certificates{{href}}\">next</a>")
                 .render("href", search.query(search.page() + 1));
         console.page(ctx, "Certificates", "certificates", Html.resource("certificates.html").render("q", search.q(),
                 "profiles", profiles.html(), "states", states.html(), "rows", body.isEmpty()
@@ -133,22 +96,22 @@ final class CertificatePages {
 
     void one(Context ctx) throws ApiException {
         BigInteger serial = Console.serial(ctx);
-        JsonNode v = ca.call(CaTask.VIEW, p().put("serial", serial));
+        CertificateView v = view(serial);
         Html.Parts sans = new Html.Parts();
-        for (JsonNode san : v.path("sans")) {
-            sans.add(Html.of("<li>{{type}}: {{value}}</li>").render("type", san.path("type").asText(), "value", san.path("value").asText()));
+        for (SubjectAltName san : v.sans() == null ? List.<SubjectAltName>of() : v.sans()) {
+            sans.add(Html.of("<li>{{type}}: {{value}}</li>").render("type", san.type(), "value", san.value()));
         }
         List<String> usages = new ArrayList<>();
-        v.path("key_usage").fields().forEachRemaining(e -> {
-            if (e.getValue().asBoolean()) {
-                usages.add(e.getKey());
-            }
-        });
-        List<String> eku = new ArrayList<>();
-        v.path("extended_key_usage").forEach(u -> eku.add(u.asText()));
-        String status = v.path("status").asText();
-        boolean revoked = v.path("is_revoked").asBoolean();
-        boolean hold = revoked && "certificateHold".equalsIgnoreCase(v.path("revoke_reason").asText());
+        if (v.keyUsage() != null) {
+            v.keyUsage().forEach((usage, set) -> {
+                if (Boolean.TRUE.equals(set)) {
+                    usages.add(usage);
+                }
+            });
+        }
+        List<String> eku = v.extendedKeyUsage() == null ? List.of() : v.extendedKeyUsage();
+        boolean revoked = v.isRevoked();
+        boolean hold = revoked && "certificateHold".equalsIgnoreCase(v.revokeReason());
         Html.Parts reasons = new Html.Parts();
         for (String r : RevocationReason.wireNames()) {
             if (!r.equals("removeFromCRL")) {
@@ -163,51 +126,52 @@ final class CertificatePages {
                         <input type="hidden" name="csrf" value="{{csrf}}">\
                         <button type="submit">Unrevoke (release the hold)</button></form>""")
                         .render("serial", serial, "csrf", token)
-                : Html.of("<p>Revoked for {{reason}} on {{date}}: final.</p>").render("reason", v.path("revoke_reason").asText(),
-                        "date", v.path("revoke_date").asText());
-        String caSubject = ca.call(CaTask.GET_CA, p()).asText();
-        console.page(ctx, v.path("subject").path("commonName").asText("certificate"), "certificates",
-                Html.resource("certificate.html").render("dn", v.path("dn").asText(), "subject", map(v.path("subject")),
-                        "serial", serial, "hex", serial.toString(16), "profile", v.path("profile").asText(),
-                        "status", status, "revoke", revoked ? v.path("revoke_reason").asText() + " on " + v.path("revoke_date").asText() : "",
-                        "not_before", v.path("not_valid_before").asText(), "not_after", v.path("not_valid_after").asText(),
+                : Html.of("<p>Revoked for {{reason}} on {{date}}: final.</p>").render("reason", text(v.revokeReason()),
+                        "date", text(v.revokeDate()));
+        String caPem = ca.call(CertificateAuthorityClient::caCertificate);
+        String cn = v.subject() == null ? null : v.subject().get("commonName");
+        console.page(ctx, cn == null ? "certificate" : cn, "certificates",
+                Html.resource("certificate.html").render("dn", text(v.dn()), "subject", map(v.subject()),
+                        "serial", serial, "hex", serial.toString(16), "profile", text(v.profile()),
+                        "status", text(v.status()), "revoke", revoked ? v.revokeReason() + " on " + v.revokeDate() : "",
+                        "not_before", text(v.notValidBefore()), "not_after", text(v.notValidAfter()),
                         "sans", sans.isEmpty() ? new Html.Safe("<li>none</li>") : sans.html(),
                         "usages", String.join(", ", usages), "eku", String.join(", ", eku),
-                        "issuer", map(v.path("issuer")), "chain", chain(caSubject),
-                        "fingerprint", v.path("fingerprint").asText(), "actions", actions));
+                        "issuer", map(v.issuer()), "chain", chain(caPem),
+                        "fingerprint", text(v.fingerprint()), "actions", actions));
     }
 
     void pem(Context ctx) throws ApiException {
         BigInteger serial = Console.serial(ctx);
-        JsonNode v = ca.call(CaTask.VIEW, p().put("serial", serial));
+        CertificateView v = view(serial);
         ctx.header("Content-Disposition", "attachment; filename=\"" + serial.toString(16) + ".crt\"");
-        ctx.contentType("application/x-pem-file").result(v.path("certificate").asText());
+        ctx.contentType("application/x-pem-file").result(text(v.certificate()));
     }
 
     void confirmRevoke(Context ctx) throws ApiException {
         BigInteger serial = Console.serial(ctx);
         String reason = reason(ctx.queryParam("reason"));
-        JsonNode v = ca.call(CaTask.VIEW, p().put("serial", serial));
+        CertificateView v = view(serial);
         console.page(ctx, "Revoke?", "certificates", Html.resource("revoke-confirm.html").render("serial", serial,
-                "dn", v.path("dn").asText(), "hex", serial.toString(16), "reason", reason, "csrf", Console.token(ctx)));
+                "dn", text(v.dn()), "hex", serial.toString(16), "reason", reason, "csrf", Console.token(ctx)));
     }
 
     void revoke(Context ctx) throws ApiException {
         BigInteger serial = Console.serial(ctx);
         String reason = reason(ctx.formParam("reason"));
-        JsonNode v = ca.call(CaTask.VIEW, p().put("serial", serial));
-        ca.call(CaTask.REVOKE, p().put("serial", serial).put("reason", reason));
+        CertificateView v = view(serial);
+        ca.run(c -> c.revoke(new RevocationRequest(CertificateId.serial(serial), reason)));
         Instant at = clock.instant();
         BigInteger crl = publishCrl();
-        revocations.add(new Revocations.Revocation(serial, v.path("dn").asText(), reason, at, crl));
-        console.audit(ctx, "revoke", serial, "dn", v.path("dn").asText(), "reason", reason,
+        revocations.add(new Revocations.Revocation(serial, text(v.dn()), reason, at, crl));
+        console.audit(ctx, "revoke", serial, "dn", text(v.dn()), "reason", reason,
                 "crl_number", crl == null ? null : crl.toString());
         ctx.redirect("/ui/crl?revoked=" + serial, HttpStatus.SEE_OTHER);
     }
 
     void unrevoke(Context ctx) throws ApiException {
         BigInteger serial = Console.serial(ctx);
-        ca.call(CaTask.UNREVOKE, p().put("serial", serial));
+        ca.run(c -> c.unrevoke(CertificateId.serial(serial)));
         BigInteger crl = publishCrl();
         console.audit(ctx, "unrevoke", serial, "crl_number", crl == null ? null : crl.toString());
         ctx.redirect("/ui/certificates/" + serial, HttpStatus.SEE_OTHER);
@@ -221,7 +185,7 @@ final class CertificatePages {
                 return number.get();
             }
         }
-        return CrlFacts.of(Base64.getDecoder().decode(ca.call(CaTask.GENERATE_CRL, p()).asText())).number();
+        return CrlFacts.of(ca.call(CertificateAuthorityClient::generateCrl).der()).number();
     }
 
     private static Html.Safe chain(String caPem) {
@@ -235,10 +199,21 @@ final class CertificatePages {
         }
     }
 
-    private static String map(JsonNode attributes) {
+    private CertificateView view(BigInteger serial) throws ApiException {
+        return ca.call(c -> c.view(CertificateId.serial(serial)));
+    }
+
+    private static String map(java.util.Map<String, String> attributes) {
         List<String> parts = new ArrayList<>();
-        attributes.fields().forEachRemaining(e -> parts.add(e.getKey() + "=" + e.getValue().asText()));
+        if (attributes != null) {
+            attributes.forEach((k, v) -> parts.add(k + "=" + v));
+        }
         return String.join(", ", parts);
+    }
+
+    /** A field of the CA's answer as text: empty when the CA left it out. */
+    private static String text(String s) {
+        return s == null ? "" : s;
     }
 
     static Html.Safe option(String value, String label, String selected) {
@@ -287,9 +262,5 @@ final class CertificatePages {
         } catch (DateTimeParseException e) {
             return null;
         }
-    }
-
-    private static ObjectNode p() {
-        return CaClient.params();
     }
 }

@@ -1,13 +1,11 @@
 package io.upki.ra.console;
 
 import io.javalin.http.Context;
-import io.upki.pki.caclient.CaClient;
-import io.upki.pki.wire.CaTask;
+import io.upki.pki.caclient.CertificateAuthorityClient;
 import io.upki.ra.api.ApiException;
 import io.upki.ra.api.CaGateway;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 
@@ -41,7 +39,7 @@ final class EdgePage {
     }
 
     void show(Context ctx) throws ApiException {
-        CrlFacts crl = CrlFacts.of(Base64.getDecoder().decode(ca.call(CaTask.GET_CRL, CaClient.params()).asText()));
+        CrlFacts crl = CrlFacts.of(ca.call(CertificateAuthorityClient::currentCrl).der());
         Optional<List<EdgeStatus.Holder>> known = edge.holders();
         List<EdgeStatus.Holder> holders = known.orElse(List.of());
         List<Revocations.Revocation> recent = revocations.newestFirst();

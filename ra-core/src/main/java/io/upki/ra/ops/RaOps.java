@@ -4,10 +4,11 @@ import io.javalin.config.JavalinConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.upki.pki.caclient.CaClient;
+import io.upki.pki.caclient.CertificateAuthorityClient;
+import io.upki.pki.caclient.TypedCaClient;
 import io.upki.pki.crlfeed.CrlState;
 import io.upki.pki.ops.OpsMetrics;
 import io.upki.pki.ops.Readiness;
-import io.upki.pki.wire.CaTask;
 import io.upki.acme.AcmeServer;
 import io.upki.acme.store.Order;
 import java.time.Clock;
@@ -33,7 +34,7 @@ public final class RaOps implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RaOps.class);
 
     private final OpsMetrics ops = new OpsMetrics();
-    private final CaClient ca;
+    private final CertificateAuthorityClient ca;
     private final CrlState crls;
     private final AcmeServer acme;
     private final Clock clock;
@@ -45,7 +46,7 @@ public final class RaOps implements AutoCloseable {
 
     /** @param acme the ACME feature, or null when it is off (no order gauges then) */
     public RaOps(CaClient ca, CrlState crls, AcmeServer acme, Clock clock, Duration interval) {
-        this.ca = ca;
+        this.ca = new TypedCaClient(ca);
         this.crls = crls;
         this.acme = acme;
         this.clock = clock;
@@ -106,7 +107,7 @@ public final class RaOps implements AutoCloseable {
 
     private void check() {
         try {
-            ca.call(CaTask.GET_CA, CaClient.params());
+            ca.caCertificate();
             lastSuccess = clock.instant();
             lastError = null;
         } catch (RuntimeException e) {

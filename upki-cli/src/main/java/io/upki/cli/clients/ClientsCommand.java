@@ -1,6 +1,5 @@
 package io.upki.cli.clients;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.upki.cli.CliContext;
 import io.upki.cli.CliException;
 import io.upki.cli.ExitCode;
@@ -9,12 +8,14 @@ import io.upki.cli.terminal.OutputOptions;
 import io.upki.cli.transport.Authority;
 import io.upki.cli.transport.TransportOptions;
 import io.upki.cli.transport.ZmqAuthority;
-import io.upki.pki.caclient.CaClient;
+import io.upki.pki.caclient.CertificateAuthorityClient;
+import io.upki.pki.caclient.ClientKey;
 import io.upki.pki.caclient.CurveKeys;
 import io.upki.pki.wire.CaTask;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -80,16 +81,15 @@ public final class ClientsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            JsonNode clients;
+            List<ClientKey> clients;
             try (ZmqAuthority ca = ca(context, transport)) {
-                clients = ca.task(CaTask.LIST_CLIENTS, CaClient.params());
+                clients = ca.call(CaTask.LIST_CLIENTS, CertificateAuthorityClient::clients);
             }
             Output printer = new Output(context, output);
             printer.result(clients);
             printer.line("%-14s %-40s %-25s %s", "ROLE", "PUBLIC KEY", "ADDED", "NAME");
-            for (JsonNode c : clients) {
-                printer.line("%-14s %-40s %-25s %s", c.path("role").asText(), c.path("public_key").asText(),
-                        c.path("added_at").asText(), c.path("name").asText());
+            for (ClientKey c : clients) {
+                printer.line("%-14s %-40s %-25s %s", text(c.role()), text(c.publicKey()), text(c.addedAt()), text(c.name()));
             }
             return ExitCode.OK.code();
         }
@@ -118,14 +118,13 @@ public final class ClientsCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             String publicKey = key.resolve(context);
-            JsonNode added;
+            ClientKey added;
             try (ZmqAuthority ca = ca(context, transport)) {
-                added = ca.task(CaTask.ADD_CLIENT, CaClient.params().put("public_key", publicKey)
-                        .put("role", role).put("name", name));
+                added = ca.call(CaTask.ADD_CLIENT, c -> c.addClient(publicKey, name, role));
             }
             Output printer = new Output(context, output);
             printer.result(added);
-            printer.line("added %s as %s (%s)", publicKey, added.path("role").asText(), added.path("name").asText());
+            printer.line("added %s as %s (%s)", publicKey, text(added.role()), text(added.name()));
             return ExitCode.OK.code();
         }
     }
@@ -158,7 +157,10 @@ public final class ClientsCommand implements Callable<Integer> {
             key.keyFile = keyFile;
             String publicKey = key.resolve(context);
             try (ZmqAuthority ca = ca(context, transport)) {
-                ca.task(CaTask.REMOVE_CLIENT, CaClient.params().put("public_key", publicKey));
+                ca.call(CaTask.REMOVE_CLIENT, c -> {
+                    c.removeClient(publicKey);
+                    return null;
+                });
             }
             Output printer = new Output(context, output);
             printer.result(Map.of("removed", publicKey));
@@ -221,16 +223,21 @@ public final class ClientsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            JsonNode enrolled = OperatorEnrolment.enrol(context, transport, OperatorEnrolment.seed(context, seedFile), name);
+            ClientKey enrolled = OperatorEnrolment.enrol(context, transport, OperatorEnrolment.seed(context, seedFile), name);
             Output printer = new Output(context, output);
             Map<String, Object> result = new LinkedHashMap<>();
-            result.put("public_key", enrolled.path("public_key").asText());
-            result.put("role", enrolled.path("role").asText());
+            result.put("public_key", text(enrolled.publicKey()));
+            result.put("role", text(enrolled.role()));
             result.put("key_file", transport.clientKeyFile(context).toString());
             printer.result(result);
-            printer.line("enrolled %s as the CA's operator (key pair %s, 0600)", enrolled.path("public_key").asText(),
+            printer.line("enrolled %s as the CA's operator (key pair %s, 0600)", text(enrolled.publicKey()),
                     transport.clientKeyFile(context));
             return ExitCode.OK.code();
         }
+    }
+
+    /** A field of the CA's answer for a table: empty when the CA left it out. */
+    static String text(String s) {
+        return s == null ? "" : s;
     }
 }

@@ -1,11 +1,10 @@
 package io.upki.cli.clients;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.upki.cli.CliContext;
 import io.upki.cli.CliException;
 import io.upki.cli.transport.TransportOptions;
 import io.upki.cli.transport.ZmqAuthority;
-import io.upki.pki.caclient.CaClient;
+import io.upki.pki.caclient.ClientKey;
 import io.upki.pki.wire.CaTask;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +34,7 @@ public final class OperatorEnrolment {
     }
 
     /** Enrols the operator's key; returns the CA's answer ({@code public_key}, {@code role}). */
-    public static JsonNode enrol(CliContext context, TransportOptions transport, String seed, String name) {
+    public static ClientKey enrol(CliContext context, TransportOptions transport, String seed, String name) {
         if (!transport.curve(context).enabled()) {
             throw CliException.usage("enrolling an operator key needs the CA's public key (--ca-public-key or "
                     + "UPKI_CA_PUBLIC_KEY): only a CURVE CA knows client keys");
@@ -45,7 +44,7 @@ public final class OperatorEnrolment {
                     + "or give --seed-file");
         }
         try (ZmqAuthority registration = transport.openRegistration(context)) {
-            return registration.task(CaTask.ENROL, CaClient.params().put("seed", seed).put("name", name));
+            return registration.call(CaTask.ENROL, c -> c.enrol(seed, name));
         }
     }
 }

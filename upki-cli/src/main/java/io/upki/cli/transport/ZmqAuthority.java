@@ -1,15 +1,19 @@
 package io.upki.cli.transport;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.upki.cli.CliException;
 import io.upki.cli.ExitCode;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.caclient.CaClientException;
+import io.upki.pki.caclient.CertificateAuthorityClient;
+import io.upki.pki.caclient.CertificateId;
+import io.upki.pki.caclient.RevocationRequest;
+import io.upki.pki.caclient.SignRequest;
+import io.upki.pki.caclient.TypedCaClient;
+import io.upki.pki.wire.CaErrorCode;
 import io.upki.pki.wire.CaTask;
 import io.upki.pki.wire.CertificateView;
+import io.upki.pki.wire.NodeQuery;
 import io.upki.pki.wire.NodeRecord;
 import io.upki.pki.wire.ProfileDocument;
 import io.upki.pki.wire.SignedCertificate;
@@ -18,9 +22,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The CA's own protocol: JSON tasks over ZeroMQ with the shared {@link CaClient}. Before the first task
@@ -33,19 +36,19 @@ public final class ZmqAuthority implements Authority {
     private final String host;
     private final int port;
     private final Duration probeTimeout;
-    private final ObjectMapper mapper;
+    private final CertificateAuthorityClient typed;
     private boolean probed;
 
     /**
      * @param client connected to {@code tcp://host:port}; closed with this object
-     * @param mapper reads result records; unknown keys are ignored (the Python uPKI CA's answers differ)
+     * @param mapper unused: the typed client reads result records, ignoring unknown keys (uPKI's CA differs)
      */
     public ZmqAuthority(CaClient client, String host, int port, Duration probeTimeout, ObjectMapper mapper) {
         this.client = client;
         this.host = host;
         this.port = port;
         this.probeTimeout = probeTimeout;
-        this.mapper = mapper.copy().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        this.typed = new TypedCaClient(client);
     }
 
     @Override
@@ -60,97 +63,98 @@ public final class ZmqAuthority implements Authority {
      */
     @Override
     public String caCertificate() {
-        try {
-            return call(CaTask.GET_CA_CHAIN, CaClient.params()).asText();
-        } catch (CliException e) {
-            if (e.getMessage() != null && e.getMessage().contains("Unknown task")) {
-                return call(CaTask.GET_CA, CaClient.params()).asText();
+        // upki's CA answers the chain a client needs (the issuing CA, then up to the root); uPKI's CA has no
+        // get_ca_chain ([700] Unknown task) and gives its own certificate only.
+        return call(CaTask.GET_CA_CHAIN, c -> {
+            try {
+                return c.caChain();
+            } catch (CaClientException e) {
+                if (e.kind() == CaClientException.Kind.REJECTED && e.code() == CaErrorCode.COMMUNICATION) {
+                    return c.caCertificate();
+                }
+                throw e;
             }
-            throw e;
-        }
+        });
     }
 
     @Override
     public byte[] crl() {
-        return base64(call(CaTask.GET_CRL, CaClient.params()));
+        return call(CaTask.GET_CRL, CertificateAuthorityClient::currentCrl).der();
     }
 
     @Override
     public byte[] generateCrl() {
-        return base64(call(CaTask.GENERATE_CRL, CaClient.params()));
+        return call(CaTask.GENERATE_CRL, CertificateAuthorityClient::generateCrl).der();
     }
 
     @Override
     public List<String> profileNames() {
-        List<String> names = new ArrayList<>();
-        call(CaTask.LIST_PROFILES, CaClient.params()).forEach(n -> names.add(n.asText()));
-        return names;
+        return call(CaTask.LIST_PROFILES, CertificateAuthorityClient::profileNames);
     }
 
     @Override
     public ProfileDocument profile(String name) {
-        return read(call(CaTask.GET_PROFILE, CaClient.params().put("profile", name)), ProfileDocument.class);
+        return call(CaTask.GET_PROFILE, c -> c.profile(name));
     }
 
     @Override
     public SignedCertificate sign(String csrPem, String profile) {
-        return read(call(CaTask.SIGN, CaClient.params().put("csr", csrPem).put("profile", profile)),
-                SignedCertificate.class);
+        return call(CaTask.SIGN, c -> c.sign(new SignRequest(csrPem, profile)));
     }
 
     @Override
     public SignedCertificate renew(CertificateRef target, Integer durationDays) {
-        ObjectNode params = target(target);
-        if (durationDays != null) {
-            params.put("duration", durationDays);
-        }
-        return read(call(CaTask.RENEW, params), SignedCertificate.class);
+        return call(CaTask.RENEW, c -> c.renew(id(target), durationDays));
     }
 
     @Override
     public void revoke(CertificateRef target, RevocationReason reason) {
-        call(CaTask.REVOKE, target(target).put("reason", reason.wireName()));
+        call(CaTask.REVOKE, c -> {
+            c.revoke(new RevocationRequest(id(target), reason.wireName()));
+            return null;
+        });
     }
 
     @Override
     public CertificateView view(CertificateRef target) {
-        return read(call(CaTask.VIEW, target(target)), CertificateView.class);
+        return call(CaTask.VIEW, c -> c.view(id(target)));
     }
 
+    /** The CA filters and pages ({@code list_nodes} with a filter): offset and limit count matching certificates. */
     @Override
     public List<NodeRecord> list(NodeFilter filter, int offset, int limit) {
-        // list_nodes pages by position only, so the filter is applied here, with the RA's semantics:
-        // offset and limit count matching certificates.
-        List<NodeRecord> out = new ArrayList<>();
-        int skipped = 0;
-        for (JsonNode n : call(CaTask.LIST_NODES, CaClient.params())) {
-            NodeRecord node = read(n, NodeRecord.class);
-            if (!filter.matches(node) || skipped++ < offset) {
-                continue;
-            }
-            if (out.size() >= limit) {
-                break;
-            }
-            out.add(node);
+        if (limit <= 0) {
+            return List.of();
         }
-        return out;
+        NodeQuery query;
+        try {
+            query = new NodeQuery(null, filter.cn(), filter.profile(), filter.state(), null, offset,
+                    Math.min(limit, NodeQuery.MAX_LIMIT));
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage(e.getMessage());
+        }
+        return call(CaTask.LIST_NODES, c -> c.nodes(query)).items();
     }
 
     @Override
     public List<String> admins() {
-        List<String> admins = new ArrayList<>();
-        call(CaTask.LIST_ADMINS, CaClient.params()).forEach(n -> admins.add(n.asText()));
-        return admins;
+        return call(CaTask.LIST_ADMINS, CertificateAuthorityClient::admins);
     }
 
     @Override
     public void addAdmin(String dn) {
-        call(CaTask.ADD_ADMIN, CaClient.params().put("dn", dn));
+        call(CaTask.ADD_ADMIN, c -> {
+            c.addAdmin(dn);
+            return null;
+        });
     }
 
     @Override
     public void removeAdmin(String dn) {
-        call(CaTask.REMOVE_ADMIN, CaClient.params().put("dn", dn));
+        call(CaTask.REMOVE_ADMIN, c -> {
+            c.removeAdmin(dn);
+            return null;
+        });
     }
 
     @Override
@@ -158,30 +162,22 @@ public final class ZmqAuthority implements Authority {
         client.close();
     }
 
-    private static ObjectNode target(CertificateRef target) {
-        ObjectNode params = CaClient.params();
-        if (target instanceof CertificateRef.Serial s) {
-            params.put("serial", s.serial());
-        } else {
-            params.put("dn", ((CertificateRef.Name) target).dn());
-        }
-        return params;
+    private static CertificateId id(CertificateRef target) {
+        return target instanceof CertificateRef.Serial s ? CertificateId.serial(s.serial())
+                : CertificateId.dn(((CertificateRef.Name) target).dn());
     }
 
-    /** Any task, with the CA's refusals and silences mapped to the CLI's exit codes. */
-    public JsonNode task(CaTask task, ObjectNode params) {
-        return call(task, params);
-    }
-
-    private JsonNode call(CaTask task, ObjectNode params) {
+    /** Any typed task, with the CA's refusals and silences mapped to the CLI's exit codes (the one place). */
+    public <T> T call(CaTask name, Function<CertificateAuthorityClient, T> task) {
         probe();
         try {
-            return client.call(task, params);
+            return task.apply(typed);
         } catch (CaClientException e) {
             throw switch (e.kind()) {
-                case REJECTED -> new CliException(ExitCode.REFUSED, "CA refused " + task.wireName() + ": " + e.getMessage());
+                case REJECTED -> new CliException(ExitCode.REFUSED, "CA refused " + name.wireName() + ": " + e.getMessage());
                 case UNAVAILABLE -> new CliException(ExitCode.UNREACHABLE, e.getMessage());
-                case PROTOCOL -> new CliException(ExitCode.UNREACHABLE, e.getMessage() + " (is this a upki CA?)");
+                case PROTOCOL -> new CliException(ExitCode.UNREACHABLE, "CA at " + endpoint() + ": " + e.getMessage()
+                        + " (is this a upki CA?)");
             };
         }
     }
@@ -199,22 +195,5 @@ public final class ZmqAuthority implements Authority {
             throw new CliException(ExitCode.UNREACHABLE, "CA at " + endpoint() + " is unreachable: " + why);
         }
         probed = true;
-    }
-
-    private <T> T read(JsonNode node, Class<T> type) {
-        try {
-            return mapper.treeToValue(node, type);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new CliException(ExitCode.UNREACHABLE, "CA at " + endpoint() + " sent an unexpected "
-                    + type.getSimpleName() + ": " + e.getMessage().lines().findFirst().orElse(""));
-        }
-    }
-
-    private byte[] base64(JsonNode node) {
-        try {
-            return Base64.getDecoder().decode(node.asText());
-        } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCode.UNREACHABLE, "CA at " + endpoint() + " sent a CRL that is not base64");
-        }
     }
 }
