@@ -1,5 +1,6 @@
 package io.upki.cli;
 
+import io.upki.cli.context.CliContext;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,7 @@
 package io.upki.cli;
 
+import io.upki.cli.context.CliContext;
+import io.upki.cli.context.ExitCode;
 import java.util.concurrent.Callable;
 import picocli.AutoComplete;
 import picocli.CommandLine;

@@ -1,5 +1,8 @@
 package io.upki.cli;
 
+import io.upki.cli.context.CliContext;
+import io.upki.cli.context.CliException;
+import io.upki.cli.context.ExitCode;
 import io.upki.cli.admin.AdminCommand;
 import io.upki.cli.admin.AdminsCommand;
 import io.upki.cli.crl.CrlCommand;

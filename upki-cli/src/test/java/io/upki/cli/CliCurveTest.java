@@ -1,5 +1,6 @@
 package io.upki.cli;
 
+import io.upki.cli.context.ExitCode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.upki.ca.testing.TestCa;

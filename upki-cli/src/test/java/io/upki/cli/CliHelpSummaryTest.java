@@ -1,5 +1,6 @@
 package io.upki.cli;
 
+import io.upki.cli.context.CliContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;

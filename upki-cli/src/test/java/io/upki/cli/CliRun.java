@@ -1,5 +1,6 @@
 package io.upki.cli;
 
+import io.upki.cli.context.CliContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;

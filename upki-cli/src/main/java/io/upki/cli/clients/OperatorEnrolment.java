@@ -1,7 +1,7 @@
 package io.upki.cli.clients;
 
-import io.upki.cli.CliContext;
-import io.upki.cli.CliException;
+import io.upki.cli.context.CliContext;
+import io.upki.cli.context.CliException;
 import io.upki.cli.transport.TransportOptions;
 import io.upki.cli.transport.ZmqAuthority;
 import io.upki.pki.caclient.ClientKey;

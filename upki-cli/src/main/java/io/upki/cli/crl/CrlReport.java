@@ -1,8 +1,8 @@
 package io.upki.cli.crl;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.upki.cli.CliException;
-import io.upki.cli.ExitCode;
+import io.upki.cli.context.CliException;
+import io.upki.cli.context.ExitCode;
 import io.upki.pki.x509.RevocationReason;
 import java.io.IOException;
 import java.math.BigInteger;

@@ -1,7 +1,7 @@
 package io.upki.cli.inventory;
 
-import io.upki.cli.CliContext;
-import io.upki.cli.ExitCode;
+import io.upki.cli.context.CliContext;
+import io.upki.cli.context.ExitCode;
 import io.upki.cli.terminal.Output;
 import io.upki.cli.terminal.OutputOptions;
 import io.upki.cli.transport.Authority;

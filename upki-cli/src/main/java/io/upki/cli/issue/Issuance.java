@@ -1,8 +1,9 @@
 package io.upki.cli.issue;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.upki.cli.CliException;
-import io.upki.cli.ExitCode;
+import io.upki.cli.context.CliException;
+import io.upki.cli.context.ExitCode;
+import io.upki.cli.keys.KeyMaker;
 import io.upki.cli.transport.Authority;
 import io.upki.pki.wire.ProfileDocument;
 import io.upki.pki.wire.SignedCertificate;

@@ -1,6 +1,6 @@
 package io.upki.cli.issue;
 
-import io.upki.cli.CliException;
+import io.upki.cli.context.CliException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

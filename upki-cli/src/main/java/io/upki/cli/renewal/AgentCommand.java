@@ -1,8 +1,8 @@
 package io.upki.cli.renewal;
 
-import io.upki.cli.CliContext;
-import io.upki.cli.CliException;
-import io.upki.cli.ExitCode;
+import io.upki.cli.context.CliContext;
+import io.upki.cli.context.CliException;
+import io.upki.cli.context.ExitCode;
 import java.io.PrintWriter;
 import java.security.SecureRandom;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package io.upki.cli.renewal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.upki.cli.issue.KeyMaker;
+import io.upki.cli.keys.KeyMaker;
 import io.upki.cli.transport.PemTls;
 import io.upki.pki.x509.Pem;
 import java.io.IOException;

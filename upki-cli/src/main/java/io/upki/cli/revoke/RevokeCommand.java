@@ -1,8 +1,8 @@
 package io.upki.cli.revoke;
 
-import io.upki.cli.CliContext;
-import io.upki.cli.CliException;
-import io.upki.cli.ExitCode;
+import io.upki.cli.context.CliContext;
+import io.upki.cli.context.CliException;
+import io.upki.cli.context.ExitCode;
 import io.upki.cli.terminal.Output;
 import io.upki.cli.terminal.OutputOptions;
 import io.upki.cli.terminal.ProgressBar;

@@ -1,6 +1,6 @@
 package io.upki.cli.transport;
 
-import io.upki.cli.CliException;
+import io.upki.cli.context.CliException;
 import io.upki.pki.x509.DistinguishedNames;
 import java.math.BigInteger;
 import org.bouncycastle.asn1.x500.X500Name;

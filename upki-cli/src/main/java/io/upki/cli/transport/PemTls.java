@@ -1,6 +1,6 @@
 package io.upki.cli.transport;
 
-import io.upki.cli.CliException;
+import io.upki.cli.context.CliException;
 import io.upki.pki.x509.Pem;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.upki.cli.transport;
 
-import io.upki.cli.CliContext;
-import io.upki.cli.CliException;
+import io.upki.cli.context.CliContext;
+import io.upki.cli.context.CliException;
 import io.upki.pki.caclient.CaCurve;
 import io.upki.pki.caclient.ZmqCaClient;
 import io.upki.pki.wire.CaTask;

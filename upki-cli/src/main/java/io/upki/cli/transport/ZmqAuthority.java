@@ -1,8 +1,8 @@
 package io.upki.cli.transport;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.upki.cli.CliException;
-import io.upki.cli.ExitCode;
+import io.upki.cli.context.CliException;
+import io.upki.cli.context.ExitCode;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.caclient.CaClientException;
 import io.upki.pki.caclient.CertificateAuthorityClient;

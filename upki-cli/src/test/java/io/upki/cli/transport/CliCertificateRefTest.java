@@ -3,8 +3,8 @@ package io.upki.cli.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.upki.cli.CliException;
-import io.upki.cli.ExitCode;
+import io.upki.cli.context.CliException;
+import io.upki.cli.context.ExitCode;
 import java.math.BigInteger;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.upki.cli;
+package io.upki.cli.context;
 
 /** The one error a command raises: what to print on stderr (one line) and which exit code to return. */
 public final class CliException extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.upki.cli;
+package io.upki.cli.context;
 
 /** The documented exit codes of upki-cli (docs/CLI.md), one per kind of failure a script may react to. */
 public enum ExitCode {

@@ -1,7 +1,7 @@
-package io.upki.cli.issue;
+package io.upki.cli.keys;
 
-import io.upki.cli.CliException;
-import io.upki.cli.ExitCode;
+import io.upki.cli.context.CliException;
+import io.upki.cli.context.ExitCode;
 import io.upki.pki.wire.ProfileDocument;
 import io.upki.pki.x509.Pem;
 import java.io.IOException;

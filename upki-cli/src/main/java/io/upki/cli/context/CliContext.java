@@ -1,4 +1,4 @@
-package io.upki.cli;
+package io.upki.cli.context;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
