@@ -227,7 +227,7 @@ public final class CaServerMain implements Callable<Integer> {
                     new IllegalArgumentException("--role: '" + role + "' is not one of [operator, ra, sidecar, crl-publisher]"));
             String key = io.upki.pki.caclient.CurveKeys.loadOrCreate(keyFile).publicKey();
             try (io.upki.ca.store.SqliteDatabase db = new io.upki.ca.store.SqliteDatabase(files.database())) {
-                new io.upki.ca.access.ClientRegistry(new io.upki.ca.store.SqliteClientRepository(db), Clock.systemUTC(),
+                new io.upki.ca.access.ClientRegistry(new io.upki.ca.store.JdbcClientRepository(db), Clock.systemUTC(),
                         new AuditLog(AuditTrail.logOnly("ca-server", Clock.systemUTC()))).add(key, name, r, "ca-server add-client");
             }
             System.out.println("added " + key + " as " + r.wireName() + " (" + name + ")");
