@@ -94,6 +94,7 @@ public final class CaServer implements AutoCloseable {
     private CaReadiness readiness;
     private OpsServer opsServer;
     private ScheduledExecutorService opsTimer;
+    private final java.util.List<AutoCloseable> closeAfter = new java.util.ArrayList<>();
 
     private CaServer(CaConfig config, Database database, ZContext zmq, Lanes lanes, SigningStore signing,
                      ZmqFrontend operations, ZmqFrontend registration, EventFeed events, CrlService crls,
@@ -254,9 +255,9 @@ public final class CaServer implements AutoCloseable {
             close();
             throw e;
         }
-        LOG.info("CA listening: operations {} registration {} events {} (data {}, client auth {})",
+        LOG.info("CA listening: operations {} registration {} events {} (data {}, store {}, client auth {})",
                 config.endpoint(port), config.endpoint(registrationPort), config.endpoint(eventsPort), config.dataDir(),
-                clientAuth.wireName());
+                database.describe(), clientAuth.wireName());
     }
 
     public ClientAuth clientAuth() {
@@ -303,6 +304,11 @@ public final class CaServer implements AutoCloseable {
         metrics.refreshExpiring();
     }
 
+    /** Closes {@code resource} once the CA has stopped (the active lock of a shared store). */
+    public synchronized void closeAfter(AutoCloseable resource) {
+        closeAfter.add(resource);
+    }
+
     public int registrationPort() {
         return registrationPort;
     }
@@ -342,6 +348,13 @@ public final class CaServer implements AutoCloseable {
         crls.close();
         database.close();
         metrics.close();
+        for (AutoCloseable resource : closeAfter) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.warn("cannot close {}: {}", resource, e.getMessage());
+            }
+        }
         LOG.info("CA stopped");
     }
 }

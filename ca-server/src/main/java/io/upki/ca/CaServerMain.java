@@ -124,6 +124,9 @@ public final class CaServerMain implements Callable<Integer> {
                         + " loopback only) (env UPKI_CA_CLIENT_AUTH; default: none on loopback, curve elsewhere).")
         String clientAuth;
 
+        @CommandLine.Mixin
+        StoreOptions store;
+
         @Option(names = "--ops-listen", defaultValue = "${env:UPKI_CA_OPS_LISTEN}",
                 description = "host:port of the HTTP operations listener (/health, /ready, /metrics; env "
                         + "UPKI_CA_OPS_LISTEN); off unless given. Bind it to loopback or a monitoring network.")
@@ -141,9 +144,27 @@ public final class CaServerMain implements Callable<Integer> {
                     : CaConfig.parseCrlValidity(file.crlValidity());
             CaConfig config = new CaConfig(common.dataDir, h, p, p + 1, p + 2, validity, file.crlUrl(), file.ocspUrl());
             io.upki.ca.access.ClientAuth auth = io.upki.ca.access.ClientAuth.parse(clientAuth, h);
-            CaServer server = CaServer.open(config, auth, common.passphrase(), common.seed, Clock.systemUTC(),
-                    new SecureRandom(), new AuditLog(auditLog == null ? AuditTrail.logOnly("ca-server", Clock.systemUTC())
-                            : AuditTrail.open(auditLog, "ca-server", Clock.systemUTC())));
+            AuditLog audit = new AuditLog(auditLog == null ? AuditTrail.logOnly("ca-server", Clock.systemUTC())
+                    : AuditTrail.open(auditLog, "ca-server", Clock.systemUTC()));
+            io.upki.ca.store.StoreLocation location = store.location(files.database());
+            char[] storePassword = store.password();
+            // A shared (PostgreSQL) store: wait as the standby until this CA holds the active lock.
+            io.upki.ca.standby.ActiveStandby pair = !location.shared() ? null
+                    : io.upki.ca.standby.ActiveStandby.await(location, storePassword, config, auth,
+                            ops == null ? null : new InetSocketAddress(ops.host(), ops.port()), audit, Clock.systemUTC());
+            CaServer server;
+            try {
+                server = CaServer.open(config, auth, common.passphrase(), common.seed, Clock.systemUTC(),
+                        new SecureRandom(), audit, location, storePassword);
+            } catch (IOException | RuntimeException e) {
+                if (pair != null) {
+                    pair.abandon();
+                }
+                throw e;
+            }
+            if (pair != null) {
+                pair.handOver(server::closeAfter);
+            }
             server.start();
             if (ops != null) {
                 try {
@@ -217,6 +238,9 @@ public final class CaServerMain implements Callable<Integer> {
         @Option(names = "--key-file", required = true, description = "The client's key pair file.")
         Path keyFile;
 
+        @CommandLine.Mixin
+        StoreOptions store;
+
         @Override
         public Integer call() throws IOException {
             CaFiles files = new CaFiles(dataDir);
@@ -226,7 +250,7 @@ public final class CaServerMain implements Callable<Integer> {
             io.upki.ca.access.Role r = io.upki.ca.access.Role.fromWireName(role).orElseThrow(() ->
                     new IllegalArgumentException("--role: '" + role + "' is not one of [operator, ra, sidecar, crl-publisher]"));
             String key = io.upki.pki.caclient.CurveKeys.loadOrCreate(keyFile).publicKey();
-            try (io.upki.ca.store.SqliteDatabase db = new io.upki.ca.store.SqliteDatabase(files.database())) {
+            try (io.upki.ca.store.Database db = store.location(files.database()).open(store.password())) {
                 new io.upki.ca.access.ClientRegistry(new io.upki.ca.store.JdbcClientRepository(db), Clock.systemUTC(),
                         new AuditLog(AuditTrail.logOnly("ca-server", Clock.systemUTC()))).add(key, name, r, "ca-server add-client");
             }

@@ -7,8 +7,13 @@ import io.upki.pki.wire.CaReply;
 import io.upki.pki.wire.CaRequest;
 import io.upki.pki.wire.CaTask;
 import io.upki.pki.wire.WireCodec;
+import io.upki.pki.wire.CaErrorCode;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -24,18 +29,29 @@ import org.zeromq.ZMQ;
  * task. A socket that timed out is closed, never reused: a REQ socket that missed its reply is stuck
  * in the wrong state, and the late reply must not be read as the answer to the next request.
  * Only idempotent tasks are retried; for the others the outcome is unknown and the caller is told so.
+ *
+ * <p>An endpoint may list an active/standby CA pair, {@code tcp://a:5000,tcp://b:5000}. The client then
+ * sends to the CA that answered last and moves to the next one when a task certainly did not run there:
+ * the CA answered {@code STANDBY}, or no connection to it was up, so the request never left (sockets of
+ * a pair only queue on completed connections). A task that went out and met silence is retried on the
+ * next CA only when it is idempotent; a {@code sign} or {@code revoke} may have run, so the caller is told
+ * the outcome is unknown rather than risk doing it twice. Rounds repeat (100 ms apart) until the task's
+ * timeout while every CA is standby, which is the moment of a takeover.
  */
 public final class ZmqCaClient implements CaClient {
     private static final Logger LOG = LoggerFactory.getLogger(ZmqCaClient.class);
 
     private final String endpoint;
+    private final List<String> endpoints;
+    /** The endpoint that answered last, tried first. */
+    private volatile int preferred;
     private final Function<CaTask, Duration> timeouts;
     private final int retries;
     private final WireCodec codec;
     private final ZContext context;
     private final CurveKeys curveKeys;
     private final byte[] serverKey;
-    private final ConcurrentLinkedQueue<ZMQ.Socket> idle = new ConcurrentLinkedQueue<>();
+    private final Map<String, ConcurrentLinkedQueue<ZMQ.Socket>> idle = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     /**
@@ -63,6 +79,7 @@ public final class ZmqCaClient implements CaClient {
         this.serverKey = serverPublicKey == null ? null
                 : ZMQ.Curve.z85Decode(CurveKeys.checkKey(serverPublicKey, "CA public key"));
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+        this.endpoints = parseEndpoints(endpoint);
         this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
         if (retries < 0) {
             throw new IllegalArgumentException("retries must be >= 0");
@@ -78,8 +95,31 @@ public final class ZmqCaClient implements CaClient {
         return new ZmqCaClient(endpoint, CaTask::defaultTimeout, 2, new WireCodec());
     }
 
+    /** The endpoint as given: one, or a comma-separated list of an active/standby pair. */
     public String endpoint() {
         return endpoint;
+    }
+
+    /** The endpoints of {@link #endpoint()}, in the order given. */
+    public List<String> endpoints() {
+        return endpoints;
+    }
+
+    /**
+     * Splits a comma-separated endpoint list.
+     *
+     * @throws IllegalArgumentException for an empty entry
+     */
+    public static List<String> parseEndpoints(String list) {
+        List<String> out = new ArrayList<>();
+        for (String part : list.split(",", -1)) {
+            String e = part.strip();
+            if (e.isEmpty()) {
+                throw new IllegalArgumentException("CA endpoint list '" + list + "' has an empty entry");
+            }
+            out.add(e);
+        }
+        return List.copyOf(out);
     }
 
     /** True when this client authenticates with CURVE. */
@@ -91,9 +131,12 @@ public final class ZmqCaClient implements CaClient {
     public JsonNode call(CaTask task, ObjectNode params) {
         byte[] request = codec.encodeRequest(CaRequest.of(task, params));
         Duration timeout = timeouts.apply(task);
+        if (endpoints.size() > 1) {
+            return callPair(task, request, timeout);
+        }
         int attempts = task.idempotent() ? retries + 1 : 1;
         for (int attempt = 1; attempt <= attempts; attempt++) {
-            byte[] reply = exchange(request, timeout);
+            byte[] reply = exchange(endpoint, request, timeout, 0);
             if (reply != null) {
                 return unwrap(task, reply);
             }
@@ -111,15 +154,83 @@ public final class ZmqCaClient implements CaClient {
                         + timeout.toMillis() + " ms" + outcome);
     }
 
-    /** Sends one frame and waits for the reply; null on timeout (the socket is then discarded). */
-    private byte[] exchange(byte[] request, Duration timeout) {
+    /** Sent nowhere: no connection to the endpoint was up (only with {@code connectWait} > 0). */
+    private static final byte[] NOT_SENT = new byte[0];
+
+    /**
+     * The pair's failover loop (see the class comment).
+     */
+    private JsonNode callPair(CaTask task, byte[] request, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos() * (task.idempotent() ? retries + 1 : 1);
+        int connectWait = curveKeys == null ? handshakeMillis(timeout) : curveHandshakeMillis(timeout);
+        List<String> tried = new ArrayList<>();
+        while (true) {
+            int first = preferred;
+            for (int i = 0; i < endpoints.size(); i++) {
+                int index = (first + i) % endpoints.size();
+                String target = endpoints.get(index);
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                Duration wait = Duration.ofNanos(Math.min(timeout.toNanos(), left));
+                byte[] reply = exchange(target, request, wait, connectWait);
+                if (reply == NOT_SENT) {
+                    tried.add(target + " not connected");
+                    continue; // certainly not executed
+                }
+                if (reply == null) {
+                    tried.add(target + " silent");
+                    preferred = (index + 1) % endpoints.size();
+                    if (!task.idempotent()) {
+                        throw new CaClientException(CaClientException.Kind.UNAVAILABLE, null, "CA at " + target
+                                + " did not answer " + task.wireName() + " within " + wait.toMillis()
+                                + " ms; the task may or may not have been applied (not retried on another CA)");
+                    }
+                    continue;
+                }
+                CaReply decoded = decode(task, target, reply);
+                if (decoded instanceof CaReply.Error error
+                        && CaProtocolException.fromWireMessage(error.message()).code() == CaErrorCode.STANDBY) {
+                    tried.add(target + " standby");
+                    continue; // certainly not executed: the standby runs nothing
+                }
+                preferred = index;
+                return result(decoded);
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                throw new CaClientException(CaClientException.Kind.UNAVAILABLE, null, "no CA of " + endpoint
+                        + " ran " + task.wireName() + " within " + timeout.toMillis() + " ms (last tries: "
+                        + String.join(", ", tried.subList(Math.max(0, tried.size() - endpoints.size()), tried.size()))
+                        + ")" + (task.idempotent() ? "" : "; the task was not applied"));
+            }
+            try {
+                Thread.sleep(100); // every CA standby or unreachable: a takeover is under way
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CaClientException(CaClientException.Kind.UNAVAILABLE, null, "interrupted");
+            }
+        }
+    }
+
+    /**
+     * Sends one frame and waits for the reply; null on timeout (the socket is then discarded).
+     *
+     * @param connectWait above zero: the socket queues only on a completed connection, and the frame
+     *     is given up ({@link #NOT_SENT}) when none is up within this many milliseconds
+     */
+    private byte[] exchange(String target, byte[] request, Duration timeout, int connectWait) {
         if (closed) {
             throw new CaClientException(CaClientException.Kind.UNAVAILABLE, null, "CA client is closed");
         }
-        ZMQ.Socket socket = borrow(timeout);
+        ZMQ.Socket socket = borrow(target, timeout, connectWait > 0);
         boolean healthy = false;
         try {
-            if (!socket.send(request, 0)) {
+            if (connectWait > 0) {
+                if (!sendWhenConnected(socket, request, connectWait)) {
+                    return NOT_SENT;
+                }
+            } else if (!socket.send(request, 0)) {
                 return null;
             }
             // A receive timeout rather than a poller: a poller opens a selector (and its pipe) per call.
@@ -136,20 +247,41 @@ public final class ZmqCaClient implements CaClient {
             return reply;
         } finally {
             if (healthy && !closed) {
-                idle.add(socket);
+                idle.computeIfAbsent(target, t -> new ConcurrentLinkedQueue<>()).add(socket);
             } else {
                 context.destroySocket(socket);
             }
         }
     }
 
-    private ZMQ.Socket borrow(Duration timeout) {
-        ZMQ.Socket socket = idle.poll();
+    /** With ZMQ_IMMEDIATE a send fails at once while no connection is complete; retried until the wait ends. */
+    private static boolean sendWhenConnected(ZMQ.Socket socket, byte[] request, int waitMillis) {
+        long deadline = System.nanoTime() + waitMillis * 1_000_000L;
+        while (true) {
+            if (socket.send(request, ZMQ.DONTWAIT)) {
+                return true;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    private ZMQ.Socket borrow(String target, Duration timeout, boolean immediate) {
+        ConcurrentLinkedQueue<ZMQ.Socket> pool = idle.get(target);
+        ZMQ.Socket socket = pool == null ? null : pool.poll();
         if (socket != null) {
             return socket;
         }
         ZMQ.Socket fresh = context.createSocket(SocketType.REQ);
         fresh.setLinger(0);
+        fresh.setImmediate(immediate);
         fresh.setReconnectIVL(100);
         fresh.setReconnectIVLMax(2000);
         fresh.setHandshakeIvl(curveKeys == null ? handshakeMillis(timeout) : curveHandshakeMillis(timeout));
@@ -158,7 +290,7 @@ public final class ZmqCaClient implements CaClient {
             fresh.setCurvePublicKey(curveKeys.publicBytes());
             fresh.setCurveSecretKey(curveKeys.secretBytes());
         }
-        fresh.connect(endpoint);
+        fresh.connect(target);
         return fresh;
     }
 
@@ -183,13 +315,19 @@ public final class ZmqCaClient implements CaClient {
     }
 
     private JsonNode unwrap(CaTask task, byte[] reply) {
-        CaReply decoded;
+        return result(decode(task, endpoint, reply));
+    }
+
+    private CaReply decode(CaTask task, String target, byte[] reply) {
         try {
-            decoded = codec.decodeReply(reply);
+            return codec.decodeReply(reply);
         } catch (CaProtocolException e) {
             throw new CaClientException(CaClientException.Kind.PROTOCOL, null,
-                    "CA at " + endpoint + " sent an invalid reply to " + task.wireName() + ": " + e.getMessage());
+                    "CA at " + target + " sent an invalid reply to " + task.wireName() + ": " + e.getMessage());
         }
+    }
+
+    private static JsonNode result(CaReply decoded) {
         if (decoded instanceof CaReply.Answer answer) {
             return answer.data();
         }
@@ -200,9 +338,11 @@ public final class ZmqCaClient implements CaClient {
     @Override
     public void close() {
         closed = true;
-        ZMQ.Socket s;
-        while ((s = idle.poll()) != null) {
-            context.destroySocket(s);
+        for (ConcurrentLinkedQueue<ZMQ.Socket> pool : idle.values()) {
+            ZMQ.Socket s;
+            while ((s = pool.poll()) != null) {
+                context.destroySocket(s);
+            }
         }
         context.close();
     }

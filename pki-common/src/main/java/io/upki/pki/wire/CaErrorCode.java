@@ -12,7 +12,12 @@ public enum CaErrorCode {
     CONFIG(800),
     REVOCATION(900),
     /** upki: the authenticated client's role does not permit the task (docs/SECURITY.md); not a uPKI family. */
-    PERMISSION(1000);
+    PERMISSION(1000),
+    /**
+     * upki: this CA is the standby of an active/standby pair and executed nothing; a client may send the
+     * same task to another CA of the pair (docs/CA-SERVER.md, "Standby CA"). Not a uPKI family.
+     */
+    STANDBY(1100);
 
     private final int code;
 
