@@ -121,10 +121,16 @@ final class CaProcess {
         command.addAll(List.of("start", "--data-dir", dataDir.toString(), "--host", "127.0.0.1",
                 "--port", Integer.toString(port)));
         command.addAll(options);
+        if (!options.contains("--store")) {
+            command.addAll(io.upki.ca.testing.TestStores.processOptions(dataDir)); // the suite's store
+        }
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().keySet().removeIf(k -> k.startsWith("UPKI_") || k.equals("PGPASSWORD"));
+        if (!options.contains("--store")) {
+            builder.environment().putAll(io.upki.ca.testing.TestStores.processEnv(dataDir));
+        }
         builder.environment().putAll(env);
         try {
             process = builder.start();

@@ -116,6 +116,9 @@ class StandbyFailoverTest {
                     }
                     long millis = (lastSuccess.get() - killedAt) / 1_000_000;
                     takeovers.add(millis);
+                    if (Boolean.getBoolean("upki.failover.verbose")) {
+                        System.out.println(standby.logTail());
+                    }
                     System.out.printf("[standby-failover] kill %d: first successful sign on the standby %d ms after "
                             + "SIGKILL (%d acknowledged so far, %d unanswered)%n", k + 1, millis, acknowledged.size(),
                             unanswered.get());

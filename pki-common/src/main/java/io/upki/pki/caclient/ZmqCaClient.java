@@ -32,8 +32,8 @@ import org.zeromq.ZMQ;
  *
  * <p>An endpoint may list an active/standby CA pair, {@code tcp://a:5000,tcp://b:5000}. The client then
  * sends to the CA that answered last and moves to the next one when a task certainly did not run there:
- * the CA answered {@code STANDBY}, or no connection to it was up, so the request never left (sockets of
- * a pair only queue on completed connections). A task that went out and met silence is retried on the
+ * the CA answered {@code STANDBY}, or no TCP connection to it came up, so the request was never handed
+ * to the socket (a socket's monitor reports its connections). A task that went out and met silence is retried on the
  * next CA only when it is idempotent; a {@code sign} or {@code revoke} may have run, so the caller is told
  * the outcome is unknown rather than risk doing it twice. Rounds repeat (100 ms apart) until the task's
  * timeout while every CA is standby, which is the moment of a takeover.
@@ -52,6 +52,11 @@ public final class ZmqCaClient implements CaClient {
     private final CurveKeys curveKeys;
     private final byte[] serverKey;
     private final Map<String, ConcurrentLinkedQueue<ZMQ.Socket>> idle = new ConcurrentHashMap<>();
+    /** Pair mode: each socket's monitor, which reports the connection closing while a reply is awaited. */
+    private final Map<ZMQ.Socket, ZMQ.Socket> monitors = new ConcurrentHashMap<>();
+    /** Pair mode: sockets whose monitor has reported a TCP connection. */
+    private final java.util.Set<ZMQ.Socket> connected = ConcurrentHashMap.newKeySet();
+    private static final java.util.concurrent.atomic.AtomicLong MONITORS = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closed;
 
     /**
@@ -227,15 +232,16 @@ public final class ZmqCaClient implements CaClient {
         boolean healthy = false;
         try {
             if (connectWait > 0) {
-                if (!sendWhenConnected(socket, request, connectWait)) {
+                if (!sendWhenConnected(socket, monitors.get(socket), request, connectWait)) {
                     return NOT_SENT;
                 }
             } else if (!socket.send(request, 0)) {
                 return null;
             }
+            ZMQ.Socket monitor = monitors.get(socket);
             // A receive timeout rather than a poller: a poller opens a selector (and its pipe) per call.
-            socket.setReceiveTimeOut((int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis())));
-            byte[] reply = socket.recv(0);
+            byte[] reply = monitor == null ? receive(socket, timeout)
+                    : receiveUnlessGone(socket, monitor, target, timeout);
             if (reply == null) {
                 return null;
             }
@@ -249,17 +255,87 @@ public final class ZmqCaClient implements CaClient {
             if (healthy && !closed) {
                 idle.computeIfAbsent(target, t -> new ConcurrentLinkedQueue<>()).add(socket);
             } else {
-                context.destroySocket(socket);
+                destroy(socket);
             }
         }
     }
 
-    /** With ZMQ_IMMEDIATE a send fails at once while no connection is complete; retried until the wait ends. */
-    private static boolean sendWhenConnected(ZMQ.Socket socket, byte[] request, int waitMillis) {
-        long deadline = System.nanoTime() + waitMillis * 1_000_000L;
+    private static byte[] receive(ZMQ.Socket socket, Duration timeout) {
+        socket.setReceiveTimeOut((int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis())));
+        return socket.recv(0);
+    }
+
+    /**
+     * Waits for the reply in short slices and gives up as soon as the CA is gone: the connection the
+     * request went out on closed and a new TCP connection to the endpoint is refused. A CA killed
+     * mid-task then costs the caller a moment instead of the whole timeout (the outcome is still
+     * unknown). A connection dropped while the CA still listens (a stalled handshake redone, jeromq#1022)
+     * is waited out as before.
+     */
+    private static byte[] receiveUnlessGone(ZMQ.Socket socket, ZMQ.Socket monitor, String target, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        socket.setReceiveTimeOut(50);
         while (true) {
-            if (socket.send(request, ZMQ.DONTWAIT)) {
+            byte[] reply = socket.recv(0);
+            if (reply != null) {
+                return reply;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                return null;
+            }
+            ZMQ.Event event = ZMQ.Event.recv(monitor, ZMQ.DONTWAIT);
+            if (event != null && event.getEvent() == ZMQ.EVENT_DISCONNECTED && !listening(target)) {
+                return null;
+            }
+        }
+    }
+
+    /** Whether something accepts TCP connections at a {@code tcp://host:port} endpoint (200 ms at most). */
+    static boolean listening(String endpoint) {
+        try {
+            java.net.URI uri = java.net.URI.create(endpoint);
+            try (java.net.Socket probe = new java.net.Socket()) {
+                probe.connect(new java.net.InetSocketAddress(uri.getHost(), uri.getPort()), 200);
                 return true;
+            }
+        } catch (IllegalArgumentException e) {
+            return true; // not a tcp://host:port endpoint: keep the plain timeout
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    private static void drain(ZMQ.Socket monitor) {
+        if (monitor != null) {
+            while (ZMQ.Event.recv(monitor, ZMQ.DONTWAIT) != null) {
+                // stale: see sendWhenConnected
+            }
+        }
+    }
+
+    private void destroy(ZMQ.Socket socket) {
+        connected.remove(socket);
+        ZMQ.Socket monitor = monitors.remove(socket);
+        context.destroySocket(socket);
+        if (monitor != null) {
+            context.destroySocket(monitor);
+        }
+    }
+
+    /** With ZMQ_IMMEDIATE a send fails at once while no connection is complete; retried until the wait ends. */
+    /**
+     * Sends once the socket has a TCP connection (its monitor said so), so that a request is never left
+     * queued towards a CA that is not there: false, and nothing sent, when none came up in time.
+     */
+    private boolean sendWhenConnected(ZMQ.Socket socket, ZMQ.Socket monitor, byte[] request, int waitMillis) {
+        long deadline = System.nanoTime() + waitMillis * 1_000_000L;
+        while (!connected.contains(socket)) {
+            ZMQ.Event event = ZMQ.Event.recv(monitor, ZMQ.DONTWAIT);
+            if (event != null) {
+                if (event.getEvent() == ZMQ.EVENT_CONNECTED) {
+                    connected.add(socket);
+                }
+                continue;
             }
             if (System.nanoTime() - deadline >= 0) {
                 return false;
@@ -271,17 +347,37 @@ public final class ZmqCaClient implements CaClient {
                 return false;
             }
         }
+        // Disconnects so far are of earlier connections (a stalled handshake that was redone): only one
+        // after this send can mean that its reply will not come.
+        drain(monitor);
+        return socket.send(request, 0);
     }
 
-    private ZMQ.Socket borrow(String target, Duration timeout, boolean immediate) {
+    /** Whether a pooled socket's last connection event is a disconnect (its CA stopped or died since). */
+    private boolean lostConnection(ZMQ.Socket socket) {
+        ZMQ.Socket monitor = monitors.get(socket);
+        if (monitor == null) {
+            return false;
+        }
+        boolean lost = false;
+        ZMQ.Event event;
+        while ((event = ZMQ.Event.recv(monitor, ZMQ.DONTWAIT)) != null) {
+            lost = event.getEvent() == ZMQ.EVENT_DISCONNECTED;
+        }
+        return lost;
+    }
+
+    private ZMQ.Socket borrow(String target, Duration timeout, boolean monitored) {
         ConcurrentLinkedQueue<ZMQ.Socket> pool = idle.get(target);
-        ZMQ.Socket socket = pool == null ? null : pool.poll();
-        if (socket != null) {
-            return socket;
+        ZMQ.Socket socket;
+        while ((socket = pool == null ? null : pool.poll()) != null) {
+            if (!lostConnection(socket)) {
+                return socket;
+            }
+            destroy(socket); // its CA went away since the last reply: start afresh
         }
         ZMQ.Socket fresh = context.createSocket(SocketType.REQ);
         fresh.setLinger(0);
-        fresh.setImmediate(immediate);
         fresh.setReconnectIVL(100);
         fresh.setReconnectIVLMax(2000);
         fresh.setHandshakeIvl(curveKeys == null ? handshakeMillis(timeout) : curveHandshakeMillis(timeout));
@@ -289,6 +385,14 @@ public final class ZmqCaClient implements CaClient {
             fresh.setCurveServerKey(serverKey);
             fresh.setCurvePublicKey(curveKeys.publicBytes());
             fresh.setCurveSecretKey(curveKeys.secretBytes());
+        }
+        if (monitored) {
+            String address = "inproc://ca-client-monitor-" + MONITORS.incrementAndGet();
+            fresh.monitor(address, ZMQ.EVENT_CONNECTED | ZMQ.EVENT_DISCONNECTED);
+            ZMQ.Socket monitor = context.createSocket(SocketType.PAIR);
+            monitor.setLinger(0);
+            monitor.connect(address);
+            monitors.put(fresh, monitor);
         }
         fresh.connect(target);
         return fresh;
@@ -341,7 +445,7 @@ public final class ZmqCaClient implements CaClient {
         for (ConcurrentLinkedQueue<ZMQ.Socket> pool : idle.values()) {
             ZMQ.Socket s;
             while ((s = pool.poll()) != null) {
-                context.destroySocket(s);
+                destroy(s);
             }
         }
         context.close();
