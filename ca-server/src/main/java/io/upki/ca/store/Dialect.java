@@ -8,6 +8,14 @@ public enum Dialect {
     POSTGRESQL;
 
     /**
+     * Whether {@code value} can be stored at all: PostgreSQL's text type has no NUL character (its
+     * server refuses the parameter), so a lookup for such a value can only find nothing.
+     */
+    public boolean storable(String value) {
+        return this != POSTGRESQL || value == null || value.indexOf('\0') < 0;
+    }
+
+    /**
      * Whether {@code e} is a unique-key violation on {@code table}: SQLite names {@code table.column}
      * in its message, PostgreSQL reports SQLSTATE 23505 with a constraint named after the table.
      */

@@ -260,6 +260,9 @@ public final class JdbcCertificateRepository implements CertificateRepository {
     }
 
     private Optional<CertificateRecord> one(String sql, String arg) {
+        if (!db.dialect().storable(arg)) {
+            return Optional.empty();
+        }
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setString(1, arg);

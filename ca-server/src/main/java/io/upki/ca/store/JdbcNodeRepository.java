@@ -33,6 +33,9 @@ public final class JdbcNodeRepository implements NodeRepository {
 
     @Override
     public Optional<Registration> find(String commonName) {
+        if (!db.dialect().storable(commonName)) {
+            return Optional.empty();
+        }
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT common_name, profile, registered_at, serial FROM nodes WHERE common_name = ?")) {
