@@ -8,7 +8,7 @@ import io.upki.ca.issue.SerialNumbers;
 import io.upki.ca.profile.Profile;
 import io.upki.ca.profile.ProfileRegistry;
 import io.upki.ca.store.CertificateRecord;
-import io.upki.ca.store.SqliteCertificateRepository;
+import io.upki.ca.store.JdbcCertificateRepository;
 import io.upki.ca.store.SqliteDatabase;
 import io.upki.pki.x509.CertificateFacts;
 import io.upki.pki.x509.DistinguishedNames;
@@ -47,7 +47,7 @@ final class StoreSeeder implements AutoCloseable {
         RevocationReason.CESSATION_OF_OPERATION, RevocationReason.UNSPECIFIED, RevocationReason.AFFILIATION_CHANGED};
 
     private final SqliteDatabase db;
-    private final SqliteCertificateRepository certificates;
+    private final JdbcCertificateRepository certificates;
     private final X509CertificateHolder template;
     private final String fingerprint;
     private final SerialNumbers serials;
@@ -56,7 +56,7 @@ final class StoreSeeder implements AutoCloseable {
 
     private StoreSeeder(SqliteDatabase db, X509CertificateHolder template, SecureRandom random, int batch) {
         this.db = db;
-        this.certificates = new SqliteCertificateRepository(db);
+        this.certificates = new JdbcCertificateRepository(db);
         this.template = template;
         this.fingerprint = CertificateFacts.sha256Fingerprint(encoded(template));
         this.serials = new SerialNumbers(random);
@@ -116,7 +116,7 @@ final class StoreSeeder implements AutoCloseable {
             db.transaction(c -> {
                 for (int i = 0; i < size; i++) {
                     X500Name name = subject(CN_PREFIX + (first + i));
-                    // SqliteCertificateRepository.insert joins this transaction (the database lock is reentrant).
+                    // JdbcCertificateRepository.insert joins this transaction (the database lock is reentrant).
                     certificates.insert(new CertificateRecord(serials.next(), CN_PREFIX + (first + i),
                             DistinguishedNames.toSlash(name), DistinguishedNames.canonicalKey(name), "server",
                             notBefore, notAfter, clock.instant(), fingerprint, der, null, null, null));

@@ -28,12 +28,13 @@ import io.upki.ca.registration.RegistrationService;
 import io.upki.ca.revoke.RevocationService;
 import io.upki.ca.store.CertificateRecord;
 import io.upki.ca.store.RevokedEntry;
-import io.upki.ca.store.SqliteAdminRepository;
-import io.upki.ca.store.SqliteClientRepository;
-import io.upki.ca.store.SqliteCertificateRepository;
-import io.upki.ca.store.SqliteCrlRepository;
-import io.upki.ca.store.SqliteDatabase;
-import io.upki.ca.store.SqliteNodeRepository;
+import io.upki.ca.store.Database;
+import io.upki.ca.store.JdbcAdminRepository;
+import io.upki.ca.store.JdbcCertificateRepository;
+import io.upki.ca.store.JdbcClientRepository;
+import io.upki.ca.store.JdbcCrlRepository;
+import io.upki.ca.store.JdbcNodeRepository;
+import io.upki.ca.store.StoreLocation;
 import io.upki.ca.wire.CaRoutes;
 import io.upki.ca.wire.Lanes;
 import io.upki.ca.wire.ZmqFrontend;
@@ -76,7 +77,7 @@ public final class CaServer implements AutoCloseable {
     private static final Duration EXPIRY_REFRESH = Duration.ofMinutes(1);
 
     private final CaConfig config;
-    private final SqliteDatabase database;
+    private final Database database;
     private final ZContext zmq;
     private final Lanes lanes;
     private final SigningStore signing;
@@ -97,8 +98,9 @@ public final class CaServer implements AutoCloseable {
     private OpsServer opsServer;
     private ScheduledExecutorService opsTimer;
     private IssuanceService issuance;
+    private final java.util.List<AutoCloseable> closeAfter = new java.util.ArrayList<>();
 
-    private CaServer(CaConfig config, SqliteDatabase database, ZContext zmq, Lanes lanes, SigningStore signing,
+    private CaServer(CaConfig config, Database database, ZContext zmq, Lanes lanes, SigningStore signing,
                      ZmqFrontend operations, ZmqFrontend registration, EventFeed events, CrlService crls,
                      ZapHandler zap, ClientAuth clientAuth, String curvePublicKey) {
         this.zap = zap;
@@ -145,19 +147,27 @@ public final class CaServer implements AutoCloseable {
      */
     public static CaServer open(CaConfig config, ClientAuth clientAuth, char[] passphrase, String seedOverride,
                                 Clock clock, SecureRandom random, AuditLog audit) throws IOException {
-        return open(config, clientAuth, new CaKeyAccess(passphrase, null, null), seedOverride, clock, random, audit);
+        return open(config, clientAuth, new CaKeyAccess(passphrase, null, null), seedOverride, clock, random, audit,
+                null, null);
     }
 
     /**
-     * Loads the CA whose key is reached through {@code keys} (a file, or a PKCS#11 token).
+     * Loads the CA whose key is reached through {@code keys} (a file, or a PKCS#11 token), with its state
+     * in {@code store} (null: the SQLite file of the data directory).
      *
+     * @param storePassword the PostgreSQL password, or null
      * @throws IllegalStateException when the key, its token or the intermediate's chain is unusable
      */
     public static CaServer open(CaConfig config, ClientAuth clientAuth, CaKeyAccess keys, String seedOverride,
-                                Clock clock, SecureRandom random, AuditLog audit) throws IOException {
+                                Clock clock, SecureRandom random, AuditLog audit, StoreLocation store,
+                                char[] storePassword) throws IOException {
+        if (keys == null) {
+            keys = new CaKeyAccess(null, null, null); // an unencrypted key file
+        }
         char[] passphrase = keys.passphrase();
         clientAuth.checkBind(config.host());
         CaFiles files = new CaFiles(config.dataDir());
+        StoreLocation location = store != null ? store : StoreLocation.sqlite(files.database());
         // Every CA has its CURVE key pair, whatever the mode, so that switching to curve needs no step.
         CurveKeys curveKeys = CaCurveKey.loadOrCreate(files);
         CertificateAuthority ca = CaLoader.load(files, passphrase, keys.pkcs11(), clock);
@@ -165,8 +175,8 @@ public final class CaServer implements AutoCloseable {
         ProfileRegistry profiles = ProfileRegistry.load(files.profiles());
         WireCodec codec = new WireCodec();
 
-        SqliteDatabase database = new SqliteDatabase(files.database());
-        SqliteCertificateRepository certificates = new SqliteCertificateRepository(database);
+        Database database = location.open(storePassword);
+        JdbcCertificateRepository certificates = new JdbcCertificateRepository(database);
         CertificateIssuer issuer = new CertificateIssuer(ca, clock, config.crlUrl(), config.ocspUrl())
                 .withCaIssuers(keys.caIssuersUrl());
         SigningStore signing = new SigningStore(issuer, certificates, ca.signaturesRepeat(), clock);
@@ -186,7 +196,8 @@ public final class CaServer implements AutoCloseable {
         if (serverKeys != null) {
             events.curve(serverKeys, ZapHandler.EVENTS);
         }
-        CrlService crls = new CrlService(ca, certificates, new SqliteCrlRepository(database, files.crls()), config.crlValidity(),
+        CrlService crls = new CrlService(ca, certificates, new JdbcCrlRepository(database,
+                location.shared() ? null : files.crls()), config.crlValidity(),
                 clock, audit, crl -> events.publish(CaEvent.crl(crl.number())));
         crlHolder.set(crls);
         RevocationService revocation = new RevocationService(certificates, clock, audit, new RevocationService.Listener() {
@@ -203,14 +214,14 @@ public final class CaServer implements AutoCloseable {
             }
         });
         CertificateInspector inspector = new CertificateInspector(ca, certificates, clock);
-        ClientRegistry clients = new ClientRegistry(new SqliteClientRepository(database), clock, audit);
+        ClientRegistry clients = new ClientRegistry(new JdbcClientRepository(database), clock, audit);
         AccessPolicy access = new AccessPolicy(clientAuth, clients, profiles, audit);
         ZapHandler zap = serverKeys == null ? null : new ZapHandler(zmq, clients, audit);
         RegistrationService registrationService = new RegistrationService(seed, issuance,
-                new SqliteNodeRepository(database), ca, clock, access);
+                new JdbcNodeRepository(database), ca, clock, access);
         CaMetrics metrics = new CaMetrics(profiles, certificates, crls, clock);
         CaRoutes routes = new CaRoutes(ca, profiles, issuance, revocation, crls,
-                new AdminService(new SqliteAdminRepository(database), audit), new CertificateLookup(certificates),
+                new AdminService(new JdbcAdminRepository(database), audit), new CertificateLookup(certificates),
                 inspector, registrationService, new CsrRenewal(issuance, revocation, certificates, clock), audit, access)
                 .timedBy(metrics);
 
@@ -257,9 +268,9 @@ public final class CaServer implements AutoCloseable {
             close();
             throw e;
         }
-        LOG.info("CA listening: operations {} registration {} events {} (data {}, client auth {})",
+        LOG.info("CA listening: operations {} registration {} events {} (data {}, store {}, client auth {})",
                 config.endpoint(port), config.endpoint(registrationPort), config.endpoint(eventsPort), config.dataDir(),
-                clientAuth.wireName());
+                database.describe(), clientAuth.wireName());
     }
 
     /**
@@ -315,6 +326,11 @@ public final class CaServer implements AutoCloseable {
         metrics.refreshExpiring();
     }
 
+    /** Closes {@code resource} once the CA has stopped (the active lock of a shared store). */
+    public synchronized void closeAfter(AutoCloseable resource) {
+        closeAfter.add(resource);
+    }
+
     public int registrationPort() {
         return registrationPort;
     }
@@ -354,6 +370,13 @@ public final class CaServer implements AutoCloseable {
         crls.close();
         database.close();
         metrics.close();
+        for (AutoCloseable resource : closeAfter) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.warn("cannot close {}: {}", resource, e.getMessage());
+            }
+        }
         LOG.info("CA stopped");
     }
 }

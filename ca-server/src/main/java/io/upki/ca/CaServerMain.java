@@ -155,6 +155,9 @@ public final class CaServerMain implements Callable<Integer> {
                         + "(env UPKI_CA_ISSUERS_URL; RFC 5280 section 4.2.2.1); none unless given.")
         String caIssuersUrl;
 
+        @CommandLine.Mixin
+        StoreOptions store;
+
         @Option(names = "--ops-listen", defaultValue = "${env:UPKI_CA_OPS_LISTEN}",
                 description = "host:port of the HTTP operations listener (/health, /ready, /metrics; env "
                         + "UPKI_CA_OPS_LISTEN); off unless given. Bind it to loopback or a monitoring network.")
@@ -172,10 +175,28 @@ public final class CaServerMain implements Callable<Integer> {
                     : CaConfig.parseCrlValidity(file.crlValidity());
             CaConfig config = new CaConfig(common.dataDir, h, p, p + 1, p + 2, validity, file.crlUrl(), file.ocspUrl());
             io.upki.ca.access.ClientAuth auth = io.upki.ca.access.ClientAuth.parse(clientAuth, h);
-            CaServer server = CaServer.open(config, auth, new io.upki.ca.keys.CaKeyAccess(common.passphrase(),
-                    pkcs11.settings(), caIssuersUrl), common.seed(), Clock.systemUTC(),
-                    new SecureRandom(), new AuditLog(auditLog == null ? AuditTrail.logOnly("ca-server", Clock.systemUTC())
-                            : AuditTrail.open(auditLog, "ca-server", Clock.systemUTC())));
+            AuditLog audit = new AuditLog(auditLog == null ? AuditTrail.logOnly("ca-server", Clock.systemUTC())
+                    : AuditTrail.open(auditLog, "ca-server", Clock.systemUTC()));
+            io.upki.ca.store.StoreLocation location = store.location(files.database());
+            char[] storePassword = store.password();
+            // A shared (PostgreSQL) store: wait as the standby until this CA holds the active lock.
+            io.upki.ca.standby.ActiveStandby pair = !location.shared() ? null
+                    : io.upki.ca.standby.ActiveStandby.await(location, storePassword, config, auth,
+                            ops == null ? null : new InetSocketAddress(ops.host(), ops.port()), audit, Clock.systemUTC());
+            CaServer server;
+            try {
+                server = CaServer.open(config, auth, new io.upki.ca.keys.CaKeyAccess(common.passphrase(),
+                        pkcs11.settings(), caIssuersUrl), common.seed(), Clock.systemUTC(), new SecureRandom(), audit,
+                        location, storePassword);
+            } catch (IOException | RuntimeException e) {
+                if (pair != null) {
+                    pair.abandon();
+                }
+                throw e;
+            }
+            if (pair != null) {
+                pair.handOver(server::closeAfter);
+            }
             server.start();
             if (ops != null) {
                 try {
@@ -249,6 +270,9 @@ public final class CaServerMain implements Callable<Integer> {
         @Option(names = "--key-file", required = true, description = "The client's key pair file.")
         Path keyFile;
 
+        @CommandLine.Mixin
+        StoreOptions store;
+
         @Override
         public Integer call() throws IOException {
             CaFiles files = new CaFiles(dataDir);
@@ -258,8 +282,8 @@ public final class CaServerMain implements Callable<Integer> {
             io.upki.ca.access.Role r = io.upki.ca.access.Role.fromWireName(role).orElseThrow(() ->
                     new IllegalArgumentException("--role: '" + role + "' is not one of [operator, ra, sidecar, crl-publisher]"));
             String key = io.upki.pki.caclient.CurveKeys.loadOrCreate(keyFile).publicKey();
-            try (io.upki.ca.store.SqliteDatabase db = new io.upki.ca.store.SqliteDatabase(files.database())) {
-                new io.upki.ca.access.ClientRegistry(new io.upki.ca.store.SqliteClientRepository(db), Clock.systemUTC(),
+            try (io.upki.ca.store.Database db = store.location(files.database()).open(store.password())) {
+                new io.upki.ca.access.ClientRegistry(new io.upki.ca.store.JdbcClientRepository(db), Clock.systemUTC(),
                         new AuditLog(AuditTrail.logOnly("ca-server", Clock.systemUTC()))).add(key, name, r, "ca-server add-client");
             }
             System.out.println("added " + key + " as " + r.wireName() + " (" + name + ")");

@@ -45,6 +45,9 @@ final class IssueCommand implements Callable<Integer> {
     @CommandLine.Mixin
     CaServerMain.Common common;
 
+    @CommandLine.Mixin
+    StoreOptions store;
+
     @Option(names = "--profile", required = true, description = "Profile to issue under, e.g. proxy or server.")
     String profile;
 
@@ -85,8 +88,9 @@ final class IssueCommand implements Callable<Integer> {
         // Port 0 and loopback: opening the CA binds nothing, it only loads the key, profiles and store.
         CaConfig config = new CaConfig(common.dataDir, "127.0.0.1", 0, 0, 0, CaConfig.DEFAULT_CRL_VALIDITY, null, null);
         IssuanceService.Issued issued;
-        try (CaServer ca = CaServer.open(config, common.passphrase(), common.seed(), clock, new SecureRandom(),
-                new AuditLog(AuditTrail.logOnly("ca-server", clock)))) {
+        try (CaServer ca = CaServer.open(config, io.upki.ca.access.ClientAuth.parse(null, config.host()),
+                new io.upki.ca.keys.CaKeyAccess(common.passphrase(), null, null), common.seed(), clock, new SecureRandom(),
+                new AuditLog(AuditTrail.logOnly("ca-server", clock)), store.location(files.database()), store.password())) {
             issued = ca.issueWithNewKey(cn, profile, names);
         }
         Files.createDirectories(outDir);

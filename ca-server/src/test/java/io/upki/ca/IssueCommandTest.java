@@ -35,9 +35,17 @@ class IssueCommandTest {
         return cli.execute(args);
     }
 
-    private String[] issue(Path ca, Path out, String profile, String name) {
-        return new String[] {"issue", "--data-dir", ca.toString(), "--seed", TestCa.SEED, "--profile", profile,
-                "--cn", "upki-edge-proxy", "--san", "DNS:traefik", "--out-dir", out.toString(), "--name", name};
+    private String[] issue(Path ca, Path out, String profile, String name) throws java.io.IOException {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("issue", "--data-dir", ca.toString(),
+                "--seed", TestCa.SEED, "--profile", profile, "--cn", "upki-edge-proxy", "--san", "DNS:traefik",
+                "--out-dir", out.toString(), "--name", name));
+        // The store the CA of the run uses (the PostgreSQL run of the suite: TestStores).
+        args.addAll(io.upki.ca.testing.TestStores.processOptions(ca));
+        if (io.upki.ca.testing.TestStores.postgres()) {
+            Path password = Files.writeString(dir.resolve("store-password"), new String(io.upki.ca.testing.TestStores.password(ca)));
+            args.addAll(java.util.List.of("--store-password-file", password.toString()));
+        }
+        return args.toArray(String[]::new);
     }
 
     @Test

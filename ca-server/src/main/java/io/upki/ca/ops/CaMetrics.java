@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.upki.ca.crl.CrlService;
 import io.upki.ca.profile.ProfileRegistry;
-import io.upki.ca.store.SqliteCertificateRepository;
+import io.upki.ca.store.JdbcCertificateRepository;
 import io.upki.ca.store.StoredCrl;
 import io.upki.ca.wire.Params;
 import io.upki.ca.wire.TaskHandler;
@@ -33,12 +33,12 @@ public final class CaMetrics implements TaskTimer {
 
     private final OpsMetrics ops = new OpsMetrics();
     private final ProfileRegistry profiles;
-    private final SqliteCertificateRepository certificates;
+    private final JdbcCertificateRepository certificates;
     private final Clock clock;
     private final AtomicLong expiring7 = new AtomicLong();
     private final AtomicLong expiring30 = new AtomicLong();
 
-    public CaMetrics(ProfileRegistry profiles, SqliteCertificateRepository certificates, CrlService crls, Clock clock) {
+    public CaMetrics(ProfileRegistry profiles, JdbcCertificateRepository certificates, CrlService crls, Clock clock) {
         this.profiles = profiles;
         this.certificates = certificates;
         this.clock = clock;

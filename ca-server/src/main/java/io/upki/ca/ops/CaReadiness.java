@@ -2,7 +2,7 @@ package io.upki.ca.ops;
 
 import io.upki.ca.authority.CertificateAuthority;
 import io.upki.ca.crl.CrlService;
-import io.upki.ca.store.SqliteDatabase;
+import io.upki.ca.store.Database;
 import io.upki.ca.store.StoredCrl;
 import io.upki.pki.ops.CachedCheck;
 import io.upki.pki.ops.Readiness;
@@ -29,7 +29,7 @@ public final class CaReadiness implements Supplier<Readiness> {
     private final CachedCheck store;
     private final CachedCheck key;
 
-    public CaReadiness(SqliteDatabase database, CertificateAuthority ca, CrlService crls, Clock clock, Duration ttl) {
+    public CaReadiness(Database database, CertificateAuthority ca, CrlService crls, Clock clock, Duration ttl) {
         this.crls = crls;
         this.clock = clock;
         this.store = new CachedCheck(() -> {

@@ -37,6 +37,15 @@ final class CaProcess {
         return new CaProcess(dataDir, freePortPair(), log);
     }
 
+    /** A new process for the data directory and ports of {@code other} (a restart after a kill). */
+    static CaProcess onPortOf(CaProcess other, Path log) {
+        return new CaProcess(other.dataDir, other.port, log);
+    }
+
+    Path dataDir() {
+        return dataDir;
+    }
+
     String registrationEndpoint() {
         return "tcp://127.0.0.1:" + (port + 1);
     }
@@ -56,6 +65,51 @@ final class CaProcess {
 
     /** Like {@link #start(Duration)}, with extra {@code UPKI_*} environment variables and {@code start} options. */
     String start(Duration readyTimeout, java.util.Map<String, String> env, List<String> options) {
+        launch(env, options);
+        return awaitReady(readyTimeout);
+    }
+
+    /** Launches {@code ca-server start} on a shared store and waits until it answers STANDBY. */
+    void startStandby(Duration readyTimeout, java.util.Map<String, String> env, List<String> options) {
+        launch(env, options);
+        long deadline = System.nanoTime() + readyTimeout.toNanos();
+        try (ZmqCaClient probe = new ZmqCaClient(endpoint(), t -> Duration.ofMillis(500), 0, new WireCodec())) {
+            while (System.nanoTime() < deadline) {
+                if (!process.isAlive()) {
+                    throw new AssertionError("CA process exited with " + process.exitValue() + ":\n" + logTail());
+                }
+                try {
+                    probe.call(CaTask.GET_CA, null);
+                    throw new AssertionError("CA answered get_ca although another CA is active:\n" + logTail());
+                } catch (CaClientException e) {
+                    if (e.code() == io.upki.pki.wire.CaErrorCode.STANDBY) {
+                        return;
+                    }
+                    if (e.kind() != CaClientException.Kind.UNAVAILABLE) {
+                        throw e;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("CA process did not answer STANDBY within " + readyTimeout + ":\n" + logTail());
+    }
+
+    boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    /** Waits for the CA to exit on its own; its exit value, or -1 while it still runs. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+    }
+
+    /** SIGTERM: the CA shuts down in order. */
+    void stop() throws InterruptedException {
+        process.destroy();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("CA process stopped after SIGTERM").isTrue();
+    }
+
+    private void launch(java.util.Map<String, String> env, List<String> options) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
@@ -67,17 +121,22 @@ final class CaProcess {
         command.addAll(List.of("start", "--data-dir", dataDir.toString(), "--host", "127.0.0.1",
                 "--port", Integer.toString(port)));
         command.addAll(options);
+        if (!options.contains("--store")) {
+            command.addAll(io.upki.ca.testing.TestStores.processOptions(dataDir)); // the suite's store
+        }
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        builder.environment().keySet().removeIf(k -> k.startsWith("UPKI_"));
+        builder.environment().keySet().removeIf(k -> k.startsWith("UPKI_") || k.equals("PGPASSWORD"));
+        if (!options.contains("--store")) {
+            builder.environment().putAll(io.upki.ca.testing.TestStores.processEnv(dataDir));
+        }
         builder.environment().putAll(env);
         try {
             process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return awaitReady(readyTimeout);
     }
 
     private String awaitReady(Duration timeout) {

@@ -9,59 +9,61 @@ import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Schema upgrades in place: a CA data directory from an older upki keeps its data and gains new tables. */
+/**
+ * Schema history under Flyway: a new store gets every version, a store made before Flyway (tables and
+ * {@code PRAGMA user_version}, no history table) is baselined at its version and keeps its rows, and a
+ * store from a newer CA is refused.
+ */
 class SqliteDatabaseTest {
     @TempDir
     Path dir;
 
     @Test
-    void aVersion1DatabaseGainsTheIssuingTableAndKeepsItsRows() {
-        Path file = dir.resolve("upki.db");
-        try (SqliteDatabase db = new SqliteDatabase(file)) {
-            db.transaction(c -> {
-                try (Statement s = c.createStatement()) {
-                    s.executeUpdate("INSERT INTO admins (canonical_key, dn, added_seq) VALUES ('cn=a', '/CN=a', 1)");
-                    s.executeUpdate("DROP TABLE issuing");
-                    s.executeUpdate("DROP TABLE clients");
-                    s.executeUpdate("PRAGMA user_version=1");
-                }
-                return null;
-            });
+    void aNewStoreHasTheWholeHistory() {
+        try (SqliteDatabase db = new SqliteDatabase(dir.resolve("upki.db"))) {
+            assertThat(query(db, "SELECT COUNT(*) FROM flyway_schema_history WHERE success = 1")).isEqualTo(3);
+            assertThat(query(db, "SELECT MAX(CAST(version AS INTEGER)) FROM flyway_schema_history")).isEqualTo(3);
+            assertThat(query(db, "PRAGMA user_version")).isEqualTo(3);
         }
+    }
+
+    @Test
+    void aVersion1StoreFromBeforeFlywayIsBaselinedAndGainsTheLaterTables() {
+        Path file = dir.resolve("upki.db");
+        legacyStore(file, 1);
         try (SqliteDatabase db = new SqliteDatabase(file)) {
             assertThat(query(db, "PRAGMA user_version")).isEqualTo(3);
             assertThat(query(db, "SELECT COUNT(*) FROM issuing")).isZero();
             assertThat(query(db, "SELECT COUNT(*) FROM clients")).isZero();
             assertThat(query(db, "SELECT COUNT(*) FROM admins")).isEqualTo(1);
+            assertThat(query(db, "SELECT COUNT(*) FROM flyway_schema_history WHERE type = 'BASELINE' AND version = '1'"))
+                    .isEqualTo(1);
         }
     }
 
     @Test
-    void aVersion2DatabaseGainsTheClientsTableAndKeepsItsRows() {
+    void aVersion3StoreFromBeforeFlywayOpensUnchanged() {
         Path file = dir.resolve("upki.db");
+        legacyStore(file, 3);
         try (SqliteDatabase db = new SqliteDatabase(file)) {
-            db.transaction(c -> {
-                try (Statement s = c.createStatement()) {
-                    s.executeUpdate("INSERT INTO admins (canonical_key, dn, added_seq) VALUES ('cn=a', '/CN=a', 1)");
-                    s.executeUpdate("DROP TABLE clients");
-                    s.executeUpdate("PRAGMA user_version=2");
-                }
-                return null;
-            });
+            assertThat(query(db, "SELECT COUNT(*) FROM admins")).isEqualTo(1);
+            assertThat(query(db, "SELECT COUNT(*) FROM flyway_schema_history WHERE type = 'BASELINE' AND version = '3'"))
+                    .isEqualTo(1);
+            assertThat(query(db, "SELECT COUNT(*) FROM flyway_schema_history WHERE type = 'SQL'")).isZero();
         }
-        try (SqliteDatabase db = new SqliteDatabase(file)) {
-            assertThat(query(db, "PRAGMA user_version")).isEqualTo(3);
-            assertThat(query(db, "SELECT COUNT(*) FROM clients")).isZero();
+        try (SqliteDatabase db = new SqliteDatabase(file)) { // and again, now with its history
             assertThat(query(db, "SELECT COUNT(*) FROM admins")).isEqualTo(1);
         }
     }
 
     @Test
-    void aDatabaseFromANewerCaIsRefused() {
+    void aStoreFromBeforeFlywayOfANewerCaIsRefused() {
         Path file = dir.resolve("upki.db");
+        legacyStore(file, 3);
         try (SqliteDatabase db = new SqliteDatabase(file)) {
             db.read(c -> {
                 try (Statement s = c.createStatement()) {
+                    s.executeUpdate("DROP TABLE flyway_schema_history");
                     s.executeUpdate("PRAGMA user_version=99");
                 }
                 return null;
@@ -69,6 +71,46 @@ class SqliteDatabaseTest {
         }
         assertThatThrownBy(() -> new SqliteDatabase(file)).isInstanceOf(StoreException.class)
                 .hasMessageContaining("newer than this CA");
+    }
+
+    @Test
+    void aStoreMigratedByANewerCaIsRefused() {
+        Path file = dir.resolve("upki.db");
+        try (SqliteDatabase db = new SqliteDatabase(file)) {
+            db.read(c -> {
+                try (Statement s = c.createStatement()) {
+                    s.executeUpdate("INSERT INTO flyway_schema_history (installed_rank, version, description, type, script,"
+                            + " checksum, installed_by, execution_time, success) VALUES (4, '4', 'future', 'SQL',"
+                            + " 'V4__future.sql', 0, 'test', 1, 1)");
+                }
+                return null;
+            });
+        }
+        assertThatThrownBy(() -> new SqliteDatabase(file)).isInstanceOf(StoreException.class)
+                .hasMessageContaining("schema 4 is newer than this CA (3)");
+    }
+
+    /**
+     * A store as a CA before Flyway left it at {@code version}: the same tables (the scripts are the old
+     * DDL), {@code user_version} set, no history table, one admin row.
+     */
+    private static void legacyStore(Path file, int version) {
+        try (SqliteDatabase db = new SqliteDatabase(file)) {
+            db.transaction(c -> {
+                try (Statement s = c.createStatement()) {
+                    s.executeUpdate("INSERT INTO admins (canonical_key, dn, added_seq) VALUES ('cn=a', '/CN=a', 1)");
+                    s.executeUpdate("DROP TABLE flyway_schema_history");
+                    if (version < 3) {
+                        s.executeUpdate("DROP TABLE clients");
+                    }
+                    if (version < 2) {
+                        s.executeUpdate("DROP TABLE issuing");
+                    }
+                    s.executeUpdate("PRAGMA user_version=" + version);
+                }
+                return null;
+            });
+        }
     }
 
     private static long query(SqliteDatabase db, String sql) {

@@ -55,7 +55,7 @@ public final class TestCa implements AutoCloseable {
                 Duration.ofDays(7), null);
         NativeCrypto.install(System.getenv(NativeCrypto.SWITCH));
         CaServer server = CaServer.open(config, io.upki.ca.access.ClientAuth.CURVE, null, null, Clock.systemUTC(),
-                new SecureRandom());
+                new SecureRandom(), logOnly(Clock.systemUTC()), TestStores.location(dir), TestStores.password(dir));
         server.start();
         io.upki.pki.caclient.CurveKeys operator = io.upki.pki.caclient.CurveKeys.generate();
         try (ZmqCaClient registration = new ZmqCaClient("tcp://127.0.0.1:" + server.registrationPort(),
@@ -124,9 +124,14 @@ public final class TestCa implements AutoCloseable {
         CaConfig config = new CaConfig(dir, "127.0.0.1", port, port == 0 ? 0 : port + 1, port == 0 ? 0 : port + 2,
                 crlValidity, crlUrl, ocspUrl);
         NativeCrypto.install(System.getenv(NativeCrypto.SWITCH)); // as the real process does at start
-        CaServer server = CaServer.open(config, null, null, clock, new SecureRandom());
+        CaServer server = CaServer.open(config, io.upki.ca.access.ClientAuth.parse(null, config.host()), null, null, clock,
+                new SecureRandom(), logOnly(clock), TestStores.location(dir), TestStores.password(dir));
         server.start();
         return new TestCa(dir, server);
+    }
+
+    private static io.upki.ca.audit.AuditLog logOnly(Clock clock) {
+        return new io.upki.ca.audit.AuditLog(io.upki.pki.audit.AuditTrail.logOnly("ca-server", clock));
     }
 
     public CaServer server() {

@@ -22,7 +22,12 @@ public enum CaErrorCode {
      * upki: the certificate a task names (by {@code dn}, {@code cn} or {@code serial}) is not in the
      * store. The {@code MSG} stays uPKI's {@code [300] Certificate not found: ...}; {@code CODE} is 1100.
      */
-    NOT_FOUND(1100, 300);
+    NOT_FOUND(1100, 300),
+    /**
+     * upki: this CA is the standby of an active/standby pair and executed nothing; a client may send the
+     * same task to another CA of the pair (docs/CA-SERVER.md, "Standby CA"). Not a uPKI family.
+     */
+    STANDBY(1200);
 
     private final int code;
     private final int family;

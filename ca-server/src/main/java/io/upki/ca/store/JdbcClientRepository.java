@@ -6,11 +6,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@link ClientRepository} on {@link SqliteDatabase}. */
-public final class SqliteClientRepository implements ClientRepository {
-    private final SqliteDatabase db;
+/** {@link ClientRepository} on {@link Database} (SQLite or PostgreSQL). */
+public final class JdbcClientRepository implements ClientRepository {
+    private final Database db;
 
-    public SqliteClientRepository(SqliteDatabase db) {
+    public JdbcClientRepository(Database db) {
         this.db = db;
     }
 
@@ -18,7 +18,8 @@ public final class SqliteClientRepository implements ClientRepository {
     public void save(Client client) {
         db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT OR REPLACE INTO clients (public_key, name, role, added_at) VALUES (?,?,?,?)")) {
+                    "INSERT INTO clients (public_key, name, role, added_at) VALUES (?,?,?,?) ON CONFLICT (public_key) "
+                            + "DO UPDATE SET name = excluded.name, role = excluded.role, added_at = excluded.added_at")) {
                 ps.setString(1, client.publicKey());
                 ps.setString(2, client.name());
                 ps.setString(3, client.role());

@@ -6,11 +6,11 @@ import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.Optional;
 
-/** {@link NodeRepository} on {@link SqliteDatabase}. */
-public final class SqliteNodeRepository implements NodeRepository {
-    private final SqliteDatabase db;
+/** {@link NodeRepository} on {@link Database} (SQLite or PostgreSQL). */
+public final class JdbcNodeRepository implements NodeRepository {
+    private final Database db;
 
-    public SqliteNodeRepository(SqliteDatabase db) {
+    public JdbcNodeRepository(Database db) {
         this.db = db;
     }
 
@@ -18,7 +18,9 @@ public final class SqliteNodeRepository implements NodeRepository {
     public void save(Registration r) {
         db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT OR REPLACE INTO nodes (common_name, profile, registered_at, serial) VALUES (?,?,?,?)")) {
+                    "INSERT INTO nodes (common_name, profile, registered_at, serial) VALUES (?,?,?,?) ON CONFLICT (common_name) "
+                            + "DO UPDATE SET profile = excluded.profile, registered_at = excluded.registered_at, "
+                            + "serial = excluded.serial")) {
                 ps.setString(1, r.commonName());
                 ps.setString(2, r.profile());
                 ps.setLong(3, r.registeredAt().toEpochMilli());
@@ -31,6 +33,9 @@ public final class SqliteNodeRepository implements NodeRepository {
 
     @Override
     public Optional<Registration> find(String commonName) {
+        if (!db.dialect().storable(commonName)) {
+            return Optional.empty();
+        }
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT common_name, profile, registered_at, serial FROM nodes WHERE common_name = ?")) {

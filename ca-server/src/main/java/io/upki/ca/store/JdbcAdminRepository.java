@@ -5,11 +5,11 @@ import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@link AdminRepository} on {@link SqliteDatabase}. */
-public final class SqliteAdminRepository implements AdminRepository {
-    private final SqliteDatabase db;
+/** {@link AdminRepository} on {@link Database} (SQLite or PostgreSQL). */
+public final class JdbcAdminRepository implements AdminRepository {
+    private final Database db;
 
-    public SqliteAdminRepository(SqliteDatabase db) {
+    public JdbcAdminRepository(Database db) {
         this.db = db;
     }
 
@@ -30,8 +30,8 @@ public final class SqliteAdminRepository implements AdminRepository {
     @Override
     public boolean add(String dn, String canonicalKey) {
         return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT OR IGNORE INTO admins (canonical_key, dn, added_seq) "
-                    + "VALUES (?, ?, (SELECT coalesce(max(added_seq), 0) + 1 FROM admins))")) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO admins (canonical_key, dn, added_seq) "
+                    + "VALUES (?, ?, (SELECT coalesce(max(added_seq), 0) + 1 FROM admins)) ON CONFLICT DO NOTHING")) {
                 ps.setString(1, canonicalKey);
                 ps.setString(2, dn);
                 return ps.executeUpdate() == 1;

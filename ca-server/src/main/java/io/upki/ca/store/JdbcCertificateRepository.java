@@ -14,18 +14,18 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
-/** {@link CertificateRepository} on {@link SqliteDatabase}; every lookup uses an index. */
-public final class SqliteCertificateRepository implements CertificateRepository {
+/** {@link CertificateRepository} on {@link Database} (SQLite or PostgreSQL); every lookup uses an index. */
+public final class JdbcCertificateRepository implements CertificateRepository {
     private static final String COLUMNS = "serial, common_name, subject_dn, subject_key, profile, not_before, "
             + "not_after, issued_at, fingerprint, der, key_file, revoked_at, revoke_reason";
     // "Newest not revoked first, else newest" (CA-PROTOCOL.md section 4).
     private static final String PREFERENCE = " ORDER BY (revoked_at IS NOT NULL), id DESC LIMIT 1";
 
-    private final SqliteDatabase db;
+    private final Database db;
     /** Reservations whose certificate is stored, to delete in the next durable transaction. */
     private final Queue<BigInteger> completed = new ConcurrentLinkedQueue<>();
 
-    public SqliteCertificateRepository(SqliteDatabase db) {
+    public JdbcCertificateRepository(Database db) {
         this.db = db;
     }
 
@@ -81,7 +81,7 @@ public final class SqliteCertificateRepository implements CertificateRepository 
                 ps.setLong(6, r.issuedAt().toEpochMilli());
                 ps.executeUpdate();
             } catch (SQLException e) {
-                if (e.getMessage() != null && e.getMessage().contains("UNIQUE constraint failed: issuing.serial")) {
+                if (db.dialect().uniqueViolation(e, "issuing")) {
                     throw duplicate(r.serial());
                 }
                 throw e;
@@ -138,7 +138,7 @@ public final class SqliteCertificateRepository implements CertificateRepository 
         return new DuplicateSerialException("serial " + serial.toString(16) + " already issued");
     }
 
-    private static void insertRow(Connection c, CertificateRecord r) throws SQLException {
+    private void insertRow(Connection c, CertificateRecord r) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO certificates (" + COLUMNS
                 + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
             ps.setString(1, serialKey(r.serial()));
@@ -160,7 +160,7 @@ public final class SqliteCertificateRepository implements CertificateRepository 
             }
             ps.executeUpdate();
         } catch (SQLException e) {
-            if (e.getMessage() != null && e.getMessage().contains("UNIQUE constraint failed: certificates.serial")) {
+            if (db.dialect().uniqueViolation(e, "certificates")) {
                 throw duplicate(r.serial());
             }
             throw e;
@@ -348,6 +348,9 @@ public final class SqliteCertificateRepository implements CertificateRepository 
     }
 
     private Optional<CertificateRecord> one(String sql, String arg) {
+        if (!db.dialect().storable(arg)) {
+            return Optional.empty();
+        }
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setString(1, arg);

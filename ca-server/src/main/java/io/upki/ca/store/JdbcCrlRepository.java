@@ -11,22 +11,25 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.Optional;
 
 /**
- * {@link CrlRepository} with the numbers in {@link SqliteDatabase} and the latest body in a file named
- * by its number. A CRL of 100,000 entries is 5 MB: through SQLite's WAL it would be written twice (log
- * and checkpoint) while holding the database lock that every {@code sign} and {@code revoke} needs.
+ * {@link CrlRepository} with the numbers in the {@link Database}. On SQLite the latest body is a file
+ * named by its number: a CRL of 100,000 entries is 5 MB, and through SQLite's WAL it would be written
+ * twice (log and checkpoint) while holding the database lock that every {@code sign} and {@code revoke}
+ * needs. On PostgreSQL the body stays in its row: the store is shared by an active and a standby CA on
+ * different machines, no global lock is held, and a file would be on one machine only.
  */
-public final class SqliteCrlRepository implements CrlRepository {
+public final class JdbcCrlRepository implements CrlRepository {
     private static final String SUFFIX = ".der";
 
-    private final SqliteDatabase db;
+    private final Database db;
     private final Path bodies;
 
-    /** @param bodies the folder of the latest CRL's file (created when missing) */
-    public SqliteCrlRepository(SqliteDatabase db, Path bodies) {
+    /** @param bodies the folder of the latest CRL's file (created when missing), or null to keep it in the table */
+    public JdbcCrlRepository(Database db, Path bodies) {
         this.db = db;
         this.bodies = bodies;
     }
@@ -40,6 +43,13 @@ public final class SqliteCrlRepository implements CrlRepository {
 
     @Override
     public Optional<StoredCrl> latest() {
+        if (bodies == null) {
+            return db.read(c -> {
+                try (PreparedStatement ps = c.prepareStatement(LATEST_IN_TABLE); ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? row(c, new BigInteger(rs.getString(1), 16), null) : Optional.<StoredCrl>empty();
+                }
+            });
+        }
         try {
             BigInteger inFile = newestFile();
             BigInteger inTable = db.read(c -> {
@@ -74,7 +84,7 @@ public final class SqliteCrlRepository implements CrlRepository {
 
     /** The highest number among the body files, or null. */
     private BigInteger newestFile() throws IOException {
-        if (!Files.isDirectory(bodies)) {
+        if (bodies == null || !Files.isDirectory(bodies)) {
             return null;
         }
         BigInteger newest = null;
@@ -100,7 +110,7 @@ public final class SqliteCrlRepository implements CrlRepository {
 
     @Override
     public BigInteger lastNumber() {
-        return db.read(SqliteCrlRepository::lastNumber);
+        return db.read(JdbcCrlRepository::lastNumber);
     }
 
     private static BigInteger lastNumber(Connection c) throws SQLException {
@@ -112,21 +122,32 @@ public final class SqliteCrlRepository implements CrlRepository {
     @Override
     public void reserve(BigInteger number, Instant thisUpdate, Instant nextUpdate) {
         db.transaction(c -> {
+            if (db.dialect() == Dialect.POSTGRESQL) {
+                // Two sessions must not both read the same last number and insert out of order: numbers
+                // only grow (RFC 5280 section 5.2.3). Readers are not blocked by this lock mode.
+                try (Statement s = c.createStatement()) {
+                    s.execute("LOCK TABLE crls IN SHARE ROW EXCLUSIVE MODE");
+                }
+            }
             BigInteger last = lastNumber(c);
             if (number.compareTo(last) <= 0) {
                 throw new IllegalStateException("CRL number " + number + " is not above " + last);
             }
-            // Bodies from the table era are dropped as soon as a newer CRL exists; the number rows stay.
-            try (PreparedStatement ps = c.prepareStatement("UPDATE crls SET der = x'' WHERE length(der) > 0")) {
-                ps.executeUpdate();
+            if (bodies != null) {
+                // Bodies from the table era are dropped as soon as a newer CRL exists; the number rows stay.
+                try (PreparedStatement ps = c.prepareStatement("UPDATE crls SET der = ? WHERE length(der) > 0")) {
+                    ps.setBytes(1, new byte[0]);
+                    ps.executeUpdate();
+                }
             }
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO crls (number, number_width, this_update, next_update, der) VALUES (?,?,?,?,x'')")) {
+                    "INSERT INTO crls (number, number_width, this_update, next_update, der) VALUES (?,?,?,?,?)")) {
                 String hex = number.toString(16);
                 ps.setString(1, hex);
                 ps.setInt(2, hex.length());
                 ps.setLong(3, thisUpdate.toEpochMilli());
                 ps.setLong(4, nextUpdate.toEpochMilli());
+                ps.setBytes(5, new byte[0]);
                 ps.executeUpdate();
             }
             return null;
@@ -135,6 +156,24 @@ public final class SqliteCrlRepository implements CrlRepository {
 
     @Override
     public void saveBody(StoredCrl crl) {
+        if (bodies == null) {
+            db.transaction(c -> {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE crls SET der = ? WHERE number = ?")) {
+                    ps.setBytes(1, crl.der());
+                    ps.setString(2, crl.number().toString(16));
+                    ps.executeUpdate();
+                }
+                // Only the latest body is kept; older ones are emptied once a newer one is stored.
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE crls SET der = ? WHERE number <> ? AND length(der) > 0")) {
+                    ps.setBytes(1, new byte[0]);
+                    ps.setString(2, crl.number().toString(16));
+                    ps.executeUpdate();
+                }
+                return null;
+            });
+            return;
+        }
         try {
             Files.createDirectories(bodies);
             AtomicFiles.writePublic(bodyFile(crl.number()), crl.der());
