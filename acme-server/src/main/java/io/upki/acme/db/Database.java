@@ -115,7 +115,7 @@ public final class Database implements AutoCloseable {
         }
         config.setMaximumPoolSize(POOL_SIZE);
         config.setMinimumIdle(2);
-        config.setConnectionTimeout(10_000);
+        config.setConnectionTimeout(5_000); // then the request fails (serverInternal), as a silent CA does after --ca-timeout
         config.setAutoCommit(true);
         try {
             return new HikariDataSource(config);
