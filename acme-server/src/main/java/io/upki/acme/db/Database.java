@@ -178,17 +178,11 @@ public final class Database implements AutoCloseable {
             return;
         }
         try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
             transaction.set(c);
             try {
-                work.run();
-                c.commit();
-            } catch (RuntimeException e) {
-                c.rollback();
-                throw e;
+                commitOrRollBack(c, work);
             } finally {
                 transaction.remove();
-                c.setAutoCommit(true);
             }
         } catch (SQLException e) {
             throw failure(e);
@@ -198,21 +192,26 @@ public final class Database implements AutoCloseable {
     private void sqliteTransaction(Runnable work) {
         try {
             if (!connection.getAutoCommit()) {
-                work.run();
+                work.run(); // already inside a transaction of this database
                 return;
             }
-            connection.setAutoCommit(false);
-            try {
-                work.run();
-                connection.commit();
-            } catch (RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(true);
-            }
+            commitOrRollBack(connection, work);
         } catch (SQLException e) {
             throw failure(e);
+        }
+    }
+
+    /** Runs {@code work} on {@code c} as one transaction, then puts the connection back in auto-commit. */
+    private static void commitOrRollBack(Connection c, Runnable work) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            work.run();
+            c.commit();
+        } catch (RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
         }
     }
 
