@@ -30,7 +30,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The ACME server's composition root: store ({@code acme.db} in the host's data directory), resolver,
+ * The ACME server's composition root: store ({@code acme.db} in the host's data directory, or a PostgreSQL
+ * database that replicas share), nonces (in memory, or in that shared database), resolver,
  * validators, validation pool, the CA over ZeroMQ, and the routes it {@link #mount mounts} on the host's
  * server; closed with the host.
  */
@@ -58,7 +59,7 @@ public final class AcmeServer implements AutoCloseable {
     public static AcmeServer start(AcmeSettings settings, CaClient ca, Path dataDir, boolean behindProxy, int maxBody,
                                    Clock clock, AcmeAudit audit) {
         SecureRandom random = new SecureRandom();
-        AcmeStore store = AcmeStore.sqlite(dataDir.resolve("acme.db"));
+        AcmeStore store = AcmeStore.open(settings.storeIn(dataDir));
         Resolver resolver;
         if (settings.dns() == null) {
             resolver = DnsResolver.system();

@@ -5,6 +5,7 @@ import io.upki.pki.ops.OpsServer;
 import io.upki.pki.process.ProcessRunner;
 import java.net.InetSocketAddress;
 import io.upki.acme.config.AcmeSettings;
+import io.upki.acme.db.StoreLocation;
 import io.upki.acme.validation.NetworkPolicy;
 import io.upki.ra.audit.RaAudit;
 import java.nio.file.Path;
@@ -139,6 +140,18 @@ public final class RaMain implements Callable<Integer> {
                 description = "External scheme://host[:port] of the RA when a proxy changes it (UPKI_ACME_BASE_URL).")
         String acmeBaseUrl;
 
+        @Option(names = "--acme-store", defaultValue = "${env:UPKI_ACME_STORE}",
+                description = "Where ACME state lives: postgresql://USER@HOST:PORT/DB for a PostgreSQL database that "
+                        + "several ra-core replicas share, nonces included (env UPKI_ACME_STORE); default acme.db (SQLite) "
+                        + "in the data directory. The password never goes in the URL: env PGPASSWORD or "
+                        + "--acme-store-password-file.")
+        String acmeStore;
+
+        @Option(names = "--acme-store-password-file", defaultValue = "${env:UPKI_ACME_STORE_PASSWORD_FILE}",
+                description = "File holding the PostgreSQL password of --acme-store (env UPKI_ACME_STORE_PASSWORD_FILE); "
+                        + "instead of env PGPASSWORD.")
+        Path acmeStorePasswordFile;
+
         @Option(names = "--ca-public-key", defaultValue = "${env:UPKI_CA_PUBLIC_KEY}",
                 description = "The CA's CURVE public key (Z85) or its curve.pub file: talk to the CA over CURVE "
                         + "(UPKI_CA_PUBLIC_KEY; default: uPKI's plain protocol).")
@@ -162,6 +175,10 @@ public final class RaMain implements Callable<Integer> {
             AcmeSettings acmeSettings = new AcmeSettings(acme, acmeProfile, acmeHttpPort, acmeTlsPort, acmeDns,
                     AcmeSettings.parseEab(acmeEab), acmeOrderLifetime, acmeAuthzLifetime, acmeNonceLifetime, acmeBaseUrl,
                     NetworkPolicy.parse(acmeAllowNetworks));
+            String pgPassword = io.upki.pki.files.SecretOption.resolve(System.getenv("PGPASSWORD"), acmeStorePasswordFile,
+                    "PGPASSWORD", "--acme-store-password-file");
+            acmeSettings = acmeSettings.withStore(StoreLocation.parse(acmeStore, dataDir.resolve("acme.db"),
+                    pgPassword == null ? null : pgPassword.toCharArray()));
             RaConfig.Mode m = tls ? RaConfig.Mode.valueOf(mode.toUpperCase(Locale.ROOT)) : RaConfig.Mode.EDGE;
             RaConfig config = new RaConfig(dataDir, caHost, caPort, host, port, m, sans,
                     io.upki.pki.files.SecretOption.resolve(seed, seedFile, "--seed (UPKI_CA_SEED)", "--seed-file"), cn, crls, crlEvents,
@@ -174,7 +191,8 @@ public final class RaMain implements Callable<Integer> {
             System.out.println("upki ra-core ready on " + (m == RaConfig.Mode.DIRECT || edgeTls ? "https" : "http") + "://"
                     + host + ":" + server.port() + " (" + m.name().toLowerCase(Locale.ROOT) + " mode"
                     + (m == RaConfig.Mode.EDGE ? edgeTls ? ", proxy certificate required)"
-                    : "; plain HTTP: whoever reaches this port and holds a sidecar assertion is served)" : ")"));
+                    : "; plain HTTP: whoever reaches this port and holds a sidecar assertion is served)" : ")")
+                    + (acme ? "; ACME store " + acmeSettings.store() : ""));
             ProcessRunner.serveUntilStopped(server, "ra-core");
             return 0;
         }

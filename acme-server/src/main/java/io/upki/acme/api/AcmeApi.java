@@ -11,7 +11,7 @@ import io.upki.acme.jws.JwsVerifier;
 import io.upki.acme.problem.AcmeError;
 import io.upki.acme.problem.AcmeProblem;
 import io.upki.acme.store.AcmeStore;
-import io.upki.acme.store.NonceStore;
+import io.upki.acme.store.Nonces;
 import io.upki.acme.validation.ValidationService;
 import io.upki.pki.crypto.NativeCrypto;
 import java.security.Provider;
@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AcmeApi {
     private static final Logger LOG = LoggerFactory.getLogger(AcmeApi.class);
-    private final NonceStore nonces;
+    private final Nonces nonces;
     private final AcmeRequests requests;
     private final AccountRoutes accounts;
     private final OrderRoutes orders;
@@ -53,7 +53,7 @@ public final class AcmeApi {
         void handle(Context ctx, AcmeUrls urls, AcmeRequest request) throws AcmeProblem;
     }
 
-    private AcmeApi(NonceStore nonces, AcmeRequests requests, AccountRoutes accounts, OrderRoutes orders,
+    private AcmeApi(Nonces nonces, AcmeRequests requests, AccountRoutes accounts, OrderRoutes orders,
                     Finalizer finalizer, Renewals renewals, BaseUrls baseUrls, boolean externalAccountRequired) {
         this.nonces = nonces;
         this.requests = requests;
@@ -73,7 +73,7 @@ public final class AcmeApi {
         // in force; otherwise BouncyCastle, several times faster than SunEC on Java 17. Null: the JCA default.
         Provider ecdsa = NativeCrypto.current().nativeActive() ? null : new BouncyCastleProvider();
         JwsVerifier verifier = new JwsVerifier(ecdsa);
-        NonceStore nonces = new NonceStore(clock, settings.nonceLifetime(), random);
+        Nonces nonces = store.nonces(clock, settings.nonceLifetime(), random);
         Resources resources = new Resources(store, clock);
         Renewals renewals = new Renewals(store, ca, clock, audit);
         return new AcmeApi(nonces, new AcmeRequests(verifier, nonces, store, maxBody),

@@ -6,7 +6,7 @@ import io.upki.acme.problem.AcmeError;
 import io.upki.acme.problem.AcmeProblem;
 import io.upki.acme.jws.FlattenedJws;
 import io.upki.acme.jws.JwsVerifier;
-import io.upki.acme.store.NonceStore;
+import io.upki.acme.store.Nonces;
 import io.upki.acme.store.Account;
 import io.upki.acme.store.AcmeStore;
 import java.text.ParseException;
@@ -25,14 +25,14 @@ final class AcmeRequests {
 
     private static final Logger LOG = LoggerFactory.getLogger("upki.audit");
     private final JwsVerifier verifier;
-    private final NonceStore nonces;
+    private final Nonces nonces;
     private final AcmeStore store;
     private final int maxBody;
     /** Parsed account keys by their stored JSON: a known account's key is parsed once, not on every request. */
     private final java.util.Map<String, JWK> storedKeys = new java.util.concurrent.ConcurrentHashMap<>();
     private static final int CACHED_KEYS = 4096;
 
-    AcmeRequests(JwsVerifier verifier, NonceStore nonces, AcmeStore store, int maxBody) {
+    AcmeRequests(JwsVerifier verifier, Nonces nonces, AcmeStore store, int maxBody) {
         this.verifier = verifier;
         this.nonces = nonces;
         this.store = store;

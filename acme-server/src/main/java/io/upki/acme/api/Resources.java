@@ -41,8 +41,9 @@ final class Resources {
             return null;
         }
         Authorization now = Lifecycle.current(stored, clock.instant());
-        if (now.status() != stored.status()) {
-            store.authorizations().update(now);
+        if (now.status() != stored.status()
+                && !store.authorizations().transition(id, stored.status(), now.status())) {
+            return authorization(id); // another request (or replica) changed it meanwhile: read it again
         }
         return now;
     }
@@ -62,7 +63,9 @@ final class Resources {
             return stored;
         }
         Order updated = stored.withStatus(next, next == Order.Status.INVALID ? stored.error() : null);
-        store.orders().update(updated);
+        if (!store.orders().advance(id, stored.status(), next, updated.error())) {
+            return order(id); // another request (or replica) changed it meanwhile: derive from what it stored
+        }
         return updated;
     }
 

@@ -1,6 +1,7 @@
 package io.upki.acme.config;
 
 import io.upki.pki.process.ProcessRunner;
+import io.upki.acme.db.StoreLocation;
 import io.upki.acme.validation.NetworkPolicy;
 import java.io.IOException;
 import java.net.URI;
@@ -30,10 +31,12 @@ import java.util.Map;
  * @param networks the addresses validation may connect to (and {@code ip} identifiers may name): public
  *     ones, plus the networks of {@code --acme-allow-networks}; loopback, link-local and the like only
  *     when a named network covers them ({@link NetworkPolicy#publicOnly()} when null)
+ * @param store where the ACME state lives: a shared PostgreSQL database for replicated ra-cores, or
+ *     null for {@code acme.db} in the host's data directory
  */
 public record AcmeSettings(boolean enabled, String profile, int httpPort, int tlsPort, String dns,
                            Map<String, byte[]> eabKeys, Duration orderLifetime, Duration authzLifetime,
-                           Duration nonceLifetime, String baseUrl, NetworkPolicy networks) {
+                           Duration nonceLifetime, String baseUrl, NetworkPolicy networks, StoreLocation store) {
     private static final Duration MAX_LIFETIME = Duration.ofDays(30);
 
     public AcmeSettings {
@@ -75,12 +78,31 @@ public record AcmeSettings(boolean enabled, String profile, int httpPort, int tl
         }
     }
 
+    /** The settings with the store in the host's data directory. */
+    public AcmeSettings(boolean enabled, String profile, int httpPort, int tlsPort, String dns,
+                        Map<String, byte[]> eabKeys, Duration orderLifetime, Duration authzLifetime,
+                        Duration nonceLifetime, String baseUrl, NetworkPolicy networks) {
+        this(enabled, profile, httpPort, tlsPort, dns, eabKeys, orderLifetime, authzLifetime, nonceLifetime, baseUrl,
+                networks, null);
+    }
+
+    /** The same settings with the state at {@code location}. */
+    public AcmeSettings withStore(StoreLocation location) {
+        return new AcmeSettings(enabled, profile, httpPort, tlsPort, dns, eabKeys, orderLifetime, authzLifetime,
+                nonceLifetime, baseUrl, networks, location);
+    }
+
+    /** Where the state lives, given the host's data directory. */
+    public StoreLocation storeIn(Path dataDir) {
+        return store != null ? store : StoreLocation.sqlite(dataDir.resolve("acme.db"));
+    }
+
     /** The settings with validation of public addresses only. */
     public AcmeSettings(boolean enabled, String profile, int httpPort, int tlsPort, String dns,
                         Map<String, byte[]> eabKeys, Duration orderLifetime, Duration authzLifetime,
                         Duration nonceLifetime, String baseUrl) {
         this(enabled, profile, httpPort, tlsPort, dns, eabKeys, orderLifetime, authzLifetime, nonceLifetime, baseUrl,
-                null);
+                null, null);
     }
 
     /**

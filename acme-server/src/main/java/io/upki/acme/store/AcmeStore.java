@@ -1,7 +1,11 @@
 package io.upki.acme.store;
 
 import io.upki.acme.db.Database;
+import io.upki.acme.db.StoreLocation;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
 
 /**
  * Durable ACME state: one store per resource over one {@link Database}, and {@link #transaction} to
@@ -27,6 +31,20 @@ public final class AcmeStore implements AutoCloseable {
     /** Opens (creating or migrating when needed) the SQLite store {@code file}. */
     public static AcmeStore sqlite(Path file) {
         return new AcmeStore(Database.sqlite(file));
+    }
+
+    /** Opens (creating or migrating when needed) the store at {@code location}. */
+    public static AcmeStore open(StoreLocation location) {
+        return new AcmeStore(location.open());
+    }
+
+    /**
+     * The nonces for this store: in the database when other replicas may share it (so each accepts the
+     * others' nonces), else in memory (RFC 8555 section 6.5 lets a restart cost each client one retry,
+     * and every request saves two writes to the file).
+     */
+    public Nonces nonces(Clock clock, Duration lifetime, SecureRandom random) {
+        return db.shared() ? new SharedNonces(db, clock, lifetime, random) : new NonceStore(clock, lifetime, random);
     }
 
     public AccountStore accounts() {

@@ -29,6 +29,11 @@ public final class AuthorizationStore {
         db.update("UPDATE authz SET status = ? WHERE id = ?", a.status().name(), a.id());
     }
 
+    /** Moves an authorization from {@code from} to {@code to} only if it is still in {@code from}. */
+    public boolean transition(String id, Authorization.Status from, Authorization.Status to) {
+        return db.update("UPDATE authz SET status = ? WHERE id = ? AND status = ?", to.name(), id, from.name()) == 1;
+    }
+
     private static Authorization read(ResultSet r) throws SQLException {
         return new Authorization(r.getString("id"), r.getString("account_id"), r.getString("order_id"),
                 new Identifier(r.getString("type"), r.getString("value")), r.getInt("wildcard") == 1,

@@ -4,16 +4,15 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Anti-replay nonces (RFC 8555 section 6.5): 128 random bits, base64url, kept in memory until used once,
- * expired, or pushed out by the bound. A nonce accepted once is gone, so a replayed request is a badNonce.
+ * Anti-replay nonces (RFC 8555 section 6.5) of one ra-core: 128 random bits, base64url, kept in memory
+ * until used once, expired, or pushed out by the bound. A nonce accepted once is gone, so a replayed request is a badNonce.
  */
-public final class NonceStore {
+public final class NonceStore implements Nonces {
     /** At most this many outstanding nonces: a client asking for nonces it never uses cannot grow the RA's memory. */
     static final int MAX_OUTSTANDING = 100_000;
     private final Clock clock;
@@ -38,10 +37,9 @@ public final class NonceStore {
         this.max = max;
     }
 
+    @Override
     public String issue() {
-        byte[] bytes = new byte[16];
-        random.nextBytes(bytes);
-        String nonce = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String nonce = Nonces.fresh(random);
         Instant expires = clock.instant().plus(lifetime);
         synchronized (issued) {
             issued.put(nonce, expires);
@@ -55,9 +53,9 @@ public final class NonceStore {
     }
 
     /** True once for a nonce this server issued and that has not expired. */
+    @Override
     public boolean consume(String nonce) {
-        // RFC 8555 section 6.5.1: the value is base64url; anything else was never issued here.
-        if (nonce == null || nonce.isEmpty() || nonce.length() > 64) {
+        if (!Nonces.plausible(nonce)) {
             return false;
         }
         Instant expires;
@@ -67,7 +65,7 @@ public final class NonceStore {
         return expires != null && clock.instant().isBefore(expires);
     }
 
-    /** Drops expired nonces (they are refused anyway); returns how many. */
+    @Override
     public int purge() {
         Instant now = clock.instant();
         int n = 0;

@@ -45,6 +45,25 @@ public final class OrderStore {
         return db.update("UPDATE orders SET status = ? WHERE id = ? AND status = ?", to.name(), id, from.name()) == 1;
     }
 
+    /**
+     * Moves an order from {@code from} to {@code to} with {@code error}, only if it is still in {@code from}:
+     * a status derived from the authorizations is stored this way, so a replica working from an older read
+     * never overwrites what another one stored meanwhile (a finalization under way, a certificate).
+     */
+    public boolean advance(String id, Order.Status from, Order.Status to, String error) {
+        return db.update("UPDATE orders SET status = ?, error = ? WHERE id = ? AND status = ?",
+                to.name(), error, id, from.name()) == 1;
+    }
+
+    /**
+     * Inside a transaction: locks the order's row until the transaction ends, so work that reads the order
+     * and its authorizations and then writes (a validation outcome) runs one at a time per order across
+     * replicas. Returns the order as it is now.
+     */
+    public Optional<Order> lock(String id) {
+        return db.one("SELECT * FROM orders WHERE id = ?" + db.engine().forUpdate(), OrderStore::read, id);
+    }
+
     /** How many orders are in each state (metrics). */
     public Map<Order.Status, Long> countsByStatus() {
         Map<Order.Status, Long> counts = new EnumMap<>(Order.Status.class);

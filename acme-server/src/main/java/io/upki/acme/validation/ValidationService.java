@@ -91,8 +91,13 @@ public final class ValidationService implements AutoCloseable {
         boolean ok = problem == null;
         String error = ok ? null : problem.document().toString();
         store.transaction(() -> {
+            // The order's row first: outcomes for two authorizations of one order (perhaps on two replicas)
+            // then decide the order's status one after the other, each seeing the other's result.
+            Order order = store.orders().lock(authz.orderId()).orElseThrow();
             Authorization current = Lifecycle.current(store.authorizations().get(authz.id()).orElseThrow(), clock.instant());
-            if (current.status() != Authorization.Status.PENDING) {
+            Authorization.Status decided = ok ? Authorization.Status.VALID : Authorization.Status.INVALID;
+            if (current.status() != Authorization.Status.PENDING
+                    || !store.authorizations().transition(current.id(), Authorization.Status.PENDING, decided)) {
                 // expired or deactivated meanwhile: the outcome no longer authorizes anything
                 store.challenges().update(challenge.with(Challenge.Status.INVALID, null, new AcmeProblem(AcmeError.UNAUTHORIZED,
                         "the authorization is " + current.status().name().toLowerCase(java.util.Locale.ROOT)).document().toString()));
@@ -100,15 +105,13 @@ public final class ValidationService implements AutoCloseable {
             }
             store.challenges().update(challenge.with(ok ? Challenge.Status.VALID : Challenge.Status.INVALID,
                     ok ? clock.instant() : null, error));
-            store.authorizations().update(current.withStatus(ok ? Authorization.Status.VALID : Authorization.Status.INVALID));
-            Order order = store.orders().get(authz.orderId()).orElseThrow();
             List<Authorization> all = new ArrayList<>();
             for (String id : order.authorizationIds()) {
                 all.add(Lifecycle.current(store.authorizations().get(id).orElseThrow(), clock.instant()));
             }
             Order.Status next = Lifecycle.derive(order, all, clock.instant());
             if (next != order.status()) {
-                store.orders().update(order.withStatus(next, next == Order.Status.INVALID ? error : null));
+                store.orders().advance(order.id(), order.status(), next, next == Order.Status.INVALID ? error : null);
             }
         });
         AUDIT.info("audit action=\"acme-validate {}\" who=\"acct:{}\" serial=- result=\"{}\" identifier=\"{}\"",

@@ -3,21 +3,17 @@ package io.upki.acme.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Accounts: found by id, key thumbprint and EAB key id; key, status and contacts updated; one account per key. */
-class AccountStoreTest {
+class AccountStoreTest extends EngineSuite {
     static final Instant NOW = Instant.parse("2026-12-07T12:00:00Z");
-    @TempDir
-    Path dir;
 
     @Test
     void anAccountIsFoundByIdThumbprintAndBindingAndUpdated() {
-        try (AcmeStore store = AcmeStore.sqlite(dir.resolve("acme.db"))) {
+        try (AcmeStore store = open()) {
             AccountStore accounts = store.accounts();
             accounts.insert(new Account("a1", "thumb-1", "{\"kty\":\"EC\"}", Account.Status.VALID, List.of("mailto:a@b.example"),
                     NOW, "team-a"));
@@ -36,7 +32,7 @@ class AccountStoreTest {
 
     @Test
     void twoAccountsCannotShareAKeyOrABinding() {
-        try (AcmeStore store = AcmeStore.sqlite(dir.resolve("acme.db"))) {
+        try (AcmeStore store = open()) {
             store.accounts().insert(new Account("a1", "thumb", "{}", Account.Status.VALID, List.of(), NOW, "team-a"));
             assertThatThrownBy(() -> store.accounts().insert(
                     new Account("a2", "thumb", "{}", Account.Status.VALID, List.of(), NOW, null)))

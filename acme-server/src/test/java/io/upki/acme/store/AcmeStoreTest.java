@@ -4,23 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigInteger;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** The SQLite store as a whole: atomic order creation and transitions, durability across reopen. */
-class AcmeStoreTest {
-    @TempDir
-    Path dir;
+/** The store as a whole, on each engine: atomic order creation and transitions, durability across reopen. */
+class AcmeStoreTest extends EngineSuite {
 
     static final Instant NOW = Instant.parse("2026-11-27T12:00:00Z");
 
     @Test
     void ordersAuthorizationsAndChallengesSurviveAReopen() {
         Identifier id = new Identifier(Identifier.DNS, "a.example.internal");
-        try (AcmeStore store = AcmeStore.sqlite(dir.resolve("acme.db"))) {
+        try (AcmeStore store = open()) {
             store.accounts().insert(new Account("acct", "thumb", "{}", Account.Status.VALID, List.of("mailto:a@b.example"), NOW, null));
             insertOrder(store, new Order("o", "acct", Order.Status.PENDING, NOW.plusSeconds(3600), List.of(id), List.of("z"),
                     null, null, null), List.of(new Authorization("z", "acct", "o", id, false, Authorization.Status.PENDING,
@@ -31,7 +27,7 @@ class AcmeStoreTest {
             assertThat(store.orders().transition("o", Order.Status.READY, Order.Status.PROCESSING)).isFalse();
             store.certificates().insert(new IssuedCertificate("cert", "o", "acct", BigInteger.TEN, "PEM", NOW, NOW.plusSeconds(60), null));
         }
-        try (AcmeStore store = AcmeStore.sqlite(dir.resolve("acme.db"))) {
+        try (AcmeStore store = open()) {
             assertThat(store.accounts().byThumbprint("thumb").orElseThrow().contact()).containsExactly("mailto:a@b.example");
             assertThat(store.orders().get("o").orElseThrow().identifiers()).containsExactly(id);
             assertThat(store.challenges().get("c").orElseThrow().status()).isEqualTo(Challenge.Status.PROCESSING);
@@ -42,7 +38,7 @@ class AcmeStoreTest {
 
     @Test
     void aFailedTransactionChangesNothing() {
-        try (AcmeStore store = AcmeStore.sqlite(dir.resolve("acme.db"))) {
+        try (AcmeStore store = open()) {
             assertThatThrownBy(() -> store.transaction(() -> {
                 store.accounts().insert(new Account("inside", "thumb", "{}", Account.Status.VALID, List.of(), NOW, null));
                 throw new IllegalStateException("boom");

@@ -3,20 +3,16 @@ package io.upki.acme.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigInteger;
-import java.nio.file.Path;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Issued certificates: found by id and by serial; revoked once, the first time kept. */
-class CertificateStoreTest {
+class CertificateStoreTest extends EngineSuite {
     static final Instant NOW = Instant.parse("2026-12-07T12:00:00Z");
-    @TempDir
-    Path dir;
 
     @Test
     void aCertificateIsFoundBySerialAndRevokedOnce() {
-        try (AcmeStore store = AcmeStore.sqlite(dir.resolve("acme.db"))) {
+        try (AcmeStore store = open()) {
             BigInteger serial = new BigInteger("7fffffffffffffffffffffffffff01", 16);
             store.certificates().insert(new IssuedCertificate("cert", "o", "acct", serial, "PEM", NOW, NOW.plusSeconds(60), null));
             assertThat(store.certificates().get("cert").orElseThrow().serial()).isEqualTo(serial);

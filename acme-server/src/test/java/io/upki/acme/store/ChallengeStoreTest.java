@@ -2,21 +2,17 @@ package io.upki.acme.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Challenges: listed in the order offered, started once, and their outcome stored. */
-class ChallengeStoreTest {
+class ChallengeStoreTest extends EngineSuite {
     static final Instant NOW = Instant.parse("2026-12-07T12:00:00Z");
-    @TempDir
-    Path dir;
 
     @Test
     void challengesComeInTheOrderOfferedAndStartOnce() {
-        try (AcmeStore store = AcmeStore.sqlite(dir.resolve("acme.db"))) {
+        try (AcmeStore store = open()) {
             ChallengeStore challenges = store.challenges();
             for (String type : List.of(Challenge.TLS_ALPN_01, Challenge.HTTP_01, Challenge.DNS_01)) {
                 challenges.insert(new Challenge("c-" + type, "z", type, "tok", Challenge.Status.PENDING, null, null));
@@ -31,7 +27,7 @@ class ChallengeStoreTest {
 
     @Test
     void anOutcomeIsStoredWithItsTimeOrItsError() {
-        try (AcmeStore store = AcmeStore.sqlite(dir.resolve("acme.db"))) {
+        try (AcmeStore store = open()) {
             Challenge c = new Challenge("c", "z", Challenge.HTTP_01, "tok", Challenge.Status.PROCESSING, null, null);
             store.challenges().insert(c);
             store.challenges().update(c.with(Challenge.Status.VALID, NOW, null));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
+import io.upki.acme.config.AcmeSettings;
 import io.upki.ca.testing.TestKeys;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.wire.CaTask;
@@ -14,6 +15,7 @@ import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
@@ -24,31 +26,42 @@ import java.util.List;
 import java.util.Map;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Accounts, orders and certificates over their life with the nimbus test client against the real
  * stack: RS256/ES384 keys, contact update, key rollover, IP identifiers, POST-as-GET download,
- * revocation by the certificate's key, renewal information (RFC 9773), expiry, and a restart.
+ * revocation by the certificate's key, renewal information (RFC 9773), expiry, and a restart; once with
+ * the ACME store on SQLite and once on PostgreSQL.
  */
+@ParameterizedClass(name = "ACME store on {0}")
+@EnumSource(AcmeStoreEngine.class)
 class AcmeLifecycleTest {
     static final String ERR = "urn:ietf:params:acme:error:";
     @TempDir
     static Path dir;
     static AcmeStack stack;
+    static AcmeSettings settings;
     static ChallengeResponders.Http http;
+    /** The engine of this run (also handed to {@link #start}). */
+    @Parameter
+    AcmeStoreEngine engine;
 
-    @BeforeAll
-    static void start() throws Exception {
-        stack = new AcmeStack(dir);
-        stack.startRa(RaConfig.Mode.DIRECT, stack.settings(Map.of()));
+    @BeforeParameterizedClassInvocation
+    static void start(AcmeStoreEngine engine) throws Exception {
+        stack = new AcmeStack(Files.createDirectories(dir.resolve(engine.name())));
+        settings = stack.settings(Map.of()).withStore(engine.freshStore());
+        stack.startRa(RaConfig.Mode.DIRECT, settings);
         http = new ChallengeResponders.Http(stack.httpPort);
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() {
         http.close();
         stack.close();
@@ -214,7 +227,7 @@ class AcmeLifecycleTest {
         String certUrl = done.json().path("certificate").asText();
         stack.ra.close();
         stack.ra = null;
-        stack.startRa(RaConfig.Mode.DIRECT, stack.settings(Map.of()));
+        stack.startRa(RaConfig.Mode.DIRECT, settings);
         AcmeTestClient again = new AcmeTestClient(c.http, stack.directory, c.key);
         again.newAccount(AcmeTestClient.JSON.createObjectNode().put("onlyReturnExisting", true));
         assertThat(again.kid.substring(again.kid.indexOf("/acme/"))).isEqualTo(c.kid.substring(c.kid.indexOf("/acme/")));

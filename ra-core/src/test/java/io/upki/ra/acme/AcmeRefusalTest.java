@@ -7,19 +7,26 @@ import io.upki.ra.RaConfig;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Every refusal of RFC 8555 the issue lists, each through real HTTPS against the ra-core in direct
- * mode, answered as a problem document of the right ACME type, and changing nothing.
+ * mode, answered as a problem document of the right ACME type, and changing nothing; once with the
+ * ACME store on SQLite and once on PostgreSQL.
  */
+@ParameterizedClass(name = "ACME store on {0}")
+@EnumSource(AcmeStoreEngine.class)
 class AcmeRefusalTest {
     static final String ERR = "urn:ietf:params:acme:error:";
     @TempDir
@@ -27,15 +34,18 @@ class AcmeRefusalTest {
     static AcmeStack stack;
     static ChallengeResponders.Http http;
     AcmeTestClient client;
+    /** The engine of this run (also handed to {@link #start}). */
+    @Parameter
+    AcmeStoreEngine engine;
 
-    @BeforeAll
-    static void start() throws Exception {
-        stack = new AcmeStack(dir);
-        stack.startRa(RaConfig.Mode.DIRECT, stack.settings(Map.of()));
+    @BeforeParameterizedClassInvocation
+    static void start(AcmeStoreEngine engine) throws Exception {
+        stack = new AcmeStack(Files.createDirectories(dir.resolve(engine.name())));
+        stack.startRa(RaConfig.Mode.DIRECT, stack.settings(Map.of()).withStore(engine.freshStore()));
         http = new ChallengeResponders.Http(stack.httpPort);
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() {
         http.close();
         stack.close();

@@ -64,9 +64,14 @@ final class AcmeStack implements AutoCloseable {
     }
 
     AcmeSettings settings(Map<String, byte[]> eab) {
+        return settings(eab, null);
+    }
+
+    /** The settings with the external base URL a proxy in front of several replicas would give them all. */
+    AcmeSettings settings(Map<String, byte[]> eab, String baseUrl) {
         // Every name resolves to 127.0.0.1 here, and the clients answer challenges on loopback.
         return new AcmeSettings(true, "server", httpPort, tlsPort, "127.0.0.1:" + dnsPort, eab, Duration.ofHours(1),
-                Duration.ofHours(1), Duration.ofMinutes(30), null,
+                Duration.ofHours(1), Duration.ofMinutes(30), baseUrl,
                 io.upki.acme.validation.NetworkPolicy.parse("127.0.0.0/8"));
     }
 
@@ -81,8 +86,14 @@ final class AcmeStack implements AutoCloseable {
 
     /** Like {@link #startRa(RaConfig.Mode, AcmeSettings, String)}, recording audit events in {@code audit}. */
     RaServer startRa(RaConfig.Mode mode, AcmeSettings settings, String name, io.upki.ra.audit.RaAudit audit) throws Exception {
+        return startRa(mode, settings, name, audit, 0);
+    }
+
+    /** An ra-core listening on {@code port} (0: any free port). */
+    RaServer startRa(RaConfig.Mode mode, AcmeSettings settings, String name, io.upki.ra.audit.RaAudit audit, int port)
+            throws Exception {
         String crl = "http://127.0.0.1:" + publisher.port();
-        RaConfig config = new RaConfig(dir.resolve(name), "127.0.0.1", caPort, "127.0.0.1", 0, mode,
+        RaConfig config = new RaConfig(dir.resolve(name), "127.0.0.1", caPort, "127.0.0.1", port, mode,
                 List.of("127.0.0.1", "upki-ra"), TestCa.SEED, "upki-ra",
                 List.of(crl + "/crl.der"), crl + "/events", crl,
                 Duration.ofSeconds(5), 65536, settings);
