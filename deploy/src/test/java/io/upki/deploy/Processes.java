@@ -17,9 +17,15 @@ import java.util.stream.Stream;
 /** upki's four processes as their sources define them: which module an image runs, its options and HTTP routes. */
 final class Processes {
     static final List<String> MODULES = List.of("ca-server", "crl-publisher", "auth-sidecar", "ra-core");
-    /** Javalin route registrations: get("/x", ...), sse("/x", ...), addHttpHandler(method, "/x", ...). */
+    /**
+     * Javalin route registrations: get("/x", ...), sse("/x", ...), addHttpHandler(method, "/x", ...), and
+     * ra-core's route table, route(r, HandlerType.GET, ROLE, "/x", ...).
+     */
     private static final Pattern ROUTE = Pattern.compile(
-            "\\.(?:get|post|put|patch|delete|head|sse|addHttpHandler)\\((?:\\w+,\\s*)?\"(/[^\"]*)\"");
+            "(?:\\.(?:get|post|put|patch|delete|head|sse|addHttpHandler)\\((?:\\w+,\\s*)?"
+                    + "|\\broute\\(\\w+,\\s*HandlerType\\.\\w+,\\s*\\w+,\\s*)\"(/[^\"]*)\"");
+    /** Library modules a process runs inside itself: ra-core mounts the ACME server. */
+    private static final Map<String, List<String>> MOUNTED = Map.of("ra-core", List.of("acme-server"));
     private static final Map<String, String> SOURCES = new ConcurrentHashMap<>();
 
     private Processes() {
@@ -37,11 +43,13 @@ final class Processes {
         return module(container.path("image").asText());
     }
 
-    /** The main Java sources of a module and of pki-common (shared options), as one text. */
+    /** The main Java sources of a module, of pki-common (shared options) and of what it mounts, as one text. */
     static String sources(String module) {
         return SOURCES.computeIfAbsent(module, m -> {
             StringBuilder all = new StringBuilder();
-            for (String dir : List.of(m, "pki-common")) {
+            List<String> dirs = new java.util.ArrayList<>(List.of(m, "pki-common"));
+            dirs.addAll(MOUNTED.getOrDefault(m, List.of()));
+            for (String dir : dirs) {
                 try (Stream<Path> files = Files.walk(Repo.root().resolve(dir + "/src/main/java"))) {
                     for (Path f : files.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
                         all.append(Files.readString(f)).append('\n');
