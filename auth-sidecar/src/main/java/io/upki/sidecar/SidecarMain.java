@@ -50,9 +50,8 @@ public final class SidecarMain implements Callable<Integer> {
             description = "File of administrator DNs, one per line.")
     Path adminsFile;
 
-    @Option(names = "--ca", defaultValue = "${env:UPKI_CA_ENDPOINT}",
-            description = "CA operations endpoint (tcp://host:5000) for list_admins.")
-    String caEndpoint;
+    @picocli.CommandLine.Mixin
+    io.upki.pki.caclient.CaEndpointOptions ca = new io.upki.pki.caclient.CaEndpointOptions();
 
     @Option(names = "--admin-refresh", defaultValue = "PT10S", description = "How often the admin list is refreshed.")
     Duration adminRefresh;
@@ -72,7 +71,8 @@ public final class SidecarMain implements Callable<Integer> {
     Path assertionCert;
 
     @Option(names = "--register", defaultValue = "${env:UPKI_CA_REGISTRATION}",
-            description = "CA registration endpoint (tcp://host:5001) to obtain the assertion key with the seed.")
+            description = "CA registration endpoints (tcp://host:5001[,...]) to obtain the assertion key with the seed "
+                    + "(default with --seed: each --ca port + 1).")
     String registerEndpoint;
 
     @Option(names = "--seed", defaultValue = "${env:UPKI_CA_SEED}", description = "Registration seed (env UPKI_CA_SEED).")
@@ -136,6 +136,15 @@ public final class SidecarMain implements Callable<Integer> {
         ProcessRunner.HostPort address = ProcessRunner.hostPort("listen", listen);
         RoutePolicy policy = routes == null || routes.isBlank() ? RoutePolicy.defaults()
                 : RoutePolicy.parse(routes, RouteClass.DENY);
+        // UPKI_CA_ENDPOINT: this process's variable before UPKI_CA, still read.
+        String fallback = System.getenv("UPKI_CA_ENDPOINT");
+        io.upki.pki.caclient.CaEndpoints cas = ca.given() == null && (fallback == null || fallback.isBlank()) ? null
+                : ca.endpoints(fallback);
+        String caEndpoint = cas == null ? null : cas.operationsList();
+        if ((registerEndpoint == null || registerEndpoint.isBlank()) && cas != null && assertionKey == null
+                && (seed != null || seedFile != null)) {
+            registerEndpoint = cas.registrationList();
+        }
         SidecarConfig config = new SidecarConfig(address.host(), address.port(),
                 trustAnchor, intermediates, crls, crlEvents, crlPoll, crlGrace, adminsFile, caEndpoint, adminRefresh,
                 proxy, policy, new SidecarConfig.Signing(assertionKey, assertionCert, registerEndpoint,

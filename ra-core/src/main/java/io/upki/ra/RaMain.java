@@ -36,10 +36,15 @@ public final class RaMain implements Callable<Integer> {
                 description = "Where ra.key, ra.crt and ca.crt live (env UPKI_DATA_DIR).")
         Path dataDir;
 
-        @Option(names = "--ca-host", defaultValue = "${env:UPKI_CA_HOST:-127.0.0.1}", description = "CA host (UPKI_CA_HOST).")
+        @picocli.CommandLine.Mixin
+        io.upki.pki.caclient.CaEndpointOptions ca = new io.upki.pki.caclient.CaEndpointOptions();
+
+        @Option(names = "--ca-host", defaultValue = "${env:UPKI_CA_HOST:-127.0.0.1}",
+                description = "Deprecated, use --ca: CA host (UPKI_CA_HOST), read when --ca and UPKI_CA are absent.")
         String caHost;
 
-        @Option(names = "--ca-port", defaultValue = "${env:UPKI_CA_PORT:-5000}", description = "CA port (UPKI_CA_PORT).")
+        @Option(names = "--ca-port", defaultValue = "${env:UPKI_CA_PORT:-5000}",
+                description = "Deprecated, use --ca: CA port (UPKI_CA_PORT), read when --ca and UPKI_CA are absent.")
         int caPort;
 
         @Option(names = "--host", defaultValue = "${env:UPKI_RA_HOST:-127.0.0.1}", description = "Bind address (UPKI_RA_HOST).")
@@ -182,7 +187,8 @@ public final class RaMain implements Callable<Integer> {
             RaConfig.Mode m = tls ? RaConfig.Mode.valueOf(mode.toUpperCase(Locale.ROOT)) : RaConfig.Mode.EDGE;
             RaConfig config = new RaConfig(dataDir, caHost, caPort, host, port, m, sans,
                     io.upki.pki.files.SecretOption.resolve(seed, seedFile, "--seed (UPKI_CA_SEED)", "--seed-file"), cn, crls, crlEvents,
-                    publisher, caTimeout, maxBody, acmeSettings, edgeTls);
+                    publisher, caTimeout, maxBody, acmeSettings, edgeTls,
+                    ca.given() == null ? null : ca.endpoints(null));
             RaServer server = RaServer.start(config, curve, Clock.systemUTC(), new RaAudit(auditLog == null
                     ? AuditTrail.logOnly("ra-core", Clock.systemUTC()) : AuditTrail.open(auditLog, "ra-core", Clock.systemUTC())));
             if (ops != null) {

@@ -12,6 +12,7 @@ final class EnvDefaults implements CommandLine.IDefaultValueProvider {
     static final Map<String, String> VARIABLES = Map.of(
             "--host", "UPKI_CA_HOST",
             "--port", "UPKI_CA_PORT",
+            "--ca", "UPKI_CA",
             "--ra", "UPKI_RA_URL",
             "--cert", "UPKI_CLI_CERT",
             "--key", "UPKI_CLI_KEY",

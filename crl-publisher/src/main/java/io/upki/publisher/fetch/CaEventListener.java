@@ -62,7 +62,9 @@ public final class CaEventListener implements AutoCloseable {
             sub.setCurvePublicKey(curve.clientKeys().publicBytes());
             sub.setCurveSecretKey(curve.clientKeys().secretBytes());
         }
-        sub.connect(endpoint);
+        for (String feed : endpoint.split(",")) {
+            sub.connect(feed.strip()); // an active/standby pair: both feeds, only the active CA publishes
+        }
         try {
             while (running) {
                 byte[] frame = sub.recv();
