@@ -136,15 +136,9 @@ public final class SidecarMain implements Callable<Integer> {
         ProcessRunner.HostPort address = ProcessRunner.hostPort("listen", listen);
         RoutePolicy policy = routes == null || routes.isBlank() ? RoutePolicy.defaults()
                 : RoutePolicy.parse(routes, RouteClass.DENY);
-        // UPKI_CA_ENDPOINT: this process's variable before UPKI_CA, still read.
-        String fallback = System.getenv("UPKI_CA_ENDPOINT");
-        io.upki.pki.caclient.CaEndpoints cas = ca.given() == null && (fallback == null || fallback.isBlank()) ? null
-                : ca.endpoints(fallback);
+        io.upki.pki.caclient.CaEndpoints cas = caEndpoints(System.getenv("UPKI_CA_ENDPOINT"));
         String caEndpoint = cas == null ? null : cas.operationsList();
-        if ((registerEndpoint == null || registerEndpoint.isBlank()) && cas != null && assertionKey == null
-                && (seed != null || seedFile != null)) {
-            registerEndpoint = cas.registrationList();
-        }
+        String registerEndpoint = registration(cas);
         SidecarConfig config = new SidecarConfig(address.host(), address.port(),
                 trustAnchor, intermediates, crls, crlEvents, crlPoll, crlGrace, adminsFile, caEndpoint, adminRefresh,
                 proxy, policy, new SidecarConfig.Signing(assertionKey, assertionCert, registerEndpoint,
@@ -161,6 +155,19 @@ public final class SidecarMain implements Callable<Integer> {
                 : " (proxy certificate required)") + " (proxy profile " + proxy + "; crypto " + io.upki.pki.crypto.NativeCrypto.current().description() + ")");
         ProcessRunner.serveUntilStopped(sidecar, "auth-sidecar");
         return 0;
+    }
+
+    /** {@code --ca} (UPKI_CA), else {@code fallback} (UPKI_CA_ENDPOINT, this process's older variable), else null. */
+    io.upki.pki.caclient.CaEndpoints caEndpoints(String fallback) {
+        return ca.given() == null && (fallback == null || fallback.isBlank()) ? null : ca.endpoints(fallback);
+    }
+
+    /** {@code --register} as given, else each CA's port + 1 when a seed asks for registration, else null. */
+    String registration(io.upki.pki.caclient.CaEndpoints cas) {
+        if (registerEndpoint != null && !registerEndpoint.isBlank()) {
+            return registerEndpoint;
+        }
+        return cas != null && assertionKey == null && (seed != null || seedFile != null) ? cas.registrationList() : null;
     }
 
     public static void main(String[] args) {
