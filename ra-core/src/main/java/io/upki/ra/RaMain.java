@@ -172,6 +172,25 @@ public final class RaMain implements Callable<Integer> {
                         + "Prometheus, which hold no proxy certificate (env UPKI_RA_OPS_LISTEN); off unless given.")
         String opsListen;
 
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        /**
+         * The CA list: {@code --ca}, else {@code --ca-host/--ca-port} given as flags, else UPKI_CA, else null
+         * (the one CA at UPKI_CA_HOST:UPKI_CA_PORT or their defaults). A flag wins over a variable.
+         */
+        io.upki.pki.caclient.CaEndpoints caEndpoints() {
+            picocli.CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+            boolean oldFlags = parsed.hasMatchedOption("--ca-host") || parsed.hasMatchedOption("--ca-port");
+            if (parsed.hasMatchedOption("--ca")) {
+                if (oldFlags) {
+                    throw new IllegalArgumentException("ca: give --ca or the deprecated --ca-host/--ca-port, not both");
+                }
+                return ca.endpoints(null);
+            }
+            return oldFlags || ca.given() == null ? null : ca.endpoints(null);
+        }
+
         @Override
         public Integer call() throws Exception {
             InetSocketAddress ops = OpsServer.address("--ops-listen", opsListen);
@@ -187,8 +206,7 @@ public final class RaMain implements Callable<Integer> {
             RaConfig.Mode m = tls ? RaConfig.Mode.valueOf(mode.toUpperCase(Locale.ROOT)) : RaConfig.Mode.EDGE;
             RaConfig config = new RaConfig(dataDir, caHost, caPort, host, port, m, sans,
                     io.upki.pki.files.SecretOption.resolve(seed, seedFile, "--seed (UPKI_CA_SEED)", "--seed-file"), cn, crls, crlEvents,
-                    publisher, caTimeout, maxBody, acmeSettings, edgeTls,
-                    ca.given() == null ? null : ca.endpoints(null));
+                    publisher, caTimeout, maxBody, acmeSettings, edgeTls, caEndpoints());
             RaServer server = RaServer.start(config, curve, Clock.systemUTC(), new RaAudit(auditLog == null
                     ? AuditTrail.logOnly("ra-core", Clock.systemUTC()) : AuditTrail.open(auditLog, "ra-core", Clock.systemUTC())));
             if (ops != null) {
