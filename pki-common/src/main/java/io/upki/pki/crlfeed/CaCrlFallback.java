@@ -88,11 +88,11 @@ public final class CaCrlFallback implements AutoCloseable {
     private void activate() {
         LOG.warn("no crl-publisher answered for {} ms ({} configured): taking CRLs from the CA ({})",
                 after.toMillis(), watch.channels().size(), eventsEndpoint);
-        active = true;
         fetched = null;
+        fetch(null); // whatever was revoked while the publishers were going
+        active = true;
         subscriber = new CaEventSubscriber(eventsEndpoint, curve, new WireCodec(), this::announced);
         subscriber.start("crl-ca-events");
-        fetch(null); // whatever was revoked while the publishers were going
     }
 
     private void deactivate() {
