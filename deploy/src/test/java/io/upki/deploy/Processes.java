@@ -17,9 +17,13 @@ import java.util.stream.Stream;
 /** upki's four processes as their sources define them: which module an image runs, its options and HTTP routes. */
 final class Processes {
     static final List<String> MODULES = List.of("ca-server", "crl-publisher", "auth-sidecar", "ra-core");
-    /** Javalin route registrations: get("/x", ...), sse("/x", ...), addHttpHandler(method, "/x", ...). */
+    /**
+     * Javalin route registrations: get("/x", ...), sse("/x", ...), addHttpHandler(method, "/x", ...), and
+     * ra-core's route table lines, route(r, HandlerType.GET, ROLE, "/x", ...).
+     */
     private static final Pattern ROUTE = Pattern.compile(
-            "\\.(?:get|post|put|patch|delete|head|sse|addHttpHandler)\\((?:\\w+,\\s*)?\"(/[^\"]*)\"");
+            "(?:\\.(?:get|post|put|patch|delete|head|sse|addHttpHandler)\\((?:\\w+,\\s*)?"
+                    + "|\\broute\\(\\w+,\\s*HandlerType\\.\\w+,\\s*\\w+,\\s*)\"(/[^\"]*)\"");
     private static final Map<String, String> SOURCES = new ConcurrentHashMap<>();
 
     private Processes() {
