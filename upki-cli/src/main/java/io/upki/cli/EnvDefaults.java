@@ -18,7 +18,8 @@ final class EnvDefaults implements CommandLine.IDefaultValueProvider {
             "--cacert", "UPKI_CLI_CACERT",
             "--timeout", "UPKI_CLI_TIMEOUT",
             "--ca-public-key", "UPKI_CA_PUBLIC_KEY",
-            "--client-key", "UPKI_CLI_CLIENT_KEY");
+            "--client-key", "UPKI_CLI_CLIENT_KEY",
+            "--publisher", "UPKI_PUBLISHERS");
 
     private final Map<String, String> env;
 
