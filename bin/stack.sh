@@ -262,7 +262,7 @@ stack_up() {
     UPKI_CA_SEED="$seed" launch auth-sidecar "$JAVA" ${JAVA_OPTS:-} -jar "$sidecar_jar" --listen "127.0.0.1:$SIDECAR_PORT" \
         "${sidecar_trust[@]}" --crl "$publisher/crl.der" "${root_crl[@]}" --crl-events "$publisher/events" \
         --ca "tcp://127.0.0.1:$CA_PORT" --register "tcp://127.0.0.1:$((CA_PORT + 1))" \
-        --state-dir "$HOME_DIR/sidecar" "${sidecar_curve[@]}"
+        --ca-events "tcp://127.0.0.1:$((CA_PORT + 2))" --state-dir "$HOME_DIR/sidecar" "${sidecar_curve[@]}"
     STARTED+=(auth-sidecar)
   fi
   if ! stack_missing ra-core; then
@@ -274,14 +274,14 @@ stack_up() {
     # ACME clients of a local stack answer challenges on this host: validation may connect to loopback.
     UPKI_CA_SEED="$seed" launch ra-core "$JAVA" $(jvm_defaults ra-core) ${JAVA_OPTS:-} -jar "$ra_jar" start --mode edge \
         --data-dir "$HOME_DIR/ra" --ca-port "$CA_PORT" --port "$RA_EDGE_PORT" --crl "$publisher/crl.der" \
-        --crl-events "$publisher/events" --publisher "$publisher" --acme-allow-networks 127.0.0.0/8,::1/128 \
+        --crl-events "$publisher/events" --ca-events "tcp://127.0.0.1:$((CA_PORT + 2))" --publisher "$publisher" --acme-allow-networks 127.0.0.0/8,::1/128 \
         "${ra_curve[@]}"
     STARTED+=(ra-core)
   else
     # shellcheck disable=SC2086
     UPKI_CA_SEED="$seed" launch ra-core "$JAVA" $(jvm_defaults ra-core) ${JAVA_OPTS:-} -jar "$ra_jar" start \
         --data-dir "$HOME_DIR/ra" --ca-port "$CA_PORT" --port "$RA_PORT" --crl "$publisher/crl.der" \
-        --crl-events "$publisher/events" --publisher "$publisher" --acme-allow-networks 127.0.0.0/8,::1/128 \
+        --crl-events "$publisher/events" --ca-events "tcp://127.0.0.1:$((CA_PORT + 2))" --publisher "$publisher" --acme-allow-networks 127.0.0.0/8,::1/128 \
         "${ra_curve[@]}"
     STARTED+=(ra-core)
   fi

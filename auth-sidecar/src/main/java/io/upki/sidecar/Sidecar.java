@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import io.upki.pki.assertion.AssertionSigner;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.caclient.CircuitBreakingCaClient;
+import io.upki.pki.caclient.TypedCaClient;
 import io.upki.pki.caclient.ZmqCaClient;
 import io.upki.pki.clientcert.CertificateDecoding;
 import io.upki.pki.clientcert.ClientCertificateSource;
@@ -71,22 +72,23 @@ public final class Sidecar implements AutoCloseable {
             }
         }
         try {
-            AdminSource admins;
-            if (config.adminsFile() != null) {
-                admins = AdminSource.file(config.adminsFile(), config.adminRefresh());
-            } else {
-                CaClient ca = CircuitBreakingCaClient.wrap(curve.client(config.caEndpoint()));
+            CaClient ca = null;
+            if (config.usesCa()) {
+                ca = CircuitBreakingCaClient.wrap(curve.client(config.caEndpoint()));
                 closeables.add(ca);
-                admins = AdminSource.ca(ca, config.adminRefresh());
             }
-            TrustPipeline trust = TrustPipeline.start(new TrustConfig(anchors, intermediates, crlFeed(config),
+            AdminSource admins = config.adminsFile() != null ? AdminSource.file(config.adminsFile(), config.adminRefresh())
+                    : AdminSource.ca(ca, config.adminRefresh());
+            TrustConfig.CaFallback fallback = config.fallback() == null ? null : new TrustConfig.CaFallback(
+                    new TypedCaClient(ca), config.fallback().caEvents(), curve, config.fallback().after());
+            TrustPipeline trust = TrustPipeline.start(new TrustConfig(anchors, intermediates, crlFeed(config, fallback),
                     config.crlGrace(), admins, config.cacheSize()), clock);
             closeables.add(0, trust); // stopped before the CA client its admin refresher polls
             DecisionEngine engine = new DecisionEngine(trust, config.routes());
             AssertionSigner signer = new AssertionSigner(identity.key(), identity.chain(), clock, config.assertionTtl());
 
             CertificateDecoding decoding = new CertificateDecoding(config.maxHeaderBytes(), config.maxCertificates());
-            SidecarMetrics metrics = new SidecarMetrics(clock, trust.crls(), trust.pathCache());
+            SidecarMetrics metrics = new SidecarMetrics(clock, trust.crls(), trust.pathCache(), trust::feedHealth);
             closeables.add(metrics);
             SidecarApp routes = new SidecarApp(engine, ClientCertificateSource.all(decoding), config.proxy(), signer,
                     config.assertionTtl(), trust, metrics, config.audit());
@@ -115,10 +117,10 @@ public final class Sidecar implements AutoCloseable {
     }
 
     /** The CRL feed; the highest CRL numbers are kept in the state directory when there is one. */
-    private static TrustConfig.CrlFeed crlFeed(SidecarConfig config) {
+    private static TrustConfig.CrlFeed crlFeed(SidecarConfig config, TrustConfig.CaFallback fallback) {
         Path stateDir = config.signing().stateDir();
         return new TrustConfig.CrlFeed(config.crls(), TrustConfig.CrlFeed.events(config.crlEvents()), config.crlPoll(),
-                CrlSources.holderName("auth-sidecar"), stateDir == null ? null : stateDir.resolve(CRL_NUMBERS));
+                CrlSources.holderName("auth-sidecar"), stateDir == null ? null : stateDir.resolve(CRL_NUMBERS), fallback);
     }
 
     public int port() {

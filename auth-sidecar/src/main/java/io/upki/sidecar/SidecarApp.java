@@ -170,9 +170,14 @@ public final class SidecarApp {
         ctx.status(r.status()).json(r.body());
     }
 
-    /** Ready once every CA has a current CRL: before that, every decision would be a refusal. */
+    /**
+     * Ready once every CA has a current CRL: before that, every decision would be a refusal. Whether the
+     * crl-publishers answer is reported beside ({@code crl_feed}) without changing the status: a sidecar
+     * on the CA fallback decides correctly, and taking every sidecar out of rotation would not help.
+     */
     Readiness readiness() {
-        return trust.ready() ? Readiness.OK : Readiness.notReady("no current CRL for every CA");
+        Readiness r = trust.ready() ? Readiness.OK : Readiness.notReady("no current CRL for every CA");
+        return r.with("crl_feed", trust.feedHealth().body());
     }
 
     /** The Prometheus text of {@code /metrics}. */

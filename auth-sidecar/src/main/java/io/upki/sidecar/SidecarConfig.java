@@ -9,17 +9,46 @@ import java.util.List;
  * The validated settings of a sidecar.
  *
  * @param adminsFile file of administrator DNs, or null when {@code caEndpoint} gives the list
- * @param caEndpoint CA operations endpoint for {@code list_admins}, or null
- * @param crlEvents the crl-publisher's server-sent events URL, or null to rely on polling only
+ * @param caEndpoint CA operations endpoint for {@code list_admins} (unless {@code adminsFile} is given)
+ *     and the CRL fallback's {@code get_crl}, or null
+ * @param crlEvents the crl-publishers' server-sent events URLs, comma-separated, or null to rely on polling only
  * @param signing where the assertion key comes from
  * @param tls HTTPS with the proxy's client certificate required, or null for plain HTTP (then reaching
  *     the sidecar's port is as good as being an administrator: see docs/AUTH-SIDECAR.md)
+ * @param fallback taking CRLs from the CA while no publisher answers, or null for none
  */
 public record SidecarConfig(
         String host, int port, Path trustAnchor, Path intermediates, List<String> crls, String crlEvents, Duration crlPoll,
         Duration crlGrace, Path adminsFile, String caEndpoint, Duration adminRefresh, String proxy,
         RoutePolicy routes, Signing signing, Duration assertionTtl, int maxHeaderBytes, int maxCertificates,
-        long cacheSize, boolean audit, Tls tls) {
+        long cacheSize, boolean audit, Tls tls, Fallback fallback) {
+
+    /**
+     * The CA as the CRL source while no crl-publisher answers.
+     *
+     * @param caEvents the CA's event feed, {@code tcp://ca:5002}
+     * @param after how long no publisher may answer first
+     */
+    public record Fallback(String caEvents, Duration after) {
+        public Fallback {
+            if (caEvents == null || !caEvents.startsWith("tcp://")) {
+                throw new IllegalArgumentException("ca-events: a tcp://host:port endpoint is required, not " + caEvents);
+            }
+            if (after == null || after.isNegative() || after.isZero()) {
+                throw new IllegalArgumentException("crl-fallback-after: must be positive");
+            }
+        }
+    }
+
+    /** Settings without a CRL fallback. */
+    public SidecarConfig(String host, int port, Path trustAnchor, Path intermediates, List<String> crls, String crlEvents,
+                         Duration crlPoll, Duration crlGrace, Path adminsFile, String caEndpoint, Duration adminRefresh,
+                         String proxy, RoutePolicy routes, Signing signing, Duration assertionTtl, int maxHeaderBytes,
+                         int maxCertificates, long cacheSize, boolean audit, Tls tls) {
+        this(host, port, trustAnchor, intermediates, crls, crlEvents, crlPoll, crlGrace, adminsFile, caEndpoint,
+                adminRefresh, proxy, routes, signing, assertionTtl, maxHeaderBytes, maxCertificates, cacheSize, audit, tls,
+                null);
+    }
 
     /**
      * The sidecar's own HTTPS certificate chain and key (PEM files); clients must present a certificate
@@ -46,7 +75,19 @@ public record SidecarConfig(
     public SidecarConfig withTls(Tls tls) {
         return new SidecarConfig(host, port, trustAnchor, intermediates, crls, crlEvents, crlPoll, crlGrace, adminsFile,
                 caEndpoint, adminRefresh, proxy, routes, signing, assertionTtl, maxHeaderBytes, maxCertificates,
-                cacheSize, audit, tls);
+                cacheSize, audit, tls, fallback);
+    }
+
+    /** The same settings taking CRLs from the CA while no publisher answers. */
+    public SidecarConfig withFallback(Fallback fallback) {
+        return new SidecarConfig(host, port, trustAnchor, intermediates, crls, crlEvents, crlPoll, crlGrace, adminsFile,
+                caEndpoint, adminRefresh, proxy, routes, signing, assertionTtl, maxHeaderBytes, maxCertificates,
+                cacheSize, audit, tls, fallback);
+    }
+
+    /** Whether a CA client is needed (admin list from the CA, or the CRL fallback). */
+    public boolean usesCa() {
+        return caEndpoint != null && !caEndpoint.isEmpty();
     }
 
     /** Files, or registration with the CA (endpoint, seed, CN, state folder). */
@@ -71,8 +112,14 @@ public record SidecarConfig(
         if (crls == null || crls.isEmpty()) {
             throw new IllegalArgumentException("crl: at least one --crl is required (without a CRL every request is refused)");
         }
-        if ((adminsFile == null) == (caEndpoint == null || caEndpoint.isEmpty())) {
-            throw new IllegalArgumentException("admins: give exactly one of --admins FILE or --ca tcp://host:port");
+        boolean ca = caEndpoint != null && !caEndpoint.isEmpty();
+        // Both only with the fallback: then the file is the admin list and the CA serves CRLs.
+        if (adminsFile == null && !ca || adminsFile != null && ca && fallback == null) {
+            throw new IllegalArgumentException("admins: give exactly one of --admins FILE or --ca tcp://host:port "
+                    + "(both only with --ca-events, where --ca serves the CRL fallback)");
+        }
+        if (fallback != null && !ca) {
+            throw new IllegalArgumentException("ca-events: the CRL fallback needs --ca tcp://host:port (for get_crl)");
         }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("listen: port " + port + " out of range");

@@ -36,8 +36,20 @@ public final class SidecarMain implements Callable<Integer> {
     List<String> crls = new ArrayList<>();
 
     @Option(names = "--crl-events", defaultValue = "${env:UPKI_CRL_EVENTS}",
-            description = "crl-publisher push channel (http://publisher:8081/events): re-read CRLs on each new one.")
+            description = "crl-publisher push channels, comma-separated (http://publisher-a:8081/events,"
+                    + "http://publisher-b:8081/events): each is followed, and a new CRL is taken from whichever "
+                    + "announces it first.")
     String crlEvents;
+
+    @Option(names = "--ca-events", defaultValue = "${env:UPKI_CA_EVENTS}",
+            description = "The CA's event feed (tcp://ca:5002; CURVE like --ca): when no crl-publisher has answered "
+                    + "for --crl-fallback-after, CRLs are taken from the CA (get_crl on each CRL it announces) until "
+                    + "one answers again (env UPKI_CA_EVENTS; needs --ca; default: no fallback).")
+    String caEvents;
+
+    @Option(names = "--crl-fallback-after", defaultValue = "${env:UPKI_CRL_FALLBACK_AFTER:-PT2S}",
+            description = "How long no crl-publisher may answer before the CA fallback starts (default ${DEFAULT-VALUE}).")
+    Duration crlFallbackAfter;
 
     @Option(names = "--crl-poll", defaultValue = "PT30S", description = "How often CRL URLs are polled (ISO-8601).")
     Duration crlPoll;
@@ -144,7 +156,8 @@ public final class SidecarMain implements Callable<Integer> {
                 proxy, policy, new SidecarConfig.Signing(assertionKey, assertionCert, registerEndpoint,
                         io.upki.pki.files.SecretOption.resolve(seed, seedFile, "--seed (UPKI_CA_SEED)", "--seed-file"), cn, stateDir),
                 assertionTtl, maxHeaderBytes, maxCertificates, cacheSize, !noAudit,
-                tlsCert == null && tlsKey == null ? null : new SidecarConfig.Tls(tlsCert, tlsKey));
+                tlsCert == null && tlsKey == null ? null : new SidecarConfig.Tls(tlsCert, tlsKey),
+                caEvents == null || caEvents.isBlank() ? null : new SidecarConfig.Fallback(caEvents, crlFallbackAfter));
         InetSocketAddress ops = OpsServer.address("--ops-listen", opsListen);
         Sidecar sidecar = Sidecar.start(config, curve, Clock.systemUTC());
         if (ops != null) {

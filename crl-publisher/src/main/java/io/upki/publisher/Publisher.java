@@ -140,7 +140,9 @@ public final class Publisher implements AutoCloseable {
         app.start();
         events.start();
         refresher.start();
-        pinger.scheduleWithFixedDelay(hub::ping, 15, 15, TimeUnit.SECONDS);
+        // Once a second: a subscriber takes a channel silent for a few seconds as a publisher gone
+        // (pki-common PublisherWatch) and may fall back to the CA; a comment line per subscriber is cheap.
+        pinger.scheduleWithFixedDelay(hub::ping, 1, 1, TimeUnit.SECONDS);
         if (signer != null) {
             DelegatedSigner s = signer;
             pinger.scheduleWithFixedDelay(s::renewIfDue, 30, 30, TimeUnit.SECONDS);

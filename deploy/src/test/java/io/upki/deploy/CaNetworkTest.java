@@ -33,7 +33,8 @@ class CaNetworkTest {
                 members.add(s);
             }
         });
-        assertThat(members).containsExactlyInAnyOrder("ca-init", "ca-server", "crl-publisher", "auth-sidecar", "ra-core");
+        assertThat(members).containsExactlyInAnyOrder("ca-init", "ca-server", "crl-publisher", "crl-publisher-b",
+                "auth-sidecar", "ra-core");
         assertThat(networksOf("traefik")).doesNotContain("ca");
         assertThat(networksOf("ca-server")).containsExactly("ca");
         assertThat(compose.at("/networks/ca/internal").asBoolean()).isTrue();
@@ -43,11 +44,12 @@ class CaNetworkTest {
     @Test
     void theCaRequiresCurveAndEveryClientNamesItsPublicKey() {
         assertThat(compose.at("/services/ca-server/command").toString()).contains("\"--client-auth\",\"curve\"");
-        for (String client : List.of("crl-publisher", "auth-sidecar", "ra-core")) {
+        for (String client : List.of("crl-publisher", "crl-publisher-b", "auth-sidecar", "ra-core")) {
             assertThat(compose.at("/services/" + client + "/command").toString()).as(client)
                     .contains("\"--ca-public-key\",\"/etc/upki/ca-curve.pub\"");
         }
         // The publisher enrols through ca-init, never with the seed.
         assertThat(compose.at("/services/crl-publisher/environment/UPKI_CA_SEED").isMissingNode()).isTrue();
+        assertThat(compose.at("/services/crl-publisher-b/environment/UPKI_CA_SEED").isMissingNode()).isTrue();
     }
 }

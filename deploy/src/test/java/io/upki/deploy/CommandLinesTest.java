@@ -60,8 +60,9 @@ class CommandLinesTest {
         KubeManifests m = KubernetesSchemaTest.load(name);
         long upkiContainers = m.pods().stream().flatMap(p -> p.containers().stream())
                 .filter(c -> Processes.module(c) != null).count();
-        // The four processes, ca-init, the publisher's client-key and the sidecar's tls-key init containers.
-        assertThat(upkiContainers).as("containers running an upki image in " + name).isEqualTo(7);
+        // The four processes, ca-init, the publisher's client-key and the sidecar's tls-key init containers;
+        // the ha overlay adds a second publisher with its client-key init container.
+        assertThat(upkiContainers).as("containers running an upki image in " + name).isEqualTo(name.equals("ha") ? 9 : 7);
         assertThat(problems(m)).as(name).isEmpty();
     }
 

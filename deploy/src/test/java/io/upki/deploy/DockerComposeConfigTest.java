@@ -32,8 +32,8 @@ class DockerComposeConfigTest {
         JsonNode resolved = Repo.yaml(run.out());
         List<String> services = new ArrayList<>();
         resolved.path("services").fieldNames().forEachRemaining(services::add);
-        assertThat(services).containsExactlyInAnyOrder("ca-init", "ca-server", "crl-publisher", "auth-sidecar",
-                "ra-core", "traefik");
+        assertThat(services).containsExactlyInAnyOrder("ca-init", "ca-server", "crl-publisher", "crl-publisher-b",
+                "auth-sidecar", "ra-core", "traefik");
         // Interpolation leaves the guide's labels (backticks, &&) exactly as written.
         JsonNode labels = resolved.at("/services/ra-core/labels");
         for (String label : TraefikLabelsTest.GUIDE_LABELS) {

@@ -13,16 +13,50 @@ import java.util.List;
  *     behind the proxy, trusting only sidecar assertions
  * @param crls CRL locations (the crl-publisher's {@code /crl.der}): client certificates in direct mode,
  *     the sidecars' signer certificates in edge mode
- * @param crlEvents the publisher's push channel, or null
+ * @param crlEvents the publishers' push channels, comma-separated, or null
  * @param publisher the publisher's base URL, told to refresh after a CRL regeneration, or null
  * @param acme the ACME settings ({@link AcmeSettings#defaults()} when null)
  * @param edgeTls edge mode only: serve HTTPS with ra.crt and only to a client certificate of upki's
  *     {@code proxy} profile (issue #16 M1); false keeps plain HTTP, for a port no one but the proxy reaches
+ * @param crlFallback the CA's event feed and delay for taking CRLs from the CA while no publisher answers, or null
  * @param ca the CA or active/standby CA pair ({@code --ca}); null: the one CA at {@code caHost:caPort}
  */
 public record RaConfig(Path dataDir, String caHost, int caPort, String host, int port, Mode mode, List<String> sans,
                        String seed, String cn, List<String> crls, String crlEvents, String publisher,
-                       Duration caTimeout, int maxBodyBytes, AcmeSettings acme, boolean edgeTls, CaEndpoints ca) {
+                       Duration caTimeout, int maxBodyBytes, AcmeSettings acme, boolean edgeTls, CrlFallback crlFallback,
+                       CaEndpoints ca) {
+
+    /**
+     * The CA as the CRL source while no crl-publisher answers (the RA's CA client fetches {@code get_crl}).
+     *
+     * @param caEvents the CA's event feed, {@code tcp://ca:5002}
+     */
+    public record CrlFallback(String caEvents, Duration after) {
+        public CrlFallback {
+            if (caEvents == null || !caEvents.startsWith("tcp://")) {
+                throw new IllegalArgumentException("ca-events: a tcp://host:port endpoint is required, not " + caEvents);
+            }
+            if (after == null || after.isNegative() || after.isZero()) {
+                throw new IllegalArgumentException("crl-fallback-after: must be positive");
+            }
+        }
+    }
+
+    /** The settings without a CRL fallback. */
+    public RaConfig(Path dataDir, String caHost, int caPort, String host, int port, Mode mode, List<String> sans,
+                    String seed, String cn, List<String> crls, String crlEvents, String publisher,
+                    Duration caTimeout, int maxBodyBytes, AcmeSettings acme, boolean edgeTls) {
+        this(dataDir, caHost, caPort, host, port, mode, sans, seed, cn, crls, crlEvents, publisher, caTimeout,
+                maxBodyBytes, acme, edgeTls, null, null);
+    }
+
+    /** The settings with the one CA at {@code caHost:caPort}. */
+    public RaConfig(Path dataDir, String caHost, int caPort, String host, int port, Mode mode, List<String> sans,
+                    String seed, String cn, List<String> crls, String crlEvents, String publisher,
+                    Duration caTimeout, int maxBodyBytes, AcmeSettings acme, boolean edgeTls, CrlFallback crlFallback) {
+        this(dataDir, caHost, caPort, host, port, mode, sans, seed, cn, crls, crlEvents, publisher, caTimeout,
+                maxBodyBytes, acme, edgeTls, crlFallback, null);
+    }
 
     /** How callers are authenticated. */
     public enum Mode { DIRECT, EDGE }
@@ -54,14 +88,6 @@ public record RaConfig(Path dataDir, String caHost, int caPort, String host, int
         }
     }
 
-    /** The settings with the one CA at {@code caHost:caPort}. */
-    public RaConfig(Path dataDir, String caHost, int caPort, String host, int port, Mode mode, List<String> sans,
-                    String seed, String cn, List<String> crls, String crlEvents, String publisher,
-                    Duration caTimeout, int maxBodyBytes, AcmeSettings acme, boolean edgeTls) {
-        this(dataDir, caHost, caPort, host, port, mode, sans, seed, cn, crls, crlEvents, publisher, caTimeout,
-                maxBodyBytes, acme, edgeTls, null);
-    }
-
     /** The settings with a plain HTTP edge listener. */
     public RaConfig(Path dataDir, String caHost, int caPort, String host, int port, Mode mode, List<String> sans,
                     String seed, String cn, List<String> crls, String crlEvents, String publisher,
@@ -81,7 +107,13 @@ public record RaConfig(Path dataDir, String caHost, int caPort, String host, int
     /** The same settings with the edge listener over mutual TLS (see {@code edgeTls}). */
     public RaConfig withEdgeTls() {
         return new RaConfig(dataDir, caHost, caPort, host, port, mode, sans, seed, cn, crls, crlEvents, publisher,
-                caTimeout, maxBodyBytes, acme, true, ca);
+                caTimeout, maxBodyBytes, acme, true, crlFallback, ca);
+    }
+
+    /** The same settings taking CRLs from the CA while no publisher answers. */
+    public RaConfig withCrlFallback(CrlFallback fallback) {
+        return new RaConfig(dataDir, caHost, caPort, host, port, mode, sans, seed, cn, crls, crlEvents, publisher,
+                caTimeout, maxBodyBytes, acme, edgeTls, fallback, ca);
     }
 
     /** The operations endpoints as the CA client takes them: one, or a comma-separated pair. */

@@ -84,8 +84,18 @@ public final class RaMain implements Callable<Integer> {
                 description = "CRL source for direct mode: the crl-publisher's /crl.der (or a file).")
         List<String> crls = new ArrayList<>();
 
-        @Option(names = "--crl-events", defaultValue = "${env:UPKI_CRL_EVENTS}", description = "Publisher push channel.")
+        @Option(names = "--crl-events", defaultValue = "${env:UPKI_CRL_EVENTS}",
+                description = "crl-publisher push channels, comma-separated; a new CRL is taken from whichever announces it first.")
         String crlEvents;
+
+        @Option(names = "--ca-events", defaultValue = "${env:UPKI_CA_EVENTS}",
+                description = "The CA's event feed (tcp://ca:5002): when no crl-publisher has answered for "
+                        + "--crl-fallback-after, CRLs are taken from the CA until one answers (UPKI_CA_EVENTS; default: none).")
+        String caEvents;
+
+        @Option(names = "--crl-fallback-after", defaultValue = "${env:UPKI_CRL_FALLBACK_AFTER:-PT2S}",
+                description = "How long no crl-publisher may answer before the CA fallback starts (default ${DEFAULT-VALUE}).")
+        Duration crlFallbackAfter;
 
         @Option(names = "--publisher", defaultValue = "${env:UPKI_PUBLISHER}",
                 description = "crl-publisher base URL, told after a CRL regeneration.")
@@ -206,7 +216,9 @@ public final class RaMain implements Callable<Integer> {
             RaConfig.Mode m = tls ? RaConfig.Mode.valueOf(mode.toUpperCase(Locale.ROOT)) : RaConfig.Mode.EDGE;
             RaConfig config = new RaConfig(dataDir, caHost, caPort, host, port, m, sans,
                     io.upki.pki.files.SecretOption.resolve(seed, seedFile, "--seed (UPKI_CA_SEED)", "--seed-file"), cn, crls, crlEvents,
-                    publisher, caTimeout, maxBody, acmeSettings, edgeTls, caEndpoints());
+                    publisher, caTimeout, maxBody, acmeSettings, edgeTls,
+                    caEvents == null || caEvents.isBlank() ? null : new RaConfig.CrlFallback(caEvents, crlFallbackAfter),
+                    caEndpoints());
             RaServer server = RaServer.start(config, curve, Clock.systemUTC(), new RaAudit(auditLog == null
                     ? AuditTrail.logOnly("ra-core", Clock.systemUTC()) : AuditTrail.open(auditLog, "ra-core", Clock.systemUTC())));
             if (ops != null) {

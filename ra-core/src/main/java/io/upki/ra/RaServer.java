@@ -85,9 +85,12 @@ public final class RaServer implements AutoCloseable {
         // mode reads the admin list: in edge mode the role arrives in the sidecar's assertion.
         AdminSource admins = config.mode() == RaConfig.Mode.EDGE ? AdminSource.none()
                 : AdminSource.ca(ca, Duration.ofSeconds(10));
+        TrustConfig.CaFallback fallback = config.crlFallback() == null ? null : new TrustConfig.CaFallback(
+                new io.upki.pki.caclient.TypedCaClient(ca), config.crlFallback().caEvents(), curve,
+                config.crlFallback().after());
         TrustPipeline trust = TrustPipeline.start(new TrustConfig(List.of(identity.caCertificate()), List.of(),
                 new TrustConfig.CrlFeed(config.crls(), TrustConfig.CrlFeed.events(config.crlEvents()),
-                        Duration.ofSeconds(30), CrlSources.holderName("ra-core"), null),
+                        Duration.ofSeconds(30), CrlSources.holderName("ra-core"), null, fallback),
                 Duration.ZERO, admins, 0), clock);
         closeables.add(0, trust); // stopped before the CA client its admin refresher polls
         ChainVerifier chains = trust.chains();
@@ -109,7 +112,7 @@ public final class RaServer implements AutoCloseable {
         if (acme != null) {
             closeables.add(acme);
         }
-        RaOps ops = new RaOps(ca, trust.crls(), acme, clock, OPS_CHECK_INTERVAL);
+        RaOps ops = new RaOps(ca, trust.crls(), trust::feedHealth, acme, clock, OPS_CHECK_INTERVAL);
         closeables.add(0, ops); // stopped first: its background check uses the CA client
         Javalin app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;

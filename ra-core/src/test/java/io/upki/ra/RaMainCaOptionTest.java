@@ -30,7 +30,7 @@ class RaMainCaOptionTest {
     private static RaConfig config(RaMain.Start start) {
         return new RaConfig(java.nio.file.Path.of("data"), start.caHost, start.caPort, "127.0.0.1", 0,
                 RaConfig.Mode.EDGE, null, null, "upki-ra", java.util.List.of("http://p/crl.der"), null, null,
-                java.time.Duration.ofSeconds(5), 65536, null, false, start.caEndpoints());
+                java.time.Duration.ofSeconds(5), 65536, null, false, null, start.caEndpoints());
     }
 
     @Test

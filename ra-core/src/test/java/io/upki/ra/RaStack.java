@@ -94,7 +94,7 @@ final class RaStack implements AutoCloseable {
         RaConfig config = new RaConfig(dir.resolve("ra-" + mode), "127.0.0.1", caPort, "127.0.0.1", 0, mode,
                 List.of("127.0.0.1", "upki-ra"), TestCa.SEED, "upki-ra",
                 List.of(publisherBase() + "/crl.der"),
-                publisherBase() + "/events", publisherBase(), Duration.ofSeconds(2), 65536, null, false, cas);
+                publisherBase() + "/events", publisherBase(), Duration.ofSeconds(2), 65536, null, false, null, cas);
         ra = RaServer.start(edgeTls ? config.withEdgeTls() : config, Clock.systemUTC(), audit);
         return ra;
     }

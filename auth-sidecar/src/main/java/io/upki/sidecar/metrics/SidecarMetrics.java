@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.upki.pki.crl.CrlSnapshot;
 import io.upki.pki.crlfeed.CrlState;
+import io.upki.pki.crlfeed.FeedHealth;
 import io.upki.pki.ops.CrlFacts;
 import io.upki.pki.ops.CrlGauges;
 import io.upki.pki.ops.OpsMetrics;
@@ -17,16 +18,18 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The sidecar's metrics through Micrometer: decisions per result and reason, the CRLs in force per
- * issuer, CRL acceptances and rejections, the verdict cache and readiness, plus the JVM's.
+ * issuer, CRL acceptances and rejections, whether the crl-publishers answer, the verdict cache and
+ * readiness, plus the JVM's.
  */
 public final class SidecarMetrics implements AutoCloseable {
     private final OpsMetrics ops = new OpsMetrics();
     /** Per reason, the allow and deny counters: found without allocating on the warm path. */
     private final ConcurrentHashMap<String, Counter[]> decisions = new ConcurrentHashMap<>();
 
-    public SidecarMetrics(Clock clock, CrlState crls, Cache<?, ?> cache) {
+    public SidecarMetrics(Clock clock, CrlState crls, Cache<?, ?> cache, java.util.function.Supplier<FeedHealth> feed) {
         MeterRegistry r = ops.registry();
         CrlGauges.bind(ops, "upki.sidecar", clock, () -> facts(crls));
+        CrlGauges.bindFeed(ops, "upki.sidecar", feed);
         FunctionCounter.builder("upki.sidecar.crl.accepted", crls, CrlState::acceptedCount)
                 .description("CRLs accepted (newer, correctly signed, current).").register(r);
         FunctionCounter.builder("upki.sidecar.crl.rejected", crls, CrlState::rejectedCount)

@@ -10,7 +10,8 @@ import java.util.Set;
 /**
  * Each role's tasks on the operations port (least privilege; docs/SECURITY.md prints the same table).
  * The registration port's tasks ({@code register}, {@code status}, {@code enrol}) are open to any
- * CURVE key because the seed authenticates them; the event feed admits operators and CRL publishers.
+ * CURVE key because the seed authenticates them; the event feed admits every role (its events are hints
+ * that name CRL numbers and revoked serials, which the CRL publishes anyway).
  */
 public final class Permissions {
     private static final Map<Role, Set<CaTask>> OPERATIONS = new EnumMap<>(Role.class);
@@ -55,9 +56,12 @@ public final class Permissions {
         return role != Role.OPERATOR;
     }
 
-    /** Whether the event feed admits the role. */
+    /**
+     * Whether the event feed admits the role: publishers follow it, and sidecars and RAs while no
+     * publisher answers (their CRL fallback, issue #18).
+     */
     public static boolean receivesEvents(Role role) {
-        return role == Role.OPERATOR || role == Role.CRL_PUBLISHER;
+        return role != null;
     }
 
     /**

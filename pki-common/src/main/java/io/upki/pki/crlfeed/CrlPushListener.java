@@ -14,29 +14,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Holds a server-sent events connection to the crl-publisher's {@code /events} and re-reads the CRL
- * sources on every {@code crl} event. The event carries no authority: the CRL is fetched and verified
- * as always. The publisher announces its current CRL to every new connection, so a sidecar that was
- * disconnected catches up as soon as it reconnects (with backoff up to 5 s); polling keeps running as
- * the fallback.
+ * Holds a server-sent events connection to one crl-publisher's {@code /events} and, on every {@code crl}
+ * event, fetches the CRL from that publisher's own URLs. The event carries no authority: the CRL is
+ * fetched and verified as always. The publisher announces its current CRL to every new connection, so a
+ * sidecar that was disconnected catches up as soon as it reconnects (with backoff up to 2 s); polling
+ * keeps running besides. Every line heard and every loss is reported to the {@link PublisherWatch}.
  */
 public final class CrlPushListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CrlPushListener.class);
 
     private final URI events;
     private final CrlSources sources;
+    private final PublisherWatch watch;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private volatile boolean running = true;
     private volatile InputStream stream;
     private Thread thread;
 
-    public CrlPushListener(URI events, CrlSources sources) {
+    public CrlPushListener(URI events, CrlSources sources, PublisherWatch watch) {
         this.events = events;
         this.sources = sources;
+        this.watch = watch;
     }
 
     public void start() {
-        thread = new Thread(this::run, "crl-push");
+        thread = new Thread(this::run, "crl-push " + events.getAuthority());
         thread.setDaemon(true);
         thread.start();
     }
@@ -53,10 +55,13 @@ public final class CrlPushListener implements AutoCloseable {
                     throw new IOException("HTTP " + resp.statusCode());
                 }
                 stream = resp.body();
+                watch.heard(events);
                 LOG.info("subscribed to CRL pushes at {}", events);
                 backoffMs = 250;
                 read(new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8)));
+                watch.lost(events);
             } catch (IOException e) {
+                watch.lost(events);
                 if (running) {
                     LOG.warn("CRL push channel {} lost ({}); reconnecting in {} ms", events, e.getMessage(), backoffMs);
                 }
@@ -65,7 +70,7 @@ public final class CrlPushListener implements AutoCloseable {
                 return;
             }
             sleep(backoffMs);
-            backoffMs = Math.min(5000, backoffMs * 2);
+            backoffMs = Math.min(2000, backoffMs * 2);
         }
     }
 
@@ -74,11 +79,12 @@ public final class CrlPushListener implements AutoCloseable {
         String line;
         String event = null;
         while (running && (line = reader.readLine()) != null) {
+            watch.heard(events);
             if (line.startsWith("event:")) {
                 event = line.substring(6).strip();
             } else if (line.isEmpty()) {
                 if ("crl".equals(event)) {
-                    sources.refreshNow();
+                    sources.refreshFrom(events);
                 }
                 event = null;
             }

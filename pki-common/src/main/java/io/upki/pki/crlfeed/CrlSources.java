@@ -19,7 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Feeds {@link CrlState} from its configured locations: files are re-read when their modification time
  * or size changes (checked every second, a stat call); URLs are polled with conditional GET
- * ({@code If-None-Match}, {@code If-Modified-Since}), and can be fetched at once with {@link #refreshNow()}.
+ * ({@code If-None-Match}, {@code If-Modified-Since}), all at once so that a publisher that is down
+ * delays no other, and can be fetched at once with {@link #refreshNow()} or {@link #refreshFrom(URI)}.
+ * Whichever source delivers a CRL first has it accepted; {@link CrlState} refuses the same or an older
+ * number from the others.
  */
 public final class CrlSources implements AutoCloseable {
     /**
@@ -38,6 +41,12 @@ public final class CrlSources implements AutoCloseable {
             .followRedirects(HttpClient.Redirect.NEVER).build();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "crl-sources");
+        t.setDaemon(true);
+        return t;
+    });
+    /** One thread per URL fetched at the same time (a handful of publishers). */
+    private final java.util.concurrent.ExecutorService fetchers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "crl-fetch");
         t.setDaemon(true);
         return t;
     });
@@ -111,11 +120,41 @@ public final class CrlSources implements AutoCloseable {
         }
     }
 
+    /**
+     * Fetches the URLs served by the same origin (scheme, host, port) as {@code channel}, the publisher
+     * that just announced a new CRL; every URL when none is.
+     */
+    public void refreshFrom(URI channel) {
+        List<String> same = locations.stream().filter(CrlSources::isUrl)
+                .filter(l -> sameOrigin(URI.create(l), channel)).toList();
+        fetchAll(same.isEmpty() ? locations.stream().filter(CrlSources::isUrl).toList() : same);
+    }
+
+    private static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost() != null
+                && a.getHost().equalsIgnoreCase(b.getHost()) && port(a) == port(b);
+    }
+
+    private static int port(URI u) {
+        return u.getPort() != -1 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
+    }
+
     private void pollUrls() {
-        for (String location : locations) {
-            if (isUrl(location)) {
-                fetch(location);
-            }
+        fetchAll(locations.stream().filter(CrlSources::isUrl).toList());
+    }
+
+    /** Every URL concurrently; returns once each has answered or failed. */
+    private void fetchAll(List<String> urls) {
+        if (urls.size() == 1) {
+            fetch(urls.get(0));
+            return;
+        }
+        try {
+            java.util.concurrent.CompletableFuture.allOf(urls.stream()
+                    .map(u -> java.util.concurrent.CompletableFuture.runAsync(() -> fetch(u), fetchers))
+                    .toArray(java.util.concurrent.CompletableFuture[]::new)).join();
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("closing: CRL fetch skipped");
         }
     }
 
@@ -153,5 +192,6 @@ public final class CrlSources implements AutoCloseable {
     @Override
     public void close() {
         scheduler.shutdownNow();
+        fetchers.shutdownNow();
     }
 }

@@ -1,7 +1,9 @@
 package io.upki.pki.ops;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
+import io.upki.pki.crlfeed.FeedHealth;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,5 +64,22 @@ public final class CrlGauges {
             entries.register(e, true);
             size.register(s, true);
         });
+    }
+
+    /**
+     * Binds {@code <prefix>_crl_publishers_answering}, {@code _crl_feed_degraded} (1 while no crl-publisher
+     * answers) and {@code _crl_ca_fallback} (1 while CRLs come from the CA itself).
+     */
+    public static void bindFeed(OpsMetrics metrics, String prefix, Supplier<FeedHealth> health) {
+        var registry = metrics.registry();
+        // Strong references: the supplier is often a method reference no one else holds, and a gauge
+        // keeps its state object weakly (it would read NaN after the next collection).
+        Gauge.builder(prefix + ".crl.publishers.answering", health, h -> h.get().answering()).strongReference(true)
+                .description("crl-publishers whose push channel answers now.").register(registry);
+        Gauge.builder(prefix + ".crl.feed.degraded", health, h -> h.get().degraded() ? 1 : 0).strongReference(true)
+                .description("1 while no crl-publisher answers, else 0.").register(registry);
+        Gauge.builder(prefix + ".crl.ca.fallback", health, h -> h.get().mode() == FeedHealth.Mode.CA_FALLBACK ? 1 : 0)
+                .strongReference(true)
+                .description("1 while CRLs come from the CA's get_crl and event feed, else 0.").register(registry);
     }
 }

@@ -1,5 +1,7 @@
 package io.upki.pki.relying;
 
+import io.upki.pki.caclient.CaCurve;
+import io.upki.pki.caclient.CertificateAuthorityClient;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -24,14 +26,17 @@ public record TrustConfig(List<X509Certificate> anchors, List<X509Certificate> i
      * The CRL feed.
      *
      * @param locations CRL files and URLs, each read at start and then watched (files) or polled (URLs)
-     * @param events the crl-publisher's server-sent events URL, or null to rely on polling only
+     * @param events the crl-publishers' server-sent events URLs, all followed (empty to rely on polling only)
      * @param poll how often URLs are polled
      * @param holder how this process names itself to the publisher ({@code CrlSources.holderName})
      * @param numbersFile where the highest CRL number per issuer is kept across restarts, or null for memory only
+     * @param fallback the CA to take CRLs from while no publisher answers, or null for none
      */
-    public record CrlFeed(List<String> locations, URI events, Duration poll, String holder, Path numbersFile) {
+    public record CrlFeed(List<String> locations, List<URI> events, Duration poll, String holder, Path numbersFile,
+                          CaFallback fallback) {
         public CrlFeed {
             locations = locations == null ? List.of() : List.copyOf(locations);
+            events = events == null ? List.of() : List.copyOf(events);
             if (poll == null || poll.isNegative() || poll.isZero()) {
                 throw new IllegalArgumentException("crl-poll: must be positive");
             }
@@ -40,9 +45,60 @@ public record TrustConfig(List<X509Certificate> anchors, List<X509Certificate> i
             }
         }
 
-        /** {@code events} from an option value: null or blank means none. */
-        public static URI events(String url) {
-            return url == null || url.isBlank() ? null : URI.create(url);
+        /** One publisher's push channel (or none when null), no CA fallback. */
+        public CrlFeed(List<String> locations, URI events, Duration poll, String holder, Path numbersFile) {
+            this(locations, events == null ? List.of() : List.of(events), poll, holder, numbersFile, null);
+        }
+
+        /** {@code events} from an option value, a comma-separated list of URLs: null or blank means none. */
+        public static List<URI> events(String urls) {
+            if (urls == null || urls.isBlank()) {
+                return List.of();
+            }
+            List<URI> out = new java.util.ArrayList<>();
+            for (String u : urls.split(",")) {
+                if (u.isBlank()) {
+                    continue;
+                }
+                URI uri;
+                try {
+                    uri = URI.create(u.strip());
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("crl-events: not a URL: " + u.strip());
+                }
+                if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())
+                        || uri.getHost() == null) {
+                    throw new IllegalArgumentException("crl-events: not an http(s) URL: " + u.strip());
+                }
+                out.add(uri);
+            }
+            return out;
+        }
+    }
+
+    /**
+     * The CA as the CRL source of last resort: while no publisher has answered for {@code after}, CRLs are
+     * fetched with {@code get_crl} on each CRL the CA's event feed announces.
+     *
+     * @param ca the CA client (role sidecar or ra: both may read CRLs and follow the feed)
+     * @param events the CA's event feed, {@code tcp://ca:5002}
+     * @param curve how to reach the feed: CURVE like the other CA connections, or plain
+     * @param after how long no publisher may answer first
+     */
+    public record CaFallback(CertificateAuthorityClient ca, String events, CaCurve curve, Duration after) {
+        public CaFallback {
+            if (ca == null) {
+                throw new IllegalArgumentException("ca-events: needs the CA client (--ca) to fetch get_crl");
+            }
+            if (events == null || !events.startsWith("tcp://")) {
+                throw new IllegalArgumentException("ca-events: a tcp://host:port endpoint is required, not " + events);
+            }
+            if (curve == null) {
+                throw new IllegalArgumentException("ca-events: CURVE settings are required (CaCurve.NONE for plain)");
+            }
+            if (after == null || after.isNegative() || after.isZero() || after.compareTo(Duration.ofMinutes(5)) > 0) {
+                throw new IllegalArgumentException("crl-fallback-after: must be between 1 ms and 5 min");
+            }
         }
     }
 

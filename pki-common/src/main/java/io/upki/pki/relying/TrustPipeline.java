@@ -8,9 +8,12 @@ import io.upki.pki.assertion.Identity;
 import io.upki.pki.crl.CrlAcceptor;
 import io.upki.pki.crl.CrlNumberFloor;
 import io.upki.pki.crl.RevocationIndex;
+import io.upki.pki.crlfeed.CaCrlFallback;
 import io.upki.pki.crlfeed.CrlPushListener;
 import io.upki.pki.crlfeed.CrlSources;
 import io.upki.pki.crlfeed.CrlState;
+import io.upki.pki.crlfeed.FeedHealth;
+import io.upki.pki.crlfeed.PublisherWatch;
 import io.upki.pki.trust.ChainVerifier;
 import io.upki.pki.trust.Purpose;
 import io.upki.pki.trust.Refusal;
@@ -50,9 +53,14 @@ public final class TrustPipeline implements AutoCloseable {
     private final Clock clock;
     private final Duration grace;
     private final List<AutoCloseable> running;
+    private final PublisherWatch watch;
+    private final CaCrlFallback fallback;
 
     private TrustPipeline(ChainVerifier chains, CrlState crls, CrlSources sources, AdminDirectory admins,
-                          Cache<String, TrustedClient> paths, Clock clock, Duration grace, List<AutoCloseable> running) {
+                          Cache<String, TrustedClient> paths, Clock clock, Duration grace, List<AutoCloseable> running,
+                          PublisherWatch watch, CaCrlFallback fallback) {
+        this.watch = watch;
+        this.fallback = fallback;
         this.chains = chains;
         this.crls = crls;
         this.sources = sources;
@@ -93,12 +101,22 @@ public final class TrustPipeline implements AutoCloseable {
             CrlSources sources = new CrlSources(crls, feed.locations(), feed.poll(), feed.holder());
             running.add(sources);
             sources.start();
-            if (feed.events() != null) {
-                CrlPushListener push = new CrlPushListener(feed.events(), sources);
+            // Every publisher is followed; a CRL is accepted from whichever delivers it first, and CrlState
+            // refuses the same or an older number from the others.
+            PublisherWatch watch = new PublisherWatch(clock, feed.events());
+            for (java.net.URI events : feed.events()) {
+                CrlPushListener push = new CrlPushListener(events, sources, watch);
                 running.add(push);
                 push.start();
             }
-            return new TrustPipeline(chains, crls, sources, admins, paths, clock, config.grace(), running);
+            CaCrlFallback fallback = null;
+            if (feed.fallback() != null) {
+                TrustConfig.CaFallback f = feed.fallback();
+                fallback = new CaCrlFallback(f.ca(), f.events(), f.curve(), watch, f.after(), crls);
+                running.add(0, fallback);
+                fallback.start();
+            }
+            return new TrustPipeline(chains, crls, sources, admins, paths, clock, config.grace(), running, watch, fallback);
         } catch (IOException | RuntimeException e) {
             closeAll(running);
             throw e;
@@ -193,6 +211,21 @@ public final class TrustPipeline implements AutoCloseable {
     /** Every trusted CA has a CRL that is current now: before that, every client is refused. */
     public boolean ready() {
         return crls.ready();
+    }
+
+    /** Whether the crl-publishers answer, or CRLs come from the CA (degraded), or from nowhere new. */
+    public FeedHealth feedHealth() {
+        int configured = watch.channels().size();
+        int answering = watch.answering().size();
+        FeedHealth.Mode mode;
+        if (fallback != null && fallback.active()) {
+            mode = FeedHealth.Mode.CA_FALLBACK;
+        } else if (configured == 0) {
+            mode = FeedHealth.Mode.NOT_WATCHED;
+        } else {
+            mode = answering > 0 ? FeedHealth.Mode.PUBLISHERS : FeedHealth.Mode.NO_PUBLISHER;
+        }
+        return new FeedHealth(mode, configured, answering, fallback != null);
     }
 
     /** Re-reads CRL files and URLs now. */

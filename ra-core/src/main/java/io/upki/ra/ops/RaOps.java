@@ -7,6 +7,8 @@ import io.upki.pki.caclient.CaClient;
 import io.upki.pki.caclient.CertificateAuthorityClient;
 import io.upki.pki.caclient.TypedCaClient;
 import io.upki.pki.crlfeed.CrlState;
+import io.upki.pki.crlfeed.FeedHealth;
+import io.upki.pki.ops.CrlGauges;
 import io.upki.pki.ops.OpsMetrics;
 import io.upki.pki.ops.Readiness;
 import io.upki.acme.AcmeServer;
@@ -18,6 +20,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,6 +39,7 @@ public final class RaOps implements AutoCloseable {
     private final OpsMetrics ops = new OpsMetrics();
     private final CertificateAuthorityClient ca;
     private final CrlState crls;
+    private final Supplier<FeedHealth> feed;
     private final AcmeServer acme;
     private final Clock clock;
     private final Duration interval;
@@ -44,14 +48,24 @@ public final class RaOps implements AutoCloseable {
     private volatile Instant lastSuccess;
     private volatile String lastError = "not checked yet";
 
-    /** @param acme the ACME feature, or null when it is off (no order gauges then) */
+    /** Without a CRL feed to report on (tests of the CA check alone). */
     public RaOps(CaClient ca, CrlState crls, AcmeServer acme, Clock clock, Duration interval) {
+        this(ca, crls, () -> new FeedHealth(FeedHealth.Mode.NOT_WATCHED, 0, 0, false), acme, clock, interval);
+    }
+
+    /**
+     * @param feed whether the crl-publishers answer, reported in {@code /ready} and the metrics
+     * @param acme the ACME feature, or null when it is off (no order gauges then)
+     */
+    public RaOps(CaClient ca, CrlState crls, Supplier<FeedHealth> feed, AcmeServer acme, Clock clock, Duration interval) {
         this.ca = new TypedCaClient(ca);
         this.crls = crls;
+        this.feed = feed;
         this.acme = acme;
         this.clock = clock;
         this.interval = interval;
         MeterRegistry r = ops.registry();
+        CrlGauges.bindFeed(ops, "upki.ra", feed);
         Gauge.builder("upki.ra.ca.reachable", this, o -> o.caReachable() ? 1 : 0)
                 .description("1 when the last background call to the CA succeeded recently, else 0.").register(r);
         Gauge.builder("upki.ra.ca.check.age.seconds", this, o -> o.lastSuccess == null ? -1
@@ -96,7 +110,8 @@ public final class RaOps implements AutoCloseable {
                 : Readiness.notReady("ca: not reachable (" + lastError + ")");
         Readiness crlCheck = crls.ready() ? Readiness.OK
                 : Readiness.notReady("crl: no current CRL for every CA (missing, or past its nextUpdate)");
-        return Readiness.all(List.of(caCheck, crlCheck));
+        // Whether the publishers answer is said beside, never by the status (see the sidecar's /ready).
+        return Readiness.all(List.of(caCheck, crlCheck)).with("crl_feed", feed.get().body());
     }
 
     private boolean caReachable() {
