@@ -40,11 +40,11 @@ public final class RaMain implements Callable<Integer> {
         io.upki.pki.caclient.CaEndpointOptions ca = new io.upki.pki.caclient.CaEndpointOptions();
 
         @Option(names = "--ca-host", defaultValue = "${env:UPKI_CA_HOST:-127.0.0.1}",
-                description = "Deprecated, use --ca: CA host (UPKI_CA_HOST), read when --ca and UPKI_CA are absent.")
+                description = "Deprecated, use --ca (not both): CA host; UPKI_CA_HOST is read only without UPKI_CA.")
         String caHost;
 
         @Option(names = "--ca-port", defaultValue = "${env:UPKI_CA_PORT:-5000}",
-                description = "Deprecated, use --ca: CA port (UPKI_CA_PORT), read when --ca and UPKI_CA are absent.")
+                description = "Deprecated, use --ca (not both): CA port; UPKI_CA_PORT is read only without UPKI_CA.")
         int caPort;
 
         @Option(names = "--host", defaultValue = "${env:UPKI_RA_HOST:-127.0.0.1}", description = "Bind address (UPKI_RA_HOST).")
