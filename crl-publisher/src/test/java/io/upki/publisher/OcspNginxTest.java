@@ -8,6 +8,7 @@ import io.upki.ca.testing.TestKeys;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.wire.CaTask;
 import io.upki.pki.x509.Pem;
+import io.upki.testkit.nginx.TestNginx;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
@@ -33,18 +34,17 @@ import org.junit.jupiter.api.io.TempDir;
  * the revocation. nginx asks with the GET form of RFC 6960 appendix A.1, base64 escaped in the path.
  */
 class OcspNginxTest {
-    static final Path NGINX = Path.of("/usr/sbin/nginx");
 
     @TempDir
     Path dir;
     TestCa ca;
     Publisher publisher;
-    Process nginx;
+    TestNginx nginx;
     int port;
 
     @BeforeEach
     void start() throws Exception {
-        assumeTrue(Files.isExecutable(NGINX), "nginx is installed at /usr/sbin/nginx");
+        assumeTrue(TestNginx.installed(), "nginx is installed at /usr/sbin/nginx");
         TestCa.initialize(dir.resolve("ca"), "ec");
         int publisherPort;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -72,74 +72,33 @@ class OcspNginxTest {
 
     /** @param responderLine nginx's ssl_ocsp_responder, or an empty line to use the certificates' AIA */
     void startNginx(String responderLine) throws Exception {
-        for (String t : List.of("body", "proxy", "fastcgi", "uwsgi", "scgi")) {
-            Files.createDirectories(dir.resolve("tmp").resolve(t));
-        }
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        // As root, workers would run as nobody and could not enter the private temp folder.
-        String user = "root".equals(System.getProperty("user.name")) ? "user root;" : "";
-        String conf = """
-                %1$s
-                worker_processes 1;
-                pid %2$s/nginx.pid;
-                error_log %2$s/error.log info;
-                events { worker_connections 64; }
-                http {
-                    access_log %2$s/access.log;
-                    client_body_temp_path %2$s/tmp/body;
-                    proxy_temp_path       %2$s/tmp/proxy;
-                    fastcgi_temp_path     %2$s/tmp/fastcgi;
-                    uwsgi_temp_path       %2$s/tmp/uwsgi;
-                    scgi_temp_path        %2$s/tmp/scgi;
+        nginx = TestNginx.start(dir, p -> """
                     server {
-                        listen 127.0.0.1:%3$d ssl;
+                        listen 127.0.0.1:%2$d ssl;
                         server_name edge.example.internal;
-                        ssl_certificate     %2$s/server.crt;
-                        ssl_certificate_key %2$s/server.key;
+                        ssl_certificate     %1$s/server.crt;
+                        ssl_certificate_key %1$s/server.key;
                         ssl_verify_client on;
-                        ssl_client_certificate %2$s/ca.crt;
+                        ssl_client_certificate %1$s/ca.crt;
                         ssl_ocsp on;
-                        %4$s
+                        %3$s
                         # Every handshake is verified anew (no resumption, no OCSP cache: ssl_ocsp_cache is off).
                         ssl_session_cache off;
                         ssl_session_tickets off;
                         location / { return 200 "hello $ssl_client_s_dn\\n"; }
                     }
-                }
-                """.formatted(user, dir, port, responderLine);
-        Path file = Files.writeString(dir.resolve("nginx.conf"), conf);
-        nginx = new ProcessBuilder(NGINX.toString(), "-p", dir + "/", "-c", file.toString(), "-e",
-                dir.resolve("error.log").toString(), "-g", "daemon off; master_process on;")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("nginx-output.log").toFile()).start();
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        while (true) {
-            assertThat(nginx.isAlive()).as("nginx running: " + log()).isTrue();
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-                return;
-            } catch (IOException notYet) {
-                assertThat(System.nanoTime()).as("nginx listening").isLessThan(deadline);
-                Thread.sleep(50);
-            }
-        }
+                """.formatted(dir, p, responderLine));
+        port = nginx.port();
     }
 
     String log() throws IOException {
-        Path log = dir.resolve("error.log");
-        return Files.exists(log) ? Files.readString(log) : "";
+        return nginx == null ? "" : nginx.errorLog();
     }
 
     @AfterEach
     void stop() throws Exception {
         if (nginx != null) {
-            List<ProcessHandle> children = nginx.descendants().toList();
-            nginx.destroy();
-            if (!nginx.waitFor(10, TimeUnit.SECONDS)) {
-                nginx.destroyForcibly();
-            }
-            children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+            nginx.close();
         }
         if (publisher != null) {
             publisher.close();

@@ -7,6 +7,7 @@ import io.upki.cli.renewal.RenewalAgent;
 import io.upki.cli.renewal.SelfRenewal;
 import io.upki.cli.renewal.WatchedPair;
 import io.upki.pki.x509.Pem;
+import io.upki.testkit.nginx.TestNginx;
 import io.upki.ra.CliRaStack;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -49,14 +50,13 @@ import org.junit.jupiter.api.io.TempDir;
  * each new certificate.
  */
 class AgentRenewalTest {
-    static final Path NGINX = Path.of("/usr/sbin/nginx");
 
     @TempDir
     static Path dir;
     static CliRaStack stack;
     static Path work;
     static Map<String, String> env;
-    static Process nginx;
+    static TestNginx nginx;
     static int nginxPort;
 
     @BeforeAll
@@ -67,7 +67,7 @@ class AgentRenewalTest {
         ok("generate", "--cn", "alice.example.internal", "--profile", "user", "--name", "alice");
         ok("generate", "--cn", "edge.example.internal", "--profile", "server", "--name", "edge",
                 "--san", "IP:127.0.0.1", "--force");
-        if (Files.isExecutable(NGINX)) {
+        if (TestNginx.installed()) {
             startNginx();
         }
     }
@@ -75,12 +75,7 @@ class AgentRenewalTest {
     @AfterAll
     static void stop() throws Exception {
         if (nginx != null) {
-            List<ProcessHandle> children = nginx.descendants().toList();
-            nginx.destroy();
-            if (!nginx.waitFor(10, TimeUnit.SECONDS)) {
-                nginx.destroyForcibly();
-            }
-            children.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+            nginx.close();
         }
         stack.close();
     }
@@ -92,53 +87,19 @@ class AgentRenewalTest {
     }
 
     static void startNginx() throws Exception {
-        for (String t : List.of("body", "proxy", "fastcgi", "uwsgi", "scgi")) {
-            Files.createDirectories(work.resolve("tmp").resolve(t));
-        }
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            nginxPort = s.getLocalPort();
-        }
-        String user = "root".equals(System.getProperty("user.name")) ? "user root;" : "";
-        String conf = """
-                %1$s
-                worker_processes 1;
-                pid %2$s/nginx.pid;
-                error_log %2$s/error.log info;
-                events { worker_connections 64; }
-                http {
-                    access_log %2$s/access.log;
-                    client_body_temp_path %2$s/tmp/body;
-                    proxy_temp_path       %2$s/tmp/proxy;
-                    fastcgi_temp_path     %2$s/tmp/fastcgi;
-                    uwsgi_temp_path       %2$s/tmp/uwsgi;
-                    scgi_temp_path        %2$s/tmp/scgi;
+        nginx = TestNginx.start(work, port -> """
                     server {
-                        listen 127.0.0.1:%3$d ssl;
-                        ssl_certificate     %2$s/edge.crt;
-                        ssl_certificate_key %2$s/edge.key;
+                        listen 127.0.0.1:%2$d ssl;
+                        ssl_certificate     %1$s/edge.crt;
+                        ssl_certificate_key %1$s/edge.key;
                         ssl_verify_client on;
-                        ssl_client_certificate %2$s/ca.crt;
+                        ssl_client_certificate %1$s/ca.crt;
                         ssl_session_cache off;
                         ssl_session_tickets off;
                         location / { return 200 "$ssl_client_serial"; }
                     }
-                }
-                """.formatted(user, work, nginxPort);
-        Path file = Files.writeString(work.resolve("nginx.conf"), conf);
-        nginx = new ProcessBuilder(NGINX.toString(), "-p", work + "/", "-c", file.toString(), "-e",
-                work.resolve("error.log").toString(), "-g", "daemon off; master_process on;")
-                .redirectErrorStream(true).redirectOutput(work.resolve("nginx-output.log").toFile()).start();
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        while (true) {
-            assertThat(nginx.isAlive()).as("nginx running").isTrue();
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), nginxPort), 200);
-                return;
-            } catch (IOException notYet) {
-                assertThat(System.nanoTime()).as("nginx listening").isLessThan(deadline);
-                Thread.sleep(50);
-            }
-        }
+                """.formatted(work, port));
+        nginxPort = nginx.port();
     }
 
     /** What nginx answers a TLS handshake with the pair: the client serial it verified, or the status. */
@@ -209,7 +170,7 @@ class AgentRenewalTest {
 
     @Test
     void thePairRenewsItselfTwiceAtTwoThirdsOfItsLifeAndNginxAcceptsEachNewCertificate() throws Exception {
-        assumeThat(Files.isExecutable(NGINX)).as("nginx is installed at /usr/sbin/nginx (.ci/run: nginx-light)").isTrue();
+        assumeThat(TestNginx.installed()).as("nginx is installed at /usr/sbin/nginx (.ci/run: nginx-light)").isTrue();
         ok("generate", "--cn", "bob.example.internal", "--profile", "user", "--name", "bob");
         X509Certificate first = cert("bob.crt");
         assertThat(nginxSays("bob.crt", "bob.key")).isEqualTo(accepted(first.getSerialNumber()));

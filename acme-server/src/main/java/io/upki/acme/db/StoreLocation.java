@@ -1,9 +1,7 @@
 package io.upki.acme.db;
 
-import java.net.URI;
-import java.net.URISyntaxException;
+import io.upki.pki.store.PostgresUrl;
 import java.nio.file.Path;
-import java.util.regex.Pattern;
 
 /**
  * Where the ACME state lives: a SQLite file (the default, {@code acme.db} in ra-core's data directory)
@@ -15,10 +13,6 @@ import java.util.regex.Pattern;
  * @param password the PostgreSQL password, or null (a server that asks for none)
  */
 public record StoreLocation(Path sqliteFile, String user, String host, int port, String database, char[] password) {
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.$-]{0,62}");
-    private static final String SCHEME = "postgresql://";
-    private static final String FORM = "postgresql://USER@HOST:PORT/DB";
-
     public static StoreLocation sqlite(Path file) {
         return new StoreLocation(file.toAbsolutePath(), null, null, 0, null, null);
     }
@@ -32,37 +26,8 @@ public record StoreLocation(Path sqliteFile, String user, String host, int port,
         if (text == null || text.isBlank()) {
             return sqlite(defaultFile);
         }
-        String t = text.strip();
-        if (!t.startsWith(SCHEME)) {
-            throw new IllegalArgumentException("acme-store: expected " + FORM + " (or nothing for acme.db in the data directory)");
-        }
-        URI uri;
-        try {
-            uri = new URI(t);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("acme-store: not a URL of the form " + FORM);
-        }
-        if (uri.getHost() == null) {
-            throw new IllegalArgumentException("acme-store: no host in the URL: " + FORM);
-        }
-        String user = uri.getRawUserInfo();
-        if (user != null && user.contains(":")) {
-            throw new IllegalArgumentException("acme-store: the URL must not carry a password (use PGPASSWORD or "
-                    + "--acme-store-password-file)");
-        }
-        if (user == null || !NAME.matcher(user).matches()) {
-            throw new IllegalArgumentException("acme-store: name the database user as a plain name: " + FORM);
-        }
-        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-        String db = path.startsWith("/") ? path.substring(1) : path;
-        if (!NAME.matcher(db).matches()) {
-            throw new IllegalArgumentException("acme-store: name the database as a plain name: " + FORM);
-        }
-        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            throw new IllegalArgumentException("acme-store: no query or fragment is accepted: " + FORM);
-        }
-        int port = uri.getPort() == -1 ? 5432 : uri.getPort();
-        return new StoreLocation(null, user, uri.getHost(), port, db, password);
+        PostgresUrl url = PostgresUrl.parse("acme-store", text, "--acme-store-password-file");
+        return new StoreLocation(null, url.user(), url.host(), url.port(), url.database(), password);
     }
 
     /** True for a database other processes may share (PostgreSQL). */
@@ -72,9 +37,7 @@ public record StoreLocation(Path sqliteFile, String user, String host, int port,
 
     /** The JDBC URL (without credentials). */
     public String jdbcUrl() {
-        return shared() ? "jdbc:postgresql://" + host + ":" + port + "/" + database
-                + "?ApplicationName=upki-acme&tcpKeepAlive=true"
-                : "jdbc:sqlite:" + sqliteFile;
+        return shared() ? new PostgresUrl(user, host, port, database).jdbcUrl("upki-acme") : "jdbc:sqlite:" + sqliteFile;
     }
 
     /** Opens the database, bringing its schema up to date. */
@@ -85,6 +48,6 @@ public record StoreLocation(Path sqliteFile, String user, String host, int port,
     /** For logs and the startup line: never the password. */
     @Override
     public String toString() {
-        return shared() ? SCHEME + user + "@" + host + ":" + port + "/" + database : "sqlite:" + sqliteFile;
+        return shared() ? new PostgresUrl(user, host, port, database).toString() : "sqlite:" + sqliteFile;
     }
 }

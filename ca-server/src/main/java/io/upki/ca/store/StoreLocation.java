@@ -1,10 +1,8 @@
 package io.upki.ca.store;
 
-import java.net.URI;
-import java.net.URISyntaxException;
+import io.upki.pki.store.PostgresUrl;
 import java.nio.file.Path;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * Where the CA keeps its state: the SQLite file of its data directory (the default), or a PostgreSQL
@@ -14,9 +12,6 @@ import java.util.regex.Pattern;
  * @param sqliteFile the SQLite file, for {@link Dialect#SQLITE}
  */
 public record StoreLocation(Dialect dialect, Path sqliteFile, String user, String host, int port, String database) {
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.$-]{0,62}");
-    private static final int DEFAULT_PG_PORT = 5432;
-
     public StoreLocation {
         Objects.requireNonNull(dialect, "dialect");
         if (dialect == Dialect.SQLITE) {
@@ -38,38 +33,8 @@ public record StoreLocation(Dialect dialect, Path sqliteFile, String user, Strin
         if (text == null || text.isBlank() || text.strip().equals("sqlite")) {
             return sqlite(defaultFile);
         }
-        String t = text.strip();
-        if (!t.startsWith("postgresql://")) {
-            throw new IllegalArgumentException("--store: expected postgresql://USER@HOST:PORT/DB (or nothing for the "
-                    + "SQLite file of the data directory)");
-        }
-        URI uri;
-        try {
-            uri = new URI(t);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("--store: not a URL: " + e.getReason());
-        }
-        String userInfo = uri.getRawUserInfo();
-        if (userInfo == null || userInfo.isEmpty()) {
-            throw new IllegalArgumentException("--store: name the database user, postgresql://USER@HOST:PORT/DB");
-        }
-        if (userInfo.contains(":")) {
-            throw new IllegalArgumentException("--store: the URL must not carry a password (give it in PGPASSWORD or "
-                    + "--store-password-file)");
-        }
-        if (uri.getHost() == null) {
-            throw new IllegalArgumentException("--store: no host in the URL");
-        }
-        String path = uri.getPath() == null ? "" : uri.getPath();
-        String db = path.startsWith("/") ? path.substring(1) : path;
-        if (!NAME.matcher(userInfo).matches() || !NAME.matcher(db).matches()) {
-            throw new IllegalArgumentException("--store: user and database must be plain names (letters, digits, _ . $ -)");
-        }
-        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
-            throw new IllegalArgumentException("--store: no query or fragment is accepted in the URL");
-        }
-        int port = uri.getPort() == -1 ? DEFAULT_PG_PORT : uri.getPort();
-        return new StoreLocation(Dialect.POSTGRESQL, null, userInfo, uri.getHost(), port, db);
+        PostgresUrl url = PostgresUrl.parse("--store", text, "--store-password-file");
+        return new StoreLocation(Dialect.POSTGRESQL, null, url.user(), url.host(), url.port(), url.database());
     }
 
     public boolean shared() {
@@ -78,7 +43,7 @@ public record StoreLocation(Dialect dialect, Path sqliteFile, String user, Strin
 
     /** The JDBC URL of a PostgreSQL location. */
     public String jdbcUrl() {
-        return "jdbc:postgresql://" + host + ":" + port + "/" + database + "?ApplicationName=upki-ca&tcpKeepAlive=true";
+        return new PostgresUrl(user, host, port, database).jdbcUrl("upki-ca");
     }
 
     /**
@@ -93,7 +58,6 @@ public record StoreLocation(Dialect dialect, Path sqliteFile, String user, Strin
     /** For logs: no password is ever part of a location. */
     @Override
     public String toString() {
-        return dialect == Dialect.SQLITE ? "sqlite:" + sqliteFile
-                : "postgresql://" + user + "@" + host + ":" + port + "/" + database;
+        return dialect == Dialect.SQLITE ? "sqlite:" + sqliteFile : new PostgresUrl(user, host, port, database).toString();
     }
 }

@@ -59,12 +59,15 @@ class CaProtocolExceptionTest {
     @Test
     void errorCodesAreUpkisFamilies() {
         assertThat(CaErrorCode.values()).extracting(CaErrorCode::code)
-                .containsExactly(100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1100);
+                .containsExactly(100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1100, 1200);
         assertThat(CaErrorCode.fromCode(700)).isEqualTo(CaErrorCode.COMMUNICATION);
         assertThat(CaErrorCode.fromCode(750)).isNull();
         // upki's finer code keeps uPKI's family in the MSG prefix.
         assertThat(CaErrorCode.NOT_FOUND.family()).isEqualTo(300);
         assertThat(CaErrorCode.fromCode(300)).isEqualTo(CaErrorCode.CERTIFICATE);
+        // The standby's refusal is a family of its own, read back from its MSG prefix.
+        assertThat(CaErrorCode.fromCode(1200)).isEqualTo(CaErrorCode.STANDBY);
+        assertThat(CaErrorCode.STANDBY.family()).isEqualTo(1200);
     }
 
     @Test

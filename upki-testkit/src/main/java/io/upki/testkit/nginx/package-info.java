@@ -1,0 +1,2 @@
+/** A real nginx started by a test in its own folder, on a free loopback port. */
+package io.upki.testkit.nginx;
