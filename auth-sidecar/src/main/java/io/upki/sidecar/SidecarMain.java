@@ -62,10 +62,8 @@ public final class SidecarMain implements Callable<Integer> {
             description = "File of administrator DNs, one per line.")
     Path adminsFile;
 
-    @Option(names = "--ca", defaultValue = "${env:UPKI_CA_ENDPOINT}",
-            description = "CA operations endpoint (tcp://host:5000) for list_admins (unless --admins) and the CRL "
-                    + "fallback's get_crl (--ca-events).")
-    String caEndpoint;
+    @picocli.CommandLine.Mixin
+    io.upki.pki.caclient.CaEndpointOptions ca = new io.upki.pki.caclient.CaEndpointOptions();
 
     @Option(names = "--admin-refresh", defaultValue = "PT10S", description = "How often the admin list is refreshed.")
     Duration adminRefresh;
@@ -85,7 +83,8 @@ public final class SidecarMain implements Callable<Integer> {
     Path assertionCert;
 
     @Option(names = "--register", defaultValue = "${env:UPKI_CA_REGISTRATION}",
-            description = "CA registration endpoint (tcp://host:5001) to obtain the assertion key with the seed.")
+            description = "CA registration endpoints (tcp://host:5001[,...]) to obtain the assertion key with the seed "
+                    + "(default with --seed: each --ca port + 1).")
     String registerEndpoint;
 
     @Option(names = "--seed", defaultValue = "${env:UPKI_CA_SEED}", description = "Registration seed (env UPKI_CA_SEED).")
@@ -149,6 +148,9 @@ public final class SidecarMain implements Callable<Integer> {
         ProcessRunner.HostPort address = ProcessRunner.hostPort("listen", listen);
         RoutePolicy policy = routes == null || routes.isBlank() ? RoutePolicy.defaults()
                 : RoutePolicy.parse(routes, RouteClass.DENY);
+        io.upki.pki.caclient.CaEndpoints cas = caEndpoints(System.getenv("UPKI_CA_ENDPOINT"));
+        String caEndpoint = cas == null ? null : cas.operationsList();
+        String registerEndpoint = registration(cas);
         SidecarConfig config = new SidecarConfig(address.host(), address.port(),
                 trustAnchor, intermediates, crls, crlEvents, crlPoll, crlGrace, adminsFile, caEndpoint, adminRefresh,
                 proxy, policy, new SidecarConfig.Signing(assertionKey, assertionCert, registerEndpoint,
@@ -166,6 +168,19 @@ public final class SidecarMain implements Callable<Integer> {
                 : " (proxy certificate required)") + " (proxy profile " + proxy + "; crypto " + io.upki.pki.crypto.NativeCrypto.current().description() + ")");
         ProcessRunner.serveUntilStopped(sidecar, "auth-sidecar");
         return 0;
+    }
+
+    /** {@code --ca} (UPKI_CA), else {@code fallback} (UPKI_CA_ENDPOINT, this process's older variable), else null. */
+    io.upki.pki.caclient.CaEndpoints caEndpoints(String fallback) {
+        return ca.given() == null && (fallback == null || fallback.isBlank()) ? null : ca.endpoints(fallback);
+    }
+
+    /** {@code --register} as given, else each CA's port + 1 when a seed asks for registration, else null. */
+    String registration(io.upki.pki.caclient.CaEndpoints cas) {
+        if (registerEndpoint != null && !registerEndpoint.isBlank()) {
+            return registerEndpoint;
+        }
+        return cas != null && assertionKey == null && (seed != null || seedFile != null) ? cas.registrationList() : null;
     }
 
     public static void main(String[] args) {

@@ -46,8 +46,9 @@ public record PublisherConfig(String caEndpoint, String eventsEndpoint, Path caC
     }
 
     public PublisherConfig {
-        if (caEndpoint == null || !caEndpoint.startsWith("tcp://")) {
-            throw new IllegalArgumentException("ca: '" + caEndpoint + "' is not tcp://host:port");
+        caEndpoint = io.upki.pki.caclient.CaEndpoints.parse(caEndpoint, "ca").operationsList();
+        if (eventsEndpoint != null && !eventsEndpoint.isBlank()) {
+            eventsEndpoint = String.join(",", io.upki.pki.caclient.ZmqCaClient.parseEndpoints(eventsEndpoint));
         }
         if (outDir == null) {
             throw new IllegalArgumentException("out: required");
@@ -63,9 +64,8 @@ public record PublisherConfig(String caEndpoint, String eventsEndpoint, Path caC
         }
     }
 
-    /** The CA's event feed: ops port + 2 on the same host unless given. */
+    /** The CAs' event feeds: each operations port + 2 on the same host unless given (comma-separated). */
     public static String defaultEvents(String caEndpoint) {
-        int colon = caEndpoint.lastIndexOf(':');
-        return caEndpoint.substring(0, colon + 1) + (Integer.parseInt(caEndpoint.substring(colon + 1)) + 2);
+        return String.join(",", io.upki.pki.caclient.CaEndpoints.parse(caEndpoint, "ca").events());
     }
 }

@@ -13,12 +13,11 @@ import picocli.CommandLine.Option;
         description = "Keeps the CRL current: fetches it from the CA, verifies it, publishes it atomically, "
                 + "serves the CRL Distribution Point and pushes each new CRL to subscribed sidecars.")
 public final class PublisherMain implements Callable<Integer> {
-    @Option(names = "--ca", defaultValue = "${env:UPKI_CA_ENDPOINT:-tcp://127.0.0.1:5000}",
-            description = "CA operations endpoint (default ${DEFAULT-VALUE}).")
-    String ca;
+    @picocli.CommandLine.Mixin
+    io.upki.pki.caclient.CaEndpointOptions ca = new io.upki.pki.caclient.CaEndpointOptions();
 
     @Option(names = "--events", defaultValue = "${env:UPKI_CA_EVENTS}",
-            description = "CA event feed (default: the CA's port + 2).")
+            description = "CA event feeds, comma-separated (default: each --ca port + 2; only the active CA publishes).")
     String events;
 
     @Option(names = "--ca-cert", defaultValue = "${env:UPKI_CA_CERT}",
@@ -86,7 +85,10 @@ public final class PublisherMain implements Callable<Integer> {
         ProcessRunner.HostPort address = ProcessRunner.hostPort("listen", listen);
         PublisherConfig.Ocsp ocspSettings = ocsp ? new PublisherConfig.Ocsp(
                 ocspDir == null ? out.resolve("ocsp-signer") : ocspDir, ocspCn, ocspValidity) : null;
-        PublisherConfig config = new PublisherConfig(ca, events, caCert, out, address.host(), address.port(), margin,
+        // UPKI_CA_ENDPOINT: this process's variable before UPKI_CA, still read.
+        String endpoints = ca.endpoints(System.getenv().getOrDefault("UPKI_CA_ENDPOINT", "tcp://127.0.0.1:5000"))
+                .operationsList();
+        PublisherConfig config = new PublisherConfig(endpoints, events, caCert, out, address.host(), address.port(), margin,
                 debounce, maxDelay, maxAge, caTimeout, ocspSettings);
         Publisher publisher = Publisher.start(config, curve, Clock.systemUTC(), rootCrl);
         System.out.println("upki crl-publisher ready on http://" + config.host() + ":" + publisher.port()

@@ -1,6 +1,7 @@
 package io.upki.ra;
 
 import io.upki.acme.config.AcmeSettings;
+import io.upki.pki.caclient.CaEndpoints;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,10 +19,12 @@ import java.util.List;
  * @param edgeTls edge mode only: serve HTTPS with ra.crt and only to a client certificate of upki's
  *     {@code proxy} profile (issue #16 M1); false keeps plain HTTP, for a port no one but the proxy reaches
  * @param crlFallback the CA's event feed and delay for taking CRLs from the CA while no publisher answers, or null
+ * @param ca the CA or active/standby CA pair ({@code --ca}); null: the one CA at {@code caHost:caPort}
  */
 public record RaConfig(Path dataDir, String caHost, int caPort, String host, int port, Mode mode, List<String> sans,
                        String seed, String cn, List<String> crls, String crlEvents, String publisher,
-                       Duration caTimeout, int maxBodyBytes, AcmeSettings acme, boolean edgeTls, CrlFallback crlFallback) {
+                       Duration caTimeout, int maxBodyBytes, AcmeSettings acme, boolean edgeTls, CrlFallback crlFallback,
+                       CaEndpoints ca) {
 
     /**
      * The CA as the CRL source while no crl-publisher answers (the RA's CA client fetches {@code get_crl}).
@@ -44,7 +47,15 @@ public record RaConfig(Path dataDir, String caHost, int caPort, String host, int
                     String seed, String cn, List<String> crls, String crlEvents, String publisher,
                     Duration caTimeout, int maxBodyBytes, AcmeSettings acme, boolean edgeTls) {
         this(dataDir, caHost, caPort, host, port, mode, sans, seed, cn, crls, crlEvents, publisher, caTimeout,
-                maxBodyBytes, acme, edgeTls, null);
+                maxBodyBytes, acme, edgeTls, null, null);
+    }
+
+    /** The settings with the one CA at {@code caHost:caPort}. */
+    public RaConfig(Path dataDir, String caHost, int caPort, String host, int port, Mode mode, List<String> sans,
+                    String seed, String cn, List<String> crls, String crlEvents, String publisher,
+                    Duration caTimeout, int maxBodyBytes, AcmeSettings acme, boolean edgeTls, CrlFallback crlFallback) {
+        this(dataDir, caHost, caPort, host, port, mode, sans, seed, cn, crls, crlEvents, publisher, caTimeout,
+                maxBodyBytes, acme, edgeTls, crlFallback, null);
     }
 
     /** How callers are authenticated. */
@@ -68,6 +79,7 @@ public record RaConfig(Path dataDir, String caHost, int caPort, String host, int
         if (caTimeout.isNegative() || caTimeout.isZero() || caTimeout.compareTo(Duration.ofSeconds(30)) > 0) {
             throw new IllegalArgumentException("ca-timeout: must be between 1 ms and 30 s");
         }
+        ca = ca == null ? CaEndpoints.of(caHost, caPort) : ca;
         sans = sans == null ? List.of() : List.copyOf(sans);
         acme = acme == null ? AcmeSettings.defaults() : acme;
         crls = crls == null ? List.of() : List.copyOf(crls);
@@ -95,20 +107,22 @@ public record RaConfig(Path dataDir, String caHost, int caPort, String host, int
     /** The same settings with the edge listener over mutual TLS (see {@code edgeTls}). */
     public RaConfig withEdgeTls() {
         return new RaConfig(dataDir, caHost, caPort, host, port, mode, sans, seed, cn, crls, crlEvents, publisher,
-                caTimeout, maxBodyBytes, acme, true, crlFallback);
+                caTimeout, maxBodyBytes, acme, true, crlFallback, ca);
     }
 
     /** The same settings taking CRLs from the CA while no publisher answers. */
     public RaConfig withCrlFallback(CrlFallback fallback) {
         return new RaConfig(dataDir, caHost, caPort, host, port, mode, sans, seed, cn, crls, crlEvents, publisher,
-                caTimeout, maxBodyBytes, acme, edgeTls, fallback);
+                caTimeout, maxBodyBytes, acme, edgeTls, fallback, ca);
     }
 
+    /** The operations endpoints as the CA client takes them: one, or a comma-separated pair. */
     public String caEndpoint() {
-        return "tcp://" + caHost + ":" + caPort;
+        return ca.operationsList();
     }
 
+    /** The registration endpoints (each port + 1), tried in order like the operations endpoints. */
     public String registrationEndpoint() {
-        return "tcp://" + caHost + ":" + (caPort + 1);
+        return ca.registrationList();
     }
 }

@@ -36,10 +36,15 @@ public final class RaMain implements Callable<Integer> {
                 description = "Where ra.key, ra.crt and ca.crt live (env UPKI_DATA_DIR).")
         Path dataDir;
 
-        @Option(names = "--ca-host", defaultValue = "${env:UPKI_CA_HOST:-127.0.0.1}", description = "CA host (UPKI_CA_HOST).")
+        @picocli.CommandLine.Mixin
+        io.upki.pki.caclient.CaEndpointOptions ca = new io.upki.pki.caclient.CaEndpointOptions();
+
+        @Option(names = "--ca-host", defaultValue = "${env:UPKI_CA_HOST:-127.0.0.1}",
+                description = "Deprecated, use --ca (not both): CA host; UPKI_CA_HOST is read only without UPKI_CA.")
         String caHost;
 
-        @Option(names = "--ca-port", defaultValue = "${env:UPKI_CA_PORT:-5000}", description = "CA port (UPKI_CA_PORT).")
+        @Option(names = "--ca-port", defaultValue = "${env:UPKI_CA_PORT:-5000}",
+                description = "Deprecated, use --ca (not both): CA port; UPKI_CA_PORT is read only without UPKI_CA.")
         int caPort;
 
         @Option(names = "--host", defaultValue = "${env:UPKI_RA_HOST:-127.0.0.1}", description = "Bind address (UPKI_RA_HOST).")
@@ -177,6 +182,25 @@ public final class RaMain implements Callable<Integer> {
                         + "Prometheus, which hold no proxy certificate (env UPKI_RA_OPS_LISTEN); off unless given.")
         String opsListen;
 
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        /**
+         * The CA list: {@code --ca}, else {@code --ca-host/--ca-port} given as flags, else UPKI_CA, else null
+         * (the one CA at UPKI_CA_HOST:UPKI_CA_PORT or their defaults). A flag wins over a variable.
+         */
+        io.upki.pki.caclient.CaEndpoints caEndpoints() {
+            picocli.CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+            boolean oldFlags = parsed.hasMatchedOption("--ca-host") || parsed.hasMatchedOption("--ca-port");
+            if (parsed.hasMatchedOption("--ca")) {
+                if (oldFlags) {
+                    throw new IllegalArgumentException("ca: give --ca or the deprecated --ca-host/--ca-port, not both");
+                }
+                return ca.endpoints(null);
+            }
+            return oldFlags || ca.given() == null ? null : ca.endpoints(null);
+        }
+
         @Override
         public Integer call() throws Exception {
             InetSocketAddress ops = OpsServer.address("--ops-listen", opsListen);
@@ -193,7 +217,8 @@ public final class RaMain implements Callable<Integer> {
             RaConfig config = new RaConfig(dataDir, caHost, caPort, host, port, m, sans,
                     io.upki.pki.files.SecretOption.resolve(seed, seedFile, "--seed (UPKI_CA_SEED)", "--seed-file"), cn, crls, crlEvents,
                     publisher, caTimeout, maxBody, acmeSettings, edgeTls,
-                    caEvents == null || caEvents.isBlank() ? null : new RaConfig.CrlFallback(caEvents, crlFallbackAfter));
+                    caEvents == null || caEvents.isBlank() ? null : new RaConfig.CrlFallback(caEvents, crlFallbackAfter),
+                    caEndpoints());
             RaServer server = RaServer.start(config, curve, Clock.systemUTC(), new RaAudit(auditLog == null
                     ? AuditTrail.logOnly("ra-core", Clock.systemUTC()) : AuditTrail.open(auditLog, "ra-core", Clock.systemUTC())));
             if (ops != null) {

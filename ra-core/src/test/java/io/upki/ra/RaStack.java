@@ -81,10 +81,20 @@ final class RaStack implements AutoCloseable {
     }
 
     private RaServer startRa(RaConfig.Mode mode, boolean edgeTls, io.upki.ra.audit.RaAudit audit) throws Exception {
+        return startRa(mode, edgeTls, audit, null);
+    }
+
+    /** A direct-mode ra-core that reaches the CA through {@code cas} (its {@code --ca} list). */
+    RaServer startRa(io.upki.pki.caclient.CaEndpoints cas) throws Exception {
+        return startRa(RaConfig.Mode.DIRECT, false, io.upki.ra.audit.RaAudit.logOnly(Clock.systemUTC()), cas);
+    }
+
+    private RaServer startRa(RaConfig.Mode mode, boolean edgeTls, io.upki.ra.audit.RaAudit audit,
+                             io.upki.pki.caclient.CaEndpoints cas) throws Exception {
         RaConfig config = new RaConfig(dir.resolve("ra-" + mode), "127.0.0.1", caPort, "127.0.0.1", 0, mode,
                 List.of("127.0.0.1", "upki-ra"), TestCa.SEED, "upki-ra",
                 List.of(publisherBase() + "/crl.der"),
-                publisherBase() + "/events", publisherBase(), Duration.ofSeconds(2), 65536);
+                publisherBase() + "/events", publisherBase(), Duration.ofSeconds(2), 65536, null, false, null, cas);
         ra = RaServer.start(edgeTls ? config.withEdgeTls() : config, Clock.systemUTC(), audit);
         return ra;
     }

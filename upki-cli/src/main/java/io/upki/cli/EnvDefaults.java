@@ -9,17 +9,18 @@ import picocli.CommandLine;
  */
 final class EnvDefaults implements CommandLine.IDefaultValueProvider {
     /** Option name to environment variable; docs/CLI.md lists the same table. */
-    static final Map<String, String> VARIABLES = Map.of(
-            "--host", "UPKI_CA_HOST",
-            "--port", "UPKI_CA_PORT",
-            "--ra", "UPKI_RA_URL",
-            "--cert", "UPKI_CLI_CERT",
-            "--key", "UPKI_CLI_KEY",
-            "--cacert", "UPKI_CLI_CACERT",
-            "--timeout", "UPKI_CLI_TIMEOUT",
-            "--ca-public-key", "UPKI_CA_PUBLIC_KEY",
-            "--client-key", "UPKI_CLI_CLIENT_KEY",
-            "--publisher", "UPKI_PUBLISHERS");
+    static final Map<String, String> VARIABLES = Map.ofEntries(
+            Map.entry("--host", "UPKI_CA_HOST"),
+            Map.entry("--port", "UPKI_CA_PORT"),
+            Map.entry("--ca", "UPKI_CA"),
+            Map.entry("--ra", "UPKI_RA_URL"),
+            Map.entry("--cert", "UPKI_CLI_CERT"),
+            Map.entry("--key", "UPKI_CLI_KEY"),
+            Map.entry("--cacert", "UPKI_CLI_CACERT"),
+            Map.entry("--timeout", "UPKI_CLI_TIMEOUT"),
+            Map.entry("--ca-public-key", "UPKI_CA_PUBLIC_KEY"),
+            Map.entry("--client-key", "UPKI_CLI_CLIENT_KEY"),
+            Map.entry("--publisher", "UPKI_PUBLISHERS"));
 
     private final Map<String, String> env;
 

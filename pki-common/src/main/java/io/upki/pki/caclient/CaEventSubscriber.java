@@ -15,6 +15,8 @@ import org.zeromq.ZMQ;
  * its own thread and hands each well-formed {@link CaEvent} to a consumer. ZeroMQ reconnects by itself,
  * every 100 ms to 500 ms; events published while disconnected are lost, which the CA's once-a-second
  * {@code state} heartbeat makes up for. Events are hints: consumers fetch and verify the CRL themselves.
+ * The endpoint may list an active/standby pair's feeds, {@code tcp://a:5002,tcp://b:5002}: one SUB socket
+ * connects to both, and only the active CA publishes.
  */
 public final class CaEventSubscriber implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CaEventSubscriber.class);
@@ -58,7 +60,9 @@ public final class CaEventSubscriber implements AutoCloseable {
             sub.setCurvePublicKey(curve.clientKeys().publicBytes());
             sub.setCurveSecretKey(curve.clientKeys().secretBytes());
         }
-        sub.connect(endpoint);
+        for (String feed : ZmqCaClient.parseEndpoints(endpoint)) {
+            sub.connect(feed); // an active/standby pair: both feeds, only the active CA publishes
+        }
         try {
             while (running) {
                 byte[] frame = sub.recv();

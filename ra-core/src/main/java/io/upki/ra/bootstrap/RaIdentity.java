@@ -63,7 +63,7 @@ public record RaIdentity(PrivateKey key, X509Certificate certificate, X509Certif
             }
             if (e.kind() == CaClientException.Kind.UNAVAILABLE) {
                 throw new IllegalStateException("cannot register: " + e.getMessage()
-                        + " (is the CA running, and UPKI_CA_HOST/UPKI_CA_PORT right?)", e);
+                        + " (is the CA running, and --ca (UPKI_CA) right?)", e);
             }
             throw new IllegalStateException("the CA refused to register the RA: " + e.getMessage(), e);
         }

@@ -3,6 +3,7 @@ package io.upki.cli.transport;
 import io.upki.cli.context.CliContext;
 import io.upki.cli.context.CliException;
 import io.upki.pki.caclient.CaCurve;
+import io.upki.pki.caclient.CaEndpoints;
 import io.upki.pki.caclient.ZmqCaClient;
 import io.upki.pki.wire.CaTask;
 import io.upki.pki.wire.WireCodec;
@@ -10,20 +11,24 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
  * The options that choose and reach the CA, shared by every command that talks to it: ZeroMQ with
- * {@code --host/--port} (the default), or HTTPS to the RA with {@code --ra} and a client certificate.
+ * {@code --host/--port} (the default) or {@code --ca} (one CA or an active/standby pair), or HTTPS to the RA with {@code --ra} and a client certificate.
  */
 public final class TransportOptions {
     @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "HOST",
-            description = "CA host for ZeroMQ (env UPKI_CA_HOST; default ${DEFAULT-VALUE})")
+            description = "CA host for ZeroMQ (env UPKI_CA_HOST; default ${DEFAULT-VALUE}); --ca replaces --host/--port")
     String host;
 
     @Option(names = "--port", defaultValue = "5000", paramLabel = "PORT",
             description = "CA operations port (env UPKI_CA_PORT; default ${DEFAULT-VALUE})")
     int port;
+
+    @picocli.CommandLine.Mixin
+    io.upki.pki.caclient.CaEndpointOptions ca = new io.upki.pki.caclient.CaEndpointOptions();
 
     @Option(names = "--ra", paramLabel = "URL",
             description = "go through the ra-core at this HTTPS URL instead of ZeroMQ (env UPKI_RA_URL)")
@@ -96,7 +101,7 @@ public final class TransportOptions {
         if (ra != null && !ra.isBlank()) {
             return openRa(context, fixed, codec);
         }
-        return openZmq(context, port, fixed, codec);
+        return openZmq(context, false, fixed, codec);
     }
 
     /**
@@ -109,23 +114,36 @@ public final class TransportOptions {
         if (ra != null && !ra.isBlank()) {
             throw CliException.usage("this command talks to the CA itself (ZeroMQ), not through --ra");
         }
-        return openZmq(context, port + 1, timeout == null ? null : Duration.ofMillis((long) (timeout * 1000)),
+        return openZmq(context, true, timeout == null ? null : Duration.ofMillis((long) (timeout * 1000)),
                 new WireCodec());
     }
 
-    private ZmqAuthority openZmq(CliContext context, int p, Duration fixed, WireCodec codec) {
-        if (p < 1 || p > 65535) {
-            throw CliException.usage("--port " + p + " is not a TCP port");
-        }
-        if (host == null || host.isBlank()) {
-            throw CliException.usage("--host must not be empty");
+    private ZmqAuthority openZmq(CliContext context, boolean registration, Duration fixed, WireCodec codec) {
+        List<String> endpoints;
+        if (ca.given() != null) {
+            CaEndpoints cas;
+            try {
+                cas = ca.endpoints(null);
+            } catch (IllegalArgumentException e) {
+                throw CliException.usage(e.getMessage());
+            }
+            endpoints = registration ? cas.registration() : cas.operations();
+        } else {
+            int p = registration ? port + 1 : port;
+            if (p < 1 || p > 65535) {
+                throw CliException.usage("--port " + p + " is not a TCP port");
+            }
+            if (host == null || host.isBlank()) {
+                throw CliException.usage("--host must not be empty");
+            }
+            endpoints = List.of("tcp://" + host + ":" + p);
         }
         CaCurve curve = curve(context);
         // One retry for lookups: a lost reply is then a short delay, and writes are never sent twice.
-        ZmqCaClient client = curve.client("tcp://" + host + ":" + p,
+        ZmqCaClient client = curve.client(String.join(",", endpoints),
                 task -> fixed == null ? task.defaultTimeout() : fixed, 1, codec);
         Duration probe = fixed == null ? CaTask.GET_CA.defaultTimeout() : fixed;
-        return new ZmqAuthority(client, host, p, probe, codec.mapper());
+        return new ZmqAuthority(client, endpoints, probe, codec.mapper());
     }
 
     /** CURVE when {@code --ca-public-key} is given, with the operator's key pair (made when absent). */

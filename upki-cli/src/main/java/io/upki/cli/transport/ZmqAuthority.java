@@ -33,8 +33,7 @@ import java.util.function.Function;
  */
 public final class ZmqAuthority implements Authority {
     private final CaClient client;
-    private final String host;
-    private final int port;
+    private final java.util.List<String> endpoints;
     private final Duration probeTimeout;
     private final CertificateAuthorityClient typed;
     private boolean probed;
@@ -44,16 +43,22 @@ public final class ZmqAuthority implements Authority {
      * @param mapper unused: the typed client reads result records, ignoring unknown keys (uPKI's CA differs)
      */
     public ZmqAuthority(CaClient client, String host, int port, Duration probeTimeout, ObjectMapper mapper) {
+        this(client, java.util.List.of("tcp://" + host + ":" + port), probeTimeout, mapper);
+    }
+
+    /**
+     * @param endpoints the {@code tcp://host:port} endpoints {@code client} tries (an active/standby pair)
+     */
+    public ZmqAuthority(CaClient client, java.util.List<String> endpoints, Duration probeTimeout, ObjectMapper mapper) {
         this.client = client;
-        this.host = host;
-        this.port = port;
+        this.endpoints = java.util.List.copyOf(endpoints);
         this.probeTimeout = probeTimeout;
         this.typed = new TypedCaClient(client);
     }
 
     @Override
     public String endpoint() {
-        return "tcp://" + host + ":" + port;
+        return String.join(",", endpoints);
     }
 
     /**
@@ -186,14 +191,20 @@ public final class ZmqAuthority implements Authority {
         if (probed) {
             return;
         }
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(host, port), (int) Math.max(1, probeTimeout.toMillis()));
-        } catch (IOException e) {
-            String why = e instanceof java.net.ConnectException ? "connection refused"
-                    : e instanceof java.net.SocketTimeoutException ? "no answer within " + probeTimeout.toMillis() + " ms"
-                    : e instanceof java.net.UnknownHostException ? "unknown host" : e.getMessage();
-            throw new CliException(ExitCode.UNREACHABLE, "CA at " + endpoint() + " is unreachable: " + why);
+        java.util.List<String> whys = new java.util.ArrayList<>();
+        for (String target : endpoints) {
+            java.net.URI uri = java.net.URI.create(target);
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()),
+                        (int) Math.max(1, probeTimeout.toMillis()));
+                probed = true; // one CA of a pair listening is enough: the client fails over to it
+                return;
+            } catch (IOException e) {
+                whys.add(e instanceof java.net.ConnectException ? "connection refused"
+                        : e instanceof java.net.SocketTimeoutException ? "no answer within " + probeTimeout.toMillis() + " ms"
+                        : e instanceof java.net.UnknownHostException ? "unknown host" : e.getMessage());
+            }
         }
-        probed = true;
+        throw new CliException(ExitCode.UNREACHABLE, "CA at " + endpoint() + " is unreachable: " + String.join("; ", whys));
     }
 }

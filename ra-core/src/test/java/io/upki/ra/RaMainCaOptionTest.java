@@ -1,0 +1,65 @@
+package io.upki.ra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.upki.pki.caclient.CaEndpoints;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** {@code ra-core start --ca} beside the deprecated {@code --ca-host/--ca-port}: which one wins, and refusals. */
+class RaMainCaOptionTest {
+
+    @BeforeEach
+    void noCaVariables() {
+        Assumptions.assumeTrue(System.getenv("UPKI_CA") == null && System.getenv("UPKI_CA_HOST") == null
+                && System.getenv("UPKI_CA_PORT") == null, "UPKI_CA* is set in this environment");
+    }
+
+    private static RaMain.Start parse(String... args) {
+        CommandLine line = new CommandLine(new RaMain());
+        String[] all = new String[args.length + 1];
+        all[0] = "start";
+        System.arraycopy(args, 0, all, 1, args.length);
+        line.parseArgs(all);
+        return line.getSubcommands().get("start").getCommand();
+    }
+
+    private static RaConfig config(RaMain.Start start) {
+        return new RaConfig(java.nio.file.Path.of("data"), start.caHost, start.caPort, "127.0.0.1", 0,
+                RaConfig.Mode.EDGE, null, null, "upki-ra", java.util.List.of("http://p/crl.der"), null, null,
+                java.time.Duration.ofSeconds(5), 65536, null, false, null, start.caEndpoints());
+    }
+
+    @Test
+    void aCaListGivesOperationsAndRegistrationPerCa() {
+        RaConfig config = config(parse("--ca", "tcp://ca-a:5000,tcp://ca-b:5000"));
+
+        assertThat(config.caEndpoint()).isEqualTo("tcp://ca-a:5000,tcp://ca-b:5000");
+        assertThat(config.registrationEndpoint()).isEqualTo("tcp://ca-a:5001,tcp://ca-b:5001");
+    }
+
+    @Test
+    void theDeprecatedHostAndPortStillWorkAndDefaultToTheLocalCa() {
+        assertThat(config(parse("--ca-host", "ca.internal", "--ca-port", "6000")).registrationEndpoint())
+                .isEqualTo("tcp://ca.internal:6001");
+        assertThat(config(parse()).caEndpoint()).isEqualTo("tcp://127.0.0.1:5000");
+    }
+
+    @Test
+    void caAndTheDeprecatedFlagsTogetherAreRefused() {
+        assertThatThrownBy(() -> parse("--ca", "tcp://a:5000", "--ca-port", "6000").caEndpoints())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("ca: give --ca or the deprecated --ca-host/--ca-port, not both");
+    }
+
+    @Test
+    void aMalformedListIsRefusedInOneLine() {
+        assertThatThrownBy(() -> parse("--ca", "udp://a:5000").caEndpoints())
+                .hasMessage("--ca (UPKI_CA): 'udp://a:5000': 'udp://a:5000' is not tcp://host:port (only tcp)");
+        CaEndpoints two = parse("--ca", "tcp://a:5000, tcp://b:5000").caEndpoints();
+        assertThat(two.operations()).hasSize(2);
+    }
+}
