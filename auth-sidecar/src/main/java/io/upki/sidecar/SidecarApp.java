@@ -148,7 +148,7 @@ public final class SidecarApp {
      * would hand that anyone an administrator's assertion (issue #16 M1).
      */
     private void requireProxy(Context ctx) {
-        if (proxyPeer == null || ctx.path().equals("/health") || ctx.path().equals("/ready")) {
+        if (proxyPeer == null || ProxyPeer.isProbe(ctx.path())) {
             return;
         }
         String refusal = proxyPeer.refusal(ctx.req().getAttribute(ProxyPeer.CERTIFICATES_ATTRIBUTE));

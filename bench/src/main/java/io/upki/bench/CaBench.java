@@ -177,19 +177,19 @@ public final class CaBench implements Callable<Integer> {
         }
     }
 
-    /** {@code report}: the Markdown table of one run, from its JSON lines. */
-    @Command(name = "report", mixinStandardHelpOptions = true,
-            description = "Turn the JSON lines of one run into the Markdown report (stdout and --out).")
-    static final class Report implements Callable<Integer> {
+    /** A Markdown report rendered from the JSON lines of one run, to stdout and {@code --out}. */
+    abstract static class Rendered implements Callable<Integer> {
         @Option(names = "--results", required = true, description = "JSON lines written by the run.")
         Path results;
 
         @Option(names = "--out", description = "Also write the report to this file.")
         Path out;
 
+        abstract String render(Path results) throws IOException;
+
         @Override
         public Integer call() throws IOException {
-            String markdown = BenchReport.render(results);
+            String markdown = render(results);
             System.out.print(markdown);
             if (out != null) {
                 java.nio.file.Files.createDirectories(out.toAbsolutePath().getParent());
@@ -199,25 +199,23 @@ public final class CaBench implements Callable<Integer> {
         }
     }
 
+    /** {@code report}: the Markdown table of one run, from its JSON lines. */
+    @Command(name = "report", mixinStandardHelpOptions = true,
+            description = "Turn the JSON lines of one run into the Markdown report (stdout and --out).")
+    static final class Report extends Rendered {
+        @Override
+        String render(Path results) throws IOException {
+            return BenchReport.render(results);
+        }
+    }
+
     /** {@code auth-report}: the markdown report of {@code ca-bench.sh --auth-compare}. */
     @Command(name = "auth-report", mixinStandardHelpOptions = true,
             description = "Render the curve-against-none comparison (JSON lines of ca-bench.sh --auth-compare).")
-    static final class AuthCompareReport implements Callable<Integer> {
-        @Option(names = "--results", required = true, description = "JSON lines written by the run.")
-        Path results;
-
-        @Option(names = "--out", description = "Also write the report to this file.")
-        Path out;
-
+    static final class AuthCompareReport extends Rendered {
         @Override
-        public Integer call() throws IOException {
-            String markdown = AuthReport.render(results);
-            System.out.print(markdown);
-            if (out != null) {
-                java.nio.file.Files.createDirectories(out.toAbsolutePath().getParent());
-                java.nio.file.Files.writeString(out, markdown);
-            }
-            return 0;
+        String render(Path results) throws IOException {
+            return AuthReport.render(results);
         }
     }
 

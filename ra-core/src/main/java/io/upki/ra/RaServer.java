@@ -142,7 +142,7 @@ public final class RaServer implements AutoCloseable {
                 // Traefik's own ACME client has no client certificate to present (docs/SECURITY.md).
                 ProxyPeer proxy = new ProxyPeer(chains, trust.crls()::current, clock);
                 c.routes.before(ctx -> {
-                    if (ProxyPeer.servesAnyPeer(ctx.path())) {
+                    if (servesAnyPeer(ctx.path())) {
                         return;
                     }
                     String refusal = proxy.refusal(ctx.req().getAttribute(ProxyPeer.CERTIFICATES_ATTRIBUTE));
@@ -165,6 +165,17 @@ public final class RaServer implements AutoCloseable {
     /** The health, readiness and metrics routes' state (tests run its CA check on demand). */
     public RaOps ops() {
         return ops;
+    }
+
+    /**
+     * Whether a path of the edge listener is served to any TLS peer: ACME (authenticated by the account's
+     * JWS, RFC 8555 section 6.2, and called directly by Traefik's ACME client, which has no client
+     * certificate), the public API and the probes. Each is reachable without a certificate through the
+     * proxy anyway, so serving it behind the proxy grants nothing more; every other path needs the proxy.
+     */
+    static boolean servesAnyPeer(String path) {
+        return path.equals("/acme") || path.startsWith("/acme/") || path.startsWith("/api/v1/public/")
+                || ProxyPeer.isProbe(path);
     }
 
     public int port() {

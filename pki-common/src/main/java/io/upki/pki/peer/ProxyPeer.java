@@ -35,15 +35,11 @@ public final class ProxyPeer {
     }
 
     /**
-     * Whether a path of ra-core's edge listener is served to any TLS peer: ACME (authenticated by the
-     * account's JWS, RFC 8555 section 6.2, and called directly by Traefik's ACME client, which has no
-     * client certificate), the public API and the liveness and readiness probes. Each of these is
-     * reachable without a certificate through the proxy anyway, so serving it to the network behind the
-     * proxy grants nothing more; every other path needs the proxy's certificate.
+     * Whether a path is a liveness or readiness probe, which every process serves to any TLS peer: the
+     * kubelet and health checkers hold no proxy certificate, and the answer reveals nothing.
      */
-    public static boolean servesAnyPeer(String path) {
-        return path.equals("/acme") || path.startsWith("/acme/") || path.startsWith("/api/v1/public/")
-                || path.equals("/health") || path.equals("/ready");
+    public static boolean isProbe(String path) {
+        return path.equals("/health") || path.equals("/ready");
     }
 
     /**
