@@ -66,7 +66,7 @@ public final class CaBench implements Callable<Integer> {
         @Option(names = "--endpoint", required = true, description = "Operations endpoint, e.g. tcp://127.0.0.1:5000.")
         String endpoint;
 
-        @Option(names = "--task", required = true, description = "sign, get_ca, revoke or generate_crl.")
+        @Option(names = "--task", required = true, description = "sign, get_ca, list_page (the console's search page), revoke or generate_crl.")
         String task;
 
         @Option(names = "--clients", defaultValue = "1", description = "Concurrent clients (default ${DEFAULT-VALUE}).")
