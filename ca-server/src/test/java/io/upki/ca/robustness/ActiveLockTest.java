@@ -103,12 +103,17 @@ class ActiveLockTest {
                         + "JOIN pg_locks l ON l.pid = a.pid WHERE l.locktype = 'advisory' AND l.granted "
                         + "AND a.application_name = 'upki-ca-active-lock' AND a.datname = '" + db.name() + "'");
                 long endedAt = System.nanoTime();
+                java.time.Instant endedWall = java.time.Instant.now();
                 assertThat(ended.strip()).isEqualTo("1");
 
                 int exit = a.awaitExit(Duration.ofSeconds(30));
                 long exitedAt = System.nanoTime();
                 assertThat(exit).as("A's exit status:\n" + a.logTail()).isEqualTo(ActiveStandby.LOST_LOCK_EXIT);
                 assertThat(a.logTail()).contains("lost the active lock");
+                // When A noticed (its log's clock), apart from the time its JVM took to be gone.
+                String lost = a.logTail().lines().filter(l -> l.contains("active lock lost")).findFirst().orElse("");
+                long noticedMs = lost.length() > 24 ? java.time.Duration.between(endedWall,
+                        java.time.Instant.parse(lost.substring(0, 24))).toMillis() : -1;
 
                 // B takes the lock and signs; its first sign comes after A's last acknowledgement.
                 JsonNode first = null;
@@ -129,9 +134,10 @@ class ActiveLockTest {
                 loop.join(30_000);
                 long lastOnA = ackedByA.values().stream().mapToLong(Long::longValue).max().orElseThrow();
                 long afterLoss = ackedByA.values().stream().filter(t -> t > endedAt).count();
-                System.out.printf("[active-lock] A exited 75 %d ms after pg_terminate_backend; %d signs acknowledged by A "
-                        + "in that time; B's first sign %d ms after the loss (%d ms after A's last acknowledgement)%n",
-                        (exitedAt - endedAt) / 1_000_000, afterLoss, (firstOnB - endedAt) / 1_000_000,
+                System.out.printf("[active-lock] A logged the loss %d ms and exited 75 %d ms after pg_terminate_backend "
+                        + "returned (%s); %d signs acknowledged by A in that time; B's first sign %d ms after the loss "
+                        + "(%d ms after A's last acknowledgement)%n", noticedMs,
+                        (exitedAt - endedAt) / 1_000_000, lost, afterLoss, (firstOnB - endedAt) / 1_000_000,
                         (firstOnB - lastOnA) / 1_000_000);
                 assertThat(lastOnA).as("no sign acknowledged by A once B signs").isLessThan(firstOnB);
                 assertThat(unexpected).isEmpty();
