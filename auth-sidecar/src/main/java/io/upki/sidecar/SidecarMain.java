@@ -44,7 +44,8 @@ public final class SidecarMain implements Callable<Integer> {
     @Option(names = "--ca-events", defaultValue = "${env:UPKI_CA_EVENTS}",
             description = "The CA's event feed (tcp://ca:5002; CURVE like --ca): when no crl-publisher has answered "
                     + "for --crl-fallback-after, CRLs are taken from the CA (get_crl on each CRL it announces) until "
-                    + "one answers again (env UPKI_CA_EVENTS; needs --ca; default: no fallback).")
+                    + "one answers again (env UPKI_CA_EVENTS; needs --ca; default: each --ca port + 2, as --register is "
+                    + "each port + 1; 'none' turns the fallback off).")
     String caEvents;
 
     @Option(names = "--crl-fallback-after", defaultValue = "${env:UPKI_CRL_FALLBACK_AFTER:-PT2S}",
@@ -157,7 +158,7 @@ public final class SidecarMain implements Callable<Integer> {
                         io.upki.pki.files.SecretOption.resolve(seed, seedFile, "--seed (UPKI_CA_SEED)", "--seed-file"), cn, stateDir),
                 assertionTtl, maxHeaderBytes, maxCertificates, cacheSize, !noAudit,
                 tlsCert == null && tlsKey == null ? null : new SidecarConfig.Tls(tlsCert, tlsKey),
-                caEvents == null || caEvents.isBlank() ? null : new SidecarConfig.Fallback(caEvents, crlFallbackAfter));
+                fallback(cas));
         InetSocketAddress ops = OpsServer.address("--ops-listen", opsListen);
         Sidecar sidecar = Sidecar.start(config, curve, Clock.systemUTC());
         if (ops != null) {
@@ -173,6 +174,14 @@ public final class SidecarMain implements Callable<Integer> {
     /** {@code --ca} (UPKI_CA), else {@code fallback} (UPKI_CA_ENDPOINT, this process's older variable), else null. */
     io.upki.pki.caclient.CaEndpoints caEndpoints(String fallback) {
         return ca.given() == null && (fallback == null || fallback.isBlank()) ? null : ca.endpoints(fallback);
+    }
+
+    /** {@code --ca-events} as given ({@code none}: no fallback), else each CA's port + 2, else null (no CA). */
+    SidecarConfig.Fallback fallback(io.upki.pki.caclient.CaEndpoints cas) {
+        if (caEvents != null && !caEvents.isBlank()) {
+            return "none".equals(caEvents.strip()) ? null : new SidecarConfig.Fallback(caEvents, crlFallbackAfter);
+        }
+        return cas == null ? null : new SidecarConfig.Fallback(String.join(",", cas.events()), crlFallbackAfter);
     }
 
     /** {@code --register} as given, else each CA's port + 1 when a seed asks for registration, else null. */

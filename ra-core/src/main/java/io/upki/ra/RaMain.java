@@ -89,8 +89,9 @@ public final class RaMain implements Callable<Integer> {
         String crlEvents;
 
         @Option(names = "--ca-events", defaultValue = "${env:UPKI_CA_EVENTS}",
-                description = "The CA's event feed (tcp://ca:5002): when no crl-publisher has answered for "
-                        + "--crl-fallback-after, CRLs are taken from the CA until one answers (UPKI_CA_EVENTS; default: none).")
+                description = "The CA's event feeds (tcp://ca:5002[,...]): when no crl-publisher has answered for "
+                        + "--crl-fallback-after, CRLs are taken from the CA until one answers (UPKI_CA_EVENTS; default: "
+                        + "each --ca port + 2 when --ca or UPKI_CA is given, else none; 'none' turns it off).")
         String caEvents;
 
         @Option(names = "--crl-fallback-after", defaultValue = "${env:UPKI_CRL_FALLBACK_AFTER:-PT2S}",
@@ -201,6 +202,17 @@ public final class RaMain implements Callable<Integer> {
             return oldFlags || ca.given() == null ? null : ca.endpoints(null);
         }
 
+        /**
+         * The CRL fallback's event feeds: {@code --ca-events} as given ({@code none}: no fallback), else each
+         * CA's port + 2 of the {@code --ca} list, as registration is each port + 1; null without either.
+         */
+        RaConfig.CrlFallback crlFallback(io.upki.pki.caclient.CaEndpoints cas) {
+            if (caEvents != null && !caEvents.isBlank()) {
+                return "none".equals(caEvents.strip()) ? null : new RaConfig.CrlFallback(caEvents, crlFallbackAfter);
+            }
+            return cas == null ? null : new RaConfig.CrlFallback(String.join(",", cas.events()), crlFallbackAfter);
+        }
+
         @Override
         public Integer call() throws Exception {
             InetSocketAddress ops = OpsServer.address("--ops-listen", opsListen);
@@ -214,11 +226,11 @@ public final class RaMain implements Callable<Integer> {
             acmeSettings = acmeSettings.withStore(StoreLocation.parse(acmeStore, dataDir.resolve("acme.db"),
                     pgPassword == null ? null : pgPassword.toCharArray()));
             RaConfig.Mode m = tls ? RaConfig.Mode.valueOf(mode.toUpperCase(Locale.ROOT)) : RaConfig.Mode.EDGE;
+            io.upki.pki.caclient.CaEndpoints cas = caEndpoints();
             RaConfig config = new RaConfig(dataDir, caHost, caPort, host, port, m, sans,
                     io.upki.pki.files.SecretOption.resolve(seed, seedFile, "--seed (UPKI_CA_SEED)", "--seed-file"), cn, crls, crlEvents,
                     publisher, caTimeout, maxBody, acmeSettings, edgeTls,
-                    caEvents == null || caEvents.isBlank() ? null : new RaConfig.CrlFallback(caEvents, crlFallbackAfter),
-                    caEndpoints());
+                    crlFallback(cas), cas);
             RaServer server = RaServer.start(config, curve, Clock.systemUTC(), new RaAudit(auditLog == null
                     ? AuditTrail.logOnly("ra-core", Clock.systemUTC()) : AuditTrail.open(auditLog, "ra-core", Clock.systemUTC())));
             if (ops != null) {
