@@ -73,8 +73,7 @@ public final class CaLoader {
     public static CaGenerations loadGenerations(CaFiles files, char[] passphrase, Pkcs11Settings pkcs11, Clock clock) {
         try {
             if (Files.exists(files.caCertificate()) && GenerationFiles.switchPending(files)) {
-                GenerationFiles.finishSwitch(files, pkcs11 == null ? null
-                        : GenerationFiles.currentKeyLabel(files, pkcs11.key()));
+                GenerationFiles.finishSwitch(files);
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot complete the interrupted rollover in " + files.next() + ": "

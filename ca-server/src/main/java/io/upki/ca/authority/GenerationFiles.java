@@ -25,6 +25,10 @@ import java.util.List;
  */
 public final class GenerationFiles {
     static final String KEY_LABEL = "pkcs11-key";
+    /** In {@code next/}: the token label of the key being replaced, when that key is in a token. */
+    public static final String PREVIOUS_KEY_LABEL = "previous-pkcs11-key";
+    /** In {@code next/}: the token label of the new key, when it is in a token. */
+    public static final String NEXT_KEY_LABEL = KEY_LABEL;
 
     private GenerationFiles() {
     }
@@ -81,11 +85,11 @@ public final class GenerationFiles {
      * {@code generations/N}; every step is skipped when already done, so it also completes an
      * interrupted switch.
      *
-     * @param currentLabel the token label of the present key (null for a file key)
      * @return the number of the new current generation
      */
-    public static int finishSwitch(CaFiles files, String currentLabel) throws IOException {
+    public static int finishSwitch(CaFiles files) throws IOException {
         Path next = files.next();
+        String currentLabel = readLabel(next.resolve(PREVIOUS_KEY_LABEL), null);
         X509Certificate pending = Pem.parseCertificate(Files.readString(next.resolve("ca.crt"), StandardCharsets.US_ASCII));
         X509Certificate present = Pem.parseCertificate(Files.readString(files.caCertificate(), StandardCharsets.US_ASCII));
         int number = currentNumber(files);
@@ -107,11 +111,13 @@ public final class GenerationFiles {
             }
             // (2) the new key where the current key is looked for.
             if (Files.exists(next.resolve("ca.key"))) {
+                Files.deleteIfExists(files.pkcs11KeyLabel());
                 Files.move(next.resolve("ca.key"), files.caKey(), StandardCopyOption.ATOMIC_MOVE,
                         StandardCopyOption.REPLACE_EXISTING);
             }
-            if (Files.exists(next.resolve(KEY_LABEL))) {
-                Files.move(next.resolve(KEY_LABEL), files.pkcs11KeyLabel(), StandardCopyOption.ATOMIC_MOVE,
+            if (Files.exists(next.resolve(NEXT_KEY_LABEL))) {
+                Files.deleteIfExists(files.caKey()); // kept in generations/N: the new key is in the token
+                Files.move(next.resolve(NEXT_KEY_LABEL), files.pkcs11KeyLabel(), StandardCopyOption.ATOMIC_MOVE,
                         StandardCopyOption.REPLACE_EXISTING);
             }
         }
