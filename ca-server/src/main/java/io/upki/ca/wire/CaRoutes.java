@@ -114,6 +114,21 @@ public final class CaRoutes {
         return service.current();
     }
 
+    /** {@code get_crls}: every live generation's current CRL, oldest first. */
+    private List<Map<String, Object>> generationCrls() {
+        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        for (int n : crls.numbers()) {
+            io.upki.ca.crl.CrlService service = crls.service(n);
+            if (service != null) {
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("generation", n);
+                entry.put("crl", base64(service.current().der()));
+                out.add(entry);
+            }
+        }
+        return out;
+    }
+
     /** The operations port (5000). */
     public TaskRouter operations(WireCodec codec) {
         return new TaskRouter(codec)
@@ -121,6 +136,7 @@ public final class CaRoutes {
                 .route(name(CaTask.GET_CA), Lane.QUICK, p -> generations.current().ca().pem())
                 .route(name(CaTask.GET_CA_CHAIN), Lane.QUICK, p -> chainPem())
                 .route(name(CaTask.GET_CRL), Lane.QUICK, p -> base64(crl(p).der()))
+                .route(name(CaTask.GET_CRLS), Lane.QUICK, p -> generationCrls())
                 .route(name(CaTask.GENERATE_CRL), Lane.SIGNING, audited(CaTask.GENERATE_CRL, p -> base64(crls.generate().der())))
                 .route(name(CaTask.LIST_PROFILES), Lane.QUICK, p -> profiles.names())
                 .route(name(CaTask.GET_PROFILE), Lane.QUICK, p -> issuance.profile(p.requireString("profile")).toDocument())

@@ -21,9 +21,9 @@ class SqliteDatabaseTest {
     @Test
     void aNewStoreHasTheWholeHistory() {
         try (SqliteDatabase db = new SqliteDatabase(dir.resolve("upki.db"))) {
-            assertThat(query(db, "SELECT COUNT(*) FROM flyway_schema_history WHERE success = 1")).isEqualTo(3);
-            assertThat(query(db, "SELECT MAX(CAST(version AS INTEGER)) FROM flyway_schema_history")).isEqualTo(3);
-            assertThat(query(db, "PRAGMA user_version")).isEqualTo(3);
+            assertThat(query(db, "SELECT COUNT(*) FROM flyway_schema_history WHERE success = 1")).isEqualTo(4);
+            assertThat(query(db, "SELECT MAX(CAST(version AS INTEGER)) FROM flyway_schema_history")).isEqualTo(4);
+            assertThat(query(db, "PRAGMA user_version")).isEqualTo(4);
         }
     }
 
@@ -32,7 +32,8 @@ class SqliteDatabaseTest {
         Path file = dir.resolve("upki.db");
         legacyStore(file, 1);
         try (SqliteDatabase db = new SqliteDatabase(file)) {
-            assertThat(query(db, "PRAGMA user_version")).isEqualTo(3);
+            assertThat(query(db, "PRAGMA user_version")).isEqualTo(4);
+            assertThat(query(db, "SELECT COUNT(*) FROM certificates WHERE generation <> 1")).isZero();
             assertThat(query(db, "SELECT COUNT(*) FROM issuing")).isZero();
             assertThat(query(db, "SELECT COUNT(*) FROM clients")).isZero();
             assertThat(query(db, "SELECT COUNT(*) FROM admins")).isEqualTo(1);
@@ -42,14 +43,16 @@ class SqliteDatabaseTest {
     }
 
     @Test
-    void aVersion3StoreFromBeforeFlywayOpensUnchanged() {
+    void aVersion3StoreFromBeforeFlywayKeepsItsRowsAndGainsOnlyTheLaterScripts() {
         Path file = dir.resolve("upki.db");
         legacyStore(file, 3);
         try (SqliteDatabase db = new SqliteDatabase(file)) {
             assertThat(query(db, "SELECT COUNT(*) FROM admins")).isEqualTo(1);
             assertThat(query(db, "SELECT COUNT(*) FROM flyway_schema_history WHERE type = 'BASELINE' AND version = '3'"))
                     .isEqualTo(1);
-            assertThat(query(db, "SELECT COUNT(*) FROM flyway_schema_history WHERE type = 'SQL'")).isZero();
+            // Only V4 (the issuing-key generation columns) runs; the existing admin row is untouched.
+            assertThat(query(db, "SELECT COUNT(*) FROM flyway_schema_history WHERE type = 'SQL'")).isEqualTo(1);
+            assertThat(query(db, "SELECT COUNT(*) FROM crls WHERE generation <> 1")).isZero();
         }
         try (SqliteDatabase db = new SqliteDatabase(file)) { // and again, now with its history
             assertThat(query(db, "SELECT COUNT(*) FROM admins")).isEqualTo(1);
@@ -64,6 +67,10 @@ class SqliteDatabaseTest {
             db.read(c -> {
                 try (Statement s = c.createStatement()) {
                     s.executeUpdate("DROP TABLE flyway_schema_history");
+                    // Every legacy store predates V4 (the issuing-key generation columns).
+                    s.executeUpdate("DROP INDEX certificates_generation");
+                    s.executeUpdate("ALTER TABLE certificates DROP COLUMN generation");
+                    s.executeUpdate("ALTER TABLE crls DROP COLUMN generation");
                     s.executeUpdate("PRAGMA user_version=99");
                 }
                 return null;
@@ -80,14 +87,14 @@ class SqliteDatabaseTest {
             db.read(c -> {
                 try (Statement s = c.createStatement()) {
                     s.executeUpdate("INSERT INTO flyway_schema_history (installed_rank, version, description, type, script,"
-                            + " checksum, installed_by, execution_time, success) VALUES (4, '4', 'future', 'SQL',"
-                            + " 'V4__future.sql', 0, 'test', 1, 1)");
+                            + " checksum, installed_by, execution_time, success) VALUES (5, '5', 'future', 'SQL',"
+                            + " 'V5__future.sql', 0, 'test', 1, 1)");
                 }
                 return null;
             });
         }
         assertThatThrownBy(() -> new SqliteDatabase(file)).isInstanceOf(StoreException.class)
-                .hasMessageContaining("schema 4 is newer than this CA (3)");
+                .hasMessageContaining("schema 5 is newer than this CA (4)");
     }
 
     /**
