@@ -98,25 +98,28 @@ class SqliteDatabaseTest {
     }
 
     /**
-     * A store as a CA before Flyway left it at {@code version}: the same tables (the scripts are the old
-     * DDL), {@code user_version} set, no history table, one admin row.
+     * A store as a CA before Flyway left it at {@code version}: the tables of the scripts up to that
+     * version (they are the old DDL), {@code user_version} set, no history table, one admin row.
      */
     private static void legacyStore(Path file, int version) {
-        try (SqliteDatabase db = new SqliteDatabase(file)) {
-            db.transaction(c -> {
-                try (Statement s = c.createStatement()) {
-                    s.executeUpdate("INSERT INTO admins (canonical_key, dn, added_seq) VALUES ('cn=a', '/CN=a', 1)");
-                    s.executeUpdate("DROP TABLE flyway_schema_history");
-                    if (version < 3) {
-                        s.executeUpdate("DROP TABLE clients");
-                    }
-                    if (version < 2) {
-                        s.executeUpdate("DROP TABLE issuing");
-                    }
-                    s.executeUpdate("PRAGMA user_version=" + version);
+        String[] scripts = {"V1__certificates_admins_crls_nodes.sql", "V2__issuing.sql", "V3__clients.sql"};
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement s = c.createStatement()) {
+            for (int v = 1; v <= version; v++) {
+                String sql;
+                try (java.io.InputStream in = SqliteDatabaseTest.class.getResourceAsStream("/db/ca/sqlite/" + scripts[v - 1])) {
+                    sql = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
                 }
-                return null;
-            });
+                for (String statement : sql.replaceAll("(?m)^--.*$", "").split(";")) {
+                    if (!statement.isBlank()) {
+                        s.executeUpdate(statement);
+                    }
+                }
+            }
+            s.executeUpdate("INSERT INTO admins (canonical_key, dn, added_seq) VALUES ('cn=a', '/CN=a', 1)");
+            s.executeUpdate("PRAGMA user_version=" + version);
+        } catch (java.sql.SQLException | java.io.IOException e) {
+            throw new IllegalStateException(e);
         }
     }
 
