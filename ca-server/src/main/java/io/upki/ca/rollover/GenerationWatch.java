@@ -110,7 +110,7 @@ public final class GenerationWatch implements AutoCloseable {
         // Its first CRL at once: relying parties need one for the new issuer before its first certificate.
         CrlService service = crls.service(number);
         long crl = service.generate().number().longValue();
-        LOG.info("CA generation {} ({}) signs from now on; earlier generations {} keep signing their CRLs",
+        LOG.info("CA generation {} ({}) signs from now on; live generations {} each sign their own CRL",
                 number, ca.certificate().getSubjectX500Principal().getName(), crls.numbers());
         audit.record("rollover", "ok", "generation", number, "subject",
                 ca.certificate().getSubjectX500Principal().getName(), "crl", crl);
