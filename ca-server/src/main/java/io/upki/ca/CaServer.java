@@ -181,6 +181,12 @@ public final class CaServer implements AutoCloseable {
 
         Database database = location.open(storePassword);
         JdbcCertificateRepository certificates = new JdbcCertificateRepository(database);
+        try {
+            GenerationWatch.checkStoreKnown(generations, certificates);
+        } catch (IllegalStateException e) {
+            database.close();
+            throw e;
+        }
         GenerationWatch.retireExpired(generations, certificates, clock);
         CertificateIssuer issuer = new CertificateIssuer(generations, clock, config.crlUrl(), config.ocspUrl())
                 .withCaIssuers(keys.caIssuersUrl());

@@ -24,6 +24,7 @@ import java.util.function.IntFunction;
  * generation; what is asked without a generation (uPKI's {@code get_crl}) is the current one's.
  */
 public final class CrlServices implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CrlServices.class);
     private final CaGenerations generations;
     private final CertificateRepository certificates;
     private final IntFunction<CrlRepository> repositories;
@@ -107,6 +108,10 @@ public final class CrlServices implements AutoCloseable {
         CrlService s = services.get(generation);
         if (s != null) {
             s.revoked(entry);
+        } else {
+            // A retired generation's certificates have all expired: no relying party accepts them anyway.
+            LOG.warn("revoked certificate {} of CA generation {}, which signs no CRL any more", entry.serial().toString(16),
+                    generation);
         }
     }
 

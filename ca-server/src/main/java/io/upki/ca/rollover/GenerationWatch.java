@@ -139,6 +139,22 @@ public final class GenerationWatch implements AutoCloseable {
         return retired;
     }
 
+    /**
+     * Refuses a data directory behind its store: certificates signed by a generation this directory
+     * does not hold (a standby not given the files of a rollover made on the active CA) would have no
+     * CRL, so their revocations would reach no relying party.
+     *
+     * @throws IllegalStateException with a one-line reason
+     */
+    public static void checkStoreKnown(CaGenerations generations, CertificateRepository certificates) {
+        int next = generations.current().number() + 1;
+        if (certificates.lastNotAfter(next).isPresent()) {
+            throw new IllegalStateException("the store holds certificates of CA generation " + next + ", which this data "
+                    + "directory does not have: copy ca.crt, ca.key (or pkcs11-key) and generations/ from the CA that "
+                    + "rolled over (docs/OPERATIONS.md)");
+        }
+    }
+
     @Override
     public void close() {
         timer.shutdownNow();

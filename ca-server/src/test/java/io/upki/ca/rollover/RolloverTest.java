@@ -64,6 +64,9 @@ class RolloverTest {
         Path ca = dir.resolve("ca");
         twoTier(root, ca);
         X509Certificate g1 = Pem.parseCertificate(Files.readString(ca.resolve("ca.crt")));
+        // A second data directory as a standby would have it, never told of the rollover.
+        Path stale = dir.resolve("stale");
+        copyTree(ca, stale);
         X509Certificate rootCert = Pem.parseCertificate(Files.readString(root.resolve("root.crt")));
         int port = TestCa.freePortBlock();
         Process server = startCa(ca, port, "ca-1.log");
@@ -154,6 +157,33 @@ class RolloverTest {
             assertThat(again.getRevokedCertificate(before.getSerialNumber())).isNotNull();
             assertThat(crlNumber(again)).isGreaterThan(lastG1);
             assertThat(issue(client, "later.example.internal").getIssuerX500Principal()).isEqualTo(g2.getSubjectX500Principal());
+        }
+        // The store now holds generation 2's certificates: a data directory without generation 2 refuses to serve it.
+        for (Process p : started) {
+            p.destroy();
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        try (var dbFiles = Files.list(ca)) {
+            for (Path f : dbFiles.filter(f -> f.getFileName().toString().startsWith("upki.db")).toList()) {
+                Files.copy(f, stale.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        CliProcess.Result behind = CliProcess.run(ENV, CA_MAIN, "start", "--data-dir", stale.toString(), "--port",
+                Integer.toString(TestCa.freePortBlock()), "--seed", TestCa.SEED);
+        assertThat(behind.exit()).isNotZero();
+        assertThat(behind.lastLine()).startsWith("ca-server: ").contains("certificates of CA generation 2");
+    }
+
+    private static void copyTree(Path from, Path to) throws java.io.IOException {
+        try (var all = Files.walk(from)) {
+            for (Path p : all.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
         }
     }
 

@@ -2,7 +2,6 @@ package io.upki.publisher.fetch;
 
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.caclient.CaClientException;
-import io.upki.pki.caclient.CertificateAuthorityClient;
 import io.upki.pki.caclient.TypedCaClient;
 import io.upki.publisher.publish.GenerationCrls;
 import io.upki.publisher.publish.Publication;
