@@ -68,6 +68,10 @@ public final class AcmeBench implements Callable<Integer> {
     @Option(names = "--domain", defaultValue = "bench.example.internal", description = "Names are o<i>.<run>.<domain>.")
     String domain;
 
+    /** One timed order: when it started (epoch ms), how long it took, and its requests. */
+    private record Order(long at, double ms, List<String> steps) {
+    }
+
     /** One server under test and the client's session with it. */
     private record Target(String label, AcmeSession session) {
     }
@@ -126,15 +130,26 @@ public final class AcmeBench implements Callable<Integer> {
             issue(t.session(), answers, "s" + i + "." + suffix);
         }
         List<Double> latencies = new ArrayList<>();
+        List<Order> timed = new ArrayList<>();
         long requestsBefore = t.session().requests();
         long start = System.nanoTime();
+        t.session().takeSteps();
         for (int i = 0; i < orders; i++) {
+            long at = System.currentTimeMillis();
             long t0 = System.nanoTime();
             issue(t.session(), answers, "o" + i + "." + suffix);
-            latencies.add((System.nanoTime() - t0) / 1e6);
+            double ms = (System.nanoTime() - t0) / 1e6;
+            latencies.add(ms);
+            timed.add(new Order(at, ms, t.session().takeSteps()));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return JSON.createObjectNode().put("label", t.label()).put("round", round).put("orders", orders).put("settle", settle)
+        ObjectNode line = JSON.createObjectNode();
+        // The slowest orders with their requests and wall-clock start, to match against GC logs and JFR.
+        var slowest = line.putArray("slowest");
+        timed.stream().sorted((a, b) -> Double.compare(b.ms(), a.ms())).limit(3).forEach(o -> slowest.addObject()
+                .put("at", java.time.Instant.ofEpochMilli(o.at()).toString()).put("ms", round(o.ms()))
+                .put("requests", String.join(", ", o.steps())));
+        return line.put("label", t.label()).put("round", round).put("orders", orders).put("settle", settle)
                 .put("seconds", round(seconds)).put("certs_per_s", round(orders / seconds))
                 .put("mean_ms", round(latencies.stream().mapToDouble(d -> d).average().orElse(0)))
                 .put("p50_ms", round(percentile(latencies, 50))).put("p90_ms", round(percentile(latencies, 90)))
