@@ -223,12 +223,13 @@ stop_proc "$NGINX_PID"
 # (issue #20 item 6; bench/nginx/bench-nginx-tls.conf says how wrk's plain HTTP becomes mutual TLS)
 NGT="$WORK/nginx-tls"
 mkdir -p "$NGT/tmp"
-TLS_PORT="$(edge ports --count 5)"
-FRONT_SIDECAR=$TLS_PORT FRONT_SELF=$((TLS_PORT + 1)) GATE_SIDECAR=$((TLS_PORT + 2)) GATE_SELF=$((TLS_PORT + 3))
+# Five ports, one at a time: five consecutive free ones were not always found on a busy machine.
+FRONT_SIDECAR="$(edge ports --count 1)"; FRONT_SELF="$(edge ports --count 1)"
+GATE_SIDECAR="$(edge ports --count 1)"; GATE_SELF="$(edge ports --count 1)"; TLS_UPSTREAM="$(edge ports --count 1)"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$NGT/server.key" -out "$NGT/server.crt" \
   -subj /CN=localhost -addext "subjectAltName=IP:127.0.0.1" -days 2 >/dev/null 2>&1
 openssl crl -inform DER -in "$WORK/crl.der" -out "$NGT/crl.pem"
-sed -e "s|@NGX@|$NGT|g" -e "s|@SIDECAR@|127.0.0.1:$SC_PORT|g" -e "s|@UPSTREAM@|127.0.0.1:$((TLS_PORT + 4))|g" \
+sed -e "s|@NGX@|$NGT|g" -e "s|@SIDECAR@|127.0.0.1:$SC_PORT|g" -e "s|@UPSTREAM@|127.0.0.1:$TLS_UPSTREAM|g" \
   -e "s|@FRONT_SIDECAR@|127.0.0.1:$FRONT_SIDECAR|g" -e "s|@FRONT_SELF@|127.0.0.1:$FRONT_SELF|g" \
   -e "s|@GATE_SIDECAR@|127.0.0.1:$GATE_SIDECAR|g" -e "s|@GATE_SELF@|127.0.0.1:$GATE_SELF|g" \
   -e "s|@SERVER_CERT@|$NGT/server.crt|g" -e "s|@SERVER_KEY@|$NGT/server.key|g" \

@@ -373,7 +373,6 @@ final class EdgeReport {
         return lines.stream().filter(l -> l.path("kind").asText().equals(kind)).toList();
     }
 
-    /** Median rps of the wrk runs named {@code prefix<round>} (exactly: digits after the prefix). */
     /** For each round N, the rps of {@code a + N} over that of {@code b + N} (runs of one round measured back to back). */
     private List<Double> roundRatios(String a, String b) {
         List<Double> out = new ArrayList<>();
@@ -395,6 +394,7 @@ final class EdgeReport {
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
+    /** Median rps of the wrk runs named {@code prefix<round>} (exactly: digits after the prefix). */
     private double median(String kind, String prefix) {
         return medianOf(lines.stream().filter(l -> l.path("kind").asText().equals(kind))
                 .filter(l -> l.path("label").asText().matches(java.util.regex.Pattern.quote(prefix) + "\\d+"))

@@ -102,9 +102,13 @@ public final class AcmeBench implements Callable<Integer> {
                         AcmeSession.open(spec.substring(eq + 1, comma), Path.of(spec.substring(comma + 1)))));
             }
             String run = Long.toString(System.currentTimeMillis() % 100_000_000L, 36);
-            // Warm every server and this client's own code paths before anything is measured.
-            for (Target t : targets) {
-                for (int i = 0; i < warmup; i++) {
+            // Warm every server and this client's own code paths before anything is measured, one order
+            // to each server in turn: warmed one after the other, upki sat idle through Pebble's whole
+            // warm-up, its idle timeout closed the client's connection, and the first measured round
+            // began with a new TLS handshake, then deoptimisations and recompilations of the TLS and
+            // HTTP paths in ra-core (seen in JFR), at about twice the later rounds' latency.
+            for (int i = 0; i < warmup; i++) {
+                for (Target t : targets) {
                     issue(t.session(), answers, "w" + i + "." + t.label() + "." + run + "." + domain);
                 }
             }
