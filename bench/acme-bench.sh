@@ -86,6 +86,7 @@ if [[ -n "$CALM" ]]; then # every JVM, Pebble and the client share the machine's
   done
 fi
 
+LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/acme-bench.XXXXXX")"
 PIDS=()
 cleanup() {
@@ -201,7 +202,7 @@ cp "$RESULTS" "$OUT.jsonl"
   echo "upki: EC P-384 CA, ra-core in direct mode (HTTPS); Pebble $(dpkg-query -W -f '${Version}' pebble 2>/dev/null || echo '?')"
   echo "with PEBBLE_VA_NOSLEEP=1, PEBBLE_AUTHZREUSE=0, PEBBLE_WFE_NONCEREJECT=0. Latency: new order to downloaded chain."
   echo "Java: $("$JAVA" -version 2>&1 | head -1); JVM options: ca-server \`${CA_OPTS% }\`, ra-core \`${RA_OPTS% }\`."
-  echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); work directory on $(df --output=fstype "$WORK" | tail -1)."
+  echo "Load average at the start: $LOAD_START; at the end: $(cut -d' ' -f1-3 /proc/loadavg); work directory on $(df --output=fstype "$WORK" | tail -1)."
   echo
   echo "| round | server | certs/s | mean ms | p50 ms | p90 ms | p99 ms | max ms | requests/cert | p50 / p99 vs Pebble http-01, same round |"
   echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
@@ -219,7 +220,7 @@ cp "$RESULTS" "$OUT.jsonl"
     (map(select(.label == "upki")) | map(.p50_ms)) as $u | (map(select(.label == "pebble-http01")) | map(.p50_ms)) as $p
     | ratios("p50_ms") as $r | ratios("p99_ms") as $r99
     | if ($r | length) == 0 then "Only upki was measured." else
-      "Median over the rounds: upki p50 \($u | median) ms, Pebble http-01 p50 \($p | median) ms; median of the per-round p50 ratios \(($r | median) * 100 | round / 100)x (rounds: \($r | fmt); target <= 0.8x), of the p99 ratios \(($r99 | median) * 100 | round / 100)x (rounds: \($r99 | fmt); target <= 1.0x)." end' "$RESULTS"
+      "Median over the rounds: upki p50 \($u | median * 100 | round / 100) ms, Pebble http-01 p50 \($p | median * 100 | round / 100) ms; median of the per-round p50 ratios \(($r | median) * 100 | round / 100)x (rounds: \($r | fmt); target <= 0.8x), of the p99 ratios \(($r99 | median) * 100 | round / 100)x (rounds: \($r99 | fmt); target <= 1.0x)." end' "$RESULTS"
   echo
   echo "The three slowest orders of each upki round (start time, ms, then each request: resource, status, ms):"
   echo
