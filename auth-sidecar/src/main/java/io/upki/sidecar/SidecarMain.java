@@ -142,6 +142,11 @@ public final class SidecarMain implements Callable<Integer> {
                     + "Prometheus, which hold no proxy certificate (env UPKI_SIDECAR_OPS_LISTEN); off unless given.")
     String opsListen;
 
+    @Option(names = "--metrics", defaultValue = "${env:UPKI_METRICS:-on}",
+            description = "on: count decisions and serve /metrics (Prometheus text); off: no metrics registry "
+                    + "at all and /metrics answers 404 (env UPKI_METRICS; default on).")
+    String metrics;
+
     @Override
     public Integer call() throws Exception {
         io.upki.pki.caclient.CaCurve curve = io.upki.pki.caclient.CaCurve.open(caPublicKey,
@@ -160,7 +165,7 @@ public final class SidecarMain implements Callable<Integer> {
                 tlsCert == null && tlsKey == null ? null : new SidecarConfig.Tls(tlsCert, tlsKey),
                 fallback(cas));
         InetSocketAddress ops = OpsServer.address("--ops-listen", opsListen);
-        Sidecar sidecar = Sidecar.start(config, curve, Clock.systemUTC());
+        Sidecar sidecar = Sidecar.start(config, curve, Clock.systemUTC(), metricsOn(metrics));
         if (ops != null) {
             OpsServer.bind(sidecar, "--ops-listen", opsListen, () -> sidecar.startOps(ops));
         }
@@ -169,6 +174,15 @@ public final class SidecarMain implements Callable<Integer> {
                 : " (proxy certificate required)") + " (proxy profile " + proxy + "; crypto " + io.upki.pki.crypto.NativeCrypto.current().description() + ")");
         ProcessRunner.serveUntilStopped(sidecar, "auth-sidecar");
         return 0;
+    }
+
+    /** {@code --metrics on|off}. */
+    static boolean metricsOn(String value) {
+        return switch (value == null ? "" : value.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw new IllegalArgumentException("metrics: on or off, not '" + value + "'");
+        };
     }
 
     /** {@code --ca} (UPKI_CA), else {@code fallback} (UPKI_CA_ENDPOINT, this process's older variable), else null. */
