@@ -3,7 +3,7 @@
 # See bench/README.md for what each figure means.
 #
 #   bench/ca-bench.sh [--key-type rsa|ec] [--quick] [--keep] [--results-dir DIR] [--auth-compare]
-#                     [--compare store|hsm] [--profile]
+#                     [--compare store|hsm|jar] [--profile]
 #
 # --auth-compare measures only sign and get_ca with --client-auth curve against none, in alternating
 # rounds of one run (report: bench/results/ca-auth-DATE.md).
@@ -11,12 +11,14 @@
 # in-JVM two-thread signing rate, interleaved rounds (bench/results/ca-store-DATE.md); --profile adds
 # a JFR recording of each CA under 4 clients, summarised step by step.
 # --compare hsm: sign with the CA key in a SoftHSM2 token against the key in a file (ca-hsm-DATE.md).
+# --compare jar: this build's ca-server.jar against BENCH_BASE_JAR (another build's jar, with its lib/
+# beside it), both on SQLite (ca-jar-DATE.md): what a change to the CA did.
 # Environment: CA_JAVA_OPTS (extra JVM options for the CA, e.g. a JFR recording), BENCH_JAVA_OPTS
 # (for the load driver), and BENCH_* overrides of the sizes below.
 set -euo pipefail
 
 usage() {
-  sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 KEY_TYPE=rsa
@@ -33,7 +35,7 @@ while [[ $# -gt 0 ]]; do
     --quick) QUICK=1; shift ;;
     --keep) KEEP=1; shift ;;
     --auth-compare) AUTH_COMPARE=1; shift ;;
-    --compare) COMPARE="${2:?--compare needs store or hsm}"; shift 2 ;;
+    --compare) COMPARE="${2:?--compare needs store, hsm or jar}"; shift 2 ;;
     --profile) PROFILE=1; shift ;;
     --results-dir) RESULTS_DIR="${2:?--results-dir needs a directory}"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
@@ -42,7 +44,8 @@ while [[ $# -gt 0 ]]; do
 done
 case "$COMPARE" in
   ""|store|hsm) ;;
-  *) echo "ca-bench: --compare must be store or hsm" >&2; exit 2 ;;
+  jar) [[ -f ${BENCH_BASE_JAR:-} ]] || { echo "ca-bench: --compare jar needs BENCH_BASE_JAR (a ca-server.jar)" >&2; exit 2; } ;;
+  *) echo "ca-bench: --compare must be store, hsm or jar" >&2; exit 2 ;;
 esac
 case "$KEY_TYPE" in
   rsa) OPENSSL_ALG=rsa4096 ;;
@@ -140,13 +143,14 @@ start_ca_with() {
   touch "$log"
   from=$(( $(wc -l < "$log" 2>/dev/null || echo 0) + 1 ))
   # shellcheck disable=SC2086 # CA_JAVA_OPTS is a list of JVM options
-  java $(jvm_defaults ca-server) ${CA_JAVA_OPTS:-} $jvm_opts -jar "$CA_JAR" start --data-dir "$data" --port "$PORT" \
+  java $(jvm_defaults ca-server) ${CA_JAVA_OPTS:-} $jvm_opts -jar "${START_JAR:-$CA_JAR}" start --data-dir "$data" --port "$PORT" \
     --seed "$SEED" "$@" >>"$log" 2>&1 &
   CA_PID=$!
-  local deadline=$(( SECONDS + 60 ))
+  # A busy shared machine (load average 20 on 2 cores) has taken over a minute to start a CA.
+  local deadline=$(( SECONDS + ${BENCH_START_TIMEOUT:-240} ))
   until tail -n +"$from" "$log" | grep -q "upki ca-server ready"; do
     kill -0 "$CA_PID" 2>/dev/null || { tail -20 "$log" >&2; CA_PID=""; die "the CA did not start"; }
-    (( SECONDS < deadline )) || die "the CA was not ready within 60 s"
+    (( SECONDS < deadline )) || die "the CA was not ready within ${BENCH_START_TIMEOUT:-240} s"
     sleep 0.2
   done
   log "CA running (pid $CA_PID, tcp://127.0.0.1:$PORT)"
@@ -171,6 +175,16 @@ measure() {
 
 seed_store() {
   java -jar "$BENCH_JAR" seed-store --data-dir "$DATA" "$@"
+}
+
+# report_file NAME: sets REPORT to results/NAME-DATE[-ec][-quick].md and copies the raw JSON lines beside it.
+report_file() {
+  local suffix=""
+  [[ $KEY_TYPE == ec ]] && suffix+="-ec"
+  [[ $QUICK == 1 ]] && suffix+="-quick"
+  REPORT="$RESULTS_DIR/$1-$(date +%F)$suffix.md"
+  mkdir -p "$RESULTS_DIR"
+  cp "$RESULTS" "${REPORT%.md}.jsonl"
 }
 
 json_str() {
@@ -212,12 +226,7 @@ if [[ $AUTH_COMPARE == 1 ]]; then
     measure "$mode-get_ca-r$r" --task get_ca --clients 1 --seconds "$A_GETCA" --warmup-seconds 2 "${args[@]}"
     stop_ca
   done
-  SUFFIX=""
-  [[ $KEY_TYPE == ec ]] && SUFFIX+="-ec"
-  [[ $QUICK == 1 ]] && SUFFIX+="-quick"
-  REPORT="$RESULTS_DIR/ca-auth-$(date +%F)$SUFFIX.md"
-  mkdir -p "$RESULTS_DIR"
-  cp "$RESULTS" "${REPORT%.md}.jsonl"
+  report_file ca-auth
   java -jar "$BENCH_JAR" auth-report --results "$RESULTS" --out "$REPORT"
   log "report written to $REPORT (raw JSON lines beside it)"
   exit 0
@@ -237,7 +246,11 @@ if [[ -n $COMPARE ]]; then
   if [[ $QUICK == 1 ]]; then C_WARMUP=5; C_SIGN=4; C_SETTLE=1; C_JVM=2; C_PROFILE=5
   else C_WARMUP=40; C_SIGN=10; C_SETTLE=3; C_JVM=3; C_PROFILE=20; fi
   C_WARMUP="${BENCH_COMPARE_WARMUP:-$C_WARMUP}"; C_SIGN="${BENCH_SIGN_SECONDS:-$C_SIGN}"
-  if [[ $COMPARE == store ]]; then A=sqlite; B=postgresql; else A=file; B=pkcs11; fi
+  case "$COMPARE" in
+    store) A=sqlite; B=postgresql ;;
+    hsm) A=file; B=pkcs11 ;;
+    jar) A=base; B=this ;;
+  esac
   declare -A VDATA=([$A]="$WORK/ca-$A" [$B]="$WORK/ca-$B") VPID VPORT
   declare -a B_START=() B_KEY=()
   log "init a $KEY_TYPE CA for $A in ${VDATA[$A]}"
@@ -250,6 +263,8 @@ if [[ -n $COMPARE ]]; then
     for _ in $(seq 1 300); do [[ -f $WORK/pg/ready ]] && break; kill -0 "${EXTRA_PIDS[-1]}" 2>/dev/null || break; sleep 0.2; done
     [[ -f $WORK/pg/ready ]] || { cat "$WORK/postgres.log" >&2; die "PostgreSQL did not start"; }
     B_START=(--store "$(cat "$WORK/pg/store-url")" --store-password-file "$WORK/pg/password")
+    B_INIT=()
+  elif [[ $COMPARE == jar ]]; then
     B_INIT=()
   else
     command -v softhsm2-util >/dev/null || die "softhsm2-util is not on the PATH (apt softhsm2)"
@@ -265,7 +280,9 @@ if [[ -n $COMPARE ]]; then
   log "init a $KEY_TYPE CA for $B in ${VDATA[$B]}"
   java -jar "$CA_JAR" init --data-dir "${VDATA[$B]}" --key-type "$KEY_TYPE" --seed "$SEED" "${B_INIT[@]}" \
       >"$WORK/init-$B.log" 2>&1 || { cat "$WORK/init-$B.log" >&2; die "ca-server init failed"; }
+  [[ $COMPARE == jar ]] && START_JAR="$BENCH_BASE_JAR"
   start_ca_with "${VDATA[$A]}" "$WORK/ca-$A.log" ""
+  START_JAR=""
   VPID[$A]="$CA_PID"; VPORT[$A]="$PORT"; EXTRA_PIDS+=("$CA_PID"); CA_PID=""
   start_ca_with "${VDATA[$B]}" "$WORK/ca-$B.log" "" "${B_START[@]}"
   VPID[$B]="$CA_PID"; VPORT[$B]="$PORT"; EXTRA_PIDS+=("$CA_PID"); CA_PID=""
@@ -304,12 +321,7 @@ if [[ -n $COMPARE ]]; then
   fi
   printf '{"label":"meta-end","date":%s,"loadavg":%s}\n' "$(json_str "$(date -u +%Y-%m-%dT%H:%M:%SZ)")" \
     "$(json_str "$(cut -d' ' -f1-3 /proc/loadavg)")" >>"$RESULTS"
-  SUFFIX=""
-  [[ $KEY_TYPE == ec ]] && SUFFIX+="-ec"
-  [[ $QUICK == 1 ]] && SUFFIX+="-quick"
-  REPORT="$RESULTS_DIR/ca-$COMPARE-$(date +%F)$SUFFIX.md"
-  mkdir -p "$RESULTS_DIR"
-  cp "$RESULTS" "${REPORT%.md}.jsonl"
+  report_file ca-$COMPARE
   if [[ $COMPARE == store ]]; then
     RATIO_ARGS=(--title "ca-server: sign on PostgreSQL against SQLite"
       --intro "Two $KEY_TYPE CAs run side by side, one on its SQLite file, one on a PostgreSQL 15 server on loopback (initdb/pg_ctl by the bench, fsync on); each round measures sign with 1 then 4 clients ($C_SIGN s each after $C_SETTLE s) and the in-JVM signing rate of that CA's key on 2 threads ($C_JVM s), the two CAs in turn (A, B, then B, A)."
@@ -319,6 +331,13 @@ if [[ -n $COMPARE ]]; then
       --ratio "postgresql 4 clients / JVM 2 threads=postgresql-sign-c4/postgresql-jvm2>=0.7"
       --ratio "sqlite 4 clients / 1 client=sqlite-sign-c4/sqlite-sign-c1"
       --ratio "postgresql 4 clients / 1 client=postgresql-sign-c4/postgresql-sign-c1")
+  elif [[ $COMPARE == jar ]]; then
+    RATIO_ARGS=(--title "ca-server: this build against $(basename "$BENCH_BASE_JAR")"
+      --intro "Two $KEY_TYPE CAs on SQLite run side by side, one from BENCH_BASE_JAR=$BENCH_BASE_JAR (base), one from this build (this); each round measures sign with 1 then 4 clients ($C_SIGN s each after $C_SETTLE s) and the in-JVM signing rate on 2 threads ($C_JVM s), the two CAs in turn."
+      --ratio "this / base, 1 client=this-sign-c1/base-sign-c1"
+      --ratio "this / base, 4 clients=this-sign-c4/base-sign-c4"
+      --ratio "base 4 clients / JVM 2 threads=base-sign-c4/base-jvm2>=0.7"
+      --ratio "this 4 clients / JVM 2 threads=this-sign-c4/this-jvm2>=0.7")
   else
     RATIO_ARGS=(--title "ca-server: sign with the CA key in SoftHSM2 against the key in a file"
       --intro "Two $KEY_TYPE CAs on SQLite run side by side, one with its key in a file, one with it in a SoftHSM2 token (PKCS#11, SunPKCS11); each round measures sign with 1 then 4 clients ($C_SIGN s each after $C_SETTLE s) and the in-JVM signing rate of that key on 2 threads ($C_JVM s), the two CAs in turn."
@@ -333,7 +352,7 @@ if [[ -n $COMPARE ]]; then
     {
       echo
       echo "Where a sign's CPU goes (JFR, profile settings sampling every 2 ms (Java) / 5 ms (native), 4 clients for ${C_PROFILE} s; share of the CA's samples"
-      echo "whose stack holds the step; native samples are threads in native code inside the CA's own calls):"
+      echo "whose stack holds the step; native samples are threads in native code inside the CA's own calls, on a core or waiting in it: fsync, the token):"
       echo
       jq -r 'select(.kind == "jfr") | "### \(.label): \(.samples) samples (\(.native_samples) native), GC pauses \(.gc_pauses) (\(.gc_pause_total_ms) ms)\n\n" +
         ([.steps[] | "- \(.step): \(.percent) % (\(.samples) samples, \(.native_samples) native)"] | join("\n")) +
@@ -434,12 +453,7 @@ measure get_ca --task get_ca --clients 1 --seconds "$GETCA_SECONDS" --warmup-sec
 stop_ca
 
 # --- report -----------------------------------------------------------------------------------------
-SUFFIX=""
-[[ $KEY_TYPE == ec ]] && SUFFIX+="-ec"
-[[ $QUICK == 1 ]] && SUFFIX+="-quick"
-REPORT="$RESULTS_DIR/ca-$(date +%F)$SUFFIX.md"
-mkdir -p "$RESULTS_DIR"
-cp "$RESULTS" "${REPORT%.md}.jsonl"
+report_file ca
 echo
 java -jar "$BENCH_JAR" report --results "$RESULTS" --out "$REPORT"
 log "report written to $REPORT (raw JSON lines beside it)"
