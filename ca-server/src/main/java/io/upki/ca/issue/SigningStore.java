@@ -13,6 +13,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.TBSCertificate;
@@ -25,7 +28,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When the CA key's signatures repeat (RSA PKCS#1 v1.5), the certificate's TBS is written and
  * fsynced on another thread while this one signs: the disk wait and the signature overlap instead of
- * adding up, and the TBS of concurrent signs share one commit ({@link GroupCommit}). The signed certificate then goes in with a commit that survives a process crash without
+ * adding up. The signed certificate then goes in with a commit that survives a process crash without
  * waiting for the disk. Should a power loss undo that commit, {@link #recover()} signs the stored TBS
  * again on the next start, which gives the very certificate the client received. ECDSA signatures
  * do not repeat and are fast, so an EC CA signs first and stores the certificate durably after.
@@ -36,8 +39,12 @@ public final class SigningStore implements AutoCloseable {
     private final CertificateIssuer issuer;
     private final CertificateRepository certificates;
     private final boolean overlap;
-    /** Makes reservations durable while their callers sign; its thread starts on first use. */
-    private final GroupCommit writer;
+    /** Runs the durable write of a reservation while the caller signs; threads start on first use. */
+    private final ExecutorService writer = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "ca-store");
+        t.setDaemon(true);
+        return t;
+    });
     private final Clock clock;
 
     /** @param overlap true when the CA's signatures repeat, so the TBS can be made durable first */
@@ -46,7 +53,6 @@ public final class SigningStore implements AutoCloseable {
         this.certificates = certificates;
         this.overlap = overlap;
         this.clock = clock;
-        this.writer = new GroupCommit(certificates);
     }
 
     /** A certificate signed and durably stored. */
@@ -66,7 +72,7 @@ public final class SigningStore implements AutoCloseable {
         }
         BigInteger serial = tbs.getSerialNumber().getValue();
         Reservation reservation = new Reservation(serial, der(tbs), digest, profile, keyFile, issuedAt);
-        CompletableFuture<Void> reserved = writer.submit(reservation);
+        CompletableFuture<Void> reserved = CompletableFuture.runAsync(() -> certificates.reserve(reservation), writer);
         X509CertificateHolder holder;
         try {
             holder = issuer.sign(tbs, digest);
@@ -126,7 +132,14 @@ public final class SigningStore implements AutoCloseable {
     /** Waits for reservations still being written; call once no sign is running any more. */
     @Override
     public void close() {
-        writer.close();
+        writer.shutdown();
+        try {
+            if (!writer.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("store writes did not finish within 10 s of shutdown");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static byte[] der(TBSCertificate tbs) {

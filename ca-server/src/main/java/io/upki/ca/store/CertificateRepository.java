@@ -25,14 +25,6 @@ public interface CertificateRepository {
     void reserve(Reservation reservation);
 
     /**
-     * {@link #reserve} for several certificates in one durable commit (one fsync for all of them):
-     * either every reservation is recorded or none is.
-     *
-     * @throws DuplicateSerialException when one serial is already taken or reserved (none is recorded)
-     */
-    void reserveAll(List<Reservation> reservations);
-
-    /**
      * Stores the signed certificate of a reservation with a commit that survives a process crash; after
      * a power loss it may be missing, and {@link #reservations()} still lists it, so the CA signs it
      * again on start. The reservation itself is dropped once that can no longer happen.

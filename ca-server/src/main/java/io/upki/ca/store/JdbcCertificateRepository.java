@@ -45,56 +45,49 @@ public final class JdbcCertificateRepository implements CertificateRepository {
 
     @Override
     public void reserve(Reservation r) {
-        reserveAll(List.of(r));
-    }
-
-    @Override
-    public void reserveAll(List<Reservation> reservations) {
         List<BigInteger> done = new ArrayList<>();
         for (BigInteger serial; (serial = completed.poll()) != null; ) {
             done.add(serial);
         }
         try {
-            db.transaction(c -> {
-                for (BigInteger serial : done) {
-                    deleteReservation(c, serial);
-                }
-                for (Reservation r : reservations) {
-                    insertReservation(c, r);
-                }
-                return null;
-            });
+            reserve(r, done);
         } catch (RuntimeException e) {
             completed.addAll(done); // rolled back: delete them next time
             throw e;
         }
     }
 
-    private void insertReservation(Connection c, Reservation r) throws SQLException {
-        String serial = serialKey(r.serial());
-        try (PreparedStatement taken = c.prepareStatement("SELECT 1 FROM certificates WHERE serial = ?")) {
-            taken.setString(1, serial);
-            try (ResultSet rs = taken.executeQuery()) {
-                if (rs.next()) {
-                    throw duplicate(r.serial());
+    private void reserve(Reservation r, List<BigInteger> done) {
+        db.transaction(c -> {
+            for (BigInteger serial : done) {
+                deleteReservation(c, serial);
+            }
+            String serial = serialKey(r.serial());
+            try (PreparedStatement taken = c.prepareStatement("SELECT 1 FROM certificates WHERE serial = ?")) {
+                taken.setString(1, serial);
+                try (ResultSet rs = taken.executeQuery()) {
+                    if (rs.next()) {
+                        throw duplicate(r.serial());
+                    }
                 }
             }
-        }
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO issuing (serial, tbs, digest, profile, key_file, issued_at) VALUES (?,?,?,?,?,?)")) {
-            ps.setString(1, serial);
-            ps.setBytes(2, r.tbs());
-            ps.setString(3, r.digest());
-            ps.setString(4, r.profile());
-            ps.setString(5, r.keyFile());
-            ps.setLong(6, r.issuedAt().toEpochMilli());
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            if (db.dialect().uniqueViolation(e, "issuing")) {
-                throw duplicate(r.serial());
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO issuing (serial, tbs, digest, profile, key_file, issued_at) VALUES (?,?,?,?,?,?)")) {
+                ps.setString(1, serial);
+                ps.setBytes(2, r.tbs());
+                ps.setString(3, r.digest());
+                ps.setString(4, r.profile());
+                ps.setString(5, r.keyFile());
+                ps.setLong(6, r.issuedAt().toEpochMilli());
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                if (db.dialect().uniqueViolation(e, "issuing")) {
+                    throw duplicate(r.serial());
+                }
+                throw e;
             }
-            throw e;
-        }
+            return null;
+        });
     }
 
     @Override
