@@ -30,7 +30,6 @@ final class CaCompare {
         SIGN_STEPS.put("io.upki.ca.issue.CertificateIssuer.prepare", "  TBSCertificate built (CertificateIssuer.prepare)");
         SIGN_STEPS.put("io.upki.ca.issue.CertificateIssuer.sign", "  CA signature (CertificateIssuer.sign)");
         SIGN_STEPS.put("io.upki.ca.store.JdbcCertificateRepository.reserve", "  TBS reserved, durable commit (reserve)");
-        SIGN_STEPS.put("io.upki.ca.issue.GroupCommit.commit", "TBS of concurrent signs reserved, one durable commit (GroupCommit, own thread)");
         SIGN_STEPS.put("io.upki.ca.store.JdbcCertificateRepository.complete", "  certificate row commit (complete)");
         SIGN_STEPS.put("io.upki.ca.store.JdbcCertificateRepository.insert", "  certificate row, durable commit (insert)");
         SIGN_STEPS.put("io.upki.ca.audit.AuditLog.record", "  audit line");
