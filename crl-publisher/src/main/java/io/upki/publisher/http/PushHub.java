@@ -47,10 +47,7 @@ public final class PushHub {
     /** A comment line to every subscriber: keeps idle connections open through proxies, reveals dead ones. */
     public void ping() {
         for (SseClient client : clients) {
-            client.sendComment("ping");
-            if (client.terminated()) {
-                clients.remove(client);
-            }
+            write(client, () -> client.sendComment("ping"));
         }
     }
 
@@ -59,12 +56,27 @@ public final class PushHub {
     }
 
     private void send(SseClient client, Publication.Current current) {
+        write(client, () -> client.sendEvent("crl", Map.of("number", current.snapshot().number().toString(),
+                "next_update", current.snapshot().nextUpdate().toString(), "etag", current.etag()),
+                current.snapshot().number().toString()));
+    }
+
+    /**
+     * One writer per subscriber at a time: Javalin serialises events but not comments, and a ping written
+     * while an announcement is half out interleaves on the wire or fails in Jetty. A subscriber whose write
+     * fails is closed, not just forgotten: a connection left open but never written to again looks alive
+     * to the sidecar, which would then hear of new CRLs only from its slow poll.
+     */
+    private void write(SseClient client, Runnable emit) {
         try {
-            client.sendEvent("crl", Map.of("number", current.snapshot().number().toString(),
-                    "next_update", current.snapshot().nextUpdate().toString(), "etag", current.etag()),
-                    current.snapshot().number().toString());
+            synchronized (client) {
+                emit.run();
+            }
         } catch (RuntimeException e) {
-            LOG.debug("dropping a subscriber: {}", e.getMessage());
+            LOG.warn("closing a CRL push subscriber after a failed write: {}", e.toString());
+            client.close();
+        }
+        if (client.terminated()) {
             clients.remove(client);
         }
     }

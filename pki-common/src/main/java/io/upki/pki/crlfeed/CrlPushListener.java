@@ -18,7 +18,10 @@ import org.slf4j.LoggerFactory;
  * event, fetches the CRL from that publisher's own URLs. The event carries no authority: the CRL is
  * fetched and verified as always. The publisher announces its current CRL to every new connection, so a
  * sidecar that was disconnected catches up as soon as it reconnects (with backoff up to 2 s); polling
- * keeps running besides. Every line heard and every loss is reported to the {@link PublisherWatch}.
+ * keeps running besides. Every line heard and every loss is reported to the {@link PublisherWatch}. A
+ * channel that stays silent longer than {@link PublisherWatch#SILENCE} (the publisher pings every second)
+ * is dropped and dialled again: an open connection that no longer carries announcements must not leave
+ * this holder on its slow poll without anyone noticing.
  */
 public final class CrlPushListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CrlPushListener.class);
@@ -29,7 +32,10 @@ public final class CrlPushListener implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private volatile boolean running = true;
     private volatile InputStream stream;
+    /** When the open stream last carried a line, in {@link System#nanoTime()} (monotonic, for a deadline). */
+    private volatile long lastLineNanos;
     private Thread thread;
+    private java.util.concurrent.ScheduledExecutorService watchdog;
 
     public CrlPushListener(URI events, CrlSources sources, PublisherWatch watch) {
         this.events = events;
@@ -41,6 +47,24 @@ public final class CrlPushListener implements AutoCloseable {
         thread = new Thread(this::run, "crl-push " + events.getAuthority());
         thread.setDaemon(true);
         thread.start();
+        watchdog = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "crl-push-watchdog " + events.getAuthority());
+            t.setDaemon(true);
+            return t;
+        });
+        long period = Math.max(100, PublisherWatch.SILENCE.toMillis() / 3);
+        watchdog.scheduleWithFixedDelay(this::dropIfSilent, period, period, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** Closes a stream silent for longer than {@link PublisherWatch#SILENCE}; the reader then reconnects. */
+    private void dropIfSilent() {
+        InputStream s = stream;
+        long silentMs = (System.nanoTime() - lastLineNanos) / 1_000_000;
+        if (s != null && silentMs > PublisherWatch.SILENCE.toMillis()) {
+            LOG.warn("CRL push channel {} silent for {} ms; reconnecting", events, silentMs);
+            stream = null;
+            closeQuietly(s);
+        }
     }
 
     private void run() {
@@ -54,6 +78,7 @@ public final class CrlPushListener implements AutoCloseable {
                     resp.body().close();
                     throw new IOException("HTTP " + resp.statusCode());
                 }
+                lastLineNanos = System.nanoTime();
                 stream = resp.body();
                 watch.heard(events);
                 LOG.info("subscribed to CRL pushes at {}", events);
@@ -79,6 +104,7 @@ public final class CrlPushListener implements AutoCloseable {
         String line;
         String event = null;
         while (running && (line = reader.readLine()) != null) {
+            lastLineNanos = System.nanoTime();
             watch.heard(events);
             if (line.startsWith("event:")) {
                 event = line.substring(6).strip();
@@ -100,16 +126,23 @@ public final class CrlPushListener implements AutoCloseable {
         }
     }
 
+    private static void closeQuietly(InputStream s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // the connection is being abandoned either way
+        }
+    }
+
     @Override
     public void close() {
         running = false;
+        if (watchdog != null) {
+            watchdog.shutdownNow();
+        }
         InputStream s = stream;
         if (s != null) {
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // closing on shutdown
-            }
+            closeQuietly(s);
         }
         if (thread != null) {
             thread.interrupt();
