@@ -150,7 +150,10 @@ use_edge() {
 # CSR, the root's signature, the installation, and the root's first CRL.
 stack_offline_root() {
   local ca_jar="$1" publisher="$2" seed_file="$3" root_dir="$HOME_DIR/root"
-  local -a root_cmd=("$JAVA" --add-exports jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED -cp "$ca_jar" io.upki.ca.root.RootMain)
+  # UPKI_PKCS11_* name the online CA's token (the CA's init and start read them): the demonstration
+  # root keeps its key in its own folder and must not take the CA's token or key label.
+  local -a root_cmd=(env -u UPKI_PKCS11_MODULE -u UPKI_PKCS11_TOKEN -u UPKI_PKCS11_KEY -u UPKI_PKCS11_PIN_FILE
+      "$JAVA" --add-exports jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED -cp "$ca_jar" io.upki.ca.root.RootMain)
   {
     "${root_cmd[@]}" init --dir "$root_dir" --key-type ec &&
     UPKI_CA_SEED="$(cat "$seed_file")" "$JAVA" -jar "$ca_jar" init --intermediate --data-dir "$HOME_DIR/ca" \
