@@ -157,7 +157,7 @@ public final class SidecarMain implements Callable<Integer> {
                         io.upki.pki.files.SecretOption.resolve(seed, seedFile, "--seed (UPKI_CA_SEED)", "--seed-file"), cn, stateDir),
                 assertionTtl, maxHeaderBytes, maxCertificates, cacheSize, !noAudit,
                 tlsCert == null && tlsKey == null ? null : new SidecarConfig.Tls(tlsCert, tlsKey),
-                caEvents == null || caEvents.isBlank() ? null : new SidecarConfig.Fallback(caEvents, crlFallbackAfter));
+                caEvents == null || caEvents.isBlank() ? null : new io.upki.pki.crlfeed.CrlFallbackSettings(caEvents, crlFallbackAfter));
         InetSocketAddress ops = OpsServer.address("--ops-listen", opsListen);
         Sidecar sidecar = Sidecar.start(config, curve, Clock.systemUTC());
         if (ops != null) {

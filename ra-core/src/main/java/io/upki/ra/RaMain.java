@@ -217,7 +217,7 @@ public final class RaMain implements Callable<Integer> {
             RaConfig config = new RaConfig(dataDir, caHost, caPort, host, port, m, sans,
                     io.upki.pki.files.SecretOption.resolve(seed, seedFile, "--seed (UPKI_CA_SEED)", "--seed-file"), cn, crls, crlEvents,
                     publisher, caTimeout, maxBody, acmeSettings, edgeTls,
-                    caEvents == null || caEvents.isBlank() ? null : new RaConfig.CrlFallback(caEvents, crlFallbackAfter),
+                    caEvents == null || caEvents.isBlank() ? null : new io.upki.pki.crlfeed.CrlFallbackSettings(caEvents, crlFallbackAfter),
                     caEndpoints());
             RaServer server = RaServer.start(config, curve, Clock.systemUTC(), new RaAudit(auditLog == null
                     ? AuditTrail.logOnly("ra-core", Clock.systemUTC()) : AuditTrail.open(auditLog, "ra-core", Clock.systemUTC())));
