@@ -56,15 +56,16 @@ public class EnvDefaults implements CommandLine.IDefaultValueProvider {
     }
 
     /**
-     * The default of {@code option} as written, {@code ${env:VARIABLE:-default}} for a table entry, else
-     * its annotated default, else null: what the configuration reference shows.
+     * The default of {@code option} as its command's table writes it, {@code ${env:VARIABLE:-default}},
+     * or null when the option is not in such a table (its annotation then says): for the configuration
+     * reference.
      */
-    public static String written(OptionSpec option) {
+    public static String template(OptionSpec option) {
         CommandLine.IDefaultValueProvider provider = option.command() == null ? null
                 : option.command().defaultValueProvider();
         if (provider instanceof EnvDefaults defaults && defaults.table.containsKey(option.longestName())) {
             return "${env:" + defaults.table.get(option.longestName()) + "}";
         }
-        return option.defaultValue();
+        return null;
     }
 }
