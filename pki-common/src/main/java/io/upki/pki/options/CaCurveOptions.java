@@ -17,8 +17,8 @@ public final class CaCurveOptions {
 
     @Option(names = "--client-key", paramLabel = "FILE",
             description = "This process's CURVE key pair file, made (0600) on first run; an operator makes its public "
-                    + "key known to the CA with the process's role (default: ca-client.key in its state or data "
-                    + "directory).")
+                    + "key known to the CA with the process's role (without a value: ca-client.key in the state or "
+                    + "data directory).")
     Path clientKey;
 
     /**

@@ -14,7 +14,7 @@ public final class OpsListenOptions {
 
     @Option(names = NAME, paramLabel = "HOST:PORT",
             description = "host:port of a plain-HTTP operations listener (/health, /ready, /metrics) for probes and "
-                    + "Prometheus, which hold no proxy certificate; off unless given. Bind it to loopback or a "
+                    + "Prometheus (apart from the process's own listener); off unless given. Bind it to loopback or a "
                     + "monitoring network.")
     String opsListen;
 
