@@ -29,6 +29,9 @@ stack_settings() {
   RUN_DIR="$HOME_DIR/run"
   LOG_DIR="$HOME_DIR/logs"
   CA_PORT="${UPKI_CA_PORT:-5000}"
+  # The CA list the processes use (registration and event feeds are each port + 1 and + 2): this stack's CA,
+  # or UPKI_CA naming it with a standby CA on the same PostgreSQL store (docs/OPERATIONS.md).
+  CA_LIST="${UPKI_CA:-tcp://127.0.0.1:$CA_PORT}"
   # The CA's HTTP operations listener (/health, /ready, /metrics), loopback only.
   CA_OPS_PORT="${UPKI_CA_OPS_PORT:-5080}"
   PUBLISHER_PORT="${UPKI_PUBLISHER_PORT:-8081}"
@@ -71,6 +74,8 @@ an operator key (DIR/cli/operator.key) and gives every process its own key.
 Ports (environment): UPKI_CA_PORT 5000 (+1 registration, +2 events), UPKI_CA_OPS_PORT 5080 (CA /metrics), UPKI_PUBLISHER_PORT 8081,
 UPKI_SIDECAR_PORT 8080, UPKI_RA_PORT 8000 (the edge when there is one, else ra-core itself),
 UPKI_RA_EDGE_PORT 8001 (ra-core behind the edge). UPKI_NGINX: the nginx binary.
+UPKI_CA: the CA list given to crl-publisher, auth-sidecar and ra-core (default tcp://127.0.0.1:UPKI_CA_PORT),
+e.g. this CA and a standby started on the same PostgreSQL store (UPKI_STORE; docs/OPERATIONS.md).
 USAGE
 }
 
@@ -250,7 +255,7 @@ stack_up() {
   fi
   if stack_missing crl-publisher; then
     # shellcheck disable=SC2086
-    launch crl-publisher "$JAVA" ${JAVA_OPTS:-} -jar "$publisher_jar" --ca "tcp://127.0.0.1:$CA_PORT" \
+    launch crl-publisher "$JAVA" ${JAVA_OPTS:-} -jar "$publisher_jar" --ca "$CA_LIST" \
         --ca-cert "$HOME_DIR/ca/ca.crt" --out "$HOME_DIR/crl" --listen "127.0.0.1:$PUBLISHER_PORT" "${publisher_curve[@]}" \
         "${publisher_root[@]}"
     STARTED+=(crl-publisher)
@@ -261,8 +266,7 @@ stack_up() {
     # shellcheck disable=SC2086
     UPKI_CA_SEED="$seed" launch auth-sidecar "$JAVA" ${JAVA_OPTS:-} -jar "$sidecar_jar" --listen "127.0.0.1:$SIDECAR_PORT" \
         "${sidecar_trust[@]}" --crl "$publisher/crl.der" "${root_crl[@]}" --crl-events "$publisher/events" \
-        --ca "tcp://127.0.0.1:$CA_PORT" --register "tcp://127.0.0.1:$((CA_PORT + 1))" \
-        --ca-events "tcp://127.0.0.1:$((CA_PORT + 2))" --state-dir "$HOME_DIR/sidecar" "${sidecar_curve[@]}"
+        --ca "$CA_LIST" --state-dir "$HOME_DIR/sidecar" "${sidecar_curve[@]}"
     STARTED+=(auth-sidecar)
   fi
   if ! stack_missing ra-core; then
@@ -273,15 +277,15 @@ stack_up() {
     # shellcheck disable=SC2086
     # ACME clients of a local stack answer challenges on this host: validation may connect to loopback.
     UPKI_CA_SEED="$seed" launch ra-core "$JAVA" $(jvm_defaults ra-core) ${JAVA_OPTS:-} -jar "$ra_jar" start --mode edge \
-        --data-dir "$HOME_DIR/ra" --ca-port "$CA_PORT" --port "$RA_EDGE_PORT" --crl "$publisher/crl.der" \
-        --crl-events "$publisher/events" --ca-events "tcp://127.0.0.1:$((CA_PORT + 2))" --publisher "$publisher" --acme-allow-networks 127.0.0.0/8,::1/128 \
+        --data-dir "$HOME_DIR/ra" --ca "$CA_LIST" --port "$RA_EDGE_PORT" --crl "$publisher/crl.der" \
+        --crl-events "$publisher/events" --publisher "$publisher" --acme-allow-networks 127.0.0.0/8,::1/128 \
         "${ra_curve[@]}"
     STARTED+=(ra-core)
   else
     # shellcheck disable=SC2086
     UPKI_CA_SEED="$seed" launch ra-core "$JAVA" $(jvm_defaults ra-core) ${JAVA_OPTS:-} -jar "$ra_jar" start \
-        --data-dir "$HOME_DIR/ra" --ca-port "$CA_PORT" --port "$RA_PORT" --crl "$publisher/crl.der" \
-        --crl-events "$publisher/events" --ca-events "tcp://127.0.0.1:$((CA_PORT + 2))" --publisher "$publisher" --acme-allow-networks 127.0.0.0/8,::1/128 \
+        --data-dir "$HOME_DIR/ra" --ca "$CA_LIST" --port "$RA_PORT" --crl "$publisher/crl.der" \
+        --crl-events "$publisher/events" --publisher "$publisher" --acme-allow-networks 127.0.0.0/8,::1/128 \
         "${ra_curve[@]}"
     STARTED+=(ra-core)
   fi

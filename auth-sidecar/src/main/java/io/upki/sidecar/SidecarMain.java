@@ -3,6 +3,7 @@ package io.upki.sidecar;
 import io.upki.pki.caclient.CaCurve;
 import io.upki.pki.caclient.CaEndpointOptions;
 import io.upki.pki.caclient.CaEndpoints;
+import io.upki.pki.crlfeed.CrlFallbackSettings;
 import io.upki.pki.crypto.NativeCrypto;
 import io.upki.pki.options.CaCurveOptions;
 import io.upki.pki.options.CrlFeedOptions;
@@ -141,7 +142,7 @@ public final class SidecarMain implements Callable<Integer> {
                 adminRefresh, proxy, policy, new SidecarConfig.Signing(assertionKey, assertionCert, registration(cas),
                         seed.seed(), cn, stateDir),
                 assertionTtl, maxHeaderBytes, maxCertificates, cacheSize, !noAudit,
-                tlsCert == null && tlsKey == null ? null : new SidecarConfig.Tls(tlsCert, tlsKey), crl.fallback());
+                tlsCert == null && tlsKey == null ? null : new SidecarConfig.Tls(tlsCert, tlsKey), fallback(cas));
         InetSocketAddress opsAddress = ops.address();
         Sidecar sidecar = Sidecar.start(config, caCurve, Clock.systemUTC());
         ops.bind(sidecar, () -> sidecar.startOps(opsAddress));
@@ -156,6 +157,11 @@ public final class SidecarMain implements Callable<Integer> {
     /** {@code --ca} (UPKI_CA), else {@code fallback} (UPKI_CA_ENDPOINT, this process's older variable), else null. */
     CaEndpoints caEndpoints(String fallback) {
         return ca.given() == null && (fallback == null || fallback.isBlank()) ? null : ca.endpoints(fallback);
+    }
+
+    /** The CRL fallback: {@code --ca-events} ({@code none}: off), else each CA's port + 2, else null. */
+    CrlFallbackSettings fallback(CaEndpoints cas) {
+        return crl.fallback(cas);
     }
 
     /** {@code --register} as given, else each CA's port + 1 when a seed asks for registration, else null. */

@@ -65,6 +65,21 @@ class SidecarCaListTest {
     }
 
     @Test
+    void theEventFeedIsDerivedFromTheCaListUnlessGivenOrTurnedOff() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("UPKI_CA_EVENTS") == null, "UPKI_CA_EVENTS is set here");
+        SidecarMain pair = parse("--ca", "tcp://a:5000,tcp://b:6000");
+        assertThat(pair.fallback(pair.caEndpoints(null)).caEvents()).isEqualTo("tcp://a:5002,tcp://b:6002");
+
+        SidecarMain given = parse("--ca", "tcp://a:5000", "--ca-events", "tcp://feed:7002");
+        assertThat(given.fallback(given.caEndpoints(null)).caEvents()).isEqualTo("tcp://feed:7002");
+        SidecarMain off = parse("--ca", "tcp://a:5000", "--ca-events", "none");
+        assertThat(off.fallback(off.caEndpoints(null))).isNull();
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("UPKI_CA") == null, "UPKI_CA is set here");
+        SidecarMain noCa = parse("--admins", "admins.txt");
+        assertThat(noCa.fallback(noCa.caEndpoints(null))).isNull();
+    }
+
+    @Test
     void theOlderVariableIsReadWithoutCaAndAMalformedListIsRefused() {
         org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("UPKI_CA") == null, "UPKI_CA is set here");
         assertThat(parse().caEndpoints(null)).isNull();

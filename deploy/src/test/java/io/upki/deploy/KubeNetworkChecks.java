@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
 final class KubeNetworkChecks {
     /** tcp://host:port and http(s)://host:port in a command line. */
     private static final Pattern ENDPOINT = Pattern.compile("(?:tcp|https?)://([a-z0-9.-]+):(\\d+)");
-    private static final Pattern CA_HOST = Pattern.compile("--ca-host\"?,\\s*\"([a-z0-9.-]+)\"");
-    private static final Pattern CA_PORT = Pattern.compile("--ca-port\"?,\\s*\"(\\d+)\"");
+    /** {@code --ca tcp://a:5000[,tcp://b:5000]}: each CA's registration and event feed are its port + 1 and + 2. */
+    private static final Pattern CA_LIST = Pattern.compile("\"--ca\",\\s*\"([^\"]+)\"");
     static final String TRAEFIK_LABEL = "app.kubernetes.io/name";
 
     private final KubeManifests m;
@@ -85,7 +85,11 @@ final class KubeNetworkChecks {
         }
     }
 
-    /** Each tcp:// or http:// endpoint (and --ca-host/--ca-port, with registration on port + 1) is allowed. */
+    /**
+     * Each tcp:// or http:// endpoint is allowed, and so are the ports each process derives from its
+     * {@code --ca} list: registration (port + 1: ra-core and the auth-sidecar) and the event feed (port + 2,
+     * unless {@code --ca-events}/{@code --events} names it).
+     */
     private void checkEndpoints(KubeManifests.Pod client, JsonNode c) {
         String args = c.path("command").toString() + " " + c.path("args").toString();
         List<String[]> endpoints = new ArrayList<>();
@@ -93,16 +97,29 @@ final class KubeNetworkChecks {
         while (e.find()) {
             endpoints.add(new String[] {e.group(1), e.group(2)});
         }
-        Matcher h = CA_HOST.matcher(args);
-        Matcher p = CA_PORT.matcher(args);
-        if (h.find() && p.find()) {
-            endpoints.add(new String[] {h.group(1), p.group(1)});
-            endpoints.add(new String[] {h.group(1), String.valueOf(Integer.parseInt(p.group(1)) + 1)});
+        String module = Processes.module(c);
+        Matcher list = CA_LIST.matcher(args);
+        if (list.find() && module != null) {
+            boolean registers = module.equals("ra-core") || module.equals("auth-sidecar");
+            boolean events = !args.contains("\"--ca-events\"") && !args.contains("\"--events\"");
+            Matcher ca = ENDPOINT.matcher(list.group(1));
+            while (ca.find()) {
+                int port = Integer.parseInt(ca.group(2));
+                if (registers) {
+                    endpoints.add(new String[] {ca.group(1), String.valueOf(port + 1)});
+                }
+                if (events) {
+                    endpoints.add(new String[] {ca.group(1), String.valueOf(port + 2)});
+                }
+            }
         }
         for (String[] ep : endpoints) {
             String where = client.name() + " -> " + ep[0] + ":" + ep[1];
-            String[] host = ep[0].split("\\.");
-            String ns = host.length > 1 ? host[1] : client.namespace();
+            String[] host = serviceOf(ep[0], client.namespace(), where);
+            if (host == null) {
+                continue;
+            }
+            String ns = host[1];
             JsonNode s = m.find("Service", ns, host[0]);
             JsonNode sp = null;
             if (s != null) {
@@ -124,6 +141,36 @@ final class KubeNetworkChecks {
                 }
             }
         }
+    }
+
+    /**
+     * The Service a host name reaches, {name, namespace}: {@code service[.namespace[.svc...]]}, or a
+     * StatefulSet pod by its headless Service, {@code pod.service[.namespace[.svc...]]}, whose pod must
+     * exist (ordinal below the replicas); null, with the problem noted, for a pod name that names none.
+     */
+    private String[] serviceOf(String host, String clientNs, String where) {
+        String[] labels = host.split("\\.");
+        if (labels.length > 1) {
+            String ns = labels.length > 2 && !labels[2].equals("svc") ? labels[2] : clientNs;
+            JsonNode headless = m.find("Service", ns, labels[1]);
+            if (headless != null && "None".equals(headless.at("/spec/clusterIP").asText())) {
+                for (JsonNode set : m.ofKind("StatefulSet")) {
+                    String name = set.at("/metadata/name").asText();
+                    if (KubeManifests.namespace(set).equals(ns) && set.at("/spec/serviceName").asText().equals(labels[1])
+                            && labels[0].startsWith(name + "-")) {
+                        String ordinal = labels[0].substring(name.length() + 1);
+                        if (!ordinal.matches("\\d+") || Integer.parseInt(ordinal) >= set.at("/spec/replicas").asInt(1)) {
+                            problems.add(where + ": no pod " + labels[0] + " (StatefulSet " + name + " has "
+                                    + set.at("/spec/replicas").asInt(1) + " replicas)");
+                            return null;
+                        }
+                        return new String[] {labels[1], ns};
+                    }
+                }
+            }
+            return new String[] {labels[0], labels[1]};
+        }
+        return new String[] {labels[0], clientNs};
     }
 
     /** The Services of IngressRoutes and forwardAuth must admit Traefik's pods on their target port. */

@@ -291,10 +291,24 @@ class KubernetesCrossReferenceTest {
         KubeManifests m = BASE.with("NetworkPolicy", "ca-server", "/spec/ingress/0", r -> ((ArrayNode) r.get("ports")).remove(1));
         assertThat(problems(m)).anyMatch(p -> p.contains("Deployment/crl-publisher -> ca-server:5002")
                 && p.contains("do not let Deployment/crl-publisher in"));
-        // ra-core loses the registration port (--ca-port + 1, named by no URL).
+        // ra-core loses the registration port (--ca port + 1, named by no URL).
         KubeManifests r = BASE.with("NetworkPolicy", "ca-server", "/spec/ingress/2", x -> ((ArrayNode) x.get("ports")).remove(1));
         assertThat(problems(r)).containsExactly(
                 "Deployment/ra-core -> ca-server:5001: the NetworkPolicies of StatefulSet/ca-server do not let Deployment/ra-core in");
+    }
+
+    @Test
+    void inTheHaOverlayACaPodThatDoesNotRunAndAFeedCutOffArefound() {
+        KubeManifests ha = KubeManifests.overlay("ha");
+        // --ca names ca-server-1, which one replica does not run.
+        assertThat(problems(ha.with("StatefulSet", "ca-server", "/spec", s -> s.put("replicas", 1))))
+                .contains("Deployment/ra-core -> ca-server-1.ca-server-headless:5000: no pod ca-server-1 "
+                        + "(StatefulSet ca-server has 1 replicas)");
+        // ra-core loses the event feed of the pair (port + 2 of each --ca, named by no URL).
+        KubeManifests cut = ha.with("NetworkPolicy", "ca-server", "/spec/ingress/2", x -> ((ArrayNode) x.get("ports")).remove(2));
+        assertThat(problems(cut)).containsExactly(
+                "Deployment/ra-core -> ca-server-0.ca-server-headless:5002: the NetworkPolicies of StatefulSet/ca-server do not let Deployment/ra-core in",
+                "Deployment/ra-core -> ca-server-1.ca-server-headless:5002: the NetworkPolicies of StatefulSet/ca-server do not let Deployment/ra-core in");
     }
 
     @Test

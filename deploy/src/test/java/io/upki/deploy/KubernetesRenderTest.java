@@ -50,14 +50,35 @@ class KubernetesRenderTest {
     }
 
     @Test
-    void haRunsThreeSidecarsAndOneOfEverythingElse() {
+    void haRunsACaPairTwoRaCoresThreeSidecarsAndTwoPublishers() {
         KubeManifests ha = KubeManifests.overlay("ha");
+        Map<String, Integer> replicas = new java.util.TreeMap<>();
         for (KubeManifests.Pod p : ha.pods()) {
-            int replicas = p.workload().at("/spec/replicas").asInt();
-            assertThat(replicas).as(p.name()).isEqualTo(p.name().equals("Deployment/auth-sidecar") ? 3 : 1);
+            replicas.put(p.name(), p.workload().at("/spec/replicas").asInt());
         }
-        JsonNode sidecar = ha.find("Deployment", "upki", "auth-sidecar");
-        assertThat(sidecar.at("/spec/template/spec/affinity/podAntiAffinity").isObject()).isTrue();
+        assertThat(replicas).containsExactlyInAnyOrderEntriesOf(Map.of("StatefulSet/ca-server", 2, "Deployment/ra-core", 2,
+                "Deployment/auth-sidecar", 3, "Deployment/crl-publisher", 1, "Deployment/crl-publisher-b", 1));
+        for (String name : List.of("auth-sidecar", "ra-core")) {
+            JsonNode d = ha.find("Deployment", "upki", name);
+            assertThat(d.at("/spec/template/spec/affinity/podAntiAffinity").isObject()).as(name).isTrue();
+        }
+        assertThat(ha.find("PodDisruptionBudget", "upki", "ca-server")).isNotNull();
+        // Both CAs on the PostgreSQL store, password from a file; ra-core's ACME store there too, and no
+        // shared ReadWriteOnce volume left between the ra-core pods.
+        JsonNode ca = ha.find("StatefulSet", "upki", "ca-server").at("/spec/template/spec/containers/0/env");
+        assertThat(ca.toString()).contains("\"UPKI_STORE\"", "\"UPKI_STORE_PASSWORD_FILE\"");
+        JsonNode ra = ha.find("Deployment", "upki", "ra-core").at("/spec/template/spec");
+        assertThat(ra.at("/containers/0/env").toString()).contains("\"UPKI_ACME_STORE\"", "\"UPKI_ACME_STORE_PASSWORD_FILE\"");
+        assertThat(ra.at("/volumes").toString()).doesNotContain("persistentVolumeClaim");
+        assertThat(ha.ofKind("PersistentVolumeClaim")).isEmpty();
+        // Every process names both CA pods, and none the base's single-CA Service.
+        String pair = "tcp://ca-server-0.ca-server-headless:5000,tcp://ca-server-1.ca-server-headless:5000";
+        for (KubeManifests.Pod p : ha.pods()) {
+            String args = p.spec().at("/containers/0/args").toString();
+            if (!p.name().equals("StatefulSet/ca-server")) {
+                assertThat(args).as(p.name()).contains("\"--ca\",\"" + pair + "\"").doesNotContain("tcp://ca-server:");
+            }
+        }
     }
 
     @Test

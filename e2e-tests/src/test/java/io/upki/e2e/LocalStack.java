@@ -70,8 +70,15 @@ final class LocalStack implements AutoCloseable {
 
     /** {@code bin/upki up} with {@code extraEnv} and extra options of {@code up} (e.g. --with-offline-root). */
     static LocalStack up(Path home, Map<String, String> extraEnv, String... upOptions) throws IOException {
+        return up(home, freePorts(8), extraEnv, upOptions);
+    }
+
+    /**
+     * {@code bin/upki up} on {@code ports} (from {@link #freePorts}{@code (8)}: the CA's three first), for a
+     * test whose environment names them, such as a CA list with a standby of its own.
+     */
+    static LocalStack up(Path home, int[] ports, Map<String, String> extraEnv, String... upOptions) throws IOException {
         Path root = repositoryRoot();
-        int[] ports = freePorts(8);
         LocalStack stack = new LocalStack(root, home, ports, null, extraEnv);
         Command up;
         try {

@@ -6,6 +6,7 @@ import io.upki.acme.validation.NetworkPolicy;
 import io.upki.pki.caclient.CaCurve;
 import io.upki.pki.caclient.CaEndpointOptions;
 import io.upki.pki.caclient.CaEndpoints;
+import io.upki.pki.crlfeed.CrlFallbackSettings;
 import io.upki.pki.files.SecretOption;
 import io.upki.pki.options.AuditLogOptions;
 import io.upki.pki.options.CaCurveOptions;
@@ -194,6 +195,11 @@ public final class RaMain implements Callable<Integer> {
             return oldFlags || ca.given() == null ? null : ca.endpoints(null);
         }
 
+        /** The CRL fallback: {@code --ca-events} ({@code none}: off), else each CA's port + 2, else null. */
+        CrlFallbackSettings crlFallback(CaEndpoints cas) {
+            return crl.fallback(cas);
+        }
+
         @Override
         public Integer call() throws Exception {
             InetSocketAddress opsAddress = ops.address();
@@ -206,8 +212,9 @@ public final class RaMain implements Callable<Integer> {
             acmeSettings = acmeSettings.withStore(StoreLocation.parse(acmeStore, dataDir.resolve("acme.db"),
                     pgPassword == null ? null : pgPassword.toCharArray()));
             RaConfig.Mode m = tls ? RaConfig.Mode.valueOf(mode.toUpperCase(Locale.ROOT)) : RaConfig.Mode.EDGE;
+            CaEndpoints cas = caEndpoints();
             RaConfig config = new RaConfig(dataDir, caHost, caPort, host, port, m, sans, seed.seed(), cn, crl.sources(),
-                    crl.events(), publisher, caTimeout, maxBody, acmeSettings, edgeTls, crl.fallback(), caEndpoints());
+                    crl.events(), publisher, caTimeout, maxBody, acmeSettings, edgeTls, crlFallback(cas), cas);
             RaServer server = RaServer.start(config, caCurve, Clock.systemUTC(),
                     new RaAudit(audit.open("ra-core", Clock.systemUTC())));
             ops.bind(server, () -> server.startOps(opsAddress));

@@ -49,6 +49,21 @@ class RaMainCaOptionTest {
     }
 
     @Test
+    void theEventFeedIsDerivedFromTheCaListUnlessGivenOrTurnedOff() {
+        Assumptions.assumeTrue(System.getenv("UPKI_CA_EVENTS") == null, "UPKI_CA_EVENTS is set in this environment");
+        RaMain.Start pair = parse("--ca", "tcp://ca-a:5000,tcp://ca-b:6000");
+        assertThat(pair.crlFallback(pair.caEndpoints()).caEvents()).isEqualTo("tcp://ca-a:5002,tcp://ca-b:6002");
+
+        RaMain.Start given = parse("--ca", "tcp://ca-a:5000", "--ca-events", "tcp://feed:7002");
+        assertThat(given.crlFallback(given.caEndpoints()).caEvents()).isEqualTo("tcp://feed:7002");
+        RaMain.Start off = parse("--ca", "tcp://ca-a:5000", "--ca-events", "none");
+        assertThat(off.crlFallback(off.caEndpoints())).isNull();
+        // The deprecated spelling keeps its old meaning: no fallback unless --ca-events names it.
+        RaMain.Start old = parse("--ca-host", "ca.internal", "--ca-port", "6000");
+        assertThat(old.crlFallback(old.caEndpoints())).isNull();
+    }
+
+    @Test
     void caAndTheDeprecatedFlagsTogetherAreRefused() {
         assertThatThrownBy(() -> parse("--ca", "tcp://a:5000", "--ca-port", "6000").caEndpoints())
                 .isInstanceOf(IllegalArgumentException.class)

@@ -32,6 +32,18 @@ public final class ClientRegistry {
         repository.list().forEach(c -> known.put(c.publicKey(), c));
     }
 
+    /**
+     * Reads the keys again from the store: a standby CA mirrors what the active CA of its store enrols and
+     * removes meanwhile, so that a client enrolled after the standby started is answered (STANDBY) rather
+     * than refused at the CURVE handshake, where it would wait out a whole reply timeout.
+     */
+    public synchronized void refresh() {
+        Map<String, Client> now = new java.util.HashMap<>();
+        repository.list().forEach(c -> now.put(c.publicKey(), c));
+        known.putAll(now);
+        known.keySet().retainAll(now.keySet());
+    }
+
     /** The role of a key, empty when the CA does not know it. */
     public Optional<Role> role(String publicKey) {
         Client c = publicKey == null ? null : known.get(publicKey);

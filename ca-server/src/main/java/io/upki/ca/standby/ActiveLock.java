@@ -33,7 +33,7 @@ public final class ActiveLock implements AutoCloseable {
 
     private final StoreLocation location;
     private final char[] password;
-    private Connection connection;
+    private volatile Connection connection;
     private ScheduledExecutorService watchdog;
     private volatile boolean closed;
 
@@ -56,6 +56,9 @@ public final class ActiveLock implements AutoCloseable {
         props.setProperty("socketTimeout", "30");
         Connection c = DriverManager.getConnection(location.jdbcUrl(), props);
         try (Statement s = c.createStatement()) {
+            // The URL's own ApplicationName (upki-ca) wins over the property: name the session here, so
+            // that an administrator can tell the lock's session from the pool's (pg_stat_activity).
+            s.execute("SET application_name = 'upki-ca-active-lock'");
             // The server notices a vanished CA machine after about 5 + 2 x 3 = 11 s and frees the lock.
             s.execute("SET tcp_keepalives_idle = 5");
             s.execute("SET tcp_keepalives_interval = 2");
@@ -107,7 +110,9 @@ public final class ActiveLock implements AutoCloseable {
 
     /**
      * Checks every {@code every} that the lock's session is alive and still holds the lock; on the first
-     * failure runs {@code onLoss} once.
+     * failure runs {@code onLoss} once. Between checks the session waits in the server ({@code pg_sleep}),
+     * so a session the server ends (pg_terminate_backend, a fast shutdown) is noticed at once rather than at
+     * the next check: the standby may take the lock within its poll, and this CA must stop signing first.
      */
     public synchronized void watch(Duration every, Runnable onLoss) {
         watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -120,12 +125,31 @@ public final class ActiveLock implements AutoCloseable {
                 return;
             }
             String problem = check();
+            if (problem == null) {
+                problem = pause(every);
+            }
             if (problem != null && !closed) {
                 LOG.error("active lock lost: {}", problem);
                 watchdog.shutdown();
                 onLoss.run();
             }
-        }, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        }, 0, 1, TimeUnit.MILLISECONDS);
+    }
+
+    /** Waits {@code every} in the lock's session; null, or why the session failed meanwhile. */
+    private String pause(Duration every) {
+        Connection c = connection;
+        if (c == null) {
+            return "the lock's connection is closed";
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_sleep(?)")) {
+            ps.setQueryTimeout((int) every.toSeconds() + 10);
+            ps.setDouble(1, every.toMillis() / 1000.0);
+            ps.execute();
+            return null;
+        } catch (SQLException | RuntimeException e) {
+            return "the lock's connection failed: " + e.getMessage();
+        }
     }
 
     /** Null while the lock is held, else why it is not. */

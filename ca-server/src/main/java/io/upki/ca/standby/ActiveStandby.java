@@ -53,11 +53,19 @@ public final class ActiveStandby {
                 return new ActiveStandby(lock, null);
             }
             StandbyServer standby;
-            try (Database db = location.open(password)) {
+            // Under CURVE the store stays open while this CA waits: the known keys are read again every
+            // second (StandbyServer.REFRESH), as the active CA keeps enrolling clients meanwhile.
+            boolean curve = auth == ClientAuth.CURVE;
+            Database db = curve ? location.open(password) : null;
+            try {
                 CaFiles files = new CaFiles(config.dataDir());
-                boolean curve = auth == ClientAuth.CURVE;
                 standby = StandbyServer.start(config, auth, curve ? CaCurveKey.loadOrCreate(files) : null,
-                        curve ? new ClientRegistry(new JdbcClientRepository(db), clock, audit) : null, ops, audit);
+                        curve ? new ClientRegistry(new JdbcClientRepository(db), clock, audit) : null, ops, audit, db);
+            } catch (IOException | RuntimeException e) {
+                if (db != null) {
+                    db.close();
+                }
+                throw e;
             }
             System.out.println("upki ca-server standby: operations " + config.endpoint(config.port())
                     + " answers STANDBY until the active CA of " + location + " releases its lock");

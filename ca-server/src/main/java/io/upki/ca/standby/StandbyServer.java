@@ -17,6 +17,12 @@ import io.upki.pki.wire.CaProtocolException;
 import io.upki.pki.wire.WireCodec;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.zeromq.ZContext;
 
 /**
@@ -27,6 +33,9 @@ import org.zeromq.ZContext;
  * where silence would cost it a whole reply timeout and leave a sign's outcome unknown.
  */
 public final class StandbyServer implements AutoCloseable {
+    /** How often a standby under CURVE reads the client keys again (those the active CA enrolled). */
+    static final Duration REFRESH = Duration.ofSeconds(1);
+    private static final Logger LOG = LoggerFactory.getLogger(StandbyServer.class);
     static final String MESSAGE = "CA is on standby: another ca-server of this store is active; nothing was done";
 
     private final ZContext zmq;
@@ -35,15 +44,19 @@ public final class StandbyServer implements AutoCloseable {
     private final ZmqFrontend registration;
     private final Lanes lanes;
     private final OpsServer ops;
+    private final AutoCloseable store;
+    private final ScheduledExecutorService refresher;
 
     private StandbyServer(ZContext zmq, ZapHandler zap, ZmqFrontend operations, ZmqFrontend registration, Lanes lanes,
-                          OpsServer ops) {
+                          OpsServer ops, AutoCloseable store, ScheduledExecutorService refresher) {
         this.zmq = zmq;
         this.zap = zap;
         this.operations = operations;
         this.registration = registration;
         this.lanes = lanes;
         this.ops = ops;
+        this.store = store;
+        this.refresher = refresher;
     }
 
     /**
@@ -51,16 +64,19 @@ public final class StandbyServer implements AutoCloseable {
      * is given) with the standby refusal.
      *
      * @param curve the CA's CURVE key pair under {@code curve} client authentication, else null
-     * @param clients the known client keys (a snapshot of the store) under CURVE, else null
+     * @param clients the known client keys under CURVE, read again every {@link #REFRESH}, else null
+     * @param store what {@code clients} reads, closed with this server, or null
      */
     public static StandbyServer start(CaConfig config, ClientAuth auth, CurveKeys curve, ClientRegistry clients,
-                                      InetSocketAddress opsAddress, AuditLog audit) throws IOException {
+                                      InetSocketAddress opsAddress, AuditLog audit, AutoCloseable store)
+            throws IOException {
         ZContext zmq = new ZContext(1);
         ZapHandler zap = null;
         ZmqFrontend operations = null;
         ZmqFrontend registration = null;
         Lanes lanes = Lanes.forCores(1); // never used: every request is answered on the frontend thread
         OpsServer ops = null;
+        ScheduledExecutorService refresher = null;
         try {
             AccessPolicy access = curve == null ? null : new AccessPolicy(auth, clients, null, audit);
             if (curve != null) {
@@ -80,10 +96,28 @@ public final class StandbyServer implements AutoCloseable {
                 ops = OpsServer.start("ca-standby", opsAddress, () -> Readiness.notReady("standby: another ca-server of this store "
                         + "holds the active lock; this one takes over when it is released"), StandbyServer::metrics);
             }
-            return new StandbyServer(zmq, zap, operations, registration, lanes, ops);
+            if (clients != null) {
+                refresher = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "ca-standby-clients");
+                    t.setDaemon(true);
+                    return t;
+                });
+                refresher.scheduleWithFixedDelay(() -> refresh(clients), REFRESH.toMillis(), REFRESH.toMillis(),
+                        TimeUnit.MILLISECONDS);
+            }
+            return new StandbyServer(zmq, zap, operations, registration, lanes, ops, store, refresher);
         } catch (IOException | RuntimeException e) {
-            new StandbyServer(zmq, zap, operations, registration, lanes, ops).close();
+            new StandbyServer(zmq, zap, operations, registration, lanes, ops, store, refresher).close();
             throw e;
+        }
+    }
+
+    private static void refresh(ClientRegistry clients) {
+        try {
+            clients.refresh();
+        } catch (RuntimeException e) {
+            // The store may be restarting: the keys read last stay in force until it answers again.
+            LOG.warn("standby: could not read the client keys again: {}", e.getMessage());
         }
     }
 
@@ -100,6 +134,9 @@ public final class StandbyServer implements AutoCloseable {
     /** Unbinds everything, so that the CA taking over can bind the same ports. */
     @Override
     public void close() {
+        if (refresher != null) {
+            refresher.shutdownNow();
+        }
         if (ops != null) {
             ops.close();
         }
@@ -114,5 +151,12 @@ public final class StandbyServer implements AutoCloseable {
         }
         lanes.close();
         zmq.close();
+        if (store != null) {
+            try {
+                store.close();
+            } catch (Exception e) {
+                LOG.warn("standby: closing the store: {}", e.getMessage());
+            }
+        }
     }
 }

@@ -69,6 +69,11 @@ final class CaProcess {
         return awaitReady(readyTimeout);
     }
 
+    /** Launches {@code ca-server start} without waiting (a CURVE CA, which a plain probe cannot ask). */
+    void launchOnly(java.util.Map<String, String> env, List<String> options) {
+        launch(env, options);
+    }
+
     /** Launches {@code ca-server start} on a shared store and waits until it answers STANDBY. */
     void startStandby(Duration readyTimeout, java.util.Map<String, String> env, List<String> options) {
         launch(env, options);

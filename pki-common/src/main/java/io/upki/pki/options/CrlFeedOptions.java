@@ -1,5 +1,6 @@
 package io.upki.pki.options;
 
+import io.upki.pki.caclient.CaEndpoints;
 import io.upki.pki.crlfeed.CrlFallbackSettings;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,10 +24,11 @@ public final class CrlFeedOptions {
                     + "announces it first (env UPKI_CRL_EVENTS).")
     String crlEvents;
 
-    @Option(names = "--ca-events", defaultValue = "${env:UPKI_CA_EVENTS}", paramLabel = "tcp://HOST:PORT",
-            description = "The CA's event feed (tcp://ca:5002; CURVE like --ca): when no crl-publisher has answered "
-                    + "for --crl-fallback-after, CRLs are taken from the CA (get_crl on each CRL it announces) until "
-                    + "one answers again (env UPKI_CA_EVENTS; needs --ca; default: no fallback).")
+    @Option(names = "--ca-events", defaultValue = "${env:UPKI_CA_EVENTS}", paramLabel = "tcp://HOST:PORT[,...]",
+            description = "The CA's event feeds (tcp://ca:5002[,...]; CURVE like --ca): when no crl-publisher has "
+                    + "answered for --crl-fallback-after, CRLs are taken from the CA (get_crl on each CRL it announces) "
+                    + "until one answers again (env UPKI_CA_EVENTS; needs --ca; default: each --ca port + 2, as "
+                    + "registration is each port + 1; 'none' turns the fallback off).")
     String caEvents;
 
     @Option(names = "--crl-fallback-after", defaultValue = "${env:UPKI_CRL_FALLBACK_AFTER:-PT2S}",
@@ -43,8 +45,16 @@ public final class CrlFeedOptions {
         return crlEvents;
     }
 
-    /** The CA fallback, or null without {@code --ca-events}. @throws IllegalArgumentException when malformed */
-    public CrlFallbackSettings fallback() {
-        return caEvents == null || caEvents.isBlank() ? null : new CrlFallbackSettings(caEvents, crlFallbackAfter);
+    /**
+     * The CA fallback: {@code --ca-events} as given ({@code none}: no fallback), else each of {@code cas}'
+     * event feeds (port + 2, as registration is port + 1), else null when no CA list was given.
+     *
+     * @throws IllegalArgumentException for a malformed endpoint or delay
+     */
+    public CrlFallbackSettings fallback(CaEndpoints cas) {
+        if (caEvents != null && !caEvents.isBlank()) {
+            return "none".equals(caEvents.strip()) ? null : new CrlFallbackSettings(caEvents, crlFallbackAfter);
+        }
+        return cas == null ? null : new CrlFallbackSettings(String.join(",", cas.events()), crlFallbackAfter);
     }
 }

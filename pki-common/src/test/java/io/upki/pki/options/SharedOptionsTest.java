@@ -71,19 +71,23 @@ class SharedOptionsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("listen");
         assertThatThrownBy(() -> parse(Map.of(), "--ops-listen", "host:99999").ops.address())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--ops-listen");
-        assertThatThrownBy(() -> parse(Map.of(), "--ca-events", "http://ca:5002").crl.fallback())
+        assertThatThrownBy(() -> parse(Map.of(), "--ca-events", "http://ca:5002").crl.fallback(null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ca-events");
         assertThatThrownBy(() -> parse(Map.of(), "--ca-events", "tcp://ca:5002", "--crl-fallback-after", "PT0S")
-                .crl.fallback()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("crl-fallback-after");
+                .crl.fallback(null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("crl-fallback-after");
     }
 
     @Test
     void theCrlFeedKeepsItsSourcesInOrder() {
         CrlFeedOptions feed = parse(Map.of(), "--crl", "a.der,b.der", "--crl", "c.der", "--ca-events", "tcp://ca:5002").crl;
         assertThat(feed.sources()).containsExactly("a.der", "b.der", "c.der");
-        assertThat(feed.fallback().caEvents()).isEqualTo("tcp://ca:5002");
-        assertThat(feed.fallback().after()).hasSeconds(2);
-        assertThat(parse(Map.of()).crl.fallback()).isNull();
+        assertThat(feed.fallback(null).caEvents()).isEqualTo("tcp://ca:5002");
+        assertThat(feed.fallback(null).after()).hasSeconds(2);
+        assertThat(parse(Map.of()).crl.fallback(null)).isNull();
+        assertThat(parse(Map.of()).crl.fallback(io.upki.pki.caclient.CaEndpoints.parse("tcp://a:5000,tcp://b:6000", "--ca"))
+                .caEvents()).isEqualTo("tcp://a:5002,tcp://b:6002");
+        assertThat(parse(Map.of(), "--ca-events", "none").crl.fallback(
+                io.upki.pki.caclient.CaEndpoints.parse("tcp://a:5000", "--ca"))).isNull();
     }
 
     @Test
