@@ -5,6 +5,7 @@
 #
 #   bench/acme-bench.sh [--orders N] [--warmup N] [--rounds N] [--settle N] [--wait-calm L] [--keep] [--no-build]
 #                       [--results-dir DIR] [--suffix S]   (report acme-<date>S.md, e.g. -jdk25 with JAVA_HOME set)
+#                       [--profile DIR]   (JFR recordings and GC/safepoint logs of ra-core and ca-server in DIR)
 #
 # Environment: BENCH_ACME_ORDERS (100 per round), BENCH_ACME_ROUNDS (4: both servers run side by side and
 # are measured in alternating rounds), BENCH_ACME_WARMUP (2000: both servers are measured warm, as a
@@ -17,7 +18,7 @@
 set -euo pipefail
 
 usage() {
-  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 ORDERS="${BENCH_ACME_ORDERS:-100}"
@@ -29,6 +30,7 @@ CALM=""
 BUILD=1
 RESULTS_DIR=""
 SUFFIX=""
+PROFILE_DIR=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --orders) ORDERS="${2:?--orders needs a number}"; shift 2 ;;
@@ -40,6 +42,7 @@ while [[ $# -gt 0 ]]; do
     --no-build) BUILD=0; shift ;;
     --results-dir) RESULTS_DIR="${2:?--results-dir needs a directory}"; shift 2 ;;
     --suffix) SUFFIX="${2:?--suffix needs a name}"; shift 2 ;;
+    --profile) PROFILE_DIR="${2:?--profile needs a directory}"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "acme-bench: unknown option $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -54,6 +57,13 @@ JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 source "$ROOT/bin/lib.sh"
 CA_OPTS="$(jvm_defaults ca-server) ${CA_JAVA_OPTS:-}"
 RA_OPTS="$(jvm_defaults ra-core) ${RA_JAVA_OPTS:-}"
+if [[ -n "$PROFILE_DIR" ]]; then # where the tail comes from: JFR (written at exit) and every pause, wall-clock stamped
+  mkdir -p "$PROFILE_DIR"
+  PROFILE_DIR="$(cd "$PROFILE_DIR" && pwd)"
+  profile_opts() { echo "-XX:StartFlightRecording=filename=$PROFILE_DIR/$1.jfr,settings=profile -Xlog:gc*,safepoint:file=$PROFILE_DIR/$1-gc.log:time,uptime,level,tags"; }
+  CA_OPTS+=" $(profile_opts ca-server)"
+  RA_OPTS+=" $(profile_opts ra-core)"
+fi
 BENCH_JAR="$ROOT/bench/target/bench.jar"
 
 log() { printf '[acme-bench %s] %s\n' "$(date +%T)" "$*" >&2; }
@@ -76,6 +86,7 @@ if [[ -n "$CALM" ]]; then # every JVM, Pebble and the client share the machine's
   done
 fi
 
+LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/acme-bench.XXXXXX")"
 PIDS=()
 cleanup() {
@@ -191,20 +202,29 @@ cp "$RESULTS" "$OUT.jsonl"
   echo "upki: EC P-384 CA, ra-core in direct mode (HTTPS); Pebble $(dpkg-query -W -f '${Version}' pebble 2>/dev/null || echo '?')"
   echo "with PEBBLE_VA_NOSLEEP=1, PEBBLE_AUTHZREUSE=0, PEBBLE_WFE_NONCEREJECT=0. Latency: new order to downloaded chain."
   echo "Java: $("$JAVA" -version 2>&1 | head -1); JVM options: ca-server \`${CA_OPTS% }\`, ra-core \`${RA_OPTS% }\`."
-  echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); work directory on $(df --output=fstype "$WORK" | tail -1)."
+  echo "Load average at the start: $LOAD_START; at the end: $(cut -d' ' -f1-3 /proc/loadavg); work directory on $(df --output=fstype "$WORK" | tail -1)."
   echo
-  echo "| round | server | certs/s | mean ms | p50 ms | p90 ms | p99 ms | requests/cert | p50 vs Pebble http-01, same round |"
-  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
-  jq -s -r '(map(select(.label == "pebble-http01") | {key: (.round | tostring), value: .p50_ms}) | from_entries) as $base
-    | sort_by(.label == "pebble-always-valid", .round, .label)[]
-    | "| \(if .label == "pebble-always-valid" then "-" else .round end) | \(.label) | \(.certs_per_s) | \(.mean_ms) | \(.p50_ms) | \(.p90_ms) | \(.p99_ms) | \(.requests_per_cert) | \((if .label == "pebble-always-valid" then 0 else $base[.round | tostring] // 0 end) as $b | if $b > 0 then ((.p50_ms / $b * 100 | round) / 100 | tostring) + "x" else "-" end) |"' "$RESULTS"
+  echo "| round | server | certs/s | mean ms | p50 ms | p90 ms | p99 ms | max ms | requests/cert | p50 / p99 vs Pebble http-01, same round |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+  jq -s -r 'def vs($f): (map(select(.label == "pebble-http01") | {key: (.round | tostring), value: .[$f]}) | from_entries) as $base
+      | map(if .label == "pebble-always-valid" then 0 else $base[.round | tostring] // 0 end);
+    def x($a; $b): if $b > 0 then (($a / $b * 100 | round) / 100 | tostring) + "x" else "-" end;
+    (vs("p50_ms")) as $b50 | (vs("p99_ms")) as $b99
+    | to_entries | sort_by(.value.label == "pebble-always-valid", .value.round, .value.label)[] | .key as $i | .value
+    | "| \(if .label == "pebble-always-valid" then "-" else .round end) | \(.label) | \(.certs_per_s) | \(.mean_ms) | \(.p50_ms) | \(.p90_ms) | \(.p99_ms) | \(.max_ms // "-") | \(.requests_per_cert) | \(x(.p50_ms; $b50[$i])) / \(x(.p99_ms; $b99[$i])) |"' "$RESULTS"
   echo
   jq -s -r 'def median: sort | if length == 0 then null elif length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+    def ratios($f): (map(select(.label == "pebble-http01") | {key: (.round | tostring), value: .[$f]}) | from_entries) as $base
+      | map(select(.label == "upki" and ($base[.round | tostring] // 0) > 0) | .[$f] / $base[.round | tostring]);
+    def fmt: map(. * 100 | round / 100 | tostring + "x") | join(", ");
     (map(select(.label == "upki")) | map(.p50_ms)) as $u | (map(select(.label == "pebble-http01")) | map(.p50_ms)) as $p
-    | (map(select(.label == "pebble-http01") | {key: (.round | tostring), value: .p50_ms}) | from_entries) as $base
-    | (map(select(.label == "upki" and ($base[.round | tostring] // 0) > 0) | .p50_ms / $base[.round | tostring])) as $r
+    | ratios("p50_ms") as $r | ratios("p99_ms") as $r99
     | if ($r | length) == 0 then "Only upki was measured." else
-      "Median over the rounds: upki p50 \($u | median) ms, Pebble http-01 p50 \($p | median) ms; median of the per-round ratios \(($r | median) * 100 | round / 100)x (rounds: \($r | map(. * 100 | round / 100 | tostring + "x") | join(", ")))." end' "$RESULTS"
+      "Median over the rounds: upki p50 \($u | median * 100 | round / 100) ms, Pebble http-01 p50 \($p | median * 100 | round / 100) ms; median of the per-round p50 ratios \(($r | median) * 100 | round / 100)x (rounds: \($r | fmt); target <= 0.8x), of the p99 ratios \(($r99 | median) * 100 | round / 100)x (rounds: \($r99 | fmt); target <= 1.0x)." end' "$RESULTS"
+  echo
+  echo "The three slowest orders of each upki round (start time, ms, then each request: resource, status, ms):"
+  echo
+  jq -r 'select(.label == "upki") | .round as $r | (.slowest // [])[] | "- round \($r), \(.at), \(.ms) ms: \(.requests)"' "$RESULTS"
 } >"$OUT.md"
 cat "$OUT.md"
 log "report: $OUT.md"

@@ -3,21 +3,30 @@
 # See bench/README.md for what each figure means.
 #
 #   bench/ca-bench.sh [--key-type rsa|ec] [--quick] [--keep] [--results-dir DIR] [--auth-compare]
+#                     [--compare store|hsm|jar] [--profile]
 #
 # --auth-compare measures only sign and get_ca with --client-auth curve against none, in alternating
 # rounds of one run (report: bench/results/ca-auth-DATE.md).
+# --compare store: sign on a PostgreSQL store against SQLite, 1 and 4 clients, and each against the
+# in-JVM two-thread signing rate, interleaved rounds (bench/results/ca-store-DATE.md); --profile adds
+# a JFR recording of each CA under 4 clients, summarised step by step.
+# --compare hsm: sign with the CA key in a SoftHSM2 token against the key in a file (ca-hsm-DATE.md).
+# --compare jar: this build's ca-server.jar against BENCH_BASE_JAR (another build's jar, with its lib/
+# beside it), both on SQLite (ca-jar-DATE.md): what a change to the CA did.
 # Environment: CA_JAVA_OPTS (extra JVM options for the CA, e.g. a JFR recording), BENCH_JAVA_OPTS
 # (for the load driver), and BENCH_* overrides of the sizes below.
 set -euo pipefail
 
 usage() {
-  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 KEY_TYPE=rsa
 QUICK=0
 KEEP=0
 AUTH_COMPARE=0
+COMPARE=""
+PROFILE=0
 RESULTS_DIR=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -26,11 +35,18 @@ while [[ $# -gt 0 ]]; do
     --quick) QUICK=1; shift ;;
     --keep) KEEP=1; shift ;;
     --auth-compare) AUTH_COMPARE=1; shift ;;
+    --compare) COMPARE="${2:?--compare needs store, hsm or jar}"; shift 2 ;;
+    --profile) PROFILE=1; shift ;;
     --results-dir) RESULTS_DIR="${2:?--results-dir needs a directory}"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "ca-bench: unknown option $1" >&2; usage >&2; exit 2 ;;
   esac
 done
+case "$COMPARE" in
+  ""|store|hsm) ;;
+  jar) [[ -f ${BENCH_BASE_JAR:-} ]] || { echo "ca-bench: --compare jar needs BENCH_BASE_JAR (a ca-server.jar)" >&2; exit 2; } ;;
+  *) echo "ca-bench: --compare must be store, hsm or jar" >&2; exit 2 ;;
+esac
 case "$KEY_TYPE" in
   rsa) OPENSSL_ALG=rsa4096 ;;
   ec) OPENSSL_ALG=ecdsap384 ;;
@@ -81,6 +97,7 @@ RESULTS="$WORK/results.jsonl"
 CA_LOG="$WORK/ca.log"
 CA_PID=""
 PORT=""
+EXTRA_PIDS=()
 : >"$CA_LOG"
 
 stop_ca() {
@@ -95,6 +112,13 @@ stop_ca() {
 cleanup() {
   local rc=$?
   stop_ca
+  local pid
+  for pid in "${EXTRA_PIDS[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    fi
+  done
   if [[ $KEEP == 1 || $rc -ne 0 ]]; then
     log "work directory kept: $WORK"
   else
@@ -108,16 +132,25 @@ trap 'exit 130' INT TERM
 start_ca() {
   local -a auth=()
   [[ -n "${1:-}" ]] && auth=(--client-auth "$1")
+  start_ca_with "$DATA" "$CA_LOG" "" "${auth[@]}"
+}
+
+# start_ca_with DATA LOG JVM_OPTS [ca-server start options...]: sets CA_PID and PORT.
+start_ca_with() {
+  local data="$1" log="$2" jvm_opts="$3"; shift 3
   PORT="$(java -jar "$BENCH_JAR" free-port)"
   local from
-  from=$(( $(wc -l < "$CA_LOG" 2>/dev/null || echo 0) + 1 ))
+  touch "$log"
+  from=$(( $(wc -l < "$log" 2>/dev/null || echo 0) + 1 ))
   # shellcheck disable=SC2086 # CA_JAVA_OPTS is a list of JVM options
-  java $(jvm_defaults ca-server) ${CA_JAVA_OPTS:-} -jar "$CA_JAR" start --data-dir "$DATA" --port "$PORT" --seed "$SEED" "${auth[@]}" >>"$CA_LOG" 2>&1 &
+  java $(jvm_defaults ca-server) ${CA_JAVA_OPTS:-} $jvm_opts -jar "${START_JAR:-$CA_JAR}" start --data-dir "$data" --port "$PORT" \
+    --seed "$SEED" "$@" >>"$log" 2>&1 &
   CA_PID=$!
-  local deadline=$(( SECONDS + 60 ))
-  until tail -n +"$from" "$CA_LOG" | grep -q "upki ca-server ready"; do
-    kill -0 "$CA_PID" 2>/dev/null || { tail -20 "$CA_LOG" >&2; CA_PID=""; die "the CA did not start"; }
-    (( SECONDS < deadline )) || die "the CA was not ready within 60 s"
+  # A busy shared machine (load average 20 on 2 cores) has taken over a minute to start a CA.
+  local deadline=$(( SECONDS + ${BENCH_START_TIMEOUT:-240} ))
+  until tail -n +"$from" "$log" | grep -q "upki ca-server ready"; do
+    kill -0 "$CA_PID" 2>/dev/null || { tail -20 "$log" >&2; CA_PID=""; die "the CA did not start"; }
+    (( SECONDS < deadline )) || die "the CA was not ready within ${BENCH_START_TIMEOUT:-240} s"
     sleep 0.2
   done
   log "CA running (pid $CA_PID, tcp://127.0.0.1:$PORT)"
@@ -142,6 +175,16 @@ measure() {
 
 seed_store() {
   java -jar "$BENCH_JAR" seed-store --data-dir "$DATA" "$@"
+}
+
+# report_file NAME: sets REPORT to results/NAME-DATE[-ec][-quick].md and copies the raw JSON lines beside it.
+report_file() {
+  local suffix=""
+  [[ $KEY_TYPE == ec ]] && suffix+="-ec"
+  [[ $QUICK == 1 ]] && suffix+="-quick"
+  REPORT="$RESULTS_DIR/$1-$(date +%F)$suffix.md"
+  mkdir -p "$RESULTS_DIR"
+  cp "$RESULTS" "${REPORT%.md}.jsonl"
 }
 
 json_str() {
@@ -183,13 +226,140 @@ if [[ $AUTH_COMPARE == 1 ]]; then
     measure "$mode-get_ca-r$r" --task get_ca --clients 1 --seconds "$A_GETCA" --warmup-seconds 2 "${args[@]}"
     stop_ca
   done
-  SUFFIX=""
-  [[ $KEY_TYPE == ec ]] && SUFFIX+="-ec"
-  [[ $QUICK == 1 ]] && SUFFIX+="-quick"
-  REPORT="$RESULTS_DIR/ca-auth-$(date +%F)$SUFFIX.md"
-  mkdir -p "$RESULTS_DIR"
-  cp "$RESULTS" "${REPORT%.md}.jsonl"
+  report_file ca-auth
   java -jar "$BENCH_JAR" auth-report --results "$RESULTS" --out "$REPORT"
+  log "report written to $REPORT (raw JSON lines beside it)"
+  exit 0
+fi
+
+# --- --compare store|hsm: two CAs side by side, measured in interleaved rounds -------------------------
+# measure_on PID PORT LABEL ARGS...: measure against one of the two running CAs.
+measure_on() {
+  local pid="$1" port="$2"; shift 2
+  CA_PID="$pid"; PORT="$port"
+  measure "$@"
+  CA_PID=""
+}
+
+if [[ -n $COMPARE ]]; then
+  ROUNDS="${BENCH_COMPARE_ROUNDS:-4}"
+  if [[ $QUICK == 1 ]]; then C_WARMUP=5; C_SIGN=4; C_SETTLE=1; C_JVM=2; C_PROFILE=5
+  else C_WARMUP=40; C_SIGN=10; C_SETTLE=3; C_JVM=3; C_PROFILE=20; fi
+  C_WARMUP="${BENCH_COMPARE_WARMUP:-$C_WARMUP}"; C_SIGN="${BENCH_SIGN_SECONDS:-$C_SIGN}"
+  case "$COMPARE" in
+    store) A=sqlite; B=postgresql ;;
+    hsm) A=file; B=pkcs11 ;;
+    jar) A=base; B=this ;;
+  esac
+  declare -A VDATA=([$A]="$WORK/ca-$A" [$B]="$WORK/ca-$B") VPID VPORT
+  declare -a B_START=() B_KEY=()
+  log "init a $KEY_TYPE CA for $A in ${VDATA[$A]}"
+  java -jar "$CA_JAR" init --data-dir "${VDATA[$A]}" --key-type "$KEY_TYPE" --seed "$SEED" >"$WORK/init-$A.log" 2>&1 \
+    || { cat "$WORK/init-$A.log" >&2; die "ca-server init failed"; }
+  if [[ $COMPARE == store ]]; then
+    log "starting a PostgreSQL server of its own (initdb + pg_ctl, fsync on) for the $B store"
+    java -cp "$BENCH_JAR" io.upki.bench.CaBench postgres --out "$WORK/pg" >"$WORK/postgres.log" 2>&1 &
+    EXTRA_PIDS+=($!)
+    for _ in $(seq 1 300); do [[ -f $WORK/pg/ready ]] && break; kill -0 "${EXTRA_PIDS[-1]}" 2>/dev/null || break; sleep 0.2; done
+    [[ -f $WORK/pg/ready ]] || { cat "$WORK/postgres.log" >&2; die "PostgreSQL did not start"; }
+    B_START=(--store "$(cat "$WORK/pg/store-url")" --store-password-file "$WORK/pg/password")
+    B_INIT=()
+  elif [[ $COMPARE == jar ]]; then
+    B_INIT=()
+  else
+    command -v softhsm2-util >/dev/null || die "softhsm2-util is not on the PATH (apt softhsm2)"
+    mkdir -p "$WORK/tokens"
+    export SOFTHSM2_CONF="$WORK/softhsm2.conf"
+    printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$WORK/tokens" >"$SOFTHSM2_CONF"
+    softhsm2-util --init-token --free --label upki-bench --so-pin 87654321 --pin 5678 >/dev/null
+    printf '5678\n' >"$WORK/token.pin"; chmod 600 "$WORK/token.pin"
+    B_KEY=(--pkcs11-token upki-bench --pkcs11-key issuing --pkcs11-pin-file "$WORK/token.pin")
+    B_START=("${B_KEY[@]}")
+    B_INIT=("${B_KEY[@]}")
+  fi
+  log "init a $KEY_TYPE CA for $B in ${VDATA[$B]}"
+  java -jar "$CA_JAR" init --data-dir "${VDATA[$B]}" --key-type "$KEY_TYPE" --seed "$SEED" "${B_INIT[@]}" \
+      >"$WORK/init-$B.log" 2>&1 || { cat "$WORK/init-$B.log" >&2; die "ca-server init failed"; }
+  [[ $COMPARE == jar ]] && START_JAR="$BENCH_BASE_JAR"
+  start_ca_with "${VDATA[$A]}" "$WORK/ca-$A.log" ""
+  START_JAR=""
+  VPID[$A]="$CA_PID"; VPORT[$A]="$PORT"; EXTRA_PIDS+=("$CA_PID"); CA_PID=""
+  start_ca_with "${VDATA[$B]}" "$WORK/ca-$B.log" "" "${B_START[@]}"
+  VPID[$B]="$CA_PID"; VPORT[$B]="$PORT"; EXTRA_PIDS+=("$CA_PID"); CA_PID=""
+  meta_line 0 "" ec-p256 "$C_SIGN"
+  SIGN_ARGS=(--task sign --csr-key ec-p256)
+  for v in "$A" "$B"; do
+    log "warm-up of the $v CA: 4 clients for ${C_WARMUP} s"
+    measure_on "${VPID[$v]}" "${VPORT[$v]}" "$v-warmup" "${SIGN_ARGS[@]}" --clients 4 --warmup-seconds "$C_WARMUP" --seconds 2
+  done
+  for (( r = 1; r <= ROUNDS; r++ )); do
+    if (( r % 2 == 1 )); then order=("$A" "$B"); else order=("$B" "$A"); fi
+    log "round $r of $ROUNDS: ${order[*]} (sign 1 client, 4 clients, in-JVM signing on 2 threads)"
+    for v in "${order[@]}"; do
+      measure_on "${VPID[$v]}" "${VPORT[$v]}" "$v-sign-c1-r$r" "${SIGN_ARGS[@]}" --clients 1 --warmup-seconds "$C_SETTLE" --seconds "$C_SIGN"
+      measure_on "${VPID[$v]}" "${VPORT[$v]}" "$v-sign-c4-r$r" "${SIGN_ARGS[@]}" --clients 4 --warmup-seconds "$C_SETTLE" --seconds "$C_SIGN"
+      key_args=()
+      [[ $v == pkcs11 ]] && key_args=("${B_KEY[@]}")
+      java -jar "$BENCH_JAR" sign-speed --data-dir "${VDATA[$v]}" --seconds "$C_JVM" --threads 2 \
+        --label "$v-jvm2-r$r" "${key_args[@]}" >>"$RESULTS" || log "WARNING: sign-speed $v failed"
+    done
+  done
+  if [[ $PROFILE == 1 ]]; then
+    # JFR's "profile" settings, sampling Java every 2 ms and native code every 5 ms (10 and 20 ms there):
+    # a sign is a few ms, so more samples per second of load.
+    JAVA_HOME_DIR="$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.home = //p')"
+    sed -e 's/\(method-sampling-java-interval">\)10 ms/\12 ms/' -e 's/\(method-sampling-native-interval">\)20 ms/\15 ms/' \
+      "$JAVA_HOME_DIR/lib/jfr/profile.jfc" >"$WORK/bench.jfc"
+    for v in "$A" "$B"; do
+      log "JFR recording of the $v CA under 4 clients for ${C_PROFILE} s"
+      jcmd "${VPID[$v]}" JFR.start name=bench settings="$WORK/bench.jfc" >/dev/null
+      measure_on "${VPID[$v]}" "${VPORT[$v]}" "$v-profiled" "${SIGN_ARGS[@]}" --clients 4 --warmup-seconds 0 --seconds "$C_PROFILE"
+      jcmd "${VPID[$v]}" JFR.stop name=bench filename="$WORK/$v.jfr" >/dev/null
+      java -jar "$BENCH_JAR" ca-profile --jfr "$WORK/$v.jfr" --label "$v-profile" >>"$RESULTS" \
+        || log "WARNING: ca-profile $v failed"
+    done
+  fi
+  printf '{"label":"meta-end","date":%s,"loadavg":%s}\n' "$(json_str "$(date -u +%Y-%m-%dT%H:%M:%SZ)")" \
+    "$(json_str "$(cut -d' ' -f1-3 /proc/loadavg)")" >>"$RESULTS"
+  report_file ca-$COMPARE
+  if [[ $COMPARE == store ]]; then
+    RATIO_ARGS=(--title "ca-server: sign on PostgreSQL against SQLite"
+      --intro "Two $KEY_TYPE CAs run side by side, one on its SQLite file, one on a PostgreSQL 15 server on loopback (initdb/pg_ctl by the bench, fsync on); each round measures sign with 1 then 4 clients ($C_SIGN s each after $C_SETTLE s) and the in-JVM signing rate of that CA's key on 2 threads ($C_JVM s), the two CAs in turn (A, B, then B, A)."
+      --ratio "postgresql / sqlite, 1 client=postgresql-sign-c1/sqlite-sign-c1>=0.8"
+      --ratio "postgresql / sqlite, 4 clients=postgresql-sign-c4/sqlite-sign-c4"
+      --ratio "sqlite 4 clients / JVM 2 threads=sqlite-sign-c4/sqlite-jvm2>=0.7"
+      --ratio "postgresql 4 clients / JVM 2 threads=postgresql-sign-c4/postgresql-jvm2>=0.7"
+      --ratio "sqlite 4 clients / 1 client=sqlite-sign-c4/sqlite-sign-c1"
+      --ratio "postgresql 4 clients / 1 client=postgresql-sign-c4/postgresql-sign-c1")
+  elif [[ $COMPARE == jar ]]; then
+    RATIO_ARGS=(--title "ca-server: this build against $(basename "$BENCH_BASE_JAR")"
+      --intro "Two $KEY_TYPE CAs on SQLite run side by side, one from BENCH_BASE_JAR=$BENCH_BASE_JAR (base), one from this build (this); each round measures sign with 1 then 4 clients ($C_SIGN s each after $C_SETTLE s) and the in-JVM signing rate on 2 threads ($C_JVM s), the two CAs in turn."
+      --ratio "this / base, 1 client=this-sign-c1/base-sign-c1"
+      --ratio "this / base, 4 clients=this-sign-c4/base-sign-c4"
+      --ratio "base 4 clients / JVM 2 threads=base-sign-c4/base-jvm2>=0.7"
+      --ratio "this 4 clients / JVM 2 threads=this-sign-c4/this-jvm2>=0.7")
+  else
+    RATIO_ARGS=(--title "ca-server: sign with the CA key in SoftHSM2 against the key in a file"
+      --intro "Two $KEY_TYPE CAs on SQLite run side by side, one with its key in a file, one with it in a SoftHSM2 token (PKCS#11, SunPKCS11); each round measures sign with 1 then 4 clients ($C_SIGN s each after $C_SETTLE s) and the in-JVM signing rate of that key on 2 threads ($C_JVM s), the two CAs in turn."
+      --ratio "pkcs11 / file, 1 client=pkcs11-sign-c1/file-sign-c1>=0.8"
+      --ratio "pkcs11 / file, 4 clients=pkcs11-sign-c4/file-sign-c4>=0.8"
+      --ratio "pkcs11 / file, JVM 2 threads=pkcs11-jvm2/file-jvm2"
+      --ratio "file 4 clients / JVM 2 threads=file-sign-c4/file-jvm2"
+      --ratio "pkcs11 4 clients / JVM 2 threads=pkcs11-sign-c4/pkcs11-jvm2")
+  fi
+  java -jar "$BENCH_JAR" compare-report --results "$RESULTS" --out "$REPORT" "${RATIO_ARGS[@]}"
+  if [[ $PROFILE == 1 ]]; then
+    {
+      echo
+      echo "Where a sign's CPU goes (JFR, profile settings sampling every 2 ms (Java) / 5 ms (native), 4 clients for ${C_PROFILE} s; share of the CA's samples"
+      echo "whose stack holds the step; native samples are threads in native code inside the CA's own calls, on a core or waiting in it: fsync, the token):"
+      echo
+      jq -r 'select(.kind == "jfr") | "### \(.label): \(.samples) samples (\(.native_samples) native), GC pauses \(.gc_pauses) (\(.gc_pause_total_ms) ms)\n\n" +
+        ([.steps[] | "- \(.step): \(.percent) % (\(.samples) samples, \(.native_samples) native)"] | join("\n")) +
+        "\n\nHottest methods (self): " + ([.hot_methods[] | "\(.method) \(.percent) %"] | join(", ")) + "\n"' "$RESULTS"
+      jq -r 'select((.label | endswith("-profiled")) and .throughput_per_s) | "- \(.label): \(.throughput_per_s)/s, p50 \(.p50_ms) ms, CA \(.server_cores) cores: \((.server_cores * 1000 / .throughput_per_s * 100 | round) / 100) ms of CA CPU per sign"' "$RESULTS"
+    } >>"$REPORT"
+  fi
   log "report written to $REPORT (raw JSON lines beside it)"
   exit 0
 fi
@@ -283,12 +453,7 @@ measure get_ca --task get_ca --clients 1 --seconds "$GETCA_SECONDS" --warmup-sec
 stop_ca
 
 # --- report -----------------------------------------------------------------------------------------
-SUFFIX=""
-[[ $KEY_TYPE == ec ]] && SUFFIX+="-ec"
-[[ $QUICK == 1 ]] && SUFFIX+="-quick"
-REPORT="$RESULTS_DIR/ca-$(date +%F)$SUFFIX.md"
-mkdir -p "$RESULTS_DIR"
-cp "$RESULTS" "${REPORT%.md}.jsonl"
+report_file ca
 echo
 java -jar "$BENCH_JAR" report --results "$RESULTS" --out "$REPORT"
 log "report written to $REPORT (raw JSON lines beside it)"

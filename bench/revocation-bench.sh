@@ -4,7 +4,11 @@
 # See bench/README.md ("revocation to refusal") for what each figure means.
 #
 #   bench/revocation-bench.sh [--key-type ec|rsa] [--quick] [--keep] [--results-dir DIR] [--wait-calm LOAD]
+#                             [--sidecars N]
 #
+# --sidecars N (N > 3): after the big runs, N sidecars on the big CRL (big-N), between two 3-sidecar runs
+# with the same pacing (big-3-a, big-3-b) as its baseline (BENCH_SCALE_REVOCATIONS, 30;
+# BENCH_SCALE_PAUSE_MS, 1000).
 # Environment: BENCH_REVOCATIONS (120; quick 20), BENCH_BIG (100000), BENCH_POLL_MS (2), BENCH_PAUSE_MS (150),
 # BENCH_WARMUP (10; untimed revocations before each run), BENCH_CLIENT_PROBE (1: also run the 3-sidecar case with non-admin probes, see README), BENCH_ONLY_BIG (1: skip
 # the small-CRL runs), SIDECAR_JAVA_OPTS,
@@ -12,13 +16,14 @@
 # because the CA's fsyncs are part of every revocation).
 set -euo pipefail
 
-usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
 
 KEY_TYPE=ec
 QUICK=0
 KEEP=0
 CALM=""
 RESULTS_DIR=""
+SCALE=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --key-type) KEY_TYPE="${2:?--key-type needs ec or rsa}"; shift 2 ;;
@@ -27,6 +32,7 @@ while [[ $# -gt 0 ]]; do
     --keep) KEEP=1; shift ;;
     --wait-calm) CALM="${2:?--wait-calm needs a load average}"; shift 2 ;;
     --results-dir) RESULTS_DIR="${2:?--results-dir needs a directory}"; shift 2 ;;
+    --sidecars) SCALE="${2:?--sidecars needs a number}"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "revocation-bench: unknown option $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -204,6 +210,18 @@ measure big-1 big
 start_sidecar 2
 start_sidecar 3
 measure big-3 big
+if (( SCALE > 3 )); then
+  # A,B,A: the N-sidecar run between two 3-sidecar runs paced alike, so its ratio is of the same hour.
+  SAVED=("$COUNT" "$PAUSE_MS")
+  COUNT="${BENCH_SCALE_REVOCATIONS:-30}"; PAUSE_MS="${BENCH_SCALE_PAUSE_MS:-1000}"
+  measure big-3-a big
+  for (( i = 4; i <= SCALE; i++ )); do start_sidecar "$i"; done
+  measure "big-$SCALE" big
+  for (( i = SCALE - 1; i >= 3; i-- )); do stop_proc "${SC_PIDS[$i]}"; done
+  SC_PIDS=("${SC_PIDS[@]:0:3}"); SC_ADDRS=("${SC_ADDRS[@]:0:3}")
+  measure big-3-b big
+  COUNT="${SAVED[0]}"; PAUSE_MS="${SAVED[1]}"
+fi
 stop_sidecars
 stop_proc "$PUB_PID"
 stop_proc "$CA_PID"
@@ -218,4 +236,26 @@ cp "$RESULTS" "${REPORT%.md}.jsonl"
 tar -C "$WORK" -czf "${REPORT%.md}-raw.tgz" raw 2>/dev/null || true
 echo
 edge report --kind revocation --results "$RESULTS" --out "$REPORT"
+if (( SCALE > 3 )); then
+  {
+    echo
+    echo "## $SCALE sidecars on the big CRL, between two 3-sidecar runs (A, B, A; same pacing)"
+    echo
+    echo "Latency from the revoke reply to the last sidecar's refusal; 'published' is when the publisher's SSE"
+    echo "announced the CRL, 'publish to all' the rest. Target (issue #18): p99 < 1 s with $SCALE sidecars."
+    echo
+    echo "| run | sidecars | n | p50 ms | p99 ms | max ms | published p50 ms | publish to all p50 / p99 ms | load at start |"
+    echo "|---|---|---|---|---|---|---|---|---|"
+    jq -r --slurp --arg n "big-$SCALE" '
+      (map(select(.kind == "load")) | map({key: .at, value: .loadavg}) | from_entries) as $load
+      | .[] | select(.kind == "revocation" and (.label == "big-3-a" or .label == $n or .label == "big-3-b"))
+      | "| \(.label) | \(.sidecars) | \(.all_n) | \(.all_p50_ms) | \(.all_p99_ms) | \(.all_max_ms) | \(.publish_p50_ms) | \(.publish_to_all_p50_ms) / \(.publish_to_all_p99_ms) | \($load[.label] // "?") |"' "$RESULTS"
+    echo
+    jq -r --slurp --arg n "big-$SCALE" '
+      (map(select(.label == "big-3-a" or .label == "big-3-b") | .all_p99_ms) | add / length) as $base
+      | (map(select(.label == $n)) | .[0].all_p99_ms) as $big
+      | "p99 with '"$SCALE"' sidecars: \($big) ms, \(($big / $base * 100 | round) / 100)x the mean p99 of the two 3-sidecar runs (\($base) ms); "
+        + (if $big < 1000 then "target < 1 s met." else "target < 1 s NOT met." end)' "$RESULTS"
+  } >>"$REPORT"
+fi
 log "report written to $REPORT (raw JSON lines and per-revocation TSVs beside it)"

@@ -63,7 +63,7 @@ SEED="bench-seed-$RANDOM$RANDOM"
 RESULTS="$WORK/results.jsonl"
 : >"$RESULTS"
 
-for tool in java wrk nginx curl; do
+for tool in java wrk nginx curl openssl; do
   command -v "$tool" >/dev/null || die "$tool is not on the PATH"
 done
 edge_build
@@ -148,7 +148,7 @@ ca_init "$CA_DIR" "$KEY_TYPE"
 ca_start "$CA_DIR"
 note_load start
 record "$(edge issue --endpoint "tcp://127.0.0.1:$CA_PORT" --profile admin --prefix bench-admin- --count 1 \
-  --out-b64 "$WORK/admin.b64" --out-pem "$WORK/admin.pem" --out-nginx "$WORK/admin.nginx" | sed 's/"issue-admin"/"issue-admin-warm"/')"
+  --out-b64 "$WORK/admin.b64" --out-pem "$WORK/admin.pem" --out-key "$WORK/admin.key" --out-nginx "$WORK/admin.nginx" | sed 's/"issue-admin"/"issue-admin-warm"/')"
 log "issuing $COLD_CERTS admin certificates for the cold path"
 record "$(edge issue --endpoint "tcp://127.0.0.1:$CA_PORT" --profile admin --prefix bench-cold- --count "$COLD_CERTS" \
   --threads 2 --out-b64 "$WORK/cold.b64" --out-pem "$WORK/cold-0.pem" | sed 's/"issue-admin"/"issue-admin-cold"/')"
@@ -163,19 +163,36 @@ record "$(printf '{"kind":"meta","label":"meta","date":%s,"key_type":"%s","quick
   "$(json_str "$(nginx -v 2>&1)")" "$WRK_T" "$WRK_C" "$SECS" "$ROUNDS" "$COLD_CERTS" "$NGINX_WORKERS" "$OPEN_CONNS" "$OPEN_SECS" "$(json_str "$WORK_BASE")")"
 
 # --- A: no audit, default cache: trivial endpoint against the warm path ------------------------------
+# Beside it sidecar m, the same with --metrics off (issue #19: metrics cost <= 5 %), idle while A is measured.
+start_sidecar m --no-audit --metrics off
+M_PID=$SC_PID
+M_URL=$SC_URL
+code="$(curl -s -o /dev/null -w '%{http_code}' "$M_URL/metrics")"
+[[ $code == 404 ]] || die "sidecar m (--metrics off) answered $code on /metrics"
 start_sidecar a --no-audit
-SIDECAR_A_PID=$SC_PID
-SIDECAR_A_PORT=$SC_PORT
-SIDECAR_A_URL=$SC_URL
-warm_up "$SC_URL/health"
-warm_up "${AUTH[@]}" "$SC_URL/auth/traefik"
+# Both sidecars get the same warm-up, in turn: in the first full run of 2026-12-07, m warmed once
+# before a and was still compiling in the measured rounds (its rate rose 3,154 -> 4,489 -> 8,056).
+for url in "$SC_URL" "$M_URL" "$SC_URL" "$M_URL"; do
+  warm_up "$url/health"
+  warm_up "${AUTH[@]}" "$url/auth/traefik"
+done
 note_load direct
 for ((r = 1; r <= ROUNDS; r++)); do
   wrk_run "health-$r" "$SC_PID" -s "$ROOT/bench/wrk/report.lua" "$SC_URL/health"
   # /health sent the same proxy headers as the warm path: the baseline that leaves out only the work.
   wrk_run "health-hdr-$r" "$SC_PID" -s "$ROOT/bench/wrk/report.lua" "${AUTH[@]}" "$SC_URL/health"
-  wrk_run "warm-$r" "$SC_PID" -s "$ROOT/bench/wrk/report.lua" "${AUTH[@]}" "$SC_URL/auth/traefik"
+  # Metrics on (a) and off (m) in turn, the order swapped every round (ABBA).
+  if (( r % 2 == 1 )); then
+    wrk_run "warm-$r" "$SC_PID" -s "$ROOT/bench/wrk/report.lua" "${AUTH[@]}" "$SC_URL/auth/traefik"
+    wrk_run "nometrics-warm-$r" "$M_PID" -s "$ROOT/bench/wrk/report.lua" "${AUTH[@]}" "$M_URL/auth/traefik"
+  else
+    wrk_run "nometrics-warm-$r" "$M_PID" -s "$ROOT/bench/wrk/report.lua" "${AUTH[@]}" "$M_URL/auth/traefik"
+    wrk_run "warm-$r" "$SC_PID" -s "$ROOT/bench/wrk/report.lua" "${AUTH[@]}" "$SC_URL/auth/traefik"
+  fi
 done
+curl -s "$SC_URL/metrics" | grep -q '^upki_sidecar_decisions_total{.*reason="ok"' \
+  || die "sidecar a (--metrics on) counted no decision on /metrics"
+stop_proc "$M_PID"
 
 # --- the same through nginx ---------------------------------------------------------------------------
 NGX="$WORK/nginx"
@@ -202,6 +219,40 @@ for ((r = 1; r <= ROUNDS; r++)); do
   wrk_run "nginx-direct-$r" "$NGINX_PIDS" -s "$ROOT/bench/wrk/report.lua" "http://127.0.0.1:$NGINX_PORT/direct/"
   wrk_run "nginx-health-$r" "$NGINX_PIDS $SC_PID" -s "$ROOT/bench/wrk/report.lua" "http://127.0.0.1:$NGINX_PORT/health-gate/"
   wrk_run "nginx-auth-$r" "$NGINX_PIDS $SC_PID" -s "$ROOT/bench/wrk/report.lua" "${NAUTH[@]}" "http://127.0.0.1:$NGINX_PORT/api/v1/health"
+done
+stop_proc "$NGINX_PID"
+
+# --- nginx over TLS: auth_request to the sidecar against nginx's own ssl_verify_client + ssl_crl ---------
+# (issue #20 item 6; bench/nginx/bench-nginx-tls.conf says how wrk's plain HTTP becomes mutual TLS)
+NGT="$WORK/nginx-tls"
+mkdir -p "$NGT/tmp"
+# Five ports, one at a time: five consecutive free ones were not always found on a busy machine.
+FRONT_SIDECAR="$(edge ports --count 1)"; FRONT_SELF="$(edge ports --count 1)"
+GATE_SIDECAR="$(edge ports --count 1)"; GATE_SELF="$(edge ports --count 1)"; TLS_UPSTREAM="$(edge ports --count 1)"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$NGT/server.key" -out "$NGT/server.crt" \
+  -subj /CN=localhost -addext "subjectAltName=IP:127.0.0.1" -days 2 >/dev/null 2>&1
+openssl crl -inform DER -in "$WORK/crl.der" -out "$NGT/crl.pem"
+sed -e "s|@NGX@|$NGT|g" -e "s|@SIDECAR@|127.0.0.1:$SC_PORT|g" -e "s|@UPSTREAM@|127.0.0.1:$TLS_UPSTREAM|g" \
+  -e "s|@FRONT_SIDECAR@|127.0.0.1:$FRONT_SIDECAR|g" -e "s|@FRONT_SELF@|127.0.0.1:$FRONT_SELF|g" \
+  -e "s|@GATE_SIDECAR@|127.0.0.1:$GATE_SIDECAR|g" -e "s|@GATE_SELF@|127.0.0.1:$GATE_SELF|g" \
+  -e "s|@SERVER_CERT@|$NGT/server.crt|g" -e "s|@SERVER_KEY@|$NGT/server.key|g" \
+  -e "s|@CLIENT_CERT@|$WORK/admin.pem|g" -e "s|@CLIENT_KEY@|$WORK/admin.key|g" \
+  -e "s|@CA@|$CA_DIR/ca.crt|g" -e "s|@CRL@|$NGT/crl.pem|g" -e "s|@WORKERS@|$NGINX_WORKERS|g" -e "s|@USER@|$USER_LINE|g" \
+  "$ROOT/bench/nginx/bench-nginx-tls.conf" >"$NGT/nginx.conf"
+start_proc nginx-tls "$WORK/nginx-tls.log" nginx -p "$NGT" -c "$NGT/nginx.conf" -e "$NGT/error.log" -g 'daemon off;'
+NGINX_PID=$LAST_PID
+wait_http "http://127.0.0.1:$FRONT_SELF/api/v1/health" "$NGINX_PID" 30
+wait_http "http://127.0.0.1:$FRONT_SIDECAR/api/v1/health" "$NGINX_PID" 30
+# The self-checking gate refuses a TLS client without a certificate (400), so it does check.
+code="$(curl -sk -o /dev/null -w '%{http_code}' "https://127.0.0.1:$GATE_SELF/api/v1/health")"
+[[ $code == 400 ]] || die "nginx with ssl_verify_client on answered $code to a client without a certificate"
+NGINX_PIDS="$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')"
+warm_up "http://127.0.0.1:$FRONT_SIDECAR/api/v1/health"
+warm_up "http://127.0.0.1:$FRONT_SELF/api/v1/health"
+note_load nginx-tls
+for ((r = 1; r <= ROUNDS; r++)); do
+  wrk_run "tls-sidecar-$r" "$NGINX_PIDS $SC_PID" -s "$ROOT/bench/wrk/report.lua" "http://127.0.0.1:$FRONT_SIDECAR/api/v1/health"
+  wrk_run "tls-self-$r" "$NGINX_PIDS" -s "$ROOT/bench/wrk/report.lua" "http://127.0.0.1:$FRONT_SELF/api/v1/health"
 done
 stop_proc "$NGINX_PID"
 

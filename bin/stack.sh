@@ -226,10 +226,12 @@ stack_up() {
   export UPKI_AUDIT_LOG="${UPKI_AUDIT_LOG:-$LOG_DIR/audit.jsonl}"
 
   # Two-tier (docs/KEYS.md): the root is the anchor, the online CA an intermediate the sidecar is told of,
-  # and the publisher serves the root's CRL beside the CA's.
-  local -a sidecar_trust=(--trust-anchor "$HOME_DIR/ca/ca.crt") publisher_root=() root_crl=()
+  # and the publisher serves the root's CRL beside the CA's. The sidecar reads every issuing-key generation's
+  # CRL (crls.pem) so that a key rollover (docs/OPERATIONS.md) needs no restart.
+  local -a sidecar_trust=(--trust-anchor "$HOME_DIR/ca/ca.crt") publisher_root=() root_crl=() sidecar_crl=(--crl "$publisher/crl.der")
   if [[ -f "$HOME_DIR/ca/chain.crt" ]]; then
     sidecar_trust=(--trust-anchor "$HOME_DIR/ca/chain.crt" --intermediates "$HOME_DIR/ca/ca.crt")
+    sidecar_crl=(--crl "$publisher/crls.pem")
     publisher_root=(--root-crl "$HOME_DIR/root/root.crl")
     root_crl=(--crl "$publisher/root.crl")
   fi
@@ -265,7 +267,7 @@ stack_up() {
   if stack_missing auth-sidecar; then
     # shellcheck disable=SC2086
     UPKI_CA_SEED="$seed" launch auth-sidecar "$JAVA" ${JAVA_OPTS:-} -jar "$sidecar_jar" --listen "127.0.0.1:$SIDECAR_PORT" \
-        "${sidecar_trust[@]}" --crl "$publisher/crl.der" "${root_crl[@]}" --crl-events "$publisher/events" \
+        "${sidecar_trust[@]}" "${sidecar_crl[@]}" "${root_crl[@]}" --crl-events "$publisher/events" \
         --ca "$CA_LIST" --state-dir "$HOME_DIR/sidecar" "${sidecar_curve[@]}"
     STARTED+=(auth-sidecar)
   fi

@@ -57,6 +57,15 @@ public final class Sidecar implements AutoCloseable {
     /** @param curve how to reach the CA: CURVE with this sidecar's key (role sidecar), or plain */
     public static Sidecar start(SidecarConfig config, io.upki.pki.caclient.CaCurve curve, Clock clock)
             throws IOException {
+        return start(config, curve, clock, true);
+    }
+
+    /**
+     * @param metrics whether to keep metrics ({@code --metrics on}); when false no Micrometer registry
+     *     exists, no decision is counted and {@code /metrics} answers 404 on both listeners
+     */
+    public static Sidecar start(SidecarConfig config, io.upki.pki.caclient.CaCurve curve, Clock clock, boolean metrics)
+            throws IOException {
         List<AutoCloseable> closeables = new ArrayList<>();
         List<X509Certificate> anchors = certificates(config.trustAnchor());
         List<X509Certificate> intermediates = config.intermediates() == null ? List.of() : certificates(config.intermediates());
@@ -88,10 +97,13 @@ public final class Sidecar implements AutoCloseable {
             AssertionSigner signer = new AssertionSigner(identity.key(), identity.chain(), clock, config.assertionTtl());
 
             CertificateDecoding decoding = new CertificateDecoding(config.maxHeaderBytes(), config.maxCertificates());
-            SidecarMetrics metrics = new SidecarMetrics(clock, trust.crls(), trust.pathCache(), trust::feedHealth);
-            closeables.add(metrics);
+            SidecarMetrics meters = null;
+            if (metrics) {
+                meters = new SidecarMetrics(clock, trust.crls(), trust.pathCache(), trust::feedHealth);
+                closeables.add(meters);
+            }
             SidecarApp routes = new SidecarApp(engine, ClientCertificateSource.all(decoding), config.proxy(), signer,
-                    config.assertionTtl(), trust, metrics, config.audit());
+                    config.assertionTtl(), trust, meters, config.audit());
             // Jetty reads headers up to 8x our certificate bound, so an oversized certificate header
             // still reaches us and gets a 403 with a reason instead of Jetty's 431.
             ProxyTlsConnector tls = null;
@@ -134,7 +146,8 @@ public final class Sidecar implements AutoCloseable {
      * @return the bound port
      */
     public synchronized int startOps(InetSocketAddress address) throws IOException {
-        OpsServer ops = OpsServer.start("sidecar", address, routes::readiness, routes::metricsText);
+        OpsServer ops = OpsServer.start("sidecar", address, routes::readiness,
+                routes.metricsOn() ? routes::metricsText : null);
         closeables.add(0, ops);
         return ops.port();
     }

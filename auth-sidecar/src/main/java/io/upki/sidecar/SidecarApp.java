@@ -57,6 +57,7 @@ public final class SidecarApp {
     private final ClientCertificateSource defaultSource;
     private final AssertionSigner signer;
     private final TrustPipeline trust;
+    /** Null with {@code --metrics off}: nothing is counted and there is no {@code /metrics} route. */
     private final SidecarMetrics metrics;
     private final boolean audit;
     /** Over HTTPS, who may call anything but the probes: upki's proxy; null over plain HTTP. */
@@ -130,7 +131,9 @@ public final class SidecarApp {
             }
             config.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
             config.routes.get("/ready", this::ready);
-            config.routes.get("/metrics", ctx -> ctx.contentType(io.upki.pki.ops.OpsMetrics.CONTENT_TYPE).result(metricsText()));
+            if (metrics != null) {
+                config.routes.get("/metrics", ctx -> ctx.contentType(io.upki.pki.ops.OpsMetrics.CONTENT_TYPE).result(metricsText()));
+            }
             config.routes.post("/crl/refresh", ctx -> {
                 trust.refreshCrls();
                 ready(ctx);
@@ -153,7 +156,9 @@ public final class SidecarApp {
         }
         String refusal = proxyPeer.refusal(ctx.req().getAttribute(ProxyPeer.CERTIFICATES_ATTRIBUTE));
         if (refusal != null) {
-            metrics.decision("deny", ProxyPeer.REASON);
+            if (metrics != null) {
+                metrics.decision("deny", ProxyPeer.REASON);
+            }
             if (audit) {
                 AUDIT.info("audit action=proxy-check result=deny status=403 reason={} path=\"{}\" remote={} detail=\"{}\"",
                         ProxyPeer.REASON, ctx.path().replace("\"", "%22"), ctx.req().getRemoteAddr(), refusal);
@@ -178,6 +183,11 @@ public final class SidecarApp {
     Readiness readiness() {
         Readiness r = trust.ready() ? Readiness.OK : Readiness.notReady("no current CRL for every CA");
         return r.with("crl_feed", trust.feedHealth().body());
+    }
+
+    /** Whether metrics are kept ({@code --metrics on}). */
+    boolean metricsOn() {
+        return metrics != null;
     }
 
     /** The Prometheus text of {@code /metrics}. */
@@ -206,7 +216,9 @@ public final class SidecarApp {
             return values == null ? List.of() : Collections.list(values);
         };
         Decision decision = engine.decide(source, headers, method, uri);
-        metrics.decision(decision instanceof Decision.Allowed ? "allow" : "deny", decision.reason());
+        if (metrics != null) {
+            metrics.decision(decision instanceof Decision.Allowed ? "allow" : "deny", decision.reason());
+        }
         if (audit) {
             audit(decision, source, method, uri);
         }

@@ -129,6 +129,11 @@ public final class SidecarMain implements Callable<Integer> {
     @Mixin
     OpsListenOptions ops = new OpsListenOptions();
 
+    @Option(names = "--metrics", defaultValue = "${env:UPKI_METRICS:-on}",
+            description = "on: count decisions and serve /metrics (Prometheus text); off: no metrics registry "
+                    + "at all and /metrics answers 404 (env UPKI_METRICS; default on).")
+    String metrics;
+
     @Override
     public Integer call() throws Exception {
         CaCurve caCurve = curve.open(stateDir.resolve("ca-client.key"));
@@ -144,7 +149,7 @@ public final class SidecarMain implements Callable<Integer> {
                 assertionTtl, maxHeaderBytes, maxCertificates, cacheSize, !noAudit,
                 tlsCert == null && tlsKey == null ? null : new SidecarConfig.Tls(tlsCert, tlsKey), fallback(cas));
         InetSocketAddress opsAddress = ops.address();
-        Sidecar sidecar = Sidecar.start(config, caCurve, Clock.systemUTC());
+        Sidecar sidecar = Sidecar.start(config, caCurve, Clock.systemUTC(), metricsOn(metrics));
         ops.bind(sidecar, () -> sidecar.startOps(opsAddress));
         System.out.println("upki auth-sidecar ready on " + (config.tls() == null ? "http://" : "https://") + config.host()
                 + ":" + sidecar.port() + (config.tls() == null ? " (plain HTTP: whoever reaches this port acts as any client)"
@@ -152,6 +157,15 @@ public final class SidecarMain implements Callable<Integer> {
                 + NativeCrypto.current().description() + ")");
         ProcessRunner.serveUntilStopped(sidecar, "auth-sidecar");
         return 0;
+    }
+
+    /** {@code --metrics on|off}. */
+    static boolean metricsOn(String value) {
+        return switch (value == null ? "" : value.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw new IllegalArgumentException("metrics: on or off, not '" + value + "'");
+        };
     }
 
     /** {@code --ca} (UPKI_CA), else {@code fallback} (UPKI_CA_ENDPOINT, this process's older variable), else null. */

@@ -3,7 +3,6 @@ package io.upki.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,15 +24,9 @@ final class AuthReport {
     }
 
     static String render(Path results) throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        List<JsonNode> lines = new ArrayList<>();
-        for (String line : Files.readAllLines(results)) {
-            if (!line.isBlank()) {
-                lines.add(json.readTree(line));
-            }
-        }
+        List<JsonNode> lines = CompareReport.read(results);
         JsonNode meta = lines.stream().filter(l -> "meta".equals(l.path("label").asText())).findFirst()
-                .orElse(json.createObjectNode());
+                .orElse(new ObjectMapper().createObjectNode());
         StringBuilder md = new StringBuilder();
         md.append("# ca-server: CURVE client authentication against the plain protocol\n\n");
         md.append(String.format(Locale.ROOT, "Run %s, %s CA, %s cores (%s), load average at start %s, %s.%n%n",
@@ -78,13 +71,6 @@ final class AuthReport {
             }
         }
         return rates.isEmpty() ? new double[] {Double.NaN, Double.NaN, 0}
-                : new double[] {median(rates), median(p50s), rates.size()};
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        java.util.Collections.sort(sorted);
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+                : new double[] {CompareReport.median(rates), CompareReport.median(p50s), rates.size()};
     }
 }

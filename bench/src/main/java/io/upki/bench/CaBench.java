@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 @Command(name = "ca-bench", mixinStandardHelpOptions = true, version = "upki bench 0.1.0",
         description = "Steps of the ca-server benchmark (see bench/README.md); ca-bench.sh runs them in order.",
         subcommands = {CaBench.AuthCompareReport.class, CaBench.SeedStore.class, CaBench.Measure.class, CaBench.SignSpeed.class,
-                CaBench.FreePort.class, CaBench.Report.class})
+                CaBench.FreePort.class, CaBench.Report.class, CaBench.Compare.class, CaCompare.Postgres.class,
+                CaCompare.Profile.class})
 public final class CaBench implements Callable<Integer> {
 
     @Override
@@ -143,9 +144,12 @@ public final class CaBench implements Callable<Integer> {
         @Option(names = "--label", defaultValue = "jvm-sign", description = "Name of this figure in the report.")
         String label;
 
+        @CommandLine.Mixin
+        io.upki.ca.keys.Pkcs11Options pkcs11;
+
         @Override
         public Integer call() throws InterruptedException {
-            System.out.println(JvmSignSpeed.measure(dataDir, seconds, threads, label));
+            System.out.println(JvmSignSpeed.measure(dataDir, pkcs11.settings(), seconds, threads, label));
             return 0;
         }
     }
@@ -216,6 +220,26 @@ public final class CaBench implements Callable<Integer> {
         @Override
         String render(Path results) throws IOException {
             return AuthReport.render(results);
+        }
+    }
+
+    /** {@code compare-report}: ratios of figures measured in interleaved rounds ({@code NAME-rN} labels). */
+    @Command(name = "compare-report", mixinStandardHelpOptions = true,
+            description = "Render per-round ratios of an interleaved comparison (JSON lines labelled NAME-rN).")
+    static final class Compare extends Rendered {
+        @Option(names = "--title", required = true, description = "Title of the report.")
+        String title;
+
+        @Option(names = "--intro", defaultValue = "", description = "A paragraph saying what was compared and how.")
+        String intro;
+
+        @Option(names = "--ratio", required = true,
+                description = "NAME=NUM/DEN[>=TARGET]: figure NUM over figure DEN, round by round (repeatable).")
+        java.util.List<String> ratios;
+
+        @Override
+        String render(Path results) throws IOException {
+            return CompareReport.render(results, title, intro, ratios.stream().map(CompareReport.Ratio::parse).toList());
         }
     }
 

@@ -107,6 +107,9 @@ public final class EdgeBench implements Callable<Integer> {
         @Option(names = "--out-nginx", description = "The first certificate as nginx's $ssl_client_escaped_cert.")
         Path outNginx;
 
+        @Option(names = "--out-key", description = "PEM private key of the first certificate (written 0600), for a TLS client.")
+        Path outKey;
+
         @Override
         public Integer call() throws Exception {
             long t = System.nanoTime();
@@ -120,6 +123,10 @@ public final class EdgeBench implements Callable<Integer> {
             }
             if (outNginx != null) {
                 Files.writeString(outNginx, issued.get(0).nginxEscaped());
+            }
+            if (outKey != null) {
+                io.upki.pki.files.AtomicFiles.writeSecret(outKey, io.upki.pki.x509.Pem.encodePrivateKey(issued.get(0).key(), null)
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             }
             System.err.printf("issue: %d certificates (profile %s) in %.1f s, %.0f/s%n", count, profile, s, count / s);
             ObjectNode line = JSON.createObjectNode();

@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 final class EdgeReport {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final double WARM_RATIO_TARGET = 0.80;
+    static final double METRICS_RATIO_TARGET = 0.95;
     static final double P99_TARGET_MS = 5.0;
     static final double COLD_TARGET = 5000;
     static final double CRL_LOAD_TARGET_S = 3.0;
@@ -94,6 +95,23 @@ final class EdgeReport {
                     "`/health` with the certificate and forwarded headers: " + f0(healthHeaders), ratio(warm, healthHeaders),
                     "≥ 0.80 × baseline", verdict(warm / healthHeaders >= WARM_RATIO_TARGET));
         }
+        double noMetrics = median("wrk", "nometrics-warm-");
+        if (!Double.isNaN(noMetrics)) {
+            List<Double> perRound = roundRatios("warm-", "nometrics-warm-");
+            double mid = medianOf(perRound);
+            row("metrics cost: warm path with metrics on (the default), req/s (per-round ratios "
+                    + perRound.stream().map(v -> String.format(Locale.ROOT, "%.2f", v)).collect(Collectors.joining(" / ")) + ")",
+                    f0(warm), "a sidecar with `--metrics off`, alternating: " + f0(noMetrics),
+                    String.format(Locale.ROOT, "%.2f", mid), "≥ 0.95 × baseline (median of the rounds)",
+                    verdict(mid >= METRICS_RATIO_TARGET));
+        }
+        double tlsSidecar = median("wrk", "tls-sidecar-");
+        double tlsSelf = median("wrk", "tls-self-");
+        if (!Double.isNaN(tlsSidecar)) {
+            row("nginx over mutual TLS: `auth_request` to the sidecar, req/s", f0(tlsSidecar),
+                    "nginx checking the certificate itself (`ssl_verify_client on; ssl_crl`): " + f0(tlsSelf),
+                    ratio(tlsSidecar, tlsSelf), "(report the ratio)", "-");
+        }
         row("through nginx: `auth_request` → `/auth/nginx`, upstream `return 200`, req/s", f0(ngxAuth),
                 "nginx `auth_request` → `/health`: " + f0(ngxHealth) + " (nginx alone: " + f0(ngxDirect) + ")",
                 ratio(ngxAuth, ngxHealth), "≥ 0.80 × baseline (same criterion)", verdict(ngxAuth / ngxHealth >= WARM_RATIO_TARGET));
@@ -160,7 +178,10 @@ final class EdgeReport {
         }
         md.append("\n`server cores` counts the sidecar (and nginx, for nginx-* runs); `health-*`/`warm-*`: sidecar without audit, "
                 + "default cache (`health-hdr-*`: `/health` sent the warm path's headers); `nginx-direct`: nginx to the trivial upstream, no auth; `nginx-health`: auth_request to the "
-                + "sidecar's `/health`; `nginx-auth`: auth_request to `/auth/nginx`; `bigcrl-*`: the same sidecar after the big "
+                + "sidecar's `/health`; `nginx-auth`: auth_request to `/auth/nginx`; `nometrics-warm-*`: the warm path on a sidecar "
+                + "with `--metrics off`, alternating with `warm-*`; `tls-sidecar-*`/`tls-self-*`: wrk → nginx → mutual TLS (keep-alive) "
+                + "→ nginx gate with auth_request to the sidecar, or with its own `ssl_verify_client on` and `ssl_crl` "
+                + "(`bench/nginx/bench-nginx-tls.conf`); `bigcrl-*`: the same sidecar after the big "
                 + "CRL was swapped in; `audit-*`: a sidecar with audit on; `cold-*`: a sidecar with `--cache-size 1`, each request "
                 + "carrying the next of the distinct certificates.\n\n");
 
@@ -352,15 +373,32 @@ final class EdgeReport {
         return lines.stream().filter(l -> l.path("kind").asText().equals(kind)).toList();
     }
 
-    /** Median rps of the wrk runs named {@code prefix<round>} (exactly: digits after the prefix). */
-    private double median(String kind, String prefix) {
-        double[] v = lines.stream().filter(l -> l.path("kind").asText().equals(kind))
-                .filter(l -> l.path("label").asText().matches(java.util.regex.Pattern.quote(prefix) + "\\d+"))
-                .mapToDouble(l -> l.path("rps").asDouble()).sorted().toArray();
+    /** For each round N, the rps of {@code a + N} over that of {@code b + N} (runs of one round measured back to back). */
+    private List<Double> roundRatios(String a, String b) {
+        List<Double> out = new ArrayList<>();
+        for (int round = 1; ; round++) {
+            JsonNode x = first(a + round);
+            JsonNode y = first(b + round);
+            if (x == null || y == null) {
+                return out;
+            }
+            out.add(x.path("rps").asDouble() / y.path("rps").asDouble());
+        }
+    }
+
+    private static double medianOf(List<Double> values) {
+        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         if (v.length == 0) {
             return Double.NaN;
         }
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    /** Median rps of the wrk runs named {@code prefix<round>} (exactly: digits after the prefix). */
+    private double median(String kind, String prefix) {
+        return medianOf(lines.stream().filter(l -> l.path("kind").asText().equals(kind))
+                .filter(l -> l.path("label").asText().matches(java.util.regex.Pattern.quote(prefix) + "\\d+"))
+                .map(l -> l.path("rps").asDouble()).toList());
     }
 
     private static String triple(JsonNode l, String name) {

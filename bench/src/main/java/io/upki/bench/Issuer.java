@@ -33,8 +33,8 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 final class Issuer {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
-    /** One issued certificate. */
-    record Issued(String cn, BigInteger serial, X509Certificate certificate) {
+    /** One issued certificate and its private key. */
+    record Issued(String cn, BigInteger serial, X509Certificate certificate, java.security.PrivateKey key) {
         /** Base64 of the DER: the value Traefik puts in X-Forwarded-Tls-Client-Cert for a lone leaf. */
         String base64() {
             return Base64.getEncoder().encodeToString(der());
@@ -93,11 +93,13 @@ final class Issuer {
     static List<Issued> issue(String endpoint, String profile, String prefix, int first, int count, int threads)
             throws Exception {
         List<String> csrs = new ArrayList<>(count);
+        List<java.security.PrivateKey> keys = new ArrayList<>(count);
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"));
         JcaContentSignerBuilder signerBuilder = new JcaContentSignerBuilder("SHA256withECDSA");
         for (int i = 0; i < count; i++) {
             KeyPair pair = generator.generateKeyPair();
+            keys.add(pair.getPrivate());
             var subject = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, prefix + (first + i)).build();
             csrs.add(Pem.encode(new JcaPKCS10CertificationRequestBuilder(subject, pair.getPublic())
                     .build(signerBuilder.build(pair.getPrivate()))));
@@ -114,7 +116,7 @@ final class Issuer {
                         for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
                             JsonNode data = client.sign(csrs.get(i), profile);
                             X509Certificate cert = Pem.parseCertificate(data.path("certificate").asText());
-                            out[i] = new Issued(prefix + (first + i), cert.getSerialNumber(), cert);
+                            out[i] = new Issued(prefix + (first + i), cert.getSerialNumber(), cert, keys.get(i));
                         }
                     }
                     return null;

@@ -18,7 +18,7 @@ import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
- * Summarises a JFR recording of the sidecar under load: share of CPU samples under each step of a
+ * Summarises a JFR recording of a process under load (the sidecar's steps unless given others): share of CPU samples under each step of a
  * request (inclusive), the hottest methods (self), and GC pauses.
  */
 final class JfrTop {
@@ -47,9 +47,22 @@ final class JfrTop {
     }
 
     static ObjectNode summarise(Path recording, String label, int top) throws IOException {
+        return summarise(recording, label, top, STEPS, "io.upki.sidecar.SidecarApp.authorize");
+    }
+
+    /**
+     * The same summary for any process: {@code steps} maps a method (class.method) to the name of the step
+     * it runs (a key ending in {@code *} covers every method under that prefix), and native samples count only
+     * when their stack holds a method starting with {@code nativeAnchor} (the code of one request), so threads
+     * parked in native waits between requests are left out.
+     */
+    static ObjectNode summarise(Path recording, String label, int top, Map<String, String> steps,
+                                String nativeAnchor) throws IOException {
         int samples = 0;
         Map<String, Integer> self = new HashMap<>();
-        Map<String, Integer> steps = new HashMap<>();
+        Map<String, Integer> inSteps = new HashMap<>();
+        Map<String, Integer> nativeInSteps = new HashMap<>();
+        int nativeSamples = 0;
         long gcCount = 0;
         Duration gcPause = Duration.ZERO;
         Duration longest = Duration.ZERO;
@@ -73,17 +86,25 @@ final class JfrTop {
             }
             // JFR samples native code (the native crypto provider) apart from Java code, and also threads
             // parked in native waits (selectors, sockets): only native samples inside a request count.
-            if (nativeSample && stack.getFrames().stream().noneMatch(f -> name(f).equals("io.upki.sidecar.SidecarApp.authorize"))) {
+            if (nativeSample && stack.getFrames().stream().noneMatch(f -> name(f).startsWith(nativeAnchor))) {
                 continue;
             }
             samples++;
+            if (nativeSample) {
+                nativeSamples++;
+            }
             List<RecordedFrame> frames = stack.getFrames();
             self.merge(name(frames.get(0)), 1, Integer::sum);
             Set<String> seen = new HashSet<>();
             for (RecordedFrame f : frames) {
                 String n = name(f);
-                if (STEPS.containsKey(n) && seen.add(n)) {
-                    steps.merge(n, 1, Integer::sum);
+                for (String step : steps.keySet()) {
+                    if (matches(step, n) && seen.add(step)) {
+                        inSteps.merge(step, 1, Integer::sum);
+                        if (nativeSample) {
+                            nativeInSteps.merge(step, 1, Integer::sum);
+                        }
+                    }
                 }
             }
         }
@@ -91,14 +112,16 @@ final class JfrTop {
         out.put("label", label);
         out.put("kind", "jfr");
         out.put("samples", samples);
+        out.put("native_samples", nativeSamples);
         out.put("gc_pauses", gcCount);
         out.put("gc_pause_total_ms", gcPause.toNanos() / 1e6);
         out.put("gc_pause_max_ms", longest.toNanos() / 1e6);
         ArrayNode stepList = out.putArray("steps");
-        for (Map.Entry<String, String> s : STEPS.entrySet()) {
-            int c = steps.getOrDefault(s.getKey(), 0);
+        for (Map.Entry<String, String> s : steps.entrySet()) {
+            int c = inSteps.getOrDefault(s.getKey(), 0);
             if (c > 0) {
-                stepList.addObject().put("step", s.getValue()).put("percent", OpenLoop.round(100.0 * c / Math.max(1, samples), 1));
+                stepList.addObject().put("step", s.getValue()).put("percent", OpenLoop.round(100.0 * c / Math.max(1, samples), 1))
+                        .put("samples", c).put("native_samples", nativeInSteps.getOrDefault(s.getKey(), 0));
             }
         }
         ArrayNode hot = out.putArray("hot_methods");
@@ -107,6 +130,11 @@ final class JfrTop {
                 .forEach(en -> hot.addObject().put("method", en.getKey())
                         .put("percent", OpenLoop.round(100.0 * en.getValue() / Math.max(1, total), 1)));
         return out;
+    }
+
+    /** A step is a method (class.method), or every method under a prefix when it ends in {@code *}. */
+    private static boolean matches(String step, String method) {
+        return step.endsWith("*") ? method.startsWith(step.substring(0, step.length() - 1)) : step.equals(method);
     }
 
     private static String name(RecordedFrame f) {

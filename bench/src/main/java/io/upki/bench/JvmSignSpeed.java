@@ -28,8 +28,10 @@ final class JvmSignSpeed {
     private JvmSignSpeed() {
     }
 
-    static String measure(Path dataDir, double seconds, int threads, String label) throws InterruptedException {
-        CertificateAuthority ca = CaLoader.load(new CaFiles(dataDir), null);
+    /** @param pkcs11 the token holding the CA key, or null for the key file of {@code dataDir} */
+    static String measure(Path dataDir, io.upki.ca.keys.Pkcs11Settings pkcs11, double seconds, int threads, String label)
+            throws InterruptedException {
+        CertificateAuthority ca = CaLoader.load(new CaFiles(dataDir), null, pkcs11, java.time.Clock.systemUTC());
         // Warm up the JIT first (C2 takes seconds for BigInteger on a busy machine), so the timed run
         // sees compiled code.
         long warmEnd = System.nanoTime() + 3_000_000_000L;
@@ -59,6 +61,7 @@ final class JvmSignSpeed {
         o.put("task", "jvm_sign");
         o.put("algorithm", describe(ca.certificate().getPublicKey()) + " with SHA-256");
         o.put("threads", Math.max(1, threads));
+        o.put("key", pkcs11 == null ? "file" : "pkcs11");
         o.put("sign_per_s", Math.round(count.get() / wall * 10) / 10.0);
         return o.toString();
     }

@@ -12,7 +12,9 @@ import io.upki.ca.authority.CaLoader;
 import io.upki.ca.authority.CertificateAuthority;
 import io.upki.ca.authority.RegistrationSeed;
 import io.upki.ca.config.CaConfig;
-import io.upki.ca.crl.CrlService;
+import io.upki.ca.authority.CaGenerations;
+import io.upki.ca.crl.CrlServices;
+import io.upki.ca.rollover.GenerationWatch;
 import io.upki.ca.events.EventFeed;
 import io.upki.ca.inspect.CertificateInspector;
 import io.upki.ca.issue.CertificateIssuer;
@@ -92,7 +94,8 @@ public final class CaServer implements AutoCloseable {
     private int eventsPort;
     private boolean closed;
 
-    private final CrlService crls;
+    private final CrlServices crls;
+    private GenerationWatch generationWatch;
     private CaMetrics metrics;
     private CaReadiness readiness;
     private OpsServer opsServer;
@@ -101,7 +104,7 @@ public final class CaServer implements AutoCloseable {
     private final java.util.List<AutoCloseable> closeAfter = new java.util.ArrayList<>();
 
     private CaServer(CaConfig config, Database database, ZContext zmq, Lanes lanes, SigningStore signing,
-                     ZmqFrontend operations, ZmqFrontend registration, EventFeed events, CrlService crls,
+                     ZmqFrontend operations, ZmqFrontend registration, EventFeed events, CrlServices crls,
                      ZapHandler zap, ClientAuth clientAuth, String curvePublicKey) {
         this.zap = zap;
         this.clientAuth = clientAuth;
@@ -170,14 +173,22 @@ public final class CaServer implements AutoCloseable {
         StoreLocation location = store != null ? store : StoreLocation.sqlite(files.database());
         // Every CA has its CURVE key pair, whatever the mode, so that switching to curve needs no step.
         CurveKeys curveKeys = CaCurveKey.loadOrCreate(files);
-        CertificateAuthority ca = CaLoader.load(files, passphrase, keys.pkcs11(), clock);
+        CaGenerations generations = CaLoader.loadGenerations(files, passphrase, keys.pkcs11(), clock);
+        CertificateAuthority ca = generations.current().ca();
         RegistrationSeed seed = loadSeed(files, seedOverride, random);
         ProfileRegistry profiles = ProfileRegistry.load(files.profiles());
         WireCodec codec = new WireCodec();
 
         Database database = location.open(storePassword);
         JdbcCertificateRepository certificates = new JdbcCertificateRepository(database);
-        CertificateIssuer issuer = new CertificateIssuer(ca, clock, config.crlUrl(), config.ocspUrl())
+        try {
+            GenerationWatch.checkStoreKnown(generations, certificates);
+        } catch (IllegalStateException e) {
+            database.close();
+            throw e;
+        }
+        GenerationWatch.retireExpired(generations, certificates, clock);
+        CertificateIssuer issuer = new CertificateIssuer(generations, clock, config.crlUrl(), config.ocspUrl())
                 .withCaIssuers(keys.caIssuersUrl());
         SigningStore signing = new SigningStore(issuer, certificates, ca.signaturesRepeat(), clock);
         int restored = signing.recover();
@@ -189,38 +200,40 @@ public final class CaServer implements AutoCloseable {
         ZContext zmq = new ZContext(1);
         // The feed and the CRL service refer to each other (events announce CRLs; the heartbeat reads the
         // CRL state), so the heartbeat goes through a holder filled right after.
-        AtomicReference<CrlService> crlHolder = new AtomicReference<>();
+        AtomicReference<CrlServices> crlHolder = new AtomicReference<>();
         EventFeed events = new EventFeed(zmq, config.endpoint(config.eventsPort()), codec,
                 () -> crlHolder.get().state(), HEARTBEAT);
         CurveKeys serverKeys = clientAuth == ClientAuth.CURVE ? curveKeys : null;
         if (serverKeys != null) {
             events.curve(serverKeys, ZapHandler.EVENTS);
         }
-        CrlService crls = new CrlService(ca, certificates, new JdbcCrlRepository(database,
-                location.shared() ? null : files.crls()), config.crlValidity(),
-                clock, audit, crl -> events.publish(CaEvent.crl(crl.number())));
+        // Each generation's CRL body has its own folder (SQLite): the first keeps crl/, as before rollover.
+        CrlServices crls = new CrlServices(generations, certificates, n -> new JdbcCrlRepository(database,
+                location.shared() ? null : n == 1 ? files.crls() : files.crls().resolve("g" + n), n),
+                config.crlValidity(), clock, audit, crl -> events.publish(CaEvent.crl(crl.number())));
         crlHolder.set(crls);
         RevocationService revocation = new RevocationService(certificates, clock, audit, new RevocationService.Listener() {
             @Override
             public void revoked(CertificateRecord record, RevocationReason reason, Instant at) {
-                crls.revoked(new RevokedEntry(record.serial(), at, reason));
+                crls.revoked(record.generation(), new RevokedEntry(record.serial(), at, reason));
                 events.publish(CaEvent.revoked(record.serial(), reason.wireName()));
             }
 
             @Override
             public void unrevoked(CertificateRecord record) {
-                crls.unrevoked(record.serial());
+                crls.unrevoked(record.generation(), record.serial());
                 events.publish(CaEvent.unrevoked(record.serial()));
             }
         });
-        CertificateInspector inspector = new CertificateInspector(ca, certificates, clock);
+        CertificateInspector inspector = new CertificateInspector(generations, certificates, clock);
         ClientRegistry clients = new ClientRegistry(new JdbcClientRepository(database), clock, audit);
         AccessPolicy access = new AccessPolicy(clientAuth, clients, profiles, audit);
         ZapHandler zap = serverKeys == null ? null : new ZapHandler(zmq, clients, audit);
         RegistrationService registrationService = new RegistrationService(seed, issuance,
-                new JdbcNodeRepository(database), ca, clock, access);
-        CaMetrics metrics = new CaMetrics(profiles, certificates, crls, clock);
-        CaRoutes routes = new CaRoutes(ca, profiles, issuance, revocation, crls,
+                new JdbcNodeRepository(database), () -> generations.current().ca(), clock, access);
+        CaMetrics metrics = new CaMetrics(profiles, certificates, () -> generations.all().stream()
+                .map(g -> crls.service(g.number())).filter(java.util.Objects::nonNull).toList(), clock);
+        CaRoutes routes = new CaRoutes(generations, profiles, issuance, revocation, crls,
                 new AdminService(new JdbcAdminRepository(database), audit), new CertificateLookup(certificates),
                 inspector, registrationService, new CsrRenewal(issuance, revocation, certificates, clock), audit, access)
                 .timedBy(metrics);
@@ -235,7 +248,9 @@ public final class CaServer implements AutoCloseable {
                 curveKeys.publicKey());
         server.metrics = metrics;
         server.issuance = issuance;
-        server.readiness = new CaReadiness(database, ca, crls, clock, READINESS_TTL);
+        server.readiness = new CaReadiness(database, () -> generations.current().ca(), crls::currentService, clock,
+                READINESS_TTL);
+        server.generationWatch = new GenerationWatch(files, generations, crls, certificates, keys, clock, audit);
         return server;
     }
 
@@ -261,6 +276,8 @@ public final class CaServer implements AutoCloseable {
         }
         // Events first: a subscriber must be able to connect before the first change is announced.
         eventsPort = events.start();
+        // A rollover installed while the CA runs is taken over within a second (docs/KEYS.md).
+        generationWatch.start();
         port = operations.start();
         try {
             registrationPort = registration.start();
@@ -349,6 +366,7 @@ public final class CaServer implements AutoCloseable {
             opsServer.close();
             opsTimer.shutdownNow();
         }
+        generationWatch.close();
         operations.stopAccepting();
         registration.stopAccepting();
         try {

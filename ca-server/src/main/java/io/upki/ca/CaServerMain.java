@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
         description = "The upki CA: holds the CA key, profiles and certificate store; speaks uPKI's ZeroMQ protocol.",
         subcommands = {CaServerMain.Init.class, io.upki.ca.intermediate.InstallCommand.class, CaServerMain.Start.class,
                 CaServerMain.PublicKey.class, IssueCommand.class,
-                CaServerMain.AddClient.class})
+                CaServerMain.AddClient.class, io.upki.ca.rollover.RolloverCommand.class})
 public final class CaServerMain implements Callable<Integer> {
 
     /** Options shared by the sub-commands that open the CA: its directory, seed and key passphrase. */

@@ -101,8 +101,9 @@ public final class Publisher implements AutoCloseable {
                     }
                 });
         publication.reload();
+        io.upki.publisher.publish.GenerationCrls generations = new io.upki.publisher.publish.GenerationCrls(publication, clock);
         CrlRefresher refresher = new CrlRefresher(ca, publication, clock, config.margin(), config.debounce(),
-                config.maxDelay());
+                config.maxDelay()).followGenerations(generations);
         CaEventListener events = new CaEventListener(
                 config.eventsEndpoint() == null ? PublisherConfig.defaultEvents(config.caEndpoint()) : config.eventsEndpoint(),
                 refresher, new WireCodec(), curve);
@@ -130,6 +131,7 @@ public final class Publisher implements AutoCloseable {
         PublisherApp routes = new PublisherApp(publication, refresher, hub, clock, config.maxAge(),
                 config.caTimeout().multipliedBy(2).plusSeconds(1), metrics::render,
                 Pem.encode(caCert).getBytes(StandardCharsets.US_ASCII));
+        routes.withGenerations(generations);
         if (rootCrlFile != null) {
             routes.withRootCrl(rootCrlFile);
         }

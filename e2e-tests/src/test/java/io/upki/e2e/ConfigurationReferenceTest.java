@@ -48,7 +48,7 @@ class ConfigurationReferenceTest {
         assertThat(lines).as("lines of docs/CONFIGURATION.md that start with whitespace")
                 .noneMatch(line -> !line.isEmpty() && Character.isWhitespace(line.charAt(0)));
         assertThat(lines.get(0)).isEqualTo("# Configuration reference");
-        assertThat(lines).filteredOn(line -> line.equals("| option | environment | default | meaning |")).hasSize(5);
+        assertThat(lines).filteredOn(line -> line.equals("| option | environment | default | meaning |")).hasSize(6);
         assertThat(String.join("\n", lines)).doesNotContain(System.getProperty("user.home") + "/");
     }
 
@@ -69,6 +69,7 @@ class ConfigurationReferenceTest {
         CommandLine ca = new CommandLine(new CaServerMain());
         section(md, "ca-server init", ca.getSubcommands().get("init").getCommandSpec());
         section(md, "ca-server start", ca.getSubcommands().get("start").getCommandSpec());
+        section(md, "ca-server rollover", ca.getSubcommands().get("rollover").getCommandSpec());
         section(md, "crl-publisher", new CommandLine(new PublisherMain()).getCommandSpec());
         section(md, "auth-sidecar", new CommandLine(new SidecarMain()).getCommandSpec());
         section(md, "ra-core start", new CommandLine(new RaMain()).getSubcommands().get("start").getCommandSpec());

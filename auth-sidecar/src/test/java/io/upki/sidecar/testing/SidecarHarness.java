@@ -69,8 +69,14 @@ public final class SidecarHarness implements AutoCloseable {
     }
 
     public static SidecarHarness start(SidecarConfig config, Clock clock) throws IOException {
+        return start(config, clock, true);
+    }
+
+    /** @param metrics {@code --metrics on} (true) or {@code off} */
+    public static SidecarHarness start(SidecarConfig config, Clock clock, boolean metrics) throws IOException {
         NativeCrypto.install(System.getenv(NativeCrypto.SWITCH)); // as the real process does at start
-        return new SidecarHarness(Sidecar.start(config, clock), HttpClient.newHttpClient(), "http");
+        return new SidecarHarness(Sidecar.start(config, io.upki.pki.caclient.CaCurve.NONE, clock, metrics),
+                HttpClient.newHttpClient(), "http");
     }
 
     /** A sidecar over HTTPS ({@code config.tls()}), called with {@code client} (the proxy's certificate, or another). */

@@ -68,6 +68,10 @@ public final class AcmeBench implements Callable<Integer> {
     @Option(names = "--domain", defaultValue = "bench.example.internal", description = "Names are o<i>.<run>.<domain>.")
     String domain;
 
+    /** One timed order: when it started (epoch ms), how long it took, and its requests. */
+    private record Order(long at, double ms, List<String> steps) {
+    }
+
     /** One server under test and the client's session with it. */
     private record Target(String label, AcmeSession session) {
     }
@@ -98,9 +102,13 @@ public final class AcmeBench implements Callable<Integer> {
                         AcmeSession.open(spec.substring(eq + 1, comma), Path.of(spec.substring(comma + 1)))));
             }
             String run = Long.toString(System.currentTimeMillis() % 100_000_000L, 36);
-            // Warm every server and this client's own code paths before anything is measured.
-            for (Target t : targets) {
-                for (int i = 0; i < warmup; i++) {
+            // Warm every server and this client's own code paths before anything is measured, one order
+            // to each server in turn: warmed one after the other, upki sat idle through Pebble's whole
+            // warm-up, its idle timeout closed the client's connection, and the first measured round
+            // began with a new TLS handshake, then deoptimisations and recompilations of the TLS and
+            // HTTP paths in ra-core (seen in JFR), at about twice the later rounds' latency.
+            for (int i = 0; i < warmup; i++) {
+                for (Target t : targets) {
                     issue(t.session(), answers, "w" + i + "." + t.label() + "." + run + "." + domain);
                 }
             }
@@ -126,15 +134,26 @@ public final class AcmeBench implements Callable<Integer> {
             issue(t.session(), answers, "s" + i + "." + suffix);
         }
         List<Double> latencies = new ArrayList<>();
+        List<Order> timed = new ArrayList<>();
         long requestsBefore = t.session().requests();
         long start = System.nanoTime();
+        t.session().takeSteps();
         for (int i = 0; i < orders; i++) {
+            long at = System.currentTimeMillis();
             long t0 = System.nanoTime();
             issue(t.session(), answers, "o" + i + "." + suffix);
-            latencies.add((System.nanoTime() - t0) / 1e6);
+            double ms = (System.nanoTime() - t0) / 1e6;
+            latencies.add(ms);
+            timed.add(new Order(at, ms, t.session().takeSteps()));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return JSON.createObjectNode().put("label", t.label()).put("round", round).put("orders", orders).put("settle", settle)
+        ObjectNode line = JSON.createObjectNode();
+        // The slowest orders with their requests and wall-clock start, to match against GC logs and JFR.
+        var slowest = line.putArray("slowest");
+        timed.stream().sorted((a, b) -> Double.compare(b.ms(), a.ms())).limit(3).forEach(o -> slowest.addObject()
+                .put("at", java.time.Instant.ofEpochMilli(o.at()).toString()).put("ms", round(o.ms()))
+                .put("requests", String.join(", ", o.steps())));
+        return line.put("label", t.label()).put("round", round).put("orders", orders).put("settle", settle)
                 .put("seconds", round(seconds)).put("certs_per_s", round(orders / seconds))
                 .put("mean_ms", round(latencies.stream().mapToDouble(d -> d).average().orElse(0)))
                 .put("p50_ms", round(percentile(latencies, 50))).put("p90_ms", round(percentile(latencies, 90)))

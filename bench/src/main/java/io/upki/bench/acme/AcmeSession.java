@@ -52,6 +52,8 @@ final class AcmeSession {
     private String kid;
     private String nonce;
     private long requests;
+    /** Each request of the current order: its resource (ids left out), status and milliseconds. */
+    private final java.util.List<String> steps = new java.util.ArrayList<>();
 
     private AcmeSession(HttpClient http, JsonNode directory, KeyPair key) throws Exception {
         this.http = http;
@@ -146,6 +148,8 @@ final class AcmeSession {
                 throw new IllegalStateException("no answer from " + url + " within " + ANSWER_TIMEOUT.toSeconds() + " s", e);
             }
             nonce = r.headers().firstValue("Replay-Nonce").orElse(null);
+            steps.add(String.format(java.util.Locale.ROOT, "%s %d %.1f", resource(url), r.statusCode(),
+                    (System.nanoTime() - t0) / 1e6));
             if (TRACE) {
                 System.err.printf("%7.2f ms %d %s%n", (System.nanoTime() - t0) / 1e6, r.statusCode(),
                         url.replaceAll("^https?://[^/]+", ""));
@@ -158,6 +162,18 @@ final class AcmeSession {
             }
             return new Reply(r.statusCode(), r.body(), r.headers().firstValue("Location").orElse(null));
         }
+    }
+
+    /** The requests since the last call, as "resource status ms" (to see where a slow order spent its time). */
+    java.util.List<String> takeSteps() {
+        java.util.List<String> out = java.util.List.copyOf(steps);
+        steps.clear();
+        return out;
+    }
+
+    /** A URL's path with the ids left out: /acme/order/3kq9.../finalize becomes /acme/order/~/finalize. */
+    static String resource(String url) {
+        return URI.create(url).getPath().replaceAll("/[A-Za-z0-9_-]{10,}", "/~");
     }
 
     /** POST-as-GET until {@code status} (2 ms apart); fails on invalid or after 30 s. */

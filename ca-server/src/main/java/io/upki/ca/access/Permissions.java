@@ -18,12 +18,12 @@ public final class Permissions {
 
     static {
         OPERATIONS.put(Role.OPERATOR, EnumSet.allOf(CaTask.class));
-        OPERATIONS.put(Role.RA, EnumSet.of(CaTask.GET_CA, CaTask.GET_CA_CHAIN, CaTask.GET_CRL, CaTask.GENERATE_CRL, CaTask.LIST_PROFILES,
+        OPERATIONS.put(Role.RA, EnumSet.of(CaTask.GET_CA, CaTask.GET_CA_CHAIN, CaTask.GET_CRL, CaTask.GET_CRLS, CaTask.GENERATE_CRL, CaTask.LIST_PROFILES,
                 CaTask.GET_PROFILE, CaTask.LIST_ADMINS, CaTask.GENERATE, CaTask.SIGN, CaTask.RENEW, CaTask.RENEW_CSR, CaTask.REVOKE,
                 CaTask.UNREVOKE, CaTask.DELETE, CaTask.VIEW, CaTask.OCSP_CHECK, CaTask.LIST_NODES, CaTask.GET_NODE));
-        OPERATIONS.put(Role.SIDECAR, EnumSet.of(CaTask.GET_CA, CaTask.GET_CA_CHAIN, CaTask.GET_CRL, CaTask.LIST_ADMINS));
+        OPERATIONS.put(Role.SIDECAR, EnumSet.of(CaTask.GET_CA, CaTask.GET_CA_CHAIN, CaTask.GET_CRL, CaTask.GET_CRLS, CaTask.LIST_ADMINS));
         // sign: its own OCSP signer certificate only (OWN_PROFILE); ocsp_check: the responder's status lookups.
-        OPERATIONS.put(Role.CRL_PUBLISHER, EnumSet.of(CaTask.GET_CA, CaTask.GET_CA_CHAIN, CaTask.GET_CRL, CaTask.GENERATE_CRL, CaTask.SIGN,
+        OPERATIONS.put(Role.CRL_PUBLISHER, EnumSet.of(CaTask.GET_CA, CaTask.GET_CA_CHAIN, CaTask.GET_CRL, CaTask.GET_CRLS, CaTask.GENERATE_CRL, CaTask.SIGN,
                 CaTask.OCSP_CHECK));
     }
 

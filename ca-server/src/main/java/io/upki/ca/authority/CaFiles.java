@@ -57,4 +57,24 @@ public record CaFiles(Path dataDir) {
     public Path privateKeys() {
         return dataDir.resolve("private");
     }
+
+    /** Earlier issuing-key generations kept after a rollover, one folder each ({@code generations/N}). */
+    public Path generations() {
+        return dataDir.resolve("generations");
+    }
+
+    /** Generation {@code number}'s folder: its {@code ca.crt} and its key ({@code ca.key} or {@code pkcs11-key}). */
+    public Path generation(int number) {
+        return generations().resolve(Integer.toString(number));
+    }
+
+    /** A rollover under way: the next key and its request ({@code next/ca.csr}) until it is installed. */
+    public Path next() {
+        return dataDir.resolve("next");
+    }
+
+    /** The token label of the current key once a rollover replaced the one {@code --pkcs11-key} names. */
+    public Path pkcs11KeyLabel() {
+        return dataDir.resolve("pkcs11-key");
+    }
 }

@@ -64,6 +64,67 @@ public final class CaLoader {
         }
     }
 
+    /**
+     * Every live generation of the CA (docs/KEYS.md, rollover): the current one from {@code ca.crt}, the
+     * earlier ones from {@code generations/N}, each key checked against its certificate; an interrupted
+     * rollover install is completed first. An earlier generation whose certificate has expired is left
+     * out: every certificate it signed expired with it.
+     */
+    public static CaGenerations loadGenerations(CaFiles files, char[] passphrase, Pkcs11Settings pkcs11, Clock clock) {
+        try {
+            if (Files.exists(files.caCertificate()) && GenerationFiles.switchPending(files)) {
+                GenerationFiles.finishSwitch(files);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot complete the interrupted rollover in " + files.next() + ": "
+                    + e.getMessage(), e);
+        }
+        Pkcs11Settings current = pkcs11 == null ? null : withKey(pkcs11, GenerationFiles.currentKeyLabel(files, pkcs11.key()));
+        CertificateAuthority ca = load(files, passphrase, current, clock);
+        List<CaGenerations.Generation> all = new java.util.ArrayList<>();
+        for (int n : GenerationFiles.archived(files)) {
+            CertificateAuthority earlier = loadEarlier(files, n, passphrase, pkcs11, ca.chain(), clock);
+            if (earlier != null) {
+                all.add(new CaGenerations.Generation(n, earlier));
+            }
+        }
+        all.add(new CaGenerations.Generation(GenerationFiles.currentNumber(files), ca));
+        return new CaGenerations(all);
+    }
+
+    /** The CA of {@code next/} once {@code install} switched to it, for a running CA taking it over. */
+    public static CertificateAuthority loadCurrent(CaFiles files, char[] passphrase, Pkcs11Settings pkcs11, Clock clock) {
+        return load(files, passphrase, pkcs11 == null ? null
+                : withKey(pkcs11, GenerationFiles.currentKeyLabel(files, pkcs11.key())), clock);
+    }
+
+    private static CertificateAuthority loadEarlier(CaFiles files, int number, char[] passphrase, Pkcs11Settings pkcs11,
+                                                    List<X509Certificate> chain, Clock clock) {
+        java.nio.file.Path dir = files.generation(number);
+        try {
+            X509Certificate certificate = Pem.parseCertificate(Files.readString(dir.resolve("ca.crt"), StandardCharsets.US_ASCII));
+            if (!clock.instant().isBefore(certificate.getNotAfter().toInstant())) {
+                return null; // retired with its last certificate
+            }
+            java.nio.file.Path label = dir.resolve(GenerationFiles.KEY_LABEL);
+            Pkcs11Settings token = Files.exists(label) && pkcs11 != null
+                    ? withKey(pkcs11, GenerationFiles.readLabel(label, null)) : null;
+            if (Files.exists(label) && pkcs11 == null) {
+                throw new IllegalStateException("generation " + number + "'s key is in a PKCS#11 token: start needs "
+                        + "--pkcs11-token and --pkcs11-pin-file");
+            }
+            CaKey key = CaKeys.load(dir.resolve("ca.key"), passphrase, token);
+            checkPair(certificate, key);
+            return new CertificateAuthority(certificate, key, chain, Pem.encode(certificate));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read generation " + number + " in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Pkcs11Settings withKey(Pkcs11Settings s, String key) {
+        return new Pkcs11Settings(s.module(), s.token(), key, s.pinFile());
+    }
+
     /** Signs a probe with the key and verifies it with the certificate (a token key is checked the same way). */
     static void checkPair(X509Certificate certificate, CaKey key) {
         try {

@@ -58,6 +58,16 @@ public final class CrlService implements AutoCloseable {
      */
     public CrlService(CertificateAuthority ca, CertificateRepository certificates, CrlRepository crls,
                       Duration validity, Clock clock, AuditLog audit, Consumer<StoredCrl> published) {
+        this(ca, certificates.revokedEntries(), crls, validity, clock, audit, published);
+    }
+
+    /**
+     * The CRL of one issuing-key generation.
+     *
+     * @param stored the revoked certificates that generation signed, as the store holds them
+     */
+    public CrlService(CertificateAuthority ca, List<RevokedEntry> stored, CrlRepository crls,
+                      Duration validity, Clock clock, AuditLog audit, Consumer<StoredCrl> published) {
         this.ca = ca;
         this.crls = crls;
         this.validity = validity;
@@ -67,9 +77,8 @@ public final class CrlService implements AutoCloseable {
         StoredCrl latest = crls.latest().orElse(null);
         // A crash after a CRL was handed out but before its body was stored: its number is used, so the
         // stored body is not the current CRL any more; the next request for one makes a new CRL.
-        this.current = latest != null && latest.number().equals(crls.lastNumber()) ? latest : null;
+        this.current = latest != null && latest.number().equals(crls.lastOwnNumber()) ? latest : null;
         this.lastWritten = latest == null ? null : latest.number();
-        List<RevokedEntry> stored = certificates.revokedEntries();
         this.revoked = new RevokedList(stored);
         // After a restart: stale when a revocation is not older than the stored CRL (to the second).
         Instant newest = stored.stream().map(RevokedEntry::revokedAt).max(Instant::compareTo).orElse(null);

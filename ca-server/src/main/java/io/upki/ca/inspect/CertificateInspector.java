@@ -1,5 +1,6 @@
 package io.upki.ca.inspect;
 
+import io.upki.ca.authority.CaGenerations;
 import io.upki.ca.authority.CertificateAuthority;
 import io.upki.ca.store.CertificateRecord;
 import io.upki.ca.store.CertificateRepository;
@@ -45,12 +46,17 @@ public final class CertificateInspector {
     private static final String[] KEY_USAGE_NAMES = {"digital_signature", "content_commitment", "key_encipherment",
         "data_encipherment", "key_agreement", "key_cert_sign", "crl_sign", "encipher_only", "decipher_only"};
 
-    private final CertificateAuthority ca;
+    private final CaGenerations generations;
     private final CertificateRepository certificates;
     private final Clock clock;
 
     public CertificateInspector(CertificateAuthority ca, CertificateRepository certificates, Clock clock) {
-        this.ca = ca;
+        this(CaGenerations.single(ca), certificates, clock);
+    }
+
+    /** Recognises the certificates of every live issuing-key generation. */
+    public CertificateInspector(CaGenerations generations, CertificateRepository certificates, Clock clock) {
+        this.generations = generations;
         this.certificates = certificates;
         this.clock = clock;
     }
@@ -113,7 +119,12 @@ public final class CertificateInspector {
         }
         String cn = DistinguishedNames.commonName(X500Name.getInstance(cert.getSubjectX500Principal().getEncoded()));
         try {
-            cert.verify(ca.certificate().getPublicKey());
+            CaGenerations.Generation g = generations.forIssuer(
+                    X500Name.getInstance(cert.getIssuerX500Principal().getEncoded()));
+            if (g == null) {
+                return new CertificateStatus("unknown", cert.getSerialNumber(), cn, null, null);
+            }
+            cert.verify(g.ca().certificate().getPublicKey());
         } catch (GeneralSecurityException e) {
             return new CertificateStatus("unknown", cert.getSerialNumber(), cn, null, null);
         }

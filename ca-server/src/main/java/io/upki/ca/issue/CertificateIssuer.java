@@ -1,5 +1,6 @@
 package io.upki.ca.issue;
 
+import io.upki.ca.authority.CaGenerations;
 import io.upki.ca.authority.CertificateAuthority;
 import io.upki.ca.profile.Profile;
 import io.upki.ca.profile.Usages;
@@ -56,7 +57,7 @@ public final class CertificateIssuer {
     /** notBefore is set a little in the past so that clients with a slightly slow clock accept it. */
     static final Duration BACKDATE = Duration.ofMinutes(1);
 
-    private final CertificateAuthority ca;
+    private final CaGenerations generations;
     private final Clock clock;
     private final String crlUrl;
     private final String ocspUrl;
@@ -69,7 +70,15 @@ public final class CertificateIssuer {
 
     /** @param ocspUrl the OCSP responder URL written in every certificate's AIA, or null for none */
     public CertificateIssuer(CertificateAuthority ca, Clock clock, String crlUrl, String ocspUrl) {
-        this.ca = ca;
+        this(CaGenerations.single(ca), clock, crlUrl, ocspUrl);
+    }
+
+    /**
+     * Signs with the current generation of {@code generations}; a certificate prepared just before a
+     * rollover is still signed by the generation it names as issuer.
+     */
+    public CertificateIssuer(CaGenerations generations, Clock clock, String crlUrl, String ocspUrl) {
+        this.generations = generations;
         this.clock = clock;
         this.crlUrl = crlUrl;
         this.ocspUrl = ocspUrl;
@@ -114,6 +123,7 @@ public final class CertificateIssuer {
      */
     public TBSCertificate prepare(BigInteger serial, X500Name subject, SubjectPublicKeyInfo key, Profile profile,
                                   List<GeneralName> sans, Integer durationDays) {
+        CertificateAuthority ca = generations.current().ca();
         Instant notBefore = clock.instant().truncatedTo(ChronoUnit.SECONDS).minus(BACKDATE);
         int days = durationDays == null ? profile.durationDays() : durationDays;
         Instant notAfter = notBefore.plus(Duration.ofDays(days));
@@ -129,11 +139,11 @@ public final class CertificateIssuer {
         tbs.setEndDate(new Time(Date.from(notAfter)));
         tbs.setSubject(subject);
         tbs.setSubjectPublicKeyInfo(key);
-        tbs.setExtensions(extensions(key, profile, sans));
+        tbs.setExtensions(extensions(ca, key, profile, sans));
         return tbs.generateTBSCertificate();
     }
 
-    private Extensions extensions(SubjectPublicKeyInfo key, Profile profile, List<GeneralName> sans) {
+    private Extensions extensions(CertificateAuthority ca, SubjectPublicKeyInfo key, Profile profile, List<GeneralName> sans) {
         ExtensionsGenerator ext = new ExtensionsGenerator();
         try {
             ext.addExtension(Extension.basicConstraints, true, profile.isCa()
@@ -195,7 +205,12 @@ public final class CertificateIssuer {
 
     /** Signs a prepared certificate with the CA key (RFC 5280 section 4.1.1.3: over the TBS's DER). */
     public X509CertificateHolder sign(TBSCertificate tbs, String digest) {
-        ContentSigner signer = ca.signer(digest);
+        CaGenerations.Generation generation = generations.forIssuer(tbs.getIssuer());
+        if (generation == null) {
+            throw new IllegalStateException("the certificate names issuer " + tbs.getIssuer()
+                    + ", which is no live generation of this CA");
+        }
+        ContentSigner signer = generation.ca().signer(digest);
         if (!signer.getAlgorithmIdentifier().equals(tbs.getSignature())) {
             throw new IllegalStateException("the certificate names " + tbs.getSignature().getAlgorithm()
                     + " but the CA signs with " + signer.getAlgorithmIdentifier().getAlgorithm());
@@ -207,6 +222,12 @@ public final class CertificateIssuer {
         }
         return new X509CertificateHolder(Certificate.getInstance(new DERSequence(new ASN1Encodable[] {
                 tbs, signer.getAlgorithmIdentifier(), new DERBitString(signer.getSignature())})));
+    }
+
+    /** The generation whose subject is {@code issuer} (what the store records for a certificate), or 0 for none. */
+    public int generationOf(X500Name issuer) {
+        CaGenerations.Generation g = generations.forIssuer(issuer);
+        return g == null ? 0 : g.number();
     }
 
     private static UpkiRole role(String role) {

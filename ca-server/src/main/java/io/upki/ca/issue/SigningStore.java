@@ -150,7 +150,7 @@ public final class SigningStore implements AutoCloseable {
         }
     }
 
-    private static CertificateRecord toRecord(X509CertificateHolder holder, String profile, String keyFile, Instant issuedAt) {
+    private CertificateRecord toRecord(X509CertificateHolder holder, String profile, String keyFile, Instant issuedAt) {
         byte[] der;
         try {
             der = holder.getEncoded();
@@ -161,6 +161,7 @@ public final class SigningStore implements AutoCloseable {
         return new CertificateRecord(holder.getSerialNumber(), DistinguishedNames.commonName(subject),
                 DistinguishedNames.toSlash(subject), DistinguishedNames.canonicalKey(subject), profile,
                 holder.getNotBefore().toInstant(), holder.getNotAfter().toInstant(), issuedAt,
-                CertificateFacts.sha256Fingerprint(der), der, keyFile, null, null);
+                CertificateFacts.sha256Fingerprint(der), der, keyFile, null, null,
+                Math.max(1, issuer.generationOf(holder.getIssuer())));
     }
 }

@@ -38,15 +38,23 @@ public final class CaMetrics implements TaskTimer {
     private final AtomicLong expiring7 = new AtomicLong();
     private final AtomicLong expiring30 = new AtomicLong();
 
-    public CaMetrics(ProfileRegistry profiles, JdbcCertificateRepository certificates, CrlService crls, Clock clock) {
+    /** @param crls the CRL service of every live issuing-key generation (one gauge set per issuer) */
+    public CaMetrics(ProfileRegistry profiles, JdbcCertificateRepository certificates,
+                     java.util.function.Supplier<List<CrlService>> crls, Clock clock) {
         this.profiles = profiles;
         this.certificates = certificates;
         this.clock = clock;
         MeterRegistry r = ops.registry();
         CrlGauges.bind(ops, "upki.ca", clock, () -> {
-            StoredCrl c = crls.latest();
-            return c == null ? List.of() : List.of(new CrlFacts(issuer(crls), c.number(), c.thisUpdate(),
-                    c.nextUpdate(), crls.latestEntries(), c.der().length));
+            List<CrlFacts> facts = new java.util.ArrayList<>();
+            for (CrlService s : crls.get()) {
+                StoredCrl c = s.latest();
+                if (c != null) {
+                    facts.add(new CrlFacts(issuer(s), c.number(), c.thisUpdate(), c.nextUpdate(), s.latestEntries(),
+                            c.der().length));
+                }
+            }
+            return facts;
         });
         Gauge.builder("upki.ca.certificates.expiring", expiring7, AtomicLong::get).tag("within", "7d")
                 .description("Certificates not revoked whose notAfter is within the next 7 or 30 days.").register(r);

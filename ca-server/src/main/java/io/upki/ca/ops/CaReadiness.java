@@ -24,19 +24,24 @@ import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 public final class CaReadiness implements Supplier<Readiness> {
     private static final byte[] PROBE = "upki readiness probe".getBytes(StandardCharsets.US_ASCII);
 
-    private final CrlService crls;
+    private final java.util.function.Supplier<CrlService> crls;
     private final Clock clock;
     private final CachedCheck store;
     private final CachedCheck key;
 
-    public CaReadiness(Database database, CertificateAuthority ca, CrlService crls, Clock clock, Duration ttl) {
+    /**
+     * @param ca the current issuing CA (it changes at a rollover)
+     * @param crls the current generation's CRL service
+     */
+    public CaReadiness(Database database, java.util.function.Supplier<CertificateAuthority> ca,
+                       java.util.function.Supplier<CrlService> crls, Clock clock, Duration ttl) {
         this.crls = crls;
         this.clock = clock;
         this.store = new CachedCheck(() -> {
             database.checkWritable();
             return Readiness.OK;
         }, ttl, clock);
-        this.key = new CachedCheck(() -> keySigns(ca), ttl, clock);
+        this.key = new CachedCheck(() -> keySigns(ca.get()), ttl, clock);
     }
 
     @Override
@@ -45,7 +50,7 @@ public final class CaReadiness implements Supplier<Readiness> {
     }
 
     private Readiness crl() {
-        StoredCrl latest = crls.latest();
+        StoredCrl latest = crls.get().latest();
         if (latest == null) {
             return Readiness.notReady("crl: none signed yet (the first get_crl signs one)");
         }

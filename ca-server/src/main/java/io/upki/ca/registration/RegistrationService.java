@@ -32,12 +32,18 @@ public final class RegistrationService {
     private final RegistrationSeed seed;
     private final IssuanceService issuance;
     private final NodeRepository nodes;
-    private final CertificateAuthority ca;
+    private final java.util.function.Supplier<CertificateAuthority> ca;
     private final Clock clock;
     private final AccessPolicy access;
 
     public RegistrationService(RegistrationSeed seed, IssuanceService issuance, NodeRepository nodes,
                                CertificateAuthority ca, Clock clock, AccessPolicy access) {
+        this(seed, issuance, nodes, () -> ca, clock, access);
+    }
+
+    /** @param ca the current issuing CA, handed to each node that registers (it changes at a rollover) */
+    public RegistrationService(RegistrationSeed seed, IssuanceService issuance, NodeRepository nodes,
+                               java.util.function.Supplier<CertificateAuthority> ca, Clock clock, AccessPolicy access) {
         this.access = access;
         this.seed = seed;
         this.issuance = issuance;
@@ -65,7 +71,7 @@ public final class RegistrationService {
                 () -> issuance.issueWithNewKey("register", cn, profile, sans, false));
         nodes.save(new NodeRepository.Registration(cn, profile, clock.instant(), issued.serial()));
         return new RaRegistration("registered", cn, profile, issued.certificatePem(),
-                Pem.encodePrivateKey(issued.keyPair().getPrivate(), null), ca.pem());
+                Pem.encodePrivateKey(issued.keyPair().getPrivate(), null), ca.get().pem());
     }
 
     /** {@code register} on the operations port: the CA keeps the key, as for {@code generate}. */

@@ -54,6 +54,12 @@ public interface CertificateRepository {
     /** Every revoked certificate, for the CRL; cost grows with the number revoked, not stored. */
     List<RevokedEntry> revokedEntries();
 
+    /** The revoked certificates signed by issuing-key {@code generation} (its CRL's entries). */
+    List<RevokedEntry> revokedEntries(int generation);
+
+    /** The latest notAfter of the certificates {@code generation} signed; empty when it signed none. */
+    Optional<Instant> lastNotAfter(int generation);
+
     /** Certificates by issue time, oldest first. */
     List<CertificateRecord> list(int offset, int limit);
 

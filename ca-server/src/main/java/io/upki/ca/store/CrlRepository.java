@@ -18,6 +18,11 @@ public interface CrlRepository {
     /** The highest CRL number reserved, zero when none was ever issued. */
     BigInteger lastNumber();
 
+    /** The highest number reserved for this repository's own CRLs (one issuing-key generation's). */
+    default BigInteger lastOwnNumber() {
+        return lastNumber();
+    }
+
     /**
      * Records durably that {@code number} is used.
      *

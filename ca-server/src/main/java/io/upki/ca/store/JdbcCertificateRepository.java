@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 /** {@link CertificateRepository} on {@link Database} (SQLite or PostgreSQL); every lookup uses an index. */
 public final class JdbcCertificateRepository implements CertificateRepository {
     private static final String COLUMNS = "serial, common_name, subject_dn, subject_key, profile, not_before, "
-            + "not_after, issued_at, fingerprint, der, key_file, revoked_at, revoke_reason";
+            + "not_after, issued_at, fingerprint, der, key_file, revoked_at, revoke_reason, generation";
     // "Newest not revoked first, else newest" (CA-PROTOCOL.md section 4).
     private static final String PREFERENCE = " ORDER BY (revoked_at IS NOT NULL), id DESC LIMIT 1";
 
@@ -140,7 +140,7 @@ public final class JdbcCertificateRepository implements CertificateRepository {
 
     private void insertRow(Connection c, CertificateRecord r) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO certificates (" + COLUMNS
-                + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
             ps.setString(1, serialKey(r.serial()));
             ps.setString(2, r.commonName());
             ps.setString(3, r.subjectDn());
@@ -158,6 +158,7 @@ public final class JdbcCertificateRepository implements CertificateRepository {
             } else {
                 ps.setInt(13, r.revocationReason().code());
             }
+            ps.setInt(14, r.generation());
             ps.executeUpdate();
         } catch (SQLException e) {
             if (db.dialect().uniqueViolation(e, "certificates")) {
@@ -208,10 +209,16 @@ public final class JdbcCertificateRepository implements CertificateRepository {
 
     @Override
     public List<RevokedEntry> revokedEntries() {
+        return revokedEntries(0);
+    }
+
+    @Override
+    public List<RevokedEntry> revokedEntries(int generation) {
         return db.read(c -> {
             List<RevokedEntry> entries = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT serial, revoked_at, revoke_reason FROM certificates WHERE revoked_at IS NOT NULL");
+                    "SELECT serial, revoked_at, revoke_reason FROM certificates WHERE revoked_at IS NOT NULL"
+                            + (generation > 0 ? " AND generation = " + generation : ""));
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     entries.add(new RevokedEntry(new BigInteger(rs.getString(1), 16),
@@ -231,6 +238,20 @@ public final class JdbcCertificateRepository implements CertificateRepository {
                 ps.setInt(1, limit);
                 ps.setInt(2, offset);
                 return all(ps);
+            }
+        });
+    }
+
+    @Override
+    public Optional<Instant> lastNotAfter(int generation) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT max(not_after) FROM certificates WHERE generation = ?")) {
+                ps.setInt(1, generation);
+                try (ResultSet rs = ps.executeQuery()) {
+                    long v = rs.next() ? rs.getLong(1) : 0L;
+                    return v == 0L ? Optional.<Instant>empty() : Optional.of(Instant.ofEpochMilli(v));
+                }
             }
         });
     }
@@ -379,7 +400,8 @@ public final class JdbcCertificateRepository implements CertificateRepository {
                         rs.getBytes(10),
                         rs.getString(11),
                         revoked ? Instant.ofEpochMilli(revokedAt) : null,
-                        revoked ? RevocationReason.fromCode(rs.getInt(13)).orElse(RevocationReason.UNSPECIFIED) : null));
+                        revoked ? RevocationReason.fromCode(rs.getInt(13)).orElse(RevocationReason.UNSPECIFIED) : null,
+                        rs.getInt(14)));
             }
         }
         return rows;

@@ -27,34 +27,55 @@ public final class JdbcCrlRepository implements CrlRepository {
 
     private final Database db;
     private final Path bodies;
+    private final int generation;
 
     /** @param bodies the folder of the latest CRL's file (created when missing), or null to keep it in the table */
     public JdbcCrlRepository(Database db, Path bodies) {
+        this(db, bodies, 1);
+    }
+
+    /**
+     * The CRLs of one issuing-key generation (docs/KEYS.md, rollover). The numbers come from one sequence
+     * shared by every generation, so each generation's numbers strictly grow (RFC 5280 section 5.2.3
+     * allows gaps) and a CRL number names one CRL of this CA whatever its issuer.
+     *
+     * @param bodies this generation's own folder, or null to keep the body in the table
+     */
+    public JdbcCrlRepository(Database db, Path bodies, int generation) {
         this.db = db;
         this.bodies = bodies;
+        this.generation = generation;
     }
 
     // CRL numbers may reach 20 octets (RFC 5280 section 5.2.3): ordered by (width, hex text), on the
     // crls_order index.
     private static final String LAST_NUMBER = "SELECT number FROM crls ORDER BY number_width DESC, number DESC LIMIT 1";
     // CAs before this layout kept the latest body in the table.
-    private static final String LATEST_IN_TABLE = "SELECT number FROM crls WHERE length(der) > 0 "
+    private static final String LATEST_IN_TABLE = "SELECT number FROM crls WHERE length(der) > 0 AND generation = ? "
+            + "ORDER BY number_width DESC, number DESC LIMIT 1";
+    private static final String LAST_OWN_NUMBER = "SELECT number FROM crls WHERE generation = ? "
             + "ORDER BY number_width DESC, number DESC LIMIT 1";
 
     @Override
     public Optional<StoredCrl> latest() {
         if (bodies == null) {
             return db.read(c -> {
-                try (PreparedStatement ps = c.prepareStatement(LATEST_IN_TABLE); ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? row(c, new BigInteger(rs.getString(1), 16), null) : Optional.<StoredCrl>empty();
+                try (PreparedStatement ps = c.prepareStatement(LATEST_IN_TABLE)) {
+                    ps.setInt(1, generation);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        return rs.next() ? row(c, new BigInteger(rs.getString(1), 16), null) : Optional.<StoredCrl>empty();
+                    }
                 }
             });
         }
         try {
             BigInteger inFile = newestFile();
             BigInteger inTable = db.read(c -> {
-                try (PreparedStatement ps = c.prepareStatement(LATEST_IN_TABLE); ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? new BigInteger(rs.getString(1), 16) : null;
+                try (PreparedStatement ps = c.prepareStatement(LATEST_IN_TABLE)) {
+                    ps.setInt(1, generation);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        return rs.next() ? new BigInteger(rs.getString(1), 16) : null;
+                    }
                 }
             });
             if (inFile == null && inTable == null) {
@@ -113,6 +134,18 @@ public final class JdbcCrlRepository implements CrlRepository {
         return db.read(JdbcCrlRepository::lastNumber);
     }
 
+    @Override
+    public BigInteger lastOwnNumber() {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(LAST_OWN_NUMBER)) {
+                ps.setInt(1, generation);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? new BigInteger(rs.getString(1), 16) : BigInteger.ZERO;
+                }
+            }
+        });
+    }
+
     private static BigInteger lastNumber(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(LAST_NUMBER); ResultSet rs = ps.executeQuery()) {
             return rs.next() ? new BigInteger(rs.getString(1), 16) : BigInteger.ZERO;
@@ -135,19 +168,22 @@ public final class JdbcCrlRepository implements CrlRepository {
             }
             if (bodies != null) {
                 // Bodies from the table era are dropped as soon as a newer CRL exists; the number rows stay.
-                try (PreparedStatement ps = c.prepareStatement("UPDATE crls SET der = ? WHERE length(der) > 0")) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE crls SET der = ? WHERE length(der) > 0 AND generation = ?")) {
                     ps.setBytes(1, new byte[0]);
+                    ps.setInt(2, generation);
                     ps.executeUpdate();
                 }
             }
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO crls (number, number_width, this_update, next_update, der) VALUES (?,?,?,?,?)")) {
+                    "INSERT INTO crls (number, number_width, this_update, next_update, der, generation) VALUES (?,?,?,?,?,?)")) {
                 String hex = number.toString(16);
                 ps.setString(1, hex);
                 ps.setInt(2, hex.length());
                 ps.setLong(3, thisUpdate.toEpochMilli());
                 ps.setLong(4, nextUpdate.toEpochMilli());
                 ps.setBytes(5, new byte[0]);
+                ps.setInt(6, generation);
                 ps.executeUpdate();
             }
             return null;
@@ -165,9 +201,10 @@ public final class JdbcCrlRepository implements CrlRepository {
                 }
                 // Only the latest body is kept; older ones are emptied once a newer one is stored.
                 try (PreparedStatement ps = c.prepareStatement(
-                        "UPDATE crls SET der = ? WHERE number <> ? AND length(der) > 0")) {
+                        "UPDATE crls SET der = ? WHERE number <> ? AND length(der) > 0 AND generation = ?")) {
                     ps.setBytes(1, new byte[0]);
                     ps.setString(2, crl.number().toString(16));
+                    ps.setInt(3, generation);
                     ps.executeUpdate();
                 }
                 return null;

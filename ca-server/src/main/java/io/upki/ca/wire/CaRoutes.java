@@ -5,8 +5,8 @@ import io.upki.ca.access.Caller;
 import io.upki.ca.access.Role;
 import io.upki.ca.admin.AdminService;
 import io.upki.ca.audit.AuditLog;
-import io.upki.ca.authority.CertificateAuthority;
-import io.upki.ca.crl.CrlService;
+import io.upki.ca.authority.CaGenerations;
+import io.upki.ca.crl.CrlServices;
 import io.upki.ca.inspect.CertificateInspector;
 import io.upki.ca.issue.CsrRenewal;
 import io.upki.ca.issue.IssuanceService;
@@ -42,11 +42,11 @@ public final class CaRoutes {
     /** The page size of a filtered {@code list_nodes} that names none. */
     private static final int DEFAULT_PAGE = 100;
 
-    private final CertificateAuthority ca;
+    private final CaGenerations generations;
     private final ProfileRegistry profiles;
     private final IssuanceService issuance;
     private final RevocationService revocation;
-    private final CrlService crls;
+    private final CrlServices crls;
     private final AdminService admins;
     private final CertificateLookup lookup;
     private final CertificateInspector inspector;
@@ -56,12 +56,12 @@ public final class CaRoutes {
     private final AccessPolicy access;
     private TaskTimer timer = TaskTimer.NONE;
 
-    public CaRoutes(CertificateAuthority ca, ProfileRegistry profiles, IssuanceService issuance,
-                    RevocationService revocation, CrlService crls, AdminService admins, CertificateLookup lookup,
+    public CaRoutes(CaGenerations generations, ProfileRegistry profiles, IssuanceService issuance,
+                    RevocationService revocation, CrlServices crls, AdminService admins, CertificateLookup lookup,
                     CertificateInspector inspector, RegistrationService registration, CsrRenewal renewal,
                     AuditLog audit, AccessPolicy access) {
         this.access = access;
-        this.ca = ca;
+        this.generations = generations;
         this.profiles = profiles;
         this.issuance = issuance;
         this.revocation = revocation;
@@ -84,13 +84,59 @@ public final class CaRoutes {
     private static final java.util.Set<CaTask> TIMED = java.util.EnumSet.of(CaTask.REGISTER, CaTask.GENERATE,
             CaTask.SIGN, CaTask.RENEW, CaTask.RENEW_CSR, CaTask.REVOKE, CaTask.UNREVOKE, CaTask.DELETE);
 
+    /**
+     * {@code get_ca_chain}: the current issuing CA, then every earlier generation still live (newest
+     * first; relying parties need them until their last certificate expires), then the chain to the root.
+     */
+    private String chainPem() {
+        List<CaGenerations.Generation> all = generations.all();
+        StringBuilder b = new StringBuilder();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            b.append(all.get(i).ca().pem());
+        }
+        for (java.security.cert.X509Certificate c : generations.current().ca().chain()) {
+            b.append(io.upki.pki.x509.Pem.encode(c));
+        }
+        return b.toString();
+    }
+
+    /** {@code get_crl}: the current generation's CRL, or with {@code generation} that generation's. */
+    private io.upki.ca.store.StoredCrl crl(Params p) {
+        Integer number = p.optionalPositiveInt("generation", 1_000_000);
+        if (number == null) {
+            return crls.current();
+        }
+        io.upki.ca.crl.CrlService service = crls.service(number);
+        if (service == null) {
+            throw new CaProtocolException(CaErrorCode.VALIDATION, "generation " + number + " is not a live generation of "
+                    + "this CA (live: " + crls.numbers() + ")");
+        }
+        return service.current();
+    }
+
+    /** {@code get_crls}: every live generation's current CRL, oldest first. */
+    private List<Map<String, Object>> generationCrls() {
+        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        for (int n : crls.numbers()) {
+            io.upki.ca.crl.CrlService service = crls.service(n);
+            if (service != null) {
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("generation", n);
+                entry.put("crl", base64(service.current().der()));
+                out.add(entry);
+            }
+        }
+        return out;
+    }
+
     /** The operations port (5000). */
     public TaskRouter operations(WireCodec codec) {
         return new TaskRouter(codec)
                 .guardedBy(access::checkOperation)
-                .route(name(CaTask.GET_CA), Lane.QUICK, p -> ca.pem())
-                .route(name(CaTask.GET_CA_CHAIN), Lane.QUICK, p -> ca.chainPem())
-                .route(name(CaTask.GET_CRL), Lane.QUICK, p -> base64(crls.current().der()))
+                .route(name(CaTask.GET_CA), Lane.QUICK, p -> generations.current().ca().pem())
+                .route(name(CaTask.GET_CA_CHAIN), Lane.QUICK, p -> chainPem())
+                .route(name(CaTask.GET_CRL), Lane.QUICK, p -> base64(crl(p).der()))
+                .route(name(CaTask.GET_CRLS), Lane.QUICK, p -> generationCrls())
                 .route(name(CaTask.GENERATE_CRL), Lane.SIGNING, audited(CaTask.GENERATE_CRL, p -> base64(crls.generate().der())))
                 .route(name(CaTask.LIST_PROFILES), Lane.QUICK, p -> profiles.names())
                 .route(name(CaTask.GET_PROFILE), Lane.QUICK, p -> issuance.profile(p.requireString("profile")).toDocument())

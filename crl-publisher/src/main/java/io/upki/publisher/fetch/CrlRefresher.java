@@ -2,8 +2,8 @@ package io.upki.publisher.fetch;
 
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.caclient.CaClientException;
-import io.upki.pki.caclient.CertificateAuthorityClient;
 import io.upki.pki.caclient.TypedCaClient;
+import io.upki.publisher.publish.GenerationCrls;
 import io.upki.publisher.publish.Publication;
 import java.math.BigInteger;
 import java.time.Clock;
@@ -39,7 +39,7 @@ public final class CrlRefresher implements AutoCloseable {
     /** The shortest time between two on-demand generations, however many callers ask. */
     static final Duration ON_DEMAND_INTERVAL = Duration.ofSeconds(1);
 
-    private final CertificateAuthorityClient ca;
+    private final TypedCaClient ca;
     private final Publication publication;
     private final Clock clock;
     private final Duration margin;
@@ -51,6 +51,7 @@ public final class CrlRefresher implements AutoCloseable {
         return t;
     });
     private final LongAdder failures = new LongAdder();
+    private volatile GenerationCrls generations;
     private ScheduledFuture<?> pending;
     private ScheduledFuture<?> retry;
     private Instant burstStart;
@@ -71,6 +72,31 @@ public final class CrlRefresher implements AutoCloseable {
         this.margin = margin;
         this.debounce = debounce;
         this.maxDelay = maxDelay;
+    }
+
+    /**
+     * Also keeps every issuing-key generation's CRL and follows the CA's issuing certificate
+     * (docs/KEYS.md, rollover); call before {@link #start()}.
+     */
+    public CrlRefresher followGenerations(GenerationCrls g) {
+        this.generations = g;
+        return this;
+    }
+
+    /**
+     * Offers {@code der} for publication, after the other generations' CRLs and the CA's issuing
+     * certificate were brought up to date: a push announcing it then finds them all served.
+     */
+    private void publish(byte[] der) {
+        GenerationCrls g = generations;
+        if (g != null) {
+            try {
+                g.refresh(ca);
+            } catch (CaClientException | IllegalArgumentException e) {
+                LOG.warn("cannot refresh the CRLs of earlier CA generations: {}", e.getMessage());
+            }
+        }
+        publication.offer(der);
     }
 
     public void start() {
@@ -136,7 +162,7 @@ public final class CrlRefresher implements AutoCloseable {
             lastOnDemand = clock.instant();
         }
         try {
-            publication.offer(ca.generateCrl().der());
+            publish(ca.generateCrl().der());
             lastGenerated = clock.instant();
             succeeded();
             result.complete(publication.current());
@@ -153,7 +179,7 @@ public final class CrlRefresher implements AutoCloseable {
 
     private void generate(String why) {
         try {
-            publication.offer(ca.generateCrl().der());
+            publish(ca.generateCrl().der());
             lastGenerated = clock.instant();
             succeeded();
         } catch (CaClientException e) {
@@ -163,7 +189,7 @@ public final class CrlRefresher implements AutoCloseable {
 
     private void fetchLatestNow() {
         try {
-            publication.offer(ca.currentCrl().der());
+            publish(ca.currentCrl().der());
             succeeded();
         } catch (CaClientException e) {
             failed("get_crl", e);

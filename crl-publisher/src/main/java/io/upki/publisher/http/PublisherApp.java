@@ -37,6 +37,7 @@ public final class PublisherApp {
     private final CrlHolders holders;
     private OcspEndpoint ocsp;
     private RootCrlFile rootCrl;
+    private io.upki.publisher.publish.GenerationCrls generations;
 
     /** @param refreshWait how long {@code POST /refresh} waits for the CA before answering 503 */
     public PublisherApp(Publication publication, CrlRefresher refresher, PushHub hub, Clock clock, Duration maxAge,
@@ -55,6 +56,12 @@ public final class PublisherApp {
     /** Also serves the OCSP responder at {@code /ocsp}. */
     public PublisherApp withOcsp(OcspEndpoint endpoint) {
         this.ocsp = endpoint;
+        return this;
+    }
+
+    /** Also serves each issuing-key generation's CRL at {@code /crl/N.der|pem} and all of them at {@code /crls.pem}. */
+    public PublisherApp withGenerations(io.upki.publisher.publish.GenerationCrls g) {
+        this.generations = g;
         return this;
     }
 
@@ -81,6 +88,10 @@ public final class PublisherApp {
             HttpServers.noMethodOverride(config);
             config.routes.get("/crl.der", ctx -> serveCrl(ctx, true));
             config.routes.get("/crl.pem", ctx -> serveCrl(ctx, false));
+            if (generations != null) {
+                config.routes.get("/crls.pem", this::serveBundle);
+                config.routes.get("/crl/{file}", this::serveGeneration);
+            }
             config.routes.get("/ca.crt", ctx -> ctx.contentType("application/x-pem-file").result(caPem));
             if (rootCrl != null) {
                 config.routes.get("/root.crl", ctx -> rootCrl.serve(ctx, false));
@@ -105,7 +116,45 @@ public final class PublisherApp {
     }
 
     private void serveCrl(Context ctx, boolean der) {
+        serveCrl(ctx, der, publication.current());
+    }
+
+    /** {@code /crl/N.der} or {@code /crl/N.pem}: generation N's CRL (docs/KEYS.md, rollover). */
+    private void serveGeneration(Context ctx) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([1-9][0-9]{0,5})\\.(der|pem)").matcher(ctx.pathParam("file"));
+        Publication.Current crl = m.matches() ? generations.crl(Integer.parseInt(m.group(1))) : null;
+        if (crl == null) {
+            ctx.status(404).json(Map.of("status", "error", "message", "no such CA generation; live: "
+                    + generations.generations()));
+            return;
+        }
+        serveCrl(ctx, m.group(2).equals("der"), crl);
+    }
+
+    /** {@code /crls.pem}: every live generation's CRL, for relying parties that follow a rollover. */
+    private void serveBundle(Context ctx) {
+        byte[] bundle = generations.bundle();
+        if (bundle == null) {
+            ctx.status(503).json(Map.of("status", "error", "message", "no CRL published yet"));
+            return;
+        }
+        String etag = "\"bundle-" + io.upki.pki.x509.CertificateFacts.sha256Fingerprint(bundle) + "\"";
+        ctx.header("Cache-Control", "no-cache");
+        ctx.header("ETag", etag);
         Publication.Current current = publication.current();
+        if (current != null) {
+            holders.took(CrlHolders.name(ctx.header(HOLDER)), ctx.ip(), current.snapshot().number());
+        }
+        String inm = ctx.header("If-None-Match");
+        if (inm != null && inm.strip().equals(etag)) {
+            ctx.status(304);
+            return;
+        }
+        ctx.contentType("application/x-pem-file");
+        ctx.result(bundle);
+    }
+
+    private void serveCrl(Context ctx, boolean der, Publication.Current current) {
         if (current == null) {
             ctx.status(503).json(Map.of("status", "error", "message", "no CRL published yet"));
             return;

@@ -36,7 +36,7 @@ public final class Publication {
         private final String etag;
         private volatile byte[] pem;
 
-        Current(CrlSnapshot snapshot) {
+        public Current(CrlSnapshot snapshot) {
             this.snapshot = snapshot;
             this.etag = "\"" + CertificateFacts.sha256Fingerprint(snapshot.der()) + "\"";
         }
@@ -65,8 +65,8 @@ public final class Publication {
         }
     }
 
-    private final CrlAcceptor acceptor;
-    private final X509Certificate caCertificate;
+    private volatile CrlAcceptor acceptor;
+    private volatile X509Certificate caCertificate;
     private final Path outDir;
     private final Consumer<Current> onPublish;
     private final AtomicReference<Current> current = new AtomicReference<>();
@@ -79,6 +79,26 @@ public final class Publication {
         this.caCertificate = caCertificate;
         this.outDir = outDir;
         this.onPublish = onPublish;
+    }
+
+    /**
+     * The CA rolled its key over (docs/KEYS.md): CRLs from now on are the new generation's, checked
+     * against its certificate. Its CRL numbers continue the CA's one sequence, so they stay above the
+     * published one. Does nothing when {@code ca} is the certificate already trusted.
+     */
+    public synchronized void retrust(X509Certificate ca, CrlAcceptor forIt) {
+        if (ca.equals(caCertificate)) {
+            return;
+        }
+        LOG.info("the CA's issuing certificate is now {}: its CRLs are published from here on",
+                ca.getSubjectX500Principal().getName());
+        caCertificate = ca;
+        acceptor = forIt;
+    }
+
+    /** The CA certificate whose CRLs are published at {@code /crl.der}. */
+    public X509Certificate caCertificate() {
+        return caCertificate;
     }
 
     /** Reloads the last published CRL from the output folder after a restart (if it is still acceptable). */

@@ -56,6 +56,22 @@ public final class TypedCaClient implements CertificateAuthorityClient {
         return crl(CaTask.GET_CRL);
     }
 
+    /** {@code get_crls}: every live issuing-key generation's current CRL, oldest generation first. */
+    public List<GenerationCrl> generationCrls() {
+        List<GenerationCrl> out = new ArrayList<>();
+        for (JsonNode n : array(CaTask.GET_CRLS, call(CaTask.GET_CRLS, params()))) {
+            if (!n.path("generation").canConvertToInt() || !n.path("crl").isTextual()) {
+                throw unexpected(CaTask.GET_CRLS, "an entry without generation and crl");
+            }
+            try {
+                out.add(new GenerationCrl(n.get("generation").asInt(), Base64.getDecoder().decode(n.get("crl").asText())));
+            } catch (IllegalArgumentException e) {
+                throw unexpected(CaTask.GET_CRLS, "a CRL that is not base64");
+            }
+        }
+        return out;
+    }
+
     @Override
     public CrlBytes generateCrl() {
         return crl(CaTask.GENERATE_CRL);

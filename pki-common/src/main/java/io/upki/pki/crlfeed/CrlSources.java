@@ -97,6 +97,16 @@ public final class CrlSources implements AutoCloseable {
         pollUrls();
     }
 
+    /**
+     * Reads every file and fetches every URL now, unconditionally: after the trusted CAs changed, a CRL
+     * refused before (unknown issuer) must be offered again although the publisher's answer is unchanged.
+     */
+    public void refetchAll() {
+        validators.clear();
+        fileStamps.clear();
+        refreshNow();
+    }
+
     private static boolean isUrl(String location) {
         return location.startsWith("http://") || location.startsWith("https://");
     }

@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
 public final class CrlState {
     private static final Logger LOG = LoggerFactory.getLogger(CrlState.class);
 
-    private final CrlAcceptor acceptor;
+    private volatile CrlAcceptor acceptor;
     private final Clock clock;
-    private final List<X509Certificate> issuers;
+    private volatile List<X509Certificate> issuers;
+    private volatile Runnable onUnknownIssuer = () -> { };
     private final Runnable onChange;
     private final AtomicReference<RevocationIndex> index = new AtomicReference<>(RevocationIndex.empty());
     private final LongAdder rejected = new LongAdder();
@@ -39,6 +40,21 @@ public final class CrlState {
         this.clock = clock;
         this.issuers = List.copyOf(issuers);
         this.onChange = onChange;
+    }
+
+    /**
+     * The trusted CAs changed (a CA rolled its key over, docs/KEYS.md): CRLs are checked against
+     * {@code issuers} from now on, and each of them needs a current CRL for readiness. CRLs already
+     * accepted stay in force.
+     */
+    public synchronized void retrust(CrlAcceptor newAcceptor, List<X509Certificate> newIssuers) {
+        this.acceptor = newAcceptor;
+        this.issuers = List.copyOf(newIssuers);
+    }
+
+    /** Run (on the offering thread) when a CRL names an issuer that is not trusted: maybe a new CA generation. */
+    public void onUnknownIssuer(Runnable r) {
+        this.onUnknownIssuer = r;
     }
 
     public RevocationIndex current() {
@@ -91,6 +107,9 @@ public final class CrlState {
 
     private void reject(String source, CrlRejectedException e) {
         rejected.increment();
+        if (e.reason() == CrlRejectedException.Reason.UNKNOWN_ISSUER) {
+            onUnknownIssuer.run();
+        }
         LOG.warn("CRL from {} rejected ({}): {}", source, e.reason(), e.getMessage());
     }
 

@@ -34,7 +34,10 @@ public final class OpsServer implements AutoCloseable {
         this.executor = executor;
     }
 
-    /** Binds {@code address} and serves until closed; {@code process} names its threads. */
+    /**
+     * Binds {@code address} and serves until closed; {@code process} names its threads, and a null
+     * {@code metrics} (metrics turned off) makes {@code /metrics} a 404.
+     */
     public static OpsServer start(String process, InetSocketAddress address, Supplier<Readiness> readiness,
                                   Supplier<String> metrics) throws IOException {
         HttpServer server = HttpServer.create(address, 16);
@@ -57,8 +60,14 @@ public final class OpsServer implements AutoCloseable {
                         Readiness r = readiness.get();
                         json(exchange, r.status(), r.body());
                     }
-                    case "/metrics" -> send(exchange, 200, OpsMetrics.CONTENT_TYPE,
-                            metrics.get().getBytes(StandardCharsets.UTF_8));
+                    case "/metrics" -> {
+                        if (metrics == null) {
+                            json(exchange, 404, Map.of("status", "error", "reason", "not_found",
+                                    "message", "metrics are off (--metrics off)"));
+                        } else {
+                            send(exchange, 200, OpsMetrics.CONTENT_TYPE, metrics.get().getBytes(StandardCharsets.UTF_8));
+                        }
+                    }
                     default -> json(exchange, 404, Map.of("status", "error", "reason", "not_found",
                             "message", "use /health, /ready or /metrics"));
                 }

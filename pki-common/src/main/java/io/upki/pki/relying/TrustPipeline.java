@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.upki.pki.admins.AdminDirectory;
 import io.upki.pki.admins.AdminRefresher;
 import io.upki.pki.assertion.Identity;
+import io.upki.pki.caclient.CertificateAuthorityClient;
 import io.upki.pki.crl.CrlAcceptor;
 import io.upki.pki.crl.CrlNumberFloor;
 import io.upki.pki.crl.RevocationIndex;
@@ -45,7 +46,12 @@ import java.util.List;
  * other steps run on every request. A new CRL or admin list also drops every remembered path.
  */
 public final class TrustPipeline implements AutoCloseable {
-    private final ChainVerifier chains;
+    /** Replaced when the CA names a new issuing certificate (key rollover); every request reads it once. */
+    private volatile ChainVerifier chains;
+    private TrustConfig config;
+    private CrlNumberFloor floor;
+    /** The last chain that did not fit the anchors, logged once. */
+    private List<X509Certificate> refusedChain;
     private final CrlState crls;
     private final CrlSources sources;
     private final AdminDirectory admins;
@@ -116,11 +122,63 @@ public final class TrustPipeline implements AutoCloseable {
                 running.add(0, fallback);
                 fallback.start();
             }
-            return new TrustPipeline(chains, crls, sources, admins, paths, clock, config.grace(), running, watch, fallback);
+            TrustPipeline pipeline = new TrustPipeline(chains, crls, sources, admins, paths, clock, config.grace(), running,
+                    watch, fallback);
+            pipeline.config = config;
+            pipeline.floor = floor;
+            CertificateAuthorityClient ca = feed.fallback() != null ? feed.fallback().ca()
+                    : config.admins() instanceof AdminSource.FromCa c ? new io.upki.pki.caclient.TypedCaClient(c.ca()) : null;
+            if (ca != null) {
+                IssuerFollower follower = new IssuerFollower(ca, ISSUER_POLL, pipeline::learn);
+                crls.onUnknownIssuer(follower::nudge);
+                running.add(0, follower);
+                follower.start();
+            }
+            return pipeline;
         } catch (IOException | RuntimeException e) {
             closeAll(running);
             throw e;
         }
+    }
+
+    /** How often the CA's issuing certificates are read again (also at once on a CRL from an unknown issuer). */
+    static final Duration ISSUER_POLL = Duration.ofSeconds(10);
+
+    /**
+     * The CA's chain as {@code get_ca_chain} answers it: every issuing certificate in it that chains to a
+     * configured anchor is trusted from now on, beside the configured intermediates (a CA that rolled its
+     * key over names both generations until the earlier one's last certificate expires). A chain that
+     * does not fit the anchors changes nothing.
+     */
+    synchronized void learn(List<X509Certificate> caChain) {
+        List<X509Certificate> wanted = new ArrayList<>(config.intermediates());
+        for (X509Certificate c : caChain) {
+            if (!config.anchors().contains(c) && !wanted.contains(c)) {
+                wanted.add(c);
+            }
+        }
+        ChainVerifier now = chains;
+        List<X509Certificate> have = now.trustedCas();
+        if (have.size() == config.anchors().size() + wanted.size() && have.containsAll(wanted)) {
+            return;
+        }
+        ChainVerifier next;
+        try {
+            next = new ChainVerifier(config.anchors(), wanted, clock);
+        } catch (IllegalArgumentException e) {
+            if (!caChain.equals(refusedChain)) {
+                refusedChain = caChain;
+                org.slf4j.LoggerFactory.getLogger(TrustPipeline.class).warn("the CA's chain is not taken: {}", e.getMessage());
+            }
+            return;
+        }
+        chains = next;
+        crls.retrust(new CrlAcceptor(next.trustedCas(), clock, config.grace(), floor), next.trustedCas());
+        paths.invalidateAll();
+        org.slf4j.LoggerFactory.getLogger(TrustPipeline.class).info("trusted CAs now {}", next.trustedCas().stream()
+                .map(c -> c.getSubjectX500Principal().getName()).toList());
+        // CRLs of a new issuer may have been refused before it was trusted: fetch them again.
+        sources.refetchAll();
     }
 
     /** Decides {@code presented} (leaf first) in every step. */

@@ -12,6 +12,11 @@ public enum CaTask {
     /** upki: the issuing CA's certificate then the certificates above it up to the root, PEM. */
     GET_CA_CHAIN("get_ca_chain", true, Duration.ofSeconds(5)),
     GET_CRL("get_crl", true, Duration.ofSeconds(30)),
+    /**
+     * upki: the CRL of every live issuing-key generation (a CA that rolled its key over, docs/KEYS.md),
+     * as {@code [{"generation": N, "crl": base64 DER}]}, oldest first.
+     */
+    GET_CRLS("get_crls", true, Duration.ofSeconds(30)),
     GENERATE_CRL("generate_crl", false, Duration.ofSeconds(60)),
     LIST_PROFILES("list_profiles", true, Duration.ofSeconds(5)),
     GET_PROFILE("get_profile", true, Duration.ofSeconds(5)),

@@ -34,6 +34,7 @@ class RequestFixturesTest {
         Map<String, CaRequest> c = new LinkedHashMap<>();
         c.put("get_ca", CaRequest.of(CaTask.GET_CA, null));
         c.put("get_ca_chain", CaRequest.of(CaTask.GET_CA_CHAIN, null));
+        c.put("get_crls", CaRequest.of(CaTask.GET_CRLS, null));
         c.put("get_crl", CaRequest.of(CaTask.GET_CRL, params()));
         c.put("generate_crl", CaRequest.of(CaTask.GENERATE_CRL, params()));
         c.put("list_profiles", CaRequest.of(CaTask.LIST_PROFILES, params()));
