@@ -1,5 +1,6 @@
 package io.upki.sidecar;
 
+import io.upki.pki.crlfeed.CrlFallbackSettings;
 import io.upki.sidecar.decision.RoutePolicy;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,24 +22,7 @@ public record SidecarConfig(
         String host, int port, Path trustAnchor, Path intermediates, List<String> crls, String crlEvents, Duration crlPoll,
         Duration crlGrace, Path adminsFile, String caEndpoint, Duration adminRefresh, String proxy,
         RoutePolicy routes, Signing signing, Duration assertionTtl, int maxHeaderBytes, int maxCertificates,
-        long cacheSize, boolean audit, Tls tls, Fallback fallback) {
-
-    /**
-     * The CA as the CRL source while no crl-publisher answers.
-     *
-     * @param caEvents the CA's event feed, {@code tcp://ca:5002}
-     * @param after how long no publisher may answer first
-     */
-    public record Fallback(String caEvents, Duration after) {
-        public Fallback {
-            if (caEvents == null || !caEvents.startsWith("tcp://")) {
-                throw new IllegalArgumentException("ca-events: a tcp://host:port endpoint is required, not " + caEvents);
-            }
-            if (after == null || after.isNegative() || after.isZero()) {
-                throw new IllegalArgumentException("crl-fallback-after: must be positive");
-            }
-        }
-    }
+        long cacheSize, boolean audit, Tls tls, CrlFallbackSettings fallback) {
 
     /** Settings without a CRL fallback. */
     public SidecarConfig(String host, int port, Path trustAnchor, Path intermediates, List<String> crls, String crlEvents,
@@ -79,7 +63,7 @@ public record SidecarConfig(
     }
 
     /** The same settings taking CRLs from the CA while no publisher answers. */
-    public SidecarConfig withFallback(Fallback fallback) {
+    public SidecarConfig withFallback(CrlFallbackSettings fallback) {
         return new SidecarConfig(host, port, trustAnchor, intermediates, crls, crlEvents, crlPoll, crlGrace, adminsFile,
                 caEndpoint, adminRefresh, proxy, routes, signing, assertionTtl, maxHeaderBytes, maxCertificates,
                 cacheSize, audit, tls, fallback);

@@ -1,27 +1,45 @@
 package io.upki.sidecar;
 
-import io.upki.pki.ops.OpsServer;
+import io.upki.pki.caclient.CaCurve;
+import io.upki.pki.caclient.CaEndpointOptions;
+import io.upki.pki.caclient.CaEndpoints;
+import io.upki.pki.crlfeed.CrlFallbackSettings;
+import io.upki.pki.crypto.NativeCrypto;
+import io.upki.pki.options.CaCurveOptions;
+import io.upki.pki.options.CrlFeedOptions;
+import io.upki.pki.options.EnvDefaults;
+import io.upki.pki.options.ListenOptions;
+import io.upki.pki.options.OpsListenOptions;
+import io.upki.pki.options.ProcessVersion;
+import io.upki.pki.options.SeedOptions;
 import io.upki.pki.process.ProcessRunner;
-import java.net.InetSocketAddress;
 import io.upki.sidecar.decision.RouteClass;
 import io.upki.sidecar.decision.RoutePolicy;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Command line and composition root of the auth-sidecar: reads options, wires objects, serves. */
-@Command(name = "auth-sidecar", mixinStandardHelpOptions = true, version = "upki auth-sidecar 0.1.0",
+@Command(name = "auth-sidecar", mixinStandardHelpOptions = true, versionProvider = ProcessVersion.class,
+        defaultValueProvider = SidecarMain.Env.class,
         description = "Forward-auth service for Traefik, nginx and Caddy: client certificate path, revocation and route policy.")
 public final class SidecarMain implements Callable<Integer> {
+    /** The variables of the shared options that are named after this process. */
+    public static final class Env extends EnvDefaults {
+        public Env() {
+            super(Map.of("--listen", "UPKI_SIDECAR_LISTEN:-127.0.0.1:8080", "--ops-listen", "UPKI_SIDECAR_OPS_LISTEN",
+                    "--client-key", "UPKI_SIDECAR_CLIENT_KEY"));
+        }
+    }
 
-    @Option(names = "--listen", defaultValue = "${env:UPKI_SIDECAR_LISTEN:-127.0.0.1:8080}",
-            description = "host:port to serve on (default ${DEFAULT-VALUE}).")
-    String listen;
+    @Mixin
+    ListenOptions listen = new ListenOptions();
 
     @Option(names = "--trust-anchor", required = true, defaultValue = "${env:UPKI_TRUST_ANCHOR}",
             description = "PEM file with one or more root certificates (ca.crt).")
@@ -31,26 +49,8 @@ public final class SidecarMain implements Callable<Integer> {
             description = "PEM bundle of intermediate CA certificates (nginx and Caddy send the leaf only).")
     Path intermediates;
 
-    @Option(names = "--crl", split = ",", defaultValue = "${env:UPKI_CRL}",
-            description = "CRL file (PEM or DER) or http(s) URL; repeatable or comma-separated.")
-    List<String> crls = new ArrayList<>();
-
-    @Option(names = "--crl-events", defaultValue = "${env:UPKI_CRL_EVENTS}",
-            description = "crl-publisher push channels, comma-separated (http://publisher-a:8081/events,"
-                    + "http://publisher-b:8081/events): each is followed, and a new CRL is taken from whichever "
-                    + "announces it first.")
-    String crlEvents;
-
-    @Option(names = "--ca-events", defaultValue = "${env:UPKI_CA_EVENTS}",
-            description = "The CA's event feed (tcp://ca:5002; CURVE like --ca): when no crl-publisher has answered "
-                    + "for --crl-fallback-after, CRLs are taken from the CA (get_crl on each CRL it announces) until "
-                    + "one answers again (env UPKI_CA_EVENTS; needs --ca; default: each --ca port + 2, as --register is "
-                    + "each port + 1; 'none' turns the fallback off).")
-    String caEvents;
-
-    @Option(names = "--crl-fallback-after", defaultValue = "${env:UPKI_CRL_FALLBACK_AFTER:-PT2S}",
-            description = "How long no crl-publisher may answer before the CA fallback starts (default ${DEFAULT-VALUE}).")
-    Duration crlFallbackAfter;
+    @Mixin
+    CrlFeedOptions crl = new CrlFeedOptions();
 
     @Option(names = "--crl-poll", defaultValue = "PT30S", description = "How often CRL URLs are polled (ISO-8601).")
     Duration crlPoll;
@@ -63,8 +63,8 @@ public final class SidecarMain implements Callable<Integer> {
             description = "File of administrator DNs, one per line.")
     Path adminsFile;
 
-    @picocli.CommandLine.Mixin
-    io.upki.pki.caclient.CaEndpointOptions ca = new io.upki.pki.caclient.CaEndpointOptions();
+    @Mixin
+    CaEndpointOptions ca = new CaEndpointOptions();
 
     @Option(names = "--admin-refresh", defaultValue = "PT10S", description = "How often the admin list is refreshed.")
     Duration adminRefresh;
@@ -88,12 +88,8 @@ public final class SidecarMain implements Callable<Integer> {
                     + "(default with --seed: each --ca port + 1).")
     String registerEndpoint;
 
-    @Option(names = "--seed", defaultValue = "${env:UPKI_CA_SEED}", description = "Registration seed (env UPKI_CA_SEED).")
-    String seed;
-
-    @Option(names = "--seed-file", defaultValue = "${env:UPKI_CA_SEED_FILE}",
-            description = "File holding the seed, e.g. a systemd credential (env UPKI_CA_SEED_FILE); instead of --seed.")
-    Path seedFile;
+    @Mixin
+    SeedOptions seed = new SeedOptions();
 
     @Option(names = "--cn", defaultValue = "auth-sidecar", description = "CN registered for the signing identity.")
     String cn;
@@ -127,20 +123,11 @@ public final class SidecarMain implements Callable<Integer> {
     @Option(names = "--no-audit", description = "Do not write one audit line per decision.")
     boolean noAudit;
 
-    @Option(names = "--ca-public-key", defaultValue = "${env:UPKI_CA_PUBLIC_KEY}",
-            description = "The CA's CURVE public key (Z85) or its curve.pub file: talk to the CA over CURVE "
-                    + "(env UPKI_CA_PUBLIC_KEY; default: uPKI's plain protocol).")
-    String caPublicKey;
+    @Mixin
+    CaCurveOptions curve = new CaCurveOptions();
 
-    @Option(names = "--client-key", defaultValue = "${env:UPKI_SIDECAR_CLIENT_KEY}",
-            description = "This sidecar's CURVE key pair file, made (0600) on first run "
-                    + "(env UPKI_SIDECAR_CLIENT_KEY; default STATE_DIR/ca-client.key).")
-    Path clientKey;
-
-    @Option(names = "--ops-listen", defaultValue = "${env:UPKI_SIDECAR_OPS_LISTEN}",
-            description = "host:port of a plain-HTTP operations listener (/health, /ready, /metrics) for probes and "
-                    + "Prometheus, which hold no proxy certificate (env UPKI_SIDECAR_OPS_LISTEN); off unless given.")
-    String opsListen;
+    @Mixin
+    OpsListenOptions ops = new OpsListenOptions();
 
     @Option(names = "--metrics", defaultValue = "${env:UPKI_METRICS:-on}",
             description = "on: count decisions and serve /metrics (Prometheus text); off: no metrics registry "
@@ -149,29 +136,25 @@ public final class SidecarMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        io.upki.pki.caclient.CaCurve curve = io.upki.pki.caclient.CaCurve.open(caPublicKey,
-                clientKey != null ? clientKey : stateDir.resolve("ca-client.key"));
-        ProcessRunner.HostPort address = ProcessRunner.hostPort("listen", listen);
+        CaCurve caCurve = curve.open(stateDir.resolve("ca-client.key"));
+        ProcessRunner.HostPort address = listen.address();
         RoutePolicy policy = routes == null || routes.isBlank() ? RoutePolicy.defaults()
                 : RoutePolicy.parse(routes, RouteClass.DENY);
-        io.upki.pki.caclient.CaEndpoints cas = caEndpoints(System.getenv("UPKI_CA_ENDPOINT"));
+        CaEndpoints cas = caEndpoints(System.getenv("UPKI_CA_ENDPOINT"));
         String caEndpoint = cas == null ? null : cas.operationsList();
-        String registerEndpoint = registration(cas);
         SidecarConfig config = new SidecarConfig(address.host(), address.port(),
-                trustAnchor, intermediates, crls, crlEvents, crlPoll, crlGrace, adminsFile, caEndpoint, adminRefresh,
-                proxy, policy, new SidecarConfig.Signing(assertionKey, assertionCert, registerEndpoint,
-                        io.upki.pki.files.SecretOption.resolve(seed, seedFile, "--seed (UPKI_CA_SEED)", "--seed-file"), cn, stateDir),
+                trustAnchor, intermediates, crl.sources(), crl.events(), crlPoll, crlGrace, adminsFile, caEndpoint,
+                adminRefresh, proxy, policy, new SidecarConfig.Signing(assertionKey, assertionCert, registration(cas),
+                        seed.seed(), cn, stateDir),
                 assertionTtl, maxHeaderBytes, maxCertificates, cacheSize, !noAudit,
-                tlsCert == null && tlsKey == null ? null : new SidecarConfig.Tls(tlsCert, tlsKey),
-                fallback(cas));
-        InetSocketAddress ops = OpsServer.address("--ops-listen", opsListen);
-        Sidecar sidecar = Sidecar.start(config, curve, Clock.systemUTC(), metricsOn(metrics));
-        if (ops != null) {
-            OpsServer.bind(sidecar, "--ops-listen", opsListen, () -> sidecar.startOps(ops));
-        }
+                tlsCert == null && tlsKey == null ? null : new SidecarConfig.Tls(tlsCert, tlsKey), fallback(cas));
+        InetSocketAddress opsAddress = ops.address();
+        Sidecar sidecar = Sidecar.start(config, caCurve, Clock.systemUTC(), metricsOn(metrics));
+        ops.bind(sidecar, () -> sidecar.startOps(opsAddress));
         System.out.println("upki auth-sidecar ready on " + (config.tls() == null ? "http://" : "https://") + config.host()
                 + ":" + sidecar.port() + (config.tls() == null ? " (plain HTTP: whoever reaches this port acts as any client)"
-                : " (proxy certificate required)") + " (proxy profile " + proxy + "; crypto " + io.upki.pki.crypto.NativeCrypto.current().description() + ")");
+                : " (proxy certificate required)") + " (proxy profile " + proxy + "; crypto "
+                + NativeCrypto.current().description() + ")");
         ProcessRunner.serveUntilStopped(sidecar, "auth-sidecar");
         return 0;
     }
@@ -186,24 +169,21 @@ public final class SidecarMain implements Callable<Integer> {
     }
 
     /** {@code --ca} (UPKI_CA), else {@code fallback} (UPKI_CA_ENDPOINT, this process's older variable), else null. */
-    io.upki.pki.caclient.CaEndpoints caEndpoints(String fallback) {
+    CaEndpoints caEndpoints(String fallback) {
         return ca.given() == null && (fallback == null || fallback.isBlank()) ? null : ca.endpoints(fallback);
     }
 
-    /** {@code --ca-events} as given ({@code none}: no fallback), else each CA's port + 2, else null (no CA). */
-    SidecarConfig.Fallback fallback(io.upki.pki.caclient.CaEndpoints cas) {
-        if (caEvents != null && !caEvents.isBlank()) {
-            return "none".equals(caEvents.strip()) ? null : new SidecarConfig.Fallback(caEvents, crlFallbackAfter);
-        }
-        return cas == null ? null : new SidecarConfig.Fallback(String.join(",", cas.events()), crlFallbackAfter);
+    /** The CRL fallback: {@code --ca-events} ({@code none}: off), else each CA's port + 2, else null. */
+    CrlFallbackSettings fallback(CaEndpoints cas) {
+        return crl.fallback(cas);
     }
 
     /** {@code --register} as given, else each CA's port + 1 when a seed asks for registration, else null. */
-    String registration(io.upki.pki.caclient.CaEndpoints cas) {
+    String registration(CaEndpoints cas) {
         if (registerEndpoint != null && !registerEndpoint.isBlank()) {
             return registerEndpoint;
         }
-        return cas != null && assertionKey == null && (seed != null || seedFile != null) ? cas.registrationList() : null;
+        return cas != null && assertionKey == null && seed.given() ? cas.registrationList() : null;
     }
 
     public static void main(String[] args) {

@@ -3,49 +3,48 @@ package io.upki.ca;
 import io.upki.ca.audit.AuditLog;
 import io.upki.ca.authority.CaFiles;
 import io.upki.ca.authority.CaInitializer;
+import io.upki.ca.authority.DataDirOptions;
 import io.upki.ca.config.CaConfig;
 import io.upki.ca.config.ConfigFile;
+import io.upki.ca.keys.Passphrase;
 import io.upki.pki.audit.AuditTrail;
+import io.upki.pki.options.AuditLogOptions;
+import io.upki.pki.options.EnvDefaults;
+import io.upki.pki.options.OpsListenOptions;
+import io.upki.pki.options.ProcessVersion;
+import io.upki.pki.options.SeedOptions;
 import io.upki.pki.process.ProcessRunner;
 import io.upki.pki.x509.CertificateFacts;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Command line of the ca-server process: {@code init} creates a CA, {@code start} serves it. */
-@Command(name = "ca-server", mixinStandardHelpOptions = true, version = "upki ca-server 0.1.0",
+@Command(name = "ca-server", mixinStandardHelpOptions = true, versionProvider = ProcessVersion.class,
         description = "The upki CA: holds the CA key, profiles and certificate store; speaks uPKI's ZeroMQ protocol.",
         subcommands = {CaServerMain.Init.class, io.upki.ca.intermediate.InstallCommand.class, CaServerMain.Start.class,
                 CaServerMain.PublicKey.class, IssueCommand.class,
                 CaServerMain.AddClient.class, io.upki.ca.rollover.RolloverCommand.class})
 public final class CaServerMain implements Callable<Integer> {
 
-    /** Options shared by both sub-commands. */
+    /** Options shared by the sub-commands that open the CA: its directory, seed and key passphrase. */
     static class Common {
-        @Option(names = "--data-dir", defaultValue = "${env:UPKI_DATA_DIR:-${sys:user.home}/.upki/ca}",
-                description = "CA data directory (env UPKI_DATA_DIR; default ${DEFAULT-VALUE}).")
-        Path dataDir;
+        @CommandLine.Mixin
+        DataDirOptions data;
 
-        @Option(names = "--seed", defaultValue = "${env:UPKI_CA_SEED}",
-                description = "Registration seed (env UPKI_CA_SEED).")
-        String seed;
-
-        @Option(names = "--seed-file", defaultValue = "${env:UPKI_CA_SEED_FILE}",
-                description = "File holding the registration seed, e.g. a systemd credential (env UPKI_CA_SEED_FILE); "
-                        + "instead of --seed.")
-        Path seedFile;
+        @CommandLine.Mixin
+        SeedOptions seed;
 
         String seed() {
-            return io.upki.pki.files.SecretOption.resolve(seed, seedFile, "--seed (UPKI_CA_SEED)", "--seed-file");
+            return seed.seed();
         }
 
         @Option(names = "--passphrase-file",
@@ -53,11 +52,14 @@ public final class CaServerMain implements Callable<Integer> {
         Path passphraseFile;
 
         char[] passphrase() throws IOException {
-            if (passphraseFile != null) {
-                return Files.readString(passphraseFile, StandardCharsets.UTF_8).strip().toCharArray();
-            }
-            String env = System.getenv("UPKI_CA_PASSPHRASE");
-            return env == null || env.isEmpty() ? null : env.toCharArray();
+            return Passphrase.read(passphraseFile, "UPKI_CA_PASSPHRASE");
+        }
+    }
+
+    /** The variables of the shared options that are named after this process. */
+    public static final class Env extends EnvDefaults {
+        public Env() {
+            super(Map.of("--ops-listen", "UPKI_CA_OPS_LISTEN"));
         }
     }
 
@@ -99,7 +101,7 @@ public final class CaServerMain implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
             CaConfig.parseCrlValidity(crlValidity);
-            CaFiles files = new CaFiles(common.dataDir);
+            CaFiles files = common.data.files();
             if (intermediate) {
                 return io.upki.ca.intermediate.InstallCommand.initIntermediate(files, keyType, common.seed(), common.passphrase(),
                         pkcs11.settings(), commonName, crlValidity, crlUrl);
@@ -124,7 +126,8 @@ public final class CaServerMain implements Callable<Integer> {
     }
 
     /** {@code ca-server start}. */
-    @Command(name = "start", mixinStandardHelpOptions = true, description = "Serve the CA until SIGTERM.")
+    @Command(name = "start", mixinStandardHelpOptions = true, description = "Serve the CA until SIGTERM.",
+            defaultValueProvider = Env.class)
     static final class Start implements Callable<Integer> {
         @CommandLine.Mixin
         Common common;
@@ -137,10 +140,9 @@ public final class CaServerMain implements Callable<Integer> {
                 description = "Operations port (env UPKI_CA_PORT; default 5000); registration is port + 1, events port + 2.")
         Integer port;
 
-        @Option(names = "--audit-log", defaultValue = "${env:UPKI_AUDIT_LOG}",
-                description = "Append-only audit file, one JSON object per line, created 0600 (env UPKI_AUDIT_LOG); "
-                        + "without it audit events are only logged.")
-        Path auditLog;
+
+        @CommandLine.Mixin
+        AuditLogOptions audit;
 
         @Option(names = "--client-auth", defaultValue = "${env:UPKI_CA_CLIENT_AUTH}",
                 description = "curve (every client proves a known CURVE key, RFC 26) or none (uPKI's plain protocol,"
@@ -158,35 +160,31 @@ public final class CaServerMain implements Callable<Integer> {
         @CommandLine.Mixin
         StoreOptions store;
 
-        @Option(names = "--ops-listen", defaultValue = "${env:UPKI_CA_OPS_LISTEN}",
-                description = "host:port of the HTTP operations listener (/health, /ready, /metrics; env "
-                        + "UPKI_CA_OPS_LISTEN); off unless given. Bind it to loopback or a monitoring network.")
-        String opsListen;
+        @CommandLine.Mixin
+        OpsListenOptions ops;
 
         @Override
         public Integer call() throws Exception {
-            ProcessRunner.HostPort ops = opsListen == null || opsListen.isBlank() ? null
-                    : ProcessRunner.hostPort("--ops-listen", opsListen.strip());
-            CaFiles files = new CaFiles(common.dataDir);
+            InetSocketAddress opsAddress = ops.address();
+            CaFiles files = common.data.files();
             ConfigFile file = ConfigFile.read(files.config());
             String h = firstNonNull(host, file.host(), CaConfig.DEFAULT_HOST);
             int p = firstNonNull(port, file.port(), CaConfig.DEFAULT_PORT);
             Duration validity = file.crlValidity() == null ? CaConfig.DEFAULT_CRL_VALIDITY
                     : CaConfig.parseCrlValidity(file.crlValidity());
-            CaConfig config = new CaConfig(common.dataDir, h, p, p + 1, p + 2, validity, file.crlUrl(), file.ocspUrl());
+            CaConfig config = new CaConfig(common.data.dataDir(), h, p, p + 1, p + 2, validity, file.crlUrl(), file.ocspUrl());
             io.upki.ca.access.ClientAuth auth = io.upki.ca.access.ClientAuth.parse(clientAuth, h);
-            AuditLog audit = new AuditLog(auditLog == null ? AuditTrail.logOnly("ca-server", Clock.systemUTC())
-                    : AuditTrail.open(auditLog, "ca-server", Clock.systemUTC()));
+            AuditLog auditLog = new AuditLog(audit.open("ca-server", Clock.systemUTC()));
             io.upki.ca.store.StoreLocation location = store.location(files.database());
             char[] storePassword = store.password();
             // A shared (PostgreSQL) store: wait as the standby until this CA holds the active lock.
             io.upki.ca.standby.ActiveStandby pair = !location.shared() ? null
                     : io.upki.ca.standby.ActiveStandby.await(location, storePassword, config, auth,
-                            ops == null ? null : new InetSocketAddress(ops.host(), ops.port()), audit, Clock.systemUTC());
+                            opsAddress, auditLog, Clock.systemUTC());
             CaServer server;
             try {
                 server = CaServer.open(config, auth, new io.upki.ca.keys.CaKeyAccess(common.passphrase(),
-                        pkcs11.settings(), caIssuersUrl), common.seed(), Clock.systemUTC(), new SecureRandom(), audit,
+                        pkcs11.settings(), caIssuersUrl), common.seed(), Clock.systemUTC(), new SecureRandom(), auditLog,
                         location, storePassword);
             } catch (IOException | RuntimeException e) {
                 if (pair != null) {
@@ -198,15 +196,7 @@ public final class CaServerMain implements Callable<Integer> {
                 pair.handOver(server::closeAfter);
             }
             server.start();
-            if (ops != null) {
-                try {
-                    server.startOps(new InetSocketAddress(ops.host(), ops.port()));
-                } catch (IOException e) {
-                    server.close();
-                    throw new IllegalArgumentException("--ops-listen: cannot listen on " + opsListen + ": "
-                            + e.getMessage(), e);
-                }
-            }
+            ops.bind(server, () -> server.startOps(opsAddress));
             System.out.println("upki ca-server ready: operations " + config.endpoint(server.port())
                     + ", registration " + config.endpoint(server.registrationPort())
                     + ", events " + config.endpoint(server.eventsPort())
@@ -233,17 +223,12 @@ public final class CaServerMain implements Callable<Integer> {
             description = "Print the CA's CURVE public key (Z85; also in DATA_DIR/curve.pub), making the key pair "
                     + "when the data directory has none yet.")
     static final class PublicKey implements Callable<Integer> {
-        @Option(names = "--data-dir", defaultValue = "${env:UPKI_DATA_DIR:-${sys:user.home}/.upki/ca}",
-                description = "CA data directory (env UPKI_DATA_DIR; default ${DEFAULT-VALUE}).")
-        Path dataDir;
+        @CommandLine.Mixin
+        DataDirOptions data;
 
         @Override
         public Integer call() throws IOException {
-            CaFiles files = new CaFiles(dataDir);
-            if (!Files.exists(files.caCertificate())) {
-                throw new IllegalArgumentException("no CA in " + dataDir + ": run ca-server init first");
-            }
-            System.out.println(io.upki.ca.authority.CaCurveKey.loadOrCreate(files).publicKey());
+            System.out.println(io.upki.ca.authority.CaCurveKey.loadOrCreate(data.existing()).publicKey());
             return 0;
         }
     }
@@ -257,9 +242,8 @@ public final class CaServerMain implements Callable<Integer> {
             description = {"Make a CURVE client key known with a role, in the store of a CA that is not running",
                     "(a running CA reads its keys at start). --key-file is made (0600) when absent."})
     static final class AddClient implements Callable<Integer> {
-        @Option(names = "--data-dir", defaultValue = "${env:UPKI_DATA_DIR:-${sys:user.home}/.upki/ca}",
-                description = "CA data directory (env UPKI_DATA_DIR; default ${DEFAULT-VALUE}).")
-        Path dataDir;
+        @CommandLine.Mixin
+        DataDirOptions data;
 
         @Option(names = "--role", required = true, description = "operator, ra, sidecar or crl-publisher")
         String role;
@@ -275,10 +259,7 @@ public final class CaServerMain implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException {
-            CaFiles files = new CaFiles(dataDir);
-            if (!Files.exists(files.caCertificate())) {
-                throw new IllegalArgumentException("no CA in " + dataDir + ": run ca-server init first");
-            }
+            CaFiles files = data.existing();
             io.upki.ca.access.Role r = io.upki.ca.access.Role.fromWireName(role).orElseThrow(() ->
                     new IllegalArgumentException("--role: '" + role + "' is not one of [operator, ra, sidecar, crl-publisher]"));
             String key = io.upki.pki.caclient.CurveKeys.loadOrCreate(keyFile).publicKey();

@@ -72,10 +72,7 @@ final class IssueCommand implements Callable<Integer> {
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("--name: '" + name + "' must be a plain file name");
         }
-        CaFiles files = new CaFiles(common.dataDir);
-        if (!Files.exists(files.caCertificate())) {
-            throw new IllegalArgumentException("no CA in " + common.dataDir + ": run ca-server init first");
-        }
+        CaFiles files = common.data.existing();
         Path crt = outDir.resolve(name + ".crt");
         Path key = outDir.resolve(name + ".key");
         Clock clock = Clock.systemUTC();
@@ -86,7 +83,7 @@ final class IssueCommand implements Callable<Integer> {
         }
         List<SubjectAltName> names = sans.stream().map(SubjectAltName::inferred).toList();
         // Port 0 and loopback: opening the CA binds nothing, it only loads the key, profiles and store.
-        CaConfig config = new CaConfig(common.dataDir, "127.0.0.1", 0, 0, 0, CaConfig.DEFAULT_CRL_VALIDITY, null, null);
+        CaConfig config = new CaConfig(common.data.dataDir(), "127.0.0.1", 0, 0, 0, CaConfig.DEFAULT_CRL_VALIDITY, null, null);
         IssuanceService.Issued issued;
         try (CaServer ca = CaServer.open(config, io.upki.ca.access.ClientAuth.parse(null, config.host()),
                 new io.upki.ca.keys.CaKeyAccess(common.passphrase(), null, null), common.seed(), clock, new SecureRandom(),

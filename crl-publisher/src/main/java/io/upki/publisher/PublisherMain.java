@@ -1,20 +1,37 @@
 package io.upki.publisher;
 
+import io.upki.pki.caclient.CaCurve;
+import io.upki.pki.caclient.CaEndpointOptions;
+import io.upki.pki.options.CaCurveOptions;
+import io.upki.pki.options.EnvDefaults;
+import io.upki.pki.options.ListenOptions;
+import io.upki.pki.options.ProcessVersion;
 import io.upki.pki.process.ProcessRunner;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Command line of the crl-publisher. */
-@Command(name = "crl-publisher", mixinStandardHelpOptions = true, version = "upki crl-publisher 0.1.0",
+@Command(name = "crl-publisher", mixinStandardHelpOptions = true, versionProvider = ProcessVersion.class,
+        defaultValueProvider = PublisherMain.Env.class,
         description = "Keeps the CRL current: fetches it from the CA, verifies it, publishes it atomically, "
                 + "serves the CRL Distribution Point and pushes each new CRL to subscribed sidecars.")
 public final class PublisherMain implements Callable<Integer> {
-    @picocli.CommandLine.Mixin
-    io.upki.pki.caclient.CaEndpointOptions ca = new io.upki.pki.caclient.CaEndpointOptions();
+    /** The variables of the shared options that are named after this process. */
+    public static final class Env extends EnvDefaults {
+        public Env() {
+            super(Map.of("--listen", "UPKI_PUBLISHER_LISTEN:-127.0.0.1:8081",
+                    "--client-key", "UPKI_PUBLISHER_CLIENT_KEY:-${sys:user.home}/.upki/crl-publisher/ca-client.key"));
+        }
+    }
+
+    @Mixin
+    CaEndpointOptions ca = new CaEndpointOptions();
 
     @Option(names = "--events", defaultValue = "${env:UPKI_CA_EVENTS}",
             description = "CA event feeds, comma-separated (default: each --ca port + 2; only the active CA publishes).")
@@ -28,9 +45,9 @@ public final class PublisherMain implements Callable<Integer> {
             description = "Folder receiving crl.der, crl.pem and ca.crt.")
     Path out;
 
-    @Option(names = "--listen", defaultValue = "${env:UPKI_PUBLISHER_LISTEN:-127.0.0.1:8081}",
-            description = "host:port of the distribution point (default ${DEFAULT-VALUE}).")
-    String listen;
+
+    @Mixin
+    ListenOptions listen = new ListenOptions();
 
     @Option(names = "--margin", defaultValue = "PT1H", description = "Renew the CRL this long before nextUpdate.")
     Duration margin;
@@ -63,16 +80,9 @@ public final class PublisherMain implements Callable<Integer> {
             description = "nextUpdate - thisUpdate of OCSP responses (never past the CRL's nextUpdate).")
     Duration ocspValidity;
 
-    @Option(names = "--ca-public-key", defaultValue = "${env:UPKI_CA_PUBLIC_KEY}",
-            description = "The CA's CURVE public key (Z85) or its curve.pub file: talk to the CA over CURVE "
-                    + "(env UPKI_CA_PUBLIC_KEY; default: uPKI's plain protocol).")
-    String caPublicKey;
 
-    @Option(names = "--client-key",
-            defaultValue = "${env:UPKI_PUBLISHER_CLIENT_KEY:-${sys:user.home}/.upki/crl-publisher/ca-client.key}",
-            description = "This publisher's CURVE key pair file, made (0600) on first run; an operator adds its public "
-                    + "key with role crl-publisher (env UPKI_PUBLISHER_CLIENT_KEY; default ${DEFAULT-VALUE}).")
-    Path clientKey;
+    @Mixin
+    CaCurveOptions curve = new CaCurveOptions();
 
     @Option(names = "--root-crl", defaultValue = "${env:UPKI_ROOT_CRL}",
             description = "The offline root's CRL file (upki root crl writes root.crl), served at /root.crl and "
@@ -81,8 +91,8 @@ public final class PublisherMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        io.upki.pki.caclient.CaCurve curve = io.upki.pki.caclient.CaCurve.open(caPublicKey, clientKey);
-        ProcessRunner.HostPort address = ProcessRunner.hostPort("listen", listen);
+        CaCurve caCurve = curve.open(null);
+        ProcessRunner.HostPort address = listen.address();
         PublisherConfig.Ocsp ocspSettings = ocsp ? new PublisherConfig.Ocsp(
                 ocspDir == null ? out.resolve("ocsp-signer") : ocspDir, ocspCn, ocspValidity) : null;
         // UPKI_CA_ENDPOINT: this process's variable before UPKI_CA, still read.
@@ -90,7 +100,7 @@ public final class PublisherMain implements Callable<Integer> {
                 .operationsList();
         PublisherConfig config = new PublisherConfig(endpoints, events, caCert, out, address.host(), address.port(), margin,
                 debounce, maxDelay, maxAge, caTimeout, ocspSettings);
-        Publisher publisher = Publisher.start(config, curve, Clock.systemUTC(), rootCrl);
+        Publisher publisher = Publisher.start(config, caCurve, Clock.systemUTC(), rootCrl);
         System.out.println("upki crl-publisher ready on http://" + config.host() + ":" + publisher.port()
                 + " (CRL in " + out + (ocsp ? "; OCSP at /ocsp" : "") + ")");
         ProcessRunner.serveUntilStopped(publisher, "crl-publisher");

@@ -1,7 +1,5 @@
 package io.upki.publisher;
 
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.upki.pki.crl.CrlSnapshot;
@@ -61,30 +59,26 @@ final class PublisherMetrics {
             Publication.Current c = publication.current();
             return c == null ? List.of() : List.of(facts(c));
         });
-        FunctionCounter.builder("upki.publisher.publications", publication, Publication::publishedCount)
-                .description("CRLs published.").register(r);
-        FunctionCounter.builder("upki.publisher.rejections", publication, Publication::rejectedCount)
-                .description("CRLs refused by the acceptance checks.").register(r);
-        FunctionCounter.builder("upki.publisher.write.failures", publication, Publication::writeFailureCount)
-                .description("CRLs served but not written to the output folder.").register(r);
-        FunctionCounter.builder("upki.publisher.ca.failures", refresher, CrlRefresher::failureCount)
-                .description("Failed calls to the CA.").register(r);
-        Gauge.builder("upki.publisher.subscribers", hub, PushHub::size)
-                .description("Sidecars subscribed to pushes.").register(r);
+        ops.counter("upki.publisher.publications", "CRLs published.", publication, Publication::publishedCount);
+        ops.counter("upki.publisher.rejections", "CRLs refused by the acceptance checks.",
+                publication, Publication::rejectedCount);
+        ops.counter("upki.publisher.write.failures", "CRLs served but not written to the output folder.",
+                publication, Publication::writeFailureCount);
+        ops.counter("upki.publisher.ca.failures", "Failed calls to the CA.", refresher, CrlRefresher::failureCount);
+        ops.gauge("upki.publisher.subscribers", "Sidecars subscribed to pushes.", hub, PushHub::size);
         if (ocsp != null) {
-            FunctionCounter.builder("upki.publisher.ocsp.requests", ocsp, OcspResponder::servedCount)
-                    .description("OCSP requests answered.").register(r);
-            FunctionCounter.builder("upki.publisher.ocsp.cached", ocsp, OcspResponder::cacheHitCount)
-                    .description("OCSP requests answered from pre-signed responses.").register(r);
-            FunctionCounter.builder("upki.publisher.ocsp.presigned", ocsp, OcspResponder::presignedCount)
-                    .description("OCSP responses signed ahead when a new CRL came.").register(r);
-            FunctionCounter.builder("upki.publisher.ocsp.refused", ocsp, OcspResponder::refusedCount)
-                    .description("OCSP requests answered with an error status.").register(r);
-            FunctionCounter.builder("upki.publisher.ocsp.ca.lookups", ocsp, OcspResponder::caLookupCount)
-                    .description("ocsp_check calls to the CA.").register(r);
+            ops.counter("upki.publisher.ocsp.requests", "OCSP requests answered.", ocsp, OcspResponder::servedCount);
+            ops.counter("upki.publisher.ocsp.cached", "OCSP requests answered from pre-signed responses.",
+                    ocsp, OcspResponder::cacheHitCount);
+            ops.counter("upki.publisher.ocsp.presigned", "OCSP responses signed ahead when a new CRL came.",
+                    ocsp, OcspResponder::presignedCount);
+            ops.counter("upki.publisher.ocsp.refused", "OCSP requests answered with an error status.",
+                    ocsp, OcspResponder::refusedCount);
+            ops.counter("upki.publisher.ocsp.ca.lookups", "ocsp_check calls to the CA.",
+                    ocsp, OcspResponder::caLookupCount);
         }
-        Gauge.builder("upki.publisher.ready", publication, p -> PublisherReadiness.of(p, clock).ready() ? 1 : 0)
-                .description("1 when a CRL is served and its nextUpdate is in the future, else 0.").register(r);
+        ops.gauge("upki.publisher.ready", "1 when a CRL is served and its nextUpdate is in the future, else 0.",
+                publication, p -> PublisherReadiness.of(p, clock).ready() ? 1 : 0);
         // RFC 5280 revocationDate has a resolution of one second, so each figure can be up to 1 s high.
         this.revocationToPublication = Timer.builder("upki.publisher.revocation.publication")
                 .description("From a revocation at the CA (the CRL entry's revocationDate) to the CRL listing it "
@@ -145,7 +139,6 @@ final class PublisherMetrics {
 
     private static CrlFacts facts(Publication.Current c) {
         CrlSnapshot s = c.snapshot();
-        return new CrlFacts(s.issuer().getSubjectX500Principal().getName(), s.number(), s.thisUpdate(), s.nextUpdate(),
-                s.revokedSerials().size(), c.der().length);
+        return CrlFacts.of(s, c.der().length);
     }
 }

@@ -2,7 +2,7 @@ package io.upki.publisher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.upki.ca.testing.MutableClock;
+import io.upki.testkit.clock.MutableClock;
 import io.upki.ca.testing.TestCa;
 import io.upki.ca.testing.TestKeys;
 import io.upki.pki.caclient.CaClient;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.upki.ca.testing.MutableClock;
+import io.upki.testkit.clock.MutableClock;
 import io.upki.ca.testing.TestCa;
 import io.upki.ca.testing.TestKeys;
 import io.upki.pki.caclient.CaClient;
@@ -72,7 +72,7 @@ class RevocationWithoutPublishersTest {
         String events = "http://127.0.0.1:" + portA + "/events,http://127.0.0.1:" + portB + "/events";
         CaCurve sidecarCurve = curve ? CaCurve.open(ca.curvePublicKey(), dir.resolve("sidecar-key")) : CaCurve.NONE;
         withFallback = Sidecar.start(sidecar("edge-1", crls, events).withFallback(
-                new SidecarConfig.Fallback(ca.eventsEndpoint(), FALLBACK_AFTER)), sidecarCurve, clock);
+                new io.upki.pki.crlfeed.CrlFallbackSettings(ca.eventsEndpoint(), FALLBACK_AFTER)), sidecarCurve, clock);
         if (!curve) {
             withoutFallback = Sidecar.start(sidecar("edge-2", crls, events), CaCurve.NONE, clock);
         }

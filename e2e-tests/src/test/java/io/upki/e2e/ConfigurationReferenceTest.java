@@ -100,8 +100,15 @@ class ConfigurationReferenceTest {
         return md.toString();
     }
 
-    /** The default as written in the annotation, before picocli resolves its variables. */
+    /**
+     * The default as written, before picocli resolves its variables: the command's table for a shared
+     * option whose variable is named after the process (pki-common's EnvDefaults), else the annotation.
+     */
     private static String annotatedDefault(OptionSpec o) {
+        String fromTable = io.upki.pki.options.EnvDefaults.template(o);
+        if (fromTable != null) {
+            return fromTable;
+        }
         Object member = o.userObject();
         if (member instanceof java.lang.reflect.AccessibleObject element) {
             CommandLine.Option option = element.getAnnotation(CommandLine.Option.class);

@@ -1,5 +1,6 @@
 package io.upki.ra;
 
+import io.upki.pki.crlfeed.CrlFallbackSettings;
 import io.upki.acme.config.AcmeSettings;
 import io.upki.pki.caclient.CaEndpoints;
 import java.nio.file.Path;
@@ -23,24 +24,8 @@ import java.util.List;
  */
 public record RaConfig(Path dataDir, String caHost, int caPort, String host, int port, Mode mode, List<String> sans,
                        String seed, String cn, List<String> crls, String crlEvents, String publisher,
-                       Duration caTimeout, int maxBodyBytes, AcmeSettings acme, boolean edgeTls, CrlFallback crlFallback,
+                       Duration caTimeout, int maxBodyBytes, AcmeSettings acme, boolean edgeTls, CrlFallbackSettings crlFallback,
                        CaEndpoints ca) {
-
-    /**
-     * The CA as the CRL source while no crl-publisher answers (the RA's CA client fetches {@code get_crl}).
-     *
-     * @param caEvents the CA's event feed, {@code tcp://ca:5002}
-     */
-    public record CrlFallback(String caEvents, Duration after) {
-        public CrlFallback {
-            if (caEvents == null || !caEvents.startsWith("tcp://")) {
-                throw new IllegalArgumentException("ca-events: a tcp://host:port endpoint is required, not " + caEvents);
-            }
-            if (after == null || after.isNegative() || after.isZero()) {
-                throw new IllegalArgumentException("crl-fallback-after: must be positive");
-            }
-        }
-    }
 
     /** The settings without a CRL fallback. */
     public RaConfig(Path dataDir, String caHost, int caPort, String host, int port, Mode mode, List<String> sans,
@@ -53,7 +38,7 @@ public record RaConfig(Path dataDir, String caHost, int caPort, String host, int
     /** The settings with the one CA at {@code caHost:caPort}. */
     public RaConfig(Path dataDir, String caHost, int caPort, String host, int port, Mode mode, List<String> sans,
                     String seed, String cn, List<String> crls, String crlEvents, String publisher,
-                    Duration caTimeout, int maxBodyBytes, AcmeSettings acme, boolean edgeTls, CrlFallback crlFallback) {
+                    Duration caTimeout, int maxBodyBytes, AcmeSettings acme, boolean edgeTls, CrlFallbackSettings crlFallback) {
         this(dataDir, caHost, caPort, host, port, mode, sans, seed, cn, crls, crlEvents, publisher, caTimeout,
                 maxBodyBytes, acme, edgeTls, crlFallback, null);
     }
@@ -111,7 +96,7 @@ public record RaConfig(Path dataDir, String caHost, int caPort, String host, int
     }
 
     /** The same settings taking CRLs from the CA while no publisher answers. */
-    public RaConfig withCrlFallback(CrlFallback fallback) {
+    public RaConfig withCrlFallback(CrlFallbackSettings fallback) {
         return new RaConfig(dataDir, caHost, caPort, host, port, mode, sans, seed, cn, crls, crlEvents, publisher,
                 caTimeout, maxBodyBytes, acme, edgeTls, fallback, ca);
     }

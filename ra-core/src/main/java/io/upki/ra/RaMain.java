@@ -1,25 +1,40 @@
 package io.upki.ra;
 
-import io.upki.pki.audit.AuditTrail;
-import io.upki.pki.ops.OpsServer;
-import io.upki.pki.process.ProcessRunner;
-import java.net.InetSocketAddress;
 import io.upki.acme.config.AcmeSettings;
 import io.upki.acme.db.StoreLocation;
 import io.upki.acme.validation.NetworkPolicy;
+import io.upki.pki.caclient.CaCurve;
+import io.upki.pki.caclient.CaEndpointOptions;
+import io.upki.pki.caclient.CaEndpoints;
+import io.upki.pki.crlfeed.CrlFallbackSettings;
+import io.upki.pki.files.SecretOption;
+import io.upki.pki.options.AuditLogOptions;
+import io.upki.pki.options.CaCurveOptions;
+import io.upki.pki.options.CrlFeedOptions;
+import io.upki.pki.options.EnvDefaults;
+import io.upki.pki.options.OpsListenOptions;
+import io.upki.pki.options.ProcessVersion;
+import io.upki.pki.options.SeedOptions;
+import io.upki.pki.process.ProcessRunner;
 import io.upki.ra.audit.RaAudit;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
 
 /** Command line of the ra-core. */
-@Command(name = "ra-core", mixinStandardHelpOptions = true, version = "upki ra-core 0.1.0",
+@Command(name = "ra-core", mixinStandardHelpOptions = true, versionProvider = ProcessVersion.class,
         description = "The upki Registration Authority: HTTP API for admins and clients, backed by the CA over ZeroMQ.",
         subcommands = {RaMain.Start.class})
 public final class RaMain implements Callable<Integer> {
@@ -29,15 +44,23 @@ public final class RaMain implements Callable<Integer> {
         return 2;
     }
 
+    /** The variables of the shared options that are named after this process. */
+    public static final class Env extends EnvDefaults {
+        public Env() {
+            super(Map.of("--ops-listen", "UPKI_RA_OPS_LISTEN", "--client-key", "UPKI_RA_CLIENT_KEY"));
+        }
+    }
+
     /** {@code ra-core start}. */
-    @Command(name = "start", mixinStandardHelpOptions = true, description = "Serve the RA until SIGTERM.")
+    @Command(name = "start", mixinStandardHelpOptions = true, description = "Serve the RA until SIGTERM.",
+            defaultValueProvider = Env.class)
     static final class Start implements Callable<Integer> {
         @Option(names = "--data-dir", defaultValue = "${env:UPKI_DATA_DIR:-${sys:user.home}/.upki/ra}",
                 description = "Where ra.key, ra.crt and ca.crt live (env UPKI_DATA_DIR).")
         Path dataDir;
 
-        @picocli.CommandLine.Mixin
-        io.upki.pki.caclient.CaEndpointOptions ca = new io.upki.pki.caclient.CaEndpointOptions();
+        @Mixin
+        CaEndpointOptions ca = new CaEndpointOptions();
 
         @Option(names = "--ca-host", defaultValue = "${env:UPKI_CA_HOST:-127.0.0.1}",
                 description = "Deprecated, use --ca (not both): CA host; UPKI_CA_HOST is read only without UPKI_CA.")
@@ -70,33 +93,14 @@ public final class RaMain implements Callable<Integer> {
                 description = "Names for ra.crt at first registration (UPKI_RA_SANS, comma-separated).")
         List<String> sans = new ArrayList<>();
 
-        @Option(names = "--seed", defaultValue = "${env:UPKI_CA_SEED}", description = "Registration seed (UPKI_CA_SEED).")
-        String seed;
-
-        @Option(names = "--seed-file", defaultValue = "${env:UPKI_CA_SEED_FILE}",
-                description = "File holding the seed, e.g. a systemd credential (UPKI_CA_SEED_FILE); instead of --seed.")
-        java.nio.file.Path seedFile;
+        @Mixin
+        SeedOptions seed = new SeedOptions();
 
         @Option(names = "--cn", defaultValue = "${env:UPKI_RA_CN:-upki-ra}", description = "CN registered for ra.crt.")
         String cn;
 
-        @Option(names = "--crl", split = ",", defaultValue = "${env:UPKI_CRL}",
-                description = "CRL source for direct mode: the crl-publisher's /crl.der (or a file).")
-        List<String> crls = new ArrayList<>();
-
-        @Option(names = "--crl-events", defaultValue = "${env:UPKI_CRL_EVENTS}",
-                description = "crl-publisher push channels, comma-separated; a new CRL is taken from whichever announces it first.")
-        String crlEvents;
-
-        @Option(names = "--ca-events", defaultValue = "${env:UPKI_CA_EVENTS}",
-                description = "The CA's event feeds (tcp://ca:5002[,...]): when no crl-publisher has answered for "
-                        + "--crl-fallback-after, CRLs are taken from the CA until one answers (UPKI_CA_EVENTS; default: "
-                        + "each --ca port + 2 when --ca or UPKI_CA is given, else none; 'none' turns it off).")
-        String caEvents;
-
-        @Option(names = "--crl-fallback-after", defaultValue = "${env:UPKI_CRL_FALLBACK_AFTER:-PT2S}",
-                description = "How long no crl-publisher may answer before the CA fallback starts (default ${DEFAULT-VALUE}).")
-        Duration crlFallbackAfter;
+        @Mixin
+        CrlFeedOptions crl = new CrlFeedOptions();
 
         @Option(names = "--publisher", defaultValue = "${env:UPKI_PUBLISHER}",
                 description = "crl-publisher base URL, told after a CRL regeneration.")
@@ -147,10 +151,8 @@ public final class RaMain implements Callable<Integer> {
                         + "link-local and the like only inside these.")
         String acmeAllowNetworks;
 
-        @Option(names = "--audit-log", defaultValue = "${env:UPKI_AUDIT_LOG}",
-                description = "Append-only audit file, one JSON object per line, created 0600 (env UPKI_AUDIT_LOG); "
-                        + "without it audit events are only logged.")
-        Path auditLog;
+        @Mixin
+        AuditLogOptions audit = new AuditLogOptions();
 
         @Option(names = "--acme-base-url", defaultValue = "${env:UPKI_ACME_BASE_URL}",
                 description = "External scheme://host[:port] of the RA when a proxy changes it (UPKI_ACME_BASE_URL).")
@@ -168,30 +170,21 @@ public final class RaMain implements Callable<Integer> {
                         + "instead of env PGPASSWORD.")
         Path acmeStorePasswordFile;
 
-        @Option(names = "--ca-public-key", defaultValue = "${env:UPKI_CA_PUBLIC_KEY}",
-                description = "The CA's CURVE public key (Z85) or its curve.pub file: talk to the CA over CURVE "
-                        + "(UPKI_CA_PUBLIC_KEY; default: uPKI's plain protocol).")
-        String caPublicKey;
+        @Mixin
+        CaCurveOptions curve = new CaCurveOptions();
 
-        @Option(names = "--client-key", defaultValue = "${env:UPKI_RA_CLIENT_KEY}",
-                description = "This RA's CURVE key pair file, made (0600) on first run (UPKI_RA_CLIENT_KEY; "
-                        + "default DATA_DIR/ca-client.key).")
-        Path clientKey;
+        @Mixin
+        OpsListenOptions ops = new OpsListenOptions();
 
-        @Option(names = "--ops-listen", defaultValue = "${env:UPKI_RA_OPS_LISTEN}",
-                description = "host:port of a plain-HTTP operations listener (/health, /ready, /metrics) for probes and "
-                        + "Prometheus, which hold no proxy certificate (env UPKI_RA_OPS_LISTEN); off unless given.")
-        String opsListen;
-
-        @picocli.CommandLine.Spec
-        picocli.CommandLine.Model.CommandSpec spec;
+        @Spec
+        CommandSpec spec;
 
         /**
          * The CA list: {@code --ca}, else {@code --ca-host/--ca-port} given as flags, else UPKI_CA, else null
          * (the one CA at UPKI_CA_HOST:UPKI_CA_PORT or their defaults). A flag wins over a variable.
          */
-        io.upki.pki.caclient.CaEndpoints caEndpoints() {
-            picocli.CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        CaEndpoints caEndpoints() {
+            ParseResult parsed = spec.commandLine().getParseResult();
             boolean oldFlags = parsed.hasMatchedOption("--ca-host") || parsed.hasMatchedOption("--ca-port");
             if (parsed.hasMatchedOption("--ca")) {
                 if (oldFlags) {
@@ -202,40 +195,29 @@ public final class RaMain implements Callable<Integer> {
             return oldFlags || ca.given() == null ? null : ca.endpoints(null);
         }
 
-        /**
-         * The CRL fallback's event feeds: {@code --ca-events} as given ({@code none}: no fallback), else each
-         * CA's port + 2 of the {@code --ca} list, as registration is each port + 1; null without either.
-         */
-        RaConfig.CrlFallback crlFallback(io.upki.pki.caclient.CaEndpoints cas) {
-            if (caEvents != null && !caEvents.isBlank()) {
-                return "none".equals(caEvents.strip()) ? null : new RaConfig.CrlFallback(caEvents, crlFallbackAfter);
-            }
-            return cas == null ? null : new RaConfig.CrlFallback(String.join(",", cas.events()), crlFallbackAfter);
+        /** The CRL fallback: {@code --ca-events} ({@code none}: off), else each CA's port + 2, else null. */
+        CrlFallbackSettings crlFallback(CaEndpoints cas) {
+            return crl.fallback(cas);
         }
 
         @Override
         public Integer call() throws Exception {
-            InetSocketAddress ops = OpsServer.address("--ops-listen", opsListen);
-            io.upki.pki.caclient.CaCurve curve = io.upki.pki.caclient.CaCurve.open(caPublicKey,
-                    clientKey != null ? clientKey : dataDir.resolve("ca-client.key"));
+            InetSocketAddress opsAddress = ops.address();
+            CaCurve caCurve = curve.open(dataDir.resolve("ca-client.key"));
             AcmeSettings acmeSettings = new AcmeSettings(acme, acmeProfile, acmeHttpPort, acmeTlsPort, acmeDns,
                     AcmeSettings.parseEab(acmeEab), acmeOrderLifetime, acmeAuthzLifetime, acmeNonceLifetime, acmeBaseUrl,
                     NetworkPolicy.parse(acmeAllowNetworks));
-            String pgPassword = io.upki.pki.files.SecretOption.resolve(System.getenv("PGPASSWORD"), acmeStorePasswordFile,
+            String pgPassword = SecretOption.resolve(System.getenv("PGPASSWORD"), acmeStorePasswordFile,
                     "PGPASSWORD", "--acme-store-password-file");
             acmeSettings = acmeSettings.withStore(StoreLocation.parse(acmeStore, dataDir.resolve("acme.db"),
                     pgPassword == null ? null : pgPassword.toCharArray()));
             RaConfig.Mode m = tls ? RaConfig.Mode.valueOf(mode.toUpperCase(Locale.ROOT)) : RaConfig.Mode.EDGE;
-            io.upki.pki.caclient.CaEndpoints cas = caEndpoints();
-            RaConfig config = new RaConfig(dataDir, caHost, caPort, host, port, m, sans,
-                    io.upki.pki.files.SecretOption.resolve(seed, seedFile, "--seed (UPKI_CA_SEED)", "--seed-file"), cn, crls, crlEvents,
-                    publisher, caTimeout, maxBody, acmeSettings, edgeTls,
-                    crlFallback(cas), cas);
-            RaServer server = RaServer.start(config, curve, Clock.systemUTC(), new RaAudit(auditLog == null
-                    ? AuditTrail.logOnly("ra-core", Clock.systemUTC()) : AuditTrail.open(auditLog, "ra-core", Clock.systemUTC())));
-            if (ops != null) {
-                OpsServer.bind(server, "--ops-listen", opsListen, () -> server.startOps(ops));
-            }
+            CaEndpoints cas = caEndpoints();
+            RaConfig config = new RaConfig(dataDir, caHost, caPort, host, port, m, sans, seed.seed(), cn, crl.sources(),
+                    crl.events(), publisher, caTimeout, maxBody, acmeSettings, edgeTls, crlFallback(cas), cas);
+            RaServer server = RaServer.start(config, caCurve, Clock.systemUTC(),
+                    new RaAudit(audit.open("ra-core", Clock.systemUTC())));
+            ops.bind(server, () -> server.startOps(opsAddress));
             System.out.println("upki ra-core ready on " + (m == RaConfig.Mode.DIRECT || edgeTls ? "https" : "http") + "://"
                     + host + ":" + server.port() + " (" + m.name().toLowerCase(Locale.ROOT) + " mode"
                     + (m == RaConfig.Mode.EDGE ? edgeTls ? ", proxy certificate required)"

@@ -1,13 +1,12 @@
 package io.upki.cli;
 
 import java.util.Map;
-import picocli.CommandLine;
 
 /**
  * Option defaults from the environment ({@code UPKI_CA_HOST}, {@code UPKI_CA_PORT}, ...), read from the
  * injected environment rather than {@code System.getenv} so that tests can set them.
  */
-final class EnvDefaults implements CommandLine.IDefaultValueProvider {
+final class EnvDefaults extends io.upki.pki.options.EnvDefaults {
     /** Option name to environment variable; docs/CLI.md lists the same table. */
     static final Map<String, String> VARIABLES = Map.ofEntries(
             Map.entry("--host", "UPKI_CA_HOST"),
@@ -22,23 +21,7 @@ final class EnvDefaults implements CommandLine.IDefaultValueProvider {
             Map.entry("--client-key", "UPKI_CLI_CLIENT_KEY"),
             Map.entry("--publisher", "UPKI_PUBLISHERS"));
 
-    private final Map<String, String> env;
-
     EnvDefaults(Map<String, String> env) {
-        this.env = env;
-    }
-
-    @Override
-    public String defaultValue(CommandLine.Model.ArgSpec argSpec) {
-        if (argSpec instanceof CommandLine.Model.OptionSpec option) {
-            String variable = VARIABLES.get(option.longestName());
-            if (variable != null) {
-                String value = env.get(variable);
-                if (value != null && !value.isBlank()) {
-                    return value.strip();
-                }
-            }
-        }
-        return argSpec.defaultValue();
+        super(VARIABLES, env::get);
     }
 }

@@ -24,7 +24,7 @@ import picocli.CommandLine.Command;
  * The command tree of upki-cli and how it runs: every command is built with the {@link CliContext},
  * every failure ends as one line on stderr and a documented {@link ExitCode}.
  */
-@Command(name = "upki-cli", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(name = "upki-cli", mixinStandardHelpOptions = true, versionProvider = io.upki.pki.options.ProcessVersion.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = {"The upki operator's command line: keys made locally, certificates, revocation, CRLs and "
                 + "admins, over ZeroMQ to the ca-server (--host/--port) or HTTPS to the ra-core (--ra).", ""},

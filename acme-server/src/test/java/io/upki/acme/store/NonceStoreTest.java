@@ -2,7 +2,7 @@ package io.upki.acme.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.upki.ca.testing.MutableClock;
+import io.upki.testkit.clock.MutableClock;
 import java.security.SecureRandom;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.upki.acme.db.StoreLocation;
-import io.upki.ca.testing.MutableClock;
+import io.upki.testkit.clock.MutableClock;
 import io.upki.testkit.postgres.TestPostgres;
 import java.security.SecureRandom;
 import java.time.Duration;

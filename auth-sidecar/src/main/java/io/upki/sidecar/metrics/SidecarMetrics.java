@@ -2,9 +2,6 @@ package io.upki.sidecar.metrics;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.upki.pki.crl.CrlSnapshot;
 import io.upki.pki.crlfeed.CrlState;
 import io.upki.pki.crlfeed.FeedHealth;
@@ -27,19 +24,17 @@ public final class SidecarMetrics implements AutoCloseable {
     private final ConcurrentHashMap<String, Counter[]> decisions = new ConcurrentHashMap<>();
 
     public SidecarMetrics(Clock clock, CrlState crls, Cache<?, ?> cache, java.util.function.Supplier<FeedHealth> feed) {
-        MeterRegistry r = ops.registry();
         CrlGauges.bind(ops, "upki.sidecar", clock, () -> facts(crls));
         CrlGauges.bindFeed(ops, "upki.sidecar", feed);
-        FunctionCounter.builder("upki.sidecar.crl.accepted", crls, CrlState::acceptedCount)
-                .description("CRLs accepted (newer, correctly signed, current).").register(r);
-        FunctionCounter.builder("upki.sidecar.crl.rejected", crls, CrlState::rejectedCount)
-                .description("CRLs refused by the acceptance checks.").register(r);
-        Gauge.builder("upki.sidecar.cache.size", cache, Cache::estimatedSize)
-                .description("Verified certificate paths in the verdict cache.").register(r);
-        Gauge.builder("upki.sidecar.cache.hit.ratio", cache, c -> c.stats().hitRate())
-                .description("Hit ratio of the verdict cache since start.").register(r);
-        Gauge.builder("upki.sidecar.ready", crls, c -> c.ready() ? 1 : 0)
-                .description("1 when every CA has a current CRL, else 0.").register(r);
+        ops.counter("upki.sidecar.crl.accepted", "CRLs accepted (newer, correctly signed, current).",
+                crls, CrlState::acceptedCount);
+        ops.counter("upki.sidecar.crl.rejected", "CRLs refused by the acceptance checks.",
+                crls, CrlState::rejectedCount);
+        ops.gauge("upki.sidecar.cache.size", "Verified certificate paths in the verdict cache.",
+                cache, Cache::estimatedSize);
+        ops.gauge("upki.sidecar.cache.hit.ratio", "Hit ratio of the verdict cache since start.",
+                cache, c -> c.stats().hitRate());
+        ops.gauge("upki.sidecar.ready", "1 when every CA has a current CRL, else 0.", crls, c -> c.ready() ? 1 : 0);
     }
 
     /** Counts one forward-auth decision. */
@@ -70,8 +65,7 @@ public final class SidecarMetrics implements AutoCloseable {
     private static List<CrlFacts> facts(CrlState crls) {
         List<CrlFacts> out = new ArrayList<>();
         for (CrlSnapshot s : crls.current().snapshots()) {
-            out.add(new CrlFacts(s.issuer().getSubjectX500Principal().getName(), s.number(), s.thisUpdate(),
-                    s.nextUpdate(), s.revokedSerials().size(), s.der() == null ? -1 : s.der().length));
+            out.add(CrlFacts.of(s, s.der() == null ? -1 : s.der().length));
         }
         return out;
     }

@@ -1,27 +1,19 @@
 package io.upki.sidecar.tls;
 
-import io.upki.pki.http.DeferringTrustManager;
 import io.upki.pki.x509.Pem;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
+import io.upki.pki.http.ClientCertConnector;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * A Jetty HTTPS connector that presents the sidecar's certificate and asks every client for one. The
@@ -50,14 +42,7 @@ public final class ProxyTlsConnector {
         }
         PrivateKey key = Pem.parsePrivateKey(Files.readString(keyFile, StandardCharsets.US_ASCII), null);
         try {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            char[] none = new char[0];
-            store.setKeyEntry("sidecar", key, none, chain.toArray(X509Certificate[]::new));
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(store, none);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(kmf.getKeyManagers(), new TrustManager[] {new DeferringTrustManager(acceptedIssuers)}, null);
+            SSLContext context = ClientCertConnector.context(key, chain, acceptedIssuers);
             return new ProxyTlsConnector(context);
         } catch (GeneralSecurityException e) {
             throw new IOException("tls-cert/tls-key: cannot set up TLS: " + e.getMessage(), e);
@@ -66,21 +51,6 @@ public final class ProxyTlsConnector {
 
     /** The connector for Javalin's {@code jetty.addConnector}. */
     public Connector connector(Server server, HttpConfiguration base, String host, int port) {
-        SslContextFactory.Server ssl = new SslContextFactory.Server();
-        ssl.setSslContext(context);
-        ssl.setWantClientAuth(true);
-        ssl.setNeedClientAuth(false);
-        ssl.setIncludeProtocols("TLSv1.3", "TLSv1.2");
-        HttpConfiguration https = new HttpConfiguration(base);
-        SecureRequestCustomizer secure = new SecureRequestCustomizer();
-        // The proxy reaches the sidecar by an address (127.0.0.1, a service name) its certificate may not
-        // name; checking that is the proxy's business (proxy_ssl_name, serverName), not Jetty's.
-        secure.setSniHostCheck(false);
-        https.addCustomizer(secure);
-        ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
-                new HttpConnectionFactory(https));
-        connector.setHost(host);
-        connector.setPort(port);
-        return connector;
+        return ClientCertConnector.create(server, base, host, port, context);
     }
 }

@@ -5,16 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.upki.sidecar.testing.SidecarHarness;
 import io.upki.sidecar.testing.TestPki;
+import io.upki.testkit.clock.MutableClock;
 import io.upki.testkit.ops.ExportedMetrics;
 import io.upki.testkit.ops.Scrape;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -25,33 +22,13 @@ class SidecarOpsTest {
     @TempDir
     Path dir;
 
-    /** A clock the test moves forward. */
-    static final class MovableClock extends Clock {
-        volatile Instant now = TestPki.NOW;
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     @Test
     void healthReadyAndMetricsAnswerAndAStaleCrlMakesItNotReady() throws Exception {
         TestPki pki = new TestPki("Ops");
         pki.writeTrust(dir);
         Path crls = Files.writeString(dir.resolve("crls.pem"), pki.crls(7, List.of(), List.of()));
         Path admins = Files.writeString(dir.resolve("admins.txt"), "CN=root-admin\n");
-        MovableClock clock = new MovableClock();
+        MutableClock clock = MutableClock.at(TestPki.NOW);
         try (SidecarHarness sidecar = SidecarHarness.start(SidecarHarness.config(dir.resolve("root.crt"),
                 dir.resolve("intermediate.crt"), List.of(crls.toString()), admins, SidecarHarness.throwawaySigning(dir),
                 "traefik"), clock)) {
@@ -76,7 +53,7 @@ class SidecarOpsTest {
             assertThat(scrape.value("upki_sidecar_ready")).isEqualTo(1.0);
 
             // Past the CRLs' nextUpdate (and the grace): not ready, with a reason, and the gauges say why.
-            clock.now = TestPki.NOW.plus(Duration.ofDays(30));
+            clock.set(TestPki.NOW.plus(Duration.ofDays(30)));
             HttpResponse<String> r = sidecar.get("/ready", Map.of());
             assertThat(r.statusCode()).isEqualTo(503);
             var body = new ObjectMapper().readTree(r.body());

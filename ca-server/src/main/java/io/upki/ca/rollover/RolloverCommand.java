@@ -23,9 +23,8 @@ import picocli.CommandLine.Option;
                 "offline root; with --install --cert, switch to the certificate the root signed. A running CA",
                 "takes it over within a second; the earlier key keeps signing its CRL until its last certificate expires."})
 public final class RolloverCommand implements Callable<Integer> {
-    @Option(names = "--data-dir", defaultValue = "${env:UPKI_DATA_DIR:-${sys:user.home}/.upki/ca}",
-            description = "CA data directory (env UPKI_DATA_DIR; default ${DEFAULT-VALUE}).")
-    Path dataDir;
+    @CommandLine.Mixin
+    io.upki.ca.authority.DataDirOptions data;
 
     @Option(names = "--install", description = "Install the certificate the root signed for next/ca.csr (with --cert).")
     boolean install;
@@ -50,7 +49,7 @@ public final class RolloverCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, java.security.cert.CertificateEncodingException {
-        CaFiles files = new CaFiles(dataDir);
+        CaFiles files = data.files();
         Rollover rollover = new Rollover(Clock.systemUTC(), new SecureRandom());
         if (install) {
             if (cert == null) {
@@ -87,10 +86,6 @@ public final class RolloverCommand implements Callable<Integer> {
     }
 
     private char[] passphrase() throws IOException {
-        if (passphraseFile != null) {
-            return Files.readString(passphraseFile, StandardCharsets.UTF_8).strip().toCharArray();
-        }
-        String env = System.getenv("UPKI_CA_PASSPHRASE");
-        return env == null || env.isEmpty() ? null : env.toCharArray();
+        return io.upki.ca.keys.Passphrase.read(passphraseFile, "UPKI_CA_PASSPHRASE");
     }
 }

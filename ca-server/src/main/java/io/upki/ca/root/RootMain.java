@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code upki root}: the offline root's ceremony commands; it never listens on any port. */
-@Command(name = "root", mixinStandardHelpOptions = true, version = "upki root 0.1.0",
+@Command(name = "root", mixinStandardHelpOptions = true, versionProvider = io.upki.pki.options.ProcessVersion.class,
         description = "The offline root CA: makes its key, signs intermediates and its CRL. It never runs as a server;"
                 + " keep its directory (or token) off the network.",
         subcommands = {RootMain.Init.class, RootMain.Sign.class, RootMain.Revoke.class, RootMain.Crl.class})
@@ -39,11 +39,7 @@ public final class RootMain implements Callable<Integer> {
         Pkcs11Options pkcs11;
 
         char[] passphrase() throws IOException {
-            if (passphraseFile != null) {
-                return Files.readString(passphraseFile, StandardCharsets.UTF_8).strip().toCharArray();
-            }
-            String env = System.getenv("UPKI_ROOT_PASSPHRASE");
-            return env == null || env.isEmpty() ? null : env.toCharArray();
+            return io.upki.ca.keys.Passphrase.read(passphraseFile, "UPKI_ROOT_PASSPHRASE");
         }
 
         RootCa root() {

@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.upki.ca.testing.MutableClock;
+import io.upki.testkit.clock.MutableClock;
 import io.upki.ca.testing.TestCa;
 import io.upki.ca.testing.TestKeys;
 import io.upki.pki.caclient.CaClient;
-import io.upki.pki.caclient.CaClientException;
 import io.upki.pki.wire.CaTask;
 import io.upki.pki.x509.Pem;
 import java.math.BigInteger;
@@ -51,16 +50,6 @@ class CsrRenewalTest {
         return p;
     }
 
-    static String refusal(ObjectNode params) {
-        try {
-            ca.call(CaTask.RENEW_CSR, params);
-        } catch (CaClientException e) {
-            assertThat(e.kind()).isEqualTo(CaClientException.Kind.REJECTED);
-            return e.getMessage();
-        }
-        throw new AssertionError("renew_csr issued a certificate");
-    }
-
     @Test
     void renewsWithTheNewKeyAndTheOldSubjectNamesAndProfileThenSupersedesTheOld() {
         BigInteger old = issue("node-r.example.internal", "webapp", List.of("node-r.example.internal", "alias.example.internal"));
@@ -75,7 +64,7 @@ class CsrRenewalTest {
         JsonNode oldView = ca.call(CaTask.VIEW, CaClient.params().put("serial", old));
         assertThat(oldView.get("revoke_reason").asText()).isEqualTo("superseded");
         // The superseded certificate cannot be renewed a second time.
-        assertThat(refusal(renewal(old, TestKeys.csr(TestKeys.ec256(), "CN=node-r.example.internal", List.of()))))
+        assertThat(ca.rejected(CaTask.RENEW_CSR, renewal(old, TestKeys.csr(TestKeys.ec256(), "CN=node-r.example.internal", List.of()))))
                 .isEqualTo("[900] Certificate " + old.toString(16) + " is revoked (superseded) and cannot be renewed");
     }
 
@@ -83,12 +72,12 @@ class CsrRenewalTest {
     void moreOrOtherNamesOrAnotherSubjectIssueNothing() {
         BigInteger old = issue("client-r.example.internal", "user", List.of());
         int before = ca.call(CaTask.LIST_NODES, CaClient.params()).size();
-        assertThat(refusal(renewal(old, TestKeys.csr(TestKeys.ec256(), "CN=client-r.example.internal",
+        assertThat(ca.rejected(CaTask.RENEW_CSR, renewal(old, TestKeys.csr(TestKeys.ec256(), "CN=client-r.example.internal",
                 List.of("upki-ra", "*.example.internal")))))
                 .isEqualTo("[300] CSR SANs must be those of the certificate being renewed; not in it: [DNS:*.example.internal, DNS:upki-ra]");
-        assertThat(refusal(renewal(old, TestKeys.csr(TestKeys.ec256(), "CN=upki-ra", List.of()))))
+        assertThat(ca.rejected(CaTask.RENEW_CSR, renewal(old, TestKeys.csr(TestKeys.ec256(), "CN=upki-ra", List.of()))))
                 .isEqualTo("[300] CSR subject /CN=upki-ra is not the subject of the certificate being renewed: /CN=client-r.example.internal");
-        assertThat(refusal(renewal(old, TestKeys.csr(TestKeys.ec256(), "CN=client-r.example.internal,O=Company", List.of()))))
+        assertThat(ca.rejected(CaTask.RENEW_CSR, renewal(old, TestKeys.csr(TestKeys.ec256(), "CN=client-r.example.internal,O=Company", List.of()))))
                 .startsWith("[300] CSR subject ");
         assertThat(ca.call(CaTask.LIST_NODES, CaClient.params()).size()).isEqualTo(before);
         assertThat(ca.call(CaTask.VIEW, CaClient.params().put("serial", old)).get("is_revoked").asBoolean()).isFalse();
@@ -97,7 +86,7 @@ class CsrRenewalTest {
     @Test
     void fewerNamesThanTheCertificateAreRefusedToo() {
         BigInteger old = issue("two.example.internal", "server", List.of("two.example.internal", "b.example.internal"));
-        assertThat(refusal(renewal(old, TestKeys.csr(TestKeys.ec256(), "CN=two.example.internal",
+        assertThat(ca.rejected(CaTask.RENEW_CSR, renewal(old, TestKeys.csr(TestKeys.ec256(), "CN=two.example.internal",
                 List.of("two.example.internal"))))).endsWith("; missing: [DNS:b.example.internal]");
     }
 
@@ -105,13 +94,13 @@ class CsrRenewalTest {
     void revokedExpiredUnknownAndWeakRequestsAreRefused() {
         BigInteger revoked = issue("gone.example.internal", "user", List.of());
         ca.call(CaTask.REVOKE, CaClient.params().put("dn", "gone.example.internal").put("reason", "keyCompromise"));
-        assertThat(refusal(renewal(revoked, TestKeys.csr(TestKeys.ec256(), "CN=gone.example.internal", List.of()))))
+        assertThat(ca.rejected(CaTask.RENEW_CSR, renewal(revoked, TestKeys.csr(TestKeys.ec256(), "CN=gone.example.internal", List.of()))))
                 .isEqualTo("[900] Certificate " + revoked.toString(16) + " is revoked (keyCompromise) and cannot be renewed");
-        assertThat(refusal(renewal(BigInteger.valueOf(12345), TestKeys.csr("CN=nobody")))).startsWith("[300] Certificate not found");
+        assertThat(ca.rejected(CaTask.RENEW_CSR, renewal(BigInteger.valueOf(12345), TestKeys.csr("CN=nobody")))).startsWith("[300] Certificate not found");
         BigInteger weak = issue("weak.example.internal", "user", List.of());
-        assertThat(refusal(renewal(weak, TestKeys.csr(TestKeys.rsa(1024), "CN=weak.example.internal", List.of()))))
+        assertThat(ca.rejected(CaTask.RENEW_CSR, renewal(weak, TestKeys.csr(TestKeys.rsa(1024), "CN=weak.example.internal", List.of()))))
                 .startsWith("[400] Key length 1024");
-        assertThat(refusal(CaClient.params().put("dn", "weak.example.internal"))).isEqualTo("[700] Missing csr parameter");
+        assertThat(ca.rejected(CaTask.RENEW_CSR, CaClient.params().put("dn", "weak.example.internal"))).isEqualTo("[700] Missing csr parameter");
     }
 
     @Test
@@ -119,7 +108,7 @@ class CsrRenewalTest {
         BigInteger old = issue("late.example.internal", "user", List.of());
         CLOCK.advance(Duration.ofDays(31));
         try {
-            assertThat(refusal(renewal(old, TestKeys.csr(TestKeys.ec256(), "CN=late.example.internal", List.of()))))
+            assertThat(ca.rejected(CaTask.RENEW_CSR, renewal(old, TestKeys.csr(TestKeys.ec256(), "CN=late.example.internal", List.of()))))
                     .isEqualTo("[300] Certificate " + old.toString(16) + " is not valid now and cannot be renewed");
         } finally {
             CLOCK.advance(Duration.ofDays(-31));

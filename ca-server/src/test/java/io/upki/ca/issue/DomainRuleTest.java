@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.upki.ca.testing.TestCa;
 import io.upki.ca.testing.TestKeys;
 import io.upki.pki.caclient.CaClient;
-import io.upki.pki.caclient.CaClientException;
 import io.upki.pki.wire.CaTask;
 import io.upki.pki.x509.Pem;
 import java.nio.file.Files;
@@ -48,16 +47,6 @@ class DomainRuleTest {
         ca.close();
     }
 
-    static String refusal(CaTask task, ObjectNode params) {
-        try {
-            ca.call(task, params);
-        } catch (CaClientException e) {
-            assertThat(e.kind()).isEqualTo(CaClientException.Kind.REJECTED);
-            return e.getMessage();
-        }
-        throw new AssertionError(task + " issued a certificate");
-    }
-
     static ObjectNode generate(String cn, String sansJson) throws Exception {
         ObjectNode p = CaClient.params().put("cn", cn).put("profile", "corp");
         p.set("sans", new com.fasterxml.jackson.databind.ObjectMapper().readTree(sansJson));
@@ -78,31 +67,31 @@ class DomainRuleTest {
 
     @Test
     void generateRefusesNamesOutsideTheDomain() throws Exception {
-        assertThat(refusal(CaTask.GENERATE, generate("upki-ra.example.internal", "[]")))
+        assertThat(ca.rejected(CaTask.GENERATE, generate("upki-ra.example.internal", "[]")))
                 .isEqualTo("[200] Profile 'corp' is restricted to domain 'corp.example': Common Name 'upki-ra.example.internal' is outside it");
-        assertThat(refusal(CaTask.GENERATE, generate("web.corp.example", "[{\"type\":\"DNS\",\"value\":\"evilcorp.example\"}]")))
+        assertThat(ca.rejected(CaTask.GENERATE, generate("web.corp.example", "[{\"type\":\"DNS\",\"value\":\"evilcorp.example\"}]")))
                 .isEqualTo("[200] Profile 'corp' is restricted to domain 'corp.example': DNS name 'evilcorp.example' is outside it");
-        assertThat(refusal(CaTask.GENERATE, generate("web.corp.example", "[{\"type\":\"IP\",\"value\":\"127.0.0.1\"}]")))
+        assertThat(ca.rejected(CaTask.GENERATE, generate("web.corp.example", "[{\"type\":\"IP\",\"value\":\"127.0.0.1\"}]")))
                 .isEqualTo("[200] Profile 'corp' is restricted to domain 'corp.example': IP address SANs are not allowed");
-        assertThat(refusal(CaTask.GENERATE, generate("web.corp.example", "[{\"type\":\"EMAIL\",\"value\":\"ceo@other.example\"}]")))
+        assertThat(ca.rejected(CaTask.GENERATE, generate("web.corp.example", "[{\"type\":\"EMAIL\",\"value\":\"ceo@other.example\"}]")))
                 .contains("e-mail address 'ceo@other.example' is outside it");
-        assertThat(refusal(CaTask.GENERATE, generate("web.corp.example", "[{\"type\":\"URI\",\"value\":\"https://evil.example/x\"}]")))
+        assertThat(ca.rejected(CaTask.GENERATE, generate("web.corp.example", "[{\"type\":\"URI\",\"value\":\"https://evil.example/x\"}]")))
                 .contains("URI 'https://evil.example/x' is outside it");
     }
 
     @Test
     void signAsTheRaAndAcmeUseItRefusesNamesOutsideTheDomain() {
-        assertThat(refusal(CaTask.SIGN, sign("CN=web.corp.example", List.of("web.corp.example", "*.example.internal"))))
+        assertThat(ca.rejected(CaTask.SIGN, sign("CN=web.corp.example", List.of("web.corp.example", "*.example.internal"))))
                 .endsWith("DNS name '*.example.internal' is outside it");
-        assertThat(refusal(CaTask.SIGN, sign("CN=upki-ra.example.internal", List.of())))
+        assertThat(ca.rejected(CaTask.SIGN, sign("CN=upki-ra.example.internal", List.of())))
                 .endsWith("Common Name 'upki-ra.example.internal' is outside it");
         // A suffix match without the dot is not the domain.
-        assertThat(refusal(CaTask.SIGN, sign("CN=web.corp.example", List.of("notcorp.example")))).endsWith("is outside it");
+        assertThat(ca.rejected(CaTask.SIGN, sign("CN=web.corp.example", List.of("notcorp.example")))).endsWith("is outside it");
     }
 
     @Test
     void registerRefusesNamesOutsideTheDomain() {
-        assertThat(refusal(CaTask.REGISTER, CaClient.params().put("seed", TestCa.SEED).put("cn", "node.other.example")
+        assertThat(ca.rejected(CaTask.REGISTER, CaClient.params().put("seed", TestCa.SEED).put("cn", "node.other.example")
                 .put("profile", "corp"))).endsWith("Common Name 'node.other.example' is outside it");
     }
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.upki.ca.testing.MutableClock;
+import io.upki.testkit.clock.MutableClock;
 import io.upki.ca.testing.TestCa;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.wire.CaTask;

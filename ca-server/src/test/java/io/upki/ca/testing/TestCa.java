@@ -162,6 +162,22 @@ public final class TestCa implements AutoCloseable {
         return client.call(task, params);
     }
 
+    /**
+     * The message of the CA's refusal of {@code task}, which must be a rejection of the request (not a
+     * transport or server failure); fails the test when the CA carries the task out.
+     */
+    public String rejected(CaTask task, ObjectNode params) {
+        try {
+            client.call(task, params);
+        } catch (io.upki.pki.caclient.CaClientException e) {
+            if (e.kind() != io.upki.pki.caclient.CaClientException.Kind.REJECTED) {
+                throw new AssertionError(task + " failed instead of being rejected: " + e.getMessage(), e);
+            }
+            return e.getMessage();
+        }
+        throw new AssertionError(task + " was carried out: " + params);
+    }
+
     /** Sends raw bytes with a fresh REQ socket and returns the raw reply text (null on timeout). */
     public String sendRaw(String endpoint, byte[] frame, Duration timeout) {
         try (ZMQ.Socket s = raw.createSocket(SocketType.REQ)) {

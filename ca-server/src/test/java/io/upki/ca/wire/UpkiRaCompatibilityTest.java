@@ -5,11 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.upki.ca.testing.MutableClock;
+import io.upki.testkit.clock.MutableClock;
 import io.upki.ca.testing.TestCa;
 import io.upki.ca.testing.TestKeys;
 import io.upki.pki.caclient.CaClient;
-import io.upki.pki.caclient.CaClientException;
 import io.upki.pki.caclient.ZmqCaClient;
 import io.upki.pki.wire.CaTask;
 import io.upki.pki.wire.WireCodec;
@@ -82,16 +81,6 @@ class UpkiRaCompatibilityTest {
         return JSON.readTree(ca.sendRaw(frame.getBytes(StandardCharsets.UTF_8)));
     }
 
-    private static String refusal(CaTask task, ObjectNode p) {
-        try {
-            ca.call(task, p);
-        } catch (CaClientException e) {
-            assertThat(e.kind()).isEqualTo(CaClientException.Kind.REJECTED);
-            return e.getMessage();
-        }
-        throw new AssertionError(task + " was accepted: " + p);
-    }
-
     private static JsonNode view(BigInteger serial) {
         ObjectNode p = params();
         p.put("serial", serial);
@@ -153,23 +142,23 @@ class UpkiRaCompatibilityTest {
         BigInteger serial = signed("bad-code.example.com");
         for (String code : List.of("7", "99", "11", "-1", "+7", "123456789012345678901234567890")) {
             String shown = code.length() <= 20 ? code : code.substring(0, 20) + "...";
-            assertThat(refusal(CaTask.REVOKE, params().put("dn", "bad-code.example.com").put("reason", code)))
+            assertThat(ca.rejected(CaTask.REVOKE, params().put("dn", "bad-code.example.com").put("reason", code)))
                     .isEqualTo("[200] Invalid revocation reason: " + shown + CODE_HELP);
         }
-        assertThat(refusal(CaTask.REVOKE, params().put("dn", "bad-code.example.com").put("reason", 7)))
+        assertThat(ca.rejected(CaTask.REVOKE, params().put("dn", "bad-code.example.com").put("reason", 7)))
                 .isEqualTo("[200] Invalid revocation reason: 7" + CODE_HELP);
         ObjectNode huge = params().put("dn", "bad-code.example.com");
         huge.put("reason", new BigInteger("99999999999999999999999"));
-        assertThat(refusal(CaTask.REVOKE, huge)).startsWith("[200] Invalid revocation reason: 99999999999999999999...");
-        assertThat(refusal(CaTask.REVOKE, params().put("dn", "bad-code.example.com").put("reason", 1.5)))
+        assertThat(ca.rejected(CaTask.REVOKE, huge)).startsWith("[200] Invalid revocation reason: 99999999999999999999...");
+        assertThat(ca.rejected(CaTask.REVOKE, params().put("dn", "bad-code.example.com").put("reason", 1.5)))
                 .isEqualTo("[200] Parameter reason must be a reason name or an RFC 5280 reason code");
-        assertThat(refusal(CaTask.REVOKE, params().put("dn", "bad-code.example.com").put("reason", true)))
+        assertThat(ca.rejected(CaTask.REVOKE, params().put("dn", "bad-code.example.com").put("reason", true)))
                 .isEqualTo("[200] Parameter reason must be a reason name or an RFC 5280 reason code");
         // 8 is removeFromCRL, which only exists in delta CRLs: refused as its name is.
-        assertThat(refusal(CaTask.REVOKE, params().put("dn", "bad-code.example.com").put("reason", 8)))
+        assertThat(ca.rejected(CaTask.REVOKE, params().put("dn", "bad-code.example.com").put("reason", 8)))
                 .startsWith("[900] removeFromCRL cannot be used to revoke");
         // A bad name still gets uPKI's exact message.
-        assertThat(refusal(CaTask.REVOKE, params().put("dn", "bad-code.example.com").put("reason", "bored")))
+        assertThat(ca.rejected(CaTask.REVOKE, params().put("dn", "bad-code.example.com").put("reason", "bored")))
                 .startsWith("[200] Invalid revocation reason: bored. Allowed values: ['unspecified', ");
 
         assertThat(view(serial).get("is_revoked").asBoolean()).isFalse();
@@ -223,17 +212,17 @@ class UpkiRaCompatibilityTest {
     @Test
     void unparseableSerialsAreRefusedClearly() {
         for (String bad : List.of("xyz", "0xZZ", "12.5", "", "0x", "1f:zz", "-12")) {
-            assertThat(refusal(CaTask.OCSP_CHECK, params().put("serial", bad))).as(bad)
+            assertThat(ca.rejected(CaTask.OCSP_CHECK, params().put("serial", bad))).as(bad)
                     .isEqualTo("[200] Parameter serial must be an integer, in decimal or hexadecimal"
                             + " (0x1f2e or 1F:2E), not '" + bad + "'");
         }
-        assertThat(refusal(CaTask.OCSP_CHECK, params().put("serial", "z".repeat(100))))
+        assertThat(ca.rejected(CaTask.OCSP_CHECK, params().put("serial", "z".repeat(100))))
                 .endsWith("not '" + "z".repeat(64) + "...'");
-        assertThat(refusal(CaTask.OCSP_CHECK, params().put("serial", 0))).isEqualTo("[200] serial must be a positive integer");
-        assertThat(refusal(CaTask.OCSP_CHECK, params().put("serial", true)))
+        assertThat(ca.rejected(CaTask.OCSP_CHECK, params().put("serial", 0))).isEqualTo("[200] serial must be a positive integer");
+        assertThat(ca.rejected(CaTask.OCSP_CHECK, params().put("serial", true)))
                 .isEqualTo("[200] Parameter serial must be an integer");
         // Neither form: uPKI's own message.
-        assertThat(refusal(CaTask.OCSP_CHECK, params())).isEqualTo("[700] Missing cert parameter");
+        assertThat(ca.rejected(CaTask.OCSP_CHECK, params())).isEqualTo("[700] Missing cert parameter");
     }
 
     @Test
@@ -284,7 +273,7 @@ class UpkiRaCompatibilityTest {
     private static String sanRefusal(JsonNode san) {
         ObjectNode p = params().put("cn", "bad-san.example.com").put("profile", "edge");
         p.putArray("sans").add(san);
-        return refusal(CaTask.GENERATE, p);
+        return ca.rejected(CaTask.GENERATE, p);
     }
 
     @Test

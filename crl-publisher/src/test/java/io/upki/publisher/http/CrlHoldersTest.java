@@ -2,37 +2,16 @@ package io.upki.publisher.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.upki.testkit.clock.MutableClock;
 import java.math.BigInteger;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The holders' table the console reads: names refused when not plain, the first time each CRL was taken kept. */
 class CrlHoldersTest {
-    /** A clock the test moves. */
-    static final class Steps extends Clock {
-        Instant now = Instant.parse("2026-12-07T10:00:00Z");
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     @Test
     void namesThatAreNotPlainAndShortAreIgnored() {
         assertThat(CrlHolders.name("auth-sidecar@edge-1 pid 42")).isEqualTo("auth-sidecar@edge-1 pid 42");
@@ -44,11 +23,11 @@ class CrlHoldersTest {
 
     @Test
     void theFirstTimeEachNumberWasTakenIsKeptAndTheHighestIsHeld() {
-        Steps clock = new Steps();
+        MutableClock clock = MutableClock.at(Instant.parse("2026-12-07T10:00:00Z"));
         CrlHolders holders = new CrlHolders(clock);
         holders.subscribed("edge-1", "10.0.0.1", true);
         holders.took("edge-1", "10.0.0.1", BigInteger.valueOf(7));
-        clock.now = clock.now.plus(Duration.ofSeconds(5));
+        clock.advance(Duration.ofSeconds(5));
         holders.took("edge-1", "10.0.0.1", BigInteger.valueOf(7)); // a 304 later: not a new taking
         holders.took("edge-1", "10.0.0.1", BigInteger.valueOf(8));
         holders.took(null, "10.0.0.9", BigInteger.valueOf(8)); // an unnamed fetcher is not listed
@@ -63,10 +42,10 @@ class CrlHoldersTest {
 
     @Test
     void holdersAndTheirHistoryAreBounded() {
-        Steps clock = new Steps();
+        MutableClock clock = MutableClock.at(Instant.parse("2026-12-07T10:00:00Z"));
         CrlHolders holders = new CrlHolders(clock);
         for (int i = 0; i < CrlHolders.MAX_HOLDERS + 10; i++) {
-            clock.now = clock.now.plusMillis(1);
+            clock.advance(Duration.ofMillis(1));
             holders.took("edge-" + i, "10.0.0.1", BigInteger.ONE);
         }
         assertThat(holders.snapshot()).hasSize(CrlHolders.MAX_HOLDERS);

@@ -3,7 +3,7 @@ package io.upki.publisher.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.upki.ca.testing.MutableClock;
+import io.upki.testkit.clock.MutableClock;
 import io.upki.ca.testing.TestCa;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.wire.CaTask;

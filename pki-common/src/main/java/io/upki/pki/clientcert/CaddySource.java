@@ -1,6 +1,5 @@
 package io.upki.pki.clientcert;
 
-import io.upki.pki.trust.Refusal;
 import io.upki.pki.trust.RefusedException;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -10,39 +9,23 @@ import java.util.List;
  * leaf's DER in base64. Without a certificate Caddy before 2.11.2 sends the placeholder text itself,
  * later versions an empty value: both mean no certificate.
  */
-public final class CaddySource implements ClientCertificateSource {
+public final class CaddySource extends HeaderSource {
     /** The original request, as Caddy's forward_auth names it. */
     public static final OriginalRequest REQUEST = new OriginalRequest("X-Forwarded-Method", "X-Forwarded-Uri");
     public static final String HEADER = "X-Client-Cert";
     static final String UNRESOLVED = "{http.request.tls.client.certificate_der_base64}";
 
-    private final CertificateDecoding decoding;
-
     public CaddySource(CertificateDecoding decoding) {
-        this.decoding = decoding;
+        super("caddy", HEADER, REQUEST, decoding);
     }
 
     @Override
-    public String name() {
-        return "caddy";
+    boolean meansAbsent(String value) {
+        return value.equals(UNRESOLVED);
     }
 
     @Override
-    public String header() {
-        return HEADER;
-    }
-
-    @Override
-    public OriginalRequest original() {
-        return REQUEST;
-    }
-
-    @Override
-    public List<X509Certificate> read(Headers headers) throws RefusedException {
-        String value = decoding.single(headers, HEADER);
-        if (value == null || value.isEmpty() || value.equals(UNRESOLVED)) {
-            throw new RefusedException(Refusal.NO_CERTIFICATE, HEADER + " absent");
-        }
+    List<X509Certificate> decode(String value) throws RefusedException {
         return List.of(CertificateDecoding.certificate(CertificateDecoding.base64(value)));
     }
 }

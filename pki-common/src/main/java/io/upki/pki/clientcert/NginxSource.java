@@ -10,40 +10,19 @@ import java.util.List;
  * percent-encoded. nginx sends the leaf only, so intermediates must be configured. An empty variable
  * makes nginx omit the header: no certificate.
  */
-public final class NginxSource implements ClientCertificateSource {
+public final class NginxSource extends HeaderSource {
     /** The original request, as upki's nginx configuration for auth_request names it. */
     public static final OriginalRequest REQUEST = new OriginalRequest("X-Original-Method", "X-Original-URI");
     public static final String HEADER = "X-SSL-Client-Cert";
     private static final String BEGIN = "-----BEGIN CERTIFICATE-----";
     private static final String END = "-----END CERTIFICATE-----";
 
-    private final CertificateDecoding decoding;
-
     public NginxSource(CertificateDecoding decoding) {
-        this.decoding = decoding;
+        super("nginx", HEADER, REQUEST, decoding);
     }
 
     @Override
-    public String name() {
-        return "nginx";
-    }
-
-    @Override
-    public String header() {
-        return HEADER;
-    }
-
-    @Override
-    public OriginalRequest original() {
-        return REQUEST;
-    }
-
-    @Override
-    public List<X509Certificate> read(Headers headers) throws RefusedException {
-        String value = decoding.single(headers, HEADER);
-        if (value == null || value.isEmpty()) {
-            throw new RefusedException(Refusal.NO_CERTIFICATE, HEADER + " absent");
-        }
+    List<X509Certificate> decode(String value) throws RefusedException {
         String pem = CertificateDecoding.percentDecode(value).strip();
         if (!pem.startsWith(BEGIN) || !pem.endsWith(END) || pem.indexOf(BEGIN, 1) >= 0) {
             throw new RefusedException(Refusal.MALFORMED_HEADER, "not exactly one PEM certificate");

@@ -1,6 +1,5 @@
 package io.upki.pki.clientcert;
 
-import io.upki.pki.trust.Refusal;
 import io.upki.pki.trust.RefusedException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -11,38 +10,17 @@ import java.util.List;
  * certificate as standard base64 DER, comma-separated, leaf first. Traefik 2.0.0 to 2.9.1 also
  * URL-escaped each one ({@code %2B %2F %3D}); both forms are read. Absent or empty: no certificate.
  */
-public final class TraefikSource implements ClientCertificateSource {
+public final class TraefikSource extends HeaderSource {
     /** The original request, as Traefik's forwardAuth names it. */
     public static final OriginalRequest REQUEST = new OriginalRequest("X-Forwarded-Method", "X-Forwarded-Uri");
     public static final String HEADER = "X-Forwarded-Tls-Client-Cert";
 
-    private final CertificateDecoding decoding;
-
     public TraefikSource(CertificateDecoding decoding) {
-        this.decoding = decoding;
+        super("traefik", HEADER, REQUEST, decoding);
     }
 
     @Override
-    public String name() {
-        return "traefik";
-    }
-
-    @Override
-    public String header() {
-        return HEADER;
-    }
-
-    @Override
-    public OriginalRequest original() {
-        return REQUEST;
-    }
-
-    @Override
-    public List<X509Certificate> read(Headers headers) throws RefusedException {
-        String value = decoding.single(headers, HEADER);
-        if (value == null || value.isEmpty()) {
-            throw new RefusedException(Refusal.NO_CERTIFICATE, HEADER + " absent");
-        }
+    List<X509Certificate> decode(String value) throws RefusedException {
         String[] parts = value.split(",", -1);
         decoding.checkCount(parts.length);
         List<X509Certificate> certs = new ArrayList<>(parts.length);

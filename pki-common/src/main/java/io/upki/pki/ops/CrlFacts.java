@@ -1,5 +1,6 @@
 package io.upki.pki.ops;
 
+import io.upki.pki.crl.CrlSnapshot;
 import java.math.BigInteger;
 import java.time.Instant;
 
@@ -11,4 +12,9 @@ import java.time.Instant;
  * @param bytes DER size, or -1 when unknown
  */
 public record CrlFacts(String issuer, BigInteger number, Instant thisUpdate, Instant nextUpdate, int entries, long bytes) {
+    /** The facts of a verified CRL whose DER is {@code bytes} long (-1 when unknown). */
+    public static CrlFacts of(CrlSnapshot s, long bytes) {
+        return new CrlFacts(s.issuer().getSubjectX500Principal().getName(), s.number(), s.thisUpdate(), s.nextUpdate(),
+                s.revokedSerials().size(), bytes);
+    }
 }

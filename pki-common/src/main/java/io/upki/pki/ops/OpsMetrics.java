@@ -1,5 +1,7 @@
 package io.upki.pki.ops;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -12,6 +14,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.ToDoubleFunction;
 
 /**
  * One process's metrics: a Micrometer Prometheus registry with the JVM binders, plus refreshers run
@@ -41,6 +44,17 @@ public final class OpsMetrics implements AutoCloseable {
 
     public MeterRegistry registry() {
         return registry;
+    }
+
+    /** A counter that reads its total from {@code source} at each scrape. */
+    public <T> void counter(String name, String description, T source, ToDoubleFunction<T> total) {
+        FunctionCounter.builder(name, source, total).description(description)
+                .register(registry);
+    }
+
+    /** A gauge that reads its value from {@code source} at each scrape. */
+    public <T> void gauge(String name, String description, T source, ToDoubleFunction<T> value) {
+        Gauge.builder(name, source, value).description(description).register(registry);
     }
 
     /** Runs {@code refresher} before every scrape (cheap work only: a scrape must stay fast). */

@@ -8,6 +8,7 @@ import io.upki.pki.crl.RevocationIndex;
 import io.upki.pki.trust.ChainVerifier;
 import io.upki.pki.trust.Role;
 import io.upki.pki.x509.UpkiRole;
+import io.upki.testkit.clock.MutableClock;
 import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -157,23 +158,7 @@ class AssertionReplayTest {
 
     @Test
     void theMemoryOfUsedAssertionsIsBoundedAndFailsClosed() throws Exception {
-        Instant[] now = {NOW};
-        Clock clock = new Clock() {
-            @Override
-            public java.time.ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now[0];
-            }
-        };
+        MutableClock clock = MutableClock.at(NOW);
         SingleUseAssertions once = new SingleUseAssertions(clock, 3);
         Instant until = NOW.plusSeconds(7);
         once.claim("a", until);
@@ -181,10 +166,10 @@ class AssertionReplayTest {
         once.claim("c", until);
         // Full of ids still acceptable: refuse rather than forget one (which would reopen its replay).
         assertThatThrownBy(() -> once.claim("d", until)).hasMessageContaining("too many");
-        now[0] = until.plusSeconds(1);
-        once.claim("d", now[0].plusSeconds(7));
+        clock.set(until.plusSeconds(1));
+        once.claim("d", clock.instant().plusSeconds(7));
         assertThat(once.size()).isEqualTo(1);
-        assertThatThrownBy(() -> once.claim("d", now[0])).hasMessageContaining("already used");
-        assertThatThrownBy(() -> once.claim(null, now[0])).hasMessageContaining("no jti");
+        assertThatThrownBy(() -> once.claim("d", clock.instant())).hasMessageContaining("already used");
+        assertThatThrownBy(() -> once.claim(null, clock.instant())).hasMessageContaining("no jti");
     }
 }

@@ -2,12 +2,10 @@ package io.upki.pki.crlfeed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.upki.testkit.clock.MutableClock;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -16,31 +14,7 @@ class PublisherWatchTest {
     private static final URI A = URI.create("http://a:8081/events");
     private static final URI B = URI.create("http://b:8081/events");
 
-    /** A clock the test moves. */
-    static final class Manual extends Clock {
-        Instant now = Instant.parse("2026-12-07T00:00:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-    }
-
-    private final Manual clock = new Manual();
+    private final MutableClock clock = MutableClock.at(Instant.parse("2026-12-07T00:00:00Z"));
     private final PublisherWatch watch = new PublisherWatch(clock, List.of(A, B));
 
     @Test

@@ -1,7 +1,7 @@
 package io.upki.ra.acme;
 
 import io.upki.acme.config.AcmeSettings;
-import io.upki.ca.testing.MutableClock;
+import io.upki.testkit.clock.MutableClock;
 import io.upki.ca.testing.TestCa;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.wire.CaTask;

@@ -7,40 +7,20 @@ import java.io.StringWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
+import io.upki.testkit.clock.MutableClock;
 import org.junit.jupiter.api.Test;
 
 /** The progress bar: drawn in place on a terminal, throttled, silent otherwise. */
 class CliProgressBarTest {
-    /** A clock the test moves by hand. */
-    static final class ManualClock extends Clock {
-        Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     @Test
     void drawsInPlaceAtMostTenTimesASecondAndAlwaysTheLastStep() {
         StringWriter err = new StringWriter();
-        ManualClock clock = new ManualClock();
+        MutableClock clock = MutableClock.at(Instant.parse("2026-01-01T00:00:00Z"));
         try (ProgressBar bar = new ProgressBar(new PrintWriter(err), clock, true, "revoke", 4)) {
-            clock.now = clock.now.plus(Duration.ofMillis(500));
+            clock.advance(Duration.ofMillis(500));
             bar.step(true);            // drawn
             bar.step(false);           // same instant: throttled
-            clock.now = clock.now.plus(Duration.ofMillis(500));
+            clock.advance(Duration.ofMillis(500));
             bar.step(true);            // drawn
             bar.step(true);            // last: always drawn
         }
