@@ -120,6 +120,14 @@ final class LocalStack implements AutoCloseable {
         return Command.run(root, env(), Duration.ofMinutes(1), argv);
     }
 
+    /** {@code bin/upki-cli ARGS} run in {@code workDir} (where it writes keys and certificates). */
+    Command cli(Path workDir, String... args) throws IOException {
+        String[] argv = new String[args.length + 1];
+        argv[0] = root.resolve("bin/upki-cli").toString();
+        System.arraycopy(args, 0, argv, 1, args.length);
+        return Command.run(workDir, env(), Duration.ofMinutes(1), argv);
+    }
+
     String logs() {
         StringBuilder sb = new StringBuilder();
         try (var files = Files.list(home.resolve("logs"))) {

@@ -10,13 +10,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import io.upki.testkit.softhsm.SoftHsm;
 
 /**
  * Issue #17's "done when": the two-tier PKI with the online CA's key in a real SoftHSM2 token runs the
@@ -25,8 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class Pkcs11StackTest {
-    private static final String MODULE = "/usr/lib/softhsm/libsofthsm2.so";
-
     @TempDir
     static Path tmp;
 
@@ -35,18 +33,14 @@ class Pkcs11StackTest {
 
     @BeforeAll
     static void up() throws Exception {
-        Assumptions.assumeTrue(Files.isReadable(Path.of(MODULE)), MODULE + " is missing (apt softhsm2): no token to test with");
-        Path tokens = Files.createDirectories(tmp.resolve("tokens"));
-        Path conf = tmp.resolve("softhsm2.conf");
-        Files.writeString(conf, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\nlog.level = ERROR\n");
+        SoftHsm hsm = SoftHsm.in(tmp);
+        hsm.initToken("upki-online-ca", "5678");
         Path pin = tmp.resolve("ca.pin");
         Files.writeString(pin, "5678\n");
-        Map<String, String> env = Map.of("SOFTHSM2_CONF", conf.toString(), "UPKI_PKCS11_MODULE", MODULE,
+        Map<String, String> env = new java.util.HashMap<>(hsm.env());
+        env.putAll(Map.of("UPKI_PKCS11_MODULE", SoftHsm.MODULE,
                 "UPKI_PKCS11_TOKEN", "upki-online-ca", "UPKI_PKCS11_KEY", "issuing-key",
-                "UPKI_PKCS11_PIN_FILE", pin.toString());
-        Command init = Command.run(tmp, env, Duration.ofSeconds(30), "softhsm2-util", "--init-token", "--free",
-                "--label", "upki-online-ca", "--so-pin", "87654321", "--pin", "5678");
-        assertThat(init.exitCode()).as(init.toString()).isZero();
+                "UPKI_PKCS11_PIN_FILE", pin.toString()));
         stack = LocalStack.up(tmp.resolve("home"), env, "--with-offline-root");
         client = Files.createDirectories(tmp.resolve("client"));
     }
@@ -59,10 +53,7 @@ class Pkcs11StackTest {
     }
 
     private Command cli(String... args) throws IOException {
-        String[] argv = new String[args.length + 1];
-        argv[0] = stack.root.resolve("bin/upki-cli").toString();
-        System.arraycopy(args, 0, argv, 1, args.length);
-        return Command.run(client, stack.env(), Duration.ofMinutes(1), argv);
+        return stack.cli(client, args);
     }
 
     private Command run(String... argv) throws IOException {

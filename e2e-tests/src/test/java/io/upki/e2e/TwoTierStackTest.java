@@ -44,10 +44,7 @@ class TwoTierStackTest {
     }
 
     private Command cli(String... args) throws IOException {
-        String[] argv = new String[args.length + 1];
-        argv[0] = stack.root.resolve("bin/upki-cli").toString();
-        System.arraycopy(args, 0, argv, 1, args.length);
-        return Command.run(client, stack.env(), Duration.ofMinutes(1), argv);
+        return stack.cli(client, args);
     }
 
     private Command run(String... argv) throws IOException {

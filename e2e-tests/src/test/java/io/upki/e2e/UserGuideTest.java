@@ -56,10 +56,7 @@ class UserGuideTest {
     }
 
     private Command cli(String... args) throws IOException {
-        String[] argv = new String[args.length + 1];
-        argv[0] = stack.root.resolve("bin/upki-cli").toString();
-        System.arraycopy(args, 0, argv, 1, args.length);
-        return Command.run(operator, stack.env(), Duration.ofMinutes(1), argv);
+        return stack.cli(operator, args);
     }
 
     private Command curl(String... args) throws IOException {

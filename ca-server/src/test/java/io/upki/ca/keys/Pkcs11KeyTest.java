@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.upki.testkit.softhsm.SoftHsm;
 
 /**
  * CA keys in a real SoftHSM2 token created by the test: root and intermediate keys generated inside
@@ -44,18 +45,15 @@ class Pkcs11KeyTest {
     Path dir;
 
     private final Map<String, String> env = new HashMap<>();
+    private SoftHsm hsm;
     private final List<Process> started = new ArrayList<>();
 
     @BeforeEach
     void token() throws Exception {
-        Assumptions.assumeTrue(onPath("softhsm2-util"), "softhsm2-util is not installed (apt softhsm2): no PKCS#11 token to test with");
-        Assumptions.assumeTrue(Files.isReadable(Path.of(MODULE)), MODULE + " is missing (apt softhsm2)");
-        Path tokens = Files.createDirectories(dir.resolve("tokens"));
-        Path conf = dir.resolve("softhsm2.conf");
-        Files.writeString(conf, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\nlog.level = ERROR\n");
-        env.put("SOFTHSM2_CONF", conf.toString());
-        softhsm("--init-token", "--free", "--label", "upki-root", "--so-pin", "87654321", "--pin", "1234");
-        softhsm("--init-token", "--free", "--label", "upki-ca", "--so-pin", "87654321", "--pin", "5678");
+        hsm = SoftHsm.in(dir);
+        env.putAll(hsm.env());
+        hsm.initToken("upki-root", "1234");
+        hsm.initToken("upki-ca", "5678");
         Files.writeString(dir.resolve("root.pin"), "1234\n");
         Files.writeString(dir.resolve("ca.pin"), "5678\n");
         Files.writeString(dir.resolve("wrong.pin"), "0000\n");
@@ -154,7 +152,7 @@ class Pkcs11KeyTest {
         try (ZmqCaClient client = new ZmqCaClient("tcp://127.0.0.1:" + port, t -> Duration.ofSeconds(20), 0, new WireCodec())) {
             JsonNode first = client.call(CaTask.GENERATE, CaClient.params().put("cn", "before.example.internal").put("profile", "admin"));
             // The token disappears under the running CA (as an HSM unplugged or its store wiped).
-            softhsm("--delete-token", "--token", "upki-ca");
+            hsm.deleteToken("upki-ca");
             long t0 = System.nanoTime();
             CaClientException refused = null;
             try {
@@ -184,22 +182,4 @@ class Pkcs11KeyTest {
         assertThat(r.exit()).as(r.output()).isZero();
     }
 
-    private void softhsm(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("softhsm2-util"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true);
-        b.environment().putAll(env);
-        Process p = b.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).as(out).isZero();
-    }
-
-    private static boolean onPath(String command) {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(d, command))) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.upki.testkit.softhsm.SoftHsm;
 
 /**
  * Rollover of an intermediate whose keys live in a real SoftHSM2 token: the next key is generated in the
@@ -47,13 +48,9 @@ class Pkcs11RolloverTest {
 
     @BeforeEach
     void token() throws Exception {
-        Assumptions.assumeTrue(onPath("softhsm2-util"), "softhsm2-util is not installed (apt softhsm2): no PKCS#11 token to test with");
-        Assumptions.assumeTrue(Files.isReadable(Path.of(MODULE)), MODULE + " is missing (apt softhsm2)");
-        Path tokens = Files.createDirectories(dir.resolve("tokens"));
-        Path conf = dir.resolve("softhsm2.conf");
-        Files.writeString(conf, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\nlog.level = ERROR\n");
-        env.put("SOFTHSM2_CONF", conf.toString());
-        run(List.of("softhsm2-util", "--init-token", "--free", "--label", "upki-ca", "--so-pin", "87654321", "--pin", "5678"));
+        SoftHsm hsm = SoftHsm.in(dir);
+        env.putAll(hsm.env());
+        hsm.initToken("upki-ca", "5678");
         Files.writeString(dir.resolve("ca.pin"), "5678\n");
     }
 
@@ -155,20 +152,4 @@ class Pkcs11RolloverTest {
         assertThat(r.exit()).as(r.output()).isZero();
     }
 
-    private void run(List<String> cmd) throws Exception {
-        ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true);
-        b.environment().putAll(env);
-        Process p = b.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).as(out).isZero();
-    }
-
-    private static boolean onPath(String command) {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(d, command))) {
-                return true;
-            }
-        }
-        return false;
-    }
 }
