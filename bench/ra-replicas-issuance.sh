@@ -90,7 +90,8 @@ log "ca-server (EC), crl-publisher, two ra-cores on $(cat "$WORK/store-url")"
   || die "ca-server init failed; see $WORK/ca-init.log"
 # shellcheck disable=SC2086
 start ca-server "$JAVA" $CA_OPTS -jar ca-server/target/ca-server.jar start --data-dir "$WORK/ca" --port "$CA_PORT"
-wait_until ca-server "$LAST_PID" grep -q 'ca-server ready' "$WORK/ca-server.log"
+CA_PID=$LAST_PID
+wait_until ca-server "$CA_PID" grep -q 'ca-server ready' "$WORK/ca-server.log"
 start crl-publisher "$JAVA" -jar crl-publisher/target/crl-publisher.jar --ca "tcp://127.0.0.1:$CA_PORT" \
   --ca-cert "$WORK/ca/ca.crt" --out "$WORK/crl" --listen "127.0.0.1:$PUB_PORT"
 wait_until crl-publisher "$LAST_PID" curl -sf "http://127.0.0.1:$PUB_PORT/ready"
@@ -103,6 +104,7 @@ for r in a b; do # one after the other: each registers its own ra.key with the s
     --acme-store "$(cat "$WORK/store-url")" --acme-store-password-file "$WORK/store-password" \
     --acme-base-url "https://127.0.0.1:$NGINX_PORT"
   wait_until "ra-core-$r" "$LAST_PID" curl -sf --cacert "$WORK/ca/ca.crt" "https://127.0.0.1:$p/acme/directory"
+  [[ $r == a ]] && RA_A_PID=$LAST_PID || RA_B_PID=$LAST_PID
 done
 
 # nginx: TLS in (ra-core a's certificate), TLS out to the upstream on keep-alive connections; which
@@ -139,11 +141,24 @@ http {
     }
 }
 CONF
+# cpu LABEL: one line of each part's CPU seconds so far (utime + stime), taken at every switch and at the end,
+# so each round's share of the cores shows where the time went (nginx's and PostgreSQL's exited processes
+# are not counted; their pools live for the whole run, and nginx's workers, new at each reload, for one round).
+DB_NAME="$(sed 's|.*/||' "$WORK/store-url")"
+cat >"$WORK/cpu.sh" <<SH
+#!/usr/bin/env bash
+secs() { local t=0 p; for p in "\$@"; do t=\$((t + \$(awk '{print \$14 + \$15}' /proc/\$p/stat 2>/dev/null || echo 0))); done; echo "\$t"; }
+echo "\$1 \$(date +%s.%N) ca=\$(secs $CA_PID) ra_a=\$(secs $RA_A_PID) ra_b=\$(secs $RA_B_PID)" \\
+  "postgres=\$(secs \$(pgrep -f "postgres: upki $DB_NAME")) nginx=\$(secs \$(pgrep -P "\$(cat $NGX/nginx.pid)"))" \\
+  "client=\$(secs \$(pgrep -f "AcmeLoad.*$WORK/ca/ca.crt")) ticks=$(getconf CLK_TCK)" >>"$WORK/cpu.txt"
+SH
+chmod +x "$WORK/cpu.sh"
 # switch N: the upstream with the first N ra-cores, nginx reloaded (or started), a marker in the log.
 cat >"$WORK/switch.sh" <<SH
 #!/usr/bin/env bash
 set -e
 { echo "upstream upki_ra {"; echo "    server 127.0.0.1:$RA_A;"; [[ \$1 == 2 ]] && echo "    server 127.0.0.1:$RA_B;"; echo "    keepalive 32;"; echo "}"; } >"$NGX/upstream.conf"
+[[ -s "$NGX/nginx.pid" ]] && "$WORK/cpu.sh" "switch-\$1"
 if [[ -s "$NGX/nginx.pid" ]]; then nginx -p "$NGX/" -c "$NGX/nginx.conf" -s reload; else nginx -p "$NGX/" -c "$NGX/nginx.conf"; fi
 sleep 1.5
 echo "== \$1" >>"$NGX/access.log"
@@ -158,6 +173,7 @@ log "$CLIENTS clients; ${WARMUP}s warm-up with both ra-cores, then $ROUNDS round
   --trust "$WORK/ca/ca.crt" --http-port "$HTTP_PORT" --clients "$CLIENTS" --warmup "$WARMUP" --settle "$SETTLE" \
   --seconds "$SECONDS_PER_ROUND" --rounds "$ROUNDS" --config "one-ra=$WORK/switch.sh 1" --config "two-ra=$WORK/switch.sh 2" \
   | tee "$RESULTS" >&2 || die "the ACME client failed"
+"$WORK/cpu.sh" end
 LOAD_END="$(cut -d' ' -f1-3 /proc/loadavg)"
 sleep 1.5 # the access log's last buffer
 # Requests per upstream address in each switch's section (warm-up is the first "== 2").
@@ -188,7 +204,19 @@ cp "$RESULTS" "$OUT.jsonl"
   jq -s -r 'def median: sort | if length == 0 then null elif length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
     (map(select(.label == "one-ra") | {key: (.round | tostring), value: .certs_per_s}) | from_entries) as $one
     | [.[] | select(.label == "two-ra" and ($one[.round | tostring] // 0) > 0) | .certs_per_s / $one[.round | tostring]] as $r
-    | "Median of the per-round ratios two-ra / one-ra: \(($r | median) * 100 | round / 100)x (rounds: \($r | map(. * 100 | round / 100 | tostring + "x") | join(", "))); median certs/s one-ra \(map(select(.label == "one-ra") | .certs_per_s) | median), two-ra \(map(select(.label == "two-ra") | .certs_per_s) | median)."' "$RESULTS"
+    | "Median of the per-round ratios two-ra / one-ra: \(($r | median) * 100 | round / 100)x (rounds: \($r | map(. * 100 | round / 100 | tostring + "x") | join(", "))); median certs/s one-ra \(map(select(.label == "one-ra") | .certs_per_s) | median * 100 | round / 100), two-ra \(map(select(.label == "two-ra") | .certs_per_s) | median * 100 | round / 100)."' "$RESULTS"
+  echo
+  echo "Cores used by each part, per configuration and round (settle and measured time; the first line is the"
+  echo "warm-up), from the CPU seconds each process had used at every switch:"
+  echo
+  echo "| from the switch to | ca-server | ra-core a | ra-core b | PostgreSQL | nginx | client | all |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+  awk 'function v(k,  i, a) { for (i = 3; i <= NF; i++) { split($i, a, "="); if (a[1] == k) return a[2] } return 0 }
+    { lab[NR] = $1; t[NR] = $2; hz = v("ticks"); for (j = 1; j <= 6; j++) c[NR, j] = v(p[j]) }
+    BEGIN { split("ca ra_a ra_b postgres nginx client", p, " ") }
+    END { for (r = 2; r <= NR; r++) { d = t[r] - t[r - 1]; all = 0; line = "| " (lab[r - 1] == "switch-1" ? "one-ra" : "two-ra") " |"
+      for (j = 1; j <= 6; j++) { x = (j == 5 ? c[r, j] : c[r, j] - c[r - 1, j]) / hz / d; if (x < 0) x = 0; all += x; line = line sprintf(" %.2f |", x) }
+      print line sprintf(" %.2f |", all) } }' "$WORK/cpu.txt"
   echo
   echo "Requests nginx sent to each ra-core, from its access log (section, ra-cores in the upstream, ra-core, requests;"
   echo "section 1 is the set-up, 2 the warm-up, then one per configuration and round (settle included), in order;"
