@@ -4,10 +4,15 @@
 # PostgreSQL server it starts from initdb/pg_ctl, fsync on). See bench/README.md.
 #
 #   bench/ra-replicas.sh [--pairs N] [--rounds N] [--threads 1,4] [--no-build] [--results-dir DIR] [--suffix S]
+#   bench/ra-replicas.sh --issuance [--clients N] [--seconds S] [--rounds N] [--warmup S] [--settle S] [...]
 #
-# Writes bench/results/ra-replicas-<date>S.md and .jsonl. The two-replica ACME issuance throughput is
-# not measured by this script (see the report for why).
+# Writes bench/results/ra-replicas-<date>S.md and .jsonl. With --issuance (bench/ra-replicas-issuance.sh):
+# ACME issuance throughput through nginx with one ra-core against two, ra-replicas-issuance-<date>S.md.
 set -euo pipefail
+if [[ "${1:-}" == --issuance ]]; then
+  shift
+  exec "$(dirname "${BASH_SOURCE[0]}")/ra-replicas-issuance.sh" "$@"
+fi
 PAIRS=5000; ROUNDS=3; THREADS=1,4; BUILD=1; RESULTS_DIR=""; SUFFIX=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -17,7 +22,7 @@ while [[ $# -gt 0 ]]; do
     --no-build) BUILD=0; shift ;;
     --results-dir) RESULTS_DIR="${2:?}"; shift 2 ;;
     --suffix) SUFFIX="${2:?}"; shift 2 ;;
-    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "ra-replicas: unknown option $1" >&2; exit 2 ;;
   esac
 done

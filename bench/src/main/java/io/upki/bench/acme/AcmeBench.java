@@ -161,8 +161,8 @@ public final class AcmeBench implements Callable<Integer> {
                 .put("requests_per_cert", round((t.session().requests() - requestsBefore) / (double) orders));
     }
 
-    /** One certificate: order, http-01 for its one name, finalize with a fresh P-256 key, download. */
-    private static void issue(AcmeSession s, Map<String, String> answers, String name) throws Exception {
+    /** One certificate: order, http-01 for its one name, finalize with a fresh P-256 key, download (AcmeLoad too). */
+    static void issue(AcmeSession s, Map<String, String> answers, String name) throws Exception {
         ObjectNode p = JSON.createObjectNode();
         p.putArray("identifiers").addObject().put("type", "dns").put("value", name);
         AcmeSession.Reply order = s.post(s.url("newOrder"), p.toString());

@@ -1,0 +1,185 @@
+package io.upki.bench.acme;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Concurrent ACME issuance for a fixed time: N accounts issue certificates at once through one directory,
+ * all answering http-01 from one responder (every RA replica validates on the same port), in rounds that
+ * alternate between configurations of the server side; before each round a command switches the
+ * configuration (for ra-replicas.sh: nginx reloaded with one or two ra-cores in its upstream).
+ */
+@Command(name = "acme-load", mixinStandardHelpOptions = true,
+        description = "Concurrent ACME issuance (http-01) in timed rounds; one JSON line per round.")
+public final class AcmeLoad implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Option(names = "--directory", required = true, description = "ACME directory URL.")
+    String directory;
+
+    @Option(names = "--trust", required = true, description = "PEM file of the CA that signed the server's TLS certificate.")
+    Path trust;
+
+    @Option(names = "--http-port", required = true, description = "Port to answer http-01 on (127.0.0.1).")
+    int httpPort;
+
+    @Option(names = "--clients", defaultValue = "8", description = "Concurrent ACME accounts, one order at a time each.")
+    int clients;
+
+    @Option(names = "--config", required = true, paramLabel = "LABEL=COMMAND",
+            description = "A server-side configuration: its name and the shell command that switches to it. Repeat it;"
+                    + " every round measures each configuration in the given order.")
+    List<String> configs;
+
+    @Option(names = "--warmup", defaultValue = "60", description = "Untimed seconds of issuance before the first round, in the last configuration.")
+    int warmup;
+
+    @Option(names = "--settle", defaultValue = "10", description = "Untimed seconds after each switch.")
+    int settle;
+
+    @Option(names = "--seconds", defaultValue = "30", description = "Measured seconds per configuration and round.")
+    int seconds;
+
+    @Option(names = "--rounds", defaultValue = "4", description = "Rounds.")
+    int rounds;
+
+    @Option(names = "--domain", defaultValue = "load.example.internal", description = "Names are <i>.<client>.<run>.<domain>.")
+    String domain;
+
+    /** What one timed phase saw: certificates issued before the deadline, their latencies, failed orders. */
+    private record Phase(double seconds, List<Double> latencies, int errors) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> answers = new ConcurrentHashMap<>();
+        HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", httpPort), 256);
+        http.createContext("/.well-known/acme-challenge/", ex -> {
+            String body = answers.get(ex.getRequestURI().getPath().substring("/.well-known/acme-challenge/".length()));
+            byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.US_ASCII);
+            ex.sendResponseHeaders(body == null ? 404 : 200, body == null ? -1 : bytes.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(bytes);
+            }
+        });
+        ExecutorService responder = Executors.newFixedThreadPool(4);
+        http.setExecutor(responder);
+        http.start();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            List<AcmeSession> sessions = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                sessions.add(AcmeSession.open(directory, trust));
+            }
+            String run = Long.toString(System.currentTimeMillis() % 100_000_000L, 36);
+            String last = configs.get(configs.size() - 1);
+            switchTo(last);
+            phase(pool, sessions, answers, warmup, "w." + run);
+            for (int round = 1; round <= rounds; round++) {
+                for (String config : configs) {
+                    String label = config.substring(0, config.indexOf('='));
+                    switchTo(config);
+                    phase(pool, sessions, answers, settle, "s" + round + label + "." + run);
+                    Phase p = phase(pool, sessions, answers, seconds, "r" + round + label + "." + run);
+                    List<Double> l = new ArrayList<>(p.latencies());
+                    l.sort(Double::compare);
+                    System.out.println(JSON.createObjectNode().put("label", label).put("round", round)
+                            .put("clients", clients).put("seconds", round(p.seconds())).put("certs", l.size())
+                            .put("certs_per_s", round(l.size() / p.seconds())).put("errors", p.errors())
+                            .put("p50_ms", round(at(l, 50))).put("p99_ms", round(at(l, 99)))
+                            .put("load", java.nio.file.Files.readString(Path.of("/proc/loadavg")).split(" ")[0]));
+                    System.out.flush();
+                }
+            }
+            return 0;
+        } finally {
+            pool.shutdownNow();
+            http.stop(0);
+            responder.shutdownNow();
+        }
+    }
+
+    private void switchTo(String config) throws Exception {
+        int eq = config.indexOf('=');
+        if (eq <= 0) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--config wants LABEL=COMMAND: " + config);
+        }
+        Process p = new ProcessBuilder("sh", "-c", config.substring(eq + 1)).inheritIO().start();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("switching to " + config.substring(0, eq) + " failed: exit " + p.exitValue());
+        }
+    }
+
+    /**
+     * Every session issues one order after another until the deadline; an order that fails (a connection
+     * closed by nginx's reload, say) is counted and the session goes on with the next.
+     */
+    private Phase phase(ExecutorService pool, List<AcmeSession> sessions, Map<String, String> answers, int secs,
+            String tag) throws Exception {
+        long start = System.nanoTime();
+        long deadline = start + secs * 1_000_000_000L;
+        List<Callable<Phase>> work = new ArrayList<>();
+        for (int c = 0; c < sessions.size(); c++) {
+            AcmeSession s = sessions.get(c);
+            String suffix = c + "." + tag + "." + domain;
+            work.add(() -> {
+                List<Double> done = new ArrayList<>();
+                int errors = 0;
+                for (int i = 0; System.nanoTime() < deadline; i++) {
+                    long t0 = System.nanoTime();
+                    try {
+                        AcmeBench.issue(s, answers, "o" + i + "." + suffix);
+                        long t1 = System.nanoTime();
+                        if (t1 <= deadline) {
+                            done.add((t1 - t0) / 1e6);
+                        }
+                    } catch (Exception e) {
+                        errors++;
+                        if (errors <= 3) {
+                            System.err.println("order failed: " + e.getMessage());
+                        }
+                    }
+                }
+                return new Phase(0, done, errors);
+            });
+        }
+        List<Double> all = new ArrayList<>();
+        int errors = 0;
+        for (Future<Phase> f : pool.invokeAll(work)) {
+            all.addAll(f.get().latencies());
+            errors += f.get().errors();
+        }
+        return new Phase(secs, all, errors);
+    }
+
+    private static double at(List<Double> sorted, int p) {
+        if (sorted.isEmpty()) {
+            return 0;
+        }
+        int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new AcmeLoad()).execute(args));
+    }
+}
