@@ -48,8 +48,9 @@ import java.util.List;
 public final class TrustPipeline implements AutoCloseable {
     /** Replaced when the CA names a new issuing certificate (key rollover); every request reads it once. */
     private volatile ChainVerifier chains;
-    private TrustConfig config;
-    private CrlNumberFloor floor;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TrustPipeline.class);
+    private final TrustConfig config;
+    private final CrlNumberFloor floor;
     /** The last chain that did not fit the anchors, logged once. */
     private List<X509Certificate> refusedChain;
     private final CrlState crls;
@@ -64,7 +65,9 @@ public final class TrustPipeline implements AutoCloseable {
 
     private TrustPipeline(ChainVerifier chains, CrlState crls, CrlSources sources, AdminDirectory admins,
                           Cache<String, TrustedClient> paths, Clock clock, Duration grace, List<AutoCloseable> running,
-                          PublisherWatch watch, CaCrlFallback fallback) {
+                          PublisherWatch watch, CaCrlFallback fallback, TrustConfig config, CrlNumberFloor floor) {
+        this.config = config;
+        this.floor = floor;
         this.watch = watch;
         this.fallback = fallback;
         this.chains = chains;
@@ -123,9 +126,7 @@ public final class TrustPipeline implements AutoCloseable {
                 fallback.start();
             }
             TrustPipeline pipeline = new TrustPipeline(chains, crls, sources, admins, paths, clock, config.grace(), running,
-                    watch, fallback);
-            pipeline.config = config;
-            pipeline.floor = floor;
+                    watch, fallback, config, floor);
             CertificateAuthorityClient ca = feed.fallback() != null ? feed.fallback().ca()
                     : config.admins() instanceof AdminSource.FromCa c ? new io.upki.pki.caclient.TypedCaClient(c.ca()) : null;
             if (ca != null) {
@@ -168,14 +169,14 @@ public final class TrustPipeline implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             if (!caChain.equals(refusedChain)) {
                 refusedChain = caChain;
-                org.slf4j.LoggerFactory.getLogger(TrustPipeline.class).warn("the CA's chain is not taken: {}", e.getMessage());
+                LOG.warn("the CA's chain is not taken: {}", e.getMessage());
             }
             return;
         }
         chains = next;
         crls.retrust(new CrlAcceptor(next.trustedCas(), clock, config.grace(), floor), next.trustedCas());
         paths.invalidateAll();
-        org.slf4j.LoggerFactory.getLogger(TrustPipeline.class).info("trusted CAs now {}", next.trustedCas().stream()
+        LOG.info("trusted CAs now {}", next.trustedCas().stream()
                 .map(c -> c.getSubjectX500Principal().getName()).toList());
         // CRLs of a new issuer may have been refused before it was trusted: fetch them again.
         sources.refetchAll();
