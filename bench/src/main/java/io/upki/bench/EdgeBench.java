@@ -133,8 +133,8 @@ public final class EdgeBench implements Callable<Integer> {
             line.put("label", "issue-" + profile);
             line.put("kind", "issue");
             line.put("count", count);
-            line.put("seconds", OpenLoop.round(s, 2));
-            line.put("per_second", OpenLoop.round(count / s, 1));
+            line.put("seconds", Stats.round(s, 2));
+            line.put("per_second", Stats.round(count / s, 1));
             System.out.println(line);
             return 0;
         }
@@ -231,7 +231,7 @@ public final class EdgeBench implements Callable<Integer> {
             line.put("kind", "crl-swap");
             line.put("entries", entries);
             line.put("der_bytes", der.length);
-            line.put("build_s", OpenLoop.round(build, 2));
+            line.put("build_s", Stats.round(build, 2));
             try (RawHttp http = new RawHttp(host, port)) {
                 int before = http.exchange(request).status();
                 line.put("probe_status_before", before);
@@ -251,7 +251,7 @@ public final class EdgeBench implements Callable<Integer> {
                     }
                     Thread.sleep(2);
                 }
-                line.put("write_to_refusal_s", OpenLoop.round(refused / 1e9, 3));
+                line.put("write_to_refusal_s", Stats.round(refused / 1e9, 3));
                 line.put("refusal_reason", reason);
             }
             System.err.printf("crl-swap: %,d entries (%,d bytes): refused %s s after the write (%s)%n",

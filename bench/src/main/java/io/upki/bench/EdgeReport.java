@@ -98,7 +98,7 @@ final class EdgeReport {
         double noMetrics = median("wrk", "nometrics-warm-");
         if (!Double.isNaN(noMetrics)) {
             List<Double> perRound = roundRatios("warm-", "nometrics-warm-");
-            double mid = medianOf(perRound);
+            double mid = Stats.median(perRound);
             row("metrics cost: warm path with metrics on (the default), req/s (per-round ratios "
                     + perRound.stream().map(v -> String.format(Locale.ROOT, "%.2f", v)).collect(Collectors.joining(" / ")) + ")",
                     f0(warm), "a sidecar with `--metrics off`, alternating: " + f0(noMetrics),
@@ -386,17 +386,10 @@ final class EdgeReport {
         }
     }
 
-    private static double medianOf(List<Double> values) {
-        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        if (v.length == 0) {
-            return Double.NaN;
-        }
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-    }
 
     /** Median rps of the wrk runs named {@code prefix<round>} (exactly: digits after the prefix). */
     private double median(String kind, String prefix) {
-        return medianOf(lines.stream().filter(l -> l.path("kind").asText().equals(kind))
+        return Stats.median(lines.stream().filter(l -> l.path("kind").asText().equals(kind))
                 .filter(l -> l.path("label").asText().matches(java.util.regex.Pattern.quote(prefix) + "\\d+"))
                 .map(l -> l.path("rps").asDouble()).toList());
     }

@@ -120,7 +120,7 @@ final class JfrTop {
         for (Map.Entry<String, String> s : steps.entrySet()) {
             int c = inSteps.getOrDefault(s.getKey(), 0);
             if (c > 0) {
-                stepList.addObject().put("step", s.getValue()).put("percent", OpenLoop.round(100.0 * c / Math.max(1, samples), 1))
+                stepList.addObject().put("step", s.getValue()).put("percent", Stats.round(100.0 * c / Math.max(1, samples), 1))
                         .put("samples", c).put("native_samples", nativeInSteps.getOrDefault(s.getKey(), 0));
             }
         }
@@ -128,7 +128,7 @@ final class JfrTop {
         int total = samples;
         self.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(top)
                 .forEach(en -> hot.addObject().put("method", en.getKey())
-                        .put("percent", OpenLoop.round(100.0 * en.getValue() / Math.max(1, total), 1)));
+                        .put("percent", Stats.round(100.0 * en.getValue() / Math.max(1, total), 1)));
         return out;
     }
 

@@ -328,11 +328,7 @@ final class LoadDriver {
 
     /** Nearest-rank percentile of sorted nanosecond latencies, in milliseconds. */
     static double percentileMs(long[] sorted, double p) {
-        if (sorted.length == 0) {
-            return Double.NaN;
-        }
-        int rank = (int) Math.ceil(p * sorted.length);
-        return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] / 1e6;
+        return sorted.length == 0 ? Double.NaN : Stats.nearestRank(sorted, p) / 1e6;
     }
 
     private static String summary(String label, Plan plan, Result r) {

@@ -1,5 +1,6 @@
 package io.upki.bench.acme;
 
+import io.upki.bench.Stats;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import java.io.OutputStream;
@@ -96,12 +97,12 @@ public final class AcmeLoad implements Callable<Integer> {
                     switchTo(config);
                     phase(pool, sessions, answers, settle, "s" + round + label + "." + run);
                     Phase p = phase(pool, sessions, answers, seconds, "r" + round + label + "." + run);
-                    List<Double> l = new ArrayList<>(p.latencies());
-                    l.sort(Double::compare);
+                    List<Double> l = p.latencies();
                     System.out.println(JSON.createObjectNode().put("label", label).put("round", round)
-                            .put("clients", clients).put("seconds", round(p.seconds())).put("certs", l.size())
-                            .put("certs_per_s", round(l.size() / p.seconds())).put("errors", p.errors())
-                            .put("p50_ms", round(at(l, 50))).put("p99_ms", round(at(l, 99)))
+                            .put("clients", clients).put("seconds", Stats.round(p.seconds(), 2)).put("certs", l.size())
+                            .put("certs_per_s", Stats.round(l.size() / p.seconds(), 2)).put("errors", p.errors())
+                            .put("p50_ms", Stats.round(Stats.nearestRank(l, 0.50), 2))
+                            .put("p99_ms", Stats.round(Stats.nearestRank(l, 0.99), 2))
                             .put("load", java.nio.file.Files.readString(Path.of("/proc/loadavg")).split(" ")[0]));
                     System.out.flush();
                 }
@@ -167,17 +168,7 @@ public final class AcmeLoad implements Callable<Integer> {
         return new Phase(secs, all, errors);
     }
 
-    private static double at(List<Double> sorted, int p) {
-        if (sorted.isEmpty()) {
-            return 0;
-        }
-        int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
-    }
 
-    private static double round(double v) {
-        return Math.round(v * 100) / 100.0;
-    }
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new AcmeLoad()).execute(args));
