@@ -24,7 +24,7 @@ final class OpenLoop {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     record Plan(String host, int port, String path, Map<String, String> headers, double rate, double seconds,
-                double warmupSeconds, int connections, String label, long serverPid, int clockTicks) {
+                double warmupSeconds, int connections, String label, ProcessCpu cpu) {
     }
 
     private static final class Conn {
@@ -89,7 +89,7 @@ final class OpenLoop {
             conn.reader.start();
         }
 
-        ProcessCpu cpu = new ProcessCpu(plan.serverPid(), plan.clockTicks());
+        ProcessCpu cpu = plan.cpu();
         ProcessCpu.Sample before = null;
         long maxLag = 0;
         long lateSends = 0;
