@@ -31,20 +31,18 @@ BUILD=1
 RESULTS_DIR=""
 SUFFIX=""
 PROFILE_DIR=""
+LOG_TAG=acme-bench
+BENCH_OPTIONS="--keep --wait-calm --no-build --results-dir --suffix"
+# shellcheck source=bench/lib/options.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/options.sh"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --orders) ORDERS="${2:?--orders needs a number}"; shift 2 ;;
     --warmup) WARMUP="${2:?--warmup needs a number}"; shift 2 ;;
     --rounds) ROUNDS="${2:?--rounds needs a number}"; shift 2 ;;
     --settle) SETTLE="${2:?--settle needs a number}"; shift 2 ;;
-    --keep) KEEP=1; shift ;;
-    --wait-calm) CALM="${2:?--wait-calm needs a load average}"; shift 2 ;;
-    --no-build) BUILD=0; shift ;;
-    --results-dir) RESULTS_DIR="${2:?--results-dir needs a directory}"; shift 2 ;;
-    --suffix) SUFFIX="${2:?--suffix needs a name}"; shift 2 ;;
     --profile) PROFILE_DIR="${2:?--profile needs a directory}"; shift 2 ;;
-    -h|--help) usage; exit 0 ;;
-    *) echo "acme-bench: unknown option $1" >&2; usage >&2; exit 2 ;;
+    *) bench_option "$@"; shift "$BENCH_SHIFT" ;;
   esac
 done
 

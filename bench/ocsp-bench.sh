@@ -14,18 +14,17 @@ usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; }
 QUICK=0
 KEEP=0
 RESULTS_DIR=""
+LOG_TAG=ocsp-bench
+BENCH_OPTIONS="--quick --keep --results-dir"
+# shellcheck source=bench/lib/options.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/options.sh"
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --quick) QUICK=1; shift ;;
-    --keep) KEEP=1; shift ;;
-    --results-dir) RESULTS_DIR="${2:?--results-dir needs a directory}"; shift 2 ;;
-    -h|--help) usage; exit 0 ;;
-    *) echo "ocsp-bench: unknown option $1" >&2; usage >&2; exit 2 ;;
+    *) bench_option "$@"; shift "$BENCH_SHIFT" ;;
   esac
 done
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-LOG_TAG=ocsp-bench
 RESULTS_DIR="${RESULTS_DIR:-$ROOT/bench/results}"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/upki-ocsp-bench.XXXXXX")"
 # shellcheck source=bench/lib/edge-common.sh

@@ -11,6 +11,11 @@
 # Writes bench/results/ra-replicas-issuance-<date>S.md and .jsonl.
 set -euo pipefail
 CLIENTS=8; SECONDS_PER_ROUND=30; ROUNDS=4; WARMUP=60; SETTLE=10; KEEP=0; BUILD=1; RESULTS_DIR=""; SUFFIX=""
+usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; }
+LOG_TAG=ra-replicas-issuance
+BENCH_OPTIONS="--keep --no-build --results-dir --suffix"
+# shellcheck source=bench/lib/options.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/options.sh"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --clients) CLIENTS="${2:?}"; shift 2 ;;
@@ -18,12 +23,7 @@ while [[ $# -gt 0 ]]; do
     --rounds) ROUNDS="${2:?}"; shift 2 ;;
     --warmup) WARMUP="${2:?}"; shift 2 ;;
     --settle) SETTLE="${2:?}"; shift 2 ;;
-    --keep) KEEP=1; shift ;;
-    --no-build) BUILD=0; shift ;;
-    --results-dir) RESULTS_DIR="${2:?}"; shift 2 ;;
-    --suffix) SUFFIX="${2:?}"; shift 2 ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "ra-replicas-issuance: unknown option $1" >&2; exit 2 ;;
+    *) bench_option "$@"; shift "$BENCH_SHIFT" ;;
   esac
 done
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -24,23 +24,19 @@ KEEP=0
 CALM=""
 RESULTS_DIR=""
 SCALE=0
+LOG_TAG=revocation-bench
+BENCH_OPTIONS="--key-type --quick --keep --wait-calm --results-dir"
+# shellcheck source=bench/lib/options.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/options.sh"
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --key-type) KEY_TYPE="${2:?--key-type needs ec or rsa}"; shift 2 ;;
-    --key-type=*) KEY_TYPE="${1#*=}"; shift ;;
-    --quick) QUICK=1; shift ;;
-    --keep) KEEP=1; shift ;;
-    --wait-calm) CALM="${2:?--wait-calm needs a load average}"; shift 2 ;;
-    --results-dir) RESULTS_DIR="${2:?--results-dir needs a directory}"; shift 2 ;;
     --sidecars) SCALE="${2:?--sidecars needs a number}"; shift 2 ;;
-    -h|--help) usage; exit 0 ;;
-    *) echo "revocation-bench: unknown option $1" >&2; usage >&2; exit 2 ;;
+    *) bench_option "$@"; shift "$BENCH_SHIFT" ;;
   esac
 done
 [[ $KEY_TYPE == ec || $KEY_TYPE == rsa ]] || { echo "revocation-bench: --key-type must be ec or rsa" >&2; exit 2; }
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-LOG_TAG=revocation-bench
 RESULTS_DIR="${RESULTS_DIR:-$ROOT/bench/results}"
 WORK_BASE="${BENCH_WORK_DIR:-${TMPDIR:-/tmp}}"
 WORK="$(mktemp -d "$WORK_BASE/upki-revocation-bench.XXXXXX")"

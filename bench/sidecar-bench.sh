@@ -20,23 +20,18 @@ KEEP=0
 PROFILE=0
 CALM=""
 RESULTS_DIR=""
+LOG_TAG=sidecar-bench
+BENCH_OPTIONS="--key-type --quick --profile --keep --wait-calm --results-dir"
+# shellcheck source=bench/lib/options.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/options.sh"
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --key-type) KEY_TYPE="${2:?--key-type needs ec or rsa}"; shift 2 ;;
-    --key-type=*) KEY_TYPE="${1#*=}"; shift ;;
-    --quick) QUICK=1; shift ;;
-    --profile) PROFILE=1; shift ;;
-    --keep) KEEP=1; shift ;;
-    --wait-calm) CALM="${2:?--wait-calm needs a load average}"; shift 2 ;;
-    --results-dir) RESULTS_DIR="${2:?--results-dir needs a directory}"; shift 2 ;;
-    -h|--help) usage; exit 0 ;;
-    *) echo "sidecar-bench: unknown option $1" >&2; usage >&2; exit 2 ;;
+    *) bench_option "$@"; shift "$BENCH_SHIFT" ;;
   esac
 done
 [[ $KEY_TYPE == ec || $KEY_TYPE == rsa ]] || { echo "sidecar-bench: --key-type must be ec or rsa" >&2; exit 2; }
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-LOG_TAG=sidecar-bench
 RESULTS_DIR="${RESULTS_DIR:-$ROOT/bench/results}"
 WORK_BASE="${BENCH_WORK_DIR:-$([[ -d /dev/shm && -w /dev/shm ]] && echo /dev/shm || echo "${TMPDIR:-/tmp}")}"
 WORK="$(mktemp -d "$WORK_BASE/upki-sidecar-bench.XXXXXX")"
