@@ -46,15 +46,8 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-RESULTS_DIR="${RESULTS_DIR:-$ROOT/bench/results}"
-JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-# jvm_defaults: the servers are measured with the JVM options they ship with.
-# shellcheck source=bin/lib.sh
-source "$ROOT/bin/lib.sh"
-CA_OPTS="$(jvm_defaults ca-server) ${CA_JAVA_OPTS:-}"
-RA_OPTS="$(jvm_defaults ra-core) ${RA_JAVA_OPTS:-}"
+# shellcheck source=bench/lib/acme-common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/acme-common.sh"
 if [[ -n "$PROFILE_DIR" ]]; then # where the tail comes from: JFR (written at exit) and every pause, wall-clock stamped
   mkdir -p "$PROFILE_DIR"
   PROFILE_DIR="$(cd "$PROFILE_DIR" && pwd)"
@@ -62,10 +55,6 @@ if [[ -n "$PROFILE_DIR" ]]; then # where the tail comes from: JFR (written at ex
   CA_OPTS+=" $(profile_opts ca-server)"
   RA_OPTS+=" $(profile_opts ra-core)"
 fi
-BENCH_JAR="$ROOT/bench/target/bench.jar"
-
-log() { printf '[acme-bench %s] %s\n' "$(date +%T)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
 
 for tool in "$JAVA" pebble pebble-challtestsrv openssl curl jq; do
   command -v "$tool" >/dev/null || die "$tool is required (apt-get install -y pebble jq curl openssl)"
@@ -84,34 +73,7 @@ if [[ -n "$CALM" ]]; then # every JVM, Pebble and the client share the machine's
   done
 fi
 
-LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/acme-bench.XXXXXX")"
-PIDS=()
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  if [[ $KEEP == 1 ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-
-start() { # start NAME CMD...: runs in the background, log in $WORK/NAME.log; sets LAST_PID
-  local name="$1"; shift
-  "$@" >"$WORK/$name.log" 2>&1 &
-  LAST_PID=$!
-  PIDS+=("$LAST_PID")
-}
-stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
-wait_until() { # wait_until WHAT PID CHECK...
-  local what="$1" pid="$2"; shift 2
-  for _ in $(seq 1 600); do
-    if "$@" >/dev/null 2>&1; then return 0; fi
-    kill -0 "$pid" 2>/dev/null || die "$what exited; see $WORK/$what.log"
-    sleep 0.2
-  done
-  die "$what did not start; see $WORK/$what.log"
-}
-port() { "$JAVA" -cp "$BENCH_JAR" io.upki.bench.EdgeBench ports --count "${1:-1}"; }
+acme_work
 
 CA_PORT="$(port 3)"; PUB_PORT="$(port)"; RA_PORT="$(port)"; HTTP_PORT="$(port)"
 DNS_PORT="$(port)"; MGMT_PORT="$(port)"; PEBBLE_PORT="$(port 2)"

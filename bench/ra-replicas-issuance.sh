@@ -26,17 +26,8 @@ while [[ $# -gt 0 ]]; do
     *) bench_option "$@"; shift "$BENCH_SHIFT" ;;
   esac
 done
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-RESULTS_DIR="${RESULTS_DIR:-$ROOT/bench/results}"
-JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-# shellcheck source=bin/lib.sh
-source "$ROOT/bin/lib.sh"
-CA_OPTS="$(jvm_defaults ca-server) ${CA_JAVA_OPTS:-}"
-RA_OPTS="$(jvm_defaults ra-core) ${RA_JAVA_OPTS:-}"
-BENCH_JAR="$ROOT/bench/target/bench.jar"
-log() { printf '[ra-replicas-issuance %s] %s\n' "$(date +%T)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
+# shellcheck source=bench/lib/acme-common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/acme-common.sh"
 for tool in "$JAVA" nginx pebble-challtestsrv curl jq; do
   command -v "$tool" >/dev/null || die "$tool is required"
 done
@@ -45,34 +36,10 @@ if [[ $BUILD == 1 || ! -f "$BENCH_JAR" || ! -f ra-core/target/ra-core.jar ]]; th
   mvn -B -q -ntp -o -DskipTests package -pl ca-server,crl-publisher,ra-core,bench -am >/dev/null || die "build failed"
 fi
 
-LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/ra-replicas-issuance.XXXXXX")"
+ACME_START_TRIES=900
+acme_work
 NGX="$WORK/nginx"
-PIDS=()
-cleanup() {
-  local pid
-  [[ -f "$NGX/nginx.pid" ]] && kill "$(cat "$NGX/nginx.pid")" 2>/dev/null || true
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  if [[ $KEEP == 1 ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-start() { # start NAME CMD...: in the background, log in $WORK/NAME.log; sets LAST_PID
-  local name="$1"; shift
-  "$@" >"$WORK/$name.log" 2>&1 &
-  LAST_PID=$!
-  PIDS+=("$LAST_PID")
-}
-wait_until() { # wait_until WHAT PID CHECK...
-  local what="$1" pid="$2"; shift 2
-  for _ in $(seq 1 900); do
-    if "$@" >/dev/null 2>&1; then return 0; fi
-    kill -0 "$pid" 2>/dev/null || die "$what exited; see $WORK/$what.log"
-    sleep 0.2
-  done
-  die "$what did not start; see $WORK/$what.log"
-}
-port() { "$JAVA" -cp "$BENCH_JAR" io.upki.bench.EdgeBench ports --count "${1:-1}"; }
+acme_cleanup_extra() { [[ -f "$NGX/nginx.pid" ]] && kill "$(cat "$NGX/nginx.pid")" 2>/dev/null || true; }
 CA_PORT="$(port 3)"; PUB_PORT="$(port)"; RA_A="$(port)"; RA_B="$(port)"; NGINX_PORT="$(port)"
 HTTP_PORT="$(port)"; DNS_PORT="$(port)"; MGMT_PORT="$(port)"
 SEED="bench-seed-$RANDOM$RANDOM"
