@@ -37,12 +37,12 @@ final class CompareReport {
     private CompareReport() {
     }
 
-    /** Lines of a JSON-lines file, blank lines skipped. */
+    /** The JSON objects of a JSON-lines file; blank lines and lines that are not an object (stray output) skipped. */
     static List<JsonNode> read(Path results) throws IOException {
         ObjectMapper json = new ObjectMapper();
         List<JsonNode> lines = new ArrayList<>();
         for (String line : Files.readAllLines(results)) {
-            if (!line.isBlank()) {
+            if (line.startsWith("{")) {
                 lines.add(json.readTree(line));
             }
         }
