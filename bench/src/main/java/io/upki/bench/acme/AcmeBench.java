@@ -4,10 +4,6 @@ import io.upki.bench.Stats;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpServer;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -17,7 +13,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
@@ -79,19 +74,8 @@ public final class AcmeBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> answers = new ConcurrentHashMap<>();
-        HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", httpPort), 64);
-        http.createContext("/.well-known/acme-challenge/", ex -> {
-            String token = ex.getRequestURI().getPath().substring("/.well-known/acme-challenge/".length());
-            String body = answers.get(token);
-            byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.US_ASCII);
-            ex.sendResponseHeaders(body == null ? 404 : 200, body == null ? -1 : bytes.length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(bytes);
-            }
-        });
-        http.start();
-        try {
+        try (Http01Responder http = Http01Responder.start(httpPort, 64, 0)) {
+            Map<String, String> answers = http.answers();
             List<Target> targets = new ArrayList<>();
             for (String spec : servers) {
                 int eq = spec.indexOf('=');
@@ -123,8 +107,6 @@ public final class AcmeBench implements Callable<Integer> {
                 }
             }
             return 0;
-        } finally {
-            http.stop(0);
         }
     }
 

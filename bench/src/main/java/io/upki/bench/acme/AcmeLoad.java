@@ -2,16 +2,11 @@ package io.upki.bench.acme;
 
 import io.upki.bench.Stats;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -68,19 +63,8 @@ public final class AcmeLoad implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> answers = new ConcurrentHashMap<>();
-        HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", httpPort), 256);
-        http.createContext("/.well-known/acme-challenge/", ex -> {
-            String body = answers.get(ex.getRequestURI().getPath().substring("/.well-known/acme-challenge/".length()));
-            byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.US_ASCII);
-            ex.sendResponseHeaders(body == null ? 404 : 200, body == null ? -1 : bytes.length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(bytes);
-            }
-        });
-        ExecutorService responder = Executors.newFixedThreadPool(4);
-        http.setExecutor(responder);
-        http.start();
+        Http01Responder http = Http01Responder.start(httpPort, 256, 4);
+        Map<String, String> answers = http.answers();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {
             List<AcmeSession> sessions = new ArrayList<>();
@@ -110,8 +94,7 @@ public final class AcmeLoad implements Callable<Integer> {
             return 0;
         } finally {
             pool.shutdownNow();
-            http.stop(0);
-            responder.shutdownNow();
+            http.close();
         }
     }
 
