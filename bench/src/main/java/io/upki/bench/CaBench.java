@@ -163,9 +163,8 @@ public final class CaBench implements Callable<Integer> {
     @Command(name = "report", mixinStandardHelpOptions = true,
             description = "Turn the JSON lines of one run into the Markdown report (stdout and --out).")
     static final class Report extends MarkdownReportCommand {
-        @Override
-        String render(Path results) throws IOException {
-            return BenchReport.render(results);
+        Report() {
+            super(BenchReport::render);
         }
     }
 
@@ -173,9 +172,8 @@ public final class CaBench implements Callable<Integer> {
     @Command(name = "auth-report", mixinStandardHelpOptions = true,
             description = "Render the curve-against-none comparison (JSON lines of ca-bench.sh --auth-compare).")
     static final class AuthCompareReport extends MarkdownReportCommand {
-        @Override
-        String render(Path results) throws IOException {
-            return AuthReport.render(results);
+        AuthCompareReport() {
+            super(AuthReport::render);
         }
     }
 

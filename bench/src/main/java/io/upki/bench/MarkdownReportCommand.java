@@ -14,7 +14,28 @@ abstract class MarkdownReportCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Also write the report to this file.")
     Path out;
 
-    abstract String render(Path results) throws IOException;
+    /** Renders one run's JSON lines. */
+    interface Renderer {
+        String render(Path results) throws IOException;
+    }
+
+    private final Renderer renderer;
+
+    /** A report that needs nothing but the run's lines. */
+    MarkdownReportCommand(Renderer renderer) {
+        this.renderer = renderer;
+    }
+
+    /** A report with options of its own: the subclass overrides {@link #render(Path)}. */
+    MarkdownReportCommand() {
+        this(results -> {
+            throw new IllegalStateException("render(Path) not overridden");
+        });
+    }
+
+    String render(Path results) throws IOException {
+        return renderer.render(results);
+    }
 
     @Override
     public Integer call() throws IOException {
