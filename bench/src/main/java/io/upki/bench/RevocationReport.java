@@ -1,14 +1,14 @@
 package io.upki.bench;
 
+import static io.upki.bench.EdgeReport.REVOCATION_P99_TARGET_MS;
+import static io.upki.bench.EdgeReport.REVOCATION_P99_STRETCH_MS;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Locale;
 
 /** The Markdown report of {@code revocation-bench.sh}: revocation-to-refusal latency per case, against its targets. */
 final class RevocationReport extends EdgeMarkdown {
-    static final double REVOCATION_P99_TARGET_MS = 1000;
-    static final double REVOCATION_P99_STRETCH_MS = 250;
-
     RevocationReport(List<JsonNode> lines) {
         super(lines);
     }

@@ -1,5 +1,12 @@
 package io.upki.bench;
 
+import static io.upki.bench.EdgeReport.WARM_RATIO_TARGET;
+import static io.upki.bench.EdgeReport.METRICS_RATIO_TARGET;
+import static io.upki.bench.EdgeReport.P99_TARGET_MS;
+import static io.upki.bench.EdgeReport.COLD_TARGET;
+import static io.upki.bench.EdgeReport.CRL_LOAD_TARGET_S;
+import static io.upki.bench.EdgeReport.LOOKUP_SLOWDOWN_LIMIT;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Locale;
@@ -7,13 +14,6 @@ import java.util.stream.Collectors;
 
 /** The Markdown report of {@code sidecar-bench.sh}: the figures against their same-run baselines, then every run. */
 final class SidecarReport extends EdgeMarkdown {
-    static final double WARM_RATIO_TARGET = 0.80;
-    static final double METRICS_RATIO_TARGET = 0.95;
-    static final double P99_TARGET_MS = 5.0;
-    static final double COLD_TARGET = 5000;
-    static final double CRL_LOAD_TARGET_S = 3.0;
-    static final double LOOKUP_SLOWDOWN_LIMIT = 2.0;
-
     SidecarReport(List<JsonNode> lines) {
         super(lines);
     }
