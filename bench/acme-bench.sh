@@ -32,19 +32,10 @@ RESULTS_DIR=""
 SUFFIX=""
 PROFILE_DIR=""
 LOG_TAG=acme-bench
-BENCH_OPTIONS="--keep --wait-calm --no-build --results-dir --suffix"
 # shellcheck source=bench/lib/options.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/options.sh"
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --orders) ORDERS="${2:?--orders needs a number}"; shift 2 ;;
-    --warmup) WARMUP="${2:?--warmup needs a number}"; shift 2 ;;
-    --rounds) ROUNDS="${2:?--rounds needs a number}"; shift 2 ;;
-    --settle) SETTLE="${2:?--settle needs a number}"; shift 2 ;;
-    --profile) PROFILE_DIR="${2:?--profile needs a directory}"; shift 2 ;;
-    *) bench_option "$@"; shift "$BENCH_SHIFT" ;;
-  esac
-done
+bench_options "--orders=ORDERS --warmup=WARMUP --rounds=ROUNDS --settle=SETTLE --profile=PROFILE_DIR \
+  --keep+KEEP --wait-calm=CALM --no-build%BUILD --results-dir=RESULTS_DIR --suffix=SUFFIX" "$@"
 
 # shellcheck source=bench/lib/acme-common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/acme-common.sh"

@@ -29,16 +29,10 @@ COMPARE=""
 PROFILE=0
 RESULTS_DIR=""
 LOG_TAG=ca-bench
-BENCH_OPTIONS="--key-type --quick --keep --profile --results-dir"
 # shellcheck source=bench/lib/options.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/options.sh"
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --auth-compare) AUTH_COMPARE=1; shift ;;
-    --compare) COMPARE="${2:?--compare needs store, hsm or jar}"; shift 2 ;;
-    *) bench_option "$@"; shift "$BENCH_SHIFT" ;;
-  esac
-done
+bench_options "--auth-compare+AUTH_COMPARE --compare=COMPARE --key-type=KEY_TYPE --quick+QUICK \
+  --keep+KEEP --profile+PROFILE --results-dir=RESULTS_DIR" "$@"
 case "$COMPARE" in
   ""|store|hsm) ;;
   jar) [[ -f ${BENCH_BASE_JAR:-} ]] || { echo "ca-bench: --compare jar needs BENCH_BASE_JAR (a ca-server.jar)" >&2; exit 2; } ;;

@@ -15,14 +15,9 @@ QUICK=0
 KEEP=0
 RESULTS_DIR=""
 LOG_TAG=ocsp-bench
-BENCH_OPTIONS="--quick --keep --results-dir"
 # shellcheck source=bench/lib/options.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/options.sh"
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    *) bench_option "$@"; shift "$BENCH_SHIFT" ;;
-  esac
-done
+bench_options "--quick+QUICK --keep+KEEP --results-dir=RESULTS_DIR" "$@"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RESULTS_DIR="${RESULTS_DIR:-$ROOT/bench/results}"

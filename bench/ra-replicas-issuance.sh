@@ -13,19 +13,10 @@ set -euo pipefail
 CLIENTS=8; SECONDS_PER_ROUND=30; ROUNDS=4; WARMUP=60; SETTLE=10; KEEP=0; BUILD=1; RESULTS_DIR=""; SUFFIX=""
 usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; }
 LOG_TAG=ra-replicas-issuance
-BENCH_OPTIONS="--keep --no-build --results-dir --suffix"
 # shellcheck source=bench/lib/options.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/options.sh"
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --clients) CLIENTS="${2:?}"; shift 2 ;;
-    --seconds) SECONDS_PER_ROUND="${2:?}"; shift 2 ;;
-    --rounds) ROUNDS="${2:?}"; shift 2 ;;
-    --warmup) WARMUP="${2:?}"; shift 2 ;;
-    --settle) SETTLE="${2:?}"; shift 2 ;;
-    *) bench_option "$@"; shift "$BENCH_SHIFT" ;;
-  esac
-done
+bench_options "--clients=CLIENTS --seconds=SECONDS_PER_ROUND --rounds=ROUNDS --warmup=WARMUP \
+  --settle=SETTLE --keep+KEEP --no-build%BUILD --results-dir=RESULTS_DIR --suffix=SUFFIX" "$@"
 # shellcheck source=bench/lib/acme-common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/acme-common.sh"
 for tool in "$JAVA" nginx pebble-challtestsrv curl jq; do

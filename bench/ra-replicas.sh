@@ -16,17 +16,10 @@ fi
 PAIRS=5000; ROUNDS=3; THREADS=1,4; BUILD=1; RESULTS_DIR=""; SUFFIX=""
 usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; }
 LOG_TAG=ra-replicas
-BENCH_OPTIONS="--no-build --results-dir --suffix"
 # shellcheck source=bench/lib/options.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/options.sh"
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --pairs) PAIRS="${2:?}"; shift 2 ;;
-    --rounds) ROUNDS="${2:?}"; shift 2 ;;
-    --threads) THREADS="${2:?}"; shift 2 ;;
-    *) bench_option "$@"; shift "$BENCH_SHIFT" ;;
-  esac
-done
+bench_options "--pairs=PAIRS --rounds=ROUNDS --threads=THREADS --no-build%BUILD \
+  --results-dir=RESULTS_DIR --suffix=SUFFIX" "$@"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 RESULTS_DIR="${RESULTS_DIR:-$ROOT/bench/results}"

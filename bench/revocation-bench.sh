@@ -25,15 +25,10 @@ CALM=""
 RESULTS_DIR=""
 SCALE=0
 LOG_TAG=revocation-bench
-BENCH_OPTIONS="--key-type --quick --keep --wait-calm --results-dir"
 # shellcheck source=bench/lib/options.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/options.sh"
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --sidecars) SCALE="${2:?--sidecars needs a number}"; shift 2 ;;
-    *) bench_option "$@"; shift "$BENCH_SHIFT" ;;
-  esac
-done
+bench_options "--sidecars=SCALE --key-type=KEY_TYPE --quick+QUICK --keep+KEEP --wait-calm=CALM \
+  --results-dir=RESULTS_DIR" "$@"
 [[ $KEY_TYPE == ec || $KEY_TYPE == rsa ]] || { echo "revocation-bench: --key-type must be ec or rsa" >&2; exit 2; }
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

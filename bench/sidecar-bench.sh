@@ -21,14 +21,10 @@ PROFILE=0
 CALM=""
 RESULTS_DIR=""
 LOG_TAG=sidecar-bench
-BENCH_OPTIONS="--key-type --quick --profile --keep --wait-calm --results-dir"
 # shellcheck source=bench/lib/options.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/options.sh"
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    *) bench_option "$@"; shift "$BENCH_SHIFT" ;;
-  esac
-done
+bench_options "--key-type=KEY_TYPE --quick+QUICK --profile+PROFILE --keep+KEEP --wait-calm=CALM \
+  --results-dir=RESULTS_DIR" "$@"
 [[ $KEY_TYPE == ec || $KEY_TYPE == rsa ]] || { echo "sidecar-bench: --key-type must be ec or rsa" >&2; exit 2; }
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -1,27 +1,27 @@
-# Shared by the bench scripts (sourced before their option loop): the options several of them take, parsed
-# alike. A script names the ones it accepts in BENCH_OPTIONS and ends its own `case` with
-#   *) bench_option "$@"; shift "$BENCH_SHIFT" ;;
-# so an option it does not name stays an error. Expects: LOG_TAG and a usage function.
+# Shared by the bench scripts (sourced): their command lines, parsed one way. Expects LOG_TAG and a usage function.
 
-# bench_option ARGS...: takes one option of "$@" (KEEP, QUICK, BUILD, PROFILE, RESULTS_DIR, SUFFIX, CALM,
-# KEY_TYPE); sets BENCH_SHIFT to the words it used. -h/--help prints usage; anything else exits 2.
-bench_option() {
-  local name="${1%%=*}"
-  if [[ $name != -h && $name != --help && " $BENCH_OPTIONS " != *" $name "* ]]; then
-    echo "$LOG_TAG: unknown option $1" >&2; usage >&2; exit 2
-  fi
-  BENCH_SHIFT=1
-  case "$1" in
-    --keep) KEEP=1 ;;
-    --quick) QUICK=1 ;;
-    --no-build) BUILD=0 ;;
-    --profile) PROFILE=1 ;;
-    --results-dir) RESULTS_DIR="${2:?--results-dir needs a directory}"; BENCH_SHIFT=2 ;;
-    --suffix) SUFFIX="${2:?--suffix needs a name}"; BENCH_SHIFT=2 ;;
-    --wait-calm) CALM="${2:?--wait-calm needs a load average}"; BENCH_SHIFT=2 ;;
-    --key-type) KEY_TYPE="${2:?--key-type needs a key type}"; BENCH_SHIFT=2 ;;
-    --key-type=*) KEY_TYPE="${1#*=}" ;;
-    -h|--help) usage; exit 0 ;;
-    *) echo "$LOG_TAG: unknown option $1" >&2; usage >&2; exit 2 ;;
-  esac
+# bench_options SPEC ARGS...: sets variables from ARGS as SPEC allows, SPEC being words of three kinds:
+#   --name=VAR   takes a value (--name V or --name=V) into VAR
+#   --name+VAR   a flag that sets VAR=1
+#   --name%VAR   a flag that sets VAR=0 (--no-build%BUILD)
+# -h/--help prints usage and exits 0; an option SPEC does not name, or one without its value, exits 2.
+bench_options() {
+  local spec="$1" word tok w; shift
+  while [[ $# -gt 0 ]]; do
+    [[ $1 == -h || $1 == --help ]] && { usage; exit 0; }
+    word="${1%%=*}" tok=""
+    for w in $spec; do
+      if [[ ${w%%[=+%]*} == "$word" ]]; then tok="$w"; break; fi
+    done
+    case "$tok" in
+      *=*)
+        if [[ $1 == *=* ]]; then printf -v "${tok#*=}" '%s' "${1#*=}"; shift
+        elif [[ $# -ge 2 ]]; then printf -v "${tok#*=}" '%s' "$2"; shift 2
+        else echo "$LOG_TAG: $1 needs a value" >&2; exit 2
+        fi ;;
+      *+*) printf -v "${tok#*+}" 1; shift ;;
+      *%*) printf -v "${tok#*%}" 0; shift ;;
+      *) echo "$LOG_TAG: unknown option $1" >&2; usage >&2; exit 2 ;;
+    esac
+  done
 }
