@@ -33,12 +33,7 @@ else
 fi
 WRK_T="${WRK_THREADS:-2}"
 WRK_C="${WRK_CONNECTIONS:-16}"
-RESULTS="$WORK/results.jsonl"
-: >"$RESULTS"
-
-for tool in java wrk openssl curl jq; do
-  command -v "$tool" >/dev/null || die "$tool is not on the PATH"
-done
+edge_results java wrk openssl curl jq
 CA_JAR="$ROOT/ca-server/target/ca-server.jar"
 PUB_JAR="$ROOT/crl-publisher/target/crl-publisher.jar"
 if [[ ! -f "$CA_JAR" || ! -f "$PUB_JAR" ]]; then

@@ -50,13 +50,9 @@ PAUSE_MS="${BENCH_PAUSE_MS:-150}"
 WARMUP="${BENCH_WARMUP:-10}"
 CLIENT_PROBE="${BENCH_CLIENT_PROBE:-1}"
 SEED="bench-seed-$RANDOM$RANDOM"
-RESULTS="$WORK/results.jsonl"
-: >"$RESULTS"
 LOG_OPTS="-Dorg.slf4j.simpleLogger.showDateTime=true -Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSSZ"
 
-for tool in java curl jq; do
-  command -v "$tool" >/dev/null || die "$tool is not on the PATH"
-done
+edge_results java curl jq
 edge_build
 [[ -n "$CALM" ]] && wait_for_calm "$CALM" 600
 
@@ -219,14 +215,8 @@ stop_proc "$CA_PID"
 note_load end
 
 # --- report --------------------------------------------------------------------------------------------------
-SUFFIX="-$KEY_TYPE"
-[[ $QUICK == 1 ]] && SUFFIX+="-quick"
-REPORT="$RESULTS_DIR/revocation-$(date +%F)$SUFFIX.md"
-mkdir -p "$RESULTS_DIR"
-cp "$RESULTS" "${REPORT%.md}.jsonl"
+edge_report revocation
 tar -C "$WORK" -czf "${REPORT%.md}-raw.tgz" raw 2>/dev/null || true
-echo
-edge report --kind revocation --results "$RESULTS" --out "$REPORT"
 if (( SCALE > 3 )); then
   {
     echo

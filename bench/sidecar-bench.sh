@@ -51,12 +51,7 @@ OPEN_CONNS="${BENCH_OPEN_CONNECTIONS:-32}" # open loop: one connection per wrk t
 WRK_C="${WRK_CONNECTIONS:-16}"
 NGINX_WORKERS="${NGINX_WORKERS:-1}"
 SEED="bench-seed-$RANDOM$RANDOM"
-RESULTS="$WORK/results.jsonl"
-: >"$RESULTS"
-
-for tool in java wrk nginx curl openssl; do
-  command -v "$tool" >/dev/null || die "$tool is not on the PATH"
-done
+edge_results java wrk nginx curl openssl
 edge_build
 [[ -n "$CALM" ]] && wait_for_calm "$CALM" 600
 
@@ -324,11 +319,5 @@ java -Xmx3g ${BENCH_JAVA_OPTS:-} -cp "$BENCH_JAR" io.upki.bench.EdgeBench crl-lo
 note_load end
 
 # --- report -------------------------------------------------------------------------------------------
-SUFFIX="-$KEY_TYPE"
-[[ $QUICK == 1 ]] && SUFFIX+="-quick"
-REPORT="$RESULTS_DIR/sidecar-$(date +%F)$SUFFIX.md"
-mkdir -p "$RESULTS_DIR"
-cp "$RESULTS" "${REPORT%.md}.jsonl"
-echo
-edge report --kind sidecar --results "$RESULTS" --out "$REPORT"
+edge_report sidecar
 log "report written to $REPORT (raw JSON lines beside it)"
