@@ -28,6 +28,19 @@ abstract class EdgeMarkdown {
         return meta;
     }
 
+    /**
+     * The machine and the CA key from the run's meta line, {@code Machine: CPU, N cores; JAVA; TOOL...; CA key: ...}
+     * with the versions of {@code tools} (meta fields), unterminated: the report goes on with its own setup.
+     */
+    void machine(JsonNode meta, String... tools) {
+        md.append("Machine: ").append(text(meta, "cpu")).append(", ").append(text(meta, "cores")).append(" cores; ")
+                .append(text(meta, "java"));
+        for (String tool : tools) {
+            md.append("; ").append(text(meta, tool));
+        }
+        md.append(". CA key: ").append(keyName(text(meta, "key_type"))).append(" (upki's default is RSA-4096)");
+    }
+
     /** The load averages noted during the run, {@code at loadavg; ...}. */
     String loadAverages() {
         return kind("load").stream().map(l -> l.path("at").asText() + " " + l.path("loadavg").asText())

@@ -16,12 +16,11 @@ final class RevocationReport extends EdgeMarkdown {
     @Override
     String render() {
         JsonNode meta = title("Revocation-to-refusal benchmark");
-        md.append(String.format(Locale.ROOT, "Machine: %s, %s cores; %s. CA key: %s (upki's default is RSA-4096); CA data on %s "
-                        + "(its fsyncs are part of every revoke and CRL). Real processes on loopback: ca-server, crl-publisher "
-                        + "(or the bench stand-in where said), N auth-sidecars (`--crl` URL + `--crl-events`, `--no-audit`). "
-                        + "Each sidecar is polled every %s ms on its own keep-alive connection.%n%n",
-                text(meta, "cpu"), text(meta, "cores"), text(meta, "java"), keyName(text(meta, "key_type")), text(meta, "work_dir"),
-                text(meta, "poll_ms")));
+        machine(meta);
+        md.append(String.format(Locale.ROOT, "; CA data on %s (its fsyncs are part of every revoke and CRL). Real processes on "
+                        + "loopback: ca-server, crl-publisher (or the bench stand-in where said), N auth-sidecars (`--crl` URL + "
+                        + "`--crl-events`, `--no-audit`). Each sidecar is polled every %s ms on its own keep-alive connection.%n%n",
+                text(meta, "work_dir"), text(meta, "poll_ms")));
         md.append("Load average: ").append(loadAverages()).append(".\n\n");
         md.append("Latency runs from the moment the `revoke` reply arrives to the first 403 `revoked` (all sidecars: the "
                 + "last of them). `publish` is when the driver's own SSE subscription to the publisher saw the new CRL "

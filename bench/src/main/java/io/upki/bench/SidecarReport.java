@@ -21,12 +21,10 @@ final class SidecarReport extends EdgeMarkdown {
     @Override
     String render() {
         JsonNode meta = title("auth-sidecar benchmark");
-        md.append(String.format(Locale.ROOT, "Machine: %s, %s cores; %s; %s; %s. CA key: %s (upki's default is RSA-4096). "
-                        + "wrk -t%s -c%s, %s s per run, %s round(s) per figure (the median is reported); nginx %s "
-                        + "worker(s), access log off; open loop: wrk with `bench/wrk/paced.lua`, %s keep-alive connections, %s s. "
-                        + "Work directory on %s.%n%n",
-                text(meta, "cpu"), text(meta, "cores"), text(meta, "java"), text(meta, "wrk"), text(meta, "nginx"),
-                keyName(text(meta, "key_type")), text(meta, "wrk_threads"), text(meta, "wrk_connections"),
+        machine(meta, "wrk", "nginx");
+        md.append(String.format(Locale.ROOT, ". wrk -t%s -c%s, %s s per run, %s round(s) per figure (the median is reported); "
+                        + "nginx %s worker(s), access log off; open loop: wrk with `bench/wrk/paced.lua`, %s keep-alive "
+                        + "connections, %s s. Work directory on %s.%n%n", text(meta, "wrk_threads"), text(meta, "wrk_connections"),
                 text(meta, "seconds"), text(meta, "rounds"), text(meta, "nginx_workers"), text(meta, "open_connections"),
                 text(meta, "open_seconds"), text(meta, "work_dir")));
         md.append("Load average during the run: ").append(loadAverages()).append(". wrk, nginx, the sidecar and anything else running share the same cores: `other cores` in the "
