@@ -88,15 +88,7 @@ bench() { # bench WARMUP ORDERS ROUNDS LABEL=DIRECTORY,TRUST...: one client JVM;
 
 # upki: EC CA, crl-publisher (direct mode needs a CRL), ra-core in direct mode (HTTPS), ACME on.
 log "upki: ca-server init --key-type ec, start, crl-publisher, ra-core"
-"$JAVA" -jar ca-server/target/ca-server.jar init --data-dir "$WORK/ca" --seed "$SEED" --key-type ec >"$WORK/ca-init.log" 2>&1 \
-  || die "ca-server init failed; see $WORK/ca-init.log"
-start ca-server "$JAVA" $CA_OPTS -jar ca-server/target/ca-server.jar start --data-dir "$WORK/ca" --port "$CA_PORT"
-CA_PID=$LAST_PID
-wait_until ca-server "$CA_PID" grep -q 'ca-server ready' "$WORK/ca-server.log"
-start crl-publisher "$JAVA" -jar crl-publisher/target/crl-publisher.jar --ca "tcp://127.0.0.1:$CA_PORT" \
-  --ca-cert "$WORK/ca/ca.crt" --out "$WORK/crl" --listen "127.0.0.1:$PUB_PORT"
-PUB_PID=$LAST_PID
-wait_until crl-publisher "$PUB_PID" curl -sf "http://127.0.0.1:$PUB_PORT/ready"
+start_ca_and_publisher
 start ra-core env UPKI_CA_SEED="$SEED" "$JAVA" $RA_OPTS -jar ra-core/target/ra-core.jar start \
   --data-dir "$WORK/ra" --ca-port "$CA_PORT" --port "$RA_PORT" --crl "http://127.0.0.1:$PUB_PORT/crl.der" \
   --acme-http-port "$HTTP_PORT" --acme-dns "127.0.0.1:$DNS_PORT" --acme-allow-networks 127.0.0.0/8

@@ -44,15 +44,7 @@ wait_until challtestsrv "$LAST_PID" curl -s -o /dev/null "http://127.0.0.1:$MGMT
 wait_until postgres "$PG_PID" grep -q '^ready' "$WORK/postgres.log"
 
 log "ca-server (EC), crl-publisher, two ra-cores on $(cat "$WORK/store-url")"
-"$JAVA" -jar ca-server/target/ca-server.jar init --data-dir "$WORK/ca" --seed "$SEED" --key-type ec >"$WORK/ca-init.log" 2>&1 \
-  || die "ca-server init failed; see $WORK/ca-init.log"
-# shellcheck disable=SC2086
-start ca-server "$JAVA" $CA_OPTS -jar ca-server/target/ca-server.jar start --data-dir "$WORK/ca" --port "$CA_PORT"
-CA_PID=$LAST_PID
-wait_until ca-server "$CA_PID" grep -q 'ca-server ready' "$WORK/ca-server.log"
-start crl-publisher "$JAVA" -jar crl-publisher/target/crl-publisher.jar --ca "tcp://127.0.0.1:$CA_PORT" \
-  --ca-cert "$WORK/ca/ca.crt" --out "$WORK/crl" --listen "127.0.0.1:$PUB_PORT"
-wait_until crl-publisher "$LAST_PID" curl -sf "http://127.0.0.1:$PUB_PORT/ready"
+start_ca_and_publisher
 for r in a b; do # one after the other: each registers its own ra.key with the seed
   [[ $r == a ]] && p=$RA_A || p=$RA_B
   # shellcheck disable=SC2086

@@ -51,3 +51,18 @@ wait_until() { # wait_until WHAT PID CHECK...
   die "$what did not start; see $WORK/$what.log"
 }
 port() { "$JAVA" -cp "$BENCH_JAR" io.upki.bench.EdgeBench ports --count "${1:-1}"; }
+
+# start_ca_and_publisher: an EC ca-server (data in $WORK/ca, seed SEED) on CA_PORT and its crl-publisher on
+# PUB_PORT, both ready; sets CA_PID and PUB_PID.
+start_ca_and_publisher() {
+  "$JAVA" -jar ca-server/target/ca-server.jar init --data-dir "$WORK/ca" --seed "$SEED" --key-type ec >"$WORK/ca-init.log" 2>&1 \
+    || die "ca-server init failed; see $WORK/ca-init.log"
+  # shellcheck disable=SC2086 # CA_OPTS is a list of JVM options
+  start ca-server "$JAVA" $CA_OPTS -jar ca-server/target/ca-server.jar start --data-dir "$WORK/ca" --port "$CA_PORT"
+  CA_PID=$LAST_PID
+  wait_until ca-server "$CA_PID" grep -q 'ca-server ready' "$WORK/ca-server.log"
+  start crl-publisher "$JAVA" -jar crl-publisher/target/crl-publisher.jar --ca "tcp://127.0.0.1:$CA_PORT" \
+    --ca-cert "$WORK/ca/ca.crt" --out "$WORK/crl" --listen "127.0.0.1:$PUB_PORT"
+  PUB_PID=$LAST_PID
+  wait_until crl-publisher "$PUB_PID" curl -sf "http://127.0.0.1:$PUB_PORT/ready"
+}
