@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import org.junit.jupiter.api.Test;
 
+/** A run of free loopback ports is one a script can really bind, every port of it. */
 class LoopbackPortsTest {
     @Test
     void everyPortOfTheRunCanBeBound() throws Exception {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+/** Nearest-rank percentiles, medians and rounding give the figures the bench reports have always shown. */
 class StatsTest {
     @Test
     void nearestRankPicksTheValueAtTheCeilingRank() {
