@@ -31,32 +31,14 @@ BUILD=1
 RESULTS_DIR=""
 SUFFIX=""
 PROFILE_DIR=""
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --orders) ORDERS="${2:?--orders needs a number}"; shift 2 ;;
-    --warmup) WARMUP="${2:?--warmup needs a number}"; shift 2 ;;
-    --rounds) ROUNDS="${2:?--rounds needs a number}"; shift 2 ;;
-    --settle) SETTLE="${2:?--settle needs a number}"; shift 2 ;;
-    --keep) KEEP=1; shift ;;
-    --wait-calm) CALM="${2:?--wait-calm needs a load average}"; shift 2 ;;
-    --no-build) BUILD=0; shift ;;
-    --results-dir) RESULTS_DIR="${2:?--results-dir needs a directory}"; shift 2 ;;
-    --suffix) SUFFIX="${2:?--suffix needs a name}"; shift 2 ;;
-    --profile) PROFILE_DIR="${2:?--profile needs a directory}"; shift 2 ;;
-    -h|--help) usage; exit 0 ;;
-    *) echo "acme-bench: unknown option $1" >&2; usage >&2; exit 2 ;;
-  esac
-done
+LOG_TAG=acme-bench
+# shellcheck source=bench/lib/options.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/options.sh"
+bench_options "--orders=ORDERS --warmup=WARMUP --rounds=ROUNDS --settle=SETTLE --profile=PROFILE_DIR \
+  --keep+KEEP --wait-calm=CALM --no-build%BUILD --results-dir=RESULTS_DIR --suffix=SUFFIX" "$@"
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-RESULTS_DIR="${RESULTS_DIR:-$ROOT/bench/results}"
-JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-# jvm_defaults: the servers are measured with the JVM options they ship with.
-# shellcheck source=bin/lib.sh
-source "$ROOT/bin/lib.sh"
-CA_OPTS="$(jvm_defaults ca-server) ${CA_JAVA_OPTS:-}"
-RA_OPTS="$(jvm_defaults ra-core) ${RA_JAVA_OPTS:-}"
+# shellcheck source=bench/lib/acme-common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/acme-common.sh"
 if [[ -n "$PROFILE_DIR" ]]; then # where the tail comes from: JFR (written at exit) and every pause, wall-clock stamped
   mkdir -p "$PROFILE_DIR"
   PROFILE_DIR="$(cd "$PROFILE_DIR" && pwd)"
@@ -64,10 +46,6 @@ if [[ -n "$PROFILE_DIR" ]]; then # where the tail comes from: JFR (written at ex
   CA_OPTS+=" $(profile_opts ca-server)"
   RA_OPTS+=" $(profile_opts ra-core)"
 fi
-BENCH_JAR="$ROOT/bench/target/bench.jar"
-
-log() { printf '[acme-bench %s] %s\n' "$(date +%T)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
 
 for tool in "$JAVA" pebble pebble-challtestsrv openssl curl jq; do
   command -v "$tool" >/dev/null || die "$tool is required (apt-get install -y pebble jq curl openssl)"
@@ -86,34 +64,7 @@ if [[ -n "$CALM" ]]; then # every JVM, Pebble and the client share the machine's
   done
 fi
 
-LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/acme-bench.XXXXXX")"
-PIDS=()
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  if [[ $KEEP == 1 ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-
-start() { # start NAME CMD...: runs in the background, log in $WORK/NAME.log; sets LAST_PID
-  local name="$1"; shift
-  "$@" >"$WORK/$name.log" 2>&1 &
-  LAST_PID=$!
-  PIDS+=("$LAST_PID")
-}
-stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
-wait_until() { # wait_until WHAT PID CHECK...
-  local what="$1" pid="$2"; shift 2
-  for _ in $(seq 1 600); do
-    if "$@" >/dev/null 2>&1; then return 0; fi
-    kill -0 "$pid" 2>/dev/null || die "$what exited; see $WORK/$what.log"
-    sleep 0.2
-  done
-  die "$what did not start; see $WORK/$what.log"
-}
-port() { "$JAVA" -cp "$BENCH_JAR" io.upki.bench.EdgeBench ports --count "${1:-1}"; }
+acme_work
 
 CA_PORT="$(port 3)"; PUB_PORT="$(port)"; RA_PORT="$(port)"; HTTP_PORT="$(port)"
 DNS_PORT="$(port)"; MGMT_PORT="$(port)"; PEBBLE_PORT="$(port 2)"
@@ -137,15 +88,7 @@ bench() { # bench WARMUP ORDERS ROUNDS LABEL=DIRECTORY,TRUST...: one client JVM;
 
 # upki: EC CA, crl-publisher (direct mode needs a CRL), ra-core in direct mode (HTTPS), ACME on.
 log "upki: ca-server init --key-type ec, start, crl-publisher, ra-core"
-"$JAVA" -jar ca-server/target/ca-server.jar init --data-dir "$WORK/ca" --seed "$SEED" --key-type ec >"$WORK/ca-init.log" 2>&1 \
-  || die "ca-server init failed; see $WORK/ca-init.log"
-start ca-server "$JAVA" $CA_OPTS -jar ca-server/target/ca-server.jar start --data-dir "$WORK/ca" --port "$CA_PORT"
-CA_PID=$LAST_PID
-wait_until ca-server "$CA_PID" grep -q 'ca-server ready' "$WORK/ca-server.log"
-start crl-publisher "$JAVA" -jar crl-publisher/target/crl-publisher.jar --ca "tcp://127.0.0.1:$CA_PORT" \
-  --ca-cert "$WORK/ca/ca.crt" --out "$WORK/crl" --listen "127.0.0.1:$PUB_PORT"
-PUB_PID=$LAST_PID
-wait_until crl-publisher "$PUB_PID" curl -sf "http://127.0.0.1:$PUB_PORT/ready"
+start_ca_and_publisher
 start ra-core env UPKI_CA_SEED="$SEED" "$JAVA" $RA_OPTS -jar ra-core/target/ra-core.jar start \
   --data-dir "$WORK/ra" --ca-port "$CA_PORT" --port "$RA_PORT" --crl "http://127.0.0.1:$PUB_PORT/crl.der" \
   --acme-http-port "$HTTP_PORT" --acme-dns "127.0.0.1:$DNS_PORT" --acme-allow-networks 127.0.0.0/8

@@ -28,20 +28,11 @@ AUTH_COMPARE=0
 COMPARE=""
 PROFILE=0
 RESULTS_DIR=""
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --key-type) KEY_TYPE="${2:?--key-type needs rsa or ec}"; shift 2 ;;
-    --key-type=*) KEY_TYPE="${1#*=}"; shift ;;
-    --quick) QUICK=1; shift ;;
-    --keep) KEEP=1; shift ;;
-    --auth-compare) AUTH_COMPARE=1; shift ;;
-    --compare) COMPARE="${2:?--compare needs store, hsm or jar}"; shift 2 ;;
-    --profile) PROFILE=1; shift ;;
-    --results-dir) RESULTS_DIR="${2:?--results-dir needs a directory}"; shift 2 ;;
-    -h|--help) usage; exit 0 ;;
-    *) echo "ca-bench: unknown option $1" >&2; usage >&2; exit 2 ;;
-  esac
-done
+LOG_TAG=ca-bench
+# shellcheck source=bench/lib/options.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/options.sh"
+bench_options "--auth-compare+AUTH_COMPARE --compare=COMPARE --key-type=KEY_TYPE --quick+QUICK \
+  --keep+KEEP --profile+PROFILE --results-dir=RESULTS_DIR" "$@"
 case "$COMPARE" in
   ""|store|hsm) ;;
   jar) [[ -f ${BENCH_BASE_JAR:-} ]] || { echo "ca-bench: --compare jar needs BENCH_BASE_JAR (a ca-server.jar)" >&2; exit 2; } ;;

@@ -14,18 +14,12 @@ usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; }
 QUICK=0
 KEEP=0
 RESULTS_DIR=""
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --quick) QUICK=1; shift ;;
-    --keep) KEEP=1; shift ;;
-    --results-dir) RESULTS_DIR="${2:?--results-dir needs a directory}"; shift 2 ;;
-    -h|--help) usage; exit 0 ;;
-    *) echo "ocsp-bench: unknown option $1" >&2; usage >&2; exit 2 ;;
-  esac
-done
+LOG_TAG=ocsp-bench
+# shellcheck source=bench/lib/options.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/options.sh"
+bench_options "--quick+QUICK --keep+KEEP --results-dir=RESULTS_DIR" "$@"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-LOG_TAG=ocsp-bench
 RESULTS_DIR="${RESULTS_DIR:-$ROOT/bench/results}"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/upki-ocsp-bench.XXXXXX")"
 # shellcheck source=bench/lib/edge-common.sh
@@ -39,12 +33,7 @@ else
 fi
 WRK_T="${WRK_THREADS:-2}"
 WRK_C="${WRK_CONNECTIONS:-16}"
-RESULTS="$WORK/results.jsonl"
-: >"$RESULTS"
-
-for tool in java wrk openssl curl jq; do
-  command -v "$tool" >/dev/null || die "$tool is not on the PATH"
-done
+edge_results java wrk openssl curl jq
 CA_JAR="$ROOT/ca-server/target/ca-server.jar"
 PUB_JAR="$ROOT/crl-publisher/target/crl-publisher.jar"
 if [[ ! -f "$CA_JAR" || ! -f "$PUB_JAR" ]]; then

@@ -11,32 +11,14 @@
 # Writes bench/results/ra-replicas-issuance-<date>S.md and .jsonl.
 set -euo pipefail
 CLIENTS=8; SECONDS_PER_ROUND=30; ROUNDS=4; WARMUP=60; SETTLE=10; KEEP=0; BUILD=1; RESULTS_DIR=""; SUFFIX=""
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --clients) CLIENTS="${2:?}"; shift 2 ;;
-    --seconds) SECONDS_PER_ROUND="${2:?}"; shift 2 ;;
-    --rounds) ROUNDS="${2:?}"; shift 2 ;;
-    --warmup) WARMUP="${2:?}"; shift 2 ;;
-    --settle) SETTLE="${2:?}"; shift 2 ;;
-    --keep) KEEP=1; shift ;;
-    --no-build) BUILD=0; shift ;;
-    --results-dir) RESULTS_DIR="${2:?}"; shift 2 ;;
-    --suffix) SUFFIX="${2:?}"; shift 2 ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "ra-replicas-issuance: unknown option $1" >&2; exit 2 ;;
-  esac
-done
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$ROOT"
-RESULTS_DIR="${RESULTS_DIR:-$ROOT/bench/results}"
-JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-# shellcheck source=bin/lib.sh
-source "$ROOT/bin/lib.sh"
-CA_OPTS="$(jvm_defaults ca-server) ${CA_JAVA_OPTS:-}"
-RA_OPTS="$(jvm_defaults ra-core) ${RA_JAVA_OPTS:-}"
-BENCH_JAR="$ROOT/bench/target/bench.jar"
-log() { printf '[ra-replicas-issuance %s] %s\n' "$(date +%T)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
+usage() { sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; }
+LOG_TAG=ra-replicas-issuance
+# shellcheck source=bench/lib/options.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/options.sh"
+bench_options "--clients=CLIENTS --seconds=SECONDS_PER_ROUND --rounds=ROUNDS --warmup=WARMUP \
+  --settle=SETTLE --keep+KEEP --no-build%BUILD --results-dir=RESULTS_DIR --suffix=SUFFIX" "$@"
+# shellcheck source=bench/lib/acme-common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/acme-common.sh"
 for tool in "$JAVA" nginx pebble-challtestsrv curl jq; do
   command -v "$tool" >/dev/null || die "$tool is required"
 done
@@ -45,34 +27,10 @@ if [[ $BUILD == 1 || ! -f "$BENCH_JAR" || ! -f ra-core/target/ra-core.jar ]]; th
   mvn -B -q -ntp -o -DskipTests package -pl ca-server,crl-publisher,ra-core,bench -am >/dev/null || die "build failed"
 fi
 
-LOAD_START="$(cut -d' ' -f1-3 /proc/loadavg)"
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/ra-replicas-issuance.XXXXXX")"
+ACME_START_TRIES=900
+acme_work
 NGX="$WORK/nginx"
-PIDS=()
-cleanup() {
-  local pid
-  [[ -f "$NGX/nginx.pid" ]] && kill "$(cat "$NGX/nginx.pid")" 2>/dev/null || true
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  if [[ $KEEP == 1 ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-start() { # start NAME CMD...: in the background, log in $WORK/NAME.log; sets LAST_PID
-  local name="$1"; shift
-  "$@" >"$WORK/$name.log" 2>&1 &
-  LAST_PID=$!
-  PIDS+=("$LAST_PID")
-}
-wait_until() { # wait_until WHAT PID CHECK...
-  local what="$1" pid="$2"; shift 2
-  for _ in $(seq 1 900); do
-    if "$@" >/dev/null 2>&1; then return 0; fi
-    kill -0 "$pid" 2>/dev/null || die "$what exited; see $WORK/$what.log"
-    sleep 0.2
-  done
-  die "$what did not start; see $WORK/$what.log"
-}
-port() { "$JAVA" -cp "$BENCH_JAR" io.upki.bench.EdgeBench ports --count "${1:-1}"; }
+acme_cleanup_extra() { [[ -f "$NGX/nginx.pid" ]] && kill "$(cat "$NGX/nginx.pid")" 2>/dev/null || true; }
 CA_PORT="$(port 3)"; PUB_PORT="$(port)"; RA_A="$(port)"; RA_B="$(port)"; NGINX_PORT="$(port)"
 HTTP_PORT="$(port)"; DNS_PORT="$(port)"; MGMT_PORT="$(port)"
 SEED="bench-seed-$RANDOM$RANDOM"
@@ -86,15 +44,7 @@ wait_until challtestsrv "$LAST_PID" curl -s -o /dev/null "http://127.0.0.1:$MGMT
 wait_until postgres "$PG_PID" grep -q '^ready' "$WORK/postgres.log"
 
 log "ca-server (EC), crl-publisher, two ra-cores on $(cat "$WORK/store-url")"
-"$JAVA" -jar ca-server/target/ca-server.jar init --data-dir "$WORK/ca" --seed "$SEED" --key-type ec >"$WORK/ca-init.log" 2>&1 \
-  || die "ca-server init failed; see $WORK/ca-init.log"
-# shellcheck disable=SC2086
-start ca-server "$JAVA" $CA_OPTS -jar ca-server/target/ca-server.jar start --data-dir "$WORK/ca" --port "$CA_PORT"
-CA_PID=$LAST_PID
-wait_until ca-server "$CA_PID" grep -q 'ca-server ready' "$WORK/ca-server.log"
-start crl-publisher "$JAVA" -jar crl-publisher/target/crl-publisher.jar --ca "tcp://127.0.0.1:$CA_PORT" \
-  --ca-cert "$WORK/ca/ca.crt" --out "$WORK/crl" --listen "127.0.0.1:$PUB_PORT"
-wait_until crl-publisher "$LAST_PID" curl -sf "http://127.0.0.1:$PUB_PORT/ready"
+start_ca_and_publisher
 for r in a b; do # one after the other: each registers its own ra.key with the seed
   [[ $r == a ]] && p=$RA_A || p=$RA_B
   # shellcheck disable=SC2086

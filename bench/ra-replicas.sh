@@ -14,18 +14,12 @@ if [[ "${1:-}" == --issuance ]]; then
   exec "$(dirname "${BASH_SOURCE[0]}")/ra-replicas-issuance.sh" "$@"
 fi
 PAIRS=5000; ROUNDS=3; THREADS=1,4; BUILD=1; RESULTS_DIR=""; SUFFIX=""
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --pairs) PAIRS="${2:?}"; shift 2 ;;
-    --rounds) ROUNDS="${2:?}"; shift 2 ;;
-    --threads) THREADS="${2:?}"; shift 2 ;;
-    --no-build) BUILD=0; shift ;;
-    --results-dir) RESULTS_DIR="${2:?}"; shift 2 ;;
-    --suffix) SUFFIX="${2:?}"; shift 2 ;;
-    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "ra-replicas: unknown option $1" >&2; exit 2 ;;
-  esac
-done
+usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; }
+LOG_TAG=ra-replicas
+# shellcheck source=bench/lib/options.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/options.sh"
+bench_options "--pairs=PAIRS --rounds=ROUNDS --threads=THREADS --no-build%BUILD \
+  --results-dir=RESULTS_DIR --suffix=SUFFIX" "$@"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 RESULTS_DIR="${RESULTS_DIR:-$ROOT/bench/results}"

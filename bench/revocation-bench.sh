@@ -24,23 +24,14 @@ KEEP=0
 CALM=""
 RESULTS_DIR=""
 SCALE=0
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --key-type) KEY_TYPE="${2:?--key-type needs ec or rsa}"; shift 2 ;;
-    --key-type=*) KEY_TYPE="${1#*=}"; shift ;;
-    --quick) QUICK=1; shift ;;
-    --keep) KEEP=1; shift ;;
-    --wait-calm) CALM="${2:?--wait-calm needs a load average}"; shift 2 ;;
-    --results-dir) RESULTS_DIR="${2:?--results-dir needs a directory}"; shift 2 ;;
-    --sidecars) SCALE="${2:?--sidecars needs a number}"; shift 2 ;;
-    -h|--help) usage; exit 0 ;;
-    *) echo "revocation-bench: unknown option $1" >&2; usage >&2; exit 2 ;;
-  esac
-done
+LOG_TAG=revocation-bench
+# shellcheck source=bench/lib/options.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/options.sh"
+bench_options "--sidecars=SCALE --key-type=KEY_TYPE --quick+QUICK --keep+KEEP --wait-calm=CALM \
+  --results-dir=RESULTS_DIR" "$@"
 [[ $KEY_TYPE == ec || $KEY_TYPE == rsa ]] || { echo "revocation-bench: --key-type must be ec or rsa" >&2; exit 2; }
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-LOG_TAG=revocation-bench
 RESULTS_DIR="${RESULTS_DIR:-$ROOT/bench/results}"
 WORK_BASE="${BENCH_WORK_DIR:-${TMPDIR:-/tmp}}"
 WORK="$(mktemp -d "$WORK_BASE/upki-revocation-bench.XXXXXX")"
@@ -59,13 +50,9 @@ PAUSE_MS="${BENCH_PAUSE_MS:-150}"
 WARMUP="${BENCH_WARMUP:-10}"
 CLIENT_PROBE="${BENCH_CLIENT_PROBE:-1}"
 SEED="bench-seed-$RANDOM$RANDOM"
-RESULTS="$WORK/results.jsonl"
-: >"$RESULTS"
 LOG_OPTS="-Dorg.slf4j.simpleLogger.showDateTime=true -Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSSZ"
 
-for tool in java curl jq; do
-  command -v "$tool" >/dev/null || die "$tool is not on the PATH"
-done
+edge_results java curl jq
 edge_build
 [[ -n "$CALM" ]] && wait_for_calm "$CALM" 600
 
@@ -228,14 +215,8 @@ stop_proc "$CA_PID"
 note_load end
 
 # --- report --------------------------------------------------------------------------------------------------
-SUFFIX="-$KEY_TYPE"
-[[ $QUICK == 1 ]] && SUFFIX+="-quick"
-REPORT="$RESULTS_DIR/revocation-$(date +%F)$SUFFIX.md"
-mkdir -p "$RESULTS_DIR"
-cp "$RESULTS" "${REPORT%.md}.jsonl"
+edge_report revocation
 tar -C "$WORK" -czf "${REPORT%.md}-raw.tgz" raw 2>/dev/null || true
-echo
-edge report --kind revocation --results "$RESULTS" --out "$REPORT"
 if (( SCALE > 3 )); then
   {
     echo

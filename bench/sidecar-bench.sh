@@ -20,23 +20,14 @@ KEEP=0
 PROFILE=0
 CALM=""
 RESULTS_DIR=""
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --key-type) KEY_TYPE="${2:?--key-type needs ec or rsa}"; shift 2 ;;
-    --key-type=*) KEY_TYPE="${1#*=}"; shift ;;
-    --quick) QUICK=1; shift ;;
-    --profile) PROFILE=1; shift ;;
-    --keep) KEEP=1; shift ;;
-    --wait-calm) CALM="${2:?--wait-calm needs a load average}"; shift 2 ;;
-    --results-dir) RESULTS_DIR="${2:?--results-dir needs a directory}"; shift 2 ;;
-    -h|--help) usage; exit 0 ;;
-    *) echo "sidecar-bench: unknown option $1" >&2; usage >&2; exit 2 ;;
-  esac
-done
+LOG_TAG=sidecar-bench
+# shellcheck source=bench/lib/options.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/options.sh"
+bench_options "--key-type=KEY_TYPE --quick+QUICK --profile+PROFILE --keep+KEEP --wait-calm=CALM \
+  --results-dir=RESULTS_DIR" "$@"
 [[ $KEY_TYPE == ec || $KEY_TYPE == rsa ]] || { echo "sidecar-bench: --key-type must be ec or rsa" >&2; exit 2; }
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-LOG_TAG=sidecar-bench
 RESULTS_DIR="${RESULTS_DIR:-$ROOT/bench/results}"
 WORK_BASE="${BENCH_WORK_DIR:-$([[ -d /dev/shm && -w /dev/shm ]] && echo /dev/shm || echo "${TMPDIR:-/tmp}")}"
 WORK="$(mktemp -d "$WORK_BASE/upki-sidecar-bench.XXXXXX")"
@@ -60,12 +51,7 @@ OPEN_CONNS="${BENCH_OPEN_CONNECTIONS:-32}" # open loop: one connection per wrk t
 WRK_C="${WRK_CONNECTIONS:-16}"
 NGINX_WORKERS="${NGINX_WORKERS:-1}"
 SEED="bench-seed-$RANDOM$RANDOM"
-RESULTS="$WORK/results.jsonl"
-: >"$RESULTS"
-
-for tool in java wrk nginx curl openssl; do
-  command -v "$tool" >/dev/null || die "$tool is not on the PATH"
-done
+edge_results java wrk nginx curl openssl
 edge_build
 [[ -n "$CALM" ]] && wait_for_calm "$CALM" 600
 
@@ -333,11 +319,5 @@ java -Xmx3g ${BENCH_JAVA_OPTS:-} -cp "$BENCH_JAR" io.upki.bench.EdgeBench crl-lo
 note_load end
 
 # --- report -------------------------------------------------------------------------------------------
-SUFFIX="-$KEY_TYPE"
-[[ $QUICK == 1 ]] && SUFFIX+="-quick"
-REPORT="$RESULTS_DIR/sidecar-$(date +%F)$SUFFIX.md"
-mkdir -p "$RESULTS_DIR"
-cp "$RESULTS" "${REPORT%.md}.jsonl"
-echo
-edge report --kind sidecar --results "$RESULTS" --out "$REPORT"
+edge_report sidecar
 log "report written to $REPORT (raw JSON lines beside it)"

@@ -80,6 +80,28 @@ edge_cleanup() {
   fi
 }
 
+# edge_results TOOL...: an empty RESULTS file in WORK for the run's JSON lines; dies unless every TOOL is on the PATH.
+edge_results() {
+  local tool
+  RESULTS="$WORK/results.jsonl"
+  : >"$RESULTS"
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || die "$tool is not on the PATH"
+  done
+}
+
+# edge_report KIND: the run's JSON lines copied to RESULTS_DIR and the KIND report rendered beside them, as
+# KIND-DATE-KEYTYPE[-quick].md; sets REPORT.
+edge_report() {
+  SUFFIX="-$KEY_TYPE"
+  [[ $QUICK == 1 ]] && SUFFIX+="-quick"
+  REPORT="$RESULTS_DIR/$1-$(date +%F)$SUFFIX.md"
+  mkdir -p "$RESULTS_DIR"
+  cp "$RESULTS" "${REPORT%.md}.jsonl"
+  echo
+  edge report --kind "$1" --results "$RESULTS" --out "$REPORT"
+}
+
 edge_init() {
   trap edge_cleanup EXIT
   trap 'log "interrupted (SIGINT)"; exit 130' INT

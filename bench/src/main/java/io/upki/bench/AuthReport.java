@@ -71,6 +71,6 @@ final class AuthReport {
             }
         }
         return rates.isEmpty() ? new double[] {Double.NaN, Double.NaN, 0}
-                : new double[] {CompareReport.median(rates), CompareReport.median(p50s), rates.size()};
+                : new double[] {Stats.median(rates), Stats.median(p50s), rates.size()};
     }
 }

@@ -3,7 +3,6 @@ package io.upki.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,11 +32,8 @@ final class BenchReport {
 
     static String render(Path results) throws IOException {
         BenchReport report = new BenchReport();
-        for (String line : Files.readAllLines(results)) {
-            if (!line.isBlank()) {
-                JsonNode node = JSON.readTree(line);
-                report.byLabel.put(node.path("label").asText(), node);
-            }
+        for (JsonNode node : CompareReport.read(results)) {
+            report.byLabel.put(node.path("label").asText(), node);
         }
         return report.markdown();
     }

@@ -2,8 +2,6 @@ package io.upki.bench;
 
 import io.upki.pki.process.ProcessRunner;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -100,12 +98,8 @@ public final class CaBench implements Callable<Integer> {
                 description = "sign: key of the CSRs, ec-p256 or rsa-2048 (default ${DEFAULT-VALUE}).")
         String csrKey;
 
-        @Option(names = "--server-pid", defaultValue = "0",
-                description = "PID of the CA, to report the cores it used while measured (Linux /proc).")
-        long serverPid;
-
-        @Option(names = "--clk-tck", defaultValue = "100", description = "getconf CLK_TCK, to read /proc/PID/stat.")
-        int clockTicks;
+        @CommandLine.Mixin
+        ServerCpuOptions server;
 
         @Option(names = "--label", defaultValue = "", description = "Name of this figure in the report.")
         String label;
@@ -120,7 +114,7 @@ public final class CaBench implements Callable<Integer> {
         public Integer call() throws IOException, InterruptedException {
             LoadDriver.Plan plan = new LoadDriver.Plan(task, clients, seconds, calls, warmupSeconds, warmupCalls,
                     profile, csrs, csrKey, serialsFile);
-            LoadDriver.Outcome outcome = new LoadDriver(endpoint, new ProcessCpu(serverPid, clockTicks),
+            LoadDriver.Outcome outcome = new LoadDriver(endpoint, server.cpu(),
                     io.upki.pki.caclient.CaCurve.open(caPublicKey, clientKey)).run(plan, label);
             System.err.println("  " + outcome.summary());
             System.out.println(outcome.json());
@@ -160,45 +154,7 @@ public final class CaBench implements Callable<Integer> {
     static final class FreePort implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
-            InetAddress loopback = InetAddress.getLoopbackAddress();
-            for (int attempt = 0; attempt < 50; attempt++) {
-                int port;
-                try (ServerSocket first = new ServerSocket(0, 1, loopback)) {
-                    port = first.getLocalPort();
-                }
-                if (port >= 65535) {
-                    continue;
-                }
-                try (ServerSocket a = new ServerSocket(port, 1, loopback);
-                     ServerSocket b = new ServerSocket(port + 1, 1, loopback)) {
-                    System.out.println(port);
-                    return 0;
-                } catch (IOException taken) {
-                    // try another pair
-                }
-            }
-            throw new IOException("no two consecutive free ports found");
-        }
-    }
-
-    /** A Markdown report rendered from the JSON lines of one run, to stdout and {@code --out}. */
-    abstract static class Rendered implements Callable<Integer> {
-        @Option(names = "--results", required = true, description = "JSON lines written by the run.")
-        Path results;
-
-        @Option(names = "--out", description = "Also write the report to this file.")
-        Path out;
-
-        abstract String render(Path results) throws IOException;
-
-        @Override
-        public Integer call() throws IOException {
-            String markdown = render(results);
-            System.out.print(markdown);
-            if (out != null) {
-                java.nio.file.Files.createDirectories(out.toAbsolutePath().getParent());
-                java.nio.file.Files.writeString(out, markdown);
-            }
+            System.out.println(LoopbackPorts.freeRun(2));
             return 0;
         }
     }
@@ -206,27 +162,25 @@ public final class CaBench implements Callable<Integer> {
     /** {@code report}: the Markdown table of one run, from its JSON lines. */
     @Command(name = "report", mixinStandardHelpOptions = true,
             description = "Turn the JSON lines of one run into the Markdown report (stdout and --out).")
-    static final class Report extends Rendered {
-        @Override
-        String render(Path results) throws IOException {
-            return BenchReport.render(results);
+    static final class Report extends MarkdownReportCommand {
+        Report() {
+            super(BenchReport::render);
         }
     }
 
     /** {@code auth-report}: the markdown report of {@code ca-bench.sh --auth-compare}. */
     @Command(name = "auth-report", mixinStandardHelpOptions = true,
             description = "Render the curve-against-none comparison (JSON lines of ca-bench.sh --auth-compare).")
-    static final class AuthCompareReport extends Rendered {
-        @Override
-        String render(Path results) throws IOException {
-            return AuthReport.render(results);
+    static final class AuthCompareReport extends MarkdownReportCommand {
+        AuthCompareReport() {
+            super(AuthReport::render);
         }
     }
 
     /** {@code compare-report}: ratios of figures measured in interleaved rounds ({@code NAME-rN} labels). */
     @Command(name = "compare-report", mixinStandardHelpOptions = true,
             description = "Render per-round ratios of an interleaved comparison (JSON lines labelled NAME-rN).")
-    static final class Compare extends Rendered {
+    static final class Compare extends MarkdownReportCommand {
         @Option(names = "--title", required = true, description = "Title of the report.")
         String title;
 

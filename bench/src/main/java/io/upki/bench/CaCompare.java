@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -18,26 +17,8 @@ import picocli.CommandLine.Option;
 /** Steps of {@code ca-bench.sh --compare}: a PostgreSQL server for the CA's store, and where a sign's CPU goes. */
 final class CaCompare {
     /** Steps of one {@code sign}, by the method that runs them (a trailing {@code *} covers a package). */
-    static final Map<String, String> SIGN_STEPS = new LinkedHashMap<>();
+    static final Map<String, String> SIGN_STEPS = JfrTop.steps("jfr-steps-ca-sign.tsv");
 
-    static {
-        SIGN_STEPS.put("zmq.*", "ZeroMQ (JeroMQ I/O and sockets)");
-        SIGN_STEPS.put("io.upki.ca.wire.ZmqFrontend.serve", "frontend thread (receive, dispatch to a lane)");
-        SIGN_STEPS.put("io.upki.ca.wire.TaskRouter.decide", "request JSON parse and routing (TaskRouter.decide)");
-        SIGN_STEPS.put("io.upki.ca.wire.TaskRouter.run", "task on its lane (TaskRouter.run), all of the below");
-        SIGN_STEPS.put("io.upki.ca.issue.CsrRules.parseAndVerify", "  CSR parse + proof-of-possession check");
-        SIGN_STEPS.put("io.upki.ca.issue.SubjectRules.checkSubject", "  subject rules");
-        SIGN_STEPS.put("io.upki.ca.issue.CertificateIssuer.prepare", "  TBSCertificate built (CertificateIssuer.prepare)");
-        SIGN_STEPS.put("io.upki.ca.issue.CertificateIssuer.sign", "  CA signature (CertificateIssuer.sign)");
-        SIGN_STEPS.put("io.upki.ca.store.JdbcCertificateRepository.reserve", "  TBS reserved, durable commit (reserve)");
-        SIGN_STEPS.put("io.upki.ca.store.JdbcCertificateRepository.complete", "  certificate row commit (complete)");
-        SIGN_STEPS.put("io.upki.ca.store.JdbcCertificateRepository.insert", "  certificate row, durable commit (insert)");
-        SIGN_STEPS.put("io.upki.ca.audit.AuditLog.record", "  audit line");
-        SIGN_STEPS.put("io.upki.pki.wire.WireCodec.*", "  answer JSON (WireCodec)");
-        SIGN_STEPS.put("org.sqlite.*", "SQLite JDBC (incl. its native fsync)");
-        SIGN_STEPS.put("org.postgresql.*", "PostgreSQL JDBC (incl. waiting on the socket)");
-        SIGN_STEPS.put("com.fasterxml.jackson.*", "Jackson, anywhere");
-    }
 
     private CaCompare() {
     }

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,12 +37,12 @@ final class CompareReport {
     private CompareReport() {
     }
 
-    /** Lines of a JSON-lines file, blank lines skipped. */
+    /** The JSON objects of a JSON-lines file; blank lines and lines that are not an object (stray output) skipped. */
     static List<JsonNode> read(Path results) throws IOException {
         ObjectMapper json = new ObjectMapper();
         List<JsonNode> lines = new ArrayList<>();
         for (String line : Files.readAllLines(results)) {
-            if (!line.isBlank()) {
+            if (line.startsWith("{")) {
                 lines.add(json.readTree(line));
             }
         }
@@ -101,12 +100,12 @@ final class CompareReport {
                     shown.add(String.format(Locale.ROOT, "%.2f", a / b));
                 }
             }
-            double ratio = median(perRound);
+            double ratio = Stats.median(perRound);
             String verdict = Double.isNaN(r.target()) ? "-"
                     : String.format(Locale.ROOT, ">= %.2fx %s", r.target(),
                             Double.isNaN(ratio) ? "(not measured)" : ratio >= r.target() ? "(met)" : "(NOT met)");
             md.append(String.format(Locale.ROOT, "| %s | %s %.1f | %s %.1f | %s | %.2fx | %s |%n", r.name(), r.numerator(),
-                    median(rates(num)), r.denominator(), median(rates(den)), String.join(" / ", shown), ratio, verdict));
+                    Stats.median(rates(num)), r.denominator(), Stats.median(rates(den)), String.join(" / ", shown), ratio, verdict));
         }
         md.append("\nEvery figure (label, calls, errors, per s, p50 / p99 ms, cores used by the measured process, other cores):\n\n");
         for (JsonNode l : lines) {
@@ -140,13 +139,4 @@ final class CompareReport {
         return out;
     }
 
-    static double median(List<Double> values) {
-        if (values.isEmpty()) {
-            return Double.NaN;
-        }
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    }
 }

@@ -45,7 +45,7 @@ final class CrlLoadBench {
             line.put("entries", size);
             long t = System.nanoTime();
             byte[] der = BenchCrl.build(ca, BigInteger.valueOf(1000 + size), size, List.of(), size);
-            line.put("build_s", OpenLoop.round((System.nanoTime() - t) / 1e9, 3));
+            line.put("build_s", Stats.round((System.nanoTime() - t) / 1e9, 3));
             line.put("der_bytes", der.length);
             System.err.printf("crl-load: %,d entries, %,d bytes, built in %.2f s%n", size, der.length,
                     (System.nanoTime() - t) / 1e9);
@@ -67,10 +67,10 @@ final class CrlLoadBench {
                 snapshot = acceptor.accept(der, RevocationIndex.empty());
                 double s = (System.nanoTime() - t) / 1e9;
                 heapAfter = usedHeapAfterGc();
-                acceptRuns.add(OpenLoop.round(s, 4));
+                acceptRuns.add(Stats.round(s, 4));
                 System.err.printf("crl-load: %,d entries: CrlAcceptor.accept run %d: %.3f s%n", size, r + 1, s);
             }
-            line.put("snapshot_heap_mb", OpenLoop.round((heapAfter - heapBefore) / 1048576.0, 1));
+            line.put("snapshot_heap_mb", Stats.round((heapAfter - heapBefore) / 1048576.0, 1));
             line.put("revoked_serials", snapshot.revokedSerials().size());
 
             lookups(line, snapshot, path, caCert, size, lookups);
@@ -80,7 +80,7 @@ final class CrlLoadBench {
             RevocationIndex nextIndex = RevocationIndex.empty().with(snapshot);
             t = System.nanoTime();
             CrlSnapshot nextSnapshot = acceptor.accept(next, nextIndex);
-            line.put("accept_next_s", OpenLoop.round((System.nanoTime() - t) / 1e9, 4));
+            line.put("accept_next_s", Stats.round((System.nanoTime() - t) / 1e9, 4));
             if (nextSnapshot.revokedSerials().size() != size + 1) {
                 throw new IllegalStateException("the next CRL lists " + nextSnapshot.revokedSerials().size() + " serials");
             }
@@ -139,10 +139,10 @@ final class CrlLoadBench {
             }
         }
         line.put("lookups", n);
-        line.put("revokes_same_serial_ns", OpenLoop.round(sameNs, 1));
-        line.put("revokes_random_miss_ns", OpenLoop.round(missNs, 1));
-        line.put("revokes_random_hit_ns", OpenLoop.round(hitNs, 1));
-        line.put("index_check_ns", OpenLoop.round(checkNs, 1));
+        line.put("revokes_same_serial_ns", Stats.round(sameNs, 1));
+        line.put("revokes_random_miss_ns", Stats.round(missNs, 1));
+        line.put("revokes_random_hit_ns", Stats.round(hitNs, 1));
+        line.put("index_check_ns", Stats.round(checkNs, 1));
         System.err.printf("crl-load: %,d entries: revokes same %.1f ns, random miss %.1f ns, random hit %.1f ns,"
                 + " RevocationIndex.check %.1f ns%n", size, sameNs, missNs, hitNs, checkNs);
     }

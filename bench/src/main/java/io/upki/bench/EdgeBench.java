@@ -3,23 +3,18 @@ package io.upki.bench;
 import io.upki.pki.process.ProcessRunner;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.upki.ca.authority.CertificateAuthority;
+import io.upki.pki.files.AtomicFiles;
 import io.upki.pki.x509.Pem;
 import java.io.IOException;
-import java.math.BigInteger;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,9 +26,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "edge-bench", mixinStandardHelpOptions = true, version = "upki bench 0.1.0",
         description = "Steps of sidecar-bench.sh and revocation-bench.sh (see bench/README.md).",
-        subcommands = {EdgeBench.Ports.class, EdgeBench.Issue.class, EdgeBench.CrlFetch.class, EdgeBench.CrlLoad.class,
-                EdgeBench.CrlSwap.class, EdgeBench.Open.class, EdgeBench.Revocation.class, EdgeBench.Publisher.class,
-                EdgeBench.Costs.class, EdgeBench.Jfr.class, EdgeBench.Report.class})
+        subcommands = {EdgeBench.Ports.class, EdgeBench.Issue.class, EdgeCrlSteps.CrlFetch.class,
+                EdgeCrlSteps.CrlLoad.class, EdgeCrlSteps.CrlSwap.class, EdgeBench.Open.class, EdgeBench.Revocation.class,
+                EdgeCrlSteps.Publisher.class, EdgeBench.Costs.class, EdgeBench.Jfr.class, EdgeBench.Report.class})
 public final class EdgeBench implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -51,31 +46,8 @@ public final class EdgeBench implements Callable<Integer> {
 
         @Override
         public Integer call() throws IOException {
-            InetAddress loopback = InetAddress.getLoopbackAddress();
-            for (int attempt = 0; attempt < 200; attempt++) {
-                int port;
-                try (ServerSocket first = new ServerSocket(0, 1, loopback)) {
-                    port = first.getLocalPort();
-                }
-                if (port + count > 65535) {
-                    continue;
-                }
-                List<ServerSocket> held = new ArrayList<>();
-                try {
-                    for (int i = 0; i < count; i++) {
-                        held.add(new ServerSocket(port + i, 1, loopback));
-                    }
-                    System.out.println(port);
-                    return 0;
-                } catch (IOException taken) {
-                    // another range
-                } finally {
-                    for (ServerSocket s : held) {
-                        s.close();
-                    }
-                }
-            }
-            throw new IOException("no " + count + " consecutive free ports found");
+            System.out.println(LoopbackPorts.freeRun(count));
+            return 0;
         }
     }
 
@@ -125,137 +97,15 @@ public final class EdgeBench implements Callable<Integer> {
                 Files.writeString(outNginx, issued.get(0).nginxEscaped());
             }
             if (outKey != null) {
-                io.upki.pki.files.AtomicFiles.writeSecret(outKey, io.upki.pki.x509.Pem.encodePrivateKey(issued.get(0).key(), null)
-                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                AtomicFiles.writeSecret(outKey, Pem.encodePrivateKey(issued.get(0).key(), null).getBytes(StandardCharsets.US_ASCII));
             }
             System.err.printf("issue: %d certificates (profile %s) in %.1f s, %.0f/s%n", count, profile, s, count / s);
             ObjectNode line = JSON.createObjectNode();
             line.put("label", "issue-" + profile);
             line.put("kind", "issue");
             line.put("count", count);
-            line.put("seconds", OpenLoop.round(s, 2));
-            line.put("per_second", OpenLoop.round(count / s, 1));
-            System.out.println(line);
-            return 0;
-        }
-    }
-
-    /** {@code crl-fetch}: a fresh CRL from the CA (generate_crl), read without the 4 MiB codec bound. */
-    @Command(name = "crl-fetch", mixinStandardHelpOptions = true, description = "generate_crl on the CA, written as DER.")
-    static final class CrlFetch implements Callable<Integer> {
-        @Option(names = "--endpoint", required = true)
-        String endpoint;
-
-        @Option(names = "--out", required = true)
-        Path out;
-
-        @Override
-        public Integer call() throws IOException {
-            try (RawCaExchange ca = RawCaExchange.connect(endpoint, 5, Duration.ofSeconds(2))) {
-                BenchCrl.writeAtomically(out, ca.crl("generate_crl", Duration.ofSeconds(60)));
-            }
-            return 0;
-        }
-    }
-
-    /** {@code crl-load}: CrlAcceptor.accept timings and lookup costs for CRLs of several sizes. */
-    @Command(name = "crl-load", mixinStandardHelpOptions = true,
-            description = "Time CrlAcceptor.accept and revocation lookups for CRLs of the given sizes.")
-    static final class CrlLoad implements Callable<Integer> {
-        @Option(names = "--data-dir", required = true, description = "CA data directory (its key signs the CRLs).")
-        Path dataDir;
-
-        @Option(names = "--leaf", required = true, description = "PEM of a certificate issued by that CA (not revoked).")
-        Path leaf;
-
-        @Option(names = "--sizes", split = ",", defaultValue = "1000,100000,1000000")
-        List<Integer> sizes;
-
-        @Option(names = "--runs", defaultValue = "3", description = "Timed accept runs after one warm-up.")
-        int runs;
-
-        @Option(names = "--lookups", defaultValue = "20000000", description = "Iterations of each lookup loop.")
-        long lookups;
-
-        @Override
-        public Integer call() throws Exception {
-            CertificateAuthority ca = BenchCrl.loadCa(dataDir);
-            CrlLoadBench.run(ca, Pem.parseCertificate(Files.readString(leaf)), sizes, runs, lookups, System.out);
-            return 0;
-        }
-    }
-
-    /**
-     * {@code crl-swap}: replaces a sidecar's CRL file with a large one that revokes a probe certificate
-     * and times until the probe is refused.
-     */
-    @Command(name = "crl-swap", mixinStandardHelpOptions = true,
-            description = "Write an N-entry CRL over a sidecar's CRL file; time until a listed certificate gets 403.")
-    static final class CrlSwap implements Callable<Integer> {
-        @Option(names = "--data-dir", required = true)
-        Path dataDir;
-
-        @Option(names = "--crl-file", required = true, description = "The file the sidecar reads (--crl).")
-        Path crlFile;
-
-        @Option(names = "--entries", defaultValue = "1000000")
-        int entries;
-
-        @Option(names = "--number", defaultValue = "1000000", description = "CRL Number (above the CA's).")
-        long number;
-
-        @Option(names = "--probe-pem", required = true, description = "Certificate to list in the CRL.")
-        Path probePem;
-
-        @Option(names = "--sidecar", required = true, description = "host:port of the sidecar.")
-        String sidecar;
-
-        @Option(names = "--label", defaultValue = "crl-swap")
-        String label;
-
-        @Override
-        public Integer call() throws Exception {
-            CertificateAuthority ca = BenchCrl.loadCa(dataDir);
-            var probe = Pem.parseCertificate(Files.readString(probePem));
-            long t = System.nanoTime();
-            byte[] der = BenchCrl.build(ca, BigInteger.valueOf(number), entries, List.of(probe.getSerialNumber()), 42);
-            double build = (System.nanoTime() - t) / 1e9;
-            String b64 = java.util.Base64.getEncoder().encodeToString(probe.getEncoded());
-            int colon = sidecar.lastIndexOf(':');
-            String host = sidecar.substring(0, colon);
-            int port = Integer.parseInt(sidecar.substring(colon + 1));
-            byte[] request = RawHttp.get(host, port, "/auth/traefik", Map.of("X-Forwarded-Tls-Client-Cert", b64,
-                    "X-Forwarded-Method", "GET", "X-Forwarded-Uri", "/api/v1/health"));
-            ObjectNode line = JSON.createObjectNode();
-            line.put("label", label);
-            line.put("kind", "crl-swap");
-            line.put("entries", entries);
-            line.put("der_bytes", der.length);
-            line.put("build_s", OpenLoop.round(build, 2));
-            try (RawHttp http = new RawHttp(host, port)) {
-                int before = http.exchange(request).status();
-                line.put("probe_status_before", before);
-                // The sidecar's file watcher (a stat every second) notices the new file: no POST /crl/refresh,
-                // which would make a second full parse race the first one.
-                BenchCrl.writeAtomically(crlFile, der);
-                long t0 = System.nanoTime();
-                line.put("written_at_epoch_ms", System.currentTimeMillis());
-                long refused = -1;
-                String reason = "";
-                while (System.nanoTime() - t0 < 60_000_000_000L) {
-                    RawHttp.Response r = http.exchange(request);
-                    if (r.status() == 403) {
-                        refused = System.nanoTime() - t0;
-                        reason = RevocationDriver.reasonOf(r);
-                        break;
-                    }
-                    Thread.sleep(2);
-                }
-                line.put("write_to_refusal_s", OpenLoop.round(refused / 1e9, 3));
-                line.put("refusal_reason", reason);
-            }
-            System.err.printf("crl-swap: %,d entries (%,d bytes): refused %s s after the write (%s)%n",
-                    entries, der.length, line.get("write_to_refusal_s"), line.get("refusal_reason").asText());
+            line.put("seconds", Stats.round(s, 2));
+            line.put("per_second", Stats.round(count / s, 1));
             System.out.println(line);
             return 0;
         }
@@ -289,11 +139,8 @@ public final class EdgeBench implements Callable<Integer> {
         @Option(names = "--label", defaultValue = "openloop")
         String label;
 
-        @Option(names = "--server-pid", defaultValue = "0")
-        long serverPid;
-
-        @Option(names = "--clk-tck", defaultValue = "100")
-        int clockTicks;
+        @CommandLine.Mixin
+        ServerCpuOptions server;
 
         @Override
         public Integer call() throws Exception {
@@ -307,7 +154,7 @@ public final class EdgeBench implements Callable<Integer> {
                 h.put("X-Forwarded-Tls-Client-Cert", Files.readAllLines(certFile).get(0).trim());
             }
             ObjectNode out = OpenLoop.run(new OpenLoop.Plan(uri.getHost(), uri.getPort(), uri.getRawPath(), h, rate,
-                    seconds, warmupSeconds, connections, label, serverPid, clockTicks));
+                    seconds, warmupSeconds, connections, label, server.cpu()));
             System.err.printf("openloop %s: %.0f/s target, %s/s achieved, p50 %s ms, p99 %s ms, p99.9 %s ms, max %s ms,"
                     + " non-2xx %s%n", label, rate, out.get("achieved_rate"), out.get("p50_ms"), out.get("p99_ms"),
                     out.get("p999_ms"), out.get("max_ms"), out.get("not_ok"));
@@ -370,42 +217,6 @@ public final class EdgeBench implements Callable<Integer> {
         }
     }
 
-    /** {@code publisher}: the bench stand-in for crl-publisher (CRLs above the codec's 4 MiB bound). */
-    @Command(name = "publisher", mixinStandardHelpOptions = true,
-            description = "Serve the CA's CRL like crl-publisher, reading CA replies without the 4 MiB bound.")
-    static final class Publisher implements Callable<Integer> {
-        @Option(names = "--ca", required = true)
-        String ca;
-
-        @Option(names = "--events", required = true, description = "CA event feed, tcp://host:port+2.")
-        String events;
-
-        @Option(names = "--ca-cert", required = true)
-        Path caCert;
-
-        @Option(names = "--out", required = true)
-        Path out;
-
-        @Option(names = "--port", required = true)
-        int port;
-
-        @Override
-        public Integer call() throws Exception {
-            var cert = Pem.parseCertificate(Files.readString(caCert, StandardCharsets.US_ASCII));
-            BenchPublisher publisher = new BenchPublisher(ca, events, cert, out, port, Duration.ofMillis(20),
-                    Duration.ofMillis(200));
-            CountDownLatch stop = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                publisher.close();
-                stop.countDown();
-            }));
-            publisher.start();
-            System.out.println("bench publisher ready on http://127.0.0.1:" + port);
-            stop.await();
-            return 0;
-        }
-    }
-
     /** {@code costs}: per-operation CPU cost of the sidecar's steps, on one thread of this JVM. */
     @Command(name = "costs", mixinStandardHelpOptions = true,
             description = "Time the sidecar's per-request operations one by one (assertion, decode, verification).")
@@ -450,25 +261,13 @@ public final class EdgeBench implements Callable<Integer> {
 
     /** {@code report}: the Markdown report of one run from its JSON lines. */
     @Command(name = "report", mixinStandardHelpOptions = true, description = "Markdown report of a run's JSON lines.")
-    static final class Report implements Callable<Integer> {
+    static final class Report extends MarkdownReportCommand {
         @Option(names = "--kind", required = true, description = "sidecar or revocation")
         String kind;
 
-        @Option(names = "--results", required = true)
-        Path results;
-
-        @Option(names = "--out")
-        Path out;
-
         @Override
-        public Integer call() throws IOException {
-            String md = EdgeReport.render(kind, results);
-            System.out.print(md);
-            if (out != null) {
-                Files.createDirectories(out.toAbsolutePath().getParent());
-                Files.writeString(out, md);
-            }
-            return 0;
+        String render(Path results) throws IOException {
+            return EdgeReport.render(kind, results);
         }
     }
 

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -24,26 +27,32 @@ import jdk.jfr.consumer.RecordingFile;
 final class JfrTop {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Steps of a forward-auth request, by the method that runs them. */
-    private static final Map<String, String> STEPS = new LinkedHashMap<>();
+    private static final Map<String, String> STEPS = steps("jfr-steps-sidecar.tsv");
 
-    static {
-        STEPS.put("io.upki.sidecar.SidecarApp.authorize", "whole forward-auth handler (SidecarApp.authorize)");
-        STEPS.put("io.upki.sidecar.decision.DecisionEngine.decide", "decision (DecisionEngine.decide)");
-        STEPS.put("io.upki.pki.clientcert.TraefikSource.read", "header decode + X.509 parse (TraefikSource.read)");
-        STEPS.put("io.upki.pki.clientcert.NginxSource.read", "header decode + X.509 parse (NginxSource.read)");
-        STEPS.put("io.upki.pki.trust.ChainVerifier.verify", "path verification (ChainVerifier.verify)");
-        STEPS.put("io.upki.pki.trust.ChainVerifier.signedBy", "  of which signature checks (ChainVerifier.signedBy)");
-        STEPS.put("io.upki.pki.crl.RevocationIndex.check", "revocation lookup (RevocationIndex.check)");
-        STEPS.put("io.upki.pki.assertion.AssertionSigner.sign", "assertion (AssertionSigner.sign)");
-        STEPS.put("java.security.Signature.sign", "  of which the ECDSA signature");
-        STEPS.put("io.upki.pki.assertion.AssertionSigner.claims", "  of which the claims JSON");
-        STEPS.put("io.upki.sidecar.SidecarApp.audit", "audit line (SidecarApp.audit)");
-        STEPS.put("io.javalin.http.Context.json", "JSON body (Context.json)");
-        STEPS.put("org.eclipse.jetty.http.HttpParser.parseNext", "Jetty request parsing");
-        STEPS.put("org.eclipse.jetty.http.HttpGenerator.generateHeaders", "Jetty response headers");
-    }
 
     private JfrTop() {
+    }
+
+    /**
+     * The steps listed in a resource beside this class, in order: one {@code method<TAB>step name} a line
+     * ({@code #} lines are comments), a method ending in {@code *} covering every method under that prefix.
+     */
+    static Map<String, String> steps(String resource) {
+        try (InputStream in = JfrTop.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + resource);
+            }
+            Map<String, String> steps = new LinkedHashMap<>();
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                int tab = line.indexOf('\t');
+                if (!line.startsWith("#") && tab > 0) {
+                    steps.put(line.substring(0, tab), line.substring(tab + 1));
+                }
+            }
+            return steps;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static ObjectNode summarise(Path recording, String label, int top) throws IOException {
@@ -120,7 +129,7 @@ final class JfrTop {
         for (Map.Entry<String, String> s : steps.entrySet()) {
             int c = inSteps.getOrDefault(s.getKey(), 0);
             if (c > 0) {
-                stepList.addObject().put("step", s.getValue()).put("percent", OpenLoop.round(100.0 * c / Math.max(1, samples), 1))
+                stepList.addObject().put("step", s.getValue()).put("percent", Stats.round(100.0 * c / Math.max(1, samples), 1))
                         .put("samples", c).put("native_samples", nativeInSteps.getOrDefault(s.getKey(), 0));
             }
         }
@@ -128,7 +137,7 @@ final class JfrTop {
         int total = samples;
         self.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(top)
                 .forEach(en -> hot.addObject().put("method", en.getKey())
-                        .put("percent", OpenLoop.round(100.0 * en.getValue() / Math.max(1, total), 1)));
+                        .put("percent", Stats.round(100.0 * en.getValue() / Math.max(1, total), 1)));
         return out;
     }
 

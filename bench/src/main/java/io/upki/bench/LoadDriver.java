@@ -198,6 +198,20 @@ final class LoadDriver {
             latencies[size++] = nanos;
         }
 
+        /** One call, its answer kept in {@code last}; false, with the error counted, when it failed. */
+        boolean invoke(Call call, CaClient client, int n, AtomicReference<byte[]> last) {
+            try {
+                byte[] answer = call.invoke(client, n);
+                if (answer != null) {
+                    last.set(answer);
+                }
+                return true;
+            } catch (RuntimeException e) {
+                error(e);
+                return false;
+            }
+        }
+
         void error(RuntimeException e) {
             errors++;
             if (firstError == null) {
@@ -213,35 +227,24 @@ final class LoadDriver {
         long warmEnd = start + (long) (plan.warmupSeconds() * 1e9);
         long end = warmEnd + (long) (plan.seconds() * 1e9);
         List<Tally> tallies = new ArrayList<>();
-        List<Thread> threads = new ArrayList<>();
-        for (CaClient client : clients) {
-            Tally tally = new Tally();
-            tallies.add(tally);
-            threads.add(new Thread(() -> {
-                while (true) {
-                    long t0 = System.nanoTime();
-                    if (t0 >= end) {
-                        return;
-                    }
-                    try {
-                        byte[] answer = call.invoke(client, sequence.getAndIncrement());
-                        if (answer != null) {
-                            last.set(answer);
-                        }
-                    } catch (RuntimeException e) {
-                        tally.error(e);
-                        continue;
-                    }
-                    long t1 = System.nanoTime();
-                    if (t1 >= warmEnd && t1 <= end) {
-                        tally.completedInWindow++; // throughput: every call that completed in the window
-                        if (t0 >= warmEnd) {
-                            tally.add(t1 - t0); // latency: only calls wholly inside the window
-                        }
+        List<Thread> threads = clientThreads(clients, tallies, (client, tally) -> {
+            while (true) {
+                long t0 = System.nanoTime();
+                if (t0 >= end) {
+                    return;
+                }
+                if (!tally.invoke(call, client, sequence.getAndIncrement(), last)) {
+                    continue;
+                }
+                long t1 = System.nanoTime();
+                if (t1 >= warmEnd && t1 <= end) {
+                    tally.completedInWindow++; // throughput: every call that completed in the window
+                    if (t0 >= warmEnd) {
+                        tally.add(t1 - t0); // latency: only calls wholly inside the window
                     }
                 }
-            }, "bench-client-" + threads.size()));
-        }
+            }
+        });
         threads.forEach(Thread::start);
         sleepUntil(warmEnd);
         ProcessCpu.Sample before = cpu.sample();
@@ -254,40 +257,36 @@ final class LoadDriver {
         return merge(tallies, completed, plan.seconds(), before, after, last.get());
     }
 
-    private Result byCount(Plan plan, Call call, List<CaClient> clients) throws InterruptedException {
-        AtomicReference<byte[]> last = new AtomicReference<>();
-        Tally warmup = new Tally();
-        for (int i = 0; i < plan.warmupCalls(); i++) {
-            try {
-                call.invoke(clients.get(0), i);
-            } catch (RuntimeException e) {
-                warmup.error(e);
-            }
-        }
-        AtomicInteger next = new AtomicInteger(plan.warmupCalls());
-        int limit = plan.warmupCalls() + plan.calls();
-        List<Tally> tallies = new ArrayList<>();
+    /** One thread per client, each with its own tally (added to {@code tallies}), running {@code body}; not started. */
+    private static List<Thread> clientThreads(List<CaClient> clients, List<Tally> tallies,
+                                              java.util.function.BiConsumer<CaClient, Tally> body) {
         List<Thread> threads = new ArrayList<>();
         for (CaClient client : clients) {
             Tally tally = new Tally();
             tallies.add(tally);
-            threads.add(new Thread(() -> {
-                int n;
-                while ((n = next.getAndIncrement()) < limit) {
-                    long t0 = System.nanoTime();
-                    try {
-                        byte[] answer = call.invoke(client, n);
-                        if (answer != null) {
-                            last.set(answer);
-                        }
-                    } catch (RuntimeException e) {
-                        tally.error(e);
-                        continue;
-                    }
+            threads.add(new Thread(() -> body.accept(client, tally), "bench-client-" + threads.size()));
+        }
+        return threads;
+    }
+
+    private Result byCount(Plan plan, Call call, List<CaClient> clients) throws InterruptedException {
+        AtomicReference<byte[]> last = new AtomicReference<>();
+        Tally warmup = new Tally();
+        for (int i = 0; i < plan.warmupCalls(); i++) {
+            warmup.invoke(call, clients.get(0), i, new AtomicReference<>());
+        }
+        AtomicInteger next = new AtomicInteger(plan.warmupCalls());
+        int limit = plan.warmupCalls() + plan.calls();
+        List<Tally> tallies = new ArrayList<>();
+        List<Thread> threads = clientThreads(clients, tallies, (client, tally) -> {
+            int n;
+            while ((n = next.getAndIncrement()) < limit) {
+                long t0 = System.nanoTime();
+                if (tally.invoke(call, client, n, last)) {
                     tally.add(System.nanoTime() - t0);
                 }
-            }, "bench-client-" + threads.size()));
-        }
+            }
+        });
         ProcessCpu.Sample before = cpu.sample();
         threads.forEach(Thread::start);
         for (Thread t : threads) {
@@ -328,11 +327,7 @@ final class LoadDriver {
 
     /** Nearest-rank percentile of sorted nanosecond latencies, in milliseconds. */
     static double percentileMs(long[] sorted, double p) {
-        if (sorted.length == 0) {
-            return Double.NaN;
-        }
-        int rank = (int) Math.ceil(p * sorted.length);
-        return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] / 1e6;
+        return sorted.length == 0 ? Double.NaN : Stats.nearestRank(sorted, p) / 1e6;
     }
 
     private static String summary(String label, Plan plan, Result r) {

@@ -24,7 +24,7 @@ final class OpenLoop {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     record Plan(String host, int port, String path, Map<String, String> headers, double rate, double seconds,
-                double warmupSeconds, int connections, String label, long serverPid, int clockTicks) {
+                double warmupSeconds, int connections, String label, ProcessCpu cpu) {
     }
 
     private static final class Conn {
@@ -89,7 +89,7 @@ final class OpenLoop {
             conn.reader.start();
         }
 
-        ProcessCpu cpu = new ProcessCpu(plan.serverPid(), plan.clockTicks());
+        ProcessCpu cpu = plan.cpu();
         ProcessCpu.Sample before = null;
         long maxLag = 0;
         long lateSends = 0;
@@ -139,44 +139,30 @@ final class OpenLoop {
         out.put("seconds", plan.seconds());
         out.put("sent", measuredCount);
         out.put("answered", n);
-        out.put("achieved_rate", round(n / measuredWall, 1));
+        out.put("achieved_rate", Stats.round(n / measuredWall, 1));
         out.put("ok", ok.get());
         out.put("not_ok", notOk.get());
         out.put("missing", missing);
         out.put("io_errors", ioErrors.get());
-        out.put("p50_ms", ms(percentile(sorted, 50)));
-        out.put("p90_ms", ms(percentile(sorted, 90)));
-        out.put("p99_ms", ms(percentile(sorted, 99)));
-        out.put("p999_ms", ms(percentile(sorted, 99.9)));
+        out.put("p50_ms", ms(Stats.nearestRank(sorted, 0.50)));
+        out.put("p90_ms", ms(Stats.nearestRank(sorted, 0.90)));
+        out.put("p99_ms", ms(Stats.nearestRank(sorted, 0.99)));
+        out.put("p999_ms", ms(Stats.nearestRank(sorted, 99.9 / 100.0)));
         out.put("max_ms", ms(n == 0 ? 0 : sorted[n - 1]));
         out.put("mean_ms", ms(n == 0 ? 0 : (long) Arrays.stream(sorted).average().orElse(0)));
         out.put("sender_max_lag_ms", ms(maxLag));
         out.put("sender_late_over_1ms", lateSends);
         if (before != null) {
-            out.put("server_cores", round(after.serverCoresSince(before), 2));
-            out.put("driver_cores", round(after.clientCoresSince(before), 2));
-            out.put("other_cores", round(after.otherCoresSince(before), 2));
+            out.put("server_cores", Stats.round(after.serverCoresSince(before), 2));
+            out.put("driver_cores", Stats.round(after.clientCoresSince(before), 2));
+            out.put("other_cores", Stats.round(after.otherCoresSince(before), 2));
         }
         return out;
     }
 
-    static long percentile(long[] sorted, double p) {
-        if (sorted.length == 0) {
-            return 0;
-        }
-        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
-        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
-    }
 
     static double ms(long nanos) {
-        return round(nanos / 1e6, 3);
+        return Stats.round(nanos / 1e6, 3);
     }
 
-    static double round(double v, int digits) {
-        if (Double.isNaN(v) || Double.isInfinite(v)) {
-            return v;
-        }
-        double f = Math.pow(10, digits);
-        return Math.round(v * f) / f;
-    }
 }

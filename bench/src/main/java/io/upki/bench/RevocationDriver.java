@@ -354,9 +354,9 @@ final class RevocationDriver {
         if (ok.length == 0) {
             return;
         }
-        out.put(p + "p50_ms", OpenLoop.ms(OpenLoop.percentile(ok, 50)));
-        out.put(p + "p95_ms", OpenLoop.ms(OpenLoop.percentile(ok, 95)));
-        out.put(p + "p99_ms", OpenLoop.ms(OpenLoop.percentile(ok, 99)));
+        out.put(p + "p50_ms", OpenLoop.ms(Stats.nearestRank(ok, 0.50)));
+        out.put(p + "p95_ms", OpenLoop.ms(Stats.nearestRank(ok, 0.95)));
+        out.put(p + "p99_ms", OpenLoop.ms(Stats.nearestRank(ok, 0.99)));
         out.put(p + "max_ms", OpenLoop.ms(ok[ok.length - 1]));
         out.put(p + "min_ms", OpenLoop.ms(ok[0]));
         out.put(p + "mean_ms", OpenLoop.ms((long) Arrays.stream(ok).average().orElse(0)));

@@ -171,7 +171,7 @@ final class SidecarCosts {
             now = System.nanoTime();
         } while (now < end);
         double us = (now - start) / 1e3 / count;
-        out.put(name, OpenLoop.round(us, 2));
+        out.put(name, Stats.round(us, 2));
         System.err.printf("costs: %-36s %9.2f us/op (%,.0f/s on one thread)%n", name, us, 1e6 / us);
     }
 }

@@ -1,12 +1,9 @@
 package io.upki.bench.acme;
 
+import io.upki.bench.Stats;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpServer;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -16,7 +13,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
@@ -78,19 +74,8 @@ public final class AcmeBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> answers = new ConcurrentHashMap<>();
-        HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", httpPort), 64);
-        http.createContext("/.well-known/acme-challenge/", ex -> {
-            String token = ex.getRequestURI().getPath().substring("/.well-known/acme-challenge/".length());
-            String body = answers.get(token);
-            byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.US_ASCII);
-            ex.sendResponseHeaders(body == null ? 404 : 200, body == null ? -1 : bytes.length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(bytes);
-            }
-        });
-        http.start();
-        try {
+        try (Http01Responder http = Http01Responder.start(httpPort, 64, 0)) {
+            Map<String, String> answers = http.answers();
             List<Target> targets = new ArrayList<>();
             for (String spec : servers) {
                 int eq = spec.indexOf('=');
@@ -122,8 +107,6 @@ public final class AcmeBench implements Callable<Integer> {
                 }
             }
             return 0;
-        } finally {
-            http.stop(0);
         }
     }
 
@@ -151,14 +134,16 @@ public final class AcmeBench implements Callable<Integer> {
         // The slowest orders with their requests and wall-clock start, to match against GC logs and JFR.
         var slowest = line.putArray("slowest");
         timed.stream().sorted((a, b) -> Double.compare(b.ms(), a.ms())).limit(3).forEach(o -> slowest.addObject()
-                .put("at", java.time.Instant.ofEpochMilli(o.at()).toString()).put("ms", round(o.ms()))
+                .put("at", java.time.Instant.ofEpochMilli(o.at()).toString()).put("ms", Stats.round(o.ms(), 2))
                 .put("requests", String.join(", ", o.steps())));
         return line.put("label", t.label()).put("round", round).put("orders", orders).put("settle", settle)
-                .put("seconds", round(seconds)).put("certs_per_s", round(orders / seconds))
-                .put("mean_ms", round(latencies.stream().mapToDouble(d -> d).average().orElse(0)))
-                .put("p50_ms", round(percentile(latencies, 50))).put("p90_ms", round(percentile(latencies, 90)))
-                .put("p99_ms", round(percentile(latencies, 99))).put("max_ms", round(percentile(latencies, 100)))
-                .put("requests_per_cert", round((t.session().requests() - requestsBefore) / (double) orders));
+                .put("seconds", Stats.round(seconds, 2)).put("certs_per_s", Stats.round(orders / seconds, 2))
+                .put("mean_ms", Stats.round(latencies.stream().mapToDouble(d -> d).average().orElse(0), 2))
+                .put("p50_ms", Stats.round(Stats.nearestRank(latencies, 0.50), 2))
+                .put("p90_ms", Stats.round(Stats.nearestRank(latencies, 0.90), 2))
+                .put("p99_ms", Stats.round(Stats.nearestRank(latencies, 0.99), 2))
+                .put("max_ms", Stats.round(Stats.nearestRank(latencies, 1.0), 2))
+                .put("requests_per_cert", Stats.round((t.session().requests() - requestsBefore) / (double) orders, 2));
     }
 
     /** One certificate: order, http-01 for its one name, finalize with a fresh P-256 key, download (AcmeLoad too). */
@@ -216,16 +201,7 @@ public final class AcmeBench implements Callable<Integer> {
                 b.build(new JcaContentSignerBuilder("SHA256withECDSA").setProvider(BC).build(keys.getPrivate())).getEncoded());
     }
 
-    private static double percentile(List<Double> values, int p) {
-        List<Double> sorted = new ArrayList<>(values);
-        sorted.sort(Double::compare);
-        int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
-    }
 
-    private static double round(double v) {
-        return Math.round(v * 100) / 100.0;
-    }
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new AcmeBench()).execute(args));

@@ -1,16 +1,12 @@
 package io.upki.bench.acme;
 
+import io.upki.bench.Stats;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -67,19 +63,8 @@ public final class AcmeLoad implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> answers = new ConcurrentHashMap<>();
-        HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", httpPort), 256);
-        http.createContext("/.well-known/acme-challenge/", ex -> {
-            String body = answers.get(ex.getRequestURI().getPath().substring("/.well-known/acme-challenge/".length()));
-            byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.US_ASCII);
-            ex.sendResponseHeaders(body == null ? 404 : 200, body == null ? -1 : bytes.length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(bytes);
-            }
-        });
-        ExecutorService responder = Executors.newFixedThreadPool(4);
-        http.setExecutor(responder);
-        http.start();
+        Http01Responder http = Http01Responder.start(httpPort, 256, 4);
+        Map<String, String> answers = http.answers();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {
             List<AcmeSession> sessions = new ArrayList<>();
@@ -96,12 +81,12 @@ public final class AcmeLoad implements Callable<Integer> {
                     switchTo(config);
                     phase(pool, sessions, answers, settle, "s" + round + label + "." + run);
                     Phase p = phase(pool, sessions, answers, seconds, "r" + round + label + "." + run);
-                    List<Double> l = new ArrayList<>(p.latencies());
-                    l.sort(Double::compare);
+                    List<Double> l = p.latencies();
                     System.out.println(JSON.createObjectNode().put("label", label).put("round", round)
-                            .put("clients", clients).put("seconds", round(p.seconds())).put("certs", l.size())
-                            .put("certs_per_s", round(l.size() / p.seconds())).put("errors", p.errors())
-                            .put("p50_ms", round(at(l, 50))).put("p99_ms", round(at(l, 99)))
+                            .put("clients", clients).put("seconds", Stats.round(p.seconds(), 2)).put("certs", l.size())
+                            .put("certs_per_s", Stats.round(l.size() / p.seconds(), 2)).put("errors", p.errors())
+                            .put("p50_ms", Stats.round(Stats.nearestRank(l, 0.50), 2))
+                            .put("p99_ms", Stats.round(Stats.nearestRank(l, 0.99), 2))
                             .put("load", java.nio.file.Files.readString(Path.of("/proc/loadavg")).split(" ")[0]));
                     System.out.flush();
                 }
@@ -109,8 +94,7 @@ public final class AcmeLoad implements Callable<Integer> {
             return 0;
         } finally {
             pool.shutdownNow();
-            http.stop(0);
-            responder.shutdownNow();
+            http.close();
         }
     }
 
@@ -167,17 +151,7 @@ public final class AcmeLoad implements Callable<Integer> {
         return new Phase(secs, all, errors);
     }
 
-    private static double at(List<Double> sorted, int p) {
-        if (sorted.isEmpty()) {
-            return 0;
-        }
-        int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, i)));
-    }
 
-    private static double round(double v) {
-        return Math.round(v * 100) / 100.0;
-    }
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new AcmeLoad()).execute(args));
