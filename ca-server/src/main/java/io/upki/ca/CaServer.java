@@ -42,6 +42,7 @@ import io.upki.ca.wire.Lanes;
 import io.upki.ca.wire.ZmqFrontend;
 import io.upki.pki.audit.AuditTrail;
 import io.upki.pki.caclient.CurveKeys;
+import io.upki.pki.process.DaemonThreads;
 import io.upki.pki.wire.CaEvent;
 import io.upki.pki.wire.WireCodec;
 import io.upki.pki.x509.RevocationReason;
@@ -320,11 +321,7 @@ public final class CaServer implements AutoCloseable {
      */
     public synchronized int startOps(InetSocketAddress address) throws IOException {
         metrics.bindReadiness(readiness);
-        opsTimer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "ca-ops-timer");
-            t.setDaemon(true);
-            return t;
-        });
+        opsTimer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("ca-ops-timer"));
         opsTimer.scheduleWithFixedDelay(() -> {
             try {
                 metrics.refreshExpiring();
