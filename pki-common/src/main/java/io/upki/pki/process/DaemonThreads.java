@@ -1,5 +1,6 @@
 package io.upki.pki.process;
 
+import java.time.Duration;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -17,6 +18,28 @@ public final class DaemonThreads {
     public static ThreadFactory numbered(String prefix) {
         AtomicInteger count = new AtomicInteger();
         return r -> daemon(r, prefix + "-" + count.incrementAndGet());
+    }
+
+    /** Starts {@code task} on a daemon thread named {@code name}. */
+    public static Thread start(String name, Runnable task) {
+        Thread t = daemon(task, name);
+        t.start();
+        return t;
+    }
+
+    /**
+     * Waits up to {@code timeout} for {@code thread} (null: nothing to wait for) to end, keeping an
+     * interrupt for the caller; for a close() that has just told the thread to stop.
+     */
+    public static void join(Thread thread, Duration timeout) {
+        if (thread == null) {
+            return;
+        }
+        try {
+            thread.join(timeout.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static Thread daemon(Runnable r, String name) {
