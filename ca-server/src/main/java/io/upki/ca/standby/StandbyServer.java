@@ -11,6 +11,7 @@ import io.upki.ca.wire.Lanes;
 import io.upki.ca.wire.TaskRouter;
 import io.upki.ca.wire.ZmqFrontend;
 import io.upki.pki.caclient.CurveKeys;
+import io.upki.pki.caclient.ZmqContexts;
 import io.upki.pki.ops.Readiness;
 import io.upki.pki.process.DaemonThreads;
 import io.upki.pki.wire.CaErrorCode;
@@ -71,7 +72,7 @@ public final class StandbyServer implements AutoCloseable {
     public static StandbyServer start(CaConfig config, ClientAuth auth, CurveKeys curve, ClientRegistry clients,
                                       InetSocketAddress opsAddress, AuditLog audit, AutoCloseable store)
             throws IOException {
-        ZContext zmq = new ZContext(1);
+        ZContext zmq = ZmqContexts.open("ca-server");
         ZapHandler zap = null;
         ZmqFrontend operations = null;
         ZmqFrontend registration = null;
