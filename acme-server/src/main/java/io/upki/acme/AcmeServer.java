@@ -19,6 +19,7 @@ import io.upki.acme.validation.Resolver;
 import io.upki.acme.validation.TlsAlpn01Validator;
 import io.upki.acme.validation.ValidationService;
 import io.upki.pki.caclient.CaClient;
+import io.upki.pki.process.DaemonThreads;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -73,18 +74,12 @@ public final class AcmeServer implements AutoCloseable {
                 Challenge.DNS_01, new Dns01Validator(resolver),
                 Challenge.TLS_ALPN_01, new TlsAlpn01Validator(resolver, settings.networks(), settings.tlsPort(),
                         VALIDATION_TIMEOUT, random));
-        ValidationService validations = new ValidationService(store, validators, clock, Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "acme-validation");
-            t.setDaemon(true);
-            return t;
-        }));
+        ValidationService validations = new ValidationService(store, validators, clock,
+                Executors.newFixedThreadPool(4, DaemonThreads.named("acme-validation")));
         AcmeApi api = AcmeApi.create(settings, store, validations, new ZmqCertificateAuthority(ca), clock, random,
                 baseUrls(settings.baseUrl(), behindProxy), maxBody, audit);
-        ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "acme-housekeeping");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
+                DaemonThreads.named("acme-housekeeping"));
         housekeeping.scheduleWithFixedDelay(api::purgeNonces, 1, 1, TimeUnit.MINUTES);
         return new AcmeServer(api, store, validations, housekeeping);
     }

@@ -42,6 +42,8 @@ import io.upki.ca.wire.Lanes;
 import io.upki.ca.wire.ZmqFrontend;
 import io.upki.pki.audit.AuditTrail;
 import io.upki.pki.caclient.CurveKeys;
+import io.upki.pki.caclient.ZmqContexts;
+import io.upki.pki.process.DaemonThreads;
 import io.upki.pki.wire.CaEvent;
 import io.upki.pki.wire.WireCodec;
 import io.upki.pki.x509.RevocationReason;
@@ -197,7 +199,7 @@ public final class CaServer implements AutoCloseable {
         }
         IssuanceService issuance = new IssuanceService(ca, profiles, issuer, signing, new SerialNumbers(random),
                 new KeyPairs(random), files.privateKeys(), audit);
-        ZContext zmq = new ZContext(1);
+        ZContext zmq = ZmqContexts.open("ca-server");
         // The feed and the CRL service refer to each other (events announce CRLs; the heartbeat reads the
         // CRL state), so the heartbeat goes through a holder filled right after.
         AtomicReference<CrlServices> crlHolder = new AtomicReference<>();
@@ -320,11 +322,7 @@ public final class CaServer implements AutoCloseable {
      */
     public synchronized int startOps(InetSocketAddress address) throws IOException {
         metrics.bindReadiness(readiness);
-        opsTimer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "ca-ops-timer");
-            t.setDaemon(true);
-            return t;
-        });
+        opsTimer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("ca-ops-timer"));
         opsTimer.scheduleWithFixedDelay(() -> {
             try {
                 metrics.refreshExpiring();

@@ -6,6 +6,7 @@ import io.upki.pki.crl.CrlSnapshot;
 import io.upki.pki.ops.CrlFacts;
 import io.upki.pki.ops.CrlGauges;
 import io.upki.pki.ops.OpsMetrics;
+import io.upki.pki.process.DaemonThreads;
 import io.upki.publisher.fetch.CrlRefresher;
 import io.upki.publisher.http.PushHub;
 import io.upki.publisher.publish.PublisherReadiness;
@@ -43,11 +44,7 @@ final class PublisherMetrics {
      * Reads revocation dates off the publication path: a CRL of 100,000 entries takes a noticeable time
      * to parse, and the files should not wait for a metric.
      */
-    private final ExecutorService timing = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "publisher-metrics");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService timing = Executors.newSingleThreadExecutor(DaemonThreads.named("publisher-metrics"));
 
     /** @param ocsp the OCSP responder, or null */
     PublisherMetrics(Clock clock, Publication publication, CrlRefresher refresher, PushHub hub, OcspResponder ocsp) {

@@ -3,6 +3,7 @@ package io.upki.acme.validation;
 import io.upki.acme.problem.AcmeError;
 import io.upki.acme.problem.AcmeProblem;
 import io.upki.acme.store.Identifier;
+import io.upki.pki.process.DaemonThreads;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -51,11 +52,8 @@ public final class TlsAlpn01Validator implements ChallengeValidator {
     private final Duration timeout;
     private final SecureRandom random;
     /** Closes a socket whose validation passed its deadline: a handshake is many reads, each with its own timeout. */
-    private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "tls-alpn-01-deadline");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(
+            DaemonThreads.named("tls-alpn-01-deadline"));
 
     public TlsAlpn01Validator(Resolver resolver, NetworkPolicy networks, int port, Duration timeout, SecureRandom random) {
         this.resolver = resolver;

@@ -1,7 +1,9 @@
 package io.upki.ca.access;
 
 import io.upki.ca.audit.AuditLog;
+import io.upki.pki.process.DaemonThreads;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -45,9 +47,7 @@ public final class ZapHandler implements AutoCloseable {
 
     /** Binds the handler; returns once handshakes are checked. */
     public void start() {
-        thread = new Thread(this::serve, "ca-zap");
-        thread.setDaemon(true);
-        thread.start();
+        thread = DaemonThreads.start("ca-zap", this::serve);
         try {
             bound.get(10, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
@@ -134,12 +134,6 @@ public final class ZapHandler implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        if (thread != null) {
-            try {
-                thread.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        DaemonThreads.join(thread, Duration.ofSeconds(2));
     }
 }

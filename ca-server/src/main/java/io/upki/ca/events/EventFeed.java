@@ -1,6 +1,7 @@
 package io.upki.ca.events;
 
 import io.upki.pki.caclient.CurveKeys;
+import io.upki.pki.process.DaemonThreads;
 import io.upki.pki.wire.CaEvent;
 import io.upki.pki.wire.WireCodec;
 import java.time.Duration;
@@ -64,9 +65,7 @@ public final class EventFeed implements AutoCloseable {
 
     /** Binds the PUB socket; returns the port. */
     public int start() {
-        thread = new Thread(this::run, "ca-events");
-        thread.setDaemon(true);
-        thread.start();
+        thread = DaemonThreads.start("ca-events", this::run);
         try {
             return bound.get(10, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
@@ -135,12 +134,6 @@ public final class EventFeed implements AutoCloseable {
     @Override
     public void close() {
         queue.offer(STOP);
-        if (thread != null) {
-            try {
-                thread.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        DaemonThreads.join(thread, Duration.ofSeconds(2));
     }
 }

@@ -2,6 +2,7 @@ package io.upki.ca.intermediate;
 
 import io.upki.ca.authority.CaFiles;
 import io.upki.ca.authority.CaInitializer;
+import io.upki.ca.authority.DataDirOptions;
 import io.upki.ca.keys.Pkcs11Settings;
 import io.upki.pki.x509.CertificateFacts;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ca-server install}: completes an intermediate with the certificate the offline root signed. */
@@ -20,9 +22,8 @@ import picocli.CommandLine.Option;
         description = {"Install the intermediate certificate the offline root signed for ca.csr, with the chain up to",
                 "the root; refuses a certificate for another key or a chain that does not reach a valid root."})
 public final class InstallCommand implements Callable<Integer> {
-    @Option(names = "--data-dir", defaultValue = "${env:UPKI_DATA_DIR:-${sys:user.home}/.upki/ca}",
-            description = "CA data directory (env UPKI_DATA_DIR; default ${DEFAULT-VALUE}).")
-    Path dataDir;
+    @Mixin
+    DataDirOptions data = new DataDirOptions();
 
     @Option(names = "--cert", required = true, description = "The intermediate certificate (PEM) signed by the root.")
     Path cert;
@@ -33,7 +34,7 @@ public final class InstallCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, java.security.cert.CertificateEncodingException {
-        CaFiles files = new CaFiles(dataDir);
+        CaFiles files = data.files();
         X509Certificate installed = new CaInitializer(Clock.systemUTC(), new SecureRandom()).install(files,
                 read(cert, "--cert"), read(chain, "--chain"));
         System.out.println("intermediate CA installed in " + files.dataDir().toAbsolutePath());

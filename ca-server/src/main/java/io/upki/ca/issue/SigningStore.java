@@ -3,6 +3,7 @@ package io.upki.ca.issue;
 import io.upki.ca.store.CertificateRecord;
 import io.upki.ca.store.CertificateRepository;
 import io.upki.ca.store.Reservation;
+import io.upki.pki.process.DaemonThreads;
 import io.upki.pki.x509.CertificateFacts;
 import io.upki.pki.x509.DistinguishedNames;
 import java.io.IOException;
@@ -40,11 +41,7 @@ public final class SigningStore implements AutoCloseable {
     private final CertificateRepository certificates;
     private final boolean overlap;
     /** Runs the durable write of a reservation while the caller signs; threads start on first use. */
-    private final ExecutorService writer = Executors.newFixedThreadPool(2, r -> {
-        Thread t = new Thread(r, "ca-store");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService writer = Executors.newFixedThreadPool(2, DaemonThreads.named("ca-store"));
     private final Clock clock;
 
     /** @param overlap true when the CA's signatures repeat, so the TBS can be made durable first */

@@ -27,16 +27,24 @@ public final class CaKeys {
     private CaKeys() {
     }
 
-    /** A key just generated, not yet kept: {@link #keep} writes the file or stores the token object. */
-    public interface NewKey {
-        PublicKey publicKey();
-
-        CaKey signing();
-
+    /**
+     * A key just generated, not yet kept: {@link #keep} writes the file or stores the token object.
+     *
+     * @param signing the key as issuance and CRL signing use it
+     */
+    public record NewKey(PublicKey publicKey, CaKey signing, Keeper keeper) {
         /**
          * Keeps the key for good. For a token the certificate is stored beside it (SunPKCS11 finds a key
          * through its certificate's label); for a file it is unused.
          */
+        public void keep(X509CertificateHolder certificate) throws IOException {
+            keeper.keep(certificate);
+        }
+    }
+
+    /** How a {@link NewKey} is kept: a file written, or a certificate stored beside the token's key. */
+    @FunctionalInterface
+    public interface Keeper {
         void keep(X509CertificateHolder certificate) throws IOException;
     }
 
@@ -60,49 +68,21 @@ public final class CaKeys {
             }
             KeyPair pair = token.generate(keyType);
             CaKey key = new CaKey(pair.getPrivate(), token.provider(), token.describe());
-            return new NewKey() {
-                @Override
-                public PublicKey publicKey() {
-                    return pair.getPublic();
+            return new NewKey(pair.getPublic(), key, certificate -> {
+                try {
+                    token.store(pair.getPrivate(), new JcaX509CertificateConverter().getCertificate(certificate));
+                } catch (CertificateException e) {
+                    throw new IllegalStateException("cannot decode the certificate to store beside the key", e);
                 }
-
-                @Override
-                public CaKey signing() {
-                    return key;
-                }
-
-                @Override
-                public void keep(X509CertificateHolder certificate) {
-                    try {
-                        token.store(pair.getPrivate(), new JcaX509CertificateConverter().getCertificate(certificate));
-                    } catch (CertificateException e) {
-                        throw new IllegalStateException("cannot decode the certificate to store beside the key", e);
-                    }
-                }
-            };
+            });
         }
         if (Files.exists(keyFile)) {
             throw new IllegalStateException(keyFile + " already exists; refusing to overwrite it");
         }
         KeyPair pair = fileKeyPair(keyType, random);
         CaKey key = CaKey.inFile(pair.getPrivate(), "file " + keyFile.getFileName());
-        return new NewKey() {
-            @Override
-            public PublicKey publicKey() {
-                return pair.getPublic();
-            }
-
-            @Override
-            public CaKey signing() {
-                return key;
-            }
-
-            @Override
-            public void keep(X509CertificateHolder certificate) throws IOException {
-                AtomicFiles.createSecret(keyFile,
-                        Pem.encodePrivateKey(pair.getPrivate(), passphrase).getBytes(StandardCharsets.US_ASCII));
-            }
-        };
+        return new NewKey(pair.getPublic(), key, certificate -> AtomicFiles.createSecret(keyFile,
+                Pem.encodePrivateKey(pair.getPrivate(), passphrase).getBytes(StandardCharsets.US_ASCII)));
     }
 
     private static KeyPair fileKeyPair(String keyType, SecureRandom random) {

@@ -10,6 +10,7 @@ import io.upki.ca.crl.CrlService;
 import io.upki.ca.crl.CrlServices;
 import io.upki.ca.keys.CaKeyAccess;
 import io.upki.ca.store.CertificateRepository;
+import io.upki.pki.process.DaemonThreads;
 import java.nio.file.Files;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
@@ -44,11 +45,8 @@ public final class GenerationWatch implements AutoCloseable {
     private final CaKeyAccess keys;
     private final Clock clock;
     private final AuditLog audit;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "ca-generation-watch");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            DaemonThreads.named("ca-generation-watch"));
     private List<Object> stamp;
     private long sinceRetire;
 

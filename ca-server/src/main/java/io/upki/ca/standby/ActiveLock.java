@@ -2,6 +2,7 @@ package io.upki.ca.standby;
 
 import io.upki.ca.store.StoreException;
 import io.upki.ca.store.StoreLocation;
+import io.upki.pki.process.DaemonThreads;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -115,11 +116,7 @@ public final class ActiveLock implements AutoCloseable {
      * the next check: the standby may take the lock within its poll, and this CA must stop signing first.
      */
     public synchronized void watch(Duration every, Runnable onLoss) {
-        watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "ca-active-lock");
-            t.setDaemon(true);
-            return t;
-        });
+        watchdog = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("ca-active-lock"));
         watchdog.scheduleWithFixedDelay(() -> {
             if (closed) {
                 return;

@@ -11,7 +11,9 @@ import io.upki.ca.wire.Lanes;
 import io.upki.ca.wire.TaskRouter;
 import io.upki.ca.wire.ZmqFrontend;
 import io.upki.pki.caclient.CurveKeys;
+import io.upki.pki.caclient.ZmqContexts;
 import io.upki.pki.ops.Readiness;
+import io.upki.pki.process.DaemonThreads;
 import io.upki.pki.wire.CaErrorCode;
 import io.upki.pki.wire.CaProtocolException;
 import io.upki.pki.wire.WireCodec;
@@ -70,7 +72,7 @@ public final class StandbyServer implements AutoCloseable {
     public static StandbyServer start(CaConfig config, ClientAuth auth, CurveKeys curve, ClientRegistry clients,
                                       InetSocketAddress opsAddress, AuditLog audit, AutoCloseable store)
             throws IOException {
-        ZContext zmq = new ZContext(1);
+        ZContext zmq = ZmqContexts.open("ca-server");
         ZapHandler zap = null;
         ZmqFrontend operations = null;
         ZmqFrontend registration = null;
@@ -97,11 +99,7 @@ public final class StandbyServer implements AutoCloseable {
                         + "holds the active lock; this one takes over when it is released"), StandbyServer::metrics);
             }
             if (clients != null) {
-                refresher = Executors.newSingleThreadScheduledExecutor(r -> {
-                    Thread t = new Thread(r, "ca-standby-clients");
-                    t.setDaemon(true);
-                    return t;
-                });
+                refresher = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("ca-standby-clients"));
                 refresher.scheduleWithFixedDelay(() -> refresh(clients), REFRESH.toMillis(), REFRESH.toMillis(),
                         TimeUnit.MILLISECONDS);
             }

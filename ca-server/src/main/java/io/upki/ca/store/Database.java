@@ -22,14 +22,24 @@ public interface Database extends AutoCloseable {
     <T> T read(Work<T> work);
 
     /** Runs work in one transaction: all of it is durable on return, or none of it happened. */
-    <T> T transaction(Work<T> work);
+    default <T> T transaction(Work<T> work) {
+        return transaction(work, true);
+    }
 
     /**
      * Runs work in one transaction whose commit survives a crash of this process but may wait for the
      * disk later (a crash of the database server or the machine may undo it). Only for changes that
      * something already durable can redo.
      */
-    <T> T recoverableTransaction(Work<T> work);
+    default <T> T recoverableTransaction(Work<T> work) {
+        return transaction(work, false);
+    }
+
+    /**
+     * Runs work in one transaction, joining the caller's when there is one: {@link #transaction} when
+     * {@code durable}, else {@link #recoverableTransaction}.
+     */
+    <T> T transaction(Work<T> work, boolean durable);
 
     /** Proves the store is open and takes writes (readiness); throws StoreException otherwise. */
     void checkWritable();

@@ -92,16 +92,7 @@ public final class PostgresDatabase implements Database {
     }
 
     @Override
-    public <T> T transaction(Work<T> work) {
-        return transaction(work, true);
-    }
-
-    @Override
-    public <T> T recoverableTransaction(Work<T> work) {
-        return transaction(work, false);
-    }
-
-    private <T> T transaction(Work<T> work, boolean durable) {
+    public <T> T transaction(Work<T> work, boolean durable) {
         Connection joined = current.get();
         try {
             if (joined != null) {

@@ -109,23 +109,13 @@ public final class SqliteDatabase implements Database {
         });
     }
 
-    /** Runs work in one transaction: all of it is durable on return, or none of it happened. */
-    @Override
-    public <T> T transaction(Work<T> work) {
-        return transaction(work, true);
-    }
-
     /**
-     * Runs work in one transaction whose commit is not fsynced: {@code synchronous=NORMAL} in WAL mode
-     * survives a crash of the process and never corrupts the database, but the last commits may be
-     * rolled back by a power loss. Only for changes that something already durable can redo.
+     * A transaction not {@code durable} is not fsynced: {@code synchronous=NORMAL} in WAL mode survives a
+     * crash of the process and never corrupts the database, but the last commits may be rolled back by a
+     * power loss.
      */
     @Override
-    public <T> T recoverableTransaction(Work<T> work) {
-        return transaction(work, false);
-    }
-
-    private <T> T transaction(Work<T> work, boolean durable) {
+    public <T> T transaction(Work<T> work, boolean durable) {
         lock.lock();
         try {
             if (!durable) {

@@ -1,5 +1,6 @@
 package io.upki.ca.wire;
 
+import io.upki.pki.process.DaemonThreads;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -7,7 +8,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /** One bounded worker pool per {@link Lane}; a full queue refuses work instead of growing without bound. */
 public final class Lanes implements AutoCloseable {
@@ -20,13 +20,8 @@ public final class Lanes implements AutoCloseable {
     public Lanes(Map<Lane, Integer> threads, int queue) {
         for (Lane lane : Lane.values()) {
             int n = threads.getOrDefault(lane, 1);
-            AtomicInteger count = new AtomicInteger();
             ThreadPoolExecutor pool = new ThreadPoolExecutor(n, n, 60, TimeUnit.SECONDS,
-                    new ArrayBlockingQueue<>(queue), r -> {
-                        Thread t = new Thread(r, "ca-" + lane.name().toLowerCase() + "-" + count.incrementAndGet());
-                        t.setDaemon(true);
-                        return t;
-                    });
+                    new ArrayBlockingQueue<>(queue), DaemonThreads.numbered("ca-" + lane.name().toLowerCase()));
             pools.put(lane, pool);
         }
     }

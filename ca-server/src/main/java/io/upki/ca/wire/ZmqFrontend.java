@@ -4,8 +4,10 @@ import io.upki.ca.access.AccessPolicy;
 import io.upki.ca.access.Caller;
 import io.upki.ca.audit.AuditLog;
 import io.upki.pki.caclient.CurveKeys;
+import io.upki.pki.process.DaemonThreads;
 import io.upki.pki.wire.CaErrorCode;
 import io.upki.pki.wire.CaProtocolException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -271,13 +273,7 @@ public final class ZmqFrontend implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        if (thread != null) {
-            try {
-                thread.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        DaemonThreads.join(thread, Duration.ofSeconds(5));
         synchronized (workerSockets) {
             workerSockets.forEach(context::destroySocket);
             workerSockets.clear();

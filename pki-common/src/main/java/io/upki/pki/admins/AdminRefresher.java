@@ -4,6 +4,7 @@ import io.upki.pki.caclient.CaClient;
 import io.upki.pki.caclient.CaClientException;
 import io.upki.pki.caclient.CertificateAuthorityClient;
 import io.upki.pki.caclient.TypedCaClient;
+import io.upki.pki.process.DaemonThreads;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,11 +24,8 @@ import org.slf4j.LoggerFactory;
 public final class AdminRefresher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdminRefresher.class);
 
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "admin-refresh");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
+            DaemonThreads.named("admin-refresh"));
 
     private AdminRefresher() {
     }

@@ -1,8 +1,10 @@
 package io.upki.pki.caclient;
 
+import io.upki.pki.process.DaemonThreads;
 import io.upki.pki.wire.CaEvent;
 import io.upki.pki.wire.CaProtocolException;
 import io.upki.pki.wire.WireCodec;
+import java.time.Duration;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +27,7 @@ public final class CaEventSubscriber implements AutoCloseable {
     private final CaCurve curve;
     private final WireCodec codec;
     private final Consumer<CaEvent> consumer;
-    private final ZContext context = new ZContext(1);
+    private final ZContext context = ZmqContexts.open("ca-events");
     private volatile boolean running = true;
     private Thread thread;
 
@@ -39,9 +41,7 @@ public final class CaEventSubscriber implements AutoCloseable {
 
     /** Connects and starts delivering on a daemon thread named {@code name}. */
     public void start(String name) {
-        thread = new Thread(this::run, name);
-        thread.setDaemon(true);
-        thread.start();
+        thread = DaemonThreads.start(name, this::run);
     }
 
     private void run() {
@@ -87,13 +87,7 @@ public final class CaEventSubscriber implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        if (thread != null) {
-            try {
-                thread.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        DaemonThreads.join(thread, Duration.ofSeconds(2));
         context.close();
     }
 }

@@ -2,6 +2,7 @@ package io.upki.pki.caclient;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.upki.pki.process.DaemonThreads;
 import io.upki.pki.wire.CaTask;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,11 +45,7 @@ public final class CircuitBreakingCaClient implements CaClient {
             throw new IllegalArgumentException("probeInterval must be positive");
         }
         this.probeInterval = probeInterval;
-        this.probe = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "ca-circuit-probe");
-            t.setDaemon(true);
-            return t;
-        });
+        this.probe = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("ca-circuit-probe"));
     }
 
     /** The composition roots' one line: the system clock, a probe every second. */

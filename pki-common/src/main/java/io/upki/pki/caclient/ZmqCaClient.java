@@ -40,6 +40,7 @@ import org.zeromq.ZMQ;
  */
 public final class ZmqCaClient implements CaClient {
     private static final Logger LOG = LoggerFactory.getLogger(ZmqCaClient.class);
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 
     private final String endpoint;
     private final List<String> endpoints;
@@ -58,6 +59,8 @@ public final class ZmqCaClient implements CaClient {
     private final java.util.Set<ZMQ.Socket> connected = ConcurrentHashMap.newKeySet();
     private static final java.util.concurrent.atomic.AtomicLong MONITORS = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closed;
+    /** Exchanges under way: close() lets them end (briefly) before it closes their sockets under them. */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * @param endpoint such as {@code tcp://127.0.0.1:5000}
@@ -91,7 +94,7 @@ public final class ZmqCaClient implements CaClient {
         }
         this.retries = retries;
         this.codec = Objects.requireNonNull(codec, "codec");
-        this.context = new ZContext(1);
+        this.context = ZmqContexts.open("ca-client");
         this.context.setLinger(0);
     }
 
@@ -228,7 +231,14 @@ public final class ZmqCaClient implements CaClient {
         if (closed) {
             throw new CaClientException(CaClientException.Kind.UNAVAILABLE, null, "CA client is closed");
         }
-        ZMQ.Socket socket = borrow(target, timeout, connectWait > 0);
+        inFlight.incrementAndGet();
+        ZMQ.Socket socket;
+        try {
+            socket = borrow(target, timeout, connectWait > 0);
+        } catch (RuntimeException e) {
+            inFlight.decrementAndGet();
+            throw e;
+        }
         boolean healthy = false;
         try {
             if (connectWait > 0) {
@@ -257,6 +267,7 @@ public final class ZmqCaClient implements CaClient {
             } else {
                 destroy(socket);
             }
+            inFlight.decrementAndGet();
         }
     }
 
@@ -270,9 +281,9 @@ public final class ZmqCaClient implements CaClient {
      * request went out on closed and a new TCP connection to the endpoint is refused. A CA killed
      * mid-task then costs the caller a moment instead of the whole timeout (the outcome is still
      * unknown). A connection dropped while the CA still listens (a stalled handshake redone, jeromq#1022)
-     * is waited out as before.
+     * is waited out as before. Closing this client ends the wait too.
      */
-    private static byte[] receiveUnlessGone(ZMQ.Socket socket, ZMQ.Socket monitor, String target, Duration timeout) {
+    private byte[] receiveUnlessGone(ZMQ.Socket socket, ZMQ.Socket monitor, String target, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         socket.setReceiveTimeOut(50);
         while (true) {
@@ -280,8 +291,8 @@ public final class ZmqCaClient implements CaClient {
             if (reply != null) {
                 return reply;
             }
-            if (System.nanoTime() - deadline >= 0) {
-                return null;
+            if (closed || System.nanoTime() - deadline >= 0) {
+                return null; // closing: the caller's answer is unknown either way
             }
             ZMQ.Event event = ZMQ.Event.recv(monitor, ZMQ.DONTWAIT);
             if (event != null && event.getEvent() == ZMQ.EVENT_DISCONNECTED && !listening(target)) {
@@ -442,6 +453,17 @@ public final class ZmqCaClient implements CaClient {
     @Override
     public void close() {
         closed = true;
+        // A socket closed by the context while its thread waits in recv() fails that thread with ETERM
+        // and JeroMQ's I/O thread with ClosedChannelException: give exchanges a moment to end first.
+        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         for (ConcurrentLinkedQueue<ZMQ.Socket> pool : idle.values()) {
             ZMQ.Socket s;
             while ((s = pool.poll()) != null) {

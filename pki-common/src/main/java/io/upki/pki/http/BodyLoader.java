@@ -26,9 +26,15 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * read as it arrives (Jetty calls back when bytes come; no thread waits), within a total deadline
  * (then 408), up to a size (then 413), and with at most {@code maxWaiting} bodies outstanding at once
  * (then 503): memory stays bounded by {@code maxWaiting} times the size. The application then reads
- * the body from memory.
+ * the body from memory. A body over the size is read and dropped up to {@link #DRAIN_BYTES} more before
+ * the 413 is sent: closing a connection with unread bytes makes TCP reset it, and a client still sending
+ * then loses the answer ("header parser received no bytes") instead of reading why it was refused.
  */
 public final class BodyLoader extends Handler.Wrapper {
+    /** How much of an oversized body is read and dropped so that its refusal reaches the client. */
+    public static final int DRAIN_BYTES = 1024 * 1024;
+    private static final String TOO_LARGE = "body_too_large";
+
     private final int maxBody;
     private final long deadlineNanos;
     private final int maxWaiting;
@@ -64,8 +70,8 @@ public final class BodyLoader extends Handler.Wrapper {
             return super.handle(request, response, callback);
         }
         Load load = new Load(request, response, callback, length);
-        if (length > maxBody) {
-            load.refuse(HttpStatus.PAYLOAD_TOO_LARGE_413, "body_too_large", "the request body is over " + maxBody + " bytes");
+        if (length > (long) maxBody + DRAIN_BYTES) {
+            load.tooLarge();
         } else {
             load.read(false);
         }
@@ -81,6 +87,7 @@ public final class BodyLoader extends Handler.Wrapper {
         private final AtomicBoolean finished = new AtomicBoolean();
         private byte[] body;
         private int size;
+        private long dropped;
         private boolean counted;
         private Scheduler.Task timer;
 
@@ -118,8 +125,8 @@ public final class BodyLoader extends Handler.Wrapper {
                 boolean last = chunk.isLast();
                 boolean fits = copy(chunk.getByteBuffer());
                 chunk.release();
-                if (!fits) {
-                    refuse(HttpStatus.PAYLOAD_TOO_LARGE_413, "body_too_large", "the request body is over " + maxBody + " bytes");
+                if (!fits && (last || dropped > DRAIN_BYTES)) {
+                    tooLarge();
                     return;
                 }
                 if (last) {
@@ -129,9 +136,12 @@ public final class BodyLoader extends Handler.Wrapper {
             }
         }
 
+        /** Keeps {@code data} while the body fits, else drops it and counts it; false once it does not fit. */
         private boolean copy(ByteBuffer data) {
             int n = data.remaining();
-            if (size + n > maxBody) {
+            if (dropped > 0 || size + n > maxBody) {
+                dropped += n;
+                data.position(data.limit());
                 return false;
             }
             if (size + n > body.length) {
@@ -205,12 +215,16 @@ public final class BodyLoader extends Handler.Wrapper {
             }
         }
 
+        void tooLarge() {
+            refuse(HttpStatus.PAYLOAD_TOO_LARGE_413, TOO_LARGE, "the request body is over " + maxBody + " bytes");
+        }
+
         void refuse(int status, String reason, String message) {
             if (!finish()) {
                 return;
             }
             refused.increment();
-            // The rest of the body is never read: the connection cannot carry another request.
+            // The rest of the body may be unread: the connection cannot carry another request.
             response.setStatus(status);
             response.getHeaders().put(HttpHeader.CONNECTION, "close");
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");

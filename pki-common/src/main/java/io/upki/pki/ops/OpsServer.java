@@ -3,6 +3,7 @@ package io.upki.pki.ops;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.upki.pki.process.DaemonThreads;
 import io.upki.pki.process.ProcessRunner;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -41,11 +42,7 @@ public final class OpsServer implements AutoCloseable {
     public static OpsServer start(String process, InetSocketAddress address, Supplier<Readiness> readiness,
                                   Supplier<String> metrics) throws IOException {
         HttpServer server = HttpServer.create(address, 16);
-        ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, process + "-ops-http");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService executor = Executors.newFixedThreadPool(2, DaemonThreads.named(process + "-ops-http"));
         server.setExecutor(executor);
         server.createContext("/", exchange -> {
             try (exchange) {

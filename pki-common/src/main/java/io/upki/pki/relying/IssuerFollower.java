@@ -1,6 +1,7 @@
 package io.upki.pki.relying;
 
 import io.upki.pki.caclient.CertificateAuthorityClient;
+import io.upki.pki.process.DaemonThreads;
 import io.upki.pki.x509.Pem;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -26,11 +27,8 @@ final class IssuerFollower implements AutoCloseable {
     private final Duration every;
     private final Consumer<List<X509Certificate>> learned;
     private final AtomicBoolean queued = new AtomicBoolean();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "issuer-follower");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            DaemonThreads.named("issuer-follower"));
     private long lastNudge;
 
     IssuerFollower(CertificateAuthorityClient ca, Duration every, Consumer<List<X509Certificate>> learned) {

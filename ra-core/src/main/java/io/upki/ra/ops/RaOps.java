@@ -13,6 +13,7 @@ import io.upki.pki.ops.OpsMetrics;
 import io.upki.pki.ops.Readiness;
 import io.upki.acme.AcmeServer;
 import io.upki.acme.store.Order;
+import io.upki.pki.process.DaemonThreads;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -81,11 +82,7 @@ public final class RaOps implements AutoCloseable {
                         .description("ACME orders in each state (RFC 8555 section 7.1.6).").register(r);
             }
         }
-        timer = Executors.newSingleThreadScheduledExecutor(t -> {
-            Thread th = new Thread(t, "ra-ops");
-            th.setDaemon(true);
-            return th;
-        });
+        timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("ra-ops"));
         timer.scheduleWithFixedDelay(this::check, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 

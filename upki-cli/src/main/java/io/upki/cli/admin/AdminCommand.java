@@ -5,6 +5,7 @@ import io.upki.cli.context.CliException;
 import io.upki.cli.context.ExitCode;
 import io.upki.cli.issue.IdentityFiles;
 import io.upki.cli.issue.Issuance;
+import io.upki.cli.issue.OutputFolderOptions;
 import io.upki.cli.terminal.Output;
 import io.upki.cli.terminal.OutputOptions;
 import io.upki.cli.transport.Authority;
@@ -45,14 +46,11 @@ public final class AdminCommand implements Callable<Integer> {
         @Option(names = "--profile", defaultValue = "admin", paramLabel = "PROFILE", description = "default ${DEFAULT-VALUE}")
         String profile;
 
-        @Option(names = "--out", defaultValue = ".", paramLabel = "DIR", description = "folder for the files (default: current)")
-        String out;
+        @Mixin
+        OutputFolderOptions folder;
 
         @Option(names = "--name", paramLabel = "NAME", description = "base name of the files (default: the profile's name)")
         String name;
-
-        @Option(names = "--force", description = "replace an existing key, certificate or ca.crt")
-        boolean force;
 
         @Option(names = "--seed-file", paramLabel = "FILE",
                 description = "with --ca-public-key: the registration seed, to enrol this operator's CURVE key as the "
@@ -73,7 +71,7 @@ public final class AdminCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            IdentityFiles files = new IdentityFiles(context.resolve(out), name == null ? profile : name);
+            IdentityFiles files = new IdentityFiles(folder.folder(context), name == null ? profile : name);
             String seed = io.upki.cli.clients.OperatorEnrolment.seed(context, seedFile);
             if (transport.curve(context).enabled() && seed != null) {
                 // A CURVE CA serves known keys only: the first operator's key enrols with the seed first.
@@ -85,8 +83,8 @@ public final class AdminCommand implements Callable<Integer> {
                 Issuance issuance = new Issuance(ca, new SecureRandom());
                 ProfileDocument doc = issuance.profile(profile);
                 String caPem = issuance.caCertificate();
-                files.checkWritable(force, caPem);
-                issued = issuance.issue(cn.strip(), profile, doc, List.of(), files, caPem, force);
+                files.checkWritable(folder.force(), caPem);
+                issued = issuance.issue(cn.strip(), profile, doc, List.of(), files, caPem, folder.force());
                 try {
                     ca.addAdmin(issued.dn());
                 } catch (CliException e) {

@@ -40,15 +40,12 @@ public final class GenerateCommand implements Callable<Integer> {
             description = "subject alternative name, repeatable: DNS:name, IP:address, EMAIL:address, URI:uri")
     List<String> sans = new ArrayList<>();
 
-    @Option(names = "--out", defaultValue = ".", paramLabel = "DIR", description = "folder for the files (default: current)")
-    String out;
+    @Mixin
+    OutputFolderOptions folder;
 
     @Option(names = "--name", paramLabel = "NAME",
             description = "base name of the key and certificate files (default: the profile's name; with --count: the CN)")
     String name;
-
-    @Option(names = "--force", description = "replace an existing key, certificate or ca.crt")
-    boolean force;
 
     @Option(names = "--count", defaultValue = "1", paramLabel = "N", description = "issue N identities (default 1)")
     int count;
@@ -71,7 +68,7 @@ public final class GenerateCommand implements Callable<Integer> {
             throw CliException.usage("--count must be between 1 and 100000");
         }
         List<GeneralName> sanNames = SubjectNames.sans(sans);
-        Path dir = context.resolve(out);
+        Path dir = folder.folder(context);
         List<String> cns = new ArrayList<>();
         List<IdentityFiles> files = new ArrayList<>();
         for (int n = 1; n <= count; n++) {
@@ -87,14 +84,14 @@ public final class GenerateCommand implements Callable<Integer> {
             ProfileDocument doc = issuance.profile(profile);
             String caPem = issuance.caCertificate();
             for (IdentityFiles f : files) {
-                f.checkWritable(force, caPem);
+                f.checkWritable(folder.force(), caPem);
             }
             List<Issuance.Issued> issued = new ArrayList<>();
             try (ProgressBar bar = new ProgressBar(context.err(), context.clock(), context.stderrTty() && count > 1,
                     "generate", count)) {
                 for (int i = 0; i < count; i++) {
                     try {
-                        issued.add(issuance.issue(cns.get(i), profile, doc, sanNames, files.get(i), caPem, force));
+                        issued.add(issuance.issue(cns.get(i), profile, doc, sanNames, files.get(i), caPem, folder.force()));
                         bar.step(true);
                     } catch (CliException e) {
                         bar.step(false);
