@@ -13,21 +13,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The ra-core in direct mode (it terminates mTLS itself) with a real CA and crl-publisher on loopback:
  * the route-by-role matrix, the user guide with curl and httpx, and the CA going away mid-traffic.
  */
 class RaDirectModeTest {
-    @TempDir
-    static Path dir;
-    static RaStack stack;
+    @RegisterExtension
+    static final RaStack stack = RaStack.forClass(RaConfig.Mode.DIRECT);
     static String base;
     static RaStack.Client admin;
     static RaStack.Client client;
@@ -37,20 +34,18 @@ class RaDirectModeTest {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = new RaStack(dir);
-        stack.startRa(RaConfig.Mode.DIRECT);
         base = "https://127.0.0.1:" + stack.ra.port();
         admin = stack.issue("admin.example.internal", "admin");
         client = stack.issue("client-1.example.internal", "user");
         revokedAdmin = stack.issue("former-admin.example.internal", "admin");
         expired = stack.expired("expired.example.internal");
-        try (TestCa other = TestCa.start(dir.resolve("other-ca"))) {
+        try (TestCa other = TestCa.start(stack.dir.resolve("other-ca"))) {
             KeyPairHolder.keys = TestKeys.ec256();
             var pem = other.client().sign(TestKeys.csr(KeyPairHolder.keys, "CN=admin.example.internal", List.of()), "admin")
                     .get("certificate").asText();
-            Path key = Files.writeString(dir.resolve("foreign.key"),
+            Path key = Files.writeString(stack.dir.resolve("foreign.key"),
                     io.upki.pki.x509.Pem.encodePrivateKey(KeyPairHolder.keys.getPrivate(), null));
-            Path crt = Files.writeString(dir.resolve("foreign.crt"), pem);
+            Path crt = Files.writeString(stack.dir.resolve("foreign.crt"), pem);
             foreign = new RaStack.Client(KeyPairHolder.keys, io.upki.pki.x509.Pem.parseCertificate(pem), key, crt);
         }
         stack.ca.call(CaTask.REVOKE, CaClient.params().put("dn", "/CN=former-admin.example.internal")
@@ -62,11 +57,6 @@ class RaDirectModeTest {
     /** Holder so the static initialiser can keep the foreign key. */
     static final class KeyPairHolder {
         static java.security.KeyPair keys;
-    }
-
-    @AfterAll
-    static void stop() {
-        stack.close();
     }
 
     static int status(RaStack.Client who, String method, String path) throws Exception {
