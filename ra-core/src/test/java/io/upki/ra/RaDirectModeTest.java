@@ -6,11 +6,13 @@ import io.upki.ca.testing.TestCa;
 import io.upki.ca.testing.TestKeys;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.wire.CaTask;
+import io.upki.testkit.Await;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -68,16 +70,8 @@ class RaDirectModeTest {
         return RaStack.send(http, method, base + path, body);
     }
 
-    interface Check {
-        boolean ok() throws Exception;
-    }
-
-    static void waitUntil(Check check) throws Exception {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!check.ok()) {
-            assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
-            Thread.sleep(50);
-        }
+    static void waitUntil(Await.Condition condition) throws Exception {
+        Await.until(Duration.ofSeconds(10), condition);
     }
 
     @Test

@@ -1,20 +1,19 @@
 package io.upki.publisher.ops;
 
+import static io.upki.testkit.ops.Http.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.upki.testkit.clock.MutableClock;
 import io.upki.ca.testing.TestCa;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.wire.CaTask;
 import io.upki.publisher.Publisher;
 import io.upki.publisher.PublisherConfig;
+import io.upki.testkit.Await;
+import io.upki.testkit.clock.MutableClock;
 import io.upki.testkit.ops.ExportedMetrics;
 import io.upki.testkit.ops.Scrape;
 import java.math.BigInteger;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,11 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 class PublisherOpsTest {
     @TempDir
     Path dir;
-    final HttpClient http = HttpClient.newHttpClient();
-
-    HttpResponse<String> get(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-    }
 
     @Test
     void revocationLatencyIsMeasuredAndAStaleCrlMakesItNotReady() throws Exception {
@@ -86,13 +80,7 @@ class PublisherOpsTest {
         }
     }
 
-    static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 20 s");
-            }
-            Thread.sleep(50);
-        }
+    static void waitFor(Await.Condition condition) throws Exception {
+        Await.until(Duration.ofSeconds(20), condition);
     }
 }
