@@ -23,6 +23,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class CaFixture implements BeforeAllCallback, AfterAllCallback {
     private final Map<String, String> profiles = new LinkedHashMap<>();
     private Clock clock = Clock.systemUTC();
+    private boolean portBlock;
+    private boolean curve;
     private Path dir;
     private TestCa ca;
 
@@ -46,6 +48,19 @@ public final class CaFixture implements BeforeAllCallback, AfterAllCallback {
         return this;
     }
 
+    /** Serves on a block of three free ports (operations, registration, events) known before it starts: {@link #port()}. */
+    public CaFixture onPortBlock() {
+        this.portBlock = true;
+        return this;
+    }
+
+    /** {@code --client-auth curve} with an enrolled operator (see {@link TestCa#openCurve}); implies a port block. */
+    public CaFixture curve() {
+        this.curve = true;
+        this.portBlock = true;
+        return this;
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
         dir = TempFolder.create("upki-ca-");
@@ -53,7 +68,8 @@ public final class CaFixture implements BeforeAllCallback, AfterAllCallback {
         for (Map.Entry<String, String> profile : profiles.entrySet()) {
             Files.writeString(dir.resolve("profiles/" + profile.getKey() + ".yml"), profile.getValue());
         }
-        ca = TestCa.open(dir, Duration.ofDays(7), null, clock);
+        int port = portBlock ? TestCa.freePortBlock() : 0;
+        ca = curve ? TestCa.openCurve(dir, port) : TestCa.open(dir, Duration.ofDays(7), null, clock, port);
     }
 
     @Override
@@ -72,6 +88,11 @@ public final class CaFixture implements BeforeAllCallback, AfterAllCallback {
     /** The CA's data folder. */
     public Path dir() {
         return dir;
+    }
+
+    /** The operations port (registration is + 1, events + 2). */
+    public int port() {
+        return ca.server().port();
     }
 
     public JsonNode call(CaTask task, ObjectNode params) {
