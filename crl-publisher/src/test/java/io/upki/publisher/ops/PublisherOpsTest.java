@@ -9,6 +9,7 @@ import io.upki.pki.caclient.CaClient;
 import io.upki.pki.wire.CaTask;
 import io.upki.publisher.Publisher;
 import io.upki.publisher.PublisherConfig;
+import io.upki.publisher.TestPublishers;
 import io.upki.testkit.Await;
 import io.upki.testkit.clock.MutableClock;
 import io.upki.testkit.ops.ExportedMetrics;
@@ -30,9 +31,7 @@ class PublisherOpsTest {
         // The CA keeps the system clock; only the publisher's clock moves, so the CA cannot mend the staleness.
         MutableClock clock = new MutableClock();
         try (TestCa ca = TestCa.start(dir.resolve("ca"))) {
-            PublisherConfig config = new PublisherConfig(ca.opsEndpoint(), ca.eventsEndpoint(), null, dir.resolve("out"),
-                    "127.0.0.1", 0, Duration.ofMinutes(1), Duration.ofMillis(20), Duration.ofMillis(200),
-                    Duration.ofSeconds(60), Duration.ofSeconds(2));
+            PublisherConfig config = TestPublishers.config(ca, dir.resolve("out"), 0, Duration.ofSeconds(2));
             try (Publisher publisher = Publisher.start(config, clock)) {
                 String base = "http://127.0.0.1:" + publisher.port();
                 assertThat(get(base + "/health").statusCode()).isEqualTo(200);
