@@ -29,16 +29,7 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** Starts a real sidecar on a free loopback port and sends it forward-auth requests over HTTP. */
-public final class SidecarHarness implements AutoCloseable {
-    private final Sidecar sidecar;
-    private final HttpClient http;
-    private final String scheme;
-
-    private SidecarHarness(Sidecar sidecar, HttpClient http, String scheme) {
-        this.sidecar = sidecar;
-        this.http = http;
-        this.scheme = scheme;
-    }
+public record SidecarHarness(Sidecar sidecar, HttpClient http, String scheme) implements AutoCloseable {
 
     /** The forward-auth reference vectors folder (from the upki-testkit module). */
     public static Path vectors() {
@@ -102,10 +93,6 @@ public final class SidecarHarness implements AutoCloseable {
     public static SidecarHarness startTls(SidecarConfig config, Clock clock, SSLContext client) throws IOException {
         NativeCrypto.install(System.getenv(NativeCrypto.SWITCH));
         return new SidecarHarness(Sidecar.start(config, clock), HttpClient.newBuilder().sslContext(client).build(), "https");
-    }
-
-    public Sidecar sidecar() {
-        return sidecar;
     }
 
     public String base() {
