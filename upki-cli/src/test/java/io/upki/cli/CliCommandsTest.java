@@ -27,17 +27,7 @@ class CliCommandsTest {
     static Path dir;
     // An EC profile keeps local key generation fast for the bulk tests.
     @RegisterExtension
-    static final CaFixture ca = CaFixture.ec().onPortBlock().profile("edge", """
-            keyType: ec
-            keyLen: 256
-            duration: 10
-            digest: sha256
-            altnames: true
-            subject: {C: FR, O: Company, OU: Edge}
-            keyUsage: [digitalSignature]
-            extendedKeyUsage: [serverAuth, clientAuth]
-            certType: server
-            """);
+    static final CaFixture ca = CaFixture.ec().onPortBlock().edgeProfile();
     static Map<String, String> env;
     static Path work;
 

@@ -4,10 +4,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Temporary folders for fixtures that outlive one JUnit {@code @TempDir}: made here, deleted as a whole. */
+/** Folders of fixtures: temporary ones that outlive one JUnit {@code @TempDir} (made, deleted as a whole) and copies. */
 public final class TempFolder {
     private TempFolder() {
     }
@@ -18,6 +19,20 @@ public final class TempFolder {
             return Files.createTempDirectory(prefix);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Copies the tree {@code from} into {@code to}, keeping file attributes (a key file stays 0600). */
+    public static void copy(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path f : files.toList()) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
         }
     }
 

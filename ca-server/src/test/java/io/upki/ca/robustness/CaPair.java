@@ -3,6 +3,7 @@ package io.upki.ca.robustness;
 import io.upki.ca.authority.CaCurveKey;
 import io.upki.ca.authority.CaFiles;
 import io.upki.ca.testing.TestCa;
+import io.upki.testkit.TempFolder;
 import io.upki.testkit.postgres.TestPostgres;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,7 +44,7 @@ final class CaPair {
         TestCa.initialize(dirA, "ec");
         String curveKey = curve ? CaCurveKey.loadOrCreate(new CaFiles(dirA)).publicKey() : null;
         Path dirB = tmp.resolve("ca-b");
-        StandbyFailoverTest.copyTree(dirA, dirB);
+        TempFolder.copy(dirA, dirB);
         CaProcess a = CaProcess.on(dirA, tmp.resolve("a.log"));
         CaProcess b = CaProcess.on(dirB, tmp.resolve("b.log"));
         processes.add(a);

@@ -10,6 +10,7 @@ import io.upki.pki.caclient.ZmqCaClient;
 import io.upki.pki.wire.CaTask;
 import io.upki.pki.wire.WireCodec;
 import io.upki.pki.x509.Pem;
+import io.upki.testkit.TempFolder;
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -64,7 +65,7 @@ class RolloverTest {
         X509Certificate g1 = Pem.parseCertificate(Files.readString(ca.resolve("ca.crt")));
         // A second data directory as a standby would have it, never told of the rollover.
         Path stale = dir.resolve("stale");
-        copyTree(ca, stale);
+        TempFolder.copy(ca, stale);
         X509Certificate rootCert = Pem.parseCertificate(Files.readString(root.resolve("root.crt")));
         int port = TestCa.freePortBlock();
         Process server = startCa(ca, port, "ca-1.log");
@@ -170,19 +171,6 @@ class RolloverTest {
                 Integer.toString(TestCa.freePortBlock()), "--seed", TestCa.SEED);
         assertThat(behind.exit()).isNotZero();
         assertThat(behind.lastLine()).startsWith("ca-server: ").contains("certificates of CA generation 2");
-    }
-
-    private static void copyTree(Path from, Path to) throws java.io.IOException {
-        try (var all = Files.walk(from)) {
-            for (Path p : all.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
     }
 
     @Test

@@ -32,17 +32,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class OperationsTasksTest {
     // A custom EC profile: tests custom YAML profiles and keeps CA-side key generation fast.
     @RegisterExtension
-    static final CaFixture ca = CaFixture.ec().profile("edge", """
-                keyType: ec
-                keyLen: 256
-                duration: 10
-                digest: sha256
-                altnames: true
-                subject: {C: FR, O: Company, OU: Edge}
-                keyUsage: [digitalSignature]
-                extendedKeyUsage: [serverAuth, clientAuth]
-                certType: server
-                """);
+    static final CaFixture ca = CaFixture.ec().edgeProfile();
 
     static ObjectNode params() {
         return CaClient.params();
