@@ -10,8 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Clock;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -35,14 +33,9 @@ class AssertionReuseTest {
     @BeforeEach
     void start() throws Exception {
         pki = new TestPki("Reuse");
-        pki.writeTrust(dir);
         alice = TestPki.base64(pki.client("alice"));
         crlFile = dir.resolve("crls.pem");
-        Files.writeString(crlFile, pki.crls(10, List.of(), List.of()));
-        Path admins = Files.writeString(dir.resolve("admins.txt"), "CN=root-admin\n");
-        sidecar = SidecarHarness.start(SidecarHarness.config(dir.resolve("root.crt"), dir.resolve("intermediate.crt"),
-                List.of(crlFile.toString()), admins, SidecarHarness.throwawaySigning(dir), "traefik"),
-                Clock.fixed(TestPki.NOW, ZoneOffset.UTC));
+        sidecar = SidecarHarness.startOn(pki, dir);
     }
 
     @AfterEach

@@ -13,8 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -37,13 +35,8 @@ class LeanAnswerTest {
     @BeforeEach
     void start() throws Exception {
         TestPki pki = new TestPki("Lean");
-        pki.writeTrust(dir);
         alice = TestPki.base64(pki.client("alice"));
-        Path crlFile = Files.writeString(dir.resolve("crls.pem"), pki.crls(10, List.of(), List.of()));
-        Path admins = Files.writeString(dir.resolve("admins.txt"), "CN=root-admin\n");
-        sidecar = SidecarHarness.start(SidecarHarness.config(dir.resolve("root.crt"), dir.resolve("intermediate.crt"),
-                List.of(crlFile.toString()), admins, SidecarHarness.throwawaySigning(dir), "traefik"),
-                Clock.fixed(TestPki.NOW, ZoneOffset.UTC));
+        sidecar = SidecarHarness.startOn(pki, dir);
     }
 
     @AfterEach

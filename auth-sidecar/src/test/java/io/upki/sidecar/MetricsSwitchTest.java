@@ -11,7 +11,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneOffset;
@@ -28,14 +27,8 @@ class MetricsSwitchTest {
     private TestPki pki;
 
     private SidecarHarness start(boolean metrics) throws Exception {
-        TestPki pki = new TestPki("Metrics");
-        pki.writeTrust(dir);
-        Path crls = Files.writeString(dir.resolve("crls.pem"), pki.crls(3, List.of(), List.of()));
-        Path admins = Files.writeString(dir.resolve("admins.txt"), "CN=root-admin\n");
-        this.pki = pki;
-        return SidecarHarness.start(SidecarHarness.config(dir.resolve("root.crt"), dir.resolve("intermediate.crt"),
-                List.of(crls.toString()), admins, SidecarHarness.throwawaySigning(dir), "traefik"),
-                Clock.fixed(TestPki.NOW, ZoneOffset.UTC), metrics);
+        pki = new TestPki("Metrics");
+        return SidecarHarness.startOn(pki, dir, 3, Clock.fixed(TestPki.NOW, ZoneOffset.UTC), metrics);
     }
 
     /** One allowed client request and one without a certificate; their statuses. */

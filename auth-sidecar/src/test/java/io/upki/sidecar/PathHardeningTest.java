@@ -6,12 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.upki.sidecar.testing.SidecarHarness;
 import io.upki.sidecar.testing.TestPki;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
-import java.time.ZoneOffset;
-import java.util.List;
 import java.util.Map;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DERNull;
@@ -39,12 +35,7 @@ class PathHardeningTest {
     @BeforeAll
     static void start() throws Exception {
         pki = new TestPki("Hardening");
-        pki.writeTrust(dir);
-        Path crls = Files.writeString(dir.resolve("crls.pem"), pki.crls(10, List.of(), List.of()));
-        Path admins = Files.writeString(dir.resolve("admins.txt"), "CN=root-admin\n");
-        sidecar = SidecarHarness.start(SidecarHarness.config(dir.resolve("root.crt"), dir.resolve("intermediate.crt"),
-                List.of(crls.toString()), admins, SidecarHarness.throwawaySigning(dir), "traefik"),
-                Clock.fixed(TestPki.NOW, ZoneOffset.UTC));
+        sidecar = SidecarHarness.startOn(pki, dir);
     }
 
     @AfterAll

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.upki.sidecar.testing.SidecarHarness;
 import io.upki.sidecar.testing.TestPki;
+import io.upki.testkit.Await;
 import io.upki.testkit.ops.Scrape;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -12,11 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,14 +37,10 @@ class RefusalPathsTest {
     @BeforeEach
     void start() throws Exception {
         pki = new TestPki("Refusal");
-        pki.writeTrust(dir);
         alice = pki.client("alice");
         crlFile = dir.resolve("crls.pem");
-        Files.writeString(crlFile, pki.crls(10, List.of(), List.of()));
-        adminsFile = Files.writeString(dir.resolve("admins.txt"), "CN=root-admin\n");
-        sidecar = SidecarHarness.start(SidecarHarness.config(dir.resolve("root.crt"), dir.resolve("intermediate.crt"),
-                List.of(crlFile.toString()), adminsFile, SidecarHarness.throwawaySigning(dir), "traefik"),
-                Clock.fixed(TestPki.NOW, ZoneOffset.UTC));
+        adminsFile = dir.resolve("admins.txt");
+        sidecar = SidecarHarness.startOn(pki, dir);
     }
 
     @AfterEach
@@ -78,14 +75,8 @@ class RefusalPathsTest {
         sidecar.sidecar().refreshCrls();
     }
 
-    static void eventually(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 5 s");
-            }
-            Thread.sleep(50);
-        }
+    static void eventually(Await.Condition condition) throws Exception {
+        Await.until(Duration.ofSeconds(5), condition);
     }
 
     @Test

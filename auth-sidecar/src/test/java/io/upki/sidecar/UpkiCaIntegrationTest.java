@@ -17,6 +17,7 @@ import io.upki.pki.wire.CaTask;
 import io.upki.pki.x509.Pem;
 import io.upki.sidecar.decision.RoutePolicy;
 import io.upki.sidecar.testing.SidecarHarness;
+import io.upki.testkit.Await;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -164,17 +165,7 @@ class UpkiCaIntegrationTest {
         assertThatThrownBy(() -> lenient.verify(forged, "GET", "/api/v1/admins")).hasMessageContaining("signer refused");
     }
 
-    interface Check {
-        boolean ok() throws Exception;
-    }
-
-    static void waitFor(Check check) throws Exception {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (!check.ok()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 5 s");
-            }
-            Thread.sleep(50);
-        }
+    static void waitFor(Await.Condition condition) throws Exception {
+        Await.until(Duration.ofSeconds(5), condition);
     }
 }

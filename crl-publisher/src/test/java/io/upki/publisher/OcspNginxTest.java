@@ -12,9 +12,7 @@ import io.upki.testkit.nginx.TestNginx;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,21 +51,14 @@ class OcspNginxTest {
         // The CA names the responder in every certificate (AIA id-ad-ocsp), as ocsp_url in config.yml does.
         ca = TestCa.open(dir.resolve("ca"), Duration.ofDays(1), null, "http://127.0.0.1:" + publisherPort + "/ocsp",
                 Clock.systemUTC(), 0);
-        publisher = Publisher.start(new PublisherConfig(ca.opsEndpoint(), ca.eventsEndpoint(), null, dir.resolve("out"),
-                "127.0.0.1", publisherPort, Duration.ofMinutes(1), Duration.ofMillis(20), Duration.ofMillis(200),
-                Duration.ofSeconds(60), Duration.ofSeconds(3),
-                new PublisherConfig.Ocsp(dir.resolve("signer"), "upki-ocsp-responder", Duration.ofMinutes(10))),
+        publisher = Publisher.start(TestPublishers.withOcsp(ca, dir, publisherPort, Duration.ofSeconds(3)),
                 Clock.systemUTC());
         Files.writeString(dir.resolve("ca.crt"), ca.call(CaTask.GET_CA, CaClient.params()).asText());
         KeyPair serverKey = TestKeys.ec256();
         Files.writeString(dir.resolve("server.key"), Pem.encodePrivateKey(serverKey.getPrivate(), null));
         Files.writeString(dir.resolve("server.crt"), ca.client().sign(TestKeys.csr(serverKey, "CN=edge.example.internal",
                 List.of("edge.example.internal")), "server").get("certificate").asText());
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (publisher.publication().current() == null) {
-            assertThat(System.nanoTime()).as("first CRL published").isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        TestPublishers.awaitFirstCrl(publisher);
     }
 
     /** @param responderLine nginx's ssl_ocsp_responder, or an empty line to use the certificates' AIA */

@@ -20,9 +20,9 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Random;
 import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.CRLReason;
-import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.ocsp.BasicOCSPResp;
@@ -54,20 +54,12 @@ class OcspResponderTest {
     void start() throws Exception {
         TestCa.initialize(dir.resolve("ca"), "ec");
         ca = TestCa.open(dir.resolve("ca"), Duration.ofDays(1), null, Clock.systemUTC());
-        publisher = Publisher.start(new PublisherConfig(ca.opsEndpoint(), ca.eventsEndpoint(), null, dir.resolve("out"),
-                "127.0.0.1", 0, Duration.ofMinutes(1), Duration.ofMillis(20), Duration.ofMillis(200),
-                Duration.ofSeconds(60), Duration.ofSeconds(3),
-                new PublisherConfig.Ocsp(dir.resolve("signer"), "upki-ocsp-responder", Duration.ofMinutes(10))),
-                Clock.systemUTC());
+        publisher = Publisher.start(TestPublishers.withOcsp(ca, dir, 0, Duration.ofSeconds(3)), Clock.systemUTC());
         client = new OcspClient("http://127.0.0.1:" + publisher.port() + "/ocsp");
         String caPem = ca.call(CaTask.GET_CA, CaClient.params()).asText();
         caCert = Pem.parseCertificate(caPem);
         caCrt = Files.writeString(dir.resolve("ca.crt"), caPem);
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (publisher.publication().current() == null) {
-            assertThat(System.nanoTime()).as("first CRL published").isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        TestPublishers.awaitFirstCrl(publisher);
     }
 
     @AfterEach
@@ -394,11 +386,7 @@ class OcspResponderTest {
         assertThat(Files.getPosixFilePermissions(dir.resolve("signer"))).isEqualTo(PosixFilePermissions.fromString("rwx------"));
         BigInteger before = publisher.ocspSigner().current().certificate().getSerialNumber();
         publisher.close();
-        publisher = Publisher.start(new PublisherConfig(ca.opsEndpoint(), ca.eventsEndpoint(), null, dir.resolve("out"),
-                "127.0.0.1", 0, Duration.ofMinutes(1), Duration.ofMillis(20), Duration.ofMillis(200),
-                Duration.ofSeconds(60), Duration.ofSeconds(3),
-                new PublisherConfig.Ocsp(dir.resolve("signer"), "upki-ocsp-responder", Duration.ofMinutes(10))),
-                Clock.systemUTC());
+        publisher = Publisher.start(TestPublishers.withOcsp(ca, dir, 0, Duration.ofSeconds(3)), Clock.systemUTC());
         assertThat(publisher.ocspSigner().current().certificate().getSerialNumber()).isEqualTo(before);
         // The CA knows the signer as a certificate it issued under the ocsp profile.
         assertThat(ca.call(CaTask.VIEW, CaClient.params().put("serial", "0x" + before.toString(16)))

@@ -2,11 +2,11 @@ package io.upki.publisher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.upki.testkit.clock.MutableClock;
 import io.upki.ca.testing.TestCa;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.wire.CaTask;
 import io.upki.pki.x509.Pem;
+import io.upki.testkit.clock.MutableClock;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,17 +40,10 @@ class OcspSignerTest {
     void start() throws Exception {
         TestCa.initialize(dir.resolve("ca"), "ec");
         ca = TestCa.open(dir.resolve("ca"), Duration.ofDays(30), null, clock);
-        publisher = Publisher.start(new PublisherConfig(ca.opsEndpoint(), ca.eventsEndpoint(), null, dir.resolve("out"),
-                "127.0.0.1", 0, Duration.ofMinutes(1), Duration.ofMillis(20), Duration.ofMillis(200),
-                Duration.ofSeconds(60), Duration.ofSeconds(2),
-                new PublisherConfig.Ocsp(dir.resolve("signer"), "upki-ocsp-responder", Duration.ofMinutes(10))), clock);
+        publisher = Publisher.start(TestPublishers.withOcsp(ca, dir, 0, Duration.ofSeconds(2)), clock);
         client = new OcspClient("http://127.0.0.1:" + publisher.port() + "/ocsp");
         caCert = Pem.parseCertificate(ca.call(CaTask.GET_CA, CaClient.params()).asText());
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (publisher.publication().current() == null) {
-            assertThat(System.nanoTime()).as("first CRL published").isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        TestPublishers.awaitFirstCrl(publisher);
     }
 
     @AfterEach

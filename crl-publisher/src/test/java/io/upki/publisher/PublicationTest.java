@@ -125,8 +125,7 @@ class PublicationTest {
     @Test
     void distributionPointServesConditionalGetAndReloadsAfterRestart() throws Exception {
         try (TestCa ca = TestCa.start(dir.resolve("ca"))) {
-            PublisherConfig config = new PublisherConfig(ca.opsEndpoint(), ca.eventsEndpoint(), null, dir.resolve("out"),
-                    "127.0.0.1", 0, Duration.ofMinutes(1), Duration.ofMillis(20), Duration.ofMillis(200), Duration.ofSeconds(60), Duration.ofSeconds(2));
+            PublisherConfig config = TestPublishers.config(ca, dir.resolve("out"), 0, Duration.ofSeconds(2));
             HttpClient http = HttpClient.newHttpClient();
             String etag;
             String number;
@@ -181,9 +180,7 @@ class PublicationTest {
         TestCa.initialize(caDir, "ec");
         int port = TestCa.freePortBlock();
         TestCa ca = TestCa.open(caDir, Duration.ofDays(7), null, Clock.systemUTC(), port);
-        PublisherConfig config = new PublisherConfig(ca.opsEndpoint(), ca.eventsEndpoint(), null, dir.resolve("out"),
-                "127.0.0.1", 0, Duration.ofMinutes(1), Duration.ofMillis(20), Duration.ofMillis(200),
-                Duration.ofSeconds(60), Duration.ofSeconds(2));
+        PublisherConfig config = TestPublishers.config(ca, dir.resolve("out"), 0, Duration.ofSeconds(2));
         HttpClient http = HttpClient.newHttpClient();
         try (Publisher publisher = Publisher.start(config, Clock.systemUTC())) {
             String base = "http://127.0.0.1:" + publisher.port();

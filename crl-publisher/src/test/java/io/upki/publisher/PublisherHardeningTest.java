@@ -30,9 +30,8 @@ class PublisherHardeningTest {
     @BeforeEach
     void start() throws Exception {
         ca = TestCa.start(dir.resolve("ca"));
-        publisher = Publisher.start(new PublisherConfig(ca.opsEndpoint(), ca.eventsEndpoint(), null, dir.resolve("out"),
-                "127.0.0.1", 0, Duration.ofMinutes(1), Duration.ofMillis(20), Duration.ofMillis(200),
-                Duration.ofSeconds(60), Duration.ofSeconds(5)), Clock.systemUTC());
+        publisher = Publisher.start(TestPublishers.config(ca, dir.resolve("out"), 0, Duration.ofSeconds(5)),
+                Clock.systemUTC());
         base = "http://127.0.0.1:" + publisher.port();
         PublicationTest.settled(http, base);
     }

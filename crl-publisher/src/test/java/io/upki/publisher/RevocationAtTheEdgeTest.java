@@ -2,7 +2,6 @@ package io.upki.publisher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.upki.testkit.clock.MutableClock;
 import io.upki.ca.testing.TestCa;
 import io.upki.ca.testing.TestKeys;
 import io.upki.pki.caclient.CaClient;
@@ -11,6 +10,7 @@ import io.upki.pki.x509.Pem;
 import io.upki.sidecar.Sidecar;
 import io.upki.sidecar.SidecarConfig;
 import io.upki.sidecar.decision.RoutePolicy;
+import io.upki.testkit.clock.MutableClock;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -56,9 +56,7 @@ class RevocationAtTheEdgeTest {
     }
 
     Publisher startPublisher() throws Exception {
-        return Publisher.start(new PublisherConfig(ca.opsEndpoint(), ca.eventsEndpoint(), null, dir.resolve("out"),
-                "127.0.0.1", publisherPort, Duration.ofMinutes(1), Duration.ofMillis(20), Duration.ofMillis(200),
-                Duration.ofSeconds(60), Duration.ofSeconds(3)), clock);
+        return Publisher.start(TestPublishers.config(ca, dir.resolve("out"), publisherPort, Duration.ofSeconds(3)), clock);
     }
 
     int publisherPort = 0;

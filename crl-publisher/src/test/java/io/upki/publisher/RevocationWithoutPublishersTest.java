@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.upki.testkit.clock.MutableClock;
 import io.upki.ca.testing.TestCa;
 import io.upki.ca.testing.TestKeys;
 import io.upki.pki.caclient.CaClient;
@@ -17,6 +16,7 @@ import io.upki.pki.x509.Pem;
 import io.upki.sidecar.Sidecar;
 import io.upki.sidecar.SidecarConfig;
 import io.upki.sidecar.decision.RoutePolicy;
+import io.upki.testkit.clock.MutableClock;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -86,9 +86,7 @@ class RevocationWithoutPublishersTest {
     }
 
     private Publisher publisher(String name, int port) throws Exception {
-        return Publisher.start(new PublisherConfig(ca.opsEndpoint(), ca.eventsEndpoint(), null, dir.resolve("out-" + name),
-                "127.0.0.1", port, Duration.ofMinutes(1), Duration.ofMillis(20), Duration.ofMillis(200),
-                Duration.ofSeconds(60), Duration.ofSeconds(3)), clock);
+        return Publisher.start(TestPublishers.config(ca, dir.resolve("out-" + name), port, Duration.ofSeconds(3)), clock);
     }
 
     @AfterEach

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.upki.testkit.TempFolder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,7 +103,7 @@ class KubernetesRenderTest {
     @Test
     void aBrokenOverlayFailsWithKubectlsMessage(@TempDir Path dir) throws IOException {
         Kustomize.kubectl(); // skipped with the reason where there is none, like the others
-        copy(Kustomize.dir(), dir);
+        TempFolder.copy(Kustomize.dir(), dir);
         Path k = dir.resolve("overlays/dev/kustomization.yaml");
         Files.writeString(k, Files.readString(k).replace("path: traefik-namespace.yaml", "path: traefik-namespaces.yaml"));
         assertThatThrownBy(() -> Kustomize.render(dir.resolve("overlays/dev")))
@@ -113,7 +114,7 @@ class KubernetesRenderTest {
     void aPatchThatNoLongerAppliesIsFound(@TempDir Path dir) throws IOException {
         // The dev overlay's JSON patch names a path; a base that changes shape breaks it loudly.
         Kustomize.kubectl();
-        copy(Kustomize.dir(), dir);
+        TempFolder.copy(Kustomize.dir(), dir);
         Path p = dir.resolve("base/network-policies.yaml");
         Files.writeString(p, Files.readString(p).replace("namespaceSelector:", "namespaceSelectr:"));
         assertThatThrownBy(() -> Kustomize.render(dir.resolve("overlays/dev"))).isInstanceOf(AssertionError.class);
@@ -124,18 +125,5 @@ class KubernetesRenderTest {
         objects.forEach(o -> all.put(KubeManifests.id(o), o));
         assertThat(all).hasSameSizeAs(objects);
         return all;
-    }
-
-    private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path f : files.toList()) {
-                Path target = to.resolve(from.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(f, target);
-                }
-            }
-        }
     }
 }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
@@ -46,14 +47,16 @@ class ConsoleBrowserTest {
 
     @TempDir
     static Path tmp;
-    static LocalStack stack;
-    static Path operator;
     static Path policy;
+    @RegisterExtension
+    static final LocalStack stack = LocalStack.forClass().before(ConsoleBrowserTest::browserPossible);
+    @TempDir
+    static Path operator;
     static WebDriver browser;
     static String base;
 
-    @BeforeAll
-    static void up() throws Exception {
+    /** Skips (before the stack starts) where no browser can run, else makes the policy file the test writes. */
+    private static Map<String, String> browserPossible() throws IOException {
         Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "needs Debian's chromium and chromium-driver (.ci/run installs them)");
         Assumptions.assumeTrue(onPath("certutil") && onPath("pk12util"), "needs certutil and pk12util (libnss3-tools)");
@@ -64,8 +67,11 @@ class ConsoleBrowserTest {
             Assumptions.abort("the client certificate is chosen by a Chromium managed policy in " + POLICIES
                     + ", which this user cannot write (" + e.getMessage() + "); run as root, as CI does");
         }
-        stack = LocalStack.up(tmp.resolve("home"));
-        operator = Files.createDirectories(tmp.resolve("operator"));
+        return Map.of();
+    }
+
+    @BeforeAll
+    static void up() throws Exception {
         base = "https://upki-ra:" + stack.raPort;
         cli("generate", "--host", "127.0.0.1", "--cn", "console-admin.example.internal", "--profile", "admin",
                 "--name", "console-admin");
@@ -82,9 +88,6 @@ class ConsoleBrowserTest {
         }
         if (policy != null) {
             Files.deleteIfExists(policy);
-        }
-        if (stack != null) {
-            stack.close();
         }
     }
 
@@ -199,8 +202,7 @@ class ConsoleBrowserTest {
     @Test
     @Order(3)
     void revokingFromThePageLocksTheAdminOutAtTheEdgeAndShowsTheLatency() throws Exception {
-        MtlsClient doomed = new MtlsClient(operator.resolve("doomed-admin.crt"), operator.resolve("doomed-admin.key"),
-                operator.resolve("ca.crt"));
+        MtlsClient doomed = MtlsClient.in(operator, "doomed-admin");
         String health = "https://127.0.0.1:" + stack.raPort + "/api/v1/health";
         assertThat(doomed.get(health).statusCode()).isEqualTo(200);
         browser.get(base + "/ui/certificates/" + serialOf("doomed-admin"));
@@ -272,8 +274,7 @@ class ConsoleBrowserTest {
         } finally {
             evil.stop(0);
         }
-        MtlsClient admin = new MtlsClient(operator.resolve("console-admin.crt"), operator.resolve("console-admin.key"),
-                operator.resolve("ca.crt"));
+        MtlsClient admin = MtlsClient.in(operator, "console-admin");
         var view = admin.get("https://127.0.0.1:" + stack.raPort + "/api/v1/certificates/" + laptop);
         assertThat(view.body()).as(view.body()).contains("\"is_revoked\":false");
     }
@@ -281,8 +282,7 @@ class ConsoleBrowserTest {
     @Test
     @Order(6)
     void aUserCertificateIsRefusedTheConsoleAtTheEdge() throws Exception {
-        MtlsClient laptop = new MtlsClient(operator.resolve("laptop.crt"), operator.resolve("laptop.key"),
-                operator.resolve("ca.crt"));
+        MtlsClient laptop = MtlsClient.in(operator, "laptop");
         for (String path : List.of("/ui", "/ui/certificates", "/ui/crl", "/ui/static/console.css")) {
             var r = laptop.get("https://127.0.0.1:" + stack.raPort + path);
             assertThat(r.statusCode()).as(path).isEqualTo(403);

@@ -9,12 +9,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
@@ -27,24 +26,12 @@ import org.zeromq.ZMQ;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CurveStackTest {
+    @RegisterExtension
+    static final LocalStack stack = LocalStack.forClass(Map.of("UPKI_CA_CLIENT_AUTH", "curve"));
     @TempDir
     static Path tmp;
-
-    static LocalStack stack;
+    @TempDir
     static Path operator;
-
-    @BeforeAll
-    static void up() throws IOException {
-        stack = LocalStack.up(tmp.resolve("home"), Map.of("UPKI_CA_CLIENT_AUTH", "curve"));
-        operator = Files.createDirectories(tmp.resolve("operator"));
-    }
-
-    @AfterAll
-    static void down() throws IOException {
-        if (stack != null) {
-            stack.close();
-        }
-    }
 
     /** The operator's environment, as {@code up} tells it to export. */
     private Map<String, String> operatorEnv() {
@@ -62,16 +49,7 @@ class CurveStackTest {
     }
 
     private Command curl(String... args) throws IOException {
-        String[] argv = new String[args.length + 3];
-        argv[0] = "curl";
-        argv[1] = "--resolve";
-        argv[2] = "upki-ra:" + stack.raPort + ":127.0.0.1";
-        System.arraycopy(args, 0, argv, 3, args.length);
-        return Command.run(operator, stack.env(), Duration.ofSeconds(30), argv);
-    }
-
-    private String health() {
-        return "https://upki-ra:" + stack.raPort + "/api/v1/health";
+        return stack.curl(operator, args);
     }
 
     @Test
@@ -108,7 +86,7 @@ class CurveStackTest {
                 "--profile", "admin");
         assertThat(gen.exitCode()).as(gen.toString()).isZero();
         Command ok = curl("-s", "-w", "\n%{http_code}", "--cert", "admin.crt", "--key", "admin.key", "--cacert", "ca.crt",
-                health());
+                stack.health());
         assertThat(ok.stdout()).as(ok.toString()).endsWith("\n200").contains("\"role\":\"admin\"");
     }
 
@@ -133,13 +111,7 @@ class CurveStackTest {
         assertThat(revoke.exitCode()).as(revoke.toString()).isZero();
         Command crl = cli(operatorEnv(), "generate-crl");
         assertThat(crl.exitCode()).as(crl.toString()).isZero();
-        String status = "";
-        for (int i = 0; i < 50 && !status.equals("403"); i++) {
-            status = curl("-s", "-o", "/dev/null", "-w", "%{http_code}", "--cert", "admin.crt", "--key", "admin.key",
-                    "--cacert", "ca.crt", health()).stdout();
-            Thread.sleep(100);
-        }
-        assertThat(status).as("the revoked admin is refused").isEqualTo("403");
+        assertThat(stack.awaitEdgeStatus(operator, "admin", "403")).as("the revoked admin is refused").isEqualTo("403");
     }
 
     @Test

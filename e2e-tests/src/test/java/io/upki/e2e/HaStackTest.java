@@ -2,6 +2,7 @@ package io.upki.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.upki.testkit.TempFolder;
 import io.upki.testkit.postgres.TestPostgres;
 import java.io.IOException;
 import java.net.URI;
@@ -10,13 +11,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -91,7 +90,7 @@ class HaStackTest {
 
         // The standby: the same CA directory (key, CURVE key, profiles), the same store.
         Path dirB = tmp.resolve("ca-b");
-        copyTree(stack.home.resolve("ca"), dirB);
+        TempFolder.copy(stack.home.resolve("ca"), dirB);
         standbyCa = java(tmp.resolve("ca-b.log"), Map.of(), "ca-server", "start", "--data-dir", dirB.toString(),
                 "--port", String.valueOf(caB), "--client-auth", "none", "--ops-listen", "127.0.0.1:" + opsB);
         awaitHttp("http://127.0.0.1:" + opsB + "/ready", 503, "standby", standbyCa, tmp.resolve("ca-b.log"));
@@ -349,16 +348,4 @@ class HaStackTest {
         }
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                Path target = to.resolve(from.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(f, target, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
-    }
 }

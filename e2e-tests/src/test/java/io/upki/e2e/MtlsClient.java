@@ -21,6 +21,11 @@ import javax.net.ssl.TrustManagerFactory;
 final class MtlsClient {
     private final HttpClient http;
 
+    /** The client of {@code NAME.crt} and {@code NAME.key} in {@code dir}, trusting {@code dir}'s {@code ca.crt}: upki-cli's layout. */
+    static MtlsClient in(Path dir, String name) throws Exception {
+        return new MtlsClient(dir.resolve(name + ".crt"), dir.resolve(name + ".key"), dir.resolve("ca.crt"));
+    }
+
     MtlsClient(Path cert, Path key, Path caCert) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);

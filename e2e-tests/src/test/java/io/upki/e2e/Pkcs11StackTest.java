@@ -2,21 +2,19 @@ package io.upki.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.upki.testkit.softhsm.SoftHsm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import io.upki.testkit.softhsm.SoftHsm;
 
 /**
  * Issue #17's "done when": the two-tier PKI with the online CA's key in a real SoftHSM2 token runs the
@@ -27,12 +25,13 @@ import io.upki.testkit.softhsm.SoftHsm;
 class Pkcs11StackTest {
     @TempDir
     static Path tmp;
-
-    static LocalStack stack;
+    @RegisterExtension
+    static final LocalStack stack = LocalStack.forClass(Map.of(), "--with-offline-root").before(Pkcs11StackTest::token);
+    @TempDir
     static Path client;
 
-    @BeforeAll
-    static void up() throws Exception {
+    /** The online CA's token, in a SoftHSM2 of the test's own: the environment that points the stack to it. */
+    static Map<String, String> token() throws Exception {
         SoftHsm hsm = SoftHsm.in(tmp);
         hsm.initToken("upki-online-ca", "5678");
         Path pin = tmp.resolve("ca.pin");
@@ -41,29 +40,7 @@ class Pkcs11StackTest {
         env.putAll(Map.of("UPKI_PKCS11_MODULE", SoftHsm.MODULE,
                 "UPKI_PKCS11_TOKEN", "upki-online-ca", "UPKI_PKCS11_KEY", "issuing-key",
                 "UPKI_PKCS11_PIN_FILE", pin.toString()));
-        stack = LocalStack.up(tmp.resolve("home"), env, "--with-offline-root");
-        client = Files.createDirectories(tmp.resolve("client"));
-    }
-
-    @AfterAll
-    static void down() throws IOException {
-        if (stack != null) {
-            stack.close();
-        }
-    }
-
-    private Command cli(String... args) throws IOException {
-        return stack.cli(client, args);
-    }
-
-    private Command run(String... argv) throws IOException {
-        return Command.run(client, stack.env(), Duration.ofSeconds(30), argv);
-    }
-
-    private String status() throws IOException {
-        return run("curl", "--resolve", "upki-ra:" + stack.raPort + ":127.0.0.1", "-s", "-o", "/dev/null", "-w",
-                "%{http_code}", "--cert", "admin.crt", "--key", "admin.key", "--cacert", "ca.crt",
-                "https://upki-ra:" + stack.raPort + "/api/v1/health").stdout();
+        return env;
     }
 
     @Test
@@ -83,22 +60,13 @@ class Pkcs11StackTest {
     @Test
     @Order(2)
     void theUserGuideRunsWithTheKeyInTheToken() throws Exception {
-        Command gen = cli("generate", "--host", "127.0.0.1", "--cn", "admin.example.internal", "--profile", "admin");
-        assertThat(gen.exitCode()).as(gen.toString()).isZero();
-        Command verify = run("openssl", "verify", "-CAfile", stack.home.resolve("root/root.crt").toString(),
-                "-untrusted", stack.home.resolve("ca/ca.crt").toString(), client.resolve("admin.crt").toString());
-        assertThat(verify.exitCode()).as(verify.toString()).isZero();
-        assertThat(status()).as(stack.logs()).isEqualTo("200");
+        stack.generateAdminVerifiedUpToRoot(client);
+        assertThat(stack.edgeStatus(client, "admin")).as(stack.logs()).isEqualTo("200");
 
-        Command revoke = cli("revoke", "--dn", "/CN=admin.example.internal", "--reason", "keyCompromise");
+        Command revoke = stack.cli(client, "revoke", "--dn", "/CN=admin.example.internal", "--reason", "keyCompromise");
         assertThat(revoke.exitCode()).as(revoke.toString()).isZero();
-        assertThat(cli("generate-crl").exitCode()).isZero();
-        String status = "";
-        for (int i = 0; i < 50 && !status.equals("403"); i++) {
-            status = status();
-            Thread.sleep(100);
-        }
-        assertThat(status).as("the revoked admin is refused (a CRL signed in the token)").isEqualTo("403");
+        assertThat(stack.cli(client, "generate-crl").exitCode()).isZero();
+        assertThat(stack.awaitEdgeStatus(client, "admin", "403")).as("the revoked admin is refused (a CRL signed in the token)").isEqualTo("403");
     }
 
     private static boolean holdsPrivateKey(Path file) {

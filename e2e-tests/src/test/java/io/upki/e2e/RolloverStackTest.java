@@ -10,12 +10,11 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,32 +26,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RolloverStackTest {
+    @RegisterExtension
+    static final LocalStack stack = LocalStack.forClass(Map.of(), "--with-offline-root");
     @TempDir
     static Path tmp;
-
-    static LocalStack stack;
+    @TempDir
     static Path before;
+    @TempDir
     static Path after;
 
-    @BeforeAll
-    static void up() throws IOException {
-        stack = LocalStack.up(tmp.resolve("home"), Map.of(), "--with-offline-root");
-        before = Files.createDirectories(tmp.resolve("before"));
-        after = Files.createDirectories(tmp.resolve("after"));
-    }
-
-    @AfterAll
-    static void down() throws IOException {
-        if (stack != null) {
-            stack.close();
-        }
-    }
-
     private Command cli(Path dir, String... args) throws IOException {
-        String[] argv = new String[args.length + 1];
-        argv[0] = stack.root.resolve("bin/upki-cli").toString();
-        System.arraycopy(args, 0, argv, 1, args.length);
-        return Command.run(dir, stack.env(), Duration.ofMinutes(1), argv);
+        return stack.cli(dir, args);
     }
 
     private Command run(Path dir, Duration timeout, String... argv) throws IOException {
@@ -73,9 +57,8 @@ class RolloverStackTest {
 
     /** The edge's answer for the client certificate in {@code dir}. */
     private String status(Path dir) throws IOException {
-        return run(dir, Duration.ofSeconds(30), "curl", "--resolve", "upki-ra:" + stack.raPort + ":127.0.0.1", "-s",
-                "-o", "/dev/null", "-w", "%{http_code}", "--cert", leaf(dir).toString(), "--key", key(dir).toString(),
-                "--cacert", "ca.crt", "https://upki-ra:" + stack.raPort + "/api/v1/health").stdout();
+        return stack.curl(dir, "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cert", leaf(dir).toString(),
+                "--key", key(dir).toString(), "--cacert", "ca.crt", stack.health()).stdout();
     }
 
     /** Polls the edge until it answers {@code expected}; the time it took, or fails after {@code limit}. */
@@ -141,9 +124,7 @@ class RolloverStackTest {
         assertThat(status(before)).as(stack.logs()).isEqualTo("200");
         // after/ca.crt is upki-cli's get_ca_chain bundle: both intermediates and the root.
         for (Path dir : new Path[] {before, after}) {
-            Command verify = run(dir, Duration.ofSeconds(30), "openssl", "verify", "-CAfile",
-                    stack.home.resolve("root/root.crt").toString(), "-untrusted", after.resolve("ca.crt").toString(),
-                    leaf(dir).toString());
+            Command verify = stack.verifyUpToRoot(dir, after.resolve("ca.crt"), leaf(dir));
             assertThat(verify.exitCode()).as(verify.toString()).isZero();
         }
     }

@@ -9,9 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,31 +23,17 @@ class StackHealsTest {
     /** A generous functional bound for a fast 503 (the breaker answers without the CA; the timeout is 5 s). */
     private static final Duration FAST = Duration.ofSeconds(1);
 
+    @RegisterExtension
+    static final LocalStack stack = LocalStack.forClass();
     @TempDir
-    static Path tmp;
-
-    static LocalStack stack;
     static Path operator;
-
-    @BeforeAll
-    static void up() throws IOException {
-        stack = LocalStack.up(tmp.resolve("home"));
-        operator = Files.createDirectories(tmp.resolve("operator"));
-    }
-
-    @AfterAll
-    static void down() throws IOException {
-        if (stack != null) {
-            stack.close();
-        }
-    }
 
     @Test
     void aKilledCaAnswers503AtOnceComesBackWithUpAndTheRaRecoversByItself() throws Exception {
         Command gen = Command.run(operator, stack.env(), Duration.ofMinutes(1), stack.root.resolve("bin/upki-cli").toString(),
                 "generate", "--host", "127.0.0.1", "--cn", "admin.example.internal", "--profile", "admin");
         assertThat(gen.exitCode()).as(gen.toString()).isZero();
-        MtlsClient admin = new MtlsClient(operator.resolve("admin.crt"), operator.resolve("admin.key"), operator.resolve("ca.crt"));
+        MtlsClient admin = MtlsClient.in(operator, "admin");
         String certificates = "https://127.0.0.1:" + stack.raPort + "/api/v1/certificates?limit=5";
         assertThat(admin.get(certificates).statusCode()).isEqualTo(200);
         long raPid = pid("ra-core");

@@ -3,18 +3,15 @@ package io.upki.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.upki.pki.x509.Pem;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,36 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TwoTierStackTest {
+    @RegisterExtension
+    static final LocalStack stack = LocalStack.forClass(Map.of(), "--with-offline-root");
     @TempDir
-    static Path tmp;
-
-    static LocalStack stack;
     static Path client;
-
-    @BeforeAll
-    static void up() throws IOException {
-        stack = LocalStack.up(tmp.resolve("home"), Map.of(), "--with-offline-root");
-        client = Files.createDirectories(tmp.resolve("client"));
-    }
-
-    @AfterAll
-    static void down() throws IOException {
-        if (stack != null) {
-            stack.close();
-        }
-    }
-
-    private Command cli(String... args) throws IOException {
-        return stack.cli(client, args);
-    }
-
-    private Command run(String... argv) throws IOException {
-        return Command.run(client, stack.env(), Duration.ofSeconds(30), argv);
-    }
-
-    private String health() {
-        return "https://upki-ra:" + stack.raPort + "/api/v1/health";
-    }
 
     @Test
     @Order(1)
@@ -64,7 +35,7 @@ class TwoTierStackTest {
         assertThat(ca.getIssuerX500Principal()).isEqualTo(root.getSubjectX500Principal());
         ca.verify(root.getPublicKey());
         // The publisher serves the root's CRL beside the CA's.
-        Command rootCrl = run("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
+        Command rootCrl = stack.run(client, "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
                 "http://127.0.0.1:" + stack.publisherPort + "/root.crl");
         assertThat(rootCrl.stdout()).isEqualTo("200");
     }
@@ -72,28 +43,18 @@ class TwoTierStackTest {
     @Test
     @Order(2)
     void aClientCertificateIsAcceptedThroughTheSidecarAndVerifiesUpToTheRoot() throws Exception {
-        Command gen = cli("generate", "--host", "127.0.0.1", "--cn", "admin.example.internal", "--profile", "admin");
-        assertThat(gen.exitCode()).as(gen.toString()).isZero();
-        Command verify = run("openssl", "verify", "-CAfile", stack.home.resolve("root/root.crt").toString(),
-                "-untrusted", stack.home.resolve("ca/ca.crt").toString(), client.resolve("admin.crt").toString());
-        assertThat(verify.exitCode()).as(verify.toString()).isZero();
-        Command ok = run("curl", "--resolve", "upki-ra:" + stack.raPort + ":127.0.0.1", "-s", "-w", "\n%{http_code}",
-                "--cert", "admin.crt", "--key", "admin.key", "--cacert", "ca.crt", health());
+        stack.generateAdminVerifiedUpToRoot(client);
+        Command ok = stack.curl(client, "-s", "-w", "\n%{http_code}",
+                "--cert", "admin.crt", "--key", "admin.key", "--cacert", "ca.crt", stack.health());
         assertThat(ok.stdout()).as(ok.toString() + "\n" + stack.logs()).endsWith("\n200").contains("\"role\":\"admin\"");
     }
 
     @Test
     @Order(3)
     void aRevokedLeafIsRefused() throws Exception {
-        Command revoke = cli("revoke", "--dn", "/CN=admin.example.internal", "--reason", "keyCompromise");
+        Command revoke = stack.cli(client, "revoke", "--dn", "/CN=admin.example.internal", "--reason", "keyCompromise");
         assertThat(revoke.exitCode()).as(revoke.toString()).isZero();
-        assertThat(cli("generate-crl").exitCode()).isZero();
-        String status = "";
-        for (int i = 0; i < 50 && !status.equals("403"); i++) {
-            status = run("curl", "--resolve", "upki-ra:" + stack.raPort + ":127.0.0.1", "-s", "-o", "/dev/null", "-w",
-                    "%{http_code}", "--cert", "admin.crt", "--key", "admin.key", "--cacert", "ca.crt", health()).stdout();
-            Thread.sleep(100);
-        }
-        assertThat(status).as("the revoked admin is refused").isEqualTo("403");
+        assertThat(stack.cli(client, "generate-crl").exitCode()).isZero();
+        assertThat(stack.awaitEdgeStatus(client, "admin", "403")).as("the revoked admin is refused").isEqualTo("403");
     }
 }

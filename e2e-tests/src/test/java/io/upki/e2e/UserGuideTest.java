@@ -8,12 +8,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.Map;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
@@ -26,33 +26,19 @@ import org.zeromq.ZMQ;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UserGuideTest {
-    @TempDir
-    static Path tmp;
-
-    static LocalStack stack;
-    static Path operator;
-
-    @BeforeAll
-    static void up() throws IOException {
+    @RegisterExtension
+    static final LocalStack stack = LocalStack.forClass().before(() -> {
         assertThat(Files.isExecutable(Path.of("/usr/sbin/nginx")) || Files.isExecutable(Path.of("/usr/bin/nginx")))
                 .as("nginx is part of this test (.ci/run installs nginx-light)").isTrue();
-        stack = LocalStack.up(tmp.resolve("home"));
-        operator = Files.createDirectories(tmp.resolve("operator"));
-    }
-
-    @AfterAll
-    static void down() throws IOException {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+        return Map.of();
+    });
+    @TempDir
+    static Path tmp;
+    @TempDir
+    static Path operator;
 
     private String ra() {
         return "https://upki-ra:" + stack.raPort;
-    }
-
-    private String resolve() {
-        return "upki-ra:" + stack.raPort + ":127.0.0.1";
     }
 
     private Command cli(String... args) throws IOException {
@@ -60,12 +46,7 @@ class UserGuideTest {
     }
 
     private Command curl(String... args) throws IOException {
-        String[] argv = new String[args.length + 3];
-        argv[0] = "curl";
-        argv[1] = "--resolve";
-        argv[2] = resolve();
-        System.arraycopy(args, 0, argv, 3, args.length);
-        return Command.run(operator, stack.env(), Duration.ofSeconds(30), argv);
+        return stack.curl(operator, args);
     }
 
     @Test
@@ -148,8 +129,7 @@ class UserGuideTest {
     void aClientCertificateIsRefusedOnTheAdminApiAndAcceptedOnTheClientApi() throws Exception {
         Command gen = cli("generate", "--host", "127.0.0.1", "--cn", "laptop-7.example.internal", "--profile", "user");
         assertThat(gen.exitCode()).as(gen.toString()).isZero();
-        MtlsClient laptop = new MtlsClient(operator.resolve("user.crt"), operator.resolve("user.key"),
-                operator.resolve("ca.crt"));
+        MtlsClient laptop = MtlsClient.in(operator, "user");
         String base = "https://127.0.0.1:" + stack.raPort;
         assertThat(laptop.get(base + "/api/v1/health").statusCode()).isEqualTo(403);
         assertThat(laptop.get(base + "/api/v1/certificates").statusCode()).isEqualTo(403);
@@ -161,8 +141,7 @@ class UserGuideTest {
     @Test
     @Order(7)
     void revokingOverZeroMqThenGeneratingTheCrlLocksTheAdminOutWithinOneSecond() throws Exception {
-        MtlsClient admin = new MtlsClient(operator.resolve("admin.crt"), operator.resolve("admin.key"),
-                operator.resolve("ca.crt"));
+        MtlsClient admin = MtlsClient.in(operator, "admin");
         String health = "https://127.0.0.1:" + stack.raPort + "/api/v1/health";
         assertThat(admin.get(health).statusCode()).isEqualTo(200);
         try (ZContext zmq = new ZContext(); ZMQ.Socket req = zmq.createSocket(SocketType.REQ)) {

@@ -9,7 +9,6 @@ import io.upki.pki.caclient.CaClient;
 import io.upki.pki.wire.CaTask;
 import io.upki.pki.x509.Pem;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -21,10 +20,9 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code POST /api/client/renew} through the real RA (mTLS) and CA: a client renews its own certificate
@@ -32,21 +30,13 @@ import org.junit.jupiter.api.io.TempDir;
  * person's e-mail are 400 and issue nothing (issue #16, H1).
  */
 class RaClientRenewTest {
-    @TempDir
-    static Path dir;
-    static RaStack stack;
+    @RegisterExtension
+    static final RaStack stack = RaStack.forClass(RaConfig.Mode.DIRECT);
     static String base;
 
     @BeforeAll
     static void start() throws Exception {
-        stack = new RaStack(dir);
-        stack.startRa(RaConfig.Mode.DIRECT);
         base = "https://127.0.0.1:" + stack.ra.port();
-    }
-
-    @AfterAll
-    static void stop() {
-        stack.close();
     }
 
     static String csr(KeyPair keys, String subject, GeneralName... names) throws Exception {
@@ -64,9 +54,9 @@ class RaClientRenewTest {
         KeyPair keys = TestKeys.ec256();
         String pem = stack.ca.client().sign(csr(keys, "CN=" + cn, names), "user").get("certificate").asText();
         X509Certificate cert = Pem.parseCertificate(pem);
-        java.nio.file.Files.writeString(dir.resolve(cn + ".key"), Pem.encodePrivateKey(keys.getPrivate(), null));
-        return new RaStack.Client(keys, cert, dir.resolve(cn + ".key"),
-                java.nio.file.Files.writeString(dir.resolve(cn + ".crt"), pem));
+        java.nio.file.Files.writeString(stack.dir.resolve(cn + ".key"), Pem.encodePrivateKey(keys.getPrivate(), null));
+        return new RaStack.Client(keys, cert, stack.dir.resolve(cn + ".key"),
+                java.nio.file.Files.writeString(stack.dir.resolve(cn + ".crt"), pem));
     }
 
     static HttpResponse<String> renew(RaStack.Client who, String csr) throws Exception {

@@ -19,10 +19,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The admin console (/ui/) of a direct-mode ra-core with a real CA and crl-publisher: who may see it,
@@ -34,9 +33,8 @@ class RaConsoleTest {
             "/ui/admins", "/ui/crl", "/ui/audit", "/ui/static/console.css", "/ui/static/console.js");
     private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
 
-    @TempDir
-    static Path dir;
-    static RaStack stack;
+    @RegisterExtension
+    static final RaStack stack = RaStack.forClass();
     static String base;
     static RaStack.Client admin;
     static RaStack.Client otherAdmin;
@@ -45,18 +43,12 @@ class RaConsoleTest {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = new RaStack(dir);
-        auditLog = dir.resolve("audit.jsonl");
+        auditLog = stack.dir.resolve("audit.jsonl");
         stack.startRa(RaConfig.Mode.DIRECT, new RaAudit(AuditTrail.open(auditLog, "ra-core", Clock.systemUTC())));
         base = "https://127.0.0.1:" + stack.ra.port();
         admin = stack.issue("admin.example.internal", "admin");
         otherAdmin = stack.issue("admin-2.example.internal", "admin");
         user = stack.issue("client-1.example.internal", "user");
-    }
-
-    @AfterAll
-    static void stop() {
-        stack.close();
     }
 
     /** A browser-like session: one client certificate, the console cookie it was given. */

@@ -6,28 +6,27 @@ import io.upki.ca.testing.TestCa;
 import io.upki.ca.testing.TestKeys;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.wire.CaTask;
+import io.upki.testkit.Await;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The ra-core in direct mode (it terminates mTLS itself) with a real CA and crl-publisher on loopback:
  * the route-by-role matrix, the user guide with curl and httpx, and the CA going away mid-traffic.
  */
 class RaDirectModeTest {
-    @TempDir
-    static Path dir;
-    static RaStack stack;
+    @RegisterExtension
+    static final RaStack stack = RaStack.forClass(RaConfig.Mode.DIRECT);
     static String base;
     static RaStack.Client admin;
     static RaStack.Client client;
@@ -37,20 +36,18 @@ class RaDirectModeTest {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = new RaStack(dir);
-        stack.startRa(RaConfig.Mode.DIRECT);
         base = "https://127.0.0.1:" + stack.ra.port();
         admin = stack.issue("admin.example.internal", "admin");
         client = stack.issue("client-1.example.internal", "user");
         revokedAdmin = stack.issue("former-admin.example.internal", "admin");
         expired = stack.expired("expired.example.internal");
-        try (TestCa other = TestCa.start(dir.resolve("other-ca"))) {
+        try (TestCa other = TestCa.start(stack.dir.resolve("other-ca"))) {
             KeyPairHolder.keys = TestKeys.ec256();
             var pem = other.client().sign(TestKeys.csr(KeyPairHolder.keys, "CN=admin.example.internal", List.of()), "admin")
                     .get("certificate").asText();
-            Path key = Files.writeString(dir.resolve("foreign.key"),
+            Path key = Files.writeString(stack.dir.resolve("foreign.key"),
                     io.upki.pki.x509.Pem.encodePrivateKey(KeyPairHolder.keys.getPrivate(), null));
-            Path crt = Files.writeString(dir.resolve("foreign.crt"), pem);
+            Path crt = Files.writeString(stack.dir.resolve("foreign.crt"), pem);
             foreign = new RaStack.Client(KeyPairHolder.keys, io.upki.pki.x509.Pem.parseCertificate(pem), key, crt);
         }
         stack.ca.call(CaTask.REVOKE, CaClient.params().put("dn", "/CN=former-admin.example.internal")
@@ -64,11 +61,6 @@ class RaDirectModeTest {
         static java.security.KeyPair keys;
     }
 
-    @AfterAll
-    static void stop() {
-        stack.close();
-    }
-
     static int status(RaStack.Client who, String method, String path) throws Exception {
         return call(who, method, path, method.equals("GET") || method.equals("DELETE") ? null : "{}").statusCode();
     }
@@ -78,16 +70,8 @@ class RaDirectModeTest {
         return RaStack.send(http, method, base + path, body);
     }
 
-    interface Check {
-        boolean ok() throws Exception;
-    }
-
-    static void waitUntil(Check check) throws Exception {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!check.ok()) {
-            assertThat(System.nanoTime()).as("condition within 10 s").isLessThan(deadline);
-            Thread.sleep(50);
-        }
+    static void waitUntil(Await.Condition condition) throws Exception {
+        Await.until(Duration.ofSeconds(10), condition);
     }
 
     @Test

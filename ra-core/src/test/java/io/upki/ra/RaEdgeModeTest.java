@@ -6,22 +6,18 @@ import io.upki.pki.assertion.AssertionSigner;
 import io.upki.pki.assertion.Identity;
 import io.upki.pki.trust.Role;
 import io.upki.sidecar.Sidecar;
-import io.upki.sidecar.SidecarConfig;
-import io.upki.sidecar.decision.RoutePolicy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The ra-core in edge mode behind a real auth-sidecar: a request is authenticated only by a valid
@@ -30,9 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * every refusal 403, and 401 would call for an HTTP authentication scheme the RA does not have.)
  */
 class RaEdgeModeTest {
-    @TempDir
-    static Path dir;
-    static RaStack stack;
+    @RegisterExtension
+    static final RaStack stack = RaStack.forClass(RaConfig.Mode.EDGE);
     static Sidecar sidecar;
     static Sidecar lateSidecar;
     static Sidecar slowSidecar;
@@ -43,33 +38,16 @@ class RaEdgeModeTest {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = new RaStack(dir);
-        stack.startRa(RaConfig.Mode.EDGE);
         ra = "http://127.0.0.1:" + stack.ra.port();
-        sidecar = sidecar(stack, dir, "edge-sidecar", Clock.systemUTC());
+        sidecar = stack.closeAfter(stack.sidecar("edge-sidecar", Clock.systemUTC()));
         // A sidecar whose clock is a minute behind: its assertions are already expired for the RA.
-        lateSidecar = sidecar(stack, dir, "late-sidecar", Clock.offset(Clock.systemUTC(), Duration.ofSeconds(-60)));
+        lateSidecar = stack.closeAfter(stack.sidecar("late-sidecar",
+                Clock.offset(Clock.systemUTC(), Duration.ofSeconds(-60))));
         // One 15 s behind: its assertions are within their 30 s lifetime, too old for an unsafe method.
-        slowSidecar = sidecar(stack, dir, "slow-sidecar", Clock.offset(Clock.systemUTC(), Duration.ofSeconds(-15)));
+        slowSidecar = stack.closeAfter(stack.sidecar("slow-sidecar",
+                Clock.offset(Clock.systemUTC(), Duration.ofSeconds(-15))));
         admin = stack.issue("admin.example.internal", "admin");
         client = stack.issue("client.example.internal", "user");
-    }
-
-    /** A real sidecar registered with the stack's CA as {@code name} (its assertion-signer certificate). */
-    static Sidecar sidecar(RaStack stack, Path dir, String name, Clock clock) throws Exception {
-        String pub = stack.publisherBase();
-        return Sidecar.start(new SidecarConfig("127.0.0.1", 0, stack.caCrt, null, List.of(pub + "/crl.der"), pub + "/events",
-                Duration.ofSeconds(30), Duration.ZERO, null, stack.ca.opsEndpoint(), Duration.ofSeconds(1), "traefik",
-                RoutePolicy.defaults(), new SidecarConfig.Signing(null, null, stack.ca.registrationEndpoint(),
-                io.upki.ca.testing.TestCa.SEED, name, dir.resolve(name)), Duration.ofSeconds(30), 65536, 8, 100, false), clock);
-    }
-
-    @AfterAll
-    static void stop() {
-        sidecar.close();
-        lateSidecar.close();
-        slowSidecar.close();
-        stack.close();
     }
 
     /** What Traefik does: ask the sidecar, then forward the request with the headers it returned. */

@@ -8,14 +8,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue #16 M1 on ra-core's edge listener with {@code --edge-tls}: a sidecar assertion alone no longer
@@ -23,9 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * not revoked); the proxy in turn still needs a valid assertion.
  */
 class RaEdgeProxyTlsTest {
-    @TempDir
-    static Path dir;
-    static RaStack stack;
+    @RegisterExtension
+    static final RaStack stack = RaStack.forClass(RaConfig.Mode.EDGE, true);
     static Sidecar sidecar;
     static String ra;
     static RaStack.Client admin;
@@ -34,19 +31,11 @@ class RaEdgeProxyTlsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = new RaStack(dir);
-        stack.startRa(RaConfig.Mode.EDGE, true);
         ra = "https://127.0.0.1:" + stack.ra.port();
-        sidecar = RaEdgeModeTest.sidecar(stack, dir, "tls-edge-sidecar", Clock.systemUTC());
+        sidecar = stack.closeAfter(stack.sidecar("tls-edge-sidecar", Clock.systemUTC()));
         admin = stack.issue("admin.example.internal", "admin");
         user = stack.issue("user.example.internal", "user");
         proxy = stack.issue("edge-proxy", "proxy");
-    }
-
-    @AfterAll
-    static void stop() {
-        sidecar.close();
-        stack.close();
     }
 
     /** An administrator's assertion for GET /api/v1/health, as the sidecar hands it to the proxy. */

@@ -16,7 +16,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
@@ -32,10 +31,9 @@ import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue #20: the assertion names its signer by serial ({@code kid}) and {@code x5t#S256}, and ra-core
@@ -46,9 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * already looked up keeps working; once the CA is back the new signer is accepted.
  */
 class RaEdgeSignerLookupTest {
-    @TempDir
-    static Path dir;
-    static RaStack stack;
+    @RegisterExtension
+    static final RaStack stack = RaStack.forClass(RaConfig.Mode.EDGE);
     static Sidecar known;
     static RaStack.Client admin;
     static String ra;
@@ -56,23 +53,15 @@ class RaEdgeSignerLookupTest {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = new RaStack(dir);
-        stack.startRa(RaConfig.Mode.EDGE);
         ra = "http://127.0.0.1:" + stack.ra.port();
-        known = RaEdgeModeTest.sidecar(stack, dir, "known-sidecar", Clock.systemUTC());
+        known = stack.closeAfter(stack.sidecar("known-sidecar", Clock.systemUTC()));
         admin = stack.issue("admin.example.internal", "admin");
-    }
-
-    @AfterAll
-    static void stop() {
-        known.close();
-        stack.close();
     }
 
     /** An assertion-signer certificate made with the CA's own key, but never issued (or recorded) by the CA. */
     static X509Certificate unrecorded(KeyPair keys, BigInteger serial) throws Exception {
         X509Certificate caCert = Pem.parseCertificate(Files.readString(stack.caCrt));
-        PrivateKey caKey = Pem.parsePrivateKey(Files.readString(dir.resolve("ca/ca.key")), null);
+        PrivateKey caKey = Pem.parsePrivateKey(Files.readString(stack.dir.resolve("ca/ca.key")), null);
         var b = new JcaX509v3CertificateBuilder(X500Name.getInstance(caCert.getSubjectX500Principal().getEncoded()),
                 serial, Date.from(Instant.now().minusSeconds(3600)), Date.from(Instant.now().plusSeconds(86400)),
                 new X500Name("CN=rogue-sidecar"), keys.getPublic());
@@ -124,7 +113,7 @@ class RaEdgeSignerLookupTest {
     @Test
     void aNewSignerWhileTheCaIsDownGets503AndIsAcceptedOnceTheCaIsBack() throws Exception {
         assertThat(get("/api/v1/health", assertion(known, "/api/v1/health")).statusCode()).isEqualTo(200);
-        Sidecar fresh = RaEdgeModeTest.sidecar(stack, dir, "fresh-sidecar", Clock.systemUTC());
+        Sidecar fresh = stack.sidecar("fresh-sidecar", Clock.systemUTC());
         try {
             String first = assertion(fresh, "/api/v1/health");
             stack.ca.close();

@@ -13,15 +13,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.Base64;
-import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue #16 M2 through the real path: a real CA, crl-publisher and ra-core in edge mode, two real
@@ -30,9 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the other sidecar's still pass.
  */
 class RaEdgeSignerRevocationTest {
-    @TempDir
-    static Path dir;
-    static RaStack stack;
+    @RegisterExtension
+    static final RaStack stack = RaStack.forClass(RaConfig.Mode.EDGE);
     static Sidecar doomed;
     static Sidecar other;
     static String ra;
@@ -41,19 +37,10 @@ class RaEdgeSignerRevocationTest {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = new RaStack(dir);
-        stack.startRa(RaConfig.Mode.EDGE);
         ra = "http://127.0.0.1:" + stack.ra.port();
-        doomed = RaEdgeModeTest.sidecar(stack, dir, "doomed-sidecar", Clock.systemUTC());
-        other = RaEdgeModeTest.sidecar(stack, dir, "other-sidecar", Clock.systemUTC());
+        doomed = stack.closeAfter(stack.sidecar("doomed-sidecar", Clock.systemUTC()));
+        other = stack.closeAfter(stack.sidecar("other-sidecar", Clock.systemUTC()));
         admin = stack.issue("admin.example.internal", "admin");
-    }
-
-    @AfterAll
-    static void stop() {
-        doomed.close();
-        other.close();
-        stack.close();
     }
 
     /** The sidecar's assertion for an administrator's GET of {@code uri}, as Traefik would get it. */

@@ -1,15 +1,15 @@
 package io.upki.ra;
 
+import static io.upki.testkit.ops.Http.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.upki.testkit.Await;
 import io.upki.testkit.ops.ExportedMetrics;
 import io.upki.testkit.ops.Scrape;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,11 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 class RaOpsTest {
     @TempDir
     Path dir;
-    final HttpClient http = HttpClient.newHttpClient();
-
-    HttpResponse<String> get(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-    }
 
     @Test
     void readinessFollowsTheCaAndMetricsParse() throws Exception {
@@ -68,17 +63,7 @@ class RaOpsTest {
         }
     }
 
-    interface Check {
-        boolean ok() throws Exception;
-    }
-
-    static void waitFor(Check check) throws Exception {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!check.ok()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 30 s");
-            }
-            Thread.sleep(200);
-        }
+    static void waitFor(Await.Condition condition) throws Exception {
+        Await.until(Duration.ofSeconds(30), Duration.ofMillis(200), condition);
     }
 }

@@ -13,7 +13,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,10 +21,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Slow clients (issue #16, M3) against a real ra-core in edge mode (plain HTTP, as Traefik reaches it:
@@ -35,20 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RaSlowClientsTest {
     private static final int SLOW = 300;
-    @TempDir
-    static Path dir;
-    static RaStack stack;
-
-    @BeforeAll
-    static void start() throws Exception {
-        stack = new RaStack(dir);
-        stack.startRa(RaConfig.Mode.EDGE);
-    }
-
-    @AfterAll
-    static void stop() {
-        stack.close();
-    }
+    @RegisterExtension
+    static final RaStack stack = RaStack.forClass(RaConfig.Mode.EDGE);
 
     /** A connection to the RA, reads bounded by {@code timeout}. */
     static Socket connect(Duration timeout) throws IOException {

@@ -7,6 +7,10 @@ import io.upki.pki.wire.CaTask;
 import io.upki.pki.x509.Pem;
 import io.upki.publisher.Publisher;
 import io.upki.publisher.PublisherConfig;
+import io.upki.sidecar.Sidecar;
+import io.upki.sidecar.SidecarConfig;
+import io.upki.sidecar.decision.RoutePolicy;
+import io.upki.testkit.TempFolder;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,6 +25,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
@@ -33,21 +38,79 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /** A real CA, crl-publisher and ra-core on loopback, plus client identities written to files for curl. */
-final class RaStack implements AutoCloseable {
+final class RaStack implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
     /** A client identity: key, certificate, and their files. */
     record Client(KeyPair keys, X509Certificate certificate, Path keyFile, Path certFile) {
     }
 
-    final Path dir;
-    final int caPort;
+    Path dir;
+    int caPort;
     TestCa ca;
     Publisher publisher;
     RaServer ra;
     Path caCrt;
+    /** For a class's stack: the ra-core to start with it (none when null), and what to close with it. */
+    private final RaConfig.Mode raMode;
+    private final boolean edgeTls;
+    private final List<AutoCloseable> closeAfter = new ArrayList<>();
 
     RaStack(Path dir) throws Exception {
+        this(null, false);
+        start(dir);
+    }
+
+    private RaStack(RaConfig.Mode raMode, boolean edgeTls) {
+        this.raMode = raMode;
+        this.edgeTls = edgeTls;
+    }
+
+    /**
+     * The stack of a whole test class, as a JUnit 5 extension ({@code @RegisterExtension static final}): CA
+     * and publisher in a fresh folder before the first test, no ra-core yet; all closed after the last.
+     */
+    static RaStack forClass() {
+        return new RaStack(null, false);
+    }
+
+    /** As {@link #forClass()}, with an ra-core in {@code mode} started too. */
+    static RaStack forClass(RaConfig.Mode mode) {
+        return new RaStack(mode, false);
+    }
+
+    /** As {@link #forClass(RaConfig.Mode)}; {@code edgeTls}: see {@link #startRa(RaConfig.Mode, boolean)}. */
+    static RaStack forClass(RaConfig.Mode mode, boolean edgeTls) {
+        return new RaStack(mode, edgeTls);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        start(TempFolder.create("upki-ra-stack-"));
+        if (raMode != null) {
+            startRa(raMode, edgeTls);
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        try {
+            close();
+        } finally {
+            TempFolder.delete(dir, "RaStack");
+        }
+    }
+
+    /** Closes {@code resource} (a sidecar, say) when the stack closes, before the stack's own processes. */
+    <T extends AutoCloseable> T closeAfter(T resource) {
+        closeAfter.add(resource);
+        return resource;
+    }
+
+    private void start(Path dir) throws Exception {
         this.dir = dir;
         this.caPort = TestCa.freePortBlock();
         TestCa.initialize(dir.resolve("ca"), "ec");
@@ -97,6 +160,15 @@ final class RaStack implements AutoCloseable {
                 publisherBase() + "/events", publisherBase(), Duration.ofSeconds(2), 65536, null, false, null, cas);
         ra = RaServer.start(edgeTls ? config.withEdgeTls() : config, Clock.systemUTC(), audit);
         return ra;
+    }
+
+    /** A real auth-sidecar registered with this stack's CA as {@code name} (its assertion-signer certificate). */
+    Sidecar sidecar(String name, Clock clock) throws Exception {
+        String pub = publisherBase();
+        return Sidecar.start(new SidecarConfig("127.0.0.1", 0, caCrt, null, List.of(pub + "/crl.der"),
+                pub + "/events", Duration.ofSeconds(30), Duration.ZERO, null, ca.opsEndpoint(), Duration.ofSeconds(1),
+                "traefik", RoutePolicy.defaults(), new SidecarConfig.Signing(null, null, ca.registrationEndpoint(),
+                TestCa.SEED, name, dir.resolve(name)), Duration.ofSeconds(30), 65536, 8, 100, false), clock);
     }
 
     Client issue(String cn, String profile) throws Exception {
@@ -156,10 +228,22 @@ final class RaStack implements AutoCloseable {
 
     @Override
     public void close() {
+        for (int i = closeAfter.size() - 1; i >= 0; i--) {
+            try {
+                closeAfter.get(i).close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        closeAfter.clear();
         if (ra != null) {
             ra.close();
         }
-        publisher.close();
-        ca.close();
+        if (publisher != null) {
+            publisher.close();
+        }
+        if (ca != null) {
+            ca.close();
+        }
     }
 }

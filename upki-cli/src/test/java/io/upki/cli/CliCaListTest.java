@@ -2,15 +2,14 @@ package io.upki.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.upki.ca.testing.CaFixture;
 import io.upki.ca.testing.TestCa;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -20,23 +19,17 @@ import org.junit.jupiter.api.io.TempDir;
 class CliCaListTest {
     @TempDir
     static Path dir;
-    static TestCa ca;
+    @RegisterExtension
+    static final CaFixture ca = CaFixture.ec().onPortBlock();
     static int port;
     static int dead;
     static Path work;
 
     @BeforeAll
     static void start() throws Exception {
-        port = TestCa.freePortBlock();
+        port = ca.port();
         dead = TestCa.freePortBlock();
-        TestCa.initialize(dir.resolve("ca"), "ec");
-        ca = TestCa.open(dir.resolve("ca"), Duration.ofDays(7), null, Clock.systemUTC(), port);
         work = Files.createDirectories(dir.resolve("work"));
-    }
-
-    @AfterAll
-    static void stop() {
-        ca.close();
     }
 
     private static String pair() {

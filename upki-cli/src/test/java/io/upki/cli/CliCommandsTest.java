@@ -1,10 +1,10 @@
 package io.upki.cli;
 
-import io.upki.cli.context.CliContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.upki.ca.testing.TestCa;
+import io.upki.ca.testing.CaFixture;
+import io.upki.cli.context.CliContext;
 import io.upki.pki.x509.Pem;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -12,13 +12,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -26,34 +25,17 @@ import picocli.CommandLine;
 class CliCommandsTest {
     @TempDir
     static Path dir;
-    static TestCa ca;
+    // An EC profile keeps local key generation fast for the bulk tests.
+    @RegisterExtension
+    static final CaFixture ca = CaFixture.ec().onPortBlock().edgeProfile();
     static Map<String, String> env;
     static Path work;
 
     @BeforeAll
     static void start() throws Exception {
-        int port = TestCa.freePortBlock();
-        TestCa.initialize(dir.resolve("ca"), "ec");
-        // An EC profile keeps local key generation fast for the bulk tests.
-        Files.writeString(dir.resolve("ca/profiles/edge.yml"), """
-                keyType: ec
-                keyLen: 256
-                duration: 10
-                digest: sha256
-                altnames: true
-                subject: {C: FR, O: Company, OU: Edge}
-                keyUsage: [digitalSignature]
-                extendedKeyUsage: [serverAuth, clientAuth]
-                certType: server
-                """);
-        ca = TestCa.open(dir.resolve("ca"), Duration.ofDays(7), null, Clock.systemUTC(), port);
+        int port = ca.port();
         env = Map.of("UPKI_CA_HOST", "127.0.0.1", "UPKI_CA_PORT", Integer.toString(port));
         work = Files.createDirectories(dir.resolve("work"));
-    }
-
-    @AfterAll
-    static void stop() {
-        ca.close();
     }
 
     static CliRun.Result ok(String... args) {

@@ -1,9 +1,10 @@
 package io.upki.cli;
 
-import io.upki.cli.context.ExitCode;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.upki.ca.testing.CaFixture;
 import io.upki.ca.testing.TestCa;
+import io.upki.cli.context.ExitCode;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.caclient.CurveKeys;
 import io.upki.pki.wire.CaTask;
@@ -12,34 +13,28 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** upki-cli against a CA with {@code --client-auth curve}: operator keys, enrolment, the clients command. */
 class CliCurveTest {
     @TempDir
     static Path dir;
-    static TestCa ca;
+    @RegisterExtension
+    static final CaFixture ca = CaFixture.ec().curve();
     static Path work;
     static Map<String, String> env;
 
     @BeforeAll
     static void start() throws Exception {
-        int port = TestCa.freePortBlock();
-        TestCa.initialize(dir.resolve("ca"), "ec");
-        ca = TestCa.openCurve(dir.resolve("ca"), port);
+        int port = ca.port();
         work = Files.createDirectories(dir.resolve("work"));
         env = new HashMap<>();
         env.put("UPKI_CA_PORT", Integer.toString(port));
-        env.put("UPKI_CA_PUBLIC_KEY", dir.resolve("ca/curve.pub").toString());
+        env.put("UPKI_CA_PUBLIC_KEY", ca.dir().resolve("curve.pub").toString());
         env.put("HOME", dir.resolve("home").toString());
-    }
-
-    @AfterAll
-    static void stop() {
-        ca.close();
     }
 
     static CliRun.Result run(Map<String, String> environment, String... args) {

@@ -2,20 +2,20 @@ package io.upki.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.upki.ca.testing.CaFixture;
 import io.upki.ca.testing.TestCa;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,22 +25,16 @@ import org.junit.jupiter.api.io.TempDir;
 class CliErrorsTest {
     @TempDir
     static Path dir;
-    static TestCa ca;
+    @RegisterExtension
+    static final CaFixture ca = CaFixture.ec().onPortBlock();
     static Map<String, String> env;
     static Path work;
 
     @BeforeAll
     static void start() throws Exception {
-        int port = TestCa.freePortBlock();
-        TestCa.initialize(dir.resolve("ca"), "ec");
-        ca = TestCa.open(dir.resolve("ca"), Duration.ofDays(7), null, Clock.systemUTC(), port);
+        int port = ca.port();
         env = Map.of("UPKI_CA_PORT", Integer.toString(port));
         work = Files.createDirectories(dir.resolve("work"));
-    }
-
-    @AfterAll
-    static void stop() {
-        ca.close();
     }
 
     static CliRun.Result fails(int code, Map<String, String> environment, String... args) {
@@ -127,7 +121,7 @@ class CliErrorsTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         assertThat(work.resolve("admin.key")).doesNotExist();
         fails(3, Map.of("UPKI_CA_PORT", Integer.toString(port)), "status");
-        fails(3, "list", "--ra", "https://127.0.0.1:" + port, "--cacert", dir.resolve("ca/ca.crt").toString());
+        fails(3, "list", "--ra", "https://127.0.0.1:" + port, "--cacert", ca.dir().resolve("ca.crt").toString());
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.upki.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.upki.ca.testing.CaFixture;
 import io.upki.ca.testing.TestCa;
 import io.upki.pki.x509.CertificateFacts;
 import io.upki.pki.x509.DistinguishedNames;
@@ -13,12 +14,10 @@ import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.RSAPublicKey;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,20 +30,14 @@ class CliGuideTest {
 
     @TempDir
     static Path dir;
-    static TestCa ca;
+    @RegisterExtension
+    static final CaFixture ca = CaFixture.ec().onPortBlock();
     static Map<String, String> env;
 
     @BeforeAll
     static void start() throws Exception {
-        int port = TestCa.freePortBlock();
-        TestCa.initialize(dir.resolve("ca"), "ec");
-        ca = TestCa.open(dir.resolve("ca"), Duration.ofDays(7), null, Clock.systemUTC(), port);
+        int port = ca.port();
         env = Map.of("UPKI_CA_PORT", Integer.toString(port));
-    }
-
-    @AfterAll
-    static void stop() {
-        ca.close();
     }
 
     @Test
@@ -77,7 +70,7 @@ class CliGuideTest {
         assertThat(Pem.parseCertificate(Files.readString(caCrt))).isEqualTo(Pem.parseCertificate(ca.client().getCaPem()));
         cert.verify(Pem.parseCertificate(Files.readString(caCrt)).getPublicKey());
         // The CA never saw the key: it kept none for this serial (generate would have).
-        assertThat(dir.resolve("ca/private/" + cert.getSerialNumber().toString(16) + ".key")).doesNotExist();
+        assertThat(ca.dir().resolve("private/" + cert.getSerialNumber().toString(16) + ".key")).doesNotExist();
         assertThat(r.out()).contains("admin.key").contains("0x" + cert.getSerialNumber().toString(16));
         assertThat(work.toFile().list()).containsExactlyInAnyOrder("admin.key", "admin.crt", "ca.crt");
     }

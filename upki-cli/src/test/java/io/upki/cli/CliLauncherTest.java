@@ -2,7 +2,7 @@ package io.upki.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.upki.ca.testing.TestCa;
+import io.upki.ca.testing.CaFixture;
 import io.upki.pki.x509.Pem;
 import java.io.File;
 import java.net.InetAddress;
@@ -11,13 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,26 +27,20 @@ import org.junit.jupiter.api.io.TempDir;
 class CliLauncherTest {
     @TempDir
     static Path dir;
-    static TestCa ca;
+    @RegisterExtension
+    static final CaFixture ca = CaFixture.ec().onPortBlock();
     static int port;
     static Path script;
 
     @BeforeAll
     static void start() throws Exception {
-        port = TestCa.freePortBlock();
-        TestCa.initialize(dir.resolve("ca"), "ec");
-        ca = TestCa.open(dir.resolve("ca"), Duration.ofDays(7), null, Clock.systemUTC(), port);
+        port = ca.port();
         Path here = Path.of("").toAbsolutePath();
         while (here != null && !Files.isExecutable(here.resolve("bin/upki-cli"))) {
             here = here.getParent();
         }
         assertThat(here).as("bin/upki-cli above " + Path.of("").toAbsolutePath()).isNotNull();
         script = here.resolve("bin/upki-cli");
-    }
-
-    @AfterAll
-    static void stop() {
-        ca.close();
     }
 
     /** What one process printed and returned. */

@@ -8,11 +8,9 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
-import java.util.stream.Stream;
 
 /**
  * The forward-auth reference vectors (test PKI, CRLs, proxy header values and decisions) as a directory of
@@ -90,10 +88,7 @@ public final class ForwardAuthVectors {
     }
 
     private static void deleteTree(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // Best effort at JVM exit: a left-over copy in the temporary directory harms nothing.
-        }
+        // Best effort at JVM exit: a left-over copy in the temporary directory harms nothing.
+        TempFolder.delete(root, "ForwardAuthVectors");
     }
 }

@@ -9,10 +9,8 @@ import io.upki.testkit.clock.MutableClock;
 import io.upki.testkit.ops.ExportedMetrics;
 import io.upki.testkit.ops.Scrape;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,13 +23,8 @@ class SidecarOpsTest {
     @Test
     void healthReadyAndMetricsAnswerAndAStaleCrlMakesItNotReady() throws Exception {
         TestPki pki = new TestPki("Ops");
-        pki.writeTrust(dir);
-        Path crls = Files.writeString(dir.resolve("crls.pem"), pki.crls(7, List.of(), List.of()));
-        Path admins = Files.writeString(dir.resolve("admins.txt"), "CN=root-admin\n");
         MutableClock clock = MutableClock.at(TestPki.NOW);
-        try (SidecarHarness sidecar = SidecarHarness.start(SidecarHarness.config(dir.resolve("root.crt"),
-                dir.resolve("intermediate.crt"), List.of(crls.toString()), admins, SidecarHarness.throwawaySigning(dir),
-                "traefik"), clock)) {
+        try (SidecarHarness sidecar = SidecarHarness.startOn(pki, dir, 7, clock, true)) {
             assertThat(sidecar.get("/health", Map.of()).statusCode()).isEqualTo(200);
             assertThat(sidecar.get("/ready", Map.of()).statusCode()).isEqualTo(200);
             sidecar.get("/auth", Map.of("X-Forwarded-Tls-Client-Cert", TestPki.base64(pki.client("bob")),

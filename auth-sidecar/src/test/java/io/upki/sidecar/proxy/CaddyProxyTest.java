@@ -30,13 +30,9 @@ class CaddyProxyTest extends ProxyScenarios {
         Path home = Files.createDirectories(work.resolve("home"));
         Map<String, String> env = Map.of("HOME", home.toString(), "XDG_DATA_HOME", home.resolve("data").toString(),
                 "XDG_CONFIG_HOME", home.resolve("config").toString());
-        caddy = ProxyProcess.start("caddy", List.of(caddy(), "run", "--config", file.toString(), "--adapter", "caddyfile"),
-                env, work, port);
+        caddy = ProxyProcess.start("caddy", List.of(ProxyProcess.binary("/usr/bin/caddy", "caddy"), "run", "--config",
+                file.toString(), "--adapter", "caddyfile"), env, work, port);
         return caddy;
-    }
-
-    private static String caddy() {
-        return Files.isExecutable(Path.of("/usr/bin/caddy")) ? "/usr/bin/caddy" : "caddy";
     }
 
     @Override

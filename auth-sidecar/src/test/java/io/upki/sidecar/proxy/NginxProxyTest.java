@@ -34,12 +34,9 @@ class NginxProxyTest extends ProxyScenarios {
         String user = "root".equals(System.getProperty("user.name")) ? "user root;" : "";
         String conf = ProxyConfigs.fill(ProxyConfigs.NGINX_TEST_CONF, Map.of("USER", user, "PREFIX", work.toString(), "SITE", site));
         Path file = Files.writeString(work.resolve("nginx.conf"), conf);
-        return ProxyProcess.start("nginx", List.of(nginx(), "-p", work + "/", "-c", file.toString(),
-                "-e", work.resolve("error.log").toString(), "-g", "daemon off; master_process on;"), Map.of(), work, port);
-    }
-
-    private static String nginx() {
-        return Files.isExecutable(Path.of("/usr/sbin/nginx")) ? "/usr/sbin/nginx" : "nginx";
+        return ProxyProcess.start("nginx", List.of(ProxyProcess.binary("/usr/sbin/nginx", "nginx"), "-p", work + "/",
+                "-c", file.toString(), "-e", work.resolve("error.log").toString(), "-g", "daemon off; master_process on;"),
+                Map.of(), work, port);
     }
 
     @Override

@@ -33,8 +33,12 @@ final class ProxyProcess implements AutoCloseable {
         this.port = port;
     }
 
-    /** Starts {@code command} in {@code workDir} and waits until {@code port} accepts connections. */
-    static ProxyProcess start(String name, List<String> command, Map<String, String> env, Path workDir, int port)
+    /** The proxy binary at {@code path} when installed there (Debian's package), else {@code name} on the PATH. */
+    static String binary(String path, String name) {
+        return java.nio.file.Files.isExecutable(java.nio.file.Path.of(path)) ? path : name;
+    }
+
+    /** Starts {@code command} in {@code workDir} and waits until {@code port} accepts connections. */    static ProxyProcess start(String name, List<String> command, Map<String, String> env, Path workDir, int port)
             throws IOException {
         Path log = workDir.resolve(name + "-output.log");
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)

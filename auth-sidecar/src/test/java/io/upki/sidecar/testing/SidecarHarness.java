@@ -29,16 +29,7 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** Starts a real sidecar on a free loopback port and sends it forward-auth requests over HTTP. */
-public final class SidecarHarness implements AutoCloseable {
-    private final Sidecar sidecar;
-    private final HttpClient http;
-    private final String scheme;
-
-    private SidecarHarness(Sidecar sidecar, HttpClient http, String scheme) {
-        this.sidecar = sidecar;
-        this.http = http;
-        this.scheme = scheme;
-    }
+public record SidecarHarness(Sidecar sidecar, HttpClient http, String scheme) implements AutoCloseable {
 
     /** The forward-auth reference vectors folder (from the upki-testkit module). */
     public static Path vectors() {
@@ -68,6 +59,25 @@ public final class SidecarHarness implements AutoCloseable {
                 64 * 1024, 8, 10_000, true);
     }
 
+    /**
+     * A sidecar (proxy traefik, throwaway signer) trusting {@code pki} as written to {@code dir}: root.crt,
+     * intermediate.crt, crls.pem (CRL number 10, nothing revoked) and admins.txt (CN=root-admin); at
+     * {@link TestPki#NOW}, metrics on.
+     */
+    public static SidecarHarness startOn(TestPki pki, Path dir) throws Exception {
+        return startOn(pki, dir, 10, Clock.fixed(TestPki.NOW, java.time.ZoneOffset.UTC), true);
+    }
+
+    /** As {@link #startOn(TestPki, Path)}, with CRL number {@code crlNumber}, {@code clock} and {@code metrics}. */
+    public static SidecarHarness startOn(TestPki pki, Path dir, long crlNumber, Clock clock, boolean metrics)
+            throws Exception {
+        pki.writeTrust(dir);
+        Path crls = Files.writeString(dir.resolve("crls.pem"), pki.crls(crlNumber, List.of(), List.of()));
+        Path admins = Files.writeString(dir.resolve("admins.txt"), "CN=root-admin\n");
+        return start(config(dir.resolve("root.crt"), dir.resolve("intermediate.crt"), List.of(crls.toString()), admins,
+                throwawaySigning(dir), "traefik"), clock, metrics);
+    }
+
     public static SidecarHarness start(SidecarConfig config, Clock clock) throws IOException {
         return start(config, clock, true);
     }
@@ -83,10 +93,6 @@ public final class SidecarHarness implements AutoCloseable {
     public static SidecarHarness startTls(SidecarConfig config, Clock clock, SSLContext client) throws IOException {
         NativeCrypto.install(System.getenv(NativeCrypto.SWITCH));
         return new SidecarHarness(Sidecar.start(config, clock), HttpClient.newBuilder().sslContext(client).build(), "https");
-    }
-
-    public Sidecar sidecar() {
-        return sidecar;
     }
 
     public String base() {

@@ -2,7 +2,7 @@ package io.upki.ca.issue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.upki.ca.testing.TestCa;
+import io.upki.ca.testing.CaFixture;
 import io.upki.ca.testing.TestKeys;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.caclient.CaClientException;
@@ -10,30 +10,16 @@ import io.upki.pki.wire.CaErrorCode;
 import io.upki.pki.wire.CaTask;
 import io.upki.pki.x509.Pem;
 import java.math.BigInteger;
-import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The keys {@code sign} certifies, through a real CA on ZeroMQ: each refused kind is a clear [400], never [600]. */
 class CsrKeyRulesTest {
-    @TempDir
-    static Path dir;
-    static TestCa ca;
-
-    @BeforeAll
-    static void start() throws Exception {
-        ca = TestCa.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        ca.close();
-    }
+    @RegisterExtension
+    static final CaFixture ca = CaFixture.ec();
 
     static String refusal(KeyPair keys) {
         try {

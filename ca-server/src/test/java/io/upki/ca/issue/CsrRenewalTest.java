@@ -4,40 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.upki.testkit.clock.MutableClock;
-import io.upki.ca.testing.TestCa;
+import io.upki.ca.testing.CaFixture;
 import io.upki.ca.testing.TestKeys;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.wire.CaTask;
 import io.upki.pki.x509.Pem;
+import io.upki.testkit.clock.MutableClock;
 import java.math.BigInteger;
-import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code renew_csr} through a real CA on ZeroMQ: one task that keeps subject, names and profile. */
 class CsrRenewalTest {
-    @TempDir
-    static Path dir;
-    static TestCa ca;
     static final MutableClock CLOCK = new MutableClock();
 
-    @BeforeAll
-    static void start() throws Exception {
-        TestCa.initialize(dir, "ec");
-        ca = TestCa.open(dir, Duration.ofDays(7), null, CLOCK);
-    }
-
-    @AfterAll
-    static void stop() {
-        ca.close();
-    }
+    @RegisterExtension
+    static final CaFixture ca = CaFixture.ec().clock(CLOCK);
 
     static BigInteger issue(String cn, String profile, List<String> dns) {
         return ca.call(CaTask.SIGN, CaClient.params().put("csr", TestKeys.csr(TestKeys.ec256(), "CN=" + cn, dns))

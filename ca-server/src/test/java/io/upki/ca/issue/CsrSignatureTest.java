@@ -2,35 +2,21 @@ package io.upki.ca.issue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.upki.ca.testing.TestCa;
+import io.upki.ca.testing.CaFixture;
 import io.upki.ca.testing.TestKeys;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.caclient.CaClientException;
 import io.upki.pki.wire.CaErrorCode;
 import io.upki.pki.wire.CaTask;
-import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A CSR's self-signature over SHA-1 or MD5 proves possession only weakly: refused with [300], through a real CA. */
 class CsrSignatureTest {
-    @TempDir
-    static Path dir;
-    static TestCa ca;
-
-    @BeforeAll
-    static void start() throws Exception {
-        ca = TestCa.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        ca.close();
-    }
+    @RegisterExtension
+    static final CaFixture ca = CaFixture.ec();
 
     static String refusal(KeyPair keys, String algorithm) {
         try {

@@ -3,31 +3,20 @@ package io.upki.ca.issue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.upki.ca.testing.CaFixture;
 import io.upki.ca.testing.TestCa;
 import io.upki.ca.testing.TestKeys;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.wire.CaTask;
 import io.upki.pki.x509.Pem;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A profile's {@code domain} confines every name on every issuance task, through a real CA on ZeroMQ. */
 class DomainRuleTest {
-    @TempDir
-    static Path dir;
-    static TestCa ca;
-
-    @BeforeAll
-    static void start() throws Exception {
-        TestCa.initialize(dir, "ec");
-        Files.writeString(dir.resolve("profiles/corp.yml"), """
+    @RegisterExtension
+    static final CaFixture ca = CaFixture.ec().profile("corp", """
                 keyType: ec
                 keyLen: 256
                 duration: 10
@@ -39,13 +28,6 @@ class DomainRuleTest {
                 extendedKeyUsage: [serverAuth, clientAuth, emailProtection]
                 certType: server
                 """);
-        ca = TestCa.open(dir, Duration.ofDays(7), null, Clock.systemUTC());
-    }
-
-    @AfterAll
-    static void stop() {
-        ca.close();
-    }
 
     static ObjectNode generate(String cn, String sansJson) throws Exception {
         ObjectNode p = CaClient.params().put("cn", cn).put("profile", "corp");

@@ -2,36 +2,22 @@ package io.upki.ca.issue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.upki.ca.testing.CaFixture;
 import io.upki.ca.testing.TestCa;
 import io.upki.ca.testing.TestKeys;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.wire.CaTask;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A '/' in a subject attribute makes the slash-form DN ambiguous ({@code /CN=a/O=b} is one CN or a CN
  * and an O): every issuance path refuses it with a [200], through a real CA on ZeroMQ.
  */
 class SubjectSlashTest {
-    @TempDir
-    static Path dir;
-    static TestCa ca;
-
-    @BeforeAll
-    static void start() throws Exception {
-        ca = TestCa.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        ca.close();
-    }
+    @RegisterExtension
+    static final CaFixture ca = CaFixture.ec();
 
     @Test
     void signRefusesASlashInTheCommonName() {

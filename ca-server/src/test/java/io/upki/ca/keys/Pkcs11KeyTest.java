@@ -11,8 +11,8 @@ import io.upki.pki.caclient.ZmqCaClient;
 import io.upki.pki.wire.CaTask;
 import io.upki.pki.wire.WireCodec;
 import io.upki.pki.x509.Pem;
+import io.upki.testkit.softhsm.SoftHsm;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateFactory;
@@ -26,19 +26,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import io.upki.testkit.softhsm.SoftHsm;
 
 /**
  * CA keys in a real SoftHSM2 token created by the test: root and intermediate keys generated inside
  * the token (no key file), certificates and CRLs signed through it, and every token refusal at start.
  */
 class Pkcs11KeyTest {
-    private static final String ROOT_MAIN = "io.upki.ca.root.RootMain";
-    private static final String CA_MAIN = "io.upki.ca.CaServerMain";
     private static final String MODULE = Pkcs11Settings.DEFAULT_MODULE;
 
     @TempDir
@@ -71,23 +67,23 @@ class Pkcs11KeyTest {
     void twoTierWithBothKeysInTokensSignsCertificatesAndCrlsThroughTheToken() throws Exception {
         Path root = dir.resolve("root");
         Path ca = dir.resolve("ca");
-        ok(ROOT_MAIN, "init", "--dir", root.toString(), "--key-type", "ec", "--pkcs11-module", MODULE,
+        ok(CliProcess.ROOT_MAIN, "init", "--dir", root.toString(), "--key-type", "ec", "--pkcs11-module", MODULE,
                 "--pkcs11-token", "upki-root", "--pkcs11-key", "root", "--pkcs11-pin-file", dir.resolve("root.pin").toString());
         assertThat(root.resolve("root.key")).doesNotExist();
         assertThat(root.resolve("root.crt")).exists();
-        ok(CA_MAIN, "init", "--intermediate", "--data-dir", ca.toString(), "--key-type", "ec", "--seed", TestCa.SEED,
+        ok(CliProcess.CA_MAIN, "init", "--intermediate", "--data-dir", ca.toString(), "--key-type", "ec", "--seed", TestCa.SEED,
                 "--pkcs11-token", "upki-ca", "--pkcs11-key", "issuing", "--pkcs11-pin-file", dir.resolve("ca.pin").toString());
         assertThat(ca.resolve("ca.key")).doesNotExist();
         // The same label again: the token key is never replaced.
-        CliProcess.Result again = CliProcess.run(env, CA_MAIN, "init", "--intermediate", "--data-dir",
+        CliProcess.Result again = CliProcess.run(env, CliProcess.CA_MAIN, "init", "--intermediate", "--data-dir",
                 dir.resolve("ca2").toString(), "--key-type", "ec", "--seed", TestCa.SEED, "--pkcs11-token", "upki-ca",
                 "--pkcs11-key", "issuing", "--pkcs11-pin-file", dir.resolve("ca.pin").toString());
         assertThat(again.exit()).isNotZero();
         assertThat(again.lastLine()).contains("already holds a key labelled 'issuing'");
-        ok(ROOT_MAIN, "sign", "--dir", root.toString(), "--csr", ca.resolve("ca.csr").toString(), "--out",
+        ok(CliProcess.ROOT_MAIN, "sign", "--dir", root.toString(), "--csr", ca.resolve("ca.csr").toString(), "--out",
                 dir.resolve("ca.crt").toString(), "--pkcs11-token", "upki-root", "--pkcs11-key", "root",
                 "--pkcs11-pin-file", dir.resolve("root.pin").toString());
-        ok(CA_MAIN, "install", "--data-dir", ca.toString(), "--cert", dir.resolve("ca.crt").toString(), "--chain",
+        ok(CliProcess.CA_MAIN, "install", "--data-dir", ca.toString(), "--cert", dir.resolve("ca.crt").toString(), "--chain",
                 root.resolve("root.crt").toString());
 
         int port = TestCa.freePortBlock();
@@ -99,11 +95,7 @@ class Pkcs11KeyTest {
         try (ZmqCaClient client = new ZmqCaClient("tcp://127.0.0.1:" + port, t -> Duration.ofSeconds(30), 0, new WireCodec())) {
             JsonNode issued = client.call(CaTask.GENERATE, CaClient.params().put("cn", "admin.example.internal").put("profile", "admin"));
             Files.writeString(dir.resolve("admin.crt"), issued.get("certificate").asText());
-            Process verify = new ProcessBuilder("openssl", "verify", "-CAfile", root.resolve("root.crt").toString(),
-                    "-untrusted", ca.resolve("ca.crt").toString(), dir.resolve("admin.crt").toString())
-                    .redirectErrorStream(true).start();
-            String out = new String(verify.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(verify.waitFor()).as(out).isZero();
+            CliProcess.opensslVerify(root.resolve("root.crt"), ca.resolve("ca.crt"), dir.resolve("admin.crt"));
             X509CRL crl = (X509CRL) CertificateFactory.getInstance("X.509").generateCRL(new java.io.ByteArrayInputStream(
                     Base64.getDecoder().decode(client.call(CaTask.GENERATE_CRL, CaClient.params()).asText())));
             crl.verify(intermediate.getPublicKey());
@@ -119,7 +111,7 @@ class Pkcs11KeyTest {
     @Test
     void startStopsWithOneLineForAMissingTokenAWrongPinAndAMissingKey() throws Exception {
         Path ca = dir.resolve("ca");
-        ok(CA_MAIN, "init", "--data-dir", ca.toString(), "--key-type", "ec", "--seed", TestCa.SEED,
+        ok(CliProcess.CA_MAIN, "init", "--data-dir", ca.toString(), "--key-type", "ec", "--seed", TestCa.SEED,
                 "--pkcs11-token", "upki-ca", "--pkcs11-key", "issuing", "--pkcs11-pin-file", dir.resolve("ca.pin").toString());
         String port = Integer.toString(TestCa.freePortBlock());
         assertRefused("no token labelled 'nope'", "start", "--data-dir", ca.toString(), "--port", port,
@@ -130,7 +122,7 @@ class Pkcs11KeyTest {
                 "--pkcs11-token", "upki-ca", "--pkcs11-key", "other", "--pkcs11-pin-file", dir.resolve("ca.pin").toString());
         assertRefused("no ca.key", "start", "--data-dir", ca.toString(), "--port", port);
         // The other token's key does not belong to ca.crt.
-        ok(ROOT_MAIN, "init", "--dir", dir.resolve("root").toString(), "--key-type", "ec", "--pkcs11-token", "upki-root",
+        ok(CliProcess.ROOT_MAIN, "init", "--dir", dir.resolve("root").toString(), "--key-type", "ec", "--pkcs11-token", "upki-root",
                 "--pkcs11-key", "root", "--pkcs11-pin-file", dir.resolve("root.pin").toString());
         assertRefused("does not belong to ca.crt", "start", "--data-dir", ca.toString(), "--port", port,
                 "--pkcs11-token", "upki-root", "--pkcs11-key", "root", "--pkcs11-pin-file", dir.resolve("root.pin").toString());
@@ -142,7 +134,7 @@ class Pkcs11KeyTest {
     @Test
     void aTokenFailingMidOperationAnswersAnAuthorityErrorAndLosesNothing() throws Exception {
         Path ca = dir.resolve("ca");
-        ok(CA_MAIN, "init", "--data-dir", ca.toString(), "--key-type", "ec", "--seed", TestCa.SEED,
+        ok(CliProcess.CA_MAIN, "init", "--data-dir", ca.toString(), "--key-type", "ec", "--seed", TestCa.SEED,
                 "--pkcs11-token", "upki-ca", "--pkcs11-key", "issuing", "--pkcs11-pin-file", dir.resolve("ca.pin").toString());
         int port = TestCa.freePortBlock();
         Process server = CliProcess.startCa(env, dir.resolve("ca.log"), Duration.ofSeconds(90), "start", "--data-dir",
@@ -170,16 +162,15 @@ class Pkcs11KeyTest {
     }
 
     private void assertRefused(String reason, String... args) throws IOException, InterruptedException {
-        CliProcess.Result r = CliProcess.run(env, CA_MAIN, args);
+        CliProcess.Result r = CliProcess.run(env, CliProcess.CA_MAIN, args);
         assertThat(r.exit()).as(r.output()).isNotZero();
         assertThat(r.lastLine()).as(r.output()).startsWith("ca-server: ").contains(reason);
         assertThat(r.output().strip().split("\n")).as("one line, no stack trace: " + r.output())
                 .noneMatch(l -> l.startsWith("\tat ") || l.contains("Exception in thread"));
     }
 
-    private void ok(String main, String... args) throws IOException, InterruptedException {
-        CliProcess.Result r = CliProcess.run(env, main, args);
-        assertThat(r.exit()).as(r.output()).isZero();
+    private void ok(String main, String... args) throws Exception {
+        CliProcess.ok(env, main, args);
     }
 
 }

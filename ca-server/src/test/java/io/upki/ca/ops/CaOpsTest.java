@@ -1,15 +1,16 @@
 package io.upki.ca.ops;
 
+import static io.upki.testkit.ops.Http.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.upki.testkit.clock.MutableClock;
 import io.upki.ca.testing.TestCa;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.wire.CaTask;
 import io.upki.pki.x509.Pem;
+import io.upki.testkit.clock.MutableClock;
 import io.upki.testkit.ops.ExportedMetrics;
 import io.upki.testkit.ops.Scrape;
 import java.math.BigInteger;
@@ -29,10 +30,6 @@ class CaOpsTest {
     @TempDir
     Path dir;
     final HttpClient http = HttpClient.newHttpClient();
-
-    HttpResponse<String> get(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-    }
 
     static JsonNode json(HttpResponse<String> r) throws Exception {
         return new ObjectMapper().readTree(r.body());

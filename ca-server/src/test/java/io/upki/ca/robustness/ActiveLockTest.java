@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.upki.ca.authority.CaCurveKey;
-import io.upki.ca.authority.CaFiles;
 import io.upki.ca.standby.ActiveStandby;
 import io.upki.ca.testing.TestCa;
 import io.upki.ca.testing.TestKeys;
@@ -29,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -59,18 +56,11 @@ class ActiveLockTest {
     @Test
     @Timeout(300)
     void aCaWhoseLockSessionIsEndedExits75BeforeTheStandbySignsAndLosesNothing() throws Exception {
-        TestPostgres.Database db = TestPostgres.shared().createDatabase("lock_loss");
-        Path dirA = tmp.resolve("ca-a");
-        TestCa.initialize(dirA, "ec");
-        Path dirB = tmp.resolve("ca-b");
-        StandbyFailoverTest.copyTree(dirA, dirB);
-        Map<String, String> env = Map.of("PGPASSWORD", db.password());
-        CaProcess a = CaProcess.on(dirA, tmp.resolve("a.log"));
-        CaProcess b = CaProcess.on(dirB, tmp.resolve("b.log"));
-        processes.add(a);
-        processes.add(b);
-        a.start(READY, env, List.of("--store", db.storeUrl()));
-        b.startStandby(READY, env, List.of("--store", db.storeUrl()));
+        CaPair pair = CaPair.create(tmp, "lock_loss", false, processes);
+        CaProcess a = pair.a;
+        CaProcess b = pair.b;
+        a.start(READY, pair.env, pair.store());
+        b.startStandby(READY, pair.env, pair.store());
 
         Map<BigInteger, Long> ackedByA = new ConcurrentHashMap<>();
         List<String> unexpected = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -101,7 +91,7 @@ class ActiveLockTest {
                 // The session holding the lock (the standby's own lock session, trying it, holds nothing).
                 String ended = TestPostgres.shared().psql("SELECT count(pg_terminate_backend(a.pid)) FROM pg_stat_activity a "
                         + "JOIN pg_locks l ON l.pid = a.pid WHERE l.locktype = 'advisory' AND l.granted "
-                        + "AND a.application_name = 'upki-ca-active-lock' AND a.datname = '" + db.name() + "'");
+                        + "AND a.application_name = 'upki-ca-active-lock' AND a.datname = '" + pair.db.name() + "'");
                 long endedAt = System.nanoTime();
                 java.time.Instant endedWall = java.time.Instant.now();
                 assertThat(ended.strip()).isEqualTo("1");
@@ -155,36 +145,30 @@ class ActiveLockTest {
         // What a supervisor does with exit 75: start it again, and it waits as the standby of B.
         CaProcess again = CaProcess.onPortOf(a, tmp.resolve("a-again.log"));
         processes.add(again);
-        again.startStandby(READY, env, List.of("--store", db.storeUrl()));
+        again.startStandby(READY, pair.env, pair.store());
     }
 
     @Test
     @Timeout(300)
     void aCurveStandbyKnowsTheKeysTheActiveCaEnrolledAfterItStarted() throws Exception {
-        TestPostgres.Database db = TestPostgres.shared().createDatabase("standby_keys");
-        Path dirA = tmp.resolve("ca-a");
-        TestCa.initialize(dirA, "ec");
-        String caKey = CaCurveKey.loadOrCreate(new CaFiles(dirA)).publicKey(); // both CAs serve the same CURVE key
-        Path dirB = tmp.resolve("ca-b");
-        StandbyFailoverTest.copyTree(dirA, dirB);
-        Map<String, String> env = Map.of("PGPASSWORD", db.password());
+        CaPair pair = CaPair.create(tmp, "standby_keys", true, processes);
         int opsA = TestCa.freePortBlock();
         int opsB = TestCa.freePortBlock();
-        CaProcess a = CaProcess.on(dirA, tmp.resolve("a.log"));
-        CaProcess b = CaProcess.on(dirB, tmp.resolve("b.log"));
-        processes.add(a);
-        processes.add(b);
-        a.launchOnly(env, List.of("--store", db.storeUrl(), "--client-auth", "curve", "--ops-listen", "127.0.0.1:" + opsA));
+        CaProcess a = pair.a;
+        CaProcess b = pair.b;
+        a.launchOnly(pair.env, List.of("--store", pair.db.storeUrl(), "--client-auth", "curve",
+                "--ops-listen", "127.0.0.1:" + opsA));
         awaitLog(a, "upki ca-server ready");
-        b.launchOnly(env, List.of("--store", db.storeUrl(), "--client-auth", "curve", "--ops-listen", "127.0.0.1:" + opsB));
+        b.launchOnly(pair.env, List.of("--store", pair.db.storeUrl(), "--client-auth", "curve",
+                "--ops-listen", "127.0.0.1:" + opsB));
         awaitStandby(opsB, b);
 
         CurveKeys operatorKeys = CurveKeys.generate();
         CurveKeys late = CurveKeys.generate();
-        try (ZmqCaClient registration = curve(a.registrationEndpoint(), operatorKeys, caKey, Duration.ofSeconds(30));
-             ZmqCaClient operator = curve(a.endpoint(), operatorKeys, caKey, Duration.ofSeconds(30));
-             ZmqCaClient lateOnB = curve(b.endpoint(), late, caKey, Duration.ofMillis(700));
-             ZmqCaClient strangerOnB = curve(b.endpoint(), CurveKeys.generate(), caKey, Duration.ofMillis(700))) {
+        try (ZmqCaClient registration = curve(a.registrationEndpoint(), operatorKeys, pair.curveKey, Duration.ofSeconds(30));
+             ZmqCaClient operator = curve(a.endpoint(), operatorKeys, pair.curveKey, Duration.ofSeconds(30));
+             ZmqCaClient lateOnB = curve(b.endpoint(), late, pair.curveKey, Duration.ofMillis(700));
+             ZmqCaClient strangerOnB = curve(b.endpoint(), CurveKeys.generate(), pair.curveKey, Duration.ofMillis(700))) {
             registration.call(CaTask.ENROL, CaClient.params().put("seed", TestCa.SEED).put("name", "operator"));
             // Enrolled on the active CA after the standby started.
             operator.call(CaTask.ADD_CLIENT, CaClient.params().put("public_key", late.publicKey())
@@ -202,7 +186,7 @@ class ActiveLockTest {
             CaClientException after;
             do {
                 Thread.sleep(200);
-                try (ZmqCaClient again = curve(b.endpoint(), late, caKey, Duration.ofMillis(700))) {
+                try (ZmqCaClient again = curve(b.endpoint(), late, pair.curveKey, Duration.ofMillis(700))) {
                     after = refusal(() -> again.call(CaTask.GET_CA, null));
                 }
             } while (after.code() == CaErrorCode.STANDBY && System.nanoTime() < deadline);

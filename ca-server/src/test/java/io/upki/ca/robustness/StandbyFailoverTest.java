@@ -13,16 +13,13 @@ import io.upki.pki.wire.CaTask;
 import io.upki.pki.wire.WireCodec;
 import io.upki.pki.x509.CertificateFacts;
 import io.upki.pki.x509.Pem;
-import io.upki.testkit.postgres.TestPostgres;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +30,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -68,22 +64,15 @@ class StandbyFailoverTest {
     @Timeout(600)
     void theStandbyTakesOverAfterAKillWithNothingLostAndNoSerialRepeated() throws Exception {
         int kills = Integer.getInteger("upki.failover.kills", 1);
-        TestPostgres.Database db = TestPostgres.shared().createDatabase("standby");
-        Path dirA = tmp.resolve("ca-a");
-        TestCa.initialize(dirA, "ec");
-        Path dirB = tmp.resolve("ca-b");
-        copyTree(dirA, dirB); // both CAs need the signing key (and the CURVE key clients pin)
-        Map<String, String> env = Map.of("PGPASSWORD", db.password());
+        CaPair pair = CaPair.create(tmp, "standby", false, processes);
         int opsA = TestCa.freePortBlock();
         int opsB = TestCa.freePortBlock();
-        CaProcess active = CaProcess.on(dirA, tmp.resolve("a.log"));
-        CaProcess standby = CaProcess.on(dirB, tmp.resolve("b.log"));
-        processes.add(active);
-        processes.add(standby);
-        List<String> optionsA = List.of("--store", db.storeUrl(), "--ops-listen", "127.0.0.1:" + opsA);
-        List<String> optionsB = List.of("--store", db.storeUrl(), "--ops-listen", "127.0.0.1:" + opsB);
-        active.start(READY, env, optionsA);
-        standby.startStandby(READY, env, optionsB);
+        CaProcess active = pair.a;
+        CaProcess standby = pair.b;
+        List<String> optionsA = List.of("--store", pair.db.storeUrl(), "--ops-listen", "127.0.0.1:" + opsA);
+        List<String> optionsB = List.of("--store", pair.db.storeUrl(), "--ops-listen", "127.0.0.1:" + opsB);
+        active.start(READY, pair.env, optionsA);
+        standby.startStandby(READY, pair.env, optionsB);
         assertThat(get(opsB, "/ready")).startsWith("503").contains("standby");
         assertThat(get(opsB, "/health")).startsWith("200");
 
@@ -125,7 +114,7 @@ class StandbyFailoverTest {
                     // The killed CA comes back, now as the standby of the one that took over.
                     CaProcess restarted = CaProcess.onPortOf(active, tmp.resolve("restart-" + k + ".log"));
                     processes.add(restarted);
-                    restarted.startStandby(READY, env, active.dataDir().equals(dirA) ? optionsA : optionsB);
+                    restarted.startStandby(READY, pair.env, active.dataDir().equals(pair.dirA) ? optionsA : optionsB);
                     CaProcess next = standby;
                     standby = restarted;
                     active = next;
@@ -152,18 +141,11 @@ class StandbyFailoverTest {
     @Test
     @Timeout(300)
     void aStandbyRefusesEveryTaskAndTakesOverWhenTheActiveStopsInOrder() throws Exception {
-        TestPostgres.Database db = TestPostgres.shared().createDatabase("standby_stop");
-        Path dirA = tmp.resolve("ca-a");
-        TestCa.initialize(dirA, "ec");
-        Path dirB = tmp.resolve("ca-b");
-        copyTree(dirA, dirB);
-        Map<String, String> env = Map.of("PGPASSWORD", db.password());
-        CaProcess a = CaProcess.on(dirA, tmp.resolve("a.log"));
-        CaProcess b = CaProcess.on(dirB, tmp.resolve("b.log"));
-        processes.add(a);
-        processes.add(b);
-        a.start(READY, env, List.of("--store", db.storeUrl()));
-        b.startStandby(READY, env, List.of("--store", db.storeUrl()));
+        CaPair pair = CaPair.create(tmp, "standby_stop", false, processes);
+        CaProcess a = pair.a;
+        CaProcess b = pair.b;
+        a.start(READY, pair.env, pair.store());
+        b.startStandby(READY, pair.env, pair.store());
         try (ZmqCaClient onlyB = new ZmqCaClient(b.endpoint(), t -> SIGN_TIMEOUT, 0, new WireCodec());
              ZmqCaClient onlyBRegistration = new ZmqCaClient(b.registrationEndpoint(), t -> SIGN_TIMEOUT, 0,
                      new WireCodec())) {
@@ -242,16 +224,4 @@ class StandbyFailoverTest {
         return r.statusCode() + " " + r.body();
     }
 
-    static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                Path target = to.resolve(from.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(f, target, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
-    }
 }

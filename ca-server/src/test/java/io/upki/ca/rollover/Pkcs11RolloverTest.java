@@ -10,7 +10,7 @@ import io.upki.pki.caclient.ZmqCaClient;
 import io.upki.pki.wire.CaTask;
 import io.upki.pki.wire.WireCodec;
 import io.upki.pki.x509.Pem;
-import java.nio.charset.StandardCharsets;
+import io.upki.testkit.softhsm.SoftHsm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateFactory;
@@ -24,11 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import io.upki.testkit.softhsm.SoftHsm;
 
 /**
  * Rollover of an intermediate whose keys live in a real SoftHSM2 token: the next key is generated in the
@@ -36,8 +34,6 @@ import io.upki.testkit.softhsm.SoftHsm;
  * keeps signing generation 1's CRL, and a restart finds both keys by the labels the data directory records.
  */
 class Pkcs11RolloverTest {
-    private static final String ROOT_MAIN = "io.upki.ca.root.RootMain";
-    private static final String CA_MAIN = "io.upki.ca.CaServerMain";
     private static final String MODULE = Pkcs11Settings.DEFAULT_MODULE;
 
     @TempDir
@@ -69,12 +65,12 @@ class Pkcs11RolloverTest {
         Path root = dir.resolve("root");
         Path ca = dir.resolve("ca");
         String pin = dir.resolve("ca.pin").toString();
-        ok(ROOT_MAIN, "init", "--dir", root.toString(), "--key-type", "ec");
-        ok(CA_MAIN, "init", "--intermediate", "--data-dir", ca.toString(), "--key-type", "ec", "--seed", TestCa.SEED,
+        ok(CliProcess.ROOT_MAIN, "init", "--dir", root.toString(), "--key-type", "ec");
+        ok(CliProcess.CA_MAIN, "init", "--intermediate", "--data-dir", ca.toString(), "--key-type", "ec", "--seed", TestCa.SEED,
                 "--pkcs11-token", "upki-ca", "--pkcs11-key", "issuing", "--pkcs11-pin-file", pin);
-        ok(ROOT_MAIN, "sign", "--dir", root.toString(), "--csr", ca.resolve("ca.csr").toString(), "--out",
+        ok(CliProcess.ROOT_MAIN, "sign", "--dir", root.toString(), "--csr", ca.resolve("ca.csr").toString(), "--out",
                 dir.resolve("g1.crt").toString());
-        ok(CA_MAIN, "install", "--data-dir", ca.toString(), "--cert", dir.resolve("g1.crt").toString(), "--chain",
+        ok(CliProcess.CA_MAIN, "install", "--data-dir", ca.toString(), "--cert", dir.resolve("g1.crt").toString(), "--chain",
                 root.resolve("root.crt").toString());
         X509Certificate g1 = Pem.parseCertificate(Files.readString(ca.resolve("ca.crt")));
         int port = TestCa.freePortBlock();
@@ -85,19 +81,19 @@ class Pkcs11RolloverTest {
             X509Certificate before = issue(client, "before.example.internal");
 
             // Without the present key's label the rollover cannot keep it: refused, nothing made.
-            CliProcess.Result unnamed = CliProcess.run(env, CA_MAIN, "rollover", "--data-dir", ca.toString(),
+            CliProcess.Result unnamed = CliProcess.run(env, CliProcess.CA_MAIN, "rollover", "--data-dir", ca.toString(),
                     "--pkcs11-token", "upki-ca", "--pkcs11-key", "issuing-g2", "--pkcs11-pin-file", pin);
             assertThat(unnamed.exit()).isNotZero();
             assertThat(unnamed.lastLine()).contains("--pkcs11-previous-key");
             assertThat(ca.resolve("next")).doesNotExist();
 
-            ok(CA_MAIN, "rollover", "--data-dir", ca.toString(), "--pkcs11-token", "upki-ca", "--pkcs11-key", "issuing-g2",
+            ok(CliProcess.CA_MAIN, "rollover", "--data-dir", ca.toString(), "--pkcs11-token", "upki-ca", "--pkcs11-key", "issuing-g2",
                     "--pkcs11-pin-file", pin, "--pkcs11-previous-key", "issuing");
             assertThat(ca.resolve("next/ca.key")).doesNotExist();
             assertThat(Files.readString(ca.resolve("next/pkcs11-key")).strip()).isEqualTo("issuing-g2");
-            ok(ROOT_MAIN, "sign", "--dir", root.toString(), "--csr", ca.resolve("next/ca.csr").toString(), "--out",
+            ok(CliProcess.ROOT_MAIN, "sign", "--dir", root.toString(), "--csr", ca.resolve("next/ca.csr").toString(), "--out",
                     dir.resolve("g2.crt").toString());
-            ok(CA_MAIN, "rollover", "--data-dir", ca.toString(), "--install", "--cert", dir.resolve("g2.crt").toString());
+            ok(CliProcess.CA_MAIN, "rollover", "--data-dir", ca.toString(), "--install", "--cert", dir.resolve("g2.crt").toString());
             X509Certificate g2 = Pem.parseCertificate(Files.readString(dir.resolve("g2.crt")));
             assertThat(Files.readString(ca.resolve("generations/1/pkcs11-key")).strip()).isEqualTo("issuing");
 
@@ -148,8 +144,7 @@ class Pkcs11RolloverTest {
     }
 
     private void ok(String main, String... args) throws Exception {
-        CliProcess.Result r = CliProcess.run(env, main, args);
-        assertThat(r.exit()).as(r.output()).isZero();
+        CliProcess.ok(env, main, args);
     }
 
 }

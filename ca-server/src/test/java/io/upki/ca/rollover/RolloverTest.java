@@ -10,6 +10,7 @@ import io.upki.pki.caclient.ZmqCaClient;
 import io.upki.pki.wire.CaTask;
 import io.upki.pki.wire.WireCodec;
 import io.upki.pki.x509.Pem;
+import io.upki.testkit.TempFolder;
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -39,8 +40,6 @@ import org.junit.jupiter.api.io.TempDir;
  * keeps both generations; and every refusal of {@code rollover}, each writing nothing.
  */
 class RolloverTest {
-    private static final String ROOT_MAIN = "io.upki.ca.root.RootMain";
-    private static final String CA_MAIN = "io.upki.ca.CaServerMain";
     private static final Map<String, String> ENV = Map.of();
 
     @TempDir
@@ -66,7 +65,7 @@ class RolloverTest {
         X509Certificate g1 = Pem.parseCertificate(Files.readString(ca.resolve("ca.crt")));
         // A second data directory as a standby would have it, never told of the rollover.
         Path stale = dir.resolve("stale");
-        copyTree(ca, stale);
+        TempFolder.copy(ca, stale);
         X509Certificate rootCert = Pem.parseCertificate(Files.readString(root.resolve("root.crt")));
         int port = TestCa.freePortBlock();
         Process server = startCa(ca, port, "ca-1.log");
@@ -76,17 +75,17 @@ class RolloverTest {
                     : crlNumber(crl(client, null));
 
             // The next key and its request, made beside the running CA.
-            CliProcess.Result prepare = CliProcess.run(ENV, CA_MAIN, "rollover", "--data-dir", ca.toString());
+            CliProcess.Result prepare = CliProcess.run(ENV, CliProcess.CA_MAIN, "rollover", "--data-dir", ca.toString());
             assertThat(prepare.exit()).as(prepare.output()).isZero();
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(ca.resolve("next/ca.key"))))
                     .isEqualTo("rw-------");
             assertThat(Pem.parseCsr(Files.readString(ca.resolve("next/ca.csr"))).getSubject().toString())
                     .endsWith("CN=uPKI Issuing CA G2");
-            CliProcess.Result sign = CliProcess.run(ENV, ROOT_MAIN, "sign", "--dir", root.toString(), "--csr",
+            CliProcess.Result sign = CliProcess.run(ENV, CliProcess.ROOT_MAIN, "sign", "--dir", root.toString(), "--csr",
                     ca.resolve("next/ca.csr").toString(), "--out", dir.resolve("next.crt").toString());
             assertThat(sign.exit()).as(sign.output()).isZero();
             X509Certificate g2 = Pem.parseCertificate(Files.readString(dir.resolve("next.crt")));
-            CliProcess.Result install = CliProcess.run(ENV, CA_MAIN, "rollover", "--data-dir", ca.toString(),
+            CliProcess.Result install = CliProcess.run(ENV, CliProcess.CA_MAIN, "rollover", "--data-dir", ca.toString(),
                     "--install", "--cert", dir.resolve("next.crt").toString());
             assertThat(install.exit()).as(install.output()).isZero();
             assertThat(ca.resolve("generations/1/ca.crt")).exists();
@@ -168,32 +167,19 @@ class RolloverTest {
                 Files.copy(f, stale.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         }
-        CliProcess.Result behind = CliProcess.run(ENV, CA_MAIN, "start", "--data-dir", stale.toString(), "--port",
+        CliProcess.Result behind = CliProcess.run(ENV, CliProcess.CA_MAIN, "start", "--data-dir", stale.toString(), "--port",
                 Integer.toString(TestCa.freePortBlock()), "--seed", TestCa.SEED);
         assertThat(behind.exit()).isNotZero();
         assertThat(behind.lastLine()).startsWith("ca-server: ").contains("certificates of CA generation 2");
     }
 
-    private static void copyTree(Path from, Path to) throws java.io.IOException {
-        try (var all = Files.walk(from)) {
-            for (Path p : all.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
-    }
-
     @Test
     void refusesASelfSignedCa() throws Exception {
         Path ca = dir.resolve("ca");
-        CliProcess.Result init = CliProcess.run(ENV, CA_MAIN, "init", "--data-dir", ca.toString(), "--key-type", "ec",
+        CliProcess.Result init = CliProcess.run(ENV, CliProcess.CA_MAIN, "init", "--data-dir", ca.toString(), "--key-type", "ec",
                 "--seed", TestCa.SEED);
         assertThat(init.exit()).as(init.output()).isZero();
-        CliProcess.Result r = CliProcess.run(ENV, CA_MAIN, "rollover", "--data-dir", ca.toString());
+        CliProcess.Result r = CliProcess.run(ENV, CliProcess.CA_MAIN, "rollover", "--data-dir", ca.toString());
         assertThat(r.exit()).isNotZero();
         assertThat(r.lastLine()).startsWith("ca-server: ").contains("needs a two-tier CA").contains("docs/KEYS.md");
         assertThat(ca.resolve("next")).doesNotExist();
@@ -208,7 +194,7 @@ class RolloverTest {
         // Some other intermediate of the same root: there is nothing it could be the next key of.
         Path other = dir.resolve("other");
         twoTierUnder(root, other);
-        CliProcess.Result r = CliProcess.run(ENV, CA_MAIN, "rollover", "--data-dir", ca.toString(), "--install",
+        CliProcess.Result r = CliProcess.run(ENV, CliProcess.CA_MAIN, "rollover", "--data-dir", ca.toString(), "--install",
                 "--cert", other.resolve("ca.crt").toString());
         assertThat(r.exit()).isNotZero();
         assertThat(r.lastLine()).contains("no rollover pending");
@@ -221,10 +207,10 @@ class RolloverTest {
         Path ca = dir.resolve("ca");
         twoTier(root, ca);
         String before = Files.readString(ca.resolve("ca.crt"));
-        assertThat(CliProcess.run(ENV, CA_MAIN, "rollover", "--data-dir", ca.toString()).exit()).isZero();
+        assertThat(CliProcess.run(ENV, CliProcess.CA_MAIN, "rollover", "--data-dir", ca.toString()).exit()).isZero();
         Path other = dir.resolve("other");
         twoTierUnder(root, other);
-        CliProcess.Result r = CliProcess.run(ENV, CA_MAIN, "rollover", "--data-dir", ca.toString(), "--install",
+        CliProcess.Result r = CliProcess.run(ENV, CliProcess.CA_MAIN, "rollover", "--data-dir", ca.toString(), "--install",
                 "--cert", other.resolve("ca.crt").toString());
         assertThat(r.exit()).isNotZero();
         assertThat(r.lastLine()).contains("does not match the next key");
@@ -238,13 +224,13 @@ class RolloverTest {
         Path ca = dir.resolve("ca");
         twoTier(root, ca);
         String before = Files.readString(ca.resolve("ca.crt"));
-        assertThat(CliProcess.run(ENV, CA_MAIN, "rollover", "--data-dir", ca.toString()).exit()).isZero();
+        assertThat(CliProcess.run(ENV, CliProcess.CA_MAIN, "rollover", "--data-dir", ca.toString()).exit()).isZero();
         // Another root, with the very same name, signs the next key's request.
         Path otherRoot = dir.resolve("other-root");
-        assertThat(CliProcess.run(ENV, ROOT_MAIN, "init", "--dir", otherRoot.toString(), "--key-type", "ec").exit()).isZero();
-        assertThat(CliProcess.run(ENV, ROOT_MAIN, "sign", "--dir", otherRoot.toString(), "--csr",
+        assertThat(CliProcess.run(ENV, CliProcess.ROOT_MAIN, "init", "--dir", otherRoot.toString(), "--key-type", "ec").exit()).isZero();
+        assertThat(CliProcess.run(ENV, CliProcess.ROOT_MAIN, "sign", "--dir", otherRoot.toString(), "--csr",
                 ca.resolve("next/ca.csr").toString(), "--out", dir.resolve("foreign.crt").toString()).exit()).isZero();
-        CliProcess.Result r = CliProcess.run(ENV, CA_MAIN, "rollover", "--data-dir", ca.toString(), "--install",
+        CliProcess.Result r = CliProcess.run(ENV, CliProcess.CA_MAIN, "rollover", "--data-dir", ca.toString(), "--install",
                 "--cert", dir.resolve("foreign.crt").toString());
         assertThat(r.exit()).isNotZero();
         assertThat(r.lastLine()).contains("does not chain to the root");
@@ -256,18 +242,18 @@ class RolloverTest {
         Path root = dir.resolve("root");
         Path ca = dir.resolve("ca");
         twoTier(root, ca);
-        assertThat(CliProcess.run(ENV, CA_MAIN, "rollover", "--data-dir", ca.toString()).exit()).isZero();
+        assertThat(CliProcess.run(ENV, CliProcess.CA_MAIN, "rollover", "--data-dir", ca.toString()).exit()).isZero();
         String csr = Files.readString(ca.resolve("next/ca.csr"));
-        CliProcess.Result twice = CliProcess.run(ENV, CA_MAIN, "rollover", "--data-dir", ca.toString());
+        CliProcess.Result twice = CliProcess.run(ENV, CliProcess.CA_MAIN, "rollover", "--data-dir", ca.toString());
         assertThat(twice.exit()).isNotZero();
         assertThat(twice.lastLine()).contains("already pending");
         assertThat(Files.readString(ca.resolve("next/ca.csr"))).isEqualTo(csr);
-        assertThat(CliProcess.run(ENV, ROOT_MAIN, "sign", "--dir", root.toString(), "--csr",
+        assertThat(CliProcess.run(ENV, CliProcess.ROOT_MAIN, "sign", "--dir", root.toString(), "--csr",
                 ca.resolve("next/ca.csr").toString(), "--out", dir.resolve("next.crt").toString()).exit()).isZero();
         String[] install = {"rollover", "--data-dir", ca.toString(), "--install", "--cert", dir.resolve("next.crt").toString()};
-        assertThat(CliProcess.run(ENV, CA_MAIN, install).exit()).isZero();
+        assertThat(CliProcess.run(ENV, CliProcess.CA_MAIN, install).exit()).isZero();
         String installed = Files.readString(ca.resolve("ca.crt"));
-        CliProcess.Result again = CliProcess.run(ENV, CA_MAIN, install);
+        CliProcess.Result again = CliProcess.run(ENV, CliProcess.CA_MAIN, install);
         assertThat(again.exit()).isNotZero();
         assertThat(again.lastLine()).contains("already installed");
         assertUnchanged(ca, installed);
@@ -285,20 +271,20 @@ class RolloverTest {
 
     /** Offline root and an installed intermediate, through the commands of docs/KEYS.md. */
     private void twoTier(Path root, Path ca) throws Exception {
-        CliProcess.Result r = CliProcess.run(ENV, ROOT_MAIN, "init", "--dir", root.toString(), "--key-type", "ec");
+        CliProcess.Result r = CliProcess.run(ENV, CliProcess.ROOT_MAIN, "init", "--dir", root.toString(), "--key-type", "ec");
         assertThat(r.exit()).as(r.output()).isZero();
         twoTierUnder(root, ca);
     }
 
     private void twoTierUnder(Path root, Path ca) throws Exception {
-        CliProcess.Result init = CliProcess.run(ENV, CA_MAIN, "init", "--intermediate", "--data-dir", ca.toString(),
+        CliProcess.Result init = CliProcess.run(ENV, CliProcess.CA_MAIN, "init", "--intermediate", "--data-dir", ca.toString(),
                 "--key-type", "ec", "--seed", TestCa.SEED);
         assertThat(init.exit()).as(init.output()).isZero();
         Path cert = ca.resolveSibling(ca.getFileName() + "-signed.crt");
-        CliProcess.Result sign = CliProcess.run(ENV, ROOT_MAIN, "sign", "--dir", root.toString(), "--csr",
+        CliProcess.Result sign = CliProcess.run(ENV, CliProcess.ROOT_MAIN, "sign", "--dir", root.toString(), "--csr",
                 ca.resolve("ca.csr").toString(), "--out", cert.toString());
         assertThat(sign.exit()).as(sign.output()).isZero();
-        CliProcess.Result install = CliProcess.run(ENV, CA_MAIN, "install", "--data-dir", ca.toString(), "--cert",
+        CliProcess.Result install = CliProcess.run(ENV, CliProcess.CA_MAIN, "install", "--data-dir", ca.toString(), "--cert",
                 cert.toString(), "--chain", root.resolve("root.crt").toString());
         assertThat(install.exit()).as(install.output()).isZero();
     }

@@ -14,7 +14,6 @@ import io.upki.pki.caclient.CaClient;
 import io.upki.pki.wire.CaTask;
 import io.upki.pki.x509.Pem;
 import io.upki.pki.x509.RevocationReason;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -28,22 +27,20 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.ExtensionsGenerator;
 import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Offline root, online intermediate: the ceremony through the real commands, and every refusal. */
 class TwoTierTest {
-    private static final String ROOT_MAIN = "io.upki.ca.root.RootMain";
-    private static final String CA_MAIN = "io.upki.ca.CaServerMain";
 
     @TempDir
     Path dir;
@@ -55,28 +52,28 @@ class TwoTierTest {
         Path root = dir.resolve("root");
         Path ca = dir.resolve("ca");
         Map<String, String> env = Map.of();
-        assertThat(CliProcess.run(env, ROOT_MAIN, "init", "--dir", root.toString(), "--key-type", "ec").exit()).isZero();
+        assertThat(CliProcess.run(env, CliProcess.ROOT_MAIN, "init", "--dir", root.toString(), "--key-type", "ec").exit()).isZero();
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("root.key")))).isEqualTo("rw-------");
-        CliProcess.Result init = CliProcess.run(env, CA_MAIN, "init", "--intermediate", "--data-dir", ca.toString(),
+        CliProcess.Result init = CliProcess.run(env, CliProcess.CA_MAIN, "init", "--intermediate", "--data-dir", ca.toString(),
                 "--key-type", "ec", "--seed", TestCa.SEED);
         assertThat(init.exit()).as(init.output()).isZero();
         assertThat(ca.resolve("ca.csr")).exists();
         assertThat(ca.resolve("ca.crt")).doesNotExist();
 
         // Not installed yet: start refuses with one line.
-        CliProcess.Result early = CliProcess.run(env, CA_MAIN, "start", "--data-dir", ca.toString(), "--port",
+        CliProcess.Result early = CliProcess.run(env, CliProcess.CA_MAIN, "start", "--data-dir", ca.toString(), "--port",
                 Integer.toString(TestCa.freePortBlock()));
         assertThat(early.exit()).isNotZero();
         assertThat(early.lastLine()).contains("not installed yet");
 
         // A path longer than the root allows is refused, nothing written.
-        CliProcess.Result tooLong = CliProcess.run(env, ROOT_MAIN, "sign", "--dir", root.toString(), "--csr",
+        CliProcess.Result tooLong = CliProcess.run(env, CliProcess.ROOT_MAIN, "sign", "--dir", root.toString(), "--csr",
                 ca.resolve("ca.csr").toString(), "--out", dir.resolve("x.crt").toString(), "--path-len", "1");
         assertThat(tooLong.exit()).isEqualTo(2);
         assertThat(tooLong.lastLine()).contains("path length of at most 0");
         assertThat(dir.resolve("x.crt")).doesNotExist();
 
-        CliProcess.Result sign = CliProcess.run(env, ROOT_MAIN, "sign", "--dir", root.toString(), "--csr",
+        CliProcess.Result sign = CliProcess.run(env, CliProcess.ROOT_MAIN, "sign", "--dir", root.toString(), "--csr",
                 ca.resolve("ca.csr").toString(), "--out", dir.resolve("ca.crt").toString(),
                 "--crl-url", "http://pki.example/root.crl", "--ca-issuers-url", "http://pki.example/root.crt");
         assertThat(sign.exit()).as(sign.output()).isZero();
@@ -85,7 +82,7 @@ class TwoTierTest {
         assertThat(intermediate.getExtensionValue(Extension.cRLDistributionPoints.getId())).isNotNull();
         assertThat(intermediate.getExtensionValue(Extension.authorityInfoAccess.getId())).isNotNull();
 
-        CliProcess.Result install = CliProcess.run(env, CA_MAIN, "install", "--data-dir", ca.toString(), "--cert",
+        CliProcess.Result install = CliProcess.run(env, CliProcess.CA_MAIN, "install", "--data-dir", ca.toString(), "--cert",
                 dir.resolve("ca.crt").toString(), "--chain", root.resolve("root.crt").toString());
         assertThat(install.exit()).as(install.output()).isZero();
 
@@ -102,11 +99,7 @@ class TwoTierTest {
             assertThat(leaf.getExtensionValue(Extension.cRLDistributionPoints.getId())).isNotNull();
             Files.writeString(dir.resolve("admin.crt"), issued.get("certificate").asText());
             // OpenSSL builds the same path: root as the anchor, the intermediate as an untrusted helper.
-            Process verify = new ProcessBuilder("openssl", "verify", "-CAfile", root.resolve("root.crt").toString(),
-                    "-untrusted", ca.resolve("ca.crt").toString(), dir.resolve("admin.crt").toString())
-                    .redirectErrorStream(true).start();
-            String out = new String(verify.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(verify.waitFor()).as(out).isZero();
+            String out = CliProcess.opensslVerify(root.resolve("root.crt"), ca.resolve("ca.crt"), dir.resolve("admin.crt"));
             assertThat(out).contains(": OK");
             // The CA's own CRL is signed by the intermediate.
             X509CRL crl = (X509CRL) CertificateFactory.getInstance("X.509").generateCRL(new java.io.ByteArrayInputStream(
@@ -115,9 +108,9 @@ class TwoTierTest {
         }
 
         // The root revokes the intermediate: its next CRL lists it, signed by the root.
-        assertThat(CliProcess.run(env, ROOT_MAIN, "revoke", "--dir", root.toString(), "--cert",
+        assertThat(CliProcess.run(env, CliProcess.ROOT_MAIN, "revoke", "--dir", root.toString(), "--cert",
                 dir.resolve("ca.crt").toString()).exit()).isZero();
-        assertThat(CliProcess.run(env, ROOT_MAIN, "crl", "--dir", root.toString()).exit()).isZero();
+        assertThat(CliProcess.run(env, CliProcess.ROOT_MAIN, "crl", "--dir", root.toString()).exit()).isZero();
         X509CRL rootCrl = (X509CRL) CertificateFactory.getInstance("X.509")
                 .generateCRL(Files.newInputStream(root.resolve("root.crl")));
         rootCrl.verify(rootCert.getPublicKey());
@@ -133,7 +126,7 @@ class TwoTierTest {
         Files.copy(other.certificate(), f.ca.chain(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         assertThatThrownBy(() -> CaLoader.load(f.ca, null)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("does not chain to the root");
-        CliProcess.Result start = CliProcess.run(Map.of(), CA_MAIN, "start", "--data-dir", f.ca.dataDir().toString(),
+        CliProcess.Result start = CliProcess.run(Map.of(), CliProcess.CA_MAIN, "start", "--data-dir", f.ca.dataDir().toString(),
                 "--port", Integer.toString(TestCa.freePortBlock()));
         assertThat(start.exit()).isNotZero();
         assertThat(start.lastLine()).startsWith("ca-server: ").contains("does not chain to the root");

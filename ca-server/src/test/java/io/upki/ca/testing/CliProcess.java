@@ -19,6 +19,10 @@ import java.util.concurrent.TimeUnit;
  * class path and the launcher's PKCS#11 export, as bin/upki does; for commands and their exit codes.
  */
 public final class CliProcess {
+    /** The offline root's main class. */
+    public static final String ROOT_MAIN = "io.upki.ca.root.RootMain";
+    /** The CA server's main class. */
+    public static final String CA_MAIN = "io.upki.ca.CaServerMain";
     private CliProcess() {
     }
 
@@ -90,5 +94,25 @@ public final class CliProcess {
         }
         p.destroyForcibly();
         throw new AssertionError("ca-server did not answer within " + timeout + ":\n" + Files.readString(log));
+    }
+
+    /** Runs {@code mainClass} with {@code args} and asserts it exits 0 (its output as the description). */
+    public static Result ok(Map<String, String> env, String mainClass, String... args)
+            throws IOException, InterruptedException {
+        Result r = run(env, mainClass, args);
+        org.assertj.core.api.Assertions.assertThat(r.exit()).as(r.output()).isZero();
+        return r;
+    }
+
+    /**
+     * {@code openssl verify} of {@code leaf} with {@code rootCrt} as the anchor and {@code untrusted} as a
+     * helper, as OpenSSL builds the path; asserts it exits 0 and returns what it printed.
+     */
+    public static String opensslVerify(Path rootCrt, Path untrusted, Path leaf) throws IOException, InterruptedException {
+        Process verify = new ProcessBuilder("openssl", "verify", "-CAfile", rootCrt.toString(),
+                "-untrusted", untrusted.toString(), leaf.toString()).redirectErrorStream(true).start();
+        String out = new String(verify.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        org.assertj.core.api.Assertions.assertThat(verify.waitFor()).as(out).isZero();
+        return out;
     }
 }

@@ -3,7 +3,7 @@ package io.upki.ca.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.upki.ca.testing.TestCa;
+import io.upki.ca.testing.CaFixture;
 import io.upki.ca.testing.TestKeys;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.caclient.CaClientException;
@@ -17,23 +17,19 @@ import io.upki.pki.wire.CertificatePage;
 import io.upki.pki.wire.NodeQuery;
 import io.upki.pki.wire.NodeRecord;
 import java.math.BigInteger;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code list_nodes} with a {@code filter} (text, CN, profile, state, expiry; paged with a total) and the
  * NOT_FOUND code, through the typed client over real ZeroMQ; the plain uPKI form keeps its list answer.
  */
 class ListNodesFilterTest {
-    @TempDir
-    static Path dir;
-    static TestCa ca;
+    @RegisterExtension
+    static final CaFixture ca = CaFixture.ec();
     static TypedCaClient client;
     static BigInteger alpha;
     static BigInteger beta;
@@ -41,18 +37,11 @@ class ListNodesFilterTest {
 
     @BeforeAll
     static void start() throws Exception {
-        TestCa.initialize(dir, "ec");
-        ca = TestCa.open(dir, Duration.ofDays(7), null, Clock.systemUTC());
         client = new TypedCaClient(ca.client());
         alpha = client.sign(new SignRequest(TestKeys.csr("CN=alpha.example.com"), "server")).serial();
         beta = client.sign(new SignRequest(TestKeys.csr("CN=beta_100%.example.com"), "server")).serial();
         user = client.sign(new SignRequest(TestKeys.csr("CN=Carol"), "user")).serial();
         client.revoke(new RevocationRequest(CertificateId.serial(beta), "keyCompromise"));
-    }
-
-    @AfterAll
-    static void stop() {
-        ca.close();
     }
 
     private static NodeQuery query(String text, String cn, String profile, String state, Instant before) {

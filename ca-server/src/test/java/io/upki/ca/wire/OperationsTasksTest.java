@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.upki.ca.testing.CaFixture;
 import io.upki.ca.testing.TestCa;
 import io.upki.ca.testing.TestKeys;
 import io.upki.pki.caclient.CaClient;
@@ -24,39 +25,14 @@ import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.List;
 import org.bouncycastle.asn1.x509.CRLReason;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every operations-port task of CA-PROTOCOL.md section 5 through real ZeroMQ sockets on loopback. */
 class OperationsTasksTest {
-    @TempDir
-    static Path dir;
-    static TestCa ca;
-
-    @BeforeAll
-    static void start() throws Exception {
-        TestCa.initialize(dir, "ec");
-        // A custom EC profile: tests custom YAML profiles and keeps CA-side key generation fast.
-        Files.writeString(dir.resolve("profiles/edge.yml"), """
-                keyType: ec
-                keyLen: 256
-                duration: 10
-                digest: sha256
-                altnames: true
-                subject: {C: FR, O: Company, OU: Edge}
-                keyUsage: [digitalSignature]
-                extendedKeyUsage: [serverAuth, clientAuth]
-                certType: server
-                """);
-        ca = TestCa.open(dir, java.time.Duration.ofDays(7), null, java.time.Clock.systemUTC());
-    }
-
-    @AfterAll
-    static void stop() {
-        ca.close();
-    }
+    // A custom EC profile: tests custom YAML profiles and keeps CA-side key generation fast.
+    @RegisterExtension
+    static final CaFixture ca = CaFixture.ec().edgeProfile();
 
     static ObjectNode params() {
         return CaClient.params();
@@ -150,7 +126,7 @@ class OperationsTasksTest {
         assertThat(cert.getPublicKey().getAlgorithm()).isEqualTo("RSA");
         assertThat(data.get("certificate").asText()).endsWith("-----END CERTIFICATE-----\n");
         // The key stays with the CA, readable by its owner only.
-        Path key = dir.resolve("private").resolve(cert.getSerialNumber().toString(16) + ".key");
+        Path key = ca.dir().resolve("private").resolve(cert.getSerialNumber().toString(16) + ".key");
         assertThat(Files.getPosixFilePermissions(key)).extracting(Object::toString)
                 .containsExactlyInAnyOrder("OWNER_READ", "OWNER_WRITE");
     }

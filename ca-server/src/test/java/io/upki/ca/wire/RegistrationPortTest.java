@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.upki.ca.testing.CaFixture;
 import io.upki.ca.testing.TestCa;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.caclient.CaClientException;
@@ -12,7 +13,6 @@ import io.upki.pki.wire.CaTask;
 import io.upki.pki.wire.WireCodec;
 import io.upki.pki.x509.Pem;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
@@ -20,19 +20,12 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The registration port (ops port + 1): an RA bootstraps with the seed and receives its key. */
 class RegistrationPortTest {
-    @TempDir
-    static Path dir;
-    static TestCa ca;
-    static ZmqCaClient registration;
-
-    @BeforeAll
-    static void start() throws Exception {
-        TestCa.initialize(dir, "ec");
-        Files.writeString(dir.resolve("profiles/fastra.yml"), """
+    @RegisterExtension
+    static final CaFixture ca = CaFixture.ec().profile("fastra", """
                 keyType: ec
                 keyLen: 256
                 duration: 365
@@ -41,14 +34,16 @@ class RegistrationPortTest {
                 extendedKeyUsage: [serverAuth, clientAuth]
                 certType: sslCA
                 """);
-        ca = TestCa.open(dir, Duration.ofDays(7), null, java.time.Clock.systemUTC());
+    static ZmqCaClient registration;
+
+    @BeforeAll
+    static void start() throws Exception {
         registration = new ZmqCaClient(ca.registrationEndpoint(), t -> Duration.ofSeconds(60), 0, new WireCodec());
     }
 
     @AfterAll
     static void stop() {
         registration.close();
-        ca.close();
     }
 
     @Test
@@ -79,7 +74,7 @@ class RegistrationPortTest {
         assertThat(status.at("/node/profile").asText()).isEqualTo("fastra");
         assertThat(status.at("/node/registered_at").asText()).endsWith("+00:00");
         // The CA does not keep the key it handed out.
-        assertThat(Files.exists(dir.resolve("private").resolve(cert.getSerialNumber().toString(16) + ".key"))).isFalse();
+        assertThat(Files.exists(ca.dir().resolve("private").resolve(cert.getSerialNumber().toString(16) + ".key"))).isFalse();
     }
 
     @Test

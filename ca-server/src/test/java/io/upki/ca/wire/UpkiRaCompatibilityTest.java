@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.upki.testkit.clock.MutableClock;
+import io.upki.ca.testing.CaFixture;
 import io.upki.ca.testing.TestCa;
 import io.upki.ca.testing.TestKeys;
 import io.upki.pki.caclient.CaClient;
@@ -14,11 +14,10 @@ import io.upki.pki.wire.CaTask;
 import io.upki.pki.wire.WireCodec;
 import io.upki.pki.x509.Pem;
 import io.upki.pki.x509.RevocationReason;
+import io.upki.testkit.clock.MutableClock;
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
@@ -26,10 +25,8 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What the real upki-ra (circle-rd/upki-ra 0.1.5) sends beyond uPKI's shapes, through real ZeroMQ sockets:
@@ -42,16 +39,11 @@ class UpkiRaCompatibilityTest {
     private static final String CODE_HELP = ". Reason codes (RFC 5280 section 5.3.1) are 0-6 and 8-10; names: "
             + String.join(", ", RevocationReason.wireNames());
 
-    @TempDir
-    static Path dir;
     static final MutableClock CLOCK = new MutableClock();
-    static TestCa ca;
 
-    @BeforeAll
-    static void start() throws Exception {
-        TestCa.initialize(dir, "ec");
-        // EC keys keep CA-side key generation (generate, register) fast.
-        Files.writeString(dir.resolve("profiles/edge.yml"), """
+    // EC keys keep CA-side key generation (generate, register) fast.
+    @RegisterExtension
+    static final CaFixture ca = CaFixture.ec().profile("edge", """
                 keyType: ec
                 keyLen: 256
                 duration: 10
@@ -59,14 +51,7 @@ class UpkiRaCompatibilityTest {
                 keyUsage: [digitalSignature]
                 extendedKeyUsage: [serverAuth, clientAuth]
                 certType: server
-                """);
-        ca = TestCa.open(dir, Duration.ofDays(7), null, CLOCK);
-    }
-
-    @AfterAll
-    static void stop() {
-        ca.close();
-    }
+                """).clock(CLOCK);
 
     private static ObjectNode params() {
         return CaClient.params();

@@ -1,20 +1,20 @@
 package io.upki.publisher.ops;
 
+import static io.upki.testkit.ops.Http.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.upki.testkit.clock.MutableClock;
 import io.upki.ca.testing.TestCa;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.wire.CaTask;
 import io.upki.publisher.Publisher;
 import io.upki.publisher.PublisherConfig;
+import io.upki.publisher.TestPublishers;
+import io.upki.testkit.Await;
+import io.upki.testkit.clock.MutableClock;
 import io.upki.testkit.ops.ExportedMetrics;
 import io.upki.testkit.ops.Scrape;
 import java.math.BigInteger;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,20 +25,13 @@ import org.junit.jupiter.api.io.TempDir;
 class PublisherOpsTest {
     @TempDir
     Path dir;
-    final HttpClient http = HttpClient.newHttpClient();
-
-    HttpResponse<String> get(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-    }
 
     @Test
     void revocationLatencyIsMeasuredAndAStaleCrlMakesItNotReady() throws Exception {
         // The CA keeps the system clock; only the publisher's clock moves, so the CA cannot mend the staleness.
         MutableClock clock = new MutableClock();
         try (TestCa ca = TestCa.start(dir.resolve("ca"))) {
-            PublisherConfig config = new PublisherConfig(ca.opsEndpoint(), ca.eventsEndpoint(), null, dir.resolve("out"),
-                    "127.0.0.1", 0, Duration.ofMinutes(1), Duration.ofMillis(20), Duration.ofMillis(200),
-                    Duration.ofSeconds(60), Duration.ofSeconds(2));
+            PublisherConfig config = TestPublishers.config(ca, dir.resolve("out"), 0, Duration.ofSeconds(2));
             try (Publisher publisher = Publisher.start(config, clock)) {
                 String base = "http://127.0.0.1:" + publisher.port();
                 assertThat(get(base + "/health").statusCode()).isEqualTo(200);
@@ -86,13 +79,7 @@ class PublisherOpsTest {
         }
     }
 
-    static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 20 s");
-            }
-            Thread.sleep(50);
-        }
+    static void waitFor(Await.Condition condition) throws Exception {
+        Await.until(Duration.ofSeconds(20), condition);
     }
 }

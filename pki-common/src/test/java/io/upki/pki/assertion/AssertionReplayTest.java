@@ -7,13 +7,10 @@ import io.upki.pki.crl.CrlAcceptor;
 import io.upki.pki.crl.RevocationIndex;
 import io.upki.pki.trust.ChainVerifier;
 import io.upki.pki.trust.Role;
-import io.upki.pki.x509.UpkiRole;
 import io.upki.testkit.clock.MutableClock;
 import java.math.BigInteger;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,14 +18,10 @@ import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.List;
 import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.CRLNumber;
 import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509v2CRLBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,28 +43,10 @@ class AssertionReplayTest {
 
     @BeforeAll
     static void pki() throws Exception {
-        caKeys = ec();
-        X500Name name = new X500Name("CN=replay test CA");
-        var b = new JcaX509v3CertificateBuilder(name, BigInteger.ONE, Date.from(NOW.minus(Duration.ofDays(1))),
-                Date.from(NOW.plus(Duration.ofDays(30))), name, caKeys.getPublic());
-        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-        b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-        ca = new JcaX509CertificateConverter().getCertificate(
-                b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKeys.getPrivate())));
-        signerKeys = ec();
-        var s = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(77), Date.from(NOW.minus(Duration.ofDays(1))),
-                Date.from(NOW.plus(Duration.ofDays(10))), new X500Name("CN=auth-sidecar"), signerKeys.getPublic());
-        s.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-        s.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-        s.addExtension(Extension.certificatePolicies, false, UpkiRole.ASSERTION_SIGNER.policies());
-        signer = new JcaX509CertificateConverter().getCertificate(
-                s.build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKeys.getPrivate())));
-    }
-
-    private static KeyPair ec() throws Exception {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-        g.initialize(new ECGenParameterSpec("secp256r1"));
-        return g.generateKeyPair();
+        caKeys = SignerPki.ec("secp256r1");
+        ca = SignerPki.ca("CN=replay test CA", caKeys, NOW, "SHA256withECDSA");
+        signerKeys = SignerPki.ec("secp256r1");
+        signer = SignerPki.signer("CN=replay test CA", caKeys, signerKeys, BigInteger.valueOf(77), NOW, "SHA256withECDSA");
     }
 
     private static Clock at(Instant t) {

@@ -14,13 +14,10 @@ import com.nimbusds.jwt.SignedJWT;
 import io.upki.pki.assertion.AssertionVerifier.InvalidAssertionException;
 import io.upki.pki.trust.ChainVerifier;
 import io.upki.pki.trust.Role;
-import io.upki.pki.x509.UpkiRole;
 import java.math.BigInteger;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.interfaces.ECPrivateKey;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
+import java.security.interfaces.ECPrivateKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,13 +25,6 @@ import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -58,34 +48,16 @@ class AssertionSignerNameTest {
 
     @BeforeAll
     static void pki() throws Exception {
-        caKeys = ec();
-        X500Name name = new X500Name("CN=name test CA");
-        var b = new JcaX509v3CertificateBuilder(name, BigInteger.ONE, Date.from(NOW.minus(Duration.ofDays(1))),
-                Date.from(NOW.plus(Duration.ofDays(30))), name, caKeys.getPublic());
-        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-        b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-        ca = new JcaX509CertificateConverter().getCertificate(
-                b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKeys.getPrivate())));
-        signerKeys = ec();
+        caKeys = SignerPki.ec("secp256r1");
+        ca = SignerPki.ca("CN=name test CA", caKeys, NOW, "SHA256withECDSA");
+        signerKeys = SignerPki.ec("secp256r1");
         signer = signer(signerKeys, BigInteger.valueOf(0x4d2));
-        otherKeys = ec();
+        otherKeys = SignerPki.ec("secp256r1");
         sameSerial = signer(otherKeys, BigInteger.valueOf(0x4d2));
     }
 
     private static X509Certificate signer(KeyPair keys, BigInteger serial) throws Exception {
-        var s = new JcaX509v3CertificateBuilder(new X500Name("CN=name test CA"), serial, Date.from(NOW.minus(Duration.ofDays(1))),
-                Date.from(NOW.plus(Duration.ofDays(10))), new X500Name("CN=auth-sidecar"), keys.getPublic());
-        s.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-        s.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-        s.addExtension(Extension.certificatePolicies, false, UpkiRole.ASSERTION_SIGNER.policies());
-        return new JcaX509CertificateConverter().getCertificate(
-                s.build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKeys.getPrivate())));
-    }
-
-    private static KeyPair ec() throws Exception {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-        g.initialize(new ECGenParameterSpec("secp256r1"));
-        return g.generateKeyPair();
+        return SignerPki.signer("CN=name test CA", caKeys, keys, serial, NOW, "SHA256withECDSA");
     }
 
     private static AssertionVerifier verifier(SignerCertificates signers) {

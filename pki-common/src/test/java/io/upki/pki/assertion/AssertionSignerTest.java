@@ -12,7 +12,6 @@ import com.nimbusds.jwt.SignedJWT;
 import io.upki.pki.crypto.NativeCrypto;
 import io.upki.pki.trust.ChainVerifier;
 import io.upki.pki.trust.Role;
-import io.upki.pki.x509.UpkiRole;
 import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -20,7 +19,6 @@ import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,13 +26,6 @@ import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -55,31 +46,16 @@ class AssertionSignerTest {
     static void pki() throws Exception {
         NativeCrypto.install(System.getenv(NativeCrypto.SWITCH)); // the signer's provider, as in the sidecar
         caKeys = ec("secp384r1");
-        X500Name name = new X500Name("CN=assertion test CA");
-        var b = new JcaX509v3CertificateBuilder(name, BigInteger.ONE, Date.from(NOW.minus(Duration.ofDays(1))),
-                Date.from(NOW.plus(Duration.ofDays(30))), name, caKeys.getPublic());
-        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-        b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-        ca = new JcaX509CertificateConverter().getCertificate(
-                b.build(new JcaContentSignerBuilder("SHA384withECDSA").build(caKeys.getPrivate())));
+        ca = SignerPki.ca("CN=assertion test CA", caKeys, NOW, "SHA384withECDSA");
     }
 
     private static KeyPair ec(String curve) throws Exception {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-        g.initialize(new ECGenParameterSpec(curve));
-        return g.generateKeyPair();
+        return SignerPki.ec(curve);
     }
 
     /** A signing certificate with upki's assertion-signer role, as the CA's sidecar profile makes it. */
     private static X509Certificate signerCertificate(KeyPair keys) throws Exception {
-        var b = new JcaX509v3CertificateBuilder(new X500Name("CN=assertion test CA"), BigInteger.TWO,
-                Date.from(NOW.minus(Duration.ofDays(1))), Date.from(NOW.plus(Duration.ofDays(10))),
-                new X500Name("CN=auth-sidecar"), keys.getPublic());
-        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-        b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-        b.addExtension(Extension.certificatePolicies, false, UpkiRole.ASSERTION_SIGNER.policies());
-        return new JcaX509CertificateConverter().getCertificate(
-                b.build(new JcaContentSignerBuilder("SHA384withECDSA").build(caKeys.getPrivate())));
+        return SignerPki.signer("CN=assertion test CA", caKeys, keys, BigInteger.TWO, NOW, "SHA384withECDSA");
     }
 
     /** The claims as AssertionSigner built them with nimbus before it assembled the JWS itself. */

@@ -16,20 +16,10 @@ import java.util.function.IntFunction;
  * {@code server} block of the test's own on a free loopback port, started in the foreground and
  * stopped with its workers on {@link #close}. Tests that need it skip when {@link #installed} is false.
  */
-public final class TestNginx implements AutoCloseable {
+public record TestNginx(Process process, Path dir, int port) implements AutoCloseable {
     /** Debian's nginx (package nginx-light, which .ci/run installs). */
     public static final Path BINARY = Path.of("/usr/sbin/nginx");
     private static final List<String> TEMP = List.of("body", "proxy", "fastcgi", "uwsgi", "scgi");
-
-    private final Process process;
-    private final Path dir;
-    private final int port;
-
-    private TestNginx(Process process, Path dir, int port) {
-        this.process = process;
-        this.dir = dir;
-        this.port = port;
-    }
 
     public static boolean installed() {
         return Files.isExecutable(BINARY);
@@ -88,10 +78,6 @@ public final class TestNginx implements AutoCloseable {
                 Thread.sleep(50);
             }
         }
-    }
-
-    public int port() {
-        return port;
     }
 
     /** nginx's error log so far, for assertion messages. */

@@ -204,11 +204,7 @@ public final class TestPostgres implements AutoCloseable {
         } catch (IOException e) {
             System.err.println("TestPostgres: " + e.getMessage());
         }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException e) {
-            System.err.println("TestPostgres: cannot delete " + dir + ": " + e.getMessage());
-        }
+        io.upki.testkit.TempFolder.delete(dir, "TestPostgres");
     }
 
     /** The folder holding initdb and pg_ctl: the PATH first, then Debian's versioned folders (newest). */
