@@ -41,6 +41,7 @@ public final class CrlRefresher implements AutoCloseable {
 
     private final TypedCaClient ca;
     private final Publication publication;
+    private volatile java.util.function.Consumer<Publication.Delta> deltaPush;
     private final Clock clock;
     private final Duration margin;
     private final Duration debounce;
@@ -97,6 +98,33 @@ public final class CrlRefresher implements AutoCloseable {
             }
         }
         publication.offer(der);
+    }
+
+    /**
+     * Pushes the delta CRL issued with each CRL this refresher makes to {@code push} before the complete
+     * CRL is fetched (RFC 5280 section 5.2.4); call before {@link #start()}.
+     */
+    public CrlRefresher pushDeltas(java.util.function.Consumer<Publication.Delta> push) {
+        this.deltaPush = push;
+        return this;
+    }
+
+    /**
+     * Has the CA sign a new CRL and publishes it. With deltas pushed, the CA answers with the small delta
+     * first: it goes out to every edge at once, then the complete CRL (megabytes at scale) is fetched
+     * and published as before.
+     */
+    private void generateAndPublish() {
+        java.util.function.Consumer<Publication.Delta> push = deltaPush;
+        if (push == null) {
+            publish(ca.generateCrl().der());
+            return;
+        }
+        io.upki.pki.caclient.DeltaCrlBytes made = ca.generateDeltaCrl();
+        if (made.hasDelta()) {
+            publication.offerDelta(made.der(), made.base(), push);
+        }
+        publish(ca.currentCrl().der());
     }
 
     public void start() {
@@ -162,7 +190,7 @@ public final class CrlRefresher implements AutoCloseable {
             lastOnDemand = clock.instant();
         }
         try {
-            publish(ca.generateCrl().der());
+            generateAndPublish();
             lastGenerated = clock.instant();
             succeeded();
             result.complete(publication.current());
@@ -179,7 +207,7 @@ public final class CrlRefresher implements AutoCloseable {
 
     private void generate(String why) {
         try {
-            publish(ca.generateCrl().der());
+            generateAndPublish();
             lastGenerated = clock.instant();
             succeeded();
         } catch (CaClientException e) {

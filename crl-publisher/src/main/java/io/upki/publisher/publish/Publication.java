@@ -71,6 +71,7 @@ public final class Publication {
     private final Consumer<Current> onPublish;
     private final AtomicReference<Current> current = new AtomicReference<>();
     private final LongAdder published = new LongAdder();
+    private final LongAdder deltas = new LongAdder();
     private final LongAdder rejected = new LongAdder();
     private final LongAdder writeFailures = new LongAdder();
 
@@ -167,6 +168,38 @@ public final class Publication {
         LOG.info("published CRL {} ({} entries, next update {})", snapshot.number(), snapshot.revokedSerials().size(),
                 snapshot.nextUpdate());
         return true;
+    }
+
+    /** A delta CRL checked against the published CRL, ready to push. */
+    public record Delta(java.math.BigInteger number, java.math.BigInteger base, byte[] der) {
+    }
+
+    /**
+     * Checks a delta CRL from the CA against the published complete CRL ({@link CrlAcceptor#acceptDelta}:
+     * signature, indicator, base not newer than what is published, number above it) and hands it to
+     * {@code push}. Nothing is written: the complete CRL of the same number follows.
+     *
+     * @return true when it was pushed
+     */
+    public synchronized boolean offerDelta(byte[] der, java.math.BigInteger base, Consumer<Delta> push) {
+        Current now = current.get();
+        if (now == null) {
+            return false;
+        }
+        try {
+            CrlSnapshot applied = acceptor.acceptDelta(der, RevocationIndex.empty().with(now.snapshot()));
+            push.accept(new Delta(applied.number(), base, der.clone()));
+            deltas.increment();
+            return true;
+        } catch (CrlRejectedException e) {
+            LOG.warn("delta CRL not pushed ({}): {}", e.reason(), e.getMessage());
+            return false;
+        }
+    }
+
+    /** Delta CRLs pushed. */
+    public long deltaCount() {
+        return deltas.sum();
     }
 
     public long publishedCount() {

@@ -34,6 +34,9 @@ public interface CertificateAuthorityClient {
     /** {@code generate_crl}: a CRL signed now. */
     CrlBytes generateCrl();
 
+    /** {@code generate_delta_crl} (upki): a CRL signed now, with the delta CRL issued with it when there is one. */
+    DeltaCrlBytes generateDeltaCrl();
+
     /** {@code list_profiles}. */
     List<String> profileNames();
 
