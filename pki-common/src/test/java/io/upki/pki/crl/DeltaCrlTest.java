@@ -6,25 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.upki.pki.crlfeed.CrlState;
 import java.math.BigInteger;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Date;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.CRLNumber;
 import org.bouncycastle.asn1.x509.CRLReason;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.cert.X509v2CRLBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,51 +31,23 @@ class DeltaCrlTest {
 
     @TempDir
     Path dir;
-    private KeyPair caKey;
+    private TestCrlAuthority authority;
     private X509Certificate ca;
     private CrlAcceptor acceptor;
 
     @BeforeEach
     void setUp() throws Exception {
-        caKey = ecKey();
-        ca = certificate("Delta Test CA", caKey);
+        authority = new TestCrlAuthority(NOW);
+        ca = authority.certificate();
         acceptor = new CrlAcceptor(List.of(ca), Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO);
     }
 
-    private static KeyPair ecKey() throws Exception {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-        g.initialize(new ECGenParameterSpec("secp256r1"));
-        return g.generateKeyPair();
-    }
-
-    private static X509Certificate certificate(String cn, KeyPair key) throws Exception {
-        X500Name name = new X500Name("CN=" + cn);
-        return new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(name, BigInteger.ONE,
-                Date.from(NOW.minusSeconds(86_400)), Date.from(NOW.plusSeconds(86_400 * 365)), name, key.getPublic())
-                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(key.getPrivate())));
-    }
-
-    /** A CRL of {@code number}; a delta on {@code base} when it is not null, with {@code indicatorCritical}. */
-    private byte[] crl(KeyPair signer, long number, Long base, boolean indicatorCritical, Instant nextUpdate,
-                       int reason, BigInteger... serials) throws Exception {
-        X509v2CRLBuilder b = new X509v2CRLBuilder(new X500Name("CN=Delta Test CA"), Date.from(NOW.minusSeconds(60)));
-        b.setNextUpdate(Date.from(nextUpdate));
-        b.addExtension(Extension.cRLNumber, false, new CRLNumber(BigInteger.valueOf(number)));
-        if (base != null) {
-            b.addExtension(Extension.deltaCRLIndicator, indicatorCritical, new CRLNumber(BigInteger.valueOf(base)));
-        }
-        for (BigInteger s : serials) {
-            b.addCRLEntry(s, Date.from(NOW.minusSeconds(30)), reason);
-        }
-        return b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer.getPrivate())).getEncoded();
-    }
-
     private byte[] complete(long number, BigInteger... serials) throws Exception {
-        return crl(caKey, number, null, false, NOW.plusSeconds(3600), CRLReason.keyCompromise, serials);
+        return authority.complete(number, serials);
     }
 
     private byte[] delta(long number, long base, BigInteger... serials) throws Exception {
-        return crl(caKey, number, base, true, NOW.plusSeconds(3600), CRLReason.keyCompromise, serials);
+        return authority.delta(number, base, serials);
     }
 
     private RevocationIndex holding(byte[] completeDer) throws Exception {
@@ -140,7 +101,7 @@ class DeltaCrlTest {
     @Test
     void aDeltaWithANonCriticalIndicatorIsRefused() throws Exception {
         RevocationIndex held = holding(complete(5, A));
-        byte[] lax = crl(caKey, 6, 5L, false, NOW.plusSeconds(3600), CRLReason.keyCompromise, B);
+        byte[] lax = authority.crl(6, 5L, false, NOW.plusSeconds(3600), CRLReason.keyCompromise, B);
 
         assertThatThrownBy(() -> acceptor.acceptDelta(lax, held))
                 .isInstanceOfSatisfying(CrlRejectedException.class,
@@ -170,7 +131,7 @@ class DeltaCrlTest {
     @Test
     void aDeltaSignedByAnotherKeyIsRefused() throws Exception {
         RevocationIndex held = holding(complete(5, A));
-        byte[] forged = crl(ecKey(), 6, 5L, true, NOW.plusSeconds(3600), CRLReason.keyCompromise, B);
+        byte[] forged = authority.forgedDelta(6, 5, B);
 
         assertThatThrownBy(() -> acceptor.acceptDelta(forged, held))
                 .isInstanceOfSatisfying(CrlRejectedException.class,
@@ -180,7 +141,7 @@ class DeltaCrlTest {
     @Test
     void anExpiredDeltaIsRefused() throws Exception {
         RevocationIndex held = holding(complete(5, A));
-        byte[] stale = crl(caKey, 6, 5L, true, NOW.minusSeconds(1), CRLReason.keyCompromise, B);
+        byte[] stale = authority.crl(6, 5L, true, NOW.minusSeconds(1), CRLReason.keyCompromise, B);
 
         assertThatThrownBy(() -> acceptor.acceptDelta(stale, held))
                 .isInstanceOfSatisfying(CrlRejectedException.class,
@@ -190,7 +151,7 @@ class DeltaCrlTest {
     @Test
     void aDeltaThatRemovesAnEntryIsRefused() throws Exception {
         RevocationIndex held = holding(complete(5, A));
-        byte[] removal = crl(caKey, 6, 5L, true, NOW.plusSeconds(3600), CRLReason.removeFromCRL, A);
+        byte[] removal = authority.crl(6, 5L, true, NOW.plusSeconds(3600), CRLReason.removeFromCRL, A);
 
         assertThatThrownBy(() -> acceptor.acceptDelta(removal, held))
                 .isInstanceOfSatisfying(CrlRejectedException.class,
