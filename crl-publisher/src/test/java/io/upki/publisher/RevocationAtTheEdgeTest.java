@@ -155,6 +155,30 @@ class RevocationAtTheEdgeTest {
     }
 
     @Test
+    void aRevocationReachesEveryEdgeAsADeltaWithoutAFetchOfTheCompleteCrl() throws Exception {
+        waitAllReady();
+        String cert = adminCertificate("delta.example.internal");
+        long[] completes = new long[sidecars.size()];
+        long[] deltas = new long[sidecars.size()];
+        for (int i = 0; i < sidecars.size(); i++) {
+            assertThat(status(sidecars.get(i), cert)).isEqualTo(200);
+            completes[i] = sidecars.get(i).crls().acceptedCount();
+            deltas[i] = sidecars.get(i).crls().deltaCount();
+        }
+        long pushed = publisher.publication().deltaCount();
+
+        ca.call(CaTask.REVOKE, CaClient.params().put("dn", "/CN=delta.example.internal").put("reason", "keyCompromise"));
+        untilAllRefuse(cert, System.nanoTime());
+
+        assertThat(publisher.publication().deltaCount()).isGreaterThan(pushed);
+        for (int i = 0; i < sidecars.size(); i++) {
+            assertThat(sidecars.get(i).crls().deltaCount()).as("sidecar %d applied the delta", i).isGreaterThan(deltas[i]);
+            assertThat(sidecars.get(i).crls().acceptedCount()).as("sidecar %d fetched no complete CRL", i)
+                    .isEqualTo(completes[i]);
+        }
+    }
+
+    @Test
     void aBurstOfRevocationsMakesFewCrls() throws Exception {
         waitAllReady();
         List<String> certs = new ArrayList<>();
