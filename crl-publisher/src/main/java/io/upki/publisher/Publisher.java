@@ -103,8 +103,10 @@ public final class Publisher implements AutoCloseable {
         publication.reload();
         io.upki.publisher.publish.GenerationCrls generations = new io.upki.publisher.publish.GenerationCrls(publication, clock);
         CrlRefresher refresher = new CrlRefresher(ca, publication, clock, config.margin(), config.debounce(),
-                config.maxDelay()).followGenerations(generations)
-                .pushDeltas(delta -> hub.announceDelta(delta.number(), delta.base(), delta.der()));
+                config.maxDelay()).followGenerations(generations);
+        if (config.pushDeltas()) {
+            refresher.pushDeltas(delta -> hub.announceDelta(delta.number(), delta.base(), delta.der()));
+        }
         CaEventListener events = new CaEventListener(
                 config.eventsEndpoint() == null ? PublisherConfig.defaultEvents(config.caEndpoint()) : config.eventsEndpoint(),
                 refresher, new WireCodec(), curve);

@@ -56,9 +56,13 @@ class RevocationAtTheEdgeTest {
     }
 
     Publisher startPublisher() throws Exception {
+        return startPublisher(true);
+    }
+
+    Publisher startPublisher(boolean pushDeltas) throws Exception {
         return Publisher.start(new PublisherConfig(ca.opsEndpoint(), ca.eventsEndpoint(), null, dir.resolve("out"),
                 "127.0.0.1", publisherPort, Duration.ofMinutes(1), Duration.ofMillis(20), Duration.ofMillis(200),
-                Duration.ofSeconds(60), Duration.ofSeconds(3)), clock);
+                Duration.ofSeconds(60), Duration.ofSeconds(3), null, pushDeltas), clock);
     }
 
     int publisherPort = 0;
@@ -175,6 +179,31 @@ class RevocationAtTheEdgeTest {
             assertThat(sidecars.get(i).crls().deltaCount()).as("sidecar %d applied the delta", i).isGreaterThan(deltas[i]);
             assertThat(sidecars.get(i).crls().acceptedCount()).as("sidecar %d fetched no complete CRL", i)
                     .isEqualTo(completes[i]);
+        }
+    }
+
+    @Test
+    void withDeltasOffEveryEdgeFetchesTheCompleteCrl() throws Exception {
+        publisherPort = publisher.port();
+        publisher.close();
+        publisher = startPublisher(false);
+        waitAllReady();
+        String cert = adminCertificate("no-delta.example.internal");
+        long[] completes = new long[sidecars.size()];
+        long[] deltas = new long[sidecars.size()];
+        for (int i = 0; i < sidecars.size(); i++) {
+            assertThat(status(sidecars.get(i), cert)).isEqualTo(200);
+            completes[i] = sidecars.get(i).crls().acceptedCount();
+            deltas[i] = sidecars.get(i).crls().deltaCount();
+        }
+
+        ca.call(CaTask.REVOKE, CaClient.params().put("dn", "/CN=no-delta.example.internal").put("reason", "keyCompromise"));
+        untilAllRefuse(cert, System.nanoTime());
+
+        assertThat(publisher.publication().deltaCount()).isZero();
+        for (int i = 0; i < sidecars.size(); i++) {
+            assertThat(sidecars.get(i).crls().acceptedCount()).isGreaterThan(completes[i]);
+            assertThat(sidecars.get(i).crls().deltaCount()).isEqualTo(deltas[i]);
         }
     }
 
