@@ -180,6 +180,21 @@ class RevocationAtTheEdgeTest {
             assertThat(sidecars.get(i).crls().acceptedCount()).as("sidecar %d fetched no complete CRL", i)
                     .isEqualTo(completes[i]);
         }
+
+        // The user guide's generate-crl then has the CA sign for someone else: the publisher hears of it on
+        // the CA's event feed and pushes that CRL's delta too.
+        java.math.BigInteger guides = io.upki.ca.testing.TestCrls.number(ca.call(CaTask.GENERATE_CRL, CaClient.params()).asText());
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        for (Sidecar s : sidecars) {
+            while (!s.crls().holds(guides)) {
+                assertThat(System.nanoTime()).as("CRL %s in force everywhere", guides).isLessThan(deadline);
+                Thread.sleep(10);
+            }
+        }
+        for (int i = 0; i < sidecars.size(); i++) {
+            assertThat(sidecars.get(i).crls().acceptedCount()).as("sidecar %d fetched no complete CRL", i)
+                    .isEqualTo(completes[i]);
+        }
     }
 
     @Test

@@ -112,6 +112,13 @@ public final class CrlServices implements AutoCloseable {
         return currentService().latestDelta();
     }
 
+    /** The delta CRL issued with the current generation's current CRL, or null when there is none. */
+    public DeltaCrl currentDelta() {
+        CrlService s = currentService();
+        s.current(); // signs one when none is current, as get_crl does
+        return s.latestDelta();
+    }
+
     /** Adds a revocation to the CRL of the generation that signed the certificate. */
     public void revoked(int generation, RevokedEntry entry) {
         CrlService s = services.get(generation);

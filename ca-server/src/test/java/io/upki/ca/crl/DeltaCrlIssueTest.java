@@ -60,6 +60,11 @@ class DeltaCrlIssueTest {
             assertThat(baseNumber(delta2)).isEqualTo(base);
             assertThat(serials(delta2)).containsExactly(x);
 
+            // get_delta_crl: the same delta again, signing nothing.
+            JsonNode again = ca.call(CaTask.GET_DELTA_CRL, CaClient.params());
+            assertThat(again.get("number")).isEqualTo(second.get("number"));
+            assertThat(again.get("delta")).isEqualTo(second.get("delta"));
+
             BigInteger y = revoke(ca, sign(ca, "delta-y"), "superseded");
             JsonNode third = ca.call(CaTask.GENERATE_DELTA_CRL, CaClient.params());
             byte[] delta3 = java.util.Base64.getDecoder().decode(third.get("delta").asText());
@@ -87,7 +92,10 @@ class DeltaCrlIssueTest {
 
             // generate_crl (uPKI's task) moves the same sequence on and keeps the delta chain.
             BigInteger w = revoke(ca, sign(ca, "delta-w"), "keyCompromise");
-            ca.call(CaTask.GENERATE_CRL, CaClient.params());
+            BigInteger signedForOthers = TestCrls.number(ca.call(CaTask.GENERATE_CRL, CaClient.params()).asText());
+            JsonNode withIt = ca.call(CaTask.GET_DELTA_CRL, CaClient.params());
+            assertThat(withIt.get("number").bigIntegerValue()).isEqualTo(signedForOthers);
+            assertThat(serials(TestCrls.parse(withIt.get("delta").asText()))).containsExactlyInAnyOrder(z, w);
             JsonNode next = ca.call(CaTask.GENERATE_DELTA_CRL, CaClient.params());
             assertThat(serials(TestCrls.parse(next.get("delta").asText()))).containsExactlyInAnyOrder(z, w);
         }

@@ -215,8 +215,17 @@ public final class CrlRefresher implements AutoCloseable {
         }
     }
 
+    /** The CA's current CRL; with deltas pushed, its delta first (someone else had the CA sign it). */
     private void fetchLatestNow() {
         try {
+            java.util.function.Consumer<Publication.Delta> push = deltaPush;
+            Publication.Current published = publication.current();
+            if (push != null && published != null) {
+                io.upki.pki.caclient.DeltaCrlBytes latest = ca.currentDeltaCrl();
+                if (latest.hasDelta() && latest.number().compareTo(published.snapshot().number()) > 0) {
+                    publication.offerDelta(latest.der(), latest.base(), push);
+                }
+            }
             publish(ca.currentCrl().der());
             succeeded();
         } catch (CaClientException e) {

@@ -37,6 +37,9 @@ public interface CertificateAuthorityClient {
     /** {@code generate_delta_crl} (upki): a CRL signed now, with the delta CRL issued with it when there is one. */
     DeltaCrlBytes generateDeltaCrl();
 
+    /** {@code get_delta_crl} (upki): the current CRL's number, with the delta CRL issued with it when there is one. */
+    DeltaCrlBytes currentDeltaCrl();
+
     /** {@code list_profiles}. */
     List<String> profileNames();
 

@@ -79,7 +79,15 @@ public final class TypedCaClient implements CertificateAuthorityClient {
 
     @Override
     public DeltaCrlBytes generateDeltaCrl() {
-        CaTask task = CaTask.GENERATE_DELTA_CRL;
+        return deltaCrl(CaTask.GENERATE_DELTA_CRL);
+    }
+
+    @Override
+    public DeltaCrlBytes currentDeltaCrl() {
+        return deltaCrl(CaTask.GET_DELTA_CRL);
+    }
+
+    private DeltaCrlBytes deltaCrl(CaTask task) {
         JsonNode data = call(task, params());
         if (!data.path("number").isIntegralNumber()) {
             throw unexpected(task, "an answer without a CRL number");
