@@ -52,6 +52,14 @@ public final class CrlRefresher implements AutoCloseable {
         return t;
     });
     private final LongAdder failures = new LongAdder();
+    private final Object publishing = new Object();
+    /** Fetches complete CRLs after their deltas went out, off the scheduler thread. */
+    private final java.util.concurrent.ExecutorService completer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "crl-complete");
+        t.setDaemon(true);
+        return t;
+    });
+    private final java.util.concurrent.atomic.AtomicBoolean completeQueued = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile GenerationCrls generations;
     private ScheduledFuture<?> pending;
     private ScheduledFuture<?> retry;
@@ -89,6 +97,13 @@ public final class CrlRefresher implements AutoCloseable {
      * certificate were brought up to date: a push announcing it then finds them all served.
      */
     private void publish(byte[] der) {
+        // One publication at a time: the scheduler and the completer thread both publish.
+        synchronized (publishing) {
+            publishLocked(der);
+        }
+    }
+
+    private void publishLocked(byte[] der) {
         GenerationCrls g = generations;
         if (g != null) {
             try {
@@ -111,10 +126,11 @@ public final class CrlRefresher implements AutoCloseable {
 
     /**
      * Has the CA sign a new CRL and publishes it. With deltas pushed, the CA answers with the small delta
-     * first: it goes out to every edge at once, then the complete CRL (megabytes at scale) is fetched
-     * and published as before.
+     * first and it goes out to every edge at once; the complete CRL (megabytes at scale) is then fetched
+     * and published, here when {@code waitForComplete}, else on its own thread, so that the next
+     * revocation's delta never waits behind the previous complete CRL.
      */
-    private void generateAndPublish() {
+    private void generateAndPublish(boolean waitForComplete) {
         java.util.function.Consumer<Publication.Delta> push = deltaPush;
         if (push == null) {
             publish(ca.generateCrl().der());
@@ -124,7 +140,33 @@ public final class CrlRefresher implements AutoCloseable {
         if (made.hasDelta()) {
             publication.offerDelta(made.der(), made.base(), push);
         }
-        publish(ca.currentCrl().der());
+        if (waitForComplete || !made.hasDelta()) {
+            publish(ca.currentCrl().der());
+        } else {
+            requestComplete();
+        }
+    }
+
+    /**
+     * Fetches and publishes the CA's complete CRL on the completer thread; requests made while one is
+     * under way are coalesced into one more fetch after it, which takes the newest.
+     */
+    private void requestComplete() {
+        if (!completeQueued.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            completer.execute(() -> {
+                completeQueued.set(false);
+                try {
+                    publish(ca.currentCrl().der());
+                } catch (CaClientException e) {
+                    scheduler.execute(() -> failed("get_crl (complete CRL after a delta)", e));
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            completeQueued.set(false); // closing
+        }
     }
 
     public void start() {
@@ -190,7 +232,7 @@ public final class CrlRefresher implements AutoCloseable {
             lastOnDemand = clock.instant();
         }
         try {
-            generateAndPublish();
+            generateAndPublish(true); // the caller (POST /refresh) waits for the complete CRL
             lastGenerated = clock.instant();
             succeeded();
             result.complete(publication.current());
@@ -207,7 +249,7 @@ public final class CrlRefresher implements AutoCloseable {
 
     private void generate(String why) {
         try {
-            generateAndPublish();
+            generateAndPublish(false);
             lastGenerated = clock.instant();
             succeeded();
         } catch (CaClientException e) {
@@ -224,6 +266,9 @@ public final class CrlRefresher implements AutoCloseable {
                 io.upki.pki.caclient.DeltaCrlBytes latest = ca.currentDeltaCrl();
                 if (latest.hasDelta() && latest.number().compareTo(published.snapshot().number()) > 0) {
                     publication.offerDelta(latest.der(), latest.base(), push);
+                    requestComplete();
+                    succeeded();
+                    return;
                 }
             }
             publish(ca.currentCrl().der());
@@ -279,5 +324,6 @@ public final class CrlRefresher implements AutoCloseable {
     @Override
     public void close() {
         scheduler.shutdownNow();
+        completer.shutdownNow();
     }
 }

@@ -72,6 +72,8 @@ public final class Publication {
     private final AtomicReference<Current> current = new AtomicReference<>();
     private final LongAdder published = new LongAdder();
     private final LongAdder deltas = new LongAdder();
+    /** The number of the last delta pushed (also the lock that keeps pushes in order). */
+    private final AtomicReference<java.math.BigInteger> lastDelta = new AtomicReference<>();
     private final LongAdder rejected = new LongAdder();
     private final LongAdder writeFailures = new LongAdder();
 
@@ -181,20 +183,38 @@ public final class Publication {
      *
      * @return true when it was pushed
      */
-    public synchronized boolean offerDelta(byte[] der, java.math.BigInteger base, Consumer<Delta> push) {
+    public boolean offerDelta(byte[] der, java.math.BigInteger base, Consumer<Delta> push) {
+        // Not under this object's lock: offer() holds it while it writes megabytes with fsync, and a delta
+        // must not wait for that. It is checked against whichever complete CRL is published at this moment.
         Current now = current.get();
         if (now == null) {
             return false;
         }
         try {
             CrlSnapshot applied = acceptor.acceptDelta(der, RevocationIndex.empty().with(now.snapshot()));
-            push.accept(new Delta(applied.number(), base, der.clone()));
+            synchronized (lastDelta) {
+                java.math.BigInteger last = lastDelta.get();
+                if (last != null && applied.number().compareTo(last) <= 0) {
+                    return false; // pushed already (it came back through the CA's event feed)
+                }
+                push.accept(new Delta(applied.number(), base, der.clone()));
+                lastDelta.set(applied.number());
+            }
             deltas.increment();
             return true;
         } catch (CrlRejectedException e) {
             LOG.warn("delta CRL not pushed ({}): {}", e.reason(), e.getMessage());
             return false;
         }
+    }
+
+    /**
+     * True when a delta newer than {@code c} was pushed already: announcing {@code c} would only make
+     * subscribers fetch a CRL older than the one they hold; its own complete CRL is announced instead.
+     */
+    public boolean overtakenByDelta(Current c) {
+        java.math.BigInteger last = lastDelta.get();
+        return last != null && c.snapshot().number().compareTo(last) < 0;
     }
 
     /** Delta CRLs pushed. */

@@ -79,6 +79,10 @@ public final class CrlAcceptor {
         CrlSnapshot last = previous.snapshotFor(issuer);
         if (last != null) {
             int cmp = number.compareTo(last.number());
+            if (cmp < 0 && !last.complete()) {
+                throw new CrlRejectedException(CrlRejectedException.Reason.BEHIND_DELTA, "CRL " + number + " of "
+                        + issuer.getSubjectX500Principal() + " is older than delta CRL " + last.number() + ", applied already");
+            }
             // The same number again is the same CRL, unless what is held was built from the delta issued with it.
             if (cmp < 0 || (cmp == 0 && last.complete() && !Arrays.equals(der, last.der()))) {
                 throw new CrlRejectedException(CrlRejectedException.Reason.OLDER_NUMBER, "CRL number " + number

@@ -90,6 +90,10 @@ public final class CrlState {
                 LOG.info("CRL {} from {} accepted: issuer {}, {} entries, next update {}", snapshot.number(), source,
                         snapshot.issuer().getSubjectX500Principal(), snapshot.revokedSerials().size(), snapshot.nextUpdate());
             } catch (CrlRejectedException e) {
+                if (e.reason() == CrlRejectedException.Reason.BEHIND_DELTA) {
+                    LOG.debug("CRL from {} not taken: {}", source, e.getMessage());
+                    continue;
+                }
                 reject(source, e);
             }
         }

@@ -203,6 +203,11 @@ class DeltaCrlTest {
         assertThat(state.offerDelta(delta(9, 8, C), "push")).isNull();
         assertThat(state.current().snapshotFor(ca).revokes(C)).isFalse();
         assertThat(state.rejectedCount()).isZero();
+        // A complete CRL older than the delta (the publisher's previous one, still being polled) is not
+        // taken and is no refusal either: it is simply behind.
+        assertThat(state.offer(complete(5, A), "poll")).isEmpty();
+        assertThat(state.rejectedCount()).isZero();
+        assertThat(state.current().snapshotFor(ca).revokes(B)).isTrue();
         // The complete CRL 6 then replaces the delta's snapshot.
         assertThat(state.offer(complete(6, A, B), "poll")).hasSize(1);
         assertThat(state.current().snapshotFor(ca).complete()).isTrue();
