@@ -159,7 +159,7 @@ class DeltaCrlTest {
     }
 
     @Test
-    void theCompleteCrlOfTheDeltasNumberReplacesItAndAnOlderOneIsRefused() throws Exception {
+    void theCompleteCrlOfTheDeltasNumberReplacesItAndAnOlderOneIsNotTaken() throws Exception {
         RevocationIndex held = holding(complete(5, A));
         RevocationIndex afterDelta = RevocationIndex.empty().with(acceptor.acceptDelta(delta(6, 5, B), held));
 
@@ -168,6 +168,10 @@ class DeltaCrlTest {
         assertThat(six.revokedSerials()).containsExactlyInAnyOrder(A, B);
 
         assertThatThrownBy(() -> acceptor.accept(complete(5, A), afterDelta))
+                .isInstanceOfSatisfying(CrlRejectedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(CrlRejectedException.Reason.BEHIND_DELTA));
+        RevocationIndex afterSix = RevocationIndex.empty().with(six);
+        assertThatThrownBy(() -> acceptor.accept(complete(5, A), afterSix))
                 .isInstanceOfSatisfying(CrlRejectedException.class,
                         e -> assertThat(e.reason()).isEqualTo(CrlRejectedException.Reason.OLDER_NUMBER));
     }
