@@ -9,6 +9,10 @@
 # --sidecars N (N > 3): after the big runs, N sidecars on the big CRL (big-N), between two 3-sidecar runs
 # with the same pacing (big-3-a, big-3-b) as its baseline (BENCH_SCALE_REVOCATIONS, 30;
 # BENCH_SCALE_PAUSE_MS, 1000).
+# Delta CRLs: the crl-publisher pushes them (--crl-deltas on, its default). With BENCH_DELTA_AB=1 the
+# 3-sidecar small-CRL run and the N-sidecar big run are each repeated with the publisher restarted on the
+# same port with --crl-deltas off (labels *-full: every sidecar fetches each complete CRL), as their
+# baseline in the same run.
 # Environment: BENCH_REVOCATIONS (120; quick 20), BENCH_BIG (100000), BENCH_POLL_MS (2), BENCH_PAUSE_MS (150),
 # BENCH_WARMUP (10; untimed revocations before each run), BENCH_CLIENT_PROBE (1: also run the 3-sidecar case with non-admin probes, see README), BENCH_ONLY_BIG (1: skip
 # the small-CRL runs), SIDECAR_JAVA_OPTS,
@@ -62,13 +66,13 @@ note() { log "NOTE: $*"; record "{\"kind\":\"note\",\"label\":\"note\",\"text\":
 
 PUB_PID=""
 PUB_KIND=""
-start_publisher() { # start_publisher real|standin OUTDIR
-  PUB_PORT="$(edge ports --count 1)"
+start_publisher() { # start_publisher real|standin OUTDIR [PORT]
+  PUB_PORT="${3:-$(edge ports --count 1)}"
   PUB_URL="http://127.0.0.1:$PUB_PORT"
   if [[ $1 == real ]]; then
     start_proc crl-publisher "$WORK/publisher-$PUB_PORT.log" env JAVA_OPTS="$LOG_OPTS ${PUBLISHER_JAVA_OPTS:-}" \
       "$ROOT/bin/upki" crl-publisher --ca "tcp://127.0.0.1:$CA_PORT" --ca-cert "$CA_DIR/ca.crt" --out "$2" \
-      --listen "127.0.0.1:$PUB_PORT"
+      --listen "127.0.0.1:$PUB_PORT" --crl-deltas "${PUB_DELTAS:-on}"
     PUB_KIND=crl-publisher
   else
     # shellcheck disable=SC2086
@@ -80,6 +84,14 @@ start_publisher() { # start_publisher real|standin OUTDIR
   PUB_PID=$LAST_PID
   wait_http "$PUB_URL/ready" "$PUB_PID" 120
   log "$PUB_KIND running (pid $PUB_PID, $PUB_URL)"
+}
+
+# restart_publisher on|off OUTDIR: the real publisher again on the same port with --crl-deltas on|off; the
+# sidecars subscribed to it reconnect by themselves (backoff up to 2 s).
+restart_publisher() {
+  stop_proc "$PUB_PID"
+  PUB_DELTAS="$1" start_publisher real "$2" "$PUB_PORT"
+  sleep 4
 }
 
 declare -a SC_PIDS=() SC_ADDRS=()
@@ -158,6 +170,12 @@ measure small-3 small
 if [[ $CLIENT_PROBE == 1 ]]; then
   measure small-3-client small client
 fi
+if [[ ${BENCH_DELTA_AB:-0} == 1 ]]; then
+  restart_publisher off "$WORK/pub-small"
+  measure small-3-full small
+  restart_publisher on "$WORK/pub-small"
+  measure small-3-b small
+fi
 stop_sidecars
 stop_proc "$PUB_PID"
 
@@ -204,6 +222,12 @@ if (( SCALE > 3 )); then
   measure big-3-a big
   for (( i = 4; i <= SCALE; i++ )); do start_sidecar "$i"; done
   measure "big-$SCALE" big
+  if [[ ${BENCH_DELTA_AB:-0} == 1 && $BIG_PUB == real ]]; then
+    restart_publisher off "$WORK/pub-big-2"
+    measure "big-$SCALE-full" big
+    restart_publisher on "$WORK/pub-big-2"
+    measure "big-$SCALE-b" big
+  fi
   for (( i = SCALE - 1; i >= 3; i-- )); do stop_proc "${SC_PIDS[$i]}"; done
   SC_PIDS=("${SC_PIDS[@]:0:3}"); SC_ADDRS=("${SC_ADDRS[@]:0:3}")
   measure big-3-b big
@@ -229,7 +253,7 @@ if (( SCALE > 3 )); then
     echo "|---|---|---|---|---|---|---|---|---|"
     jq -r --slurp --arg n "big-$SCALE" '
       (map(select(.kind == "load")) | map({key: .at, value: .loadavg}) | from_entries) as $load
-      | .[] | select(.kind == "revocation" and (.label == "big-3-a" or .label == $n or .label == "big-3-b"))
+      | .[] | select(.kind == "revocation" and (.label == "big-3-a" or (.label | startswith($n)) or .label == "big-3-b"))
       | "| \(.label) | \(.sidecars) | \(.all_n) | \(.all_p50_ms) | \(.all_p99_ms) | \(.all_max_ms) | \(.publish_p50_ms) | \(.publish_to_all_p50_ms) / \(.publish_to_all_p99_ms) | \($load[.label] // "?") |"' "$RESULTS"
     echo
     jq -r --slurp --arg n "big-$SCALE" '
@@ -237,6 +261,19 @@ if (( SCALE > 3 )); then
       | (map(select(.label == $n)) | .[0].all_p99_ms) as $big
       | "p99 with '"$SCALE"' sidecars: \($big) ms, \(($big / $base * 100 | round) / 100)x the mean p99 of the two 3-sidecar runs (\($base) ms); "
         + (if $big < 1000 then "target < 1 s met." else "target < 1 s NOT met." end)' "$RESULTS"
+  } >>"$REPORT"
+fi
+if [[ ${BENCH_DELTA_AB:-0} == 1 ]]; then
+  {
+    echo
+    echo "## Delta CRLs pushed against complete CRLs fetched (same run; *-full: publisher --crl-deltas off)"
+    echo
+    echo "| run | sidecars | n | p50 ms | p99 ms | max ms | load at start |"
+    echo "|---|---|---|---|---|---|---|"
+    jq -r --slurp '
+      (map(select(.kind == "load")) | map({key: .at, value: .loadavg}) | from_entries) as $load
+      | .[] | select(.kind == "revocation" and (.label | test("^(small-3|small-3-full|small-3-b|big-[0-9]+(-full|-b)?)$")))
+      | "| \(.label) | \(.sidecars) | \(.all_n) | \(.all_p50_ms) | \(.all_p99_ms) | \(.all_max_ms) | \($load[.label] // "?") |"' "$RESULTS"
   } >>"$REPORT"
 fi
 log "report written to $REPORT (raw JSON lines and per-revocation TSVs beside it)"

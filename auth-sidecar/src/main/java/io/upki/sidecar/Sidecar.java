@@ -156,6 +156,11 @@ public final class Sidecar implements AutoCloseable {
         return engine;
     }
 
+    /** The CRLs in force and their counters. */
+    public io.upki.pki.crlfeed.CrlState crls() {
+        return trust.crls();
+    }
+
     /** Re-reads CRL files and URLs now. */
     public void refreshCrls() {
         trust.refreshCrls();

@@ -76,7 +76,9 @@ final class RevocationDriver {
                         } else if (line.startsWith("data:")) {
                             data = line.substring(5).strip();
                         } else if (line.isEmpty()) {
-                            if ("crl".equals(event)) {
+                            // The first announcement of a revocation: the delta CRL when the publisher pushes
+                            // deltas (--crl-deltas on), else the complete CRL.
+                            if ("crl".equals(event) || "delta".equals(event)) {
                                 seen.add(new Seen(System.nanoTime(), data));
                             }
                             event = null;

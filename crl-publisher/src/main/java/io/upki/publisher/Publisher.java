@@ -87,9 +87,12 @@ public final class Publisher implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        AtomicReference<Publication> self = new AtomicReference<>();
         Publication publication = new Publication(new CrlAcceptor(List.of(caCert), clock, Duration.ZERO), caCert,
                 config.outDir(), current -> {
-                    hub.announce(current);
+                    if (!self.get().overtakenByDelta(current)) {
+                        hub.announce(current);
+                    }
                     PublisherMetrics m = metricsRef.get();
                     if (m != null) {
                         m.published(current); // served and pushed: the revocations it lists are out
@@ -100,10 +103,14 @@ public final class Publisher implements AutoCloseable {
                         pinger.execute(responder::presign);
                     }
                 });
+        self.set(publication);
         publication.reload();
         io.upki.publisher.publish.GenerationCrls generations = new io.upki.publisher.publish.GenerationCrls(publication, clock);
         CrlRefresher refresher = new CrlRefresher(ca, publication, clock, config.margin(), config.debounce(),
                 config.maxDelay()).followGenerations(generations);
+        if (config.pushDeltas()) {
+            refresher.pushDeltas(delta -> hub.announceDelta(delta.number(), delta.base(), delta.der()));
+        }
         CaEventListener events = new CaEventListener(
                 config.eventsEndpoint() == null ? PublisherConfig.defaultEvents(config.caEndpoint()) : config.eventsEndpoint(),
                 refresher, new WireCodec(), curve);

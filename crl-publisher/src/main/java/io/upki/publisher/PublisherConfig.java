@@ -13,10 +13,12 @@ import java.time.Duration;
  * @param maxAge Cache-Control max-age of the distribution point (never past nextUpdate)
  * @param caTimeout longest wait for one CA answer; an on-demand refresh fails after it with 503
  * @param ocsp the OCSP responder's settings, or null to serve no {@code /ocsp}
+ * @param pushDeltas push the delta CRL issued with each new CRL to subscribers before the complete CRL
+ *     (RFC 5280 section 5.2.4); off, subscribers fetch every complete CRL as before
  */
 public record PublisherConfig(String caEndpoint, String eventsEndpoint, Path caCert, Path outDir, String host, int port,
                               Duration margin, Duration debounce, Duration maxDelay, Duration maxAge, Duration caTimeout,
-                              Ocsp ocsp) {
+                              Ocsp ocsp, boolean pushDeltas) {
     /**
      * The OCSP responder (RFC 6960) of {@code --ocsp}.
      *
@@ -43,6 +45,14 @@ public record PublisherConfig(String caEndpoint, String eventsEndpoint, Path caC
     public PublisherConfig(String caEndpoint, String eventsEndpoint, Path caCert, Path outDir, String host, int port,
                            Duration margin, Duration debounce, Duration maxDelay, Duration maxAge, Duration caTimeout) {
         this(caEndpoint, eventsEndpoint, caCert, outDir, host, port, margin, debounce, maxDelay, maxAge, caTimeout, null);
+    }
+
+    /** Settings that push delta CRLs (the default). */
+    public PublisherConfig(String caEndpoint, String eventsEndpoint, Path caCert, Path outDir, String host, int port,
+                           Duration margin, Duration debounce, Duration maxDelay, Duration maxAge, Duration caTimeout,
+                           Ocsp ocsp) {
+        this(caEndpoint, eventsEndpoint, caCert, outDir, host, port, margin, debounce, maxDelay, maxAge, caTimeout, ocsp,
+                true);
     }
 
     public PublisherConfig {

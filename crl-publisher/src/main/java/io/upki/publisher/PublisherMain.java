@@ -68,6 +68,21 @@ public final class PublisherMain implements Callable<Integer> {
             description = "Also answer OCSP (RFC 6960) at /ocsp, signed by a delegated signer certified by the CA.")
     boolean ocsp;
 
+    @Option(names = "--crl-deltas", defaultValue = "${env:UPKI_CRL_DELTAS:-on}",
+            description = "on: push the delta CRL (RFC 5280 section 5.2.4) issued with each new CRL to subscribers "
+                    + "before the complete one, so a revocation costs each edge a few hundred bytes; off: every "
+                    + "subscriber fetches each complete CRL (env UPKI_CRL_DELTAS).")
+    String crlDeltas;
+
+    /** {@code --crl-deltas on|off}. */
+    boolean pushDeltas() {
+        try {
+            return io.upki.pki.options.OnOff.parse(crlDeltas);
+        } catch (picocli.CommandLine.TypeConversionException e) {
+            throw new IllegalArgumentException("crl-deltas: " + e.getMessage());
+        }
+    }
+
     @Option(names = "--ocsp-dir", defaultValue = "${env:UPKI_PUBLISHER_OCSP_DIR}",
             description = "Folder of the OCSP signer's key (0600) and certificate (default: <out>/ocsp-signer).")
     Path ocspDir;
@@ -99,7 +114,7 @@ public final class PublisherMain implements Callable<Integer> {
         String endpoints = ca.endpoints(System.getenv().getOrDefault("UPKI_CA_ENDPOINT", "tcp://127.0.0.1:5000"))
                 .operationsList();
         PublisherConfig config = new PublisherConfig(endpoints, events, caCert, out, address.host(), address.port(), margin,
-                debounce, maxDelay, maxAge, caTimeout, ocspSettings);
+                debounce, maxDelay, maxAge, caTimeout, ocspSettings, pushDeltas());
         Publisher publisher = Publisher.start(config, caCurve, Clock.systemUTC(), rootCrl);
         System.out.println("upki crl-publisher ready on http://" + config.host() + ":" + publisher.port()
                 + " (CRL in " + out + (ocsp ? "; OCSP at /ocsp" : "") + ")");

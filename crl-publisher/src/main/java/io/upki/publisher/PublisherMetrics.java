@@ -57,6 +57,8 @@ final class PublisherMetrics {
             return c == null ? List.of() : List.of(facts(c));
         });
         ops.counter("upki.publisher.publications", "CRLs published.", publication, Publication::publishedCount);
+        ops.counter("upki.publisher.deltas", "Delta CRLs pushed to subscribers (RFC 5280 section 5.2.4).",
+                publication, Publication::deltaCount);
         ops.counter("upki.publisher.rejections", "CRLs refused by the acceptance checks.",
                 publication, Publication::rejectedCount);
         ops.counter("upki.publisher.write.failures", "CRLs served but not written to the output folder.",

@@ -8,7 +8,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** The command line of {@code --ocsp} and the validation of its settings. */
+/** The command line of {@code --ocsp} and {@code --crl-deltas}, and the validation of their settings. */
 class PublisherMainOcspTest {
     PublisherMain parse(String... args) {
         PublisherMain main = new PublisherMain();
@@ -34,5 +34,14 @@ class PublisherMainOcspTest {
                 .hasMessageStartingWith("ocsp-cn:");
         assertThatThrownBy(() -> new PublisherConfig.Ocsp(null, "cn", Duration.ofMinutes(1)))
                 .hasMessageStartingWith("ocsp-dir:");
+    }
+
+    @Test
+    void deltasArePushedUnlessSwitchedOff() {
+        assertThat(parse("--out", "/tmp/x").pushDeltas()).isTrue();
+        assertThat(parse("--out", "/tmp/x", "--crl-deltas", "off").pushDeltas()).isFalse();
+        assertThat(parse("--out", "/tmp/x", "--crl-deltas", "ON").pushDeltas()).isTrue();
+        assertThatThrownBy(() -> parse("--out", "/tmp/x", "--crl-deltas", "maybe").pushDeltas())
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("crl-deltas: on or off, not 'maybe'");
     }
 }

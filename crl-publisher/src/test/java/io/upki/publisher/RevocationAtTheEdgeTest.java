@@ -56,7 +56,13 @@ class RevocationAtTheEdgeTest {
     }
 
     Publisher startPublisher() throws Exception {
-        return Publisher.start(TestPublishers.config(ca, dir.resolve("out"), publisherPort, Duration.ofSeconds(3)), clock);
+        return startPublisher(true);
+    }
+
+    Publisher startPublisher(boolean pushDeltas) throws Exception {
+        PublisherConfig c = TestPublishers.config(ca, dir.resolve("out"), publisherPort, Duration.ofSeconds(3));
+        return Publisher.start(new PublisherConfig(c.caEndpoint(), c.eventsEndpoint(), c.caCert(), c.outDir(), c.host(),
+                c.port(), c.margin(), c.debounce(), c.maxDelay(), c.maxAge(), c.caTimeout(), null, pushDeltas), clock);
     }
 
     int publisherPort = 0;
@@ -150,6 +156,70 @@ class RevocationAtTheEdgeTest {
         long ms = untilAllRefuse(cert, System.nanoTime());
         System.out.println("revoke alone -> refused by 3 sidecars after " + ms + " ms");
         assertThat(ms).isLessThan(1000);
+    }
+
+    @Test
+    void aRevocationReachesEveryEdgeAsADeltaWithoutAFetchOfTheCompleteCrl() throws Exception {
+        waitAllReady();
+        String cert = adminCertificate("delta.example.internal");
+        long[] completes = new long[sidecars.size()];
+        long[] deltas = new long[sidecars.size()];
+        for (int i = 0; i < sidecars.size(); i++) {
+            assertThat(status(sidecars.get(i), cert)).isEqualTo(200);
+            completes[i] = sidecars.get(i).crls().acceptedCount();
+            deltas[i] = sidecars.get(i).crls().deltaCount();
+        }
+        long pushed = publisher.publication().deltaCount();
+
+        ca.call(CaTask.REVOKE, CaClient.params().put("dn", "/CN=delta.example.internal").put("reason", "keyCompromise"));
+        untilAllRefuse(cert, System.nanoTime());
+
+        assertThat(publisher.publication().deltaCount()).isGreaterThan(pushed);
+        for (int i = 0; i < sidecars.size(); i++) {
+            assertThat(sidecars.get(i).crls().deltaCount()).as("sidecar %d applied the delta", i).isGreaterThan(deltas[i]);
+            assertThat(sidecars.get(i).crls().acceptedCount()).as("sidecar %d fetched no complete CRL", i)
+                    .isEqualTo(completes[i]);
+        }
+
+        // The user guide's generate-crl then has the CA sign for someone else: the publisher hears of it on
+        // the CA's event feed and pushes that CRL's delta too.
+        java.math.BigInteger guides = io.upki.ca.testing.TestCrls.number(ca.call(CaTask.GENERATE_CRL, CaClient.params()).asText());
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        for (Sidecar s : sidecars) {
+            while (!s.crls().holds(guides)) {
+                assertThat(System.nanoTime()).as("CRL %s in force everywhere", guides).isLessThan(deadline);
+                Thread.sleep(10);
+            }
+        }
+        for (int i = 0; i < sidecars.size(); i++) {
+            assertThat(sidecars.get(i).crls().acceptedCount()).as("sidecar %d fetched no complete CRL", i)
+                    .isEqualTo(completes[i]);
+        }
+    }
+
+    @Test
+    void withDeltasOffEveryEdgeFetchesTheCompleteCrl() throws Exception {
+        publisherPort = publisher.port();
+        publisher.close();
+        publisher = startPublisher(false);
+        waitAllReady();
+        String cert = adminCertificate("no-delta.example.internal");
+        long[] completes = new long[sidecars.size()];
+        long[] deltas = new long[sidecars.size()];
+        for (int i = 0; i < sidecars.size(); i++) {
+            assertThat(status(sidecars.get(i), cert)).isEqualTo(200);
+            completes[i] = sidecars.get(i).crls().acceptedCount();
+            deltas[i] = sidecars.get(i).crls().deltaCount();
+        }
+
+        ca.call(CaTask.REVOKE, CaClient.params().put("dn", "/CN=no-delta.example.internal").put("reason", "keyCompromise"));
+        untilAllRefuse(cert, System.nanoTime());
+
+        assertThat(publisher.publication().deltaCount()).isZero();
+        for (int i = 0; i < sidecars.size(); i++) {
+            assertThat(sidecars.get(i).crls().acceptedCount()).isGreaterThan(completes[i]);
+            assertThat(sidecars.get(i).crls().deltaCount()).isEqualTo(deltas[i]);
+        }
     }
 
     @Test

@@ -28,6 +28,8 @@ public final class SidecarMetrics implements AutoCloseable {
         CrlGauges.bindFeed(ops, "upki.sidecar", feed);
         ops.counter("upki.sidecar.crl.accepted", "CRLs accepted (newer, correctly signed, current).",
                 crls, CrlState::acceptedCount);
+        ops.counter("upki.sidecar.crl.deltas", "Delta CRLs applied on top of the complete CRL held.",
+                crls, CrlState::deltaCount);
         ops.counter("upki.sidecar.crl.rejected", "CRLs refused by the acceptance checks.",
                 crls, CrlState::rejectedCount);
         ops.gauge("upki.sidecar.cache.size", "Verified certificate paths in the verdict cache.",

@@ -23,7 +23,7 @@ public final class Permissions {
                 CaTask.UNREVOKE, CaTask.DELETE, CaTask.VIEW, CaTask.OCSP_CHECK, CaTask.LIST_NODES, CaTask.GET_NODE));
         OPERATIONS.put(Role.SIDECAR, EnumSet.of(CaTask.GET_CA, CaTask.GET_CA_CHAIN, CaTask.GET_CRL, CaTask.GET_CRLS, CaTask.LIST_ADMINS));
         // sign: its own OCSP signer certificate only (OWN_PROFILE); ocsp_check: the responder's status lookups.
-        OPERATIONS.put(Role.CRL_PUBLISHER, EnumSet.of(CaTask.GET_CA, CaTask.GET_CA_CHAIN, CaTask.GET_CRL, CaTask.GET_CRLS, CaTask.GENERATE_CRL, CaTask.SIGN,
+        OPERATIONS.put(Role.CRL_PUBLISHER, EnumSet.of(CaTask.GET_CA, CaTask.GET_CA_CHAIN, CaTask.GET_CRL, CaTask.GET_CRLS, CaTask.GENERATE_CRL, CaTask.GENERATE_DELTA_CRL, CaTask.GET_DELTA_CRL, CaTask.SIGN,
                 CaTask.OCSP_CHECK));
     }
 

@@ -35,11 +35,25 @@ final class CrlEncoder {
      */
     static byte[] encode(CertificateAuthority ca, BigInteger number, Instant thisUpdate, Instant nextUpdate,
                          byte[] revokedContents, String digest) {
+        return encode(ca, number, null, thisUpdate, nextUpdate, revokedContents, digest);
+    }
+
+    /**
+     * @param deltaBase null for a complete CRL; for a delta CRL the number of the complete CRL it adds
+     *     to, in a critical Delta CRL Indicator (RFC 5280 section 5.2.4): a relying party that does not
+     *     know deltas must refuse it rather than take it for a complete CRL
+     */
+    static byte[] encode(CertificateAuthority ca, BigInteger number, BigInteger deltaBase, Instant thisUpdate,
+                         Instant nextUpdate, byte[] revokedContents, String digest) {
         ContentSigner signer = ca.signer(digest);
         try {
-            byte[] extensions = new DERTaggedObject(true, 0, new Extensions(new Extension[] {
+            java.util.List<Extension> list = new java.util.ArrayList<>(java.util.List.of(
                 new Extension(Extension.authorityKeyIdentifier, false, ca.authorityKeyIdentifier().getEncoded()),
-                new Extension(Extension.cRLNumber, false, new CRLNumber(number).getEncoded())}))
+                new Extension(Extension.cRLNumber, false, new CRLNumber(number).getEncoded())));
+            if (deltaBase != null) {
+                list.add(new Extension(Extension.deltaCRLIndicator, true, new CRLNumber(deltaBase).getEncoded()));
+            }
+            byte[] extensions = new DERTaggedObject(true, 0, new Extensions(list.toArray(Extension[]::new)))
                     .getEncoded(ASN1Encoding.DER);
             byte[] revoked = revokedContents.length == 0 ? new byte[0]
                     : concat(header(0x30, revokedContents.length), revokedContents);

@@ -103,6 +103,22 @@ public final class CrlServices implements AutoCloseable {
         return current;
     }
 
+    /**
+     * Signs a new CRL for every live generation; returns the delta CRL issued with the current
+     * generation's, or null when that CRL became a new delta base.
+     */
+    public DeltaCrl generateDelta() {
+        generate();
+        return currentService().latestDelta();
+    }
+
+    /** The delta CRL issued with the current generation's current CRL, or null when there is none. */
+    public DeltaCrl currentDelta() {
+        CrlService s = currentService();
+        s.current(); // signs one when none is current, as get_crl does
+        return s.latestDelta();
+    }
+
     /** Adds a revocation to the CRL of the generation that signed the certificate. */
     public void revoked(int generation, RevokedEntry entry) {
         CrlService s = services.get(generation);

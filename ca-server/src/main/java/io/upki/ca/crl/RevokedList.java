@@ -22,11 +22,28 @@ import org.bouncycastle.asn1.x509.Extensions;
  * <p>Loaded once from the store at start, then told of each revocation and each lifted hold after the
  * store committed it and before the change is announced, so a CRL generated after a {@code revoke}
  * reply or a {@code revoked} event always lists that certificate.
+ *
+ * <p>It also keeps the entries added since the base of the current delta CRLs (RFC 5280 section 5.2.4),
+ * so that each CRL can come with a delta naming only what is new since that base.
  */
 final class RevokedList {
     private final Map<BigInteger, byte[]> entries = new LinkedHashMap<>();
     private final Map<RevocationReason, byte[]> reasons = new EnumMap<>(RevocationReason.class);
+    /** Entries added since the delta base; meaningless until the first {@link #read} made a base. */
+    private final Map<BigInteger, byte[]> sinceBase = new LinkedHashMap<>();
+    private boolean based;
+    /** A hold was lifted since the base: a delta would have to say removeFromCRL, which upki does not issue. */
+    private boolean removedSinceBase;
     private long encodedBytes;
+
+    /**
+     * One CRL's worth of entries, read at one instant.
+     *
+     * @param all the content of the complete CRL's {@code revokedCertificates}
+     * @param sinceBase the content of the delta CRL's, or null when this read made a new base instead
+     */
+    record Read(int entries, byte[] all, int deltaEntries, byte[] sinceBase) {
+    }
 
     RevokedList(List<RevokedEntry> stored) {
         for (RevokedEntry e : stored) {
@@ -38,12 +55,15 @@ final class RevokedList {
         byte[] der = encode(entry);
         byte[] previous = entries.put(entry.serial(), der);
         encodedBytes += der.length - (previous == null ? 0 : previous.length);
+        sinceBase.put(entry.serial(), der);
     }
 
     synchronized void remove(BigInteger serial) {
         byte[] previous = entries.remove(serial);
         if (previous != null) {
             encodedBytes -= previous.length;
+            sinceBase.remove(serial);
+            removedSinceBase = true;
         }
     }
 
@@ -51,11 +71,31 @@ final class RevokedList {
         return entries.size();
     }
 
-    /** The content of {@code revokedCertificates} (RFC 5280 section 5.1.2.6), without its own header. */
-    synchronized byte[] contents() {
-        byte[] out = new byte[Math.toIntExact(encodedBytes)];
+    /**
+     * The content of {@code revokedCertificates} (RFC 5280 section 5.1.2.6, without its own header) of a complete CRL and, at the same instant, those added since the delta base. When
+     * there is no base yet, a hold was lifted since, or more than {@code maxDelta} entries were added,
+     * this read becomes the new base instead (the caller's CRL is then the base CRL of the next deltas):
+     * both happen under one lock, so no revocation falls between a base and its deltas.
+     */
+    synchronized Read read(int maxDelta) {
+        byte[] all = concat(entries.values(), encodedBytes);
+        if (based && !removedSinceBase && sinceBase.size() <= maxDelta) {
+            long bytes = 0;
+            for (byte[] der : sinceBase.values()) {
+                bytes += der.length;
+            }
+            return new Read(entries.size(), all, sinceBase.size(), concat(sinceBase.values(), bytes));
+        }
+        sinceBase.clear();
+        removedSinceBase = false;
+        based = true;
+        return new Read(entries.size(), all, 0, null);
+    }
+
+    private static byte[] concat(java.util.Collection<byte[]> parts, long bytes) {
+        byte[] out = new byte[Math.toIntExact(bytes)];
         int at = 0;
-        for (byte[] der : entries.values()) {
+        for (byte[] der : parts) {
             System.arraycopy(der, 0, out, at, der.length);
             at += der.length;
         }

@@ -114,6 +114,21 @@ public final class CaRoutes {
         return service.current();
     }
 
+    /**
+     * {@code generate_delta_crl} (a new CRL) or {@code get_delta_crl} (the current one): the CRL's number,
+     * with the delta CRL issued with it unless it is a base.
+     */
+    private Map<String, Object> deltaCrl(boolean generate) {
+        io.upki.ca.crl.DeltaCrl delta = generate ? crls.generateDelta() : crls.currentDelta();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("number", delta != null ? delta.number() : crls.current().number());
+        if (delta != null) {
+            out.put("base", delta.base());
+            out.put("delta", base64(delta.der()));
+        }
+        return out;
+    }
+
     /** {@code get_crls}: every live generation's current CRL, oldest first. */
     private List<Map<String, Object>> generationCrls() {
         List<Map<String, Object>> out = new java.util.ArrayList<>();
@@ -138,6 +153,8 @@ public final class CaRoutes {
                 .route(name(CaTask.GET_CRL), Lane.QUICK, p -> base64(crl(p).der()))
                 .route(name(CaTask.GET_CRLS), Lane.QUICK, p -> generationCrls())
                 .route(name(CaTask.GENERATE_CRL), Lane.SIGNING, audited(CaTask.GENERATE_CRL, p -> base64(crls.generate().der())))
+                .route(name(CaTask.GENERATE_DELTA_CRL), Lane.SIGNING, audited(CaTask.GENERATE_DELTA_CRL, p -> deltaCrl(true)))
+                .route(name(CaTask.GET_DELTA_CRL), Lane.QUICK, p -> deltaCrl(false))
                 .route(name(CaTask.LIST_PROFILES), Lane.QUICK, p -> profiles.names())
                 .route(name(CaTask.GET_PROFILE), Lane.QUICK, p -> issuance.profile(p.requireString("profile")).toDocument())
                 .route(name(CaTask.LIST_ADMINS), Lane.QUICK, p -> admins.list())

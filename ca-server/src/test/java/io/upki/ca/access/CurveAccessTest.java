@@ -206,6 +206,25 @@ class CurveAccessTest {
     }
 
     @Test
+    void onlyThePublisherAsksForDeltaCrls() {
+        // A delta is signed work on the CA's key: least privilege keeps it to the role that pushes it.
+        for (String role : List.of("sidecar", "ra")) {
+            CurveKeys keys = CurveKeys.generate();
+            operator.call(CaTask.ADD_CLIENT, CaClient.params().put("public_key", keys.publicKey())
+                    .put("role", role).put("name", role + "-delta"));
+            ZmqCaClient other = client(ops(), keys);
+            assertRefused(other, CaTask.GENERATE_DELTA_CRL, CaClient.params(), "role " + role + " may not run generate_delta_crl");
+            assertRefused(other, CaTask.GET_DELTA_CRL, CaClient.params(), "role " + role + " may not run get_delta_crl");
+        }
+        CurveKeys publisher = CurveKeys.generate();
+        operator.call(CaTask.ADD_CLIENT, CaClient.params().put("public_key", publisher.publicKey())
+                .put("role", "crl-publisher").put("name", "publisher-delta"));
+        ZmqCaClient pub = client(ops(), publisher);
+        assertThat(pub.call(CaTask.GENERATE_DELTA_CRL, CaClient.params()).path("number").isIntegralNumber()).isTrue();
+        assertThat(pub.call(CaTask.GET_DELTA_CRL, CaClient.params()).path("number").isIntegralNumber()).isTrue();
+    }
+
+    @Test
     void removingAKeyRefusesItsNextRequestOnTheSameConnection() {
         CurveKeys keys = CurveKeys.generate();
         operator.call(CaTask.ADD_CLIENT, CaClient.params().put("public_key", keys.publicKey())

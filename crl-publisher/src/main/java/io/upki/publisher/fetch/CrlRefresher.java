@@ -41,6 +41,7 @@ public final class CrlRefresher implements AutoCloseable {
 
     private final TypedCaClient ca;
     private final Publication publication;
+    private volatile java.util.function.Consumer<Publication.Delta> deltaPush;
     private final Clock clock;
     private final Duration margin;
     private final Duration debounce;
@@ -51,6 +52,14 @@ public final class CrlRefresher implements AutoCloseable {
         return t;
     });
     private final LongAdder failures = new LongAdder();
+    private final Object publishing = new Object();
+    /** Fetches complete CRLs after their deltas went out, off the scheduler thread. */
+    private final java.util.concurrent.ExecutorService completer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "crl-complete");
+        t.setDaemon(true);
+        return t;
+    });
+    private final java.util.concurrent.atomic.AtomicBoolean completeQueued = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile GenerationCrls generations;
     private ScheduledFuture<?> pending;
     private ScheduledFuture<?> retry;
@@ -88,6 +97,13 @@ public final class CrlRefresher implements AutoCloseable {
      * certificate were brought up to date: a push announcing it then finds them all served.
      */
     private void publish(byte[] der) {
+        // One publication at a time: the scheduler and the completer thread both publish.
+        synchronized (publishing) {
+            publishLocked(der);
+        }
+    }
+
+    private void publishLocked(byte[] der) {
         GenerationCrls g = generations;
         if (g != null) {
             try {
@@ -97,6 +113,60 @@ public final class CrlRefresher implements AutoCloseable {
             }
         }
         publication.offer(der);
+    }
+
+    /**
+     * Pushes the delta CRL issued with each CRL this refresher makes to {@code push} before the complete
+     * CRL is fetched (RFC 5280 section 5.2.4); call before {@link #start()}.
+     */
+    public CrlRefresher pushDeltas(java.util.function.Consumer<Publication.Delta> push) {
+        this.deltaPush = push;
+        return this;
+    }
+
+    /**
+     * Has the CA sign a new CRL and publishes it. With deltas pushed, the CA answers with the small delta
+     * first and it goes out to every edge at once; the complete CRL (megabytes at scale) is then fetched
+     * and published, here when {@code waitForComplete}, else on its own thread, so that the next
+     * revocation's delta never waits behind the previous complete CRL.
+     */
+    private void generateAndPublish(boolean waitForComplete) {
+        java.util.function.Consumer<Publication.Delta> push = deltaPush;
+        if (push == null) {
+            publish(ca.generateCrl().der());
+            return;
+        }
+        io.upki.pki.caclient.DeltaCrlBytes made = ca.generateDeltaCrl();
+        if (made.hasDelta()) {
+            publication.offerDelta(made.der(), made.base(), push);
+        }
+        if (waitForComplete || !made.hasDelta()) {
+            publish(ca.currentCrl().der());
+        } else {
+            requestComplete();
+        }
+    }
+
+    /**
+     * Fetches and publishes the CA's complete CRL on the completer thread; requests made while one is
+     * under way are coalesced into one more fetch after it, which takes the newest.
+     */
+    private void requestComplete() {
+        if (!completeQueued.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            completer.execute(() -> {
+                completeQueued.set(false);
+                try {
+                    publish(ca.currentCrl().der());
+                } catch (CaClientException e) {
+                    scheduler.execute(() -> failed("get_crl (complete CRL after a delta)", e));
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            completeQueued.set(false); // closing
+        }
     }
 
     public void start() {
@@ -162,7 +232,7 @@ public final class CrlRefresher implements AutoCloseable {
             lastOnDemand = clock.instant();
         }
         try {
-            publish(ca.generateCrl().der());
+            generateAndPublish(true); // the caller (POST /refresh) waits for the complete CRL
             lastGenerated = clock.instant();
             succeeded();
             result.complete(publication.current());
@@ -179,7 +249,7 @@ public final class CrlRefresher implements AutoCloseable {
 
     private void generate(String why) {
         try {
-            publish(ca.generateCrl().der());
+            generateAndPublish(false);
             lastGenerated = clock.instant();
             succeeded();
         } catch (CaClientException e) {
@@ -187,8 +257,20 @@ public final class CrlRefresher implements AutoCloseable {
         }
     }
 
+    /** The CA's current CRL; with deltas pushed, its delta first (someone else had the CA sign it). */
     private void fetchLatestNow() {
         try {
+            java.util.function.Consumer<Publication.Delta> push = deltaPush;
+            Publication.Current published = publication.current();
+            if (push != null && published != null) {
+                io.upki.pki.caclient.DeltaCrlBytes latest = ca.currentDeltaCrl();
+                if (latest.hasDelta() && latest.number().compareTo(published.snapshot().number()) > 0) {
+                    publication.offerDelta(latest.der(), latest.base(), push);
+                    requestComplete();
+                    succeeded();
+                    return;
+                }
+            }
             publish(ca.currentCrl().der());
             succeeded();
         } catch (CaClientException e) {
@@ -242,5 +324,6 @@ public final class CrlRefresher implements AutoCloseable {
     @Override
     public void close() {
         scheduler.shutdownNow();
+        completer.shutdownNow();
     }
 }

@@ -12,7 +12,10 @@ import org.slf4j.LoggerFactory;
  * The sidecars subscribed to {@code GET /events} (server-sent events). Each new CRL is announced to all
  * of them as {@code event: crl} with its number; a subscriber is told the current number as soon as
  * it connects, so one that was away catches up on reconnect. The CRL itself is fetched and verified
- * by the sidecar from the distribution point: the push carries no authority.
+ * by the sidecar from the distribution point: the push carries no authority. A revocation is first
+ * pushed as {@code event: delta} with the delta CRL itself (RFC 5280 section 5.2.4; a few hundred bytes,
+ * signed by the CA, verified by each sidecar), so no edge has to fetch a large CRL to refuse one
+ * certificate; deltas are not repeated to new subscribers, who catch up from the complete CRL.
  */
 public final class PushHub {
     private static final Logger LOG = LoggerFactory.getLogger(PushHub.class);
@@ -41,6 +44,15 @@ public final class PushHub {
     public void announce(Publication.Current current) {
         for (SseClient client : clients) {
             send(client, current);
+        }
+    }
+
+    /** Pushes delta CRL {@code number} (adding to complete CRL {@code base}) to every subscriber. */
+    public void announceDelta(java.math.BigInteger number, java.math.BigInteger base, byte[] der) {
+        Map<String, String> data = Map.of("number", number.toString(), "base", base.toString(),
+                "der", java.util.Base64.getEncoder().encodeToString(der));
+        for (SseClient client : clients) {
+            write(client, () -> client.sendEvent("delta", data, number.toString()));
         }
     }
 

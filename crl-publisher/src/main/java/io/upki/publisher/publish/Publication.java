@@ -71,6 +71,9 @@ public final class Publication {
     private final Consumer<Current> onPublish;
     private final AtomicReference<Current> current = new AtomicReference<>();
     private final LongAdder published = new LongAdder();
+    private final LongAdder deltas = new LongAdder();
+    /** The number of the last delta pushed (also the lock that keeps pushes in order). */
+    private final AtomicReference<java.math.BigInteger> lastDelta = new AtomicReference<>();
     private final LongAdder rejected = new LongAdder();
     private final LongAdder writeFailures = new LongAdder();
 
@@ -167,6 +170,56 @@ public final class Publication {
         LOG.info("published CRL {} ({} entries, next update {})", snapshot.number(), snapshot.revokedSerials().size(),
                 snapshot.nextUpdate());
         return true;
+    }
+
+    /** A delta CRL checked against the published CRL, ready to push. */
+    public record Delta(java.math.BigInteger number, java.math.BigInteger base, byte[] der) {
+    }
+
+    /**
+     * Checks a delta CRL from the CA against the published complete CRL ({@link CrlAcceptor#acceptDelta}:
+     * signature, indicator, base not newer than what is published, number above it) and hands it to
+     * {@code push}. Nothing is written: the complete CRL of the same number follows.
+     *
+     * @return true when it was pushed
+     */
+    public boolean offerDelta(byte[] der, java.math.BigInteger base, Consumer<Delta> push) {
+        // Not under this object's lock: offer() holds it while it writes megabytes with fsync, and a delta
+        // must not wait for that. It is checked against whichever complete CRL is published at this moment.
+        Current now = current.get();
+        if (now == null) {
+            return false;
+        }
+        try {
+            CrlSnapshot applied = acceptor.acceptDelta(der, RevocationIndex.empty().with(now.snapshot()));
+            synchronized (lastDelta) {
+                java.math.BigInteger last = lastDelta.get();
+                if (last != null && applied.number().compareTo(last) <= 0) {
+                    return false; // pushed already (it came back through the CA's event feed)
+                }
+                push.accept(new Delta(applied.number(), base, der.clone()));
+                lastDelta.set(applied.number());
+            }
+            deltas.increment();
+            return true;
+        } catch (CrlRejectedException e) {
+            LOG.warn("delta CRL not pushed ({}): {}", e.reason(), e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * True when a delta newer than {@code c} was pushed already: announcing {@code c} would only make
+     * subscribers fetch a CRL older than the one they hold; its own complete CRL is announced instead.
+     */
+    public boolean overtakenByDelta(Current c) {
+        java.math.BigInteger last = lastDelta.get();
+        return last != null && c.snapshot().number().compareTo(last) < 0;
+    }
+
+    /** Delta CRLs pushed. */
+    public long deltaCount() {
+        return deltas.sum();
     }
 
     public long publishedCount() {

@@ -34,6 +34,12 @@ public interface CertificateAuthorityClient {
     /** {@code generate_crl}: a CRL signed now. */
     CrlBytes generateCrl();
 
+    /** {@code generate_delta_crl} (upki): a CRL signed now, with the delta CRL issued with it when there is one. */
+    DeltaCrlBytes generateDeltaCrl();
+
+    /** {@code get_delta_crl} (upki): the current CRL's number, with the delta CRL issued with it when there is one. */
+    DeltaCrlBytes currentDeltaCrl();
+
     /** {@code list_profiles}. */
     List<String> profileNames();
 

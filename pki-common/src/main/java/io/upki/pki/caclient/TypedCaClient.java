@@ -78,6 +78,35 @@ public final class TypedCaClient implements CertificateAuthorityClient {
     }
 
     @Override
+    public DeltaCrlBytes generateDeltaCrl() {
+        return deltaCrl(CaTask.GENERATE_DELTA_CRL);
+    }
+
+    @Override
+    public DeltaCrlBytes currentDeltaCrl() {
+        return deltaCrl(CaTask.GET_DELTA_CRL);
+    }
+
+    private DeltaCrlBytes deltaCrl(CaTask task) {
+        JsonNode data = call(task, params());
+        if (!data.path("number").isIntegralNumber()) {
+            throw unexpected(task, "an answer without a CRL number");
+        }
+        if (!data.has("delta")) {
+            return new DeltaCrlBytes(data.get("number").bigIntegerValue(), null, null);
+        }
+        if (!data.path("base").isIntegralNumber() || !data.get("delta").isTextual()) {
+            throw unexpected(task, "a delta CRL without its base number");
+        }
+        try {
+            return new DeltaCrlBytes(data.get("number").bigIntegerValue(), data.get("base").bigIntegerValue(),
+                    Base64.getDecoder().decode(data.get("delta").asText()));
+        } catch (IllegalArgumentException e) {
+            throw unexpected(task, "a delta CRL that is not base64");
+        }
+    }
+
+    @Override
     public List<String> profileNames() {
         return strings(CaTask.LIST_PROFILES, call(CaTask.LIST_PROFILES, params()));
     }

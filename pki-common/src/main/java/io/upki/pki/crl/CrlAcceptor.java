@@ -23,8 +23,9 @@ import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 /**
  * Decides whether a CRL may be used (RFC 5280 section 6.3.3): issued and signed by one of the trusted
  * CAs, a CRL Number not lower than the last accepted from that issuer (also before a restart, when
- * the {@link CrlNumberFloor} is kept in a file), a nextUpdate still ahead, and
- * a complete CRL (no delta or partitioned CRLs, which upki never issues).
+ * the {@link CrlNumberFloor} is kept in a file), a nextUpdate still ahead, and a complete CRL (no
+ * partitioned CRLs, which upki never issues). Delta CRLs are accepted only through {@link #acceptDelta},
+ * on top of a complete CRL already held.
  */
 public final class CrlAcceptor {
     private final List<X509Certificate> trustedCas;
@@ -64,44 +65,31 @@ public final class CrlAcceptor {
      * @throws CrlRejectedException saying which check failed
      */
     public CrlSnapshot accept(byte[] der, RevocationIndex previous) throws CrlRejectedException {
-        CrlDer crl;
-        try {
-            crl = CrlDer.parse(der);
-        } catch (IOException e) {
-            throw new CrlRejectedException(CrlRejectedException.Reason.UNPARSABLE, "not a CRL: " + e.getMessage());
-        }
+        CrlDer crl = parse(der);
         Extensions extensions = crl.extensions;
+        // RFC 5280 section 5.2.4: the Delta CRL Indicator is critical precisely so that a delta is never
+        // taken for a complete CRL (which would forget every revocation before its base).
         if (extensions != null && (extensions.getExtension(Extension.deltaCRLIndicator) != null
                 || extensions.getExtension(Extension.issuingDistributionPoint) != null)) {
             throw new CrlRejectedException(CrlRejectedException.Reason.UNSUPPORTED, "delta or partitioned CRL");
         }
         X509Certificate issuer = findIssuer(crl, extensions);
         BigInteger number = crlNumber(extensions);
-        Instant now = clock.instant();
-        if (crl.nextUpdate == null) {
-            throw new CrlRejectedException(CrlRejectedException.Reason.EXPIRED, "CRL has no nextUpdate");
-        }
-        if (!now.isBefore(crl.nextUpdate.plus(grace))) {
-            throw new CrlRejectedException(CrlRejectedException.Reason.EXPIRED, "CRL " + number + " of "
-                    + issuer.getSubjectX500Principal() + " expired at " + crl.nextUpdate);
-        }
+        checkCurrent(crl, issuer, number);
         CrlSnapshot last = previous.snapshotFor(issuer);
         if (last != null) {
             int cmp = number.compareTo(last.number());
-            if (cmp < 0 || (cmp == 0 && !Arrays.equals(der, last.der()))) {
+            if (cmp < 0 && !last.complete()) {
+                throw new CrlRejectedException(CrlRejectedException.Reason.BEHIND_DELTA, "CRL " + number + " of "
+                        + issuer.getSubjectX500Principal() + " is older than delta CRL " + last.number() + ", applied already");
+            }
+            // The same number again is the same CRL, unless what is held was built from the delta issued with it.
+            if (cmp < 0 || (cmp == 0 && last.complete() && !Arrays.equals(der, last.der()))) {
                 throw new CrlRejectedException(CrlRejectedException.Reason.OLDER_NUMBER, "CRL number " + number
                         + " of " + issuer.getSubjectX500Principal() + " is not above the accepted " + last.number());
             }
         }
-        CrlNumberFloor.Mark mark = floor.of(issuer);
-        if (mark != null) {
-            int cmp = number.compareTo(mark.number());
-            if (cmp < 0 || (cmp == 0 && !CrlNumberFloor.sha256(der).equals(mark.sha256()))) {
-                throw new CrlRejectedException(CrlRejectedException.Reason.OLDER_NUMBER, "CRL number " + number
-                        + " of " + issuer.getSubjectX500Principal() + " is not above " + mark.number()
-                        + ", the highest accepted before (kept across restarts)");
-            }
-        }
+        checkFloor(issuer, number, der, true);
         RevokedSerials serials;
         try {
             // Entries are read only now that the signature is known to be the CA's.
@@ -110,6 +98,86 @@ public final class CrlAcceptor {
             throw new CrlRejectedException(CrlRejectedException.Reason.UNPARSABLE, "not a CRL: " + e.getMessage());
         }
         return new CrlSnapshot(issuer, number, crl.thisUpdate, crl.nextUpdate, serials, der);
+    }
+
+    /**
+     * Verifies a delta CRL (RFC 5280 section 5.2.4) and applies it to the CRL held for its issuer: it must
+     * carry a Delta CRL Indicator, be signed by a trusted CA, be current, name a base no newer than the
+     * held CRL and a number above it. The result lists the held serials plus the delta's, with the
+     * delta's number and validity; it is marked not complete, so the complete CRL of the same number may
+     * still replace it and it never raises the persisted number floor.
+     *
+     * @throws CrlRejectedException DELTA_BASE when no CRL at or above the base is held (fetch the complete one)
+     */
+    public CrlSnapshot acceptDelta(byte[] der, RevocationIndex previous) throws CrlRejectedException {
+        CrlDer crl = parse(der);
+        Extensions extensions = crl.extensions;
+        Extension indicator = extensions == null ? null : extensions.getExtension(Extension.deltaCRLIndicator);
+        if (indicator == null || !indicator.isCritical()) {
+            throw new CrlRejectedException(CrlRejectedException.Reason.UNSUPPORTED, "not a delta CRL (no critical Delta CRL Indicator)");
+        }
+        if (extensions.getExtension(Extension.issuingDistributionPoint) != null) {
+            throw new CrlRejectedException(CrlRejectedException.Reason.UNSUPPORTED, "partitioned delta CRL");
+        }
+        X509Certificate issuer = findIssuer(crl, extensions);
+        BigInteger number = crlNumber(extensions);
+        BigInteger base = ASN1Integer.getInstance(indicator.getParsedValue()).getValue();
+        checkCurrent(crl, issuer, number);
+        CrlSnapshot held = previous.snapshotFor(issuer);
+        if (held == null || held.number().compareTo(base) < 0) {
+            throw new CrlRejectedException(CrlRejectedException.Reason.DELTA_BASE, "delta CRL " + number + " of "
+                    + issuer.getSubjectX500Principal() + " adds to CRL " + base + ", but "
+                    + (held == null ? "no CRL" : "CRL " + held.number()) + " is held");
+        }
+        if (number.compareTo(held.number()) <= 0) {
+            throw new CrlRejectedException(CrlRejectedException.Reason.OLDER_NUMBER, "delta CRL " + number + " of "
+                    + issuer.getSubjectX500Principal() + " is not above the held " + held.number());
+        }
+        checkFloor(issuer, number, der, false);
+        java.util.List<BigInteger> added;
+        try {
+            added = crl.deltaSerials();
+        } catch (IOException e) {
+            throw new CrlRejectedException(CrlRejectedException.Reason.UNSUPPORTED, "delta CRL: " + e.getMessage());
+        }
+        return new CrlSnapshot(issuer, number, crl.thisUpdate, crl.nextUpdate, held.revokedSerials().plus(added),
+                held.der(), false);
+    }
+
+    private static CrlDer parse(byte[] der) throws CrlRejectedException {
+        try {
+            return CrlDer.parse(der);
+        } catch (IOException e) {
+            throw new CrlRejectedException(CrlRejectedException.Reason.UNPARSABLE, "not a CRL: " + e.getMessage());
+        }
+    }
+
+    /** RFC 5280 section 6.3.3 (a)(2): a CRL past its nextUpdate (plus the grace) decides nothing. */
+    private void checkCurrent(CrlDer crl, X509Certificate issuer, BigInteger number) throws CrlRejectedException {
+        if (crl.nextUpdate == null) {
+            throw new CrlRejectedException(CrlRejectedException.Reason.EXPIRED, "CRL has no nextUpdate");
+        }
+        if (!clock.instant().isBefore(crl.nextUpdate.plus(grace))) {
+            throw new CrlRejectedException(CrlRejectedException.Reason.EXPIRED, "CRL " + number + " of "
+                    + issuer.getSubjectX500Principal() + " expired at " + crl.nextUpdate);
+        }
+    }
+
+    /**
+     * The number must not be below the highest accepted before a restart; a complete CRL of that very
+     * number must be the same bytes, a delta must be above it.
+     */
+    private void checkFloor(X509Certificate issuer, BigInteger number, byte[] der, boolean complete)
+            throws CrlRejectedException {
+        CrlNumberFloor.Mark mark = floor.of(issuer);
+        if (mark != null) {
+            int cmp = number.compareTo(mark.number());
+            if (cmp < 0 || (cmp == 0 && (!complete || !CrlNumberFloor.sha256(der).equals(mark.sha256())))) {
+                throw new CrlRejectedException(CrlRejectedException.Reason.OLDER_NUMBER, "CRL number " + number
+                        + " of " + issuer.getSubjectX500Principal() + " is not above " + mark.number()
+                        + ", the highest accepted before (kept across restarts)");
+            }
+        }
     }
 
     private X509Certificate findIssuer(CrlDer crl, Extensions extensions) throws CrlRejectedException {

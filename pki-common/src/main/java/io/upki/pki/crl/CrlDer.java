@@ -128,7 +128,8 @@ public final class CrlDer {
      * @throws IOException when an entry is malformed
      */
     RevokedSerials serials(CrlSnapshot previous) throws IOException {
-        if (previous != null) {
+        // A snapshot built from a delta lists more than its der: its serials cannot stand for a prefix.
+        if (previous != null && previous.complete()) {
             CrlDer before = parse(previous.der());
             int prefix = before.revokedEnd - before.revokedStart;
             if (prefix > 0 && prefix <= revokedEnd - revokedStart
@@ -140,6 +141,31 @@ public final class CrlDer {
         // memory, which keeps lookups in a table of a million entries to one or two cache misses.
         // Entry count is unknown up front; ~50 bytes per entry is a good first guess for the table size.
         return RevokedSerials.owning(serials(revokedStart, new HashSet<>(Math.max(16, (revokedEnd - revokedStart) / 30))));
+    }
+
+    /**
+     * The serials of a delta CRL (RFC 5280 section 5.2.4), read with BouncyCastle (a delta is small).
+     *
+     * @throws IOException for a removeFromCRL entry: upki's CA never issues one, and reading it as a
+     *     revocation would be wrong while dropping the serial would need the complete CRL anyway
+     */
+    java.util.List<BigInteger> deltaSerials() throws IOException {
+        java.util.List<BigInteger> out = new ArrayList<>();
+        try {
+            var list = org.bouncycastle.asn1.x509.CertificateList.getInstance(ASN1Primitive.fromByteArray(der));
+            for (var entry : list.getRevokedCertificates()) {
+                Extensions ext = entry.hasExtensions() ? entry.getExtensions() : null;
+                var reason = ext == null ? null : ext.getExtension(org.bouncycastle.asn1.x509.Extension.reasonCode);
+                if (reason != null && org.bouncycastle.asn1.x509.CRLReason.getInstance(reason.getParsedValue()).getValue()
+                        .intValue() == org.bouncycastle.asn1.x509.CRLReason.removeFromCRL) {
+                    throw new IOException("a removeFromCRL entry (serial " + entry.getUserCertificate().getValue().toString(16) + ")");
+                }
+                out.add(entry.getUserCertificate().getValue());
+            }
+        } catch (IllegalArgumentException | ClassCastException e) {
+            throw new IOException("bad delta CRL entries: " + e.getMessage());
+        }
+        return out;
     }
 
     private <C extends Collection<BigInteger>> C serials(int from, C serials) throws IOException {

@@ -82,6 +82,9 @@ public final class CrlNumberFloor {
     public synchronized void raise(List<CrlSnapshot> accepted) throws IOException {
         boolean changed = false;
         for (CrlSnapshot crl : accepted) {
+            if (!crl.complete()) {
+                continue; // a delta's state is not kept: after a restart the complete CRL is fetched again
+            }
             String key = fingerprint(crl.issuer());
             Mark current = marks.get(key);
             if (current == null || crl.number().compareTo(current.number()) > 0) {

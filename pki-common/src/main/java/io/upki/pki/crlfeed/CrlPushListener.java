@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Holds a server-sent events connection to one crl-publisher's {@code /events} and, on every {@code crl}
- * event, fetches the CRL from that publisher's own URLs. The event carries no authority: the CRL is
- * fetched and verified as always. The publisher announces its current CRL to every new connection, so a
+ * event, fetches the CRL from that publisher's own URLs unless that CRL is already in force; a
+ * {@code delta} event carries a delta CRL (RFC 5280 section 5.2.4), applied at once when its base is
+ * held. Neither event carries authority of its own: every CRL is verified against the trusted CAs. The publisher announces its current CRL to every new connection, so a
  * sidecar that was disconnected catches up as soon as it reconnects (with backoff up to 2 s); polling
  * keeps running besides. Every line heard and every loss is reported to the {@link PublisherWatch}. A
  * channel that stays silent longer than {@link PublisherWatch#SILENCE} (the publisher pings every second)
@@ -99,21 +100,63 @@ public final class CrlPushListener implements AutoCloseable {
         }
     }
 
-    /** Reads events until the stream ends; an {@code event: crl} record triggers a refresh. */
+    /** Reads events until the stream ends; each record is handled when its blank line arrives. */
     private void read(BufferedReader reader) throws IOException {
         String line;
         String event = null;
+        StringBuilder data = new StringBuilder();
         while (running && (line = reader.readLine()) != null) {
             lastLineNanos = System.nanoTime();
             watch.heard(events);
             if (line.startsWith("event:")) {
                 event = line.substring(6).strip();
+            } else if (line.startsWith("data:")) {
+                data.append(line.substring(5).strip());
             } else if (line.isEmpty()) {
-                if ("crl".equals(event)) {
-                    sources.refreshFrom(events);
-                }
+                handle(event, data.toString());
                 event = null;
+                data.setLength(0);
             }
+        }
+    }
+
+    private void handle(String event, String data) {
+        if ("crl".equals(event)) {
+            sources.announced(field(data, "number"), events);
+        } else if ("delta".equals(event)) {
+            java.math.BigInteger number = field(data, "number");
+            String der = text(data, "der");
+            if (der == null) {
+                LOG.warn("ignoring a delta event without a CRL from {}", events);
+                sources.announced(number, events);
+                return;
+            }
+            try {
+                sources.offerDelta(java.util.Base64.getDecoder().decode(der), events);
+            } catch (IllegalArgumentException e) {
+                LOG.warn("ignoring a delta event from {}: its CRL is not base64", events);
+            }
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** A decimal number field of an event's JSON data, or null when absent or malformed (then: fetch). */
+    private static java.math.BigInteger field(String data, String name) {
+        String value = text(data, name);
+        try {
+            return value == null ? null : new java.math.BigInteger(value);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static String text(String data, String name) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode node = JSON.readTree(data).path(name);
+            return node.isValueNode() ? node.asText() : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 

@@ -140,6 +140,25 @@ public final class CrlSources implements AutoCloseable {
         fetchAll(same.isEmpty() ? locations.stream().filter(CrlSources::isUrl).toList() : same);
     }
 
+    /**
+     * A publisher announced complete CRL {@code number}: fetched from it unless that CRL is already in
+     * force (a delta of the same number was applied first, which is the point of pushing deltas: a
+     * revocation then costs every edge a few hundred bytes, not the whole CRL). The announcement carries
+     * no authority: a forged number can at most cause a fetch, or skip one that polling makes up for.
+     */
+    public void announced(java.math.BigInteger number, URI channel) {
+        if (number != null && state.holds(number)) {
+            LOG.debug("CRL {} announced by {} is already in force", number, channel);
+            return;
+        }
+        refreshFrom(channel);
+    }
+
+    /** A publisher pushed a delta CRL (DER); applied when its base is held. */
+    public void offerDelta(byte[] der, URI channel) {
+        state.offerDelta(der, channel.toString());
+    }
+
     private static boolean sameOrigin(URI a, URI b) {
         return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost() != null
                 && a.getHost().equalsIgnoreCase(b.getHost()) && port(a) == port(b);

@@ -30,6 +30,7 @@ public final class CrlState {
     private final AtomicReference<RevocationIndex> index = new AtomicReference<>(RevocationIndex.empty());
     private final LongAdder rejected = new LongAdder();
     private final LongAdder accepted = new LongAdder();
+    private final LongAdder deltas = new LongAdder();
 
     /**
      * @param issuers the CAs that must each have a current CRL for the sidecar to be ready
@@ -80,7 +81,7 @@ public final class CrlState {
             try {
                 CrlSnapshot snapshot = acceptor.accept(der, next);
                 CrlSnapshot previous = next.snapshotFor(snapshot.issuer());
-                if (previous != null && previous.number().equals(snapshot.number())) {
+                if (previous != null && previous.complete() && previous.number().equals(snapshot.number())) {
                     continue; // the same CRL again: nothing changes
                 }
                 next = next.with(snapshot);
@@ -89,6 +90,10 @@ public final class CrlState {
                 LOG.info("CRL {} from {} accepted: issuer {}, {} entries, next update {}", snapshot.number(), source,
                         snapshot.issuer().getSubjectX500Principal(), snapshot.revokedSerials().size(), snapshot.nextUpdate());
             } catch (CrlRejectedException e) {
+                if (e.reason() == CrlRejectedException.Reason.BEHIND_DELTA) {
+                    LOG.debug("CRL from {} not taken: {}", source, e.getMessage());
+                    continue;
+                }
                 reject(source, e);
             }
         }
@@ -103,6 +108,47 @@ public final class CrlState {
             }
         }
         return taken;
+    }
+
+    /**
+     * Offers a delta CRL (RFC 5280 section 5.2.4) pushed by a publisher: applied on top of the complete
+     * CRL held for its issuer when {@link CrlAcceptor#acceptDelta} admits it. A delta whose base is not
+     * held is only logged: the announcement of the complete CRL that follows it fetches that one.
+     *
+     * @return the snapshot now in force, or null when the delta was not applied
+     */
+    public synchronized CrlSnapshot offerDelta(byte[] der, String source) {
+        RevocationIndex now = index.get();
+        CrlSnapshot snapshot;
+        try {
+            snapshot = acceptor.acceptDelta(der, now);
+        } catch (CrlRejectedException e) {
+            if (e.reason() == CrlRejectedException.Reason.DELTA_BASE || e.reason() == CrlRejectedException.Reason.OLDER_NUMBER) {
+                LOG.info("delta CRL from {} not applied: {}", source, e.getMessage());
+                return null;
+            }
+            reject(source, e);
+            return null;
+        }
+        index.set(now.with(snapshot));
+        deltas.increment();
+        onChange.run();
+        LOG.info("delta CRL {} from {} applied: issuer {}, {} entries now", snapshot.number(), source,
+                snapshot.issuer().getSubjectX500Principal(), snapshot.revokedSerials().size());
+        return snapshot;
+    }
+
+    /**
+     * True when CRL {@code number} is already in force for some issuer, from a delta or complete: an
+     * announcement of it needs no fetch. (CRL numbers are one sequence across a CA's key generations.)
+     */
+    public boolean holds(java.math.BigInteger number) {
+        for (CrlSnapshot s : index.get().snapshots()) {
+            if (s.number().equals(number)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void reject(String source, CrlRejectedException e) {
@@ -124,5 +170,10 @@ public final class CrlState {
 
     public long acceptedCount() {
         return accepted.sum();
+    }
+
+    /** Delta CRLs applied. */
+    public long deltaCount() {
+        return deltas.sum();
     }
 }

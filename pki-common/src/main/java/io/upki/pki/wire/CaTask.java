@@ -18,6 +18,17 @@ public enum CaTask {
      */
     GET_CRLS("get_crls", true, Duration.ofSeconds(30)),
     GENERATE_CRL("generate_crl", false, Duration.ofSeconds(60)),
+    /**
+     * upki: like {@code generate_crl}, but answers {@code {"number": N, "base": B, "delta": base64 DER}}:
+     * the delta CRL (RFC 5280 section 5.2.4) issued with the new complete CRL N, listing what was revoked
+     * since complete CRL B; {@code base} and {@code delta} are absent when CRL N is a new base.
+     */
+    GENERATE_DELTA_CRL("generate_delta_crl", false, Duration.ofSeconds(60)),
+    /**
+     * upki: the answer of {@code generate_delta_crl} for the current CRL, signing nothing: the delta CRL
+     * issued with it, when there is one (a CRL that someone else had the CA sign, pushed all the same).
+     */
+    GET_DELTA_CRL("get_delta_crl", true, Duration.ofSeconds(30)),
     LIST_PROFILES("list_profiles", true, Duration.ofSeconds(5)),
     GET_PROFILE("get_profile", true, Duration.ofSeconds(5)),
     LIST_ADMINS("list_admins", true, Duration.ofSeconds(5)),

@@ -24,7 +24,7 @@ class CaTaskTest {
     @Test
     void tasksThatChangeStateAreNotRetried() {
         assertThat(Arrays.stream(CaTask.values()).filter(t -> !t.idempotent())).containsExactlyInAnyOrder(
-                CaTask.GENERATE_CRL, CaTask.ADD_ADMIN, CaTask.REMOVE_ADMIN, CaTask.REGISTER, CaTask.GENERATE,
+                CaTask.GENERATE_CRL, CaTask.GENERATE_DELTA_CRL, CaTask.ADD_ADMIN, CaTask.REMOVE_ADMIN, CaTask.REGISTER, CaTask.GENERATE,
                 CaTask.SIGN, CaTask.RENEW, CaTask.RENEW_CSR, CaTask.REVOKE, CaTask.UNREVOKE, CaTask.DELETE, CaTask.ENROL,
                 CaTask.ADD_CLIENT, CaTask.REMOVE_CLIENT);
     }

@@ -37,6 +37,8 @@ class RequestFixturesTest {
         c.put("get_crls", CaRequest.of(CaTask.GET_CRLS, null));
         c.put("get_crl", CaRequest.of(CaTask.GET_CRL, params()));
         c.put("generate_crl", CaRequest.of(CaTask.GENERATE_CRL, params()));
+        c.put("generate_delta_crl", CaRequest.of(CaTask.GENERATE_DELTA_CRL, params()));
+        c.put("get_delta_crl", CaRequest.of(CaTask.GET_DELTA_CRL, params()));
         c.put("list_profiles", CaRequest.of(CaTask.LIST_PROFILES, params()));
         c.put("get_profile", CaRequest.of(CaTask.GET_PROFILE, params().put("profile", "server")));
         c.put("list_admins", CaRequest.of(CaTask.LIST_ADMINS, params()));
