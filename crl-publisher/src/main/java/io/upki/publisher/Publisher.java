@@ -82,11 +82,7 @@ public final class Publisher implements AutoCloseable {
         PushHub hub = new PushHub();
         AtomicReference<OcspResponder> ocsp = new AtomicReference<>();
         AtomicReference<PublisherMetrics> metricsRef = new AtomicReference<>();
-        ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "publisher-tasks");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor(io.upki.pki.process.DaemonThreads.named("publisher-tasks"));
         AtomicReference<Publication> self = new AtomicReference<>();
         Publication publication = new Publication(new CrlAcceptor(List.of(caCert), clock, Duration.ZERO), caCert,
                 config.outDir(), current -> {

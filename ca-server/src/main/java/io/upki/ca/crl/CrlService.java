@@ -52,11 +52,7 @@ public final class CrlService implements AutoCloseable {
     /** The number of the complete CRL the next deltas add to (guarded by {@link #lock}); null before the first. */
     private BigInteger deltaBase;
     private final AtomicReference<StoredCrl> unwritten = new AtomicReference<>();
-    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "crl-writer");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService writer = Executors.newSingleThreadExecutor(io.upki.pki.process.DaemonThreads.named("crl-writer"));
     private BigInteger lastWritten;
     /** A revocation or lifted hold is not in the current CRL yet. */
     private volatile boolean stale;

@@ -46,19 +46,11 @@ public final class CrlRefresher implements AutoCloseable {
     private final Duration margin;
     private final Duration debounce;
     private final Duration maxDelay;
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "crl-refresher");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(io.upki.pki.process.DaemonThreads.named("crl-refresher"));
     private final LongAdder failures = new LongAdder();
     private final Object publishing = new Object();
     /** Fetches complete CRLs after their deltas went out, off the scheduler thread. */
-    private final java.util.concurrent.ExecutorService completer = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "crl-complete");
-        t.setDaemon(true);
-        return t;
-    });
+    private final java.util.concurrent.ExecutorService completer = Executors.newSingleThreadExecutor(io.upki.pki.process.DaemonThreads.named("crl-complete"));
     private final java.util.concurrent.atomic.AtomicBoolean completeQueued = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile GenerationCrls generations;
     private ScheduledFuture<?> pending;

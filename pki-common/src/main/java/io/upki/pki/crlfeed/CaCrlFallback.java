@@ -34,11 +34,7 @@ public final class CaCrlFallback implements AutoCloseable {
     private final PublisherWatch watch;
     private final Duration after;
     private final CrlState state;
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "crl-ca-fallback");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(io.upki.pki.process.DaemonThreads.named("crl-ca-fallback"));
     // Everything below is touched on the scheduler thread only.
     private CaEventSubscriber subscriber;
     private volatile boolean active;

@@ -45,14 +45,8 @@ public final class CrlPushListener implements AutoCloseable {
     }
 
     public void start() {
-        thread = new Thread(this::run, "crl-push " + events.getAuthority());
-        thread.setDaemon(true);
-        thread.start();
-        watchdog = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "crl-push-watchdog " + events.getAuthority());
-            t.setDaemon(true);
-            return t;
-        });
+        thread = io.upki.pki.process.DaemonThreads.start("crl-push " + events.getAuthority(), this::run);
+        watchdog = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(io.upki.pki.process.DaemonThreads.named("crl-push-watchdog " + events.getAuthority()));
         long period = Math.max(100, PublisherWatch.SILENCE.toMillis() / 3);
         watchdog.scheduleWithFixedDelay(this::dropIfSilent, period, period, java.util.concurrent.TimeUnit.MILLISECONDS);
     }

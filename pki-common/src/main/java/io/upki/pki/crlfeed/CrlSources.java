@@ -39,17 +39,9 @@ public final class CrlSources implements AutoCloseable {
     private final String holder;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NEVER).build();
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "crl-sources");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(io.upki.pki.process.DaemonThreads.named("crl-sources"));
     /** One thread per URL fetched at the same time (a handful of publishers). */
-    private final java.util.concurrent.ExecutorService fetchers = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "crl-fetch");
-        t.setDaemon(true);
-        return t;
-    });
+    private final java.util.concurrent.ExecutorService fetchers = Executors.newCachedThreadPool(io.upki.pki.process.DaemonThreads.named("crl-fetch"));
     private final java.util.Map<String, String[]> validators = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Map<String, Object> fileStamps = new java.util.concurrent.ConcurrentHashMap<>();
 
