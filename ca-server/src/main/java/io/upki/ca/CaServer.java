@@ -75,6 +75,8 @@ public final class CaServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CaServer.class);
     /** How long the event feed may stay silent: the bound on catching up with a missed event. */
     private static final Duration HEARTBEAT = Duration.ofSeconds(1);
+    /** The largest delta CRL sent on the event feed: base64 and JSON stay under the subscribers' 64 KiB frame. */
+    private static final int MAX_DELTA_EVENT_BYTES = 40 * 1024;
     /** How long a store or key check answers for: probes come every few seconds from several places. */
     private static final Duration READINESS_TTL = Duration.ofSeconds(5);
     /** How often the certificates expiring soon are counted again. */
@@ -212,7 +214,12 @@ public final class CaServer implements AutoCloseable {
         // Each generation's CRL body has its own folder (SQLite): the first keeps crl/, as before rollover.
         CrlServices crls = new CrlServices(generations, certificates, n -> new JdbcCrlRepository(database,
                 location.shared() ? null : n == 1 ? files.crls() : files.crls().resolve("g" + n), n),
-                config.crlValidity(), clock, audit, crl -> events.publish(CaEvent.crl(crl.number())));
+                config.crlValidity(), clock, audit, crl -> events.publish(CaEvent.crl(crl.number())), delta -> {
+                    // Subscribers take frames up to 64 KiB: a larger delta reaches the publisher in its answer only.
+                    if (delta.der().length <= MAX_DELTA_EVENT_BYTES) {
+                        events.publish(CaEvent.delta(delta.number(), delta.base(), delta.der()));
+                    }
+                });
         crlHolder.set(crls);
         RevocationService revocation = new RevocationService(certificates, clock, audit, new RevocationService.Listener() {
             @Override

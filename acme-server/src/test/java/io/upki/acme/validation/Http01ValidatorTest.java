@@ -60,7 +60,9 @@ class Http01ValidatorTest {
             assertThatThrownBy(() -> new Http01Validator(LOOPBACK, NetworkPolicy.parse("127.0.0.0/8"), server.getLocalPort(), Duration.ofSeconds(1))
                     .validate(new Identifier("dns", "www.example.test"), "token", "token.thumb"))
                     .isInstanceOf(AcmeProblem.class);
-            assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(3_000);
+            // Cut off well before the 10 s the whole answer takes (the limit is 1 s; a loaded machine
+            // stretches it, so the bound only has to tell "cut off" from "read to the end").
+            assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(6_000);
         }
     }
 

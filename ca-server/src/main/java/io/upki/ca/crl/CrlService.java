@@ -44,6 +44,7 @@ public final class CrlService implements AutoCloseable {
     private final Clock clock;
     private final AuditLog audit;
     private final Consumer<StoredCrl> published;
+    private final Consumer<DeltaCrl> deltaSigned;
     private final ReentrantLock lock = new ReentrantLock();
     private final RevokedList revoked;
     private volatile StoredCrl current;
@@ -75,6 +76,17 @@ public final class CrlService implements AutoCloseable {
      */
     public CrlService(CertificateAuthority ca, List<RevokedEntry> stored, CrlRepository crls,
                       Duration validity, Clock clock, AuditLog audit, Consumer<StoredCrl> published) {
+        this(ca, stored, crls, validity, clock, audit, published, delta -> { });
+    }
+
+    /**
+     * @param deltaSigned told of each delta CRL as soon as it is signed, before the complete CRL of the
+     *     same number (megabytes at scale) is encoded and signed
+     */
+    public CrlService(CertificateAuthority ca, List<RevokedEntry> stored, CrlRepository crls,
+                      Duration validity, Clock clock, AuditLog audit, Consumer<StoredCrl> published,
+                      Consumer<DeltaCrl> deltaSigned) {
+        this.deltaSigned = deltaSigned;
         this.ca = ca;
         this.crls = crls;
         this.validity = validity;
@@ -175,14 +187,16 @@ public final class CrlService implements AutoCloseable {
         stale = false;
         RevokedList.Read read = revoked.read(MAX_DELTA_ENTRIES);
         int entries = read.entries();
-        byte[] der = CrlEncoder.encode(ca, number, thisUpdate, nextUpdate, read.all(), digestFor());
         DeltaCrl delta = null;
         if (read.sinceBase() != null && deltaBase != null) {
+            // The delta first, and out at once: it is what reaches the edges; the complete CRL follows it.
             delta = new DeltaCrl(number, deltaBase, read.deltaEntries(), CrlEncoder.encode(ca, number, deltaBase,
                     thisUpdate, nextUpdate, read.sinceBase(), digestFor()));
+            deltaSigned.accept(delta);
         } else {
             deltaBase = number;
         }
+        byte[] der = CrlEncoder.encode(ca, number, thisUpdate, nextUpdate, read.all(), digestFor());
         long signed = System.nanoTime();
         StoredCrl crl = new StoredCrl(number, thisUpdate, nextUpdate, der);
         latestEntries = entries;

@@ -33,6 +33,7 @@ public final class CrlServices implements AutoCloseable {
     private final AuditLog audit;
     private final Consumer<StoredCrl> published;
     private final Map<Integer, CrlService> services = new ConcurrentHashMap<>();
+    private final Consumer<DeltaCrl> deltaSigned;
 
     /**
      * @param repositories the CRL repository of a generation, by number
@@ -41,6 +42,14 @@ public final class CrlServices implements AutoCloseable {
     public CrlServices(CaGenerations generations, CertificateRepository certificates,
                        IntFunction<CrlRepository> repositories, Duration validity, Clock clock, AuditLog audit,
                        Consumer<StoredCrl> published) {
+        this(generations, certificates, repositories, validity, clock, audit, published, delta -> { });
+    }
+
+    /** @param deltaSigned told of each delta CRL of the current generation as soon as it is signed */
+    public CrlServices(CaGenerations generations, CertificateRepository certificates,
+                       IntFunction<CrlRepository> repositories, Duration validity, Clock clock, AuditLog audit,
+                       Consumer<StoredCrl> published, Consumer<DeltaCrl> deltaSigned) {
+        this.deltaSigned = deltaSigned;
         this.generations = generations;
         this.certificates = certificates;
         this.repositories = repositories;
@@ -54,8 +63,13 @@ public final class CrlServices implements AutoCloseable {
     }
 
     private CrlService create(CaGenerations.Generation g) {
+        // Only the current generation's deltas go out: publishers check them against the current CA.
         return new CrlService(g.ca(), certificates.revokedEntries(g.number()), repositories.apply(g.number()),
-                validity, clock, audit, published);
+                validity, clock, audit, published, delta -> {
+                    if (generations.current().number() == g.number()) {
+                        deltaSigned.accept(delta);
+                    }
+                });
     }
 
     /** A new generation became current: it gets its CRL service (its first CRL is signed on first request). */

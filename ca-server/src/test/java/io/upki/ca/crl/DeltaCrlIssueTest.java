@@ -101,6 +101,39 @@ class DeltaCrlIssueTest {
         }
     }
 
+    @Test
+    void eachDeltaGoesOutOnTheEventFeedBeforeItsCompleteCrl() throws Exception {
+        TestCa.initialize(dir, "ec");
+        try (TestCa ca = TestCa.open(dir, Duration.ofDays(7), null, Clock.systemUTC())) {
+            java.util.concurrent.LinkedBlockingQueue<io.upki.pki.wire.CaEvent> events = new java.util.concurrent.LinkedBlockingQueue<>();
+            try (io.upki.pki.caclient.CaEventSubscriber feed = new io.upki.pki.caclient.CaEventSubscriber(ca.eventsEndpoint(),
+                    io.upki.pki.caclient.CaCurve.NONE, new io.upki.pki.wire.WireCodec(), events::add)) {
+                feed.start("delta-feed-test");
+                ca.call(CaTask.GENERATE_DELTA_CRL, CaClient.params()); // the base
+                // Connected once the once-a-second heartbeat is heard (PUB drops what no one hears).
+                assertThat(events.poll(10, java.util.concurrent.TimeUnit.SECONDS)).isNotNull();
+                revoke(ca, sign(ca, "delta-feed"), "keyCompromise");
+                JsonNode answer = ca.call(CaTask.GENERATE_DELTA_CRL, CaClient.params());
+                BigInteger number = answer.get("number").bigIntegerValue();
+
+                List<String> seen = new java.util.ArrayList<>();
+                io.upki.pki.wire.CaEvent delta = null;
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (!seen.contains("crl " + number)) {
+                    assertThat(System.nanoTime()).as("the crl event of CRL %s", number).isLessThan(deadline);
+                    io.upki.pki.wire.CaEvent e = events.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    if (e != null && number.equals(e.number())) {
+                        seen.add(e.event() + " " + e.number());
+                        delta = io.upki.pki.wire.CaEvent.DELTA.equals(e.event()) ? e : delta;
+                    }
+                }
+                assertThat(seen).containsExactly("delta " + number, "crl " + number);
+                assertThat(delta.base()).isEqualTo(answer.get("base").bigIntegerValue());
+                assertThat(delta.delta()).isEqualTo(answer.get("delta").asText());
+            }
+        }
+    }
+
     private static BigInteger sign(TestCa ca, String cn) {
         return ca.client().sign(TestKeys.csr("CN=" + cn + ".example.internal"), "user").get("serial").bigIntegerValue();
     }

@@ -31,6 +31,7 @@ public final class CaEventListener implements AutoCloseable {
         switch (event.event()) {
             case CaEvent.REVOKED, CaEvent.UNREVOKED -> refresher.revocationAnnounced();
             case CaEvent.CRL -> refresher.crlAnnounced(event.number());
+            case CaEvent.DELTA -> refresher.deltaAnnounced(event.base(), event.delta());
             case CaEvent.STATE -> {
                 // The heartbeat: catch up with whatever this subscription missed.
                 if (Boolean.TRUE.equals(event.stale())) {

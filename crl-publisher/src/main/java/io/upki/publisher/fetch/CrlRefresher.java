@@ -183,6 +183,22 @@ public final class CrlRefresher implements AutoCloseable {
         });
     }
 
+    /**
+     * The CA's event feed carried a delta CRL the moment it was signed, before the complete CRL: pushed
+     * at once, on the feed's thread (the check is the publication's, and pushes keep their order).
+     */
+    public void deltaAnnounced(BigInteger base, String base64) {
+        java.util.function.Consumer<Publication.Delta> push = deltaPush;
+        if (push == null || base == null || base64 == null) {
+            return;
+        }
+        try {
+            publication.offerDelta(java.util.Base64.getDecoder().decode(base64), base, push);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("ignoring a delta event that is not base64");
+        }
+    }
+
     /** The CA signed a CRL: fetch it unless it is already published. */
     public void crlAnnounced(BigInteger number) {
         scheduler.execute(() -> {
