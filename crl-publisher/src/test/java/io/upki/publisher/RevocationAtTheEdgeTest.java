@@ -158,17 +158,22 @@ class RevocationAtTheEdgeTest {
         assertThat(ms).isLessThan(1000);
     }
 
+    /** One counter of each sidecar's CRL state, after checking that each still accepts {@code cert}. */
+    long[] counts(String cert, java.util.function.ToLongFunction<io.upki.pki.crlfeed.CrlState> counter) throws Exception {
+        long[] out = new long[sidecars.size()];
+        for (int i = 0; i < sidecars.size(); i++) {
+            assertThat(status(sidecars.get(i), cert)).isEqualTo(200);
+            out[i] = counter.applyAsLong(sidecars.get(i).crls());
+        }
+        return out;
+    }
+
     @Test
     void aRevocationReachesEveryEdgeAsADeltaWithoutAFetchOfTheCompleteCrl() throws Exception {
         waitAllReady();
         String cert = adminCertificate("delta.example.internal");
-        long[] completes = new long[sidecars.size()];
-        long[] deltas = new long[sidecars.size()];
-        for (int i = 0; i < sidecars.size(); i++) {
-            assertThat(status(sidecars.get(i), cert)).isEqualTo(200);
-            completes[i] = sidecars.get(i).crls().acceptedCount();
-            deltas[i] = sidecars.get(i).crls().deltaCount();
-        }
+        long[] completes = counts(cert, io.upki.pki.crlfeed.CrlState::acceptedCount);
+        long[] deltas = counts(cert, io.upki.pki.crlfeed.CrlState::deltaCount);
         long pushed = publisher.publication().deltaCount();
 
         ca.call(CaTask.REVOKE, CaClient.params().put("dn", "/CN=delta.example.internal").put("reason", "keyCompromise"));
@@ -204,13 +209,8 @@ class RevocationAtTheEdgeTest {
         publisher = startPublisher(false);
         waitAllReady();
         String cert = adminCertificate("no-delta.example.internal");
-        long[] completes = new long[sidecars.size()];
-        long[] deltas = new long[sidecars.size()];
-        for (int i = 0; i < sidecars.size(); i++) {
-            assertThat(status(sidecars.get(i), cert)).isEqualTo(200);
-            completes[i] = sidecars.get(i).crls().acceptedCount();
-            deltas[i] = sidecars.get(i).crls().deltaCount();
-        }
+        long[] completes = counts(cert, io.upki.pki.crlfeed.CrlState::acceptedCount);
+        long[] deltas = counts(cert, io.upki.pki.crlfeed.CrlState::deltaCount);
 
         ca.call(CaTask.REVOKE, CaClient.params().put("dn", "/CN=no-delta.example.internal").put("reason", "keyCompromise"));
         untilAllRefuse(cert, System.nanoTime());

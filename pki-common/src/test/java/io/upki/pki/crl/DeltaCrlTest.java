@@ -50,6 +50,12 @@ class DeltaCrlTest {
         return authority.delta(number, base, serials);
     }
 
+    private static void assertRefused(CrlRejectedException.Reason reason,
+                                      org.assertj.core.api.ThrowableAssert.ThrowingCallable offer) {
+        assertThatThrownBy(offer).isInstanceOfSatisfying(CrlRejectedException.class,
+                e -> assertThat(e.reason()).isEqualTo(reason));
+    }
+
     private RevocationIndex holding(byte[] completeDer) throws Exception {
         return RevocationIndex.empty().with(acceptor.accept(completeDer, RevocationIndex.empty()));
     }
@@ -84,18 +90,14 @@ class DeltaCrlTest {
         // fetched. Taken as complete, it would forget A. RFC 5280 section 5.2.4 makes the indicator critical.
         RevocationIndex held = holding(complete(5, A));
 
-        assertThatThrownBy(() -> acceptor.accept(delta(6, 5, B), held))
-                .isInstanceOfSatisfying(CrlRejectedException.class,
-                        e -> assertThat(e.reason()).isEqualTo(CrlRejectedException.Reason.UNSUPPORTED));
+        assertRefused(CrlRejectedException.Reason.UNSUPPORTED, () -> acceptor.accept(delta(6, 5, B), held));
     }
 
     @Test
     void aCompleteCrlOfferedAsADeltaIsRefused() throws Exception {
         RevocationIndex held = holding(complete(5, A));
 
-        assertThatThrownBy(() -> acceptor.acceptDelta(complete(6, B), held))
-                .isInstanceOfSatisfying(CrlRejectedException.class,
-                        e -> assertThat(e.reason()).isEqualTo(CrlRejectedException.Reason.UNSUPPORTED));
+        assertRefused(CrlRejectedException.Reason.UNSUPPORTED, () -> acceptor.acceptDelta(complete(6, B), held));
     }
 
     @Test
@@ -103,29 +105,21 @@ class DeltaCrlTest {
         RevocationIndex held = holding(complete(5, A));
         byte[] lax = authority.crl(6, 5L, false, NOW.plusSeconds(3600), CRLReason.keyCompromise, B);
 
-        assertThatThrownBy(() -> acceptor.acceptDelta(lax, held))
-                .isInstanceOfSatisfying(CrlRejectedException.class,
-                        e -> assertThat(e.reason()).isEqualTo(CrlRejectedException.Reason.UNSUPPORTED));
+        assertRefused(CrlRejectedException.Reason.UNSUPPORTED, () -> acceptor.acceptDelta(lax, held));
     }
 
     @Test
     void aDeltaWithoutItsBaseIsNotApplied() throws Exception {
-        assertThatThrownBy(() -> acceptor.acceptDelta(delta(6, 5, B), RevocationIndex.empty()))
-                .isInstanceOfSatisfying(CrlRejectedException.class,
-                        e -> assertThat(e.reason()).isEqualTo(CrlRejectedException.Reason.DELTA_BASE));
+        assertRefused(CrlRejectedException.Reason.DELTA_BASE, () -> acceptor.acceptDelta(delta(6, 5, B), RevocationIndex.empty()));
         RevocationIndex older = holding(complete(4, A));
-        assertThatThrownBy(() -> acceptor.acceptDelta(delta(6, 5, B), older))
-                .isInstanceOfSatisfying(CrlRejectedException.class,
-                        e -> assertThat(e.reason()).isEqualTo(CrlRejectedException.Reason.DELTA_BASE));
+        assertRefused(CrlRejectedException.Reason.DELTA_BASE, () -> acceptor.acceptDelta(delta(6, 5, B), older));
     }
 
     @Test
     void aDeltaNotAboveTheHeldCrlIsRefused() throws Exception {
         RevocationIndex held = holding(complete(6, A));
 
-        assertThatThrownBy(() -> acceptor.acceptDelta(delta(6, 5, B), held))
-                .isInstanceOfSatisfying(CrlRejectedException.class,
-                        e -> assertThat(e.reason()).isEqualTo(CrlRejectedException.Reason.OLDER_NUMBER));
+        assertRefused(CrlRejectedException.Reason.OLDER_NUMBER, () -> acceptor.acceptDelta(delta(6, 5, B), held));
     }
 
     @Test
@@ -133,9 +127,7 @@ class DeltaCrlTest {
         RevocationIndex held = holding(complete(5, A));
         byte[] forged = authority.forgedDelta(6, 5, B);
 
-        assertThatThrownBy(() -> acceptor.acceptDelta(forged, held))
-                .isInstanceOfSatisfying(CrlRejectedException.class,
-                        e -> assertThat(e.reason()).isEqualTo(CrlRejectedException.Reason.BAD_SIGNATURE));
+        assertRefused(CrlRejectedException.Reason.BAD_SIGNATURE, () -> acceptor.acceptDelta(forged, held));
     }
 
     @Test
@@ -143,9 +135,7 @@ class DeltaCrlTest {
         RevocationIndex held = holding(complete(5, A));
         byte[] stale = authority.crl(6, 5L, true, NOW.minusSeconds(1), CRLReason.keyCompromise, B);
 
-        assertThatThrownBy(() -> acceptor.acceptDelta(stale, held))
-                .isInstanceOfSatisfying(CrlRejectedException.class,
-                        e -> assertThat(e.reason()).isEqualTo(CrlRejectedException.Reason.EXPIRED));
+        assertRefused(CrlRejectedException.Reason.EXPIRED, () -> acceptor.acceptDelta(stale, held));
     }
 
     @Test
@@ -153,9 +143,7 @@ class DeltaCrlTest {
         RevocationIndex held = holding(complete(5, A));
         byte[] removal = authority.crl(6, 5L, true, NOW.plusSeconds(3600), CRLReason.removeFromCRL, A);
 
-        assertThatThrownBy(() -> acceptor.acceptDelta(removal, held))
-                .isInstanceOfSatisfying(CrlRejectedException.class,
-                        e -> assertThat(e.reason()).isEqualTo(CrlRejectedException.Reason.UNSUPPORTED));
+        assertRefused(CrlRejectedException.Reason.UNSUPPORTED, () -> acceptor.acceptDelta(removal, held));
     }
 
     @Test
@@ -167,13 +155,9 @@ class DeltaCrlTest {
         assertThat(six.complete()).isTrue();
         assertThat(six.revokedSerials()).containsExactlyInAnyOrder(A, B);
 
-        assertThatThrownBy(() -> acceptor.accept(complete(5, A), afterDelta))
-                .isInstanceOfSatisfying(CrlRejectedException.class,
-                        e -> assertThat(e.reason()).isEqualTo(CrlRejectedException.Reason.BEHIND_DELTA));
+        assertRefused(CrlRejectedException.Reason.BEHIND_DELTA, () -> acceptor.accept(complete(5, A), afterDelta));
         RevocationIndex afterSix = RevocationIndex.empty().with(six);
-        assertThatThrownBy(() -> acceptor.accept(complete(5, A), afterSix))
-                .isInstanceOfSatisfying(CrlRejectedException.class,
-                        e -> assertThat(e.reason()).isEqualTo(CrlRejectedException.Reason.OLDER_NUMBER));
+        assertRefused(CrlRejectedException.Reason.OLDER_NUMBER, () -> acceptor.accept(complete(5, A), afterSix));
     }
 
     @Test
