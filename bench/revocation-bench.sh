@@ -20,7 +20,7 @@
 # because the CA's fsyncs are part of every revocation).
 set -euo pipefail
 
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; }
 
 KEY_TYPE=ec
 QUICK=0
