@@ -158,6 +158,14 @@ class RevocationAtTheEdgeTest {
         assertThat(ms).isLessThan(1000);
     }
 
+    static int countOf(String text, String part) {
+        int n = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
+            n++;
+        }
+        return n;
+    }
+
     /** One counter of each sidecar's CRL state, after checking that each still accepts {@code cert}. */
     long[] counts(String cert, java.util.function.ToLongFunction<io.upki.pki.crlfeed.CrlState> counter) throws Exception {
         long[] out = new long[sidecars.size()];
@@ -180,6 +188,21 @@ class RevocationAtTheEdgeTest {
         untilAllRefuse(cert, System.nanoTime());
 
         assertThat(publisher.publication().deltaCount()).isGreaterThan(pushed);
+        // The sidecars tell the publisher they took the delta (no fetch would): its holder list shows it.
+        // (The three share this JVM's holder name, so one entry stands for all.)
+        String delta = publisher.publication().lastDeltaNumber().toString();
+        String base = "http://127.0.0.1:" + publisher.port();
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (countOf(http.send(HttpRequest.newBuilder(URI.create(base + "/status/holders")).build(),
+                HttpResponse.BodyHandlers.ofString()).body(), "\"crl_number\":\"" + delta + "\"") == 0) {
+            assertThat(System.nanoTime()).as("a holder listed with CRL %s", delta).isLessThan(until);
+            Thread.sleep(20);
+        }
+        for (String bad : new String[] {"abc", "0", "-1", new java.math.BigInteger(delta).add(java.math.BigInteger.TEN).toString()}) {
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/status/took?crl=" + bad))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                    .as("took %s", bad).isEqualTo(400);
+        }
         for (int i = 0; i < sidecars.size(); i++) {
             assertThat(sidecars.get(i).crls().deltaCount()).as("sidecar %d applied the delta", i).isGreaterThan(deltas[i]);
             assertThat(sidecars.get(i).crls().acceptedCount()).as("sidecar %d fetched no complete CRL", i)

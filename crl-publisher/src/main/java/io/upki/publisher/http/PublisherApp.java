@@ -105,6 +105,7 @@ public final class PublisherApp {
             });
             config.routes.post("/refresh", this::refresh);
             config.routes.get("/status/holders", this::holders);
+            config.routes.post("/status/took", this::tookDelta);
             config.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
             config.routes.get("/ready", this::ready);
             config.routes.get("/metrics", ctx -> ctx.contentType(io.upki.pki.ops.OpsMetrics.CONTENT_TYPE).result(metrics.get()));
@@ -221,6 +222,27 @@ public final class PublisherApp {
      * Which CRL each holder took and when (ra-core's console). Loopback callers only: holder names and
      * addresses describe the deployment, and the publisher has no client authentication of its own.
      */
+    /**
+     * {@code POST /status/took?crl=N}: a holder says it applied pushed delta CRL N (it fetches no complete
+     * CRL for it, so no fetch would tell). Informational, like the holder header: it grants nothing.
+     */
+    private void tookDelta(Context ctx) {
+        String crl = ctx.queryParam("crl");
+        java.math.BigInteger pushed = publication.lastDeltaNumber();
+        java.math.BigInteger number;
+        try {
+            number = crl == null || crl.length() > 40 ? null : new java.math.BigInteger(crl);
+        } catch (NumberFormatException e) {
+            number = null;
+        }
+        if (number == null || pushed == null || number.signum() <= 0 || number.compareTo(pushed) > 0) {
+            ctx.status(400).json(Map.of("status", "error", "message", "crl: the number of a delta CRL this publisher pushed"));
+            return;
+        }
+        holders.took(CrlHolders.name(ctx.header(HOLDER)), ctx.ip(), number);
+        ctx.status(204);
+    }
+
     private void holders(Context ctx) {
         if (!loopback(ctx.req().getRemoteAddr())) {
             ctx.status(403).json(Map.of("status", "error", "reason", "not_loopback",

@@ -217,6 +217,11 @@ public final class Publication {
         return last != null && c.snapshot().number().compareTo(last) < 0;
     }
 
+    /** The number of the last delta CRL pushed, or null before the first. */
+    public java.math.BigInteger lastDeltaNumber() {
+        return lastDelta.get();
+    }
+
     /** Delta CRLs pushed. */
     public long deltaCount() {
         return deltas.sum();

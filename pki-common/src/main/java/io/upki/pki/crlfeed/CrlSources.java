@@ -146,9 +146,22 @@ public final class CrlSources implements AutoCloseable {
         refreshFrom(channel);
     }
 
-    /** A publisher pushed a delta CRL (DER); applied when its base is held. */
+    /**
+     * A publisher pushed a delta CRL (DER); applied when its base is held, and then acknowledged to that
+     * publisher ({@code POST /status/took}, in the background) so its holder list shows the CRL this
+     * process holds, as a fetch would have.
+     */
     public void offerDelta(byte[] der, URI channel) {
-        state.offerDelta(der, channel.toString());
+        io.upki.pki.crl.CrlSnapshot applied = state.offerDelta(der, channel.toString());
+        if (applied != null) {
+            try {
+                http.sendAsync(HttpRequest.newBuilder(channel.resolve("/status/took?crl=" + applied.number()))
+                        .timeout(Duration.ofSeconds(5)).header(HOLDER_HEADER, holder)
+                        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+            } catch (RuntimeException e) {
+                LOG.debug("cannot acknowledge delta CRL {} to {}: {}", applied.number(), channel, e.toString());
+            }
+        }
     }
 
     private static boolean sameOrigin(URI a, URI b) {
