@@ -41,13 +41,18 @@ class LanesTest {
                 long t0 = System.nanoTime();
                 ca.call(CaTask.GET_CRL, CaClient.params());
                 worst = Math.max(worst, System.nanoTime() - t0);
-                answeredDuringGeneration++;
+                // Counted only when answered while a generate still runs: a get_crl queued behind the
+                // key-generation lane would come back after the last of them.
+                if (generates.stream().anyMatch(f -> !f.isDone())) {
+                    answeredDuringGeneration++;
+                }
             }
             for (Future<?> f : generates) {
                 f.get();
             }
-            // The assertion is on ordering, not speed: get_crl answered repeatedly while keys were generated.
-            assertThat(answeredDuringGeneration).isGreaterThan(1);
+            // The assertion is on ordering, not speed: get_crl answered while keys were still being generated
+            // (how many times depends on how long four RSA-4096 key generations happen to take).
+            assertThat(answeredDuringGeneration).isGreaterThanOrEqualTo(1);
             System.out.printf("get_crl answered %d times during 4 RSA-4096 generates, worst %d ms%n",
                     answeredDuringGeneration, worst / 1_000_000);
         } finally {
