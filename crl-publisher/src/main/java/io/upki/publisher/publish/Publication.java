@@ -72,8 +72,10 @@ public final class Publication {
     private final AtomicReference<Current> current = new AtomicReference<>();
     private final LongAdder published = new LongAdder();
     private final LongAdder deltas = new LongAdder();
-    /** The number of the last delta pushed (also the lock that keeps pushes in order). */
-    private final AtomicReference<java.math.BigInteger> lastDelta = new AtomicReference<>();
+    /** Keeps delta pushes in order, apart from this object's lock (held while complete CRLs are written). */
+    private final Object pushing = new Object();
+    /** The number of the last delta pushed (written under {@link #pushing}). */
+    private volatile java.math.BigInteger lastDelta;
     private final LongAdder rejected = new LongAdder();
     private final LongAdder writeFailures = new LongAdder();
 
@@ -192,13 +194,13 @@ public final class Publication {
         }
         try {
             CrlSnapshot applied = acceptor.acceptDelta(der, RevocationIndex.empty().with(now.snapshot()));
-            synchronized (lastDelta) {
-                java.math.BigInteger last = lastDelta.get();
+            synchronized (pushing) {
+                java.math.BigInteger last = lastDelta;
                 if (last != null && applied.number().compareTo(last) <= 0) {
                     return false; // pushed already (it came back through the CA's event feed)
                 }
                 push.accept(new Delta(applied.number(), base, der.clone()));
-                lastDelta.set(applied.number());
+                lastDelta = applied.number();
             }
             deltas.increment();
             return true;
@@ -213,13 +215,13 @@ public final class Publication {
      * subscribers fetch a CRL older than the one they hold; its own complete CRL is announced instead.
      */
     public boolean overtakenByDelta(Current c) {
-        java.math.BigInteger last = lastDelta.get();
+        java.math.BigInteger last = lastDelta;
         return last != null && c.snapshot().number().compareTo(last) < 0;
     }
 
     /** The number of the last delta CRL pushed, or null before the first. */
     public java.math.BigInteger lastDeltaNumber() {
-        return lastDelta.get();
+        return lastDelta;
     }
 
     /** Delta CRLs pushed. */

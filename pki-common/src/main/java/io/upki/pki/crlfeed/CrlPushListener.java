@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * Holds a server-sent events connection to one crl-publisher's {@code /events} and, on every {@code crl}
  * event, fetches the CRL from that publisher's own URLs unless that CRL is already in force; a
  * {@code delta} event carries a delta CRL (RFC 5280 section 5.2.4), applied at once when its base is
- * held. Neither event carries authority of its own: every CRL is verified against the trusted CAs. The publisher announces its current CRL to every new connection, so a
+ * held. Neither event carries authority of its own: every CRL is verified against the trusted CAs.
+ * The publisher announces its current CRL to every new connection, so a
  * sidecar that was disconnected catches up as soon as it reconnects (with backoff up to 2 s); polling
  * keeps running besides. Every line heard and every loss is reported to the {@link PublisherWatch}. A
  * channel that stays silent longer than {@link PublisherWatch#SILENCE} (the publisher pings every second)
@@ -115,41 +116,40 @@ public final class CrlPushListener implements AutoCloseable {
     }
 
     private void handle(String event, String data) {
-        if ("crl".equals(event)) {
-            sources.announced(field(data, "number"), events);
-        } else if ("delta".equals(event)) {
-            java.math.BigInteger number = field(data, "number");
-            String der = text(data, "der");
-            if (der == null) {
-                LOG.warn("ignoring a delta event without a CRL from {}", events);
-                sources.announced(number, events);
-                return;
-            }
-            try {
-                sources.offerDelta(java.util.Base64.getDecoder().decode(der), events);
-            } catch (IllegalArgumentException e) {
-                LOG.warn("ignoring a delta event from {}: its CRL is not base64", events);
-            }
+        if (!"crl".equals(event) && !"delta".equals(event)) {
+            return;
+        }
+        com.fasterxml.jackson.databind.JsonNode json = parse(data);
+        java.math.BigInteger number = number(json.path("number"));
+        com.fasterxml.jackson.databind.JsonNode der = json.path("der");
+        if ("crl".equals(event) || !der.isTextual()) {
+            // A delta without its CRL is just an announcement: fetch unless that CRL is in force.
+            sources.announced(number, events);
+            return;
+        }
+        try {
+            sources.offerDelta(java.util.Base64.getDecoder().decode(der.asText()), events);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("ignoring a delta event from {}: its CRL is not base64", events);
         }
     }
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
-    /** A decimal number field of an event's JSON data, or null when absent or malformed (then: fetch). */
-    private static java.math.BigInteger field(String data, String name) {
-        String value = text(data, name);
+    /** The event's JSON data; a missing node when it is not JSON (then every field reads as absent). */
+    private static com.fasterxml.jackson.databind.JsonNode parse(String data) {
         try {
-            return value == null ? null : new java.math.BigInteger(value);
-        } catch (NumberFormatException e) {
-            return null;
+            return JSON.readTree(data);
+        } catch (IOException | RuntimeException e) {
+            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
         }
     }
 
-    private static String text(String data, String name) {
+    /** A decimal number field, or null when absent or malformed (then: fetch). */
+    private static java.math.BigInteger number(com.fasterxml.jackson.databind.JsonNode node) {
         try {
-            com.fasterxml.jackson.databind.JsonNode node = JSON.readTree(data).path(name);
-            return node.isValueNode() ? node.asText() : null;
-        } catch (IOException | RuntimeException e) {
+            return node.isValueNode() ? new java.math.BigInteger(node.asText()) : null;
+        } catch (NumberFormatException e) {
             return null;
         }
     }
