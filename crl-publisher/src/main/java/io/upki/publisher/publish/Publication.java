@@ -199,8 +199,10 @@ public final class Publication {
                 if (last != null && applied.number().compareTo(last) <= 0) {
                     return false; // pushed already (it came back through the CA's event feed)
                 }
-                push.accept(new Delta(applied.number(), base, der.clone()));
+                // Recorded before the push: a holder acknowledges the delta (POST /status/took) as soon as it
+                // has applied it, and that answer is checked against this number.
                 lastDelta = applied.number();
+                push.accept(new Delta(applied.number(), base, der.clone()));
             }
             deltas.increment();
             return true;
