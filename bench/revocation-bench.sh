@@ -60,8 +60,6 @@ edge_results java curl jq
 edge_build
 [[ -n "$CALM" ]] && wait_for_calm "$CALM" 600
 
-record() { printf '%s\n' "$1" >>"$RESULTS"; }
-note_load() { record "{\"kind\":\"load\",\"label\":\"load-$1\",\"at\":$(json_str "$1"),\"loadavg\":$(json_str "$(loadavg)")}"; }
 note() { log "NOTE: $*"; record "{\"kind\":\"note\",\"label\":\"note\",\"text\":$(json_str "$*")}"; }
 
 PUB_PID=""

@@ -55,9 +55,6 @@ edge_results java wrk nginx curl openssl
 edge_build
 [[ -n "$CALM" ]] && wait_for_calm "$CALM" 600
 
-record() { printf '%s\n' "$1" >>"$RESULTS"; }
-note_load() { record "{\"kind\":\"load\",\"label\":\"load-$1\",\"at\":$(json_str "$1"),\"loadavg\":$(json_str "$(loadavg)")}"; }
-
 # wrk_run LABEL "PIDS" ARGS... : one wrk run; its JSON line gets the CPU used by PIDS (the server side),
 # by wrk, and by everything else on the machine over the same interval. RUN_T/RUN_C/RUN_SECS override
 # -t, -c and -d for one run.

@@ -1,6 +1,6 @@
 # Shared by sidecar-bench.sh and revocation-bench.sh (sourced, not run): building, starting and
-# stopping the upki processes on loopback, CPU and load sampling. Every process started here is
-# recorded and stopped by the EXIT trap, by its own PID.
+# stopping the upki processes on loopback, CPU and load sampling, the run's JSON lines. Every process
+# started here is recorded and stopped by the EXIT trap, by its own PID.
 # Expects: ROOT, LOG_TAG, KEEP, WORK (set by the caller before edge_init).
 
 CLK_TCK="$(getconf CLK_TCK 2>/dev/null || echo 100)"
@@ -89,6 +89,11 @@ edge_results() {
     command -v "$tool" >/dev/null || die "$tool is not on the PATH"
   done
 }
+
+# record LINE: one JSON line appended to RESULTS.
+record() { printf '%s\n' "$1" >>"$RESULTS"; }
+# note_load LABEL: the load average now, recorded as a {"kind":"load"} line.
+note_load() { record "{\"kind\":\"load\",\"label\":\"load-$1\",\"at\":$(json_str "$1"),\"loadavg\":$(json_str "$(loadavg)")}"; }
 
 # edge_report KIND: the run's JSON lines copied to RESULTS_DIR and the KIND report rendered beside them, as
 # KIND-DATE-KEYTYPE[-quick].md; sets REPORT.

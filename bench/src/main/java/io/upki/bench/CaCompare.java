@@ -1,16 +1,15 @@
 package io.upki.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.upki.pki.files.AtomicFiles;
 import io.upki.testkit.postgres.TestPostgres;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -18,7 +17,6 @@ import picocli.CommandLine.Option;
 final class CaCompare {
     /** Steps of one {@code sign}, by the method that runs them (a trailing {@code *} covers a package). */
     static final Map<String, String> SIGN_STEPS = JfrTop.steps("jfr-steps-ca-sign.tsv");
-
 
     private CaCompare() {
     }
@@ -39,23 +37,16 @@ final class CaCompare {
         @Override
         public Integer call() throws IOException, InterruptedException {
             TestPostgres server = TestPostgres.start();
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                server.close();
-                stopped.countDown();
-            }, "bench-postgres-stop"));
+            UntilTerminated running = UntilTerminated.onTerm("bench-postgres-stop", server::close);
             TestPostgres.Database db = server.createDatabase("ca_bench");
             Files.createDirectories(out);
-            Path password = out.resolve("password");
-            Files.deleteIfExists(password);
-            Files.createFile(password, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(password, db.password(), StandardCharsets.UTF_8);
+            AtomicFiles.writeSecret(out.resolve("password"), db.password().getBytes(StandardCharsets.UTF_8));
             Files.writeString(out.resolve("store-url"), db.storeUrl() + "\n", StandardCharsets.UTF_8);
             Path ready = out.resolve("ready.tmp");
             Files.writeString(ready, "port " + db.port() + "\n", StandardCharsets.UTF_8);
             Files.move(ready, out.resolve("ready"), StandardCopyOption.ATOMIC_MOVE);
             System.err.println("postgres ready: " + db.storeUrl());
-            stopped.await();
+            running.await();
             return 0;
         }
     }

@@ -12,9 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -106,18 +104,15 @@ final class EdgeCrlSteps {
             byte[] der = BenchCrl.build(ca, BigInteger.valueOf(number), entries, List.of(probe.getSerialNumber()), 42);
             double build = (System.nanoTime() - t) / 1e9;
             String b64 = Base64.getEncoder().encodeToString(probe.getEncoded());
-            int colon = sidecar.lastIndexOf(':');
-            String host = sidecar.substring(0, colon);
-            int port = Integer.parseInt(sidecar.substring(colon + 1));
-            byte[] request = RawHttp.get(host, port, "/auth/traefik", Map.of("X-Forwarded-Tls-Client-Cert", b64,
-                    "X-Forwarded-Method", "GET", "X-Forwarded-Uri", "/api/v1/health"));
+            SidecarAddress address = SidecarAddress.parse(sidecar);
+            byte[] request = address.authRequest(b64);
             ObjectNode line = JSON.createObjectNode();
             line.put("label", label);
             line.put("kind", "crl-swap");
             line.put("entries", entries);
             line.put("der_bytes", der.length);
             line.put("build_s", Stats.round(build, 2));
-            try (RawHttp http = new RawHttp(host, port)) {
+            try (RawHttp http = new RawHttp(address.host(), address.port())) {
                 int before = http.exchange(request).status();
                 line.put("probe_status_before", before);
                 // The sidecar's file watcher (a stat every second) notices the new file: no POST /crl/refresh,
@@ -170,14 +165,10 @@ final class EdgeCrlSteps {
             var cert = Pem.parseCertificate(Files.readString(caCert, StandardCharsets.US_ASCII));
             BenchPublisher publisher = new BenchPublisher(ca, events, cert, out, port, Duration.ofMillis(20),
                     Duration.ofMillis(200));
-            CountDownLatch stop = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                publisher.close();
-                stop.countDown();
-            }));
+            UntilTerminated running = UntilTerminated.onTerm("bench-publisher-stop", publisher::close);
             publisher.start();
             System.out.println("bench publisher ready on http://127.0.0.1:" + port);
-            stop.await();
+            running.await();
             return 0;
         }
     }

@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -123,19 +122,19 @@ final class RevocationDriver {
     private static final class Poller implements AutoCloseable {
         final String host;
         final int port;
+        private final SidecarAddress address;
         RawHttp http;
 
         Poller(String hostPort) throws IOException {
-            int colon = hostPort.lastIndexOf(':');
-            host = hostPort.substring(0, colon);
-            port = Integer.parseInt(hostPort.substring(colon + 1));
+            address = SidecarAddress.parse(hostPort);
+            host = address.host();
+            port = address.port();
             http = new RawHttp(host, port);
             http.setTimeout(10_000);
         }
 
         byte[] request(String certBase64) {
-            return RawHttp.get(host, port, "/auth/traefik", Map.of("X-Forwarded-Tls-Client-Cert", certBase64,
-                    "X-Forwarded-Method", "GET", "X-Forwarded-Uri", "/api/v1/health"));
+            return address.authRequest(certBase64);
         }
 
         RawHttp.Response ask(byte[] request) throws IOException {

@@ -5,7 +5,6 @@ import java.net.BindException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
@@ -46,18 +45,15 @@ final class CallerThreadUdp implements IoClientFactory, UdpIoClient {
     @Override
     public CompletableFuture<byte[]> sendAndReceiveUdp(InetSocketAddress local, InetSocketAddress remote, Message query,
                                                        byte[] data, int max, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        Deadline deadline = Deadline.after(timeout, Deadline.Ticker.SYSTEM,
+                () -> "no DNS answer from " + remote + " within " + timeout.toMillis() + " ms");
         try (DatagramSocket socket = bind(local)) {
             // Connected: the kernel drops datagrams from any other address and port (RFC 5452 section 9.1).
             socket.connect(remote);
             socket.send(new DatagramPacket(data, data.length));
             byte[] buffer = new byte[max];
             while (true) {
-                long left = (deadline - System.nanoTime()) / 1_000_000;
-                if (left <= 0) {
-                    throw new SocketTimeoutException("no DNS answer from " + remote + " within " + timeout.toMillis() + " ms");
-                }
-                socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
+                socket.setSoTimeout(deadline.remainingMillis());
                 DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
                 socket.receive(packet);
                 // Another query ID is not the answer to this query (a late or forged datagram): keep waiting.

@@ -36,11 +36,13 @@ public final class DnsResolver implements Resolver {
     private static final Executor DIRECT = Runnable::run;
     private final org.xbill.DNS.Resolver dns;
     private final boolean system;
+    private final Duration timeout;
 
-    private DnsResolver(org.xbill.DNS.Resolver dns, boolean system) {
+    private DnsResolver(org.xbill.DNS.Resolver dns, boolean system, Duration timeout) {
         this.dns = dns;
         this.system = system;
-        dns.setTimeout(TIMEOUT);
+        this.timeout = timeout;
+        dns.setTimeout(timeout);
     }
 
     /**
@@ -48,14 +50,19 @@ public final class DnsResolver implements Resolver {
      * thread ({@link CallerThreadUdp}); {@code random} picks each query's source port.
      */
     public static DnsResolver server(String host, int port, java.security.SecureRandom random) {
+        return server(host, port, random, TIMEOUT);
+    }
+
+    /** With another time limit per query: a test's silent server is then given up on without a long wait. */
+    static DnsResolver server(String host, int port, java.security.SecureRandom random, Duration timeout) {
         SimpleResolver resolver = new SimpleResolver(new InetSocketAddress(host, port));
         resolver.setIoClientFactory(new CallerThreadUdp(random));
-        return new DnsResolver(resolver, false);
+        return new DnsResolver(resolver, false, timeout);
     }
 
     /** The system's resolvers. */
     public static DnsResolver system() {
-        return new DnsResolver(new ExtendedResolver(), true);
+        return new DnsResolver(new ExtendedResolver(), true, TIMEOUT);
     }
 
     @Override
@@ -116,7 +123,7 @@ public final class DnsResolver implements Resolver {
             // selector thread for the system's; never on the JDK's default async executor, which with fewer
             // than 3 cores starts a new thread for every completion, one per query.
             response = dns.sendAsync(Message.newQuery(question), DIRECT).toCompletableFuture()
-                    .get(TIMEOUT.multipliedBy(2).toMillis(), TimeUnit.MILLISECONDS);
+                    .get(timeout.multipliedBy(2).toMillis(), TimeUnit.MILLISECONDS);
         } catch (TextParseException e) {
             throw new AcmeProblem(AcmeError.DNS, "not a DNS name: " + host);
         } catch (ExecutionException | TimeoutException e) {

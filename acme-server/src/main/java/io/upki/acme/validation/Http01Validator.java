@@ -9,9 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -29,12 +27,19 @@ public final class Http01Validator implements ChallengeValidator {
     private final NetworkPolicy networks;
     private final int port;
     private final Duration timeout;
+    private final Deadline.Ticker ticker;
 
     public Http01Validator(Resolver resolver, NetworkPolicy networks, int port, Duration timeout) {
+        this(resolver, networks, port, timeout, Deadline.Ticker.SYSTEM);
+    }
+
+    /** With the time source the validation's deadline is measured on (a test's, to reach it without waiting). */
+    Http01Validator(Resolver resolver, NetworkPolicy networks, int port, Duration timeout, Deadline.Ticker ticker) {
         this.resolver = resolver;
         this.networks = networks;
         this.port = port;
         this.timeout = timeout;
+        this.ticker = ticker;
     }
 
     @Override
@@ -45,27 +50,15 @@ public final class Http01Validator implements ChallengeValidator {
         String request = "GET /.well-known/acme-challenge/" + token + " HTTP/1.1\r\n"
                 + "Host: " + host + (port == 80 ? "" : ":" + port) + "\r\n"
                 + "User-Agent: upki-acme\r\nAccept: */*\r\nConnection: close\r\n\r\n";
-        IOException last = null;
-        // One deadline for the whole validation: a per-read timeout alone would let a server that sends
-        // a byte every few seconds hold a validation thread for as long as it likes.
-        long deadline = System.nanoTime() + timeout.toNanos();
-        for (InetAddress address : addresses) {
-            byte[] response;
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress(address, port), remainingMillis(deadline));
-                OutputStream out = socket.getOutputStream();
-                out.write(request.getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                response = readAll(socket, deadline);
-            } catch (IOException e) {
-                last = e;
-                continue;
-            }
-            check(HttpAnswer.parse(response), keyAuthorization, identifier.value());
-            return;
-        }
-        throw new AcmeProblem(AcmeError.CONNECTION, "cannot fetch the http-01 response from " + identifier.value()
-                + " port " + port + ": " + (last == null ? "no address" : last.getClass().getSimpleName()));
+        Deadline deadline = Deadline.after(timeout, ticker, () -> "http-01 validation took longer than its time limit");
+        byte[] response = SocketProbe.first(addresses, port, deadline,
+                "cannot fetch the http-01 response from " + identifier.value(), socket -> {
+                    OutputStream out = socket.getOutputStream();
+                    out.write(request.getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    return readAll(socket, deadline);
+                });
+        check(HttpAnswer.parse(response), keyAuthorization, identifier.value());
     }
 
     private static void check(HttpAnswer response, String keyAuthorization, String name) throws AcmeProblem {
@@ -84,22 +77,13 @@ public final class Http01Validator implements ChallengeValidator {
         }
     }
 
-    /** Milliseconds left before {@code deadline} (at least 1); a timeout once it has passed. */
-    private static int remainingMillis(long deadline) throws SocketTimeoutException {
-        long left = (deadline - System.nanoTime()) / 1_000_000;
-        if (left <= 0) {
-            throw new SocketTimeoutException("http-01 validation took longer than its time limit");
-        }
-        return (int) Math.min(Integer.MAX_VALUE, left);
-    }
-
-    private static byte[] readAll(Socket socket, long deadline) throws IOException {
+    private static byte[] readAll(Socket socket, Deadline deadline) throws IOException {
         InputStream in = socket.getInputStream();
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         byte[] chunk = new byte[4096];
         int n;
         while (true) {
-            socket.setSoTimeout(remainingMillis(deadline));
+            socket.setSoTimeout(deadline.remainingMillis());
             if ((n = in.read(chunk)) <= 0) {
                 break;
             }

@@ -6,9 +6,7 @@ import io.upki.acme.store.Identifier;
 import io.upki.pki.process.DaemonThreads;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -51,16 +49,24 @@ public final class TlsAlpn01Validator implements ChallengeValidator {
     private final int port;
     private final Duration timeout;
     private final SecureRandom random;
+    private final Deadline.Ticker ticker;
     /** Closes a socket whose validation passed its deadline: a handshake is many reads, each with its own timeout. */
     private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(
             DaemonThreads.named("tls-alpn-01-deadline"));
 
     public TlsAlpn01Validator(Resolver resolver, NetworkPolicy networks, int port, Duration timeout, SecureRandom random) {
+        this(resolver, networks, port, timeout, random, Deadline.Ticker.SYSTEM);
+    }
+
+    /** With the time source the validation's deadline is measured on (a test's, to reach it without waiting). */
+    TlsAlpn01Validator(Resolver resolver, NetworkPolicy networks, int port, Duration timeout, SecureRandom random,
+                       Deadline.Ticker ticker) {
         this.resolver = resolver;
         this.networks = networks;
         this.port = port;
         this.timeout = timeout;
         this.random = random;
+        this.ticker = ticker;
     }
 
     /** A fresh context per validation: a resumed session would show an earlier challenge's certificate. */
@@ -78,44 +84,31 @@ public final class TlsAlpn01Validator implements ChallengeValidator {
     public void validate(Identifier identifier, String token, String keyAuthorization) throws AcmeProblem {
         List<InetAddress> addresses = networks.permitted(identifier, resolver);
         String sni = identifier.isIp() ? Addresses.reverseName(addresses.get(0)) : identifier.value();
-        IOException last = null;
         SSLContext tls = context();
-        // One deadline for the whole validation, as for http-01: a server that trickles its handshake a
-        // byte at a time would otherwise hold a validation thread for as long as it likes.
-        long deadline = System.nanoTime() + timeout.toNanos();
-        for (InetAddress address : addresses) {
-            X509Certificate presented;
-            long left = (deadline - System.nanoTime()) / 1_000_000;
-            if (left <= 0) {
-                last = new SocketTimeoutException("tls-alpn-01 validation took longer than its time limit");
-                break;
-            }
-            Socket plain = new Socket();
-            ScheduledFuture<?> guard = deadlines.schedule(() -> closeQuietly(plain), left, TimeUnit.MILLISECONDS);
-            try (plain) {
-                plain.connect(new InetSocketAddress(address, port), (int) left);
-                plain.setSoTimeout((int) left);
-                SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(plain, sni, port, true);
-                SSLParameters params = socket.getSSLParameters();
-                params.setServerNames(List.of(new SNIHostName(sni)));
-                params.setApplicationProtocols(new String[] {ALPN});
-                socket.setSSLParameters(params);
-                socket.startHandshake();
-                if (!ALPN.equals(socket.getApplicationProtocol())) {
-                    throw new AcmeProblem(AcmeError.TLS, identifier.value() + " did not negotiate the acme-tls/1 protocol");
-                }
-                presented = (X509Certificate) socket.getSession().getPeerCertificates()[0];
-            } catch (IOException e) {
-                last = e;
-                continue;
-            } finally {
-                guard.cancel(false);
-            }
-            check(presented, identifier, keyAuthorization);
-            return;
-        }
-        throw new AcmeProblem(AcmeError.CONNECTION, "no tls-alpn-01 handshake with " + identifier.value() + " port "
-                + port + ": " + (last == null ? "no address" : last.getClass().getSimpleName()));
+        // One deadline for the whole validation, as for http-01: a handshake is many reads, and a server
+        // that trickles it a byte at a time would otherwise hold a validation thread for as long as it likes.
+        Deadline deadline = Deadline.after(timeout, ticker, () -> "tls-alpn-01 validation took longer than its time limit");
+        X509Certificate presented = SocketProbe.first(addresses, port, deadline,
+                "no tls-alpn-01 handshake with " + identifier.value(), plain -> {
+                    int left = deadline.remainingMillis();
+                    plain.setSoTimeout(left);
+                    ScheduledFuture<?> guard = deadlines.schedule(() -> closeQuietly(plain), left, TimeUnit.MILLISECONDS);
+                    try {
+                        SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(plain, sni, port, true);
+                        SSLParameters params = socket.getSSLParameters();
+                        params.setServerNames(List.of(new SNIHostName(sni)));
+                        params.setApplicationProtocols(new String[] {ALPN});
+                        socket.setSSLParameters(params);
+                        socket.startHandshake();
+                        if (!ALPN.equals(socket.getApplicationProtocol())) {
+                            throw new AcmeProblem(AcmeError.TLS, identifier.value() + " did not negotiate the acme-tls/1 protocol");
+                        }
+                        return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+                    } finally {
+                        guard.cancel(false);
+                    }
+                });
+        check(presented, identifier, keyAuthorization);
     }
 
     private static void closeQuietly(Socket socket) {

@@ -10,6 +10,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The PostgreSQL server going away under a running store: every operation fails with a short reason
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class PostgresOutageTest {
     @Test
+    @Timeout(120) // a watchdog, not a measure: an operation that hung instead of failing would end the test here
     void whenTheServerStopsOperationsFailWithAReasonAndNoNonceIsAccepted() {
         TestPostgres own = TestPostgres.start();
         TestPostgres.Database db = own.createDatabase("acme_outage");
@@ -27,11 +29,9 @@ class PostgresOutageTest {
             String issued = nonces.issue();
             store.accounts().insert(new Account("a", "t", "{}", Account.Status.VALID, List.of(), java.time.Instant.EPOCH, null));
             own.close();
-            long start = System.nanoTime();
             assertThatThrownBy(() -> store.accounts().get("a")).isInstanceOf(IllegalStateException.class)
                     .hasMessageStartingWith("ACME store: ")
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain(password));
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
             assertThatThrownBy(() -> nonces.consume(issued)).isInstanceOf(IllegalStateException.class);
             assertThatThrownBy(nonces::issue).isInstanceOf(IllegalStateException.class);
         } finally {

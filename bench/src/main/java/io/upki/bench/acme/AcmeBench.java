@@ -44,8 +44,8 @@ public final class AcmeBench implements Callable<Integer> {
                     + " that signed its TLS certificate. Repeat it to compare servers in alternating rounds.")
     List<String> servers;
 
-    @Option(names = "--http-port", required = true, description = "Port to answer http-01 on (127.0.0.1).")
-    int httpPort;
+    @CommandLine.Mixin
+    Http01Options http01;
 
     @Option(names = "--orders", defaultValue = "100", description = "Measured orders per server and round.")
     int orders;
@@ -74,7 +74,7 @@ public final class AcmeBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (Http01Responder http = Http01Responder.start(httpPort, 64, 0)) {
+        try (Http01Responder http = http01.start(64, 0)) {
             Map<String, String> answers = http.answers();
             List<Target> targets = new ArrayList<>();
             for (String spec : servers) {
@@ -86,7 +86,7 @@ public final class AcmeBench implements Callable<Integer> {
                 targets.add(new Target(spec.substring(0, eq),
                         AcmeSession.open(spec.substring(eq + 1, comma), Path.of(spec.substring(comma + 1)))));
             }
-            String run = Long.toString(System.currentTimeMillis() % 100_000_000L, 36);
+            String run = runTag();
             // Warm every server and this client's own code paths before anything is measured, one order
             // to each server in turn: warmed one after the other, upki sat idle through Pebble's whole
             // warm-up, its idle timeout closed the client's connection, and the first measured round
@@ -146,6 +146,11 @@ public final class AcmeBench implements Callable<Integer> {
                 .put("requests_per_cert", Stats.round((t.session().requests() - requestsBefore) / (double) orders, 2));
     }
 
+    /** A tag for this run's names (base 36 of the clock), so a server never sees a name of an earlier run again (AcmeLoad too). */
+    static String runTag() {
+        return Long.toString(System.currentTimeMillis() % 100_000_000L, 36);
+    }
+
     /** One certificate: order, http-01 for its one name, finalize with a fresh P-256 key, download (AcmeLoad too). */
     static void issue(AcmeSession s, Map<String, String> answers, String name) throws Exception {
         ObjectNode p = JSON.createObjectNode();
@@ -200,8 +205,6 @@ public final class AcmeBench implements Callable<Integer> {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(
                 b.build(new JcaContentSignerBuilder("SHA256withECDSA").setProvider(BC).build(keys.getPrivate())).getEncoded());
     }
-
-
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new AcmeBench()).execute(args));

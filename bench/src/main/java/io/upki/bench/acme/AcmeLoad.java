@@ -31,8 +31,8 @@ public final class AcmeLoad implements Callable<Integer> {
     @Option(names = "--trust", required = true, description = "PEM file of the CA that signed the server's TLS certificate.")
     Path trust;
 
-    @Option(names = "--http-port", required = true, description = "Port to answer http-01 on (127.0.0.1).")
-    int httpPort;
+    @CommandLine.Mixin
+    Http01Options http01;
 
     @Option(names = "--clients", defaultValue = "8", description = "Concurrent ACME accounts, one order at a time each.")
     int clients;
@@ -63,7 +63,7 @@ public final class AcmeLoad implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Http01Responder http = Http01Responder.start(httpPort, 256, 4);
+        Http01Responder http = http01.start(256, 4);
         Map<String, String> answers = http.answers();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {
@@ -71,7 +71,7 @@ public final class AcmeLoad implements Callable<Integer> {
             for (int i = 0; i < clients; i++) {
                 sessions.add(AcmeSession.open(directory, trust));
             }
-            String run = Long.toString(System.currentTimeMillis() % 100_000_000L, 36);
+            String run = AcmeBench.runTag();
             String last = configs.get(configs.size() - 1);
             switchTo(last);
             phase(pool, sessions, answers, warmup, "w." + run);
@@ -150,8 +150,6 @@ public final class AcmeLoad implements Callable<Integer> {
         }
         return new Phase(secs, all, errors);
     }
-
-
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new AcmeLoad()).execute(args));

@@ -1,9 +1,10 @@
 package io.upki.bench.acme;
 
+import io.upki.pki.files.AtomicFiles;
 import io.upki.testkit.postgres.TestPostgres;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * A real PostgreSQL server for a bench script (the same initdb/pg_ctl fixture NonceCost uses): writes the
@@ -19,10 +20,7 @@ public final class PgServer {
         Path dir = Path.of(args[0]);
         TestPostgres pg = TestPostgres.shared(); // stopped by its shutdown hook on SIGTERM
         TestPostgres.Database db = pg.createDatabase("acme_replicas");
-        Path password = dir.resolve("store-password");
-        Files.deleteIfExists(password);
-        Files.createFile(password, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(password, db.password());
+        AtomicFiles.writeSecret(dir.resolve("store-password"), db.password().getBytes(StandardCharsets.UTF_8));
         Files.writeString(dir.resolve("store-url"), db.storeUrl());
         System.out.println("ready");
         System.out.flush();
