@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.upki.ca.testing.TestCa;
-import io.upki.ca.testing.TestKeys;
+import io.upki.testkit.pki.TestKeys;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.caclient.CaEndpoints;
 import io.upki.pki.wire.CaTask;

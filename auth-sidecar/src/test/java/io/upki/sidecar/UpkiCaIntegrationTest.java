@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.upki.ca.testing.TestCa;
-import io.upki.ca.testing.TestKeys;
+import io.upki.testkit.pki.TestKeys;
 import io.upki.pki.assertion.AssertionSigner;
 import io.upki.pki.assertion.AssertionVerifier;
 import io.upki.pki.assertion.CaSignerCertificates;

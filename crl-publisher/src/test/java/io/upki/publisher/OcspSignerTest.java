@@ -93,7 +93,7 @@ class OcspSignerTest {
     @Test
     void anExpiredSignerThatCannotBeRenewedGivesTryLater() throws Exception {
         // A serial the responder knows as good, so the CA is not needed to answer it...
-        BigInteger serial = Pem.parseCertificate(ca.client().sign(io.upki.ca.testing.TestKeys.csr("CN=known.example.internal"),
+        BigInteger serial = Pem.parseCertificate(ca.client().sign(io.upki.testkit.pki.TestKeys.csr("CN=known.example.internal"),
                 "server").get("certificate").asText()).getSerialNumber();
         byte[] request = OcspClient.request(null, OcspClient.id(caCert, serial));
         signerOf(request);

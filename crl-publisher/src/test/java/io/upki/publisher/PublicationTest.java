@@ -3,7 +3,7 @@ package io.upki.publisher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.upki.ca.testing.TestCa;
-import io.upki.ca.testing.TestCrls;
+import io.upki.testkit.pki.TestCrls;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.crl.CrlAcceptor;
 import io.upki.pki.wire.CaTask;
@@ -88,7 +88,7 @@ class PublicationTest {
             Path out = Files.createDirectories(dir.resolve("out"));
             // Some entries, so the file is a few KiB rather than a few hundred bytes.
             for (int i = 0; i < 50; i++) {
-                var serial = ca.client().sign(io.upki.ca.testing.TestKeys.csr("CN=r" + i), "server").get("serial").bigIntegerValue();
+                var serial = ca.client().sign(io.upki.testkit.pki.TestKeys.csr("CN=r" + i), "server").get("serial").bigIntegerValue();
                 ca.client().revokeSerial(serial, "keyCompromise");
             }
             Publication publication = new Publication(new CrlAcceptor(List.of(caCert), Clock.systemUTC(), Duration.ZERO),
@@ -185,7 +185,7 @@ class PublicationTest {
         try (Publisher publisher = Publisher.start(config, Clock.systemUTC())) {
             String base = "http://127.0.0.1:" + publisher.port();
             settled(http, base);
-            java.math.BigInteger serial = ca.client().sign(io.upki.ca.testing.TestKeys.csr("CN=restarted.example.internal"),
+            java.math.BigInteger serial = ca.client().sign(io.upki.testkit.pki.TestKeys.csr("CN=restarted.example.internal"),
                     "user").get("serial").bigIntegerValue();
             ca.close();
             ca = TestCa.open(caDir, Duration.ofDays(7), null, Clock.systemUTC(), port);

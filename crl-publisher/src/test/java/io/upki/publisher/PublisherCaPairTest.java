@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.upki.ca.testing.TestCa;
-import io.upki.ca.testing.TestCrls;
+import io.upki.testkit.pki.TestCrls;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,7 +42,7 @@ class PublisherCaPairTest {
             try (Publisher publisher = Publisher.start(config, Clock.systemUTC())) {
                 String base = "http://127.0.0.1:" + publisher.port();
                 PublicationTest.settled(http, base);
-                BigInteger serial = ca.client().sign(io.upki.ca.testing.TestKeys.csr("CN=pair.example.internal"),
+                BigInteger serial = ca.client().sign(io.upki.testkit.pki.TestKeys.csr("CN=pair.example.internal"),
                         "user").get("serial").bigIntegerValue();
                 ca.client().revokeSerial(serial, "keyCompromise");
                 long revokedAt = System.nanoTime();

@@ -3,7 +3,7 @@ package io.upki.publisher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.upki.ca.testing.TestCa;
-import io.upki.ca.testing.TestCrls;
+import io.upki.testkit.pki.TestCrls;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

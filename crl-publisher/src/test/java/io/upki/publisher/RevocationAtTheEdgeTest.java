@@ -3,7 +3,7 @@ package io.upki.publisher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.upki.ca.testing.TestCa;
-import io.upki.ca.testing.TestKeys;
+import io.upki.testkit.pki.TestKeys;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.wire.CaTask;
 import io.upki.pki.x509.Pem;
@@ -211,7 +211,7 @@ class RevocationAtTheEdgeTest {
 
         // The user guide's generate-crl then has the CA sign for someone else: the publisher hears of it on
         // the CA's event feed and pushes that CRL's delta too.
-        java.math.BigInteger guides = io.upki.ca.testing.TestCrls.number(ca.call(CaTask.GENERATE_CRL, CaClient.params()).asText());
+        java.math.BigInteger guides = io.upki.testkit.pki.TestCrls.number(ca.call(CaTask.GENERATE_CRL, CaClient.params()).asText());
         long deadline = System.nanoTime() + 10_000_000_000L;
         for (Sidecar s : sidecars) {
             while (!s.crls().holds(guides)) {

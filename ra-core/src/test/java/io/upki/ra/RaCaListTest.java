@@ -3,7 +3,7 @@ package io.upki.ra;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.upki.ca.testing.TestCa;
-import io.upki.ca.testing.TestKeys;
+import io.upki.testkit.pki.TestKeys;
 import io.upki.pki.caclient.CaEndpoints;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;

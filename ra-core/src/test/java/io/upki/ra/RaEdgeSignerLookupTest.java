@@ -3,7 +3,7 @@ package io.upki.ra;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.upki.ca.testing.TestKeys;
+import io.upki.testkit.pki.TestKeys;
 import io.upki.pki.assertion.AssertionSigner;
 import io.upki.pki.assertion.Identity;
 import io.upki.pki.trust.Role;

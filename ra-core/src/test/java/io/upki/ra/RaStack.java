@@ -1,7 +1,7 @@
 package io.upki.ra;
 
 import io.upki.ca.testing.TestCa;
-import io.upki.ca.testing.TestKeys;
+import io.upki.testkit.pki.TestKeys;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.wire.CaTask;
 import io.upki.pki.x509.Pem;

@@ -3,7 +3,7 @@ package io.upki.acme.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.upki.ca.testing.TestKeys;
+import io.upki.testkit.pki.TestKeys;
 import io.upki.acme.problem.AcmeError;
 import io.upki.acme.problem.AcmeProblem;
 import io.upki.acme.store.Identifier;

@@ -1,7 +1,7 @@
 package io.upki.sidecar.proxy;
 
 import io.upki.ca.testing.TestCa;
-import io.upki.ca.testing.TestKeys;
+import io.upki.testkit.pki.TestKeys;
 import io.upki.pki.x509.CertificateFacts;
 import io.upki.pki.x509.Pem;
 import io.upki.sidecar.SidecarConfig;

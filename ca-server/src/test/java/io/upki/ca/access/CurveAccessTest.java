@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.upki.ca.CaServer;
 import io.upki.ca.config.CaConfig;
 import io.upki.ca.testing.TestCa;
-import io.upki.ca.testing.TestKeys;
+import io.upki.testkit.pki.TestKeys;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.caclient.CaClientException;
 import io.upki.pki.caclient.CurveKeys;

@@ -3,8 +3,8 @@ package io.upki.ca.crl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.upki.ca.testing.TestCa;
-import io.upki.ca.testing.TestCrls;
-import io.upki.ca.testing.TestKeys;
+import io.upki.testkit.pki.TestCrls;
+import io.upki.testkit.pki.TestKeys;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.crl.CrlAcceptor;
 import io.upki.pki.crl.CrlSnapshot;

@@ -3,7 +3,7 @@ package io.upki.ca.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.upki.ca.testing.TestCa;
-import io.upki.ca.testing.TestKeys;
+import io.upki.testkit.pki.TestKeys;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.wire.CaEvent;
 import io.upki.pki.wire.CaTask;
@@ -49,7 +49,7 @@ class EventFeedTest {
             assertThat(revoked).isEqualTo(CaEvent.revoked(serial, "certificateHold"));
             ca.call(CaTask.UNREVOKE, CaClient.params().put("serial", serial));
             assertThat(next(sub, codec)).isEqualTo(CaEvent.unrevoked(serial));
-            BigInteger number = io.upki.ca.testing.TestCrls.number(ca.call(CaTask.GENERATE_CRL, CaClient.params()).asText());
+            BigInteger number = io.upki.testkit.pki.TestCrls.number(ca.call(CaTask.GENERATE_CRL, CaClient.params()).asText());
             assertThat(next(sub, codec)).isEqualTo(CaEvent.crl(number));
             // Revoking an already revoked certificate changes nothing and announces nothing.
             ca.call(CaTask.REVOKE, CaClient.params().put("serial", serial).put("reason", "keyCompromise"));
@@ -67,7 +67,7 @@ class EventFeedTest {
         int port = TestCa.freePortBlock();
         BigInteger crlNumber;
         try (TestCa ca = TestCa.open(dir, java.time.Duration.ofDays(7), null, java.time.Clock.systemUTC(), port)) {
-            crlNumber = io.upki.ca.testing.TestCrls.number(ca.call(CaTask.GENERATE_CRL, CaClient.params()).asText());
+            crlNumber = io.upki.testkit.pki.TestCrls.number(ca.call(CaTask.GENERATE_CRL, CaClient.params()).asText());
             BigInteger serial = ca.client().sign(TestKeys.csr("CN=missed"), "server").get("serial").bigIntegerValue();
             // Revoked while nobody listens, and the CA stops before any CRL lists it.
             ca.call(CaTask.REVOKE, CaClient.params().put("serial", serial).put("reason", "keyCompromise"));
@@ -77,7 +77,7 @@ class EventFeedTest {
             ZMQ.Socket sub = subscriber(ctx, ca);
             CaEvent beat = nextState(sub, codec);
             assertThat(beat).isEqualTo(CaEvent.state(crlNumber, true));
-            BigInteger fresh = io.upki.ca.testing.TestCrls.number(ca.call(CaTask.GENERATE_CRL, CaClient.params()).asText());
+            BigInteger fresh = io.upki.testkit.pki.TestCrls.number(ca.call(CaTask.GENERATE_CRL, CaClient.params()).asText());
             // Skip a beat that may have been read before the CRL was stored.
             CaEvent after = nextState(sub, codec);
             if (Boolean.TRUE.equals(after.stale())) {

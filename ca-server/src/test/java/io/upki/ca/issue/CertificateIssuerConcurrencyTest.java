@@ -8,7 +8,7 @@ import io.upki.ca.authority.CertificateAuthority;
 import io.upki.ca.profile.Profile;
 import io.upki.ca.profile.ProfileRegistry;
 import io.upki.ca.testing.TestCa;
-import io.upki.ca.testing.TestKeys;
+import io.upki.testkit.pki.TestKeys;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.security.MessageDigest;

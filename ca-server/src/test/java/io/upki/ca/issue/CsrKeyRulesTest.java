@@ -3,7 +3,7 @@ package io.upki.ca.issue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.upki.ca.testing.CaFixture;
-import io.upki.ca.testing.TestKeys;
+import io.upki.testkit.pki.TestKeys;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.caclient.CaClientException;
 import io.upki.pki.wire.CaErrorCode;

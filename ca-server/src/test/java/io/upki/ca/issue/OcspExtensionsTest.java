@@ -3,7 +3,7 @@ package io.upki.ca.issue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.upki.ca.testing.TestCa;
-import io.upki.ca.testing.TestKeys;
+import io.upki.testkit.pki.TestKeys;
 import io.upki.pki.x509.Pem;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.upki.ca.testing.CaFixture;
 import io.upki.ca.testing.TestCa;
-import io.upki.ca.testing.TestKeys;
+import io.upki.testkit.pki.TestKeys;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.wire.CaTask;
 import java.util.List;

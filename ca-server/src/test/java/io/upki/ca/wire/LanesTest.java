@@ -66,7 +66,7 @@ class LanesTest {
         try (TestCa ca = TestCa.start(dir)) {
             Set<Object> serials = ConcurrentHashMap.newKeySet();
             List<Future<?>> futures = new ArrayList<>();
-            String csr = io.upki.ca.testing.TestKeys.csr("CN=same.example.com");
+            String csr = io.upki.testkit.pki.TestKeys.csr("CN=same.example.com");
             for (int t = 0; t < 8; t++) {
                 futures.add(pool.submit(() -> {
                     try (ZmqCaClient client = new ZmqCaClient(ca.opsEndpoint(), x -> Duration.ofSeconds(30), 0, new WireCodec())) {

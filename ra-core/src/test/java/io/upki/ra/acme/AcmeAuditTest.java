@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.upki.acme.audit.AcmeAudit;
 import io.upki.ca.testing.TestCa;
-import io.upki.ca.testing.TestKeys;
+import io.upki.testkit.pki.TestKeys;
 import io.upki.pki.audit.AuditTrail;
 import io.upki.pki.x509.Pem;
 import io.upki.ra.LogCapture;

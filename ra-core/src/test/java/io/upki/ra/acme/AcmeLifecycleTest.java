@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import io.upki.acme.config.AcmeSettings;
-import io.upki.ca.testing.TestKeys;
+import io.upki.testkit.pki.TestKeys;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.wire.CaTask;
 import io.upki.pki.x509.Pem;

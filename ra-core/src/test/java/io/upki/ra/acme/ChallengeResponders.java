@@ -67,7 +67,7 @@ final class ChallengeResponders {
         private final Thread loop;
 
         TlsAlpn(int port, String dnsName, String keyAuthorization) throws Exception {
-            KeyPair keys = io.upki.ca.testing.TestKeys.ec256();
+            KeyPair keys = io.upki.testkit.pki.TestKeys.ec256();
             X509Certificate cert = certificate(keys, dnsName, keyAuthorization);
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);

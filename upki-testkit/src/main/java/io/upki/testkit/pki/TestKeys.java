@@ -1,6 +1,5 @@
-package io.upki.ca.testing;
+package io.upki.testkit.pki;
 
-import io.upki.pki.x509.Pem;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -97,7 +96,11 @@ public final class TestKeys {
                 builder.addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, ext.generate());
             }
             String alg = algorithm == null ? signatureAlgorithm(keys) : algorithm;
-            return Pem.encode(builder.build(new JcaContentSignerBuilder(alg).setProvider(BC).build(keys.getPrivate())));
+            java.io.StringWriter pem = new java.io.StringWriter();
+            try (org.bouncycastle.openssl.jcajce.JcaPEMWriter writer = new org.bouncycastle.openssl.jcajce.JcaPEMWriter(pem)) {
+                writer.writeObject(builder.build(new JcaContentSignerBuilder(alg).setProvider(BC).build(keys.getPrivate())));
+            }
+            return pem.toString();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

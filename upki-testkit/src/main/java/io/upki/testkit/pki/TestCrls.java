@@ -1,4 +1,4 @@
-package io.upki.ca.testing;
+package io.upki.testkit.pki;
 
 import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
