@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.upki.ca.testing.CaFixture;
 import io.upki.ca.testing.TestCa;
+import io.upki.pki.caclient.CurveKeys;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -84,6 +85,17 @@ class CliErrorsTest {
         assertThat(fails(2).err()).contains("a command is needed");
         assertThat(fails(2, "admins").err()).contains("list, add or remove");
         assertThat(fails(2, "list", "--ra", "http://127.0.0.1:8000").err()).contains("https://");
+    }
+
+    @Test
+    void aTimeoutOutOfRangeIsAUsageErrorOnBothPorts() throws Exception {
+        assertThat(fails(2, "status", "--timeout", "0").err()).contains("--timeout must be between 0 and 3600 seconds");
+        // enrol goes to the registration port, which takes the same --timeout and must refuse the same values.
+        Map<String, String> curve = Map.of("UPKI_CA_PORT", env.get("UPKI_CA_PORT"),
+                "UPKI_CA_PUBLIC_KEY", CurveKeys.generate().publicKey(), "UPKI_CA_SEED", "not-the-seed");
+        assertThat(fails(2, curve, "clients", "enrol", "--client-key", "timeout-test.key", "--timeout", "3601").err())
+                .contains("--timeout must be between 0 and 3600 seconds");
+        Files.deleteIfExists(work.resolve("timeout-test.key"));
     }
 
     @Test

@@ -41,17 +41,17 @@ class ZmqCaClientHandshakeTest {
 
     @Test
     void handshakeTimerStaysWellInsideTheReplyTimeout() {
-        assertThat(ZmqCaClient.handshakeMillis(Duration.ofMillis(100))).isEqualTo(100);
-        assertThat(ZmqCaClient.handshakeMillis(Duration.ofMillis(600))).isEqualTo(150);
-        assertThat(ZmqCaClient.handshakeMillis(CaTask.GET_CA.defaultTimeout())).isEqualTo(1_000);
-        assertThat(ZmqCaClient.handshakeMillis(CaTask.GENERATE.defaultTimeout())).isEqualTo(1_000);
+        assertThat(CaSocketSecurity.handshakeMillis(Duration.ofMillis(100))).isEqualTo(100);
+        assertThat(CaSocketSecurity.handshakeMillis(Duration.ofMillis(600))).isEqualTo(150);
+        assertThat(CaSocketSecurity.handshakeMillis(CaTask.GET_CA.defaultTimeout())).isEqualTo(1_000);
+        assertThat(CaSocketSecurity.handshakeMillis(CaTask.GENERATE.defaultTimeout())).isEqualTo(1_000);
     }
 
     @Test
     void aCurveHandshakeGetsMoreTimeButStaysInsideTheReplyTimeout() {
-        assertThat(ZmqCaClient.curveHandshakeMillis(Duration.ofMillis(600))).isEqualTo(300);
-        assertThat(ZmqCaClient.curveHandshakeMillis(CaTask.GET_CA.defaultTimeout())).isEqualTo(2_500);
-        assertThat(ZmqCaClient.curveHandshakeMillis(CaTask.GENERATE.defaultTimeout())).isEqualTo(5_000);
-        assertThat(ZmqCaClient.curveHandshakeMillis(Duration.ofMillis(100))).isEqualTo(100);
+        assertThat(CaSocketSecurity.curveHandshakeMillis(Duration.ofMillis(600))).isEqualTo(300);
+        assertThat(CaSocketSecurity.curveHandshakeMillis(CaTask.GET_CA.defaultTimeout())).isEqualTo(2_500);
+        assertThat(CaSocketSecurity.curveHandshakeMillis(CaTask.GENERATE.defaultTimeout())).isEqualTo(5_000);
+        assertThat(CaSocketSecurity.curveHandshakeMillis(Duration.ofMillis(100))).isEqualTo(100);
     }
 }

@@ -32,7 +32,7 @@ class ZmqCaClientTest {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     /**
      * Reply timeout for calls meant to time out. Long enough that a fresh socket whose handshake stalls
-     * (see {@link ZmqCaClient#handshakeMillis}) still delivers its request within one attempt.
+     * (see {@link CaSocketSecurity#handshakeMillis}) still delivers its request within one attempt.
      */
     private static final Duration SHORT = Duration.ofMillis(600);
     private static final Duration GENEROUS = Duration.ofSeconds(5);

@@ -1,5 +1,7 @@
 package io.upki.cli.admin;
 
+import io.upki.cli.clients.OperatorEnrolment;
+import io.upki.cli.clients.SeedFileOption;
 import io.upki.cli.context.CliContext;
 import io.upki.cli.context.CliException;
 import io.upki.cli.context.ExitCode;
@@ -52,10 +54,8 @@ public final class AdminCommand implements Callable<Integer> {
         @Option(names = "--name", paramLabel = "NAME", description = "base name of the files (default: the profile's name)")
         String name;
 
-        @Option(names = "--seed-file", paramLabel = "FILE",
-                description = "with --ca-public-key: the registration seed, to enrol this operator's CURVE key as the "
-                        + "CA's first operator (or set UPKI_CA_SEED)")
-        String seedFile;
+        @Mixin
+        SeedFileOption seedFile;
 
         @Mixin
         TransportOptions transport;
@@ -72,10 +72,10 @@ public final class AdminCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             IdentityFiles files = new IdentityFiles(folder.folder(context), name == null ? profile : name);
-            String seed = io.upki.cli.clients.OperatorEnrolment.seed(context, seedFile);
+            String seed = seedFile.seed(context);
             if (transport.curve(context).enabled() && seed != null) {
                 // A CURVE CA serves known keys only: the first operator's key enrols with the seed first.
-                io.upki.cli.clients.OperatorEnrolment.enrol(context, transport, seed, cn.strip());
+                OperatorEnrolment.enrol(context, transport, seed, cn.strip());
             }
             Issuance.Issued issued;
             List<String> admins;

@@ -209,8 +209,8 @@ public final class ClientsCommand implements Callable<Integer> {
     public static final class Enrol implements Callable<Integer> {
         @Option(names = "--name", defaultValue = "operator", paramLabel = "NAME", description = "default ${DEFAULT-VALUE}")
         String name;
-        @Option(names = "--seed-file", paramLabel = "FILE", description = "file holding the registration seed")
-        String seedFile;
+        @Mixin
+        SeedFileOption seedFile;
         @Mixin
         TransportOptions transport;
         @Mixin
@@ -223,7 +223,7 @@ public final class ClientsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            ClientKey enrolled = OperatorEnrolment.enrol(context, transport, OperatorEnrolment.seed(context, seedFile), name);
+            ClientKey enrolled = OperatorEnrolment.enrol(context, transport, seedFile.seed(context), name);
             Output printer = new Output(context, output);
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("public_key", text(enrolled.publicKey()));

@@ -6,31 +6,14 @@ import io.upki.cli.transport.TransportOptions;
 import io.upki.cli.transport.ZmqAuthority;
 import io.upki.pki.caclient.ClientKey;
 import io.upki.pki.wire.CaTask;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * Makes this operator's CURVE key the CA's first operator: {@code enrol} on the registration port,
- * authenticated by the registration seed (from UPKI_CA_SEED or a file, never the command line).
+ * authenticated by the registration seed (from UPKI_CA_SEED or a file, never the command line: see
+ * {@link SeedFileOption}).
  */
 public final class OperatorEnrolment {
     private OperatorEnrolment() {
-    }
-
-    /** The seed from {@code seedFile}, else UPKI_CA_SEED; null when neither is given. */
-    public static String seed(CliContext context, String seedFile) {
-        if (seedFile != null) {
-            Path file = context.resolve(seedFile);
-            try {
-                return Files.readString(file, StandardCharsets.UTF_8).strip();
-            } catch (IOException e) {
-                throw CliException.localFile("--seed-file " + file, e);
-            }
-        }
-        String env = context.env().get("UPKI_CA_SEED");
-        return env == null || env.isBlank() ? null : env.strip();
     }
 
     /** Enrols the operator's key; returns the CA's answer ({@code public_key}, {@code role}). */

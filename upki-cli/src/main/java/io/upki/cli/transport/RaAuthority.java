@@ -71,9 +71,7 @@ public final class RaAuthority implements Authority {
 
     @Override
     public List<String> profileNames() {
-        List<String> names = new ArrayList<>();
-        json("GET", "/api/v1/public/profiles", null).forEach(n -> names.add(n.asText()));
-        return names;
+        return texts("/api/v1/public/profiles");
     }
 
     @Override
@@ -131,9 +129,7 @@ public final class RaAuthority implements Authority {
 
     @Override
     public List<String> admins() {
-        List<String> admins = new ArrayList<>();
-        json("GET", "/api/v1/admins", null).forEach(n -> admins.add(n.asText()));
-        return admins;
+        return texts("/api/v1/admins");
     }
 
     @Override
@@ -166,6 +162,13 @@ public final class RaAuthority implements Authority {
         } catch (IOException e) {
             throw new CliException(ExitCode.UNREACHABLE, "RA at " + base + " sent invalid JSON for " + method + " " + path);
         }
+    }
+
+    /** A GET whose answer is a JSON array of strings. */
+    private List<String> texts(String path) {
+        List<String> out = new ArrayList<>();
+        json("GET", path, null).forEach(n -> out.add(n.asText()));
+        return out;
     }
 
     private byte[] send(String method, String path, JsonNode body, String accept) {

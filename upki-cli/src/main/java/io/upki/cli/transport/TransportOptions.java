@@ -93,12 +93,9 @@ public final class TransportOptions {
      * @throws CliException USAGE for a bad port, URL or timeout; LOCAL_FILE for unreadable PEM files
      */
     public Authority open(CliContext context) {
-        if (timeout != null && (timeout <= 0 || timeout > 3600)) {
-            throw CliException.usage("--timeout must be between 0 and 3600 seconds");
-        }
-        Duration fixed = timeout == null ? null : Duration.ofMillis((long) (timeout * 1000));
+        Duration fixed = fixedTimeout();
         WireCodec codec = new WireCodec();
-        if (ra != null && !ra.isBlank()) {
+        if (viaRa()) {
             return openRa(context, fixed, codec);
         }
         return openZmq(context, false, fixed, codec);
@@ -108,14 +105,29 @@ public final class TransportOptions {
      * The CA's registration port (operations port + 1), where a CURVE key that the CA does not know yet
      * may enrol with the seed.
      *
-     * @throws CliException USAGE with {@code --ra}, which cannot reach it
+     * @throws CliException USAGE with {@code --ra}, which cannot reach it, or for a bad {@code --timeout}
      */
     public ZmqAuthority openRegistration(CliContext context) {
-        if (ra != null && !ra.isBlank()) {
+        if (viaRa()) {
             throw CliException.usage("this command talks to the CA itself (ZeroMQ), not through --ra");
         }
-        return openZmq(context, true, timeout == null ? null : Duration.ofMillis((long) (timeout * 1000)),
-                new WireCodec());
+        return openZmq(context, true, fixedTimeout(), new WireCodec());
+    }
+
+    private boolean viaRa() {
+        return ra != null && !ra.isBlank();
+    }
+
+    /**
+     * {@code --timeout} as a wait for every task, or null for each task's own default.
+     *
+     * @throws CliException USAGE outside (0, 3600] seconds
+     */
+    private Duration fixedTimeout() {
+        if (timeout != null && (timeout <= 0 || timeout > 3600)) {
+            throw CliException.usage("--timeout must be between 0 and 3600 seconds");
+        }
+        return timeout == null ? null : Duration.ofMillis((long) (timeout * 1000));
     }
 
     private ZmqAuthority openZmq(CliContext context, boolean registration, Duration fixed, WireCodec codec) {
