@@ -9,7 +9,7 @@ import io.upki.pki.caclient.CaClient;
 import io.upki.pki.caclient.CaEndpoints;
 import io.upki.pki.wire.CaTask;
 import io.upki.pki.x509.Pem;
-import io.upki.sidecar.decision.RoutePolicy;
+import io.upki.sidecar.testing.SidecarConfigBuilder;
 import io.upki.sidecar.testing.SidecarHarness;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -99,9 +99,8 @@ class SidecarCaListTest {
             Path crl = Files.write(dir.resolve("crl.der"), ca.client().generateCrl());
             var signing = new SidecarConfig.Signing(null, null, pair.registrationList(), TestCa.SEED, "sidecar-pair",
                     dir.resolve("state"));
-            SidecarConfig config = new SidecarConfig("127.0.0.1", 0, caCrt, null, List.of(crl.toString()), null,
-                    Duration.ofSeconds(30), Duration.ZERO, null, pair.operationsList(), Duration.ofMillis(200), "traefik",
-                    RoutePolicy.defaults(), signing, Duration.ofSeconds(30), 64 * 1024, 8, 1000, true);
+            SidecarConfig config = SidecarConfigBuilder.trusting(caCrt, List.of(crl.toString()), signing)
+                    .ca(pair.operationsList()).adminRefresh(Duration.ofMillis(200)).build();
             try (SidecarHarness sidecar = SidecarHarness.start(config, Clock.systemUTC())) {
                 assertThat(ca.call(CaTask.GET_NODE, CaClient.params().put("cn", "sidecar-pair")).get("profile").asText())
                         .isEqualTo("sidecar");

@@ -9,7 +9,7 @@ import io.upki.pki.wire.CaTask;
 import io.upki.pki.x509.Pem;
 import io.upki.sidecar.Sidecar;
 import io.upki.sidecar.SidecarConfig;
-import io.upki.sidecar.decision.RoutePolicy;
+import io.upki.sidecar.testing.SidecarConfigBuilder;
 import io.upki.testkit.clock.MutableClock;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -47,10 +47,11 @@ class RevocationAtTheEdgeTest {
         Path caCrt = Files.writeString(dir.resolve("ca.crt"), ca.call(CaTask.GET_CA, CaClient.params()).asText());
         for (int i = 0; i < 3; i++) {
             String base = "http://127.0.0.1:" + publisher.port();
-            SidecarConfig config = new SidecarConfig("127.0.0.1", 0, caCrt, null, List.of(base + "/crl.der"),
-                    base + "/events", Duration.ofSeconds(30), Duration.ZERO, null, ca.opsEndpoint(), Duration.ofSeconds(1),
-                    "traefik", RoutePolicy.defaults(), new SidecarConfig.Signing(null, null, ca.registrationEndpoint(),
-                    TestCa.SEED, "sidecar-" + i, dir.resolve("sidecar-" + i)), Duration.ofSeconds(30), 65536, 8, 1000, false);
+            var signing = new SidecarConfig.Signing(null, null, ca.registrationEndpoint(), TestCa.SEED, "sidecar-" + i,
+                    dir.resolve("sidecar-" + i));
+            SidecarConfig config = SidecarConfigBuilder.trusting(caCrt, List.of(base + "/crl.der"), signing)
+                    .crlEvents(base + "/events").ca(ca.opsEndpoint()).adminRefresh(Duration.ofSeconds(1)).audit(false)
+                    .build();
             sidecars.add(Sidecar.start(config, clock));
         }
     }

@@ -15,7 +15,7 @@ import io.upki.pki.wire.CaTask;
 import io.upki.pki.x509.Pem;
 import io.upki.sidecar.Sidecar;
 import io.upki.sidecar.SidecarConfig;
-import io.upki.sidecar.decision.RoutePolicy;
+import io.upki.sidecar.testing.SidecarConfigBuilder;
 import io.upki.testkit.clock.MutableClock;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -71,18 +71,17 @@ class RevocationWithoutPublishersTest {
         String crls = "http://127.0.0.1:" + portA + "/crl.der,http://127.0.0.1:" + portB + "/crl.der";
         String events = "http://127.0.0.1:" + portA + "/events,http://127.0.0.1:" + portB + "/events";
         CaCurve sidecarCurve = curve ? CaCurve.open(ca.curvePublicKey(), dir.resolve("sidecar-key")) : CaCurve.NONE;
-        withFallback = Sidecar.start(sidecar("edge-1", crls, events).withFallback(
-                new io.upki.pki.crlfeed.CrlFallbackSettings(ca.eventsEndpoint(), FALLBACK_AFTER)), sidecarCurve, clock);
+        withFallback = Sidecar.start(sidecar("edge-1", crls, events).fallback(
+                new io.upki.pki.crlfeed.CrlFallbackSettings(ca.eventsEndpoint(), FALLBACK_AFTER)).build(), sidecarCurve, clock);
         if (!curve) {
-            withoutFallback = Sidecar.start(sidecar("edge-2", crls, events), CaCurve.NONE, clock);
+            withoutFallback = Sidecar.start(sidecar("edge-2", crls, events).build(), CaCurve.NONE, clock);
         }
     }
 
-    private SidecarConfig sidecar(String name, String crls, String events) {
-        return new SidecarConfig("127.0.0.1", 0, dir.resolve("ca.crt"), null, List.of(crls.split(",")), events,
-                Duration.ofSeconds(30), Duration.ZERO, null, ca.opsEndpoint(), Duration.ofSeconds(5), "traefik",
-                RoutePolicy.defaults(), new SidecarConfig.Signing(null, null, ca.registrationEndpoint(), TestCa.SEED, name,
-                dir.resolve(name)), Duration.ofSeconds(30), 65536, 8, 1000, false);
+    private SidecarConfigBuilder sidecar(String name, String crls, String events) {
+        var signing = new SidecarConfig.Signing(null, null, ca.registrationEndpoint(), TestCa.SEED, name, dir.resolve(name));
+        return SidecarConfigBuilder.trusting(dir.resolve("ca.crt"), List.of(crls.split(",")), signing).crlEvents(events)
+                .ca(ca.opsEndpoint()).adminRefresh(Duration.ofSeconds(5)).audit(false);
     }
 
     private Publisher publisher(String name, int port) throws Exception {

@@ -9,7 +9,7 @@ import io.upki.publisher.Publisher;
 import io.upki.publisher.PublisherConfig;
 import io.upki.sidecar.Sidecar;
 import io.upki.sidecar.SidecarConfig;
-import io.upki.sidecar.decision.RoutePolicy;
+import io.upki.sidecar.testing.SidecarConfigBuilder;
 import io.upki.testkit.TempFolder;
 import java.math.BigInteger;
 import java.net.URI;
@@ -165,10 +165,10 @@ final class RaStack implements AutoCloseable, BeforeAllCallback, AfterAllCallbac
     /** A real auth-sidecar registered with this stack's CA as {@code name} (its assertion-signer certificate). */
     Sidecar sidecar(String name, Clock clock) throws Exception {
         String pub = publisherBase();
-        return Sidecar.start(new SidecarConfig("127.0.0.1", 0, caCrt, null, List.of(pub + "/crl.der"),
-                pub + "/events", Duration.ofSeconds(30), Duration.ZERO, null, ca.opsEndpoint(), Duration.ofSeconds(1),
-                "traefik", RoutePolicy.defaults(), new SidecarConfig.Signing(null, null, ca.registrationEndpoint(),
-                TestCa.SEED, name, dir.resolve(name)), Duration.ofSeconds(30), 65536, 8, 100, false), clock);
+        var signing = new SidecarConfig.Signing(null, null, ca.registrationEndpoint(), TestCa.SEED, name, dir.resolve(name));
+        return Sidecar.start(SidecarConfigBuilder.trusting(caCrt, List.of(pub + "/crl.der"), signing)
+                .crlEvents(pub + "/events").ca(ca.opsEndpoint()).adminRefresh(Duration.ofSeconds(1))
+                .cacheSize(100).audit(false).build(), clock);
     }
 
     Client issue(String cn, String profile) throws Exception {

@@ -4,7 +4,6 @@ import io.upki.pki.crypto.NativeCrypto;
 import io.upki.pki.x509.Pem;
 import io.upki.sidecar.Sidecar;
 import io.upki.sidecar.SidecarConfig;
-import io.upki.sidecar.decision.RoutePolicy;
 import io.upki.testkit.ForwardAuthVectors;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -54,9 +53,8 @@ public record SidecarHarness(Sidecar sidecar, HttpClient http, String scheme) im
 
     public static SidecarConfig config(Path anchor, Path intermediates, List<String> crls, Path admins,
                                        SidecarConfig.Signing signing, String proxy) {
-        return new SidecarConfig("127.0.0.1", 0, anchor, intermediates, crls, null, Duration.ofSeconds(30), Duration.ZERO,
-                admins, null, Duration.ofMillis(200), proxy, RoutePolicy.defaults(), signing, Duration.ofSeconds(30),
-                64 * 1024, 8, 10_000, true);
+        return SidecarConfigBuilder.trusting(anchor, crls, signing).intermediates(intermediates).adminsFile(admins)
+                .proxy(proxy).cacheSize(10_000).build();
     }
 
     /**
