@@ -6,11 +6,13 @@ import io.upki.pki.caclient.CaEndpoints;
 import io.upki.pki.crlfeed.CrlFallbackSettings;
 import io.upki.pki.crypto.NativeCrypto;
 import io.upki.pki.options.CaCurveOptions;
+import io.upki.pki.options.CrlFeedOptions;
 import io.upki.pki.options.EnvDefaults;
 import io.upki.pki.options.ListenOptions;
 import io.upki.pki.options.OnOff;
 import io.upki.pki.options.OpsListenOptions;
 import io.upki.pki.options.ProcessVersion;
+import io.upki.pki.options.SeedOptions;
 import io.upki.pki.process.ProcessRunner;
 import io.upki.sidecar.decision.RouteClass;
 import io.upki.sidecar.decision.RoutePolicy;
@@ -20,7 +22,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -41,8 +42,23 @@ public final class SidecarMain implements Callable<Integer> {
     @Mixin
     ListenOptions listen = new ListenOptions();
 
+    @Option(names = "--trust-anchor", required = true, defaultValue = "${env:UPKI_TRUST_ANCHOR}",
+            description = "PEM file with one or more root certificates (ca.crt).")
+    Path trustAnchor;
+
+    @Option(names = "--intermediates", defaultValue = "${env:UPKI_INTERMEDIATES}",
+            description = "PEM bundle of intermediate CA certificates (nginx and Caddy send the leaf only).")
+    Path intermediates;
+
     @Mixin
-    TrustOptions trust = new TrustOptions();
+    CrlFeedOptions crl = new CrlFeedOptions();
+
+    @Option(names = "--crl-poll", defaultValue = "PT30S", description = "How often CRL URLs are polled (ISO-8601).")
+    Duration crlPoll;
+
+    @Option(names = "--crl-grace", defaultValue = "${env:UPKI_CRL_GRACE:-PT0S}",
+            description = "How long a CRL may be used past its nextUpdate (default none).")
+    Duration crlGrace;
 
     @Option(names = "--admins", defaultValue = "${env:UPKI_ADMINS_FILE}",
             description = "File of administrator DNs, one per line.")
@@ -62,14 +78,48 @@ public final class SidecarMain implements Callable<Integer> {
             description = "Route policy, e.g. /api/v1/public=public,/api/v1=admin,/api/client=client (default upki's).")
     String routes;
 
-    @Mixin
-    SigningOptions signing = new SigningOptions();
+    @Option(names = "--assertion-key", description = "PEM private key (EC) for signing assertions.")
+    Path assertionKey;
+
+    @Option(names = "--assertion-cert", description = "PEM certificate chain of the assertion key.")
+    Path assertionCert;
+
+    @Option(names = "--register", defaultValue = "${env:UPKI_CA_REGISTRATION}",
+            description = "CA registration endpoints (tcp://host:5001[,...]) to obtain the assertion key with the seed "
+                    + "(default with --seed: each --ca port + 1).")
+    String registerEndpoint;
 
     @Mixin
-    LimitsOptions limits = new LimitsOptions();
+    SeedOptions seed = new SeedOptions();
 
-    @Mixin
-    TlsOptions tls = new TlsOptions();
+    @Option(names = "--cn", defaultValue = "auth-sidecar", description = "CN registered for the signing identity.")
+    String cn;
+
+    @Option(names = "--state-dir", defaultValue = "${env:UPKI_SIDECAR_STATE:-${sys:user.home}/.upki/sidecar}",
+            description = "Where a registered signing identity and the highest CRL number per issuer (crl-numbers) are kept.")
+    Path stateDir;
+
+    @Option(names = "--assertion-ttl", defaultValue = "PT30S", description = "Lifetime of an assertion.")
+    Duration assertionTtl;
+
+    @Option(names = "--max-header-bytes", defaultValue = "65536",
+            description = "Largest certificate header accepted (a longer one is refused with 403).")
+    int maxHeaderBytes;
+
+    @Option(names = "--max-certificates", defaultValue = "8", description = "Most certificates accepted in one header.")
+    int maxCertificates;
+
+    @Option(names = "--cache-size", defaultValue = "100000", description = "Verified paths kept in the cache.")
+    long cacheSize;
+
+    @Option(names = "--tls-cert", defaultValue = "${env:UPKI_SIDECAR_TLS_CERT}",
+            description = "PEM certificate chain to serve HTTPS with; clients must then present a certificate of "
+                    + "upki's proxy profile (without it, anyone reaching this port can act as an administrator).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", defaultValue = "${env:UPKI_SIDECAR_TLS_KEY}",
+            description = "PEM private key of --tls-cert (a file readable by the sidecar only).")
+    Path tlsKey;
 
     @Option(names = "--no-audit", description = "Do not write one audit line per decision.")
     boolean noAudit;
@@ -87,7 +137,7 @@ public final class SidecarMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CaCurve caCurve = curve.open(signing.stateDir.resolve("ca-client.key"));
+        CaCurve caCurve = curve.open(stateDir.resolve("ca-client.key"));
         SidecarConfig config = config();
         InetSocketAddress opsAddress = ops.address();
         Sidecar sidecar = Sidecar.start(config, caCurve, Clock.systemUTC(), metricsOn(metrics));
@@ -100,24 +150,24 @@ public final class SidecarMain implements Callable<Integer> {
         return 0;
     }
 
-    /** The validated settings, each part from its own options. @throws IllegalArgumentException naming the option */
+    /** The validated settings, part by part. @throws IllegalArgumentException naming the option at fault */
     SidecarConfig config() {
         ProcessRunner.HostPort address = listen.address();
         RoutePolicy policy = routes == null || routes.isBlank() ? RoutePolicy.defaults()
                 : RoutePolicy.parse(routes, RouteClass.DENY);
         CaEndpoints cas = caEndpoints(System.getenv("UPKI_CA_ENDPOINT"));
-        return new SidecarConfig(address, trust.trust(cas),
+        return new SidecarConfig(address,
+                new SidecarConfig.Trust(trustAnchor, intermediates, crl.settings(cas), crlPoll, crlGrace),
                 new SidecarConfig.Admins(adminsFile, cas == null ? null : cas.operationsList(), adminRefresh),
-                signing.signing(cas), limits.limits(), new SidecarConfig.Decisions(proxy, policy, !noAudit), tls.tls());
+                new SidecarConfig.Signing(assertionKey, assertionCert, registration(cas), seed.seed(), cn, stateDir),
+                new SidecarConfig.Limits(maxHeaderBytes, maxCertificates, cacheSize, assertionTtl),
+                new SidecarConfig.Decisions(proxy, policy, !noAudit),
+                tlsCert == null && tlsKey == null ? null : new SidecarConfig.Tls(tlsCert, tlsKey));
     }
 
     /** {@code --metrics on|off}. */
     static boolean metricsOn(String value) {
-        try {
-            return OnOff.parse(value);
-        } catch (CommandLine.TypeConversionException e) {
-            throw new IllegalArgumentException("metrics: " + e.getMessage());
-        }
+        return OnOff.parse("metrics", value);
     }
 
     /** {@code --ca} (UPKI_CA), else {@code fallback} (UPKI_CA_ENDPOINT, this process's older variable), else null. */
@@ -127,12 +177,15 @@ public final class SidecarMain implements Callable<Integer> {
 
     /** The CRL fallback: {@code --ca-events} ({@code none}: off), else each CA's port + 2, else null. */
     CrlFallbackSettings fallback(CaEndpoints cas) {
-        return trust.crl.fallback(cas);
+        return crl.fallback(cas);
     }
 
     /** {@code --register} as given, else each CA's port + 1 when a seed asks for registration, else null. */
     String registration(CaEndpoints cas) {
-        return signing.registration(cas);
+        if (registerEndpoint != null && !registerEndpoint.isBlank()) {
+            return registerEndpoint;
+        }
+        return cas != null && assertionKey == null && seed.given() ? cas.registrationList() : null;
     }
 
     public static void main(String[] args) {

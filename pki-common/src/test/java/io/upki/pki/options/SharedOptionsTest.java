@@ -102,6 +102,14 @@ class SharedOptionsTest {
     }
 
     @Test
+    void aSwitchReadAfterParsingIsRefusedWithItsName() {
+        assertThat(OnOff.parse("metrics", " OFF ")).isFalse();
+        assertThat(OnOff.parse("metrics", "on")).isTrue();
+        assertThatThrownBy(() -> OnOff.parse("crl-deltas", "yes")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("crl-deltas: on or off, not 'yes'");
+    }
+
+    @Test
     void theVersionNamesTheProcessItsVersionAndJava() {
         StringWriter out = new StringWriter();
         CommandLine cli = new CommandLine(new Demo());
