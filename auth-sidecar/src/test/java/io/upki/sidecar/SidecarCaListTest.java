@@ -1,5 +1,9 @@
 package io.upki.sidecar;
 
+import static io.upki.sidecar.testing.SidecarConfigParts.ANY_PORT;
+import static io.upki.sidecar.testing.SidecarConfigParts.decisions;
+import static io.upki.sidecar.testing.SidecarConfigParts.limits;
+import static io.upki.sidecar.testing.SidecarConfigParts.trust;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,9 +11,9 @@ import io.upki.ca.testing.TestCa;
 import io.upki.ca.testing.TestKeys;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.caclient.CaEndpoints;
+import io.upki.pki.options.CrlFeedSettings;
 import io.upki.pki.wire.CaTask;
 import io.upki.pki.x509.Pem;
-import io.upki.sidecar.testing.SidecarConfigBuilder;
 import io.upki.sidecar.testing.SidecarHarness;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -99,8 +103,10 @@ class SidecarCaListTest {
             Path crl = Files.write(dir.resolve("crl.der"), ca.client().generateCrl());
             var signing = new SidecarConfig.Signing(null, null, pair.registrationList(), TestCa.SEED, "sidecar-pair",
                     dir.resolve("state"));
-            SidecarConfig config = SidecarConfigBuilder.trusting(caCrt, List.of(crl.toString()), signing)
-                    .ca(pair.operationsList()).adminRefresh(Duration.ofMillis(200)).build();
+            var crls = new CrlFeedSettings(List.of(crl.toString()), null);
+            SidecarConfig config = new SidecarConfig(ANY_PORT, trust(caCrt, null, crls),
+                    new SidecarConfig.Admins(null, pair.operationsList(), Duration.ofMillis(200)), signing, limits(1000),
+                    decisions("traefik", true), null);
             try (SidecarHarness sidecar = SidecarHarness.start(config, Clock.systemUTC())) {
                 assertThat(ca.call(CaTask.GET_NODE, CaClient.params().put("cn", "sidecar-pair")).get("profile").asText())
                         .isEqualTo("sidecar");

@@ -1,5 +1,9 @@
 package io.upki.sidecar;
 
+import static io.upki.sidecar.testing.SidecarConfigParts.ANY_PORT;
+import static io.upki.sidecar.testing.SidecarConfigParts.decisions;
+import static io.upki.sidecar.testing.SidecarConfigParts.limits;
+import static io.upki.sidecar.testing.SidecarConfigParts.trust;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,11 +15,11 @@ import io.upki.pki.assertion.CaSignerCertificates;
 import io.upki.pki.assertion.Identity;
 import io.upki.pki.assertion.SignerCertificates;
 import io.upki.pki.caclient.CaClient;
+import io.upki.pki.options.CrlFeedSettings;
 import io.upki.pki.trust.ChainVerifier;
 import io.upki.pki.trust.Role;
 import io.upki.pki.wire.CaTask;
 import io.upki.pki.x509.Pem;
-import io.upki.sidecar.testing.SidecarConfigBuilder;
 import io.upki.sidecar.testing.SidecarHarness;
 import io.upki.testkit.Await;
 import java.net.http.HttpResponse;
@@ -56,8 +60,10 @@ class UpkiCaIntegrationTest {
         Files.write(crlFile, ca.client().generateCrl());
         var signing = new SidecarConfig.Signing(null, null, ca.registrationEndpoint(), TestCa.SEED, "sidecar-it",
                 dir.resolve("state"));
-        SidecarConfig config = SidecarConfigBuilder.trusting(caCrt, List.of(crlFile.toString()), signing)
-                .ca(ca.opsEndpoint()).adminRefresh(Duration.ofMillis(200)).build();
+        var crls = new CrlFeedSettings(List.of(crlFile.toString()), null);
+        SidecarConfig config = new SidecarConfig(ANY_PORT, trust(caCrt, null, crls),
+                new SidecarConfig.Admins(null, ca.opsEndpoint(), Duration.ofMillis(200)), signing, limits(1000),
+                decisions("traefik", true), null);
         sidecar = SidecarHarness.start(config, Clock.systemUTC());
     }
 

@@ -1,15 +1,19 @@
 package io.upki.publisher;
 
+import static io.upki.sidecar.testing.SidecarConfigParts.ANY_PORT;
+import static io.upki.sidecar.testing.SidecarConfigParts.decisions;
+import static io.upki.sidecar.testing.SidecarConfigParts.limits;
+import static io.upki.sidecar.testing.SidecarConfigParts.trust;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.upki.ca.testing.TestCa;
 import io.upki.ca.testing.TestKeys;
 import io.upki.pki.caclient.CaClient;
+import io.upki.pki.options.CrlFeedSettings;
 import io.upki.pki.wire.CaTask;
 import io.upki.pki.x509.Pem;
 import io.upki.sidecar.Sidecar;
 import io.upki.sidecar.SidecarConfig;
-import io.upki.sidecar.testing.SidecarConfigBuilder;
 import io.upki.testkit.clock.MutableClock;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -49,9 +53,10 @@ class RevocationAtTheEdgeTest {
             String base = "http://127.0.0.1:" + publisher.port();
             var signing = new SidecarConfig.Signing(null, null, ca.registrationEndpoint(), TestCa.SEED, "sidecar-" + i,
                     dir.resolve("sidecar-" + i));
-            SidecarConfig config = SidecarConfigBuilder.trusting(caCrt, List.of(base + "/crl.der"), signing)
-                    .crlEvents(base + "/events").ca(ca.opsEndpoint()).adminRefresh(Duration.ofSeconds(1)).audit(false)
-                    .build();
+            SidecarConfig config = new SidecarConfig(ANY_PORT, trust(caCrt, null,
+                    new CrlFeedSettings(List.of(base + "/crl.der"), base + "/events")),
+                    new SidecarConfig.Admins(null, ca.opsEndpoint(), Duration.ofSeconds(1)), signing, limits(1000),
+                    decisions("traefik", false), null);
             sidecars.add(Sidecar.start(config, clock));
         }
     }

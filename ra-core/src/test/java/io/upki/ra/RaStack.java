@@ -1,15 +1,20 @@
 package io.upki.ra;
 
+import static io.upki.sidecar.testing.SidecarConfigParts.ANY_PORT;
+import static io.upki.sidecar.testing.SidecarConfigParts.decisions;
+import static io.upki.sidecar.testing.SidecarConfigParts.limits;
+import static io.upki.sidecar.testing.SidecarConfigParts.trust;
+
 import io.upki.ca.testing.TestCa;
 import io.upki.ca.testing.TestKeys;
 import io.upki.pki.caclient.CaClient;
+import io.upki.pki.options.CrlFeedSettings;
 import io.upki.pki.wire.CaTask;
 import io.upki.pki.x509.Pem;
 import io.upki.publisher.Publisher;
 import io.upki.publisher.PublisherConfig;
 import io.upki.sidecar.Sidecar;
 import io.upki.sidecar.SidecarConfig;
-import io.upki.sidecar.testing.SidecarConfigBuilder;
 import io.upki.testkit.TempFolder;
 import java.math.BigInteger;
 import java.net.URI;
@@ -166,9 +171,10 @@ final class RaStack implements AutoCloseable, BeforeAllCallback, AfterAllCallbac
     Sidecar sidecar(String name, Clock clock) throws Exception {
         String pub = publisherBase();
         var signing = new SidecarConfig.Signing(null, null, ca.registrationEndpoint(), TestCa.SEED, name, dir.resolve(name));
-        return Sidecar.start(SidecarConfigBuilder.trusting(caCrt, List.of(pub + "/crl.der"), signing)
-                .crlEvents(pub + "/events").ca(ca.opsEndpoint()).adminRefresh(Duration.ofSeconds(1))
-                .cacheSize(100).audit(false).build(), clock);
+        var crls = new CrlFeedSettings(List.of(pub + "/crl.der"), pub + "/events");
+        return Sidecar.start(new SidecarConfig(ANY_PORT, trust(caCrt, null, crls),
+                new SidecarConfig.Admins(null, ca.opsEndpoint(), Duration.ofSeconds(1)), signing, limits(100),
+                decisions("traefik", false), null), clock);
     }
 
     Client issue(String cn, String profile) throws Exception {

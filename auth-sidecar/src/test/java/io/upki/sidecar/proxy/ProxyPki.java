@@ -5,7 +5,6 @@ import io.upki.ca.testing.TestKeys;
 import io.upki.pki.x509.CertificateFacts;
 import io.upki.pki.x509.Pem;
 import io.upki.sidecar.SidecarConfig;
-import io.upki.sidecar.testing.SidecarConfigBuilder;
 import io.upki.sidecar.testing.SidecarHarness;
 import io.upki.sidecar.testing.TlsClients;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
@@ -182,8 +181,8 @@ final class ProxyPki implements AutoCloseable {
         SidecarConfig.Signing signing = new SidecarConfig.Signing(null, null, ca.registrationEndpoint(), TestCa.SEED,
                 "e2e-sidecar-" + proxy, dir.resolve("sidecar-state"));
         // Over HTTPS, serving only the proxy's certificate (issue #16 M1); the harness calls it as the proxy.
-        SidecarConfig config = SidecarConfigBuilder.trusting(caCrt, List.of(crlFile.toString()), signing).adminsFile(admins)
-                .proxy(proxy).cacheSize(10_000).tls(new SidecarConfig.Tls(sidecarServer.cert(), sidecarServer.key())).build();
+        SidecarConfig config = SidecarHarness.config(caCrt, null, List.of(crlFile.toString()), admins, signing, proxy,
+                new SidecarConfig.Tls(sidecarServer.cert(), sidecarServer.key()));
         return SidecarHarness.startTls(config, Clock.systemUTC(), TlsClients.context(proxyClient.cert(), proxyClient.key(), caCrt));
     }
 

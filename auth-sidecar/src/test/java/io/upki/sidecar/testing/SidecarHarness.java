@@ -1,6 +1,7 @@
 package io.upki.sidecar.testing;
 
 import io.upki.pki.crypto.NativeCrypto;
+import io.upki.pki.options.CrlFeedSettings;
 import io.upki.pki.x509.Pem;
 import io.upki.sidecar.Sidecar;
 import io.upki.sidecar.SidecarConfig;
@@ -53,8 +54,16 @@ public record SidecarHarness(Sidecar sidecar, HttpClient http, String scheme) im
 
     public static SidecarConfig config(Path anchor, Path intermediates, List<String> crls, Path admins,
                                        SidecarConfig.Signing signing, String proxy) {
-        return SidecarConfigBuilder.trusting(anchor, crls, signing).intermediates(intermediates).adminsFile(admins)
-                .proxy(proxy).cacheSize(10_000).build();
+        return config(anchor, intermediates, crls, admins, signing, proxy, null);
+    }
+
+    /** {@link #config(Path, Path, List, Path, SidecarConfig.Signing, String)} over HTTPS with {@code tls}. */
+    public static SidecarConfig config(Path anchor, Path intermediates, List<String> crls, Path admins,
+                                       SidecarConfig.Signing signing, String proxy, SidecarConfig.Tls tls) {
+        return new SidecarConfig(SidecarConfigParts.ANY_PORT,
+                SidecarConfigParts.trust(anchor, intermediates, new CrlFeedSettings(crls, null)),
+                new SidecarConfig.Admins(admins, null, Duration.ofMillis(200)), signing, SidecarConfigParts.limits(10_000),
+                SidecarConfigParts.decisions(proxy, true), tls);
     }
 
     /**
