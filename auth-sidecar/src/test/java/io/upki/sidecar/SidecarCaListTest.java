@@ -1,9 +1,5 @@
 package io.upki.sidecar;
 
-import static io.upki.sidecar.testing.SidecarConfigParts.ANY_PORT;
-import static io.upki.sidecar.testing.SidecarConfigParts.decisions;
-import static io.upki.sidecar.testing.SidecarConfigParts.limits;
-import static io.upki.sidecar.testing.SidecarConfigParts.trust;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,7 +7,6 @@ import io.upki.ca.testing.TestCa;
 import io.upki.ca.testing.TestKeys;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.caclient.CaEndpoints;
-import io.upki.pki.options.CrlFeedSettings;
 import io.upki.pki.wire.CaTask;
 import io.upki.pki.x509.Pem;
 import io.upki.sidecar.testing.SidecarHarness;
@@ -21,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,12 +95,8 @@ class SidecarCaListTest {
             CaEndpoints pair = CaEndpoints.parse("tcp://127.0.0.1:" + dead + "," + ca.opsEndpoint(), "--ca");
             Path caCrt = Files.writeString(dir.resolve("ca.crt"), ca.call(CaTask.GET_CA, CaClient.params()).asText());
             Path crl = Files.write(dir.resolve("crl.der"), ca.client().generateCrl());
-            var signing = new SidecarConfig.Signing(null, null, pair.registrationList(), TestCa.SEED, "sidecar-pair",
-                    dir.resolve("state"));
-            var crls = new CrlFeedSettings(List.of(crl.toString()), null);
-            SidecarConfig config = new SidecarConfig(ANY_PORT, trust(caCrt, null, crls),
-                    new SidecarConfig.Admins(null, pair.operationsList(), Duration.ofMillis(200)), signing, limits(1000),
-                    decisions("traefik", true), null);
+            SidecarConfig config = SidecarHarness.registering(caCrt, crl, pair.registrationList(), pair.operationsList(),
+                    "sidecar-pair", dir.resolve("state"));
             try (SidecarHarness sidecar = SidecarHarness.start(config, Clock.systemUTC())) {
                 assertThat(ca.call(CaTask.GET_NODE, CaClient.params().put("cn", "sidecar-pair")).get("profile").asText())
                         .isEqualTo("sidecar");

@@ -1,9 +1,5 @@
 package io.upki.sidecar;
 
-import static io.upki.sidecar.testing.SidecarConfigParts.ANY_PORT;
-import static io.upki.sidecar.testing.SidecarConfigParts.decisions;
-import static io.upki.sidecar.testing.SidecarConfigParts.limits;
-import static io.upki.sidecar.testing.SidecarConfigParts.trust;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,7 +11,6 @@ import io.upki.pki.assertion.CaSignerCertificates;
 import io.upki.pki.assertion.Identity;
 import io.upki.pki.assertion.SignerCertificates;
 import io.upki.pki.caclient.CaClient;
-import io.upki.pki.options.CrlFeedSettings;
 import io.upki.pki.trust.ChainVerifier;
 import io.upki.pki.trust.Role;
 import io.upki.pki.wire.CaTask;
@@ -58,12 +53,8 @@ class UpkiCaIntegrationTest {
         caCrt = Files.writeString(dir.resolve("ca.crt"), ca.call(CaTask.GET_CA, CaClient.params()).asText());
         crlFile = dir.resolve("crl.der");
         Files.write(crlFile, ca.client().generateCrl());
-        var signing = new SidecarConfig.Signing(null, null, ca.registrationEndpoint(), TestCa.SEED, "sidecar-it",
-                dir.resolve("state"));
-        var crls = new CrlFeedSettings(List.of(crlFile.toString()), null);
-        SidecarConfig config = new SidecarConfig(ANY_PORT, trust(caCrt, null, crls),
-                new SidecarConfig.Admins(null, ca.opsEndpoint(), Duration.ofMillis(200)), signing, limits(1000),
-                decisions("traefik", true), null);
+        SidecarConfig config = SidecarHarness.registering(caCrt, crlFile, ca.registrationEndpoint(), ca.opsEndpoint(),
+                "sidecar-it", dir.resolve("state"));
         sidecar = SidecarHarness.start(config, Clock.systemUTC());
     }
 

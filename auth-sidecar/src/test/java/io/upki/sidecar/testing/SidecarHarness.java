@@ -67,6 +67,20 @@ public record SidecarHarness(Sidecar sidecar, HttpClient http, String scheme) im
     }
 
     /**
+     * A sidecar that registers its signing key as {@code cn} at {@code registration} with the test CA's
+     * seed (state in {@code stateDir}) and reads its admin list from {@code operations} every 200 ms;
+     * CRLs from the file {@code crl}, proxy traefik, audit on.
+     */
+    public static SidecarConfig registering(Path anchor, Path crl, String registration, String operations, String cn,
+                                            Path stateDir) {
+        var signing = new SidecarConfig.Signing(null, null, registration, io.upki.ca.testing.TestCa.SEED, cn, stateDir);
+        return new SidecarConfig(SidecarConfigParts.ANY_PORT,
+                SidecarConfigParts.trust(anchor, null, new CrlFeedSettings(List.of(crl.toString()), null)),
+                new SidecarConfig.Admins(null, operations, Duration.ofMillis(200)), signing, SidecarConfigParts.limits(1000),
+                SidecarConfigParts.decisions("traefik", true), null);
+    }
+
+    /**
      * A sidecar (proxy traefik, throwaway signer) trusting {@code pki} as written to {@code dir}: root.crt,
      * intermediate.crt, crls.pem (CRL number 10, nothing revoked) and admins.txt (CN=root-admin); at
      * {@link TestPki#NOW}, metrics on.
