@@ -8,6 +8,7 @@ import io.upki.pki.caclient.TypedCaClient;
 import io.upki.pki.caclient.ZmqCaClient;
 import io.upki.pki.clientcert.CertificateDecoding;
 import io.upki.pki.clientcert.ClientCertificateSource;
+import io.upki.pki.crlfeed.CrlFallbackSettings;
 import io.upki.pki.crlfeed.CrlSources;
 import io.upki.pki.ops.OpsServer;
 import io.upki.pki.peer.ProxyPeer;
@@ -67,8 +68,9 @@ public final class Sidecar implements AutoCloseable {
     public static Sidecar start(SidecarConfig config, io.upki.pki.caclient.CaCurve curve, Clock clock, boolean metrics)
             throws IOException {
         List<AutoCloseable> closeables = new ArrayList<>();
-        List<X509Certificate> anchors = certificates(config.trustAnchor());
-        List<X509Certificate> intermediates = config.intermediates() == null ? List.of() : certificates(config.intermediates());
+        SidecarConfig.Trust t = config.trust();
+        List<X509Certificate> anchors = certificates(t.trustAnchor());
+        List<X509Certificate> intermediates = t.intermediates() == null ? List.of() : certificates(t.intermediates());
         SidecarConfig.Signing s = config.signing();
         SigningIdentity identity;
         if (s.keyFile() != null) {
@@ -86,24 +88,26 @@ public final class Sidecar implements AutoCloseable {
                 ca = CircuitBreakingCaClient.wrap(curve.client(config.caEndpoint()));
                 closeables.add(ca);
             }
-            AdminSource admins = config.adminsFile() != null ? AdminSource.file(config.adminsFile(), config.adminRefresh())
-                    : AdminSource.ca(ca, config.adminRefresh());
-            TrustConfig.CaFallback fallback = config.fallback() == null ? null : new TrustConfig.CaFallback(
-                    new TypedCaClient(ca), config.fallback().caEvents(), curve, config.fallback().after());
+            SidecarConfig.Admins a = config.admins();
+            AdminSource admins = a.file() != null ? AdminSource.file(a.file(), a.refresh()) : AdminSource.ca(ca, a.refresh());
+            CrlFallbackSettings f = t.crls().fallback();
+            TrustConfig.CaFallback fallback = f == null ? null
+                    : new TrustConfig.CaFallback(new TypedCaClient(ca), f.caEvents(), curve, f.after());
+            SidecarConfig.Limits limits = config.limits();
             TrustPipeline trust = TrustPipeline.start(new TrustConfig(anchors, intermediates, crlFeed(config, fallback),
-                    config.crlGrace(), admins, config.cacheSize()), clock);
+                    t.crlGrace(), admins, limits.cacheSize()), clock);
             closeables.add(0, trust); // stopped before the CA client its admin refresher polls
-            DecisionEngine engine = new DecisionEngine(trust, config.routes());
-            AssertionSigner signer = new AssertionSigner(identity.key(), identity.chain(), clock, config.assertionTtl());
+            DecisionEngine engine = new DecisionEngine(trust, config.decisions().routes());
+            AssertionSigner signer = new AssertionSigner(identity.key(), identity.chain(), clock, limits.assertionTtl());
 
-            CertificateDecoding decoding = new CertificateDecoding(config.maxHeaderBytes(), config.maxCertificates());
+            CertificateDecoding decoding = new CertificateDecoding(limits.maxHeaderBytes(), limits.maxCertificates());
             SidecarMetrics meters = null;
             if (metrics) {
                 meters = new SidecarMetrics(clock, trust.crls(), trust.pathCache(), trust::feedHealth);
                 closeables.add(meters);
             }
-            SidecarApp routes = new SidecarApp(engine, ClientCertificateSource.all(decoding), config.proxy(), signer,
-                    config.assertionTtl(), trust, meters, config.audit());
+            SidecarApp routes = new SidecarApp(engine, ClientCertificateSource.all(decoding), config.decisions().proxy(),
+                    signer, limits.assertionTtl(), trust, meters, config.decisions().audit());
             // Jetty reads headers up to 8x our certificate bound, so an oversized certificate header
             // still reaches us and gets a 403 with a reason instead of Jetty's 431.
             ProxyTlsConnector tls = null;
@@ -114,8 +118,8 @@ public final class Sidecar implements AutoCloseable {
                 tls = ProxyTlsConnector.load(config.tls().certFile(), config.tls().keyFile(), trust.chains().trustedCas());
                 peer = new ProxyPeer(trust.chains(), trust.crls()::current, clock);
             }
-            Javalin app = routes.create(config.host(), config.port(), Math.max(64 * 1024, config.maxHeaderBytes() * 8),
-                    tls, peer);
+            Javalin app = routes.create(config.listen().host(), config.listen().port(),
+                    Math.max(64 * 1024, limits.maxHeaderBytes() * 8), tls, peer);
             app.start();
             return new Sidecar(app, routes, trust, engine, closeables);
         } catch (IOException | RuntimeException e) {
@@ -131,7 +135,8 @@ public final class Sidecar implements AutoCloseable {
     /** The CRL feed; the highest CRL numbers are kept in the state directory when there is one. */
     private static TrustConfig.CrlFeed crlFeed(SidecarConfig config, TrustConfig.CaFallback fallback) {
         Path stateDir = config.signing().stateDir();
-        return new TrustConfig.CrlFeed(config.crls(), TrustConfig.CrlFeed.events(config.crlEvents()), config.crlPoll(),
+        SidecarConfig.Trust t = config.trust();
+        return new TrustConfig.CrlFeed(t.crls().sources(), TrustConfig.CrlFeed.events(t.crls().events()), t.crlPoll(),
                 CrlSources.holderName("auth-sidecar"), stateDir == null ? null : stateDir.resolve(CRL_NUMBERS), fallback);
     }
 

@@ -1,77 +1,93 @@
 package io.upki.sidecar;
 
-import io.upki.pki.crlfeed.CrlFallbackSettings;
+import io.upki.pki.options.CrlFeedSettings;
+import io.upki.pki.process.ProcessRunner;
 import io.upki.sidecar.decision.RoutePolicy;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 /**
- * The validated settings of a sidecar.
+ * The validated settings of a sidecar, composed of small records that each check their own fields; the
+ * rules across them (where the admin list comes from, what the CRL fallback needs) are checked here.
  *
- * @param adminsFile file of administrator DNs, or null when {@code caEndpoint} gives the list
- * @param caEndpoint CA operations endpoint for {@code list_admins} (unless {@code adminsFile} is given)
- *     and the CRL fallback's {@code get_crl}, or null
- * @param crlEvents the crl-publishers' server-sent events URLs, comma-separated, or null to rely on polling only
+ * @param listen where {@code /auth} is served (port 0: any free port)
+ * @param trust the trust anchor, intermediates and CRLs client certificates are checked against
+ * @param admins where the administrator list comes from
  * @param signing where the assertion key comes from
+ * @param limits bounds on what a request may carry and on what is kept
+ * @param decisions how {@code /auth} answers: proxy profile, route policy, audit
  * @param tls HTTPS with the proxy's client certificate required, or null for plain HTTP (then reaching
  *     the sidecar's port is as good as being an administrator: see docs/AUTH-SIDECAR.md)
- * @param fallback taking CRLs from the CA while no publisher answers, or null for none
  */
-public record SidecarConfig(
-        String host, int port, Path trustAnchor, Path intermediates, List<String> crls, String crlEvents, Duration crlPoll,
-        Duration crlGrace, Path adminsFile, String caEndpoint, Duration adminRefresh, String proxy,
-        RoutePolicy routes, Signing signing, Duration assertionTtl, int maxHeaderBytes, int maxCertificates,
-        long cacheSize, boolean audit, Tls tls, CrlFallbackSettings fallback) {
+public record SidecarConfig(ProcessRunner.HostPort listen, Trust trust, Admins admins, Signing signing, Limits limits,
+                            Decisions decisions, Tls tls) {
 
-    /** Settings without a CRL fallback. */
-    public SidecarConfig(String host, int port, Path trustAnchor, Path intermediates, List<String> crls, String crlEvents,
-                         Duration crlPoll, Duration crlGrace, Path adminsFile, String caEndpoint, Duration adminRefresh,
-                         String proxy, RoutePolicy routes, Signing signing, Duration assertionTtl, int maxHeaderBytes,
-                         int maxCertificates, long cacheSize, boolean audit, Tls tls) {
-        this(host, port, trustAnchor, intermediates, crls, crlEvents, crlPoll, crlGrace, adminsFile, caEndpoint,
-                adminRefresh, proxy, routes, signing, assertionTtl, maxHeaderBytes, maxCertificates, cacheSize, audit, tls,
-                null);
-    }
-
-    /**
-     * The sidecar's own HTTPS certificate chain and key (PEM files); clients must present a certificate
-     * of upki's {@code proxy} profile chaining to the trust anchor.
-     */
-    public record Tls(Path certFile, Path keyFile) {
-        public Tls {
-            if (certFile == null || keyFile == null) {
-                throw new IllegalArgumentException("tls: --tls-cert and --tls-key go together");
-            }
+    public SidecarConfig {
+        if (listen == null || trust == null || admins == null || signing == null || limits == null || decisions == null) {
+            throw new IllegalArgumentException("sidecar: listen, trust, admins, signing, limits and decisions are required");
         }
-    }
-
-    /** Plain HTTP settings (no TLS): only for a sidecar no one but the proxy can reach. */
-    public SidecarConfig(String host, int port, Path trustAnchor, Path intermediates, List<String> crls, String crlEvents,
-                         Duration crlPoll, Duration crlGrace, Path adminsFile, String caEndpoint, Duration adminRefresh,
-                         String proxy, RoutePolicy routes, Signing signing, Duration assertionTtl, int maxHeaderBytes,
-                         int maxCertificates, long cacheSize, boolean audit) {
-        this(host, port, trustAnchor, intermediates, crls, crlEvents, crlPoll, crlGrace, adminsFile, caEndpoint,
-                adminRefresh, proxy, routes, signing, assertionTtl, maxHeaderBytes, maxCertificates, cacheSize, audit, null);
-    }
-
-    /** The same settings served over HTTPS with {@code tls}. */
-    public SidecarConfig withTls(Tls tls) {
-        return new SidecarConfig(host, port, trustAnchor, intermediates, crls, crlEvents, crlPoll, crlGrace, adminsFile,
-                caEndpoint, adminRefresh, proxy, routes, signing, assertionTtl, maxHeaderBytes, maxCertificates,
-                cacheSize, audit, tls, fallback);
-    }
-
-    /** The same settings taking CRLs from the CA while no publisher answers. */
-    public SidecarConfig withFallback(CrlFallbackSettings fallback) {
-        return new SidecarConfig(host, port, trustAnchor, intermediates, crls, crlEvents, crlPoll, crlGrace, adminsFile,
-                caEndpoint, adminRefresh, proxy, routes, signing, assertionTtl, maxHeaderBytes, maxCertificates,
-                cacheSize, audit, tls, fallback);
+        boolean ca = admins.usesCa();
+        boolean fallback = trust.crls().fallback() != null;
+        // Both only with the fallback: then the file is the admin list and the CA serves CRLs.
+        if (admins.file() == null && !ca || admins.file() != null && ca && !fallback) {
+            throw new IllegalArgumentException("admins: give exactly one of --admins FILE or --ca tcp://host:port "
+                    + "(both only with --ca-events, where --ca serves the CRL fallback)");
+        }
+        if (fallback && !ca) {
+            throw new IllegalArgumentException("ca-events: the CRL fallback needs --ca tcp://host:port (for get_crl)");
+        }
+        // ProcessRunner.HostPort is shared and checks its port only when parsed from text.
+        if (listen.port() < 0 || listen.port() > 65535) {
+            throw new IllegalArgumentException("listen: port " + listen.port() + " out of range");
+        }
     }
 
     /** Whether a CA client is needed (admin list from the CA, or the CRL fallback). */
     public boolean usesCa() {
-        return caEndpoint != null && !caEndpoint.isEmpty();
+        return admins.usesCa();
+    }
+
+    /** The CA operations endpoints ({@code list_admins}, the CRL fallback's {@code get_crl}), or null. */
+    public String caEndpoint() {
+        return admins.caEndpoint();
+    }
+
+    /**
+     * What a client certificate is checked against.
+     *
+     * @param trustAnchor PEM file with one or more root certificates
+     * @param intermediates PEM bundle of intermediate CA certificates, or null
+     * @param crls the CRL sources, push channels and CA fallback; at least one source
+     * @param crlPoll how often CRL sources are polled
+     * @param crlGrace how long a CRL may be used past its nextUpdate
+     */
+    public record Trust(Path trustAnchor, Path intermediates, CrlFeedSettings crls, Duration crlPoll, Duration crlGrace) {
+        public Trust {
+            if (trustAnchor == null) {
+                throw new IllegalArgumentException("trust-anchor: required");
+            }
+            if (crls == null || crls.sources().isEmpty()) {
+                throw new IllegalArgumentException("crl: at least one --crl is required (without a CRL every request is refused)");
+            }
+            if (crlGrace.isNegative()) {
+                throw new IllegalArgumentException("crl-grace: must not be negative");
+            }
+        }
+    }
+
+    /**
+     * Where the administrator list comes from: a file, or the CA's {@code list_admins}.
+     *
+     * @param file file of administrator DNs, or null when {@code caEndpoint} gives the list
+     * @param caEndpoint CA operations endpoints for {@code list_admins} (unless {@code file} is given) and
+     *     the CRL fallback's {@code get_crl}, or null
+     * @param refresh how often the list is read again
+     */
+    public record Admins(Path file, String caEndpoint, Duration refresh) {
+        /** Whether the CA is named (for the admin list or the CRL fallback). */
+        public boolean usesCa() {
+            return caEndpoint != null && !caEndpoint.isEmpty();
+        }
     }
 
     /** Files, or registration with the CA (endpoint, seed, CN, state folder). */
@@ -89,34 +105,44 @@ public record SidecarConfig(
         }
     }
 
-    public SidecarConfig {
-        if (trustAnchor == null) {
-            throw new IllegalArgumentException("trust-anchor: required");
+    /**
+     * Bounds on a request's certificate header, on the verified paths kept, and on an assertion's life.
+     *
+     * @param maxHeaderBytes largest certificate header accepted (at least 4096)
+     * @param maxCertificates most certificates accepted in one header (at least 1)
+     * @param cacheSize verified paths kept in the cache
+     * @param assertionTtl lifetime of an assertion, 1 s to 5 min
+     */
+    public record Limits(int maxHeaderBytes, int maxCertificates, long cacheSize, Duration assertionTtl) {
+        public Limits {
+            if (assertionTtl.isNegative() || assertionTtl.isZero() || assertionTtl.compareTo(Duration.ofMinutes(5)) > 0) {
+                throw new IllegalArgumentException("assertion-ttl: must be between 1 s and 5 min");
+            }
+            if (maxHeaderBytes < 4096 || maxCertificates < 1) {
+                throw new IllegalArgumentException("max-header-bytes must be >= 4096 and max-certificates >= 1");
+            }
         }
-        if (crls == null || crls.isEmpty()) {
-            throw new IllegalArgumentException("crl: at least one --crl is required (without a CRL every request is refused)");
+    }
+
+    /**
+     * How {@code /auth} answers.
+     *
+     * @param proxy the proxy profile: traefik, nginx or caddy
+     * @param routes which paths need which kind of caller
+     * @param audit whether one audit line is written per decision
+     */
+    public record Decisions(String proxy, RoutePolicy routes, boolean audit) {
+    }
+
+    /**
+     * The sidecar's own HTTPS certificate chain and key (PEM files); clients must present a certificate
+     * of upki's {@code proxy} profile chaining to the trust anchor.
+     */
+    public record Tls(Path certFile, Path keyFile) {
+        public Tls {
+            if (certFile == null || keyFile == null) {
+                throw new IllegalArgumentException("tls: --tls-cert and --tls-key go together");
+            }
         }
-        boolean ca = caEndpoint != null && !caEndpoint.isEmpty();
-        // Both only with the fallback: then the file is the admin list and the CA serves CRLs.
-        if (adminsFile == null && !ca || adminsFile != null && ca && fallback == null) {
-            throw new IllegalArgumentException("admins: give exactly one of --admins FILE or --ca tcp://host:port "
-                    + "(both only with --ca-events, where --ca serves the CRL fallback)");
-        }
-        if (fallback != null && !ca) {
-            throw new IllegalArgumentException("ca-events: the CRL fallback needs --ca tcp://host:port (for get_crl)");
-        }
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("listen: port " + port + " out of range");
-        }
-        if (crlGrace.isNegative()) {
-            throw new IllegalArgumentException("crl-grace: must not be negative");
-        }
-        if (assertionTtl.isNegative() || assertionTtl.isZero() || assertionTtl.compareTo(Duration.ofMinutes(5)) > 0) {
-            throw new IllegalArgumentException("assertion-ttl: must be between 1 s and 5 min");
-        }
-        if (maxHeaderBytes < 4096 || maxCertificates < 1) {
-            throw new IllegalArgumentException("max-header-bytes must be >= 4096 and max-certificates >= 1");
-        }
-        crls = List.copyOf(crls);
     }
 }

@@ -9,6 +9,7 @@ import io.upki.pki.options.CaCurveOptions;
 import io.upki.pki.options.CrlFeedOptions;
 import io.upki.pki.options.EnvDefaults;
 import io.upki.pki.options.ListenOptions;
+import io.upki.pki.options.OnOff;
 import io.upki.pki.options.OpsListenOptions;
 import io.upki.pki.options.ProcessVersion;
 import io.upki.pki.options.SeedOptions;
@@ -137,35 +138,36 @@ public final class SidecarMain implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CaCurve caCurve = curve.open(stateDir.resolve("ca-client.key"));
-        ProcessRunner.HostPort address = listen.address();
-        RoutePolicy policy = routes == null || routes.isBlank() ? RoutePolicy.defaults()
-                : RoutePolicy.parse(routes, RouteClass.DENY);
-        CaEndpoints cas = caEndpoints(System.getenv("UPKI_CA_ENDPOINT"));
-        String caEndpoint = cas == null ? null : cas.operationsList();
-        SidecarConfig config = new SidecarConfig(address.host(), address.port(),
-                trustAnchor, intermediates, crl.sources(), crl.events(), crlPoll, crlGrace, adminsFile, caEndpoint,
-                adminRefresh, proxy, policy, new SidecarConfig.Signing(assertionKey, assertionCert, registration(cas),
-                        seed.seed(), cn, stateDir),
-                assertionTtl, maxHeaderBytes, maxCertificates, cacheSize, !noAudit,
-                tlsCert == null && tlsKey == null ? null : new SidecarConfig.Tls(tlsCert, tlsKey), fallback(cas));
+        SidecarConfig config = config();
         InetSocketAddress opsAddress = ops.address();
         Sidecar sidecar = Sidecar.start(config, caCurve, Clock.systemUTC(), metricsOn(metrics));
         ops.bind(sidecar, () -> sidecar.startOps(opsAddress));
-        System.out.println("upki auth-sidecar ready on " + (config.tls() == null ? "http://" : "https://") + config.host()
-                + ":" + sidecar.port() + (config.tls() == null ? " (plain HTTP: whoever reaches this port acts as any client)"
-                : " (proxy certificate required)") + " (proxy profile " + proxy + "; crypto "
-                + NativeCrypto.current().description() + ")");
+        System.out.println("upki auth-sidecar ready on " + (config.tls() == null ? "http://" : "https://")
+                + config.listen().host() + ":" + sidecar.port() + (config.tls() == null
+                ? " (plain HTTP: whoever reaches this port acts as any client)" : " (proxy certificate required)")
+                + " (proxy profile " + proxy + "; crypto " + NativeCrypto.current().description() + ")");
         ProcessRunner.serveUntilStopped(sidecar, "auth-sidecar");
         return 0;
     }
 
+    /** The validated settings, part by part. @throws IllegalArgumentException naming the option at fault */
+    SidecarConfig config() {
+        ProcessRunner.HostPort address = listen.address();
+        RoutePolicy policy = routes == null || routes.isBlank() ? RoutePolicy.defaults()
+                : RoutePolicy.parse(routes, RouteClass.DENY);
+        CaEndpoints cas = caEndpoints(System.getenv("UPKI_CA_ENDPOINT"));
+        return new SidecarConfig(address,
+                new SidecarConfig.Trust(trustAnchor, intermediates, crl.settings(cas), crlPoll, crlGrace),
+                new SidecarConfig.Admins(adminsFile, cas == null ? null : cas.operationsList(), adminRefresh),
+                new SidecarConfig.Signing(assertionKey, assertionCert, registration(cas), seed.seed(), cn, stateDir),
+                new SidecarConfig.Limits(maxHeaderBytes, maxCertificates, cacheSize, assertionTtl),
+                new SidecarConfig.Decisions(proxy, policy, !noAudit),
+                tlsCert == null && tlsKey == null ? null : new SidecarConfig.Tls(tlsCert, tlsKey));
+    }
+
     /** {@code --metrics on|off}. */
     static boolean metricsOn(String value) {
-        return switch (value == null ? "" : value.strip().toLowerCase(java.util.Locale.ROOT)) {
-            case "on" -> true;
-            case "off" -> false;
-            default -> throw new IllegalArgumentException("metrics: on or off, not '" + value + "'");
-        };
+        return OnOff.parse("metrics", value);
     }
 
     /** {@code --ca} (UPKI_CA), else {@code fallback} (UPKI_CA_ENDPOINT, this process's older variable), else null. */

@@ -9,7 +9,6 @@ import io.upki.pki.caclient.CaClient;
 import io.upki.pki.caclient.CaEndpoints;
 import io.upki.pki.wire.CaTask;
 import io.upki.pki.x509.Pem;
-import io.upki.sidecar.decision.RoutePolicy;
 import io.upki.sidecar.testing.SidecarHarness;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -17,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,11 +95,8 @@ class SidecarCaListTest {
             CaEndpoints pair = CaEndpoints.parse("tcp://127.0.0.1:" + dead + "," + ca.opsEndpoint(), "--ca");
             Path caCrt = Files.writeString(dir.resolve("ca.crt"), ca.call(CaTask.GET_CA, CaClient.params()).asText());
             Path crl = Files.write(dir.resolve("crl.der"), ca.client().generateCrl());
-            var signing = new SidecarConfig.Signing(null, null, pair.registrationList(), TestCa.SEED, "sidecar-pair",
-                    dir.resolve("state"));
-            SidecarConfig config = new SidecarConfig("127.0.0.1", 0, caCrt, null, List.of(crl.toString()), null,
-                    Duration.ofSeconds(30), Duration.ZERO, null, pair.operationsList(), Duration.ofMillis(200), "traefik",
-                    RoutePolicy.defaults(), signing, Duration.ofSeconds(30), 64 * 1024, 8, 1000, true);
+            SidecarConfig config = SidecarHarness.registering(caCrt, crl, pair.registrationList(), pair.operationsList(),
+                    "sidecar-pair", dir.resolve("state"));
             try (SidecarHarness sidecar = SidecarHarness.start(config, Clock.systemUTC())) {
                 assertThat(ca.call(CaTask.GET_NODE, CaClient.params().put("cn", "sidecar-pair")).get("profile").asText())
                         .isEqualTo("sidecar");

@@ -15,7 +15,6 @@ import io.upki.pki.trust.ChainVerifier;
 import io.upki.pki.trust.Role;
 import io.upki.pki.wire.CaTask;
 import io.upki.pki.x509.Pem;
-import io.upki.sidecar.decision.RoutePolicy;
 import io.upki.sidecar.testing.SidecarHarness;
 import io.upki.testkit.Await;
 import java.net.http.HttpResponse;
@@ -54,11 +53,8 @@ class UpkiCaIntegrationTest {
         caCrt = Files.writeString(dir.resolve("ca.crt"), ca.call(CaTask.GET_CA, CaClient.params()).asText());
         crlFile = dir.resolve("crl.der");
         Files.write(crlFile, ca.client().generateCrl());
-        var signing = new SidecarConfig.Signing(null, null, ca.registrationEndpoint(), TestCa.SEED, "sidecar-it",
-                dir.resolve("state"));
-        SidecarConfig config = new SidecarConfig("127.0.0.1", 0, caCrt, null, List.of(crlFile.toString()), null,
-                Duration.ofSeconds(30), Duration.ZERO, null, ca.opsEndpoint(), Duration.ofMillis(200), "traefik",
-                RoutePolicy.defaults(), signing, Duration.ofSeconds(30), 64 * 1024, 8, 1000, true);
+        SidecarConfig config = SidecarHarness.registering(caCrt, crlFile, ca.registrationEndpoint(), ca.opsEndpoint(),
+                "sidecar-it", dir.resolve("state"));
         sidecar = SidecarHarness.start(config, Clock.systemUTC());
     }
 

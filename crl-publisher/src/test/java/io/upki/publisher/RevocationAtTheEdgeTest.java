@@ -1,15 +1,19 @@
 package io.upki.publisher;
 
+import static io.upki.sidecar.testing.SidecarConfigParts.ANY_PORT;
+import static io.upki.sidecar.testing.SidecarConfigParts.decisions;
+import static io.upki.sidecar.testing.SidecarConfigParts.limits;
+import static io.upki.sidecar.testing.SidecarConfigParts.trust;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.upki.ca.testing.TestCa;
 import io.upki.testkit.pki.TestKeys;
 import io.upki.pki.caclient.CaClient;
+import io.upki.pki.options.CrlFeedSettings;
 import io.upki.pki.wire.CaTask;
 import io.upki.pki.x509.Pem;
 import io.upki.sidecar.Sidecar;
 import io.upki.sidecar.SidecarConfig;
-import io.upki.sidecar.decision.RoutePolicy;
 import io.upki.testkit.clock.MutableClock;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -47,10 +51,12 @@ class RevocationAtTheEdgeTest {
         Path caCrt = Files.writeString(dir.resolve("ca.crt"), ca.call(CaTask.GET_CA, CaClient.params()).asText());
         for (int i = 0; i < 3; i++) {
             String base = "http://127.0.0.1:" + publisher.port();
-            SidecarConfig config = new SidecarConfig("127.0.0.1", 0, caCrt, null, List.of(base + "/crl.der"),
-                    base + "/events", Duration.ofSeconds(30), Duration.ZERO, null, ca.opsEndpoint(), Duration.ofSeconds(1),
-                    "traefik", RoutePolicy.defaults(), new SidecarConfig.Signing(null, null, ca.registrationEndpoint(),
-                    TestCa.SEED, "sidecar-" + i, dir.resolve("sidecar-" + i)), Duration.ofSeconds(30), 65536, 8, 1000, false);
+            var signing = new SidecarConfig.Signing(null, null, ca.registrationEndpoint(), TestCa.SEED, "sidecar-" + i,
+                    dir.resolve("sidecar-" + i));
+            SidecarConfig config = new SidecarConfig(ANY_PORT, trust(caCrt, null,
+                    new CrlFeedSettings(List.of(base + "/crl.der"), base + "/events")),
+                    new SidecarConfig.Admins(null, ca.opsEndpoint(), Duration.ofSeconds(1)), signing, limits(1000),
+                    decisions("traefik", false), null);
             sidecars.add(Sidecar.start(config, clock));
         }
     }

@@ -1,5 +1,9 @@
 package io.upki.publisher;
 
+import static io.upki.sidecar.testing.SidecarConfigParts.ANY_PORT;
+import static io.upki.sidecar.testing.SidecarConfigParts.decisions;
+import static io.upki.sidecar.testing.SidecarConfigParts.limits;
+import static io.upki.sidecar.testing.SidecarConfigParts.trust;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,12 +14,13 @@ import io.upki.pki.caclient.CaClient;
 import io.upki.pki.caclient.CaCurve;
 import io.upki.pki.crl.CrlAcceptor;
 import io.upki.pki.crl.CrlNumberFloor;
+import io.upki.pki.crlfeed.CrlFallbackSettings;
 import io.upki.pki.crlfeed.CrlState;
+import io.upki.pki.options.CrlFeedSettings;
 import io.upki.pki.wire.CaTask;
 import io.upki.pki.x509.Pem;
 import io.upki.sidecar.Sidecar;
 import io.upki.sidecar.SidecarConfig;
-import io.upki.sidecar.decision.RoutePolicy;
 import io.upki.testkit.clock.MutableClock;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -71,18 +76,19 @@ class RevocationWithoutPublishersTest {
         String crls = "http://127.0.0.1:" + portA + "/crl.der,http://127.0.0.1:" + portB + "/crl.der";
         String events = "http://127.0.0.1:" + portA + "/events,http://127.0.0.1:" + portB + "/events";
         CaCurve sidecarCurve = curve ? CaCurve.open(ca.curvePublicKey(), dir.resolve("sidecar-key")) : CaCurve.NONE;
-        withFallback = Sidecar.start(sidecar("edge-1", crls, events).withFallback(
-                new io.upki.pki.crlfeed.CrlFallbackSettings(ca.eventsEndpoint(), FALLBACK_AFTER)), sidecarCurve, clock);
+        withFallback = Sidecar.start(sidecar("edge-1", crls, events,
+                new CrlFallbackSettings(ca.eventsEndpoint(), FALLBACK_AFTER)), sidecarCurve, clock);
         if (!curve) {
-            withoutFallback = Sidecar.start(sidecar("edge-2", crls, events), CaCurve.NONE, clock);
+            withoutFallback = Sidecar.start(sidecar("edge-2", crls, events, null), CaCurve.NONE, clock);
         }
     }
 
-    private SidecarConfig sidecar(String name, String crls, String events) {
-        return new SidecarConfig("127.0.0.1", 0, dir.resolve("ca.crt"), null, List.of(crls.split(",")), events,
-                Duration.ofSeconds(30), Duration.ZERO, null, ca.opsEndpoint(), Duration.ofSeconds(5), "traefik",
-                RoutePolicy.defaults(), new SidecarConfig.Signing(null, null, ca.registrationEndpoint(), TestCa.SEED, name,
-                dir.resolve(name)), Duration.ofSeconds(30), 65536, 8, 1000, false);
+    private SidecarConfig sidecar(String name, String crls, String events, CrlFallbackSettings fallback) {
+        var signing = new SidecarConfig.Signing(null, null, ca.registrationEndpoint(), TestCa.SEED, name, dir.resolve(name));
+        return new SidecarConfig(ANY_PORT, trust(dir.resolve("ca.crt"), null,
+                new CrlFeedSettings(List.of(crls.split(",")), events, fallback)),
+                new SidecarConfig.Admins(null, ca.opsEndpoint(), Duration.ofSeconds(5)), signing, limits(1000),
+                decisions("traefik", false), null);
     }
 
     private Publisher publisher(String name, int port) throws Exception {

@@ -11,6 +11,7 @@ import io.upki.pki.files.SecretOption;
 import io.upki.pki.options.AuditLogOptions;
 import io.upki.pki.options.CaCurveOptions;
 import io.upki.pki.options.CrlFeedOptions;
+import io.upki.pki.options.CrlFeedSettings;
 import io.upki.pki.options.EnvDefaults;
 import io.upki.pki.options.OpsListenOptions;
 import io.upki.pki.options.ProcessVersion;
@@ -213,8 +214,9 @@ public final class RaMain implements Callable<Integer> {
                     pgPassword == null ? null : pgPassword.toCharArray()));
             RaConfig.Mode m = tls ? RaConfig.Mode.valueOf(mode.toUpperCase(Locale.ROOT)) : RaConfig.Mode.EDGE;
             CaEndpoints cas = caEndpoints();
-            RaConfig config = new RaConfig(dataDir, caHost, caPort, host, port, m, sans, seed.seed(), cn, crl.sources(),
-                    crl.events(), publisher, caTimeout, maxBody, acmeSettings, edgeTls, crlFallback(cas), cas);
+            CrlFeedSettings feed = crl.settings(cas);
+            RaConfig config = new RaConfig(dataDir, caHost, caPort, host, port, m, sans, seed.seed(), cn, feed.sources(),
+                    feed.events(), publisher, caTimeout, maxBody, acmeSettings, edgeTls, feed.fallback(), cas);
             RaServer server = RaServer.start(config, caCurve, Clock.systemUTC(),
                     new RaAudit(audit.open("ra-core", Clock.systemUTC())));
             ops.bind(server, () -> server.startOps(opsAddress));

@@ -1,15 +1,20 @@
 package io.upki.ra;
 
+import static io.upki.sidecar.testing.SidecarConfigParts.ANY_PORT;
+import static io.upki.sidecar.testing.SidecarConfigParts.decisions;
+import static io.upki.sidecar.testing.SidecarConfigParts.limits;
+import static io.upki.sidecar.testing.SidecarConfigParts.trust;
+
 import io.upki.ca.testing.TestCa;
 import io.upki.testkit.pki.TestKeys;
 import io.upki.pki.caclient.CaClient;
+import io.upki.pki.options.CrlFeedSettings;
 import io.upki.pki.wire.CaTask;
 import io.upki.pki.x509.Pem;
 import io.upki.publisher.Publisher;
 import io.upki.publisher.PublisherConfig;
 import io.upki.sidecar.Sidecar;
 import io.upki.sidecar.SidecarConfig;
-import io.upki.sidecar.decision.RoutePolicy;
 import io.upki.testkit.TempFolder;
 import java.math.BigInteger;
 import java.net.URI;
@@ -165,10 +170,11 @@ final class RaStack implements AutoCloseable, BeforeAllCallback, AfterAllCallbac
     /** A real auth-sidecar registered with this stack's CA as {@code name} (its assertion-signer certificate). */
     Sidecar sidecar(String name, Clock clock) throws Exception {
         String pub = publisherBase();
-        return Sidecar.start(new SidecarConfig("127.0.0.1", 0, caCrt, null, List.of(pub + "/crl.der"),
-                pub + "/events", Duration.ofSeconds(30), Duration.ZERO, null, ca.opsEndpoint(), Duration.ofSeconds(1),
-                "traefik", RoutePolicy.defaults(), new SidecarConfig.Signing(null, null, ca.registrationEndpoint(),
-                TestCa.SEED, name, dir.resolve(name)), Duration.ofSeconds(30), 65536, 8, 100, false), clock);
+        var signing = new SidecarConfig.Signing(null, null, ca.registrationEndpoint(), TestCa.SEED, name, dir.resolve(name));
+        var crls = new CrlFeedSettings(List.of(pub + "/crl.der"), pub + "/events");
+        return Sidecar.start(new SidecarConfig(ANY_PORT, trust(caCrt, null, crls),
+                new SidecarConfig.Admins(null, ca.opsEndpoint(), Duration.ofSeconds(1)), signing, limits(100),
+                decisions("traefik", false), null), clock);
     }
 
     Client issue(String cn, String profile) throws Exception {

@@ -181,8 +181,8 @@ final class ProxyPki implements AutoCloseable {
         SidecarConfig.Signing signing = new SidecarConfig.Signing(null, null, ca.registrationEndpoint(), TestCa.SEED,
                 "e2e-sidecar-" + proxy, dir.resolve("sidecar-state"));
         // Over HTTPS, serving only the proxy's certificate (issue #16 M1); the harness calls it as the proxy.
-        SidecarConfig config = SidecarHarness.config(caCrt, null, List.of(crlFile.toString()), admins, signing, proxy)
-                .withTls(new SidecarConfig.Tls(sidecarServer.cert(), sidecarServer.key()));
+        SidecarConfig config = SidecarHarness.config(caCrt, null, List.of(crlFile.toString()), admins, signing, proxy,
+                new SidecarConfig.Tls(sidecarServer.cert(), sidecarServer.key()));
         return SidecarHarness.startTls(config, Clock.systemUTC(), TlsClients.context(proxyClient.cert(), proxyClient.key(), caCrt));
     }
 

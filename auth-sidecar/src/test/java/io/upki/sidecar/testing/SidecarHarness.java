@@ -1,10 +1,10 @@
 package io.upki.sidecar.testing;
 
 import io.upki.pki.crypto.NativeCrypto;
+import io.upki.pki.options.CrlFeedSettings;
 import io.upki.pki.x509.Pem;
 import io.upki.sidecar.Sidecar;
 import io.upki.sidecar.SidecarConfig;
-import io.upki.sidecar.decision.RoutePolicy;
 import io.upki.testkit.ForwardAuthVectors;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -54,9 +54,30 @@ public record SidecarHarness(Sidecar sidecar, HttpClient http, String scheme) im
 
     public static SidecarConfig config(Path anchor, Path intermediates, List<String> crls, Path admins,
                                        SidecarConfig.Signing signing, String proxy) {
-        return new SidecarConfig("127.0.0.1", 0, anchor, intermediates, crls, null, Duration.ofSeconds(30), Duration.ZERO,
-                admins, null, Duration.ofMillis(200), proxy, RoutePolicy.defaults(), signing, Duration.ofSeconds(30),
-                64 * 1024, 8, 10_000, true);
+        return config(anchor, intermediates, crls, admins, signing, proxy, null);
+    }
+
+    /** {@link #config(Path, Path, List, Path, SidecarConfig.Signing, String)} over HTTPS with {@code tls}. */
+    public static SidecarConfig config(Path anchor, Path intermediates, List<String> crls, Path admins,
+                                       SidecarConfig.Signing signing, String proxy, SidecarConfig.Tls tls) {
+        return new SidecarConfig(SidecarConfigParts.ANY_PORT,
+                SidecarConfigParts.trust(anchor, intermediates, new CrlFeedSettings(crls, null)),
+                new SidecarConfig.Admins(admins, null, Duration.ofMillis(200)), signing, SidecarConfigParts.limits(10_000),
+                SidecarConfigParts.decisions(proxy, true), tls);
+    }
+
+    /**
+     * A sidecar that registers its signing key as {@code cn} at {@code registration} with the test CA's
+     * seed (state in {@code stateDir}) and reads its admin list from {@code operations} every 200 ms;
+     * CRLs from the file {@code crl}, proxy traefik, audit on.
+     */
+    public static SidecarConfig registering(Path anchor, Path crl, String registration, String operations, String cn,
+                                            Path stateDir) {
+        var signing = new SidecarConfig.Signing(null, null, registration, io.upki.ca.testing.TestCa.SEED, cn, stateDir);
+        return new SidecarConfig(SidecarConfigParts.ANY_PORT,
+                SidecarConfigParts.trust(anchor, null, new CrlFeedSettings(List.of(crl.toString()), null)),
+                new SidecarConfig.Admins(null, operations, Duration.ofMillis(200)), signing, SidecarConfigParts.limits(1000),
+                SidecarConfigParts.decisions("traefik", true), null);
     }
 
     /**

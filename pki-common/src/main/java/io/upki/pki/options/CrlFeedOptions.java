@@ -35,6 +35,15 @@ public final class CrlFeedOptions {
             description = "How long no crl-publisher may answer before the CA fallback starts (default ${DEFAULT-VALUE}).")
     Duration crlFallbackAfter;
 
+    /**
+     * The whole feed: {@link #sources()}, {@link #events()} and {@link #fallback(CaEndpoints)}.
+     *
+     * @throws IllegalArgumentException for a malformed fallback endpoint or delay
+     */
+    public CrlFeedSettings settings(CaEndpoints cas) {
+        return new CrlFeedSettings(sources(), events(), fallback(cas));
+    }
+
     /** The CRL sources, in the order given (may be empty: the service's config says whether it may). */
     public List<String> sources() {
         return crls == null ? List.of() : List.copyOf(crls);

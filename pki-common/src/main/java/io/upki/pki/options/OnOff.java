@@ -18,4 +18,17 @@ public final class OnOff implements CommandLine.ITypeConverter<Boolean> {
             default -> throw new CommandLine.TypeConversionException("on or off, not '" + value + "'");
         };
     }
+
+    /**
+     * {@link #parse(String)} for a value read after parsing (a default from the environment, say).
+     *
+     * @throws IllegalArgumentException {@code name: on or off, not 'value'}
+     */
+    public static boolean parse(String name, String value) {
+        try {
+            return parse(value);
+        } catch (CommandLine.TypeConversionException e) {
+            throw new IllegalArgumentException(name + ": " + e.getMessage());
+        }
+    }
 }

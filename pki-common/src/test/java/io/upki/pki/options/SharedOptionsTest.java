@@ -91,6 +91,25 @@ class SharedOptionsTest {
     }
 
     @Test
+    void theCrlFeedGivesItsSettingsInOneRecord() {
+        CrlFeedSettings feed = parse(Map.of(), "--crl", "a.der,b.der", "--crl-events", "http://p:8081/events")
+                .crl.settings(io.upki.pki.caclient.CaEndpoints.parse("tcp://a:5000", "--ca"));
+        assertThat(feed.sources()).containsExactly("a.der", "b.der");
+        assertThat(feed.events()).isEqualTo("http://p:8081/events");
+        assertThat(feed.fallback().caEvents()).isEqualTo("tcp://a:5002");
+        assertThat(parse(Map.of()).crl.settings(null).fallback()).isNull();
+        assertThat(new CrlFeedSettings(null, null).sources()).isEmpty();
+    }
+
+    @Test
+    void aSwitchReadAfterParsingIsRefusedWithItsName() {
+        assertThat(OnOff.parse("metrics", " OFF ")).isFalse();
+        assertThat(OnOff.parse("metrics", "on")).isTrue();
+        assertThatThrownBy(() -> OnOff.parse("crl-deltas", "yes")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("crl-deltas: on or off, not 'yes'");
+    }
+
+    @Test
     void theVersionNamesTheProcessItsVersionAndJava() {
         StringWriter out = new StringWriter();
         CommandLine cli = new CommandLine(new Demo());
