@@ -95,7 +95,7 @@ public final class Sidecar implements AutoCloseable {
                     : new TrustConfig.CaFallback(new TypedCaClient(ca), f.caEvents(), curve, f.after());
             SidecarConfig.Limits limits = config.limits();
             TrustPipeline trust = TrustPipeline.start(new TrustConfig(anchors, intermediates, crlFeed(config, fallback),
-                    t.crlGrace(), admins, limits.cacheSize()), clock);
+                    t.crls().grace(), admins, limits.cacheSize()), clock);
             closeables.add(0, trust); // stopped before the CA client its admin refresher polls
             DecisionEngine engine = new DecisionEngine(trust, config.decisions().routes());
             AssertionSigner signer = new AssertionSigner(identity.key(), identity.chain(), clock, limits.assertionTtl());
@@ -136,7 +136,7 @@ public final class Sidecar implements AutoCloseable {
     private static TrustConfig.CrlFeed crlFeed(SidecarConfig config, TrustConfig.CaFallback fallback) {
         Path stateDir = config.signing().stateDir();
         SidecarConfig.Trust t = config.trust();
-        return new TrustConfig.CrlFeed(t.crls().sources(), TrustConfig.CrlFeed.events(t.crls().events()), t.crlPoll(),
+        return new TrustConfig.CrlFeed(t.crls().sources(), TrustConfig.CrlFeed.events(t.crls().events()), t.crls().poll(),
                 CrlSources.holderName("auth-sidecar"), stateDir == null ? null : stateDir.resolve(CRL_NUMBERS), fallback);
     }
 

@@ -57,20 +57,15 @@ public record SidecarConfig(ProcessRunner.HostPort listen, Trust trust, Admins a
      *
      * @param trustAnchor PEM file with one or more root certificates
      * @param intermediates PEM bundle of intermediate CA certificates, or null
-     * @param crls the CRL sources, push channels and CA fallback; at least one source
-     * @param crlPoll how often CRL sources are polled
-     * @param crlGrace how long a CRL may be used past its nextUpdate
+     * @param crls the CRL sources, push channels, CA fallback, poll interval and grace; at least one source
      */
-    public record Trust(Path trustAnchor, Path intermediates, CrlFeedSettings crls, Duration crlPoll, Duration crlGrace) {
+    public record Trust(Path trustAnchor, Path intermediates, CrlFeedSettings crls) {
         public Trust {
             if (trustAnchor == null) {
                 throw new IllegalArgumentException("trust-anchor: required");
             }
             if (crls == null || crls.sources().isEmpty()) {
                 throw new IllegalArgumentException("crl: at least one --crl is required (without a CRL every request is refused)");
-            }
-            if (crlGrace.isNegative()) {
-                throw new IllegalArgumentException("crl-grace: must not be negative");
             }
         }
     }

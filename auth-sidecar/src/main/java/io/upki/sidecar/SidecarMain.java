@@ -5,6 +5,7 @@ import io.upki.pki.caclient.CaEndpointOptions;
 import io.upki.pki.caclient.CaEndpoints;
 import io.upki.pki.crlfeed.CrlFallbackSettings;
 import io.upki.pki.crypto.NativeCrypto;
+import io.upki.pki.options.AdminRefreshOption;
 import io.upki.pki.options.CaCurveOptions;
 import io.upki.pki.options.CrlFeedOptions;
 import io.upki.pki.options.EnvDefaults;
@@ -53,13 +54,6 @@ public final class SidecarMain implements Callable<Integer> {
     @Mixin
     CrlFeedOptions crl = new CrlFeedOptions();
 
-    @Option(names = "--crl-poll", defaultValue = "PT30S", description = "How often CRL URLs are polled (ISO-8601).")
-    Duration crlPoll;
-
-    @Option(names = "--crl-grace", defaultValue = "${env:UPKI_CRL_GRACE:-PT0S}",
-            description = "How long a CRL may be used past its nextUpdate (default none).")
-    Duration crlGrace;
-
     @Option(names = "--admins", defaultValue = "${env:UPKI_ADMINS_FILE}",
             description = "File of administrator DNs, one per line.")
     Path adminsFile;
@@ -67,8 +61,8 @@ public final class SidecarMain implements Callable<Integer> {
     @Mixin
     CaEndpointOptions ca = new CaEndpointOptions();
 
-    @Option(names = "--admin-refresh", defaultValue = "PT10S", description = "How often the admin list is refreshed.")
-    Duration adminRefresh;
+    @Mixin
+    AdminRefreshOption adminRefresh = new AdminRefreshOption();
 
     @Option(names = "--proxy", defaultValue = "${env:UPKI_PROXY:-traefik}",
             description = "Proxy profile of /auth: traefik, nginx or caddy (default ${DEFAULT-VALUE}).")
@@ -157,8 +151,8 @@ public final class SidecarMain implements Callable<Integer> {
                 : RoutePolicy.parse(routes, RouteClass.DENY);
         CaEndpoints cas = caEndpoints(System.getenv("UPKI_CA_ENDPOINT"));
         return new SidecarConfig(address,
-                new SidecarConfig.Trust(trustAnchor, intermediates, crl.settings(cas), crlPoll, crlGrace),
-                new SidecarConfig.Admins(adminsFile, cas == null ? null : cas.operationsList(), adminRefresh),
+                new SidecarConfig.Trust(trustAnchor, intermediates, crl.settings(cas)),
+                new SidecarConfig.Admins(adminsFile, cas == null ? null : cas.operationsList(), adminRefresh.interval()),
                 new SidecarConfig.Signing(assertionKey, assertionCert, registration(cas), seed.seed(), cn, stateDir),
                 new SidecarConfig.Limits(maxHeaderBytes, maxCertificates, cacheSize, assertionTtl),
                 new SidecarConfig.Decisions(proxy, policy, !noAudit),

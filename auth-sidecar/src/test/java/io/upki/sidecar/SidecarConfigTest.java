@@ -34,8 +34,8 @@ class SidecarConfigTest {
         assertThatThrownBy(() -> trust(null, null, CRLS)).hasMessage("trust-anchor: required");
         assertThatThrownBy(() -> trust(ANCHOR, null, new CrlFeedSettings(List.of(), null)))
                 .hasMessage("crl: at least one --crl is required (without a CRL every request is refused)");
-        assertThatThrownBy(() -> new SidecarConfig.Trust(ANCHOR, null, CRLS, Duration.ofSeconds(30), Duration.ofSeconds(-1)))
-                .hasMessage("crl-grace: must not be negative");
+        assertThatThrownBy(() -> new CrlFeedSettings(List.of("crl.der"), null, null, Duration.ofSeconds(30),
+                Duration.ofSeconds(-1))).hasMessage("crl-grace: must not be negative");
         assertThatThrownBy(() -> new SidecarConfig.Limits(65536, 8, 1000, Duration.ofMinutes(6)))
                 .hasMessage("assertion-ttl: must be between 1 s and 5 min");
         assertThatThrownBy(() -> new SidecarConfig.Limits(1024, 8, 1000, Duration.ofSeconds(30)))

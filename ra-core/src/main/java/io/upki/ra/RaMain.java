@@ -8,10 +8,10 @@ import io.upki.pki.caclient.CaEndpointOptions;
 import io.upki.pki.caclient.CaEndpoints;
 import io.upki.pki.crlfeed.CrlFallbackSettings;
 import io.upki.pki.files.SecretOption;
+import io.upki.pki.options.AdminRefreshOption;
 import io.upki.pki.options.AuditLogOptions;
 import io.upki.pki.options.CaCurveOptions;
 import io.upki.pki.options.CrlFeedOptions;
-import io.upki.pki.options.CrlFeedSettings;
 import io.upki.pki.options.EnvDefaults;
 import io.upki.pki.options.OpsListenOptions;
 import io.upki.pki.options.ProcessVersion;
@@ -102,6 +102,9 @@ public final class RaMain implements Callable<Integer> {
 
         @Mixin
         CrlFeedOptions crl = new CrlFeedOptions();
+
+        @Mixin
+        AdminRefreshOption adminRefresh = new AdminRefreshOption();
 
         @Option(names = "--publisher", defaultValue = "${env:UPKI_PUBLISHER}",
                 description = "crl-publisher base URL, told after a CRL regeneration.")
@@ -201,6 +204,16 @@ public final class RaMain implements Callable<Integer> {
             return crl.fallback(cas);
         }
 
+        /** The validated settings from the parsed options, with {@code acmeSettings} read beforehand. */
+        RaConfig config(AcmeSettings acmeSettings) {
+            CaEndpoints cas = caEndpoints();
+            RaConfig.Mode m = tls ? RaConfig.Mode.valueOf(mode.toUpperCase(Locale.ROOT)) : RaConfig.Mode.EDGE;
+            return new RaConfig(dataDir, new RaConfig.Listener(host, port, m, edgeTls),
+                    new RaConfig.CaLink(RaConfig.CaLink.endpoints(cas, caHost, caPort), caTimeout),
+                    new RaConfig.Identity(seed.seed(), cn, sans), crl.settings(cas), adminRefresh.interval(), publisher,
+                    maxBody, acmeSettings);
+        }
+
         @Override
         public Integer call() throws Exception {
             InetSocketAddress opsAddress = ops.address();
@@ -212,15 +225,12 @@ public final class RaMain implements Callable<Integer> {
                     "PGPASSWORD", "--acme-store-password-file");
             acmeSettings = acmeSettings.withStore(StoreLocation.parse(acmeStore, dataDir.resolve("acme.db"),
                     pgPassword == null ? null : pgPassword.toCharArray()));
-            RaConfig.Mode m = tls ? RaConfig.Mode.valueOf(mode.toUpperCase(Locale.ROOT)) : RaConfig.Mode.EDGE;
-            CaEndpoints cas = caEndpoints();
-            CrlFeedSettings feed = crl.settings(cas);
-            RaConfig config = new RaConfig(dataDir, caHost, caPort, host, port, m, sans, seed.seed(), cn, feed.sources(),
-                    feed.events(), publisher, caTimeout, maxBody, acmeSettings, edgeTls, feed.fallback(), cas);
+            RaConfig config = config(acmeSettings);
+            RaConfig.Mode m = config.mode();
             RaServer server = RaServer.start(config, caCurve, Clock.systemUTC(),
                     new RaAudit(audit.open("ra-core", Clock.systemUTC())));
             ops.bind(server, () -> server.startOps(opsAddress));
-            System.out.println("upki ra-core ready on " + (m == RaConfig.Mode.DIRECT || edgeTls ? "https" : "http") + "://"
+            System.out.println("upki ra-core ready on " + (config.listen().https() ? "https" : "http") + "://"
                     + host + ":" + server.port() + " (" + m.name().toLowerCase(Locale.ROOT) + " mode"
                     + (m == RaConfig.Mode.EDGE ? edgeTls ? ", proxy certificate required)"
                     : "; plain HTTP: whoever reaches this port and holds a sidecar assertion is served)" : ")")

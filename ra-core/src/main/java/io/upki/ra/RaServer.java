@@ -10,6 +10,7 @@ import io.upki.pki.caclient.CaCurve;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.caclient.CircuitBreakingCaClient;
 import io.upki.pki.caclient.ZmqCaClient;
+import io.upki.pki.crlfeed.CrlFallbackSettings;
 import io.upki.pki.crlfeed.CrlSources;
 import io.upki.pki.http.HttpServers;
 import io.upki.pki.relying.AdminSource;
@@ -69,29 +70,30 @@ public final class RaServer implements AutoCloseable {
     public static RaServer start(RaConfig config, CaCurve curve, Clock clock, RaAudit audit) throws IOException {
         List<AutoCloseable> closeables = new ArrayList<>();
         RaIdentity identity;
-        try (ZmqCaClient registration = curve.client(config.registrationEndpoint(), t -> Duration.ofSeconds(30), 0,
+        try (ZmqCaClient registration = curve.client(config.ca().registration(), t -> Duration.ofSeconds(30), 0,
                 new WireCodec())) {
             // A new CURVE key is unknown to the CA: registering again (with the seed) enrols it as role ra.
-            identity = RaIdentity.loadOrRegister(config.dataDir(), registration, config.seed(), config.cn(), config.sans(),
+            identity = RaIdentity.loadOrRegister(config.dataDir(), registration, config.identity().seed(), config.identity().cn(),
+                    config.identity().sans(),
                     curve.newKey());
         }
         // Bounded waits: a CA that is down answers 503 within a few seconds; a fresh socket per timeout.
         // While the CA is known to be down, CA-backed requests answer 503 at once (issue #19).
-        CaClient ca = CircuitBreakingCaClient.wrap(curve.client(config.caEndpoint(), t -> config.caTimeout(), 0, new WireCodec()));
+        CaClient ca = CircuitBreakingCaClient.wrap(curve.client(config.ca().operations(), t -> config.ca().timeout(), 0, new WireCodec()));
         closeables.add(ca);
         // Both modes follow the CRL feed, pushed within a second of each new CRL: direct mode to check
         // client certificates, edge mode to check the sidecars' assertion-signer certificates, so that a
         // sidecar key revoked for keyCompromise stops vouching for anyone (issue #16 M2). Only direct
         // mode reads the admin list: in edge mode the role arrives in the sidecar's assertion.
         AdminSource admins = config.mode() == RaConfig.Mode.EDGE ? AdminSource.none()
-                : AdminSource.ca(ca, Duration.ofSeconds(10));
-        TrustConfig.CaFallback fallback = config.crlFallback() == null ? null : new TrustConfig.CaFallback(
-                new io.upki.pki.caclient.TypedCaClient(ca), config.crlFallback().caEvents(), curve,
-                config.crlFallback().after());
+                : AdminSource.ca(ca, config.adminRefresh());
+        CrlFallbackSettings crlFallback = config.crls().fallback();
+        TrustConfig.CaFallback fallback = crlFallback == null ? null : new TrustConfig.CaFallback(
+                new io.upki.pki.caclient.TypedCaClient(ca), crlFallback.caEvents(), curve, crlFallback.after());
         TrustPipeline trust = TrustPipeline.start(new TrustConfig(List.of(identity.caCertificate()), List.of(),
-                new TrustConfig.CrlFeed(config.crls(), TrustConfig.CrlFeed.events(config.crlEvents()),
-                        Duration.ofSeconds(30), CrlSources.holderName("ra-core"), null, fallback),
-                Duration.ZERO, admins, 0), clock);
+                new TrustConfig.CrlFeed(config.crls().sources(), TrustConfig.CrlFeed.events(config.crls().events()),
+                        config.crls().poll(), CrlSources.holderName("ra-core"), null, fallback),
+                config.crls().grace(), admins, 0), clock);
         closeables.add(0, trust); // stopped before the CA client its admin refresher polls
         ChainVerifier chains = trust.chains();
         Authenticator authenticator;
@@ -128,14 +130,14 @@ public final class RaServer implements AutoCloseable {
             // Slow clients: bodies read without a thread and within a deadline, at most so many at once,
             // and deadlines for the TLS handshake and request header (io.upki.pki.http).
             HttpServers.loadBodies(c, config.maxBodyBytes());
-            if (config.mode() == RaConfig.Mode.DIRECT || config.edgeTls()) {
+            if (config.listen().https()) {
                 c.jetty.addConnector((server, http) -> HttpServers.withDeadlines((AbstractConnector) MutualTls.connector(
-                        server, http, config.host(), config.port(), identity.key(), identity.certificate(),
+                        server, http, config.listen().host(), config.listen().port(), identity.key(), identity.certificate(),
                         identity.caCertificate())));
             } else {
-                c.jetty.addConnector((server, http) -> HttpServers.plain(server, http, config.host(), config.port()));
+                c.jetty.addConnector((server, http) -> HttpServers.plain(server, http, config.listen().host(), config.listen().port()));
             }
-            if (config.edgeTls()) {
+            if (config.listen().edgeTls()) {
                 // Before every route but ACME, the public API and the probes: only the proxy may call the
                 // edge listener, and the assertion check that follows still applies (issue #16 M1). The
                 // exceptions are what the internet already reaches through the proxy unauthenticated, and

@@ -27,25 +27,24 @@ class RaMainCaOptionTest {
         return line.getSubcommands().get("start").getCommand();
     }
 
-    private static RaConfig config(RaMain.Start start) {
-        return new RaConfig(java.nio.file.Path.of("data"), start.caHost, start.caPort, "127.0.0.1", 0,
-                RaConfig.Mode.EDGE, null, null, "upki-ra", java.util.List.of("http://p/crl.der"), null, null,
-                java.time.Duration.ofSeconds(5), 65536, null, false, null, start.caEndpoints());
+    private static RaConfig.CaLink config(RaMain.Start start) {
+        return new RaConfig.CaLink(RaConfig.CaLink.endpoints(start.caEndpoints(), start.caHost, start.caPort),
+                java.time.Duration.ofSeconds(5));
     }
 
     @Test
     void aCaListGivesOperationsAndRegistrationPerCa() {
-        RaConfig config = config(parse("--ca", "tcp://ca-a:5000,tcp://ca-b:5000"));
+        RaConfig.CaLink config = config(parse("--ca", "tcp://ca-a:5000,tcp://ca-b:5000"));
 
-        assertThat(config.caEndpoint()).isEqualTo("tcp://ca-a:5000,tcp://ca-b:5000");
-        assertThat(config.registrationEndpoint()).isEqualTo("tcp://ca-a:5001,tcp://ca-b:5001");
+        assertThat(config.operations()).isEqualTo("tcp://ca-a:5000,tcp://ca-b:5000");
+        assertThat(config.registration()).isEqualTo("tcp://ca-a:5001,tcp://ca-b:5001");
     }
 
     @Test
     void theDeprecatedHostAndPortStillWorkAndDefaultToTheLocalCa() {
-        assertThat(config(parse("--ca-host", "ca.internal", "--ca-port", "6000")).registrationEndpoint())
+        assertThat(config(parse("--ca-host", "ca.internal", "--ca-port", "6000")).registration())
                 .isEqualTo("tcp://ca.internal:6001");
-        assertThat(config(parse()).caEndpoint()).isEqualTo("tcp://127.0.0.1:5000");
+        assertThat(config(parse()).operations()).isEqualTo("tcp://127.0.0.1:5000");
     }
 
     @Test
@@ -76,5 +75,24 @@ class RaMainCaOptionTest {
                 .hasMessage("--ca (UPKI_CA): 'udp://a:5000': 'udp://a:5000' is not tcp://host:port (only tcp)");
         CaEndpoints two = parse("--ca", "tcp://a:5000, tcp://b:5000").caEndpoints();
         assertThat(two.operations()).hasSize(2);
+    }
+
+    @Test
+    void crlPollGraceAndAdminRefreshAreOptionsAsInTheSidecar() {
+        RaConfig defaults = parse("--ca", "tcp://a:5000", "--crl", "http://p/crl.der")
+                .config(io.upki.acme.config.AcmeSettings.defaults());
+        assertThat(defaults.crls().poll()).hasSeconds(30);
+        assertThat(defaults.crls().grace()).isZero();
+        assertThat(defaults.adminRefresh()).hasSeconds(10);
+        RaConfig given = parse("--ca", "tcp://a:5000", "--crl", "http://p/crl.der", "--crl-poll", "PT5S",
+                "--crl-grace", "PT1H", "--admin-refresh", "PT1M").config(io.upki.acme.config.AcmeSettings.defaults());
+        assertThat(given.crls().poll()).hasSeconds(5);
+        assertThat(given.crls().grace()).hasHours(1);
+        assertThat(given.adminRefresh()).hasMinutes(1);
+        assertThat(given.ca().operations()).isEqualTo("tcp://a:5000");
+        assertThatThrownBy(() -> parse("--ca", "tcp://a:5000", "--crl", "http://p/crl.der", "--crl-grace", "-PT1S")
+                .config(io.upki.acme.config.AcmeSettings.defaults())).hasMessage("crl-grace: must not be negative");
+        assertThatThrownBy(() -> parse("--ca", "tcp://a:5000", "--edge-tls").config(io.upki.acme.config.AcmeSettings.defaults()))
+                .hasMessage("edge-tls: only for --mode edge (direct mode always serves HTTPS)");
     }
 }

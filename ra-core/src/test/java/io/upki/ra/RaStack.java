@@ -159,11 +159,12 @@ final class RaStack implements AutoCloseable, BeforeAllCallback, AfterAllCallbac
 
     private RaServer startRa(RaConfig.Mode mode, boolean edgeTls, io.upki.ra.audit.RaAudit audit,
                              io.upki.pki.caclient.CaEndpoints cas) throws Exception {
-        RaConfig config = new RaConfig(dir.resolve("ra-" + mode), "127.0.0.1", caPort, "127.0.0.1", 0, mode,
-                List.of("127.0.0.1", "upki-ra"), TestCa.SEED, "upki-ra",
-                List.of(publisherBase() + "/crl.der"),
-                publisherBase() + "/events", publisherBase(), Duration.ofSeconds(2), 65536, null, false, null, cas);
-        ra = RaServer.start(edgeTls ? config.withEdgeTls() : config, Clock.systemUTC(), audit);
+        RaConfig config = new RaConfig(dir.resolve("ra-" + mode), new RaConfig.Listener("127.0.0.1", 0, mode, edgeTls),
+                new RaConfig.CaLink(RaConfig.CaLink.endpoints(cas, "127.0.0.1", caPort), Duration.ofSeconds(2)),
+                new RaConfig.Identity(TestCa.SEED, "upki-ra", List.of("127.0.0.1", "upki-ra")),
+                new CrlFeedSettings(List.of(publisherBase() + "/crl.der"), publisherBase() + "/events"),
+                Duration.ofSeconds(10), publisherBase(), 65536, null);
+        ra = RaServer.start(config, Clock.systemUTC(), audit);
         return ra;
     }
 

@@ -21,7 +21,7 @@ public final class SidecarConfigParts {
 
     /** Trusting {@code anchor} (and {@code intermediates}, or null); CRLs polled every 30 s, none used past nextUpdate. */
     public static SidecarConfig.Trust trust(Path anchor, Path intermediates, CrlFeedSettings crls) {
-        return new SidecarConfig.Trust(anchor, intermediates, crls, Duration.ofSeconds(30), Duration.ZERO);
+        return new SidecarConfig.Trust(anchor, intermediates, crls);
     }
 
     /** 64 KiB certificate headers, 8 certificates a header, 30 s assertions; {@code cacheSize} verified paths kept. */

@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 /**
  * Where a relying party (auth-sidecar, ra-core in direct mode) gets its CRLs: the sources it polls
  * ({@code --crl}), the crl-publishers' push channels ({@code --crl-events}) and the CA as the fallback
- * while no publisher answers ({@code --ca-events}, {@code --crl-fallback-after}).
+ * while no publisher answers ({@code --ca-events}, {@code --crl-fallback-after}); how often sources are
+ * polled ({@code --crl-poll}) and how long a CRL may outlive its nextUpdate ({@code --crl-grace}).
  */
 public final class CrlFeedOptions {
     @Option(names = "--crl", split = ",", defaultValue = "${env:UPKI_CRL}", paramLabel = "FILE|URL",
@@ -35,13 +36,20 @@ public final class CrlFeedOptions {
             description = "How long no crl-publisher may answer before the CA fallback starts (default ${DEFAULT-VALUE}).")
     Duration crlFallbackAfter;
 
+    @Option(names = "--crl-poll", defaultValue = "PT30S", description = "How often CRL URLs are polled (ISO-8601).")
+    Duration crlPoll;
+
+    @Option(names = "--crl-grace", defaultValue = "${env:UPKI_CRL_GRACE:-PT0S}",
+            description = "How long a CRL may be used past its nextUpdate (default none).")
+    Duration crlGrace;
+
     /**
-     * The whole feed: {@link #sources()}, {@link #events()} and {@link #fallback(CaEndpoints)}.
+     * The whole feed: {@link #sources()}, {@link #events()}, {@link #fallback(CaEndpoints)}, poll and grace.
      *
-     * @throws IllegalArgumentException for a malformed fallback endpoint or delay
+     * @throws IllegalArgumentException for a malformed fallback endpoint, delay, poll interval or grace
      */
     public CrlFeedSettings settings(CaEndpoints cas) {
-        return new CrlFeedSettings(sources(), events(), fallback(cas));
+        return new CrlFeedSettings(sources(), events(), fallback(cas), crlPoll, crlGrace);
     }
 
     /** The CRL sources, in the order given (may be empty: the service's config says whether it may). */

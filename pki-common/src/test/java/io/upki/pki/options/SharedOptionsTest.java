@@ -26,6 +26,9 @@ class SharedOptionsTest {
         @Mixin
         CrlFeedOptions crl;
 
+        @Mixin
+        AdminRefreshOption admins;
+
         @Override
         public Integer call() {
             return 0;
@@ -99,6 +102,28 @@ class SharedOptionsTest {
         assertThat(feed.fallback().caEvents()).isEqualTo("tcp://a:5002");
         assertThat(parse(Map.of()).crl.settings(null).fallback()).isNull();
         assertThat(new CrlFeedSettings(null, null).sources()).isEmpty();
+    }
+
+    @Test
+    void pollGraceAndAdminRefreshAreTheSameOptionsForEveryRelyingParty() {
+        CrlFeedSettings defaults = parse(Map.of()).crl.settings(null);
+        assertThat(defaults.poll()).isEqualTo(CrlFeedSettings.DEFAULT_POLL).hasSeconds(30);
+        assertThat(defaults.grace()).isZero();
+        assertThat(parse(Map.of()).admins.interval()).hasSeconds(10);
+        CrlFeedSettings given = parse(Map.of(), "--crl-poll", "PT5S", "--crl-grace", "PT1H").crl.settings(null);
+        assertThat(given.poll()).hasSeconds(5);
+        assertThat(given.grace()).hasHours(1);
+        assertThat(parse(Map.of(), "--admin-refresh", "PT1M").admins.interval()).hasMinutes(1);
+    }
+
+    @Test
+    void aNegativeGraceAZeroPollOrAZeroRefreshIsRefusedWithItsName() {
+        assertThatThrownBy(() -> parse(Map.of(), "--crl-grace", "-PT1S").crl.settings(null))
+                .hasMessage("crl-grace: must not be negative");
+        assertThatThrownBy(() -> parse(Map.of(), "--crl-poll", "PT0S").crl.settings(null))
+                .hasMessage("crl-poll: must be positive");
+        assertThatThrownBy(() -> parse(Map.of(), "--admin-refresh", "PT0S").admins.interval())
+                .hasMessage("admin-refresh: must be positive");
     }
 
     @Test

@@ -93,10 +93,11 @@ final class AcmeStack implements AutoCloseable {
     RaServer startRa(RaConfig.Mode mode, AcmeSettings settings, String name, io.upki.ra.audit.RaAudit audit, int port)
             throws Exception {
         String crl = "http://127.0.0.1:" + publisher.port();
-        RaConfig config = new RaConfig(dir.resolve(name), "127.0.0.1", caPort, "127.0.0.1", port, mode,
-                List.of("127.0.0.1", "upki-ra"), TestCa.SEED, "upki-ra",
-                List.of(crl + "/crl.der"), crl + "/events", crl,
-                Duration.ofSeconds(5), 65536, settings);
+        RaConfig config = new RaConfig(dir.resolve(name), new RaConfig.Listener("127.0.0.1", port, mode, false),
+                new RaConfig.CaLink(io.upki.pki.caclient.CaEndpoints.of("127.0.0.1", caPort), Duration.ofSeconds(5)),
+                new RaConfig.Identity(TestCa.SEED, "upki-ra", List.of("127.0.0.1", "upki-ra")),
+                new io.upki.pki.options.CrlFeedSettings(List.of(crl + "/crl.der"), crl + "/events"),
+                Duration.ofSeconds(10), crl, 65536, settings);
         RaServer server = RaServer.start(config, clock, audit);
         if (ra == null || name.equals("ra")) {
             ra = server;
