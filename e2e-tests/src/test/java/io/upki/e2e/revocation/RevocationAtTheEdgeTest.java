@@ -1,4 +1,4 @@
-package io.upki.publisher;
+package io.upki.e2e.revocation;
 
 import static io.upki.sidecar.testing.SidecarConfigParts.ANY_PORT;
 import static io.upki.sidecar.testing.SidecarConfigParts.decisions;
@@ -15,6 +15,9 @@ import io.upki.pki.x509.Pem;
 import io.upki.sidecar.Sidecar;
 import io.upki.sidecar.SidecarConfig;
 import io.upki.testkit.clock.MutableClock;
+import io.upki.publisher.Publisher;
+import io.upki.publisher.PublisherConfig;
+import io.upki.publisher.TestPublishers;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
