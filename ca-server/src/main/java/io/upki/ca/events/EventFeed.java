@@ -1,5 +1,6 @@
 package io.upki.ca.events;
 
+import io.upki.ca.access.CurveServerSocket;
 import io.upki.pki.caclient.CurveKeys;
 import io.upki.pki.process.DaemonThreads;
 import io.upki.pki.wire.CaEvent;
@@ -92,16 +93,7 @@ public final class EventFeed implements AutoCloseable {
             pub = context.createSocket(SocketType.PUB);
             pub.setLinger(0);
             pub.setSndHWM(10_000);
-            if (curve != null) {
-                pub.setZapDomain(zapDomain);
-                pub.setCurveServer(true);
-                pub.setCurvePublicKey(curve.publicBytes());
-                pub.setCurveSecretKey(curve.secretBytes());
-            }
-            int port = endpoint.endsWith(":0")
-                    ? pub.bindToRandomPort(endpoint.substring(0, endpoint.lastIndexOf(':')))
-                    : bind(pub);
-            bound.complete(port);
+            bound.complete(CurveServerSocket.bind(pub, curve, zapDomain, endpoint));
         } catch (RuntimeException e) {
             bound.completeExceptionally(e);
             return;
@@ -124,11 +116,6 @@ public final class EventFeed implements AutoCloseable {
         } finally {
             context.destroySocket(pub);
         }
-    }
-
-    private int bind(ZMQ.Socket pub) {
-        pub.bind(endpoint);
-        return Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
     }
 
     @Override

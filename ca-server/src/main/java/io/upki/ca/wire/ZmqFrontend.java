@@ -2,6 +2,7 @@ package io.upki.ca.wire;
 
 import io.upki.ca.access.AccessPolicy;
 import io.upki.ca.access.Caller;
+import io.upki.ca.access.CurveServerSocket;
 import io.upki.ca.audit.AuditLog;
 import io.upki.pki.caclient.CurveKeys;
 import io.upki.pki.process.DaemonThreads;
@@ -115,15 +116,7 @@ public final class ZmqFrontend implements AutoCloseable {
             front.setMaxMsgSize(HARD_LIMIT_BYTES);
             front.setSndHWM(10_000);
             front.setRcvHWM(10_000);
-            if (curve != null) {
-                front.setZapDomain(zapDomain);
-                front.setCurveServer(true);
-                front.setCurvePublicKey(curve.publicBytes());
-                front.setCurveSecretKey(curve.secretBytes());
-            }
-            int port = endpoint.endsWith(":0") || endpoint.endsWith(":*")
-                    ? front.bindToRandomPort(endpoint.substring(0, endpoint.lastIndexOf(':')))
-                    : bindFixed(front);
+            int port = CurveServerSocket.bind(front, curve, zapDomain, endpoint);
             replies = context.createSocket(SocketType.PULL);
             replies.setLinger(0);
             replies.bind(replyEndpoint);
@@ -194,10 +187,6 @@ public final class ZmqFrontend implements AutoCloseable {
         }
     }
 
-    private int bindFixed(ZMQ.Socket socket) {
-        socket.bind(endpoint);
-        return Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
-    }
 
     /** Routes one request; called on the frontend thread only, so it must not block. */
     private void accept(ZMsg request, String userId, ZMQ.Socket front) {
