@@ -1,11 +1,15 @@
 package io.upki.ca.access;
 
 import io.upki.pki.caclient.CurveKeys;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.zeromq.ZMQ;
 
-/** Binds one of the CA's listening sockets, as a CURVE server (RFC 26) when the CA has CURVE keys. */
-public final class CurveServerSocket {
-    private CurveServerSocket() {
+/** The CA's ZeroMQ sockets: each bound by the thread that owns it, as a CURVE server (RFC 26) when the CA has CURVE keys. */
+public final class CaSockets {
+    private CaSockets() {
     }
 
     /**
@@ -27,5 +31,22 @@ public final class CurveServerSocket {
         }
         socket.bind(endpoint);
         return Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
+    }
+
+    /**
+     * Waits (10 s at most) for a socket's thread to complete {@code bound}; its failure is an
+     * IllegalStateException {@code failure: cause}, and so is an interrupt or the wait running out.
+     */
+    public static <T> T awaitBound(CompletableFuture<T> bound, String failure, String timedOut) {
+        try {
+            return bound.get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(failure + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(failure + ": interrupted", e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(timedOut, e);
+        }
     }
 }
