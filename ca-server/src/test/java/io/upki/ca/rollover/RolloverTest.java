@@ -49,12 +49,7 @@ class RolloverTest {
 
     @AfterEach
     void stopProcesses() throws InterruptedException {
-        for (Process p : started) {
-            p.destroy();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-        }
+        CliProcess.stopAll(started);
     }
 
     @Test
