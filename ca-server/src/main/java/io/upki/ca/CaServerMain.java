@@ -261,7 +261,7 @@ public final class CaServerMain implements Callable<Integer> {
         public Integer call() throws IOException {
             CaFiles files = data.existing();
             io.upki.ca.access.Role r = io.upki.ca.access.Role.fromWireName(role).orElseThrow(() ->
-                    new IllegalArgumentException("--role: '" + role + "' is not one of [operator, ra, sidecar, crl-publisher]"));
+                    new IllegalArgumentException("--role: " + io.upki.ca.access.Role.notOneOf(role)));
             String key = io.upki.pki.caclient.CurveKeys.loadOrCreate(keyFile).publicKey();
             try (io.upki.ca.store.Database db = store.location(files.database()).open(store.password())) {
                 new io.upki.ca.access.ClientRegistry(new io.upki.ca.store.JdbcClientRepository(db), Clock.systemUTC(),

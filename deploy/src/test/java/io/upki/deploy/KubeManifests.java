@@ -142,26 +142,25 @@ record KubeManifests(String source, List<JsonNode> objects, Map<String, Set<Stri
 
     /** The keys of a Secret: from an object in the rendering, else from docs/DEPLOY.md, else null. */
     Set<String> secretKeys(String namespace, String name) {
-        JsonNode s = find("Secret", namespace, name);
-        if (s != null) {
-            Set<String> keys = new LinkedHashSet<>();
-            s.path("data").fieldNames().forEachRemaining(keys::add);
-            s.path("stringData").fieldNames().forEachRemaining(keys::add);
-            return keys;
-        }
-        return documentedSecrets.get(namespace + "/" + name);
+        return keys("Secret", namespace, name, "stringData", documentedSecrets);
     }
 
     /** The keys of a ConfigMap: from an object in the rendering, else from docs/DEPLOY.md, else null. */
     Set<String> configMapKeys(String namespace, String name) {
-        JsonNode cm = find("ConfigMap", namespace, name);
-        if (cm != null) {
-            Set<String> keys = new LinkedHashSet<>();
-            cm.path("data").fieldNames().forEachRemaining(keys::add);
-            cm.path("binaryData").fieldNames().forEachRemaining(keys::add);
-            return keys;
+        return keys("ConfigMap", namespace, name, "binaryData", documentedConfigMaps);
+    }
+
+    /** The keys under {@code data} and {@code otherData} of {@code kind/name}, else those {@code documented}. */
+    private Set<String> keys(String kind, String namespace, String name, String otherData,
+                             Map<String, Set<String>> documented) {
+        JsonNode o = find(kind, namespace, name);
+        if (o == null) {
+            return documented.get(namespace + "/" + name);
         }
-        return documentedConfigMaps.get(namespace + "/" + name);
+        Set<String> keys = new LinkedHashSet<>();
+        o.path("data").fieldNames().forEachRemaining(keys::add);
+        o.path(otherData).fieldNames().forEachRemaining(keys::add);
+        return keys;
     }
 
     /** A copy where {@code change} is applied to the object at {@code pointer} inside {@code kind/name}. */

@@ -27,4 +27,9 @@ public enum Role {
     public static Optional<Role> fromWireName(String name) {
         return Arrays.stream(values()).filter(r -> r.wireName.equals(name)).findFirst();
     }
+
+    /** Why {@code name} is refused: {@code 'name' is not one of [operator, ra, sidecar, crl-publisher]}. */
+    public static String notOneOf(String name) {
+        return "'" + name + "' is not one of " + Arrays.stream(values()).map(Role::wireName).toList();
+    }
 }

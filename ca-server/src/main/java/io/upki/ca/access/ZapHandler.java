@@ -5,9 +5,6 @@ import io.upki.pki.process.DaemonThreads;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.SocketType;
@@ -48,16 +45,7 @@ public final class ZapHandler implements AutoCloseable {
     /** Binds the handler; returns once handshakes are checked. */
     public void start() {
         thread = DaemonThreads.start("ca-zap", this::serve);
-        try {
-            bound.get(10, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot start the ZAP handler: " + e.getCause().getMessage(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("timed out starting the ZAP handler", e);
-        }
+        CaSockets.awaitBound(bound, "cannot start the ZAP handler", "timed out starting the ZAP handler");
     }
 
     private void serve() {

@@ -1,5 +1,6 @@
 package io.upki.ca.events;
 
+import io.upki.ca.access.CaSockets;
 import io.upki.pki.caclient.CurveKeys;
 import io.upki.pki.process.DaemonThreads;
 import io.upki.pki.wire.CaEvent;
@@ -7,10 +8,8 @@ import io.upki.pki.wire.WireCodec;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,17 +65,7 @@ public final class EventFeed implements AutoCloseable {
     /** Binds the PUB socket; returns the port. */
     public int start() {
         thread = DaemonThreads.start("ca-events", this::run);
-        try {
-            return bound.get(10, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot publish events on " + endpoint + ": " + e.getCause().getMessage(),
-                    e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("timed out binding " + endpoint, e);
-        }
+        return CaSockets.awaitBound(bound, "cannot publish events on " + endpoint, "timed out binding " + endpoint);
     }
 
     /** Queues an event; never blocks a worker (a full queue drops it, with a warning). */
@@ -92,16 +81,7 @@ public final class EventFeed implements AutoCloseable {
             pub = context.createSocket(SocketType.PUB);
             pub.setLinger(0);
             pub.setSndHWM(10_000);
-            if (curve != null) {
-                pub.setZapDomain(zapDomain);
-                pub.setCurveServer(true);
-                pub.setCurvePublicKey(curve.publicBytes());
-                pub.setCurveSecretKey(curve.secretBytes());
-            }
-            int port = endpoint.endsWith(":0")
-                    ? pub.bindToRandomPort(endpoint.substring(0, endpoint.lastIndexOf(':')))
-                    : bind(pub);
-            bound.complete(port);
+            bound.complete(CaSockets.bind(pub, curve, zapDomain, endpoint));
         } catch (RuntimeException e) {
             bound.completeExceptionally(e);
             return;
@@ -124,11 +104,6 @@ public final class EventFeed implements AutoCloseable {
         } finally {
             context.destroySocket(pub);
         }
-    }
-
-    private int bind(ZMQ.Socket pub) {
-        pub.bind(endpoint);
-        return Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
     }
 
     @Override

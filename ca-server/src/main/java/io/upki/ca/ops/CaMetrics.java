@@ -17,7 +17,9 @@ import io.upki.pki.wire.CaProtocolException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -35,8 +37,8 @@ public final class CaMetrics implements TaskTimer {
     private final ProfileRegistry profiles;
     private final JdbcCertificateRepository certificates;
     private final Clock clock;
-    private final AtomicLong expiring7 = new AtomicLong();
-    private final AtomicLong expiring30 = new AtomicLong();
+    /** Each window of {@code upki.ca.certificates.expiring}, in days, and its latest count. */
+    private final Map<Integer, AtomicLong> expiring = new LinkedHashMap<>();
 
     /** @param crls the CRL service of every live issuing-key generation (one gauge set per issuer) */
     public CaMetrics(ProfileRegistry profiles, JdbcCertificateRepository certificates,
@@ -56,10 +58,12 @@ public final class CaMetrics implements TaskTimer {
             }
             return facts;
         });
-        Gauge.builder("upki.ca.certificates.expiring", expiring7, AtomicLong::get).tag("within", "7d")
-                .description("Certificates not revoked whose notAfter is within the next 7 or 30 days.").register(r);
-        Gauge.builder("upki.ca.certificates.expiring", expiring30, AtomicLong::get).tag("within", "30d")
-                .description("Certificates not revoked whose notAfter is within the next 7 or 30 days.").register(r);
+        for (int days : new int[] {7, 30}) {
+            AtomicLong count = new AtomicLong();
+            expiring.put(days, count);
+            Gauge.builder("upki.ca.certificates.expiring", count, AtomicLong::get).tag("within", days + "d")
+                    .description("Certificates not revoked whose notAfter is within the next 7 or 30 days.").register(r);
+        }
     }
 
     private static String issuer(CrlService crls) {
@@ -76,8 +80,7 @@ public final class CaMetrics implements TaskTimer {
     /** Re-counts the certificates expiring soon (a count query on the store; run every minute or so). */
     public void refreshExpiring() {
         Instant now = clock.instant();
-        expiring7.set(certificates.countExpiring(now, now.plus(Duration.ofDays(7))));
-        expiring30.set(certificates.countExpiring(now, now.plus(Duration.ofDays(30))));
+        expiring.forEach((days, count) -> count.set(certificates.countExpiring(now, now.plus(Duration.ofDays(days)))));
     }
 
     @Override

@@ -211,7 +211,7 @@ public final class CaRoutes {
     private Object addClient(Params p, Caller caller) {
         String roleName = p.requireString("role");
         Role role = Role.fromWireName(roleName).orElseThrow(() -> new CaProtocolException(CaErrorCode.VALIDATION,
-                "role: '" + roleName + "' is not one of [operator, ra, sidecar, crl-publisher]"));
+                "role: " + Role.notOneOf(roleName)));
         var client = access.registry().add(p.requireString("public_key"), p.requireString("name"), role,
                 caller.describe());
         return Map.of("public_key", client.publicKey(), "name", client.name(), "role", client.role());

@@ -83,26 +83,22 @@ public final class Params {
 
     /** A positive integer given as a JSON integer (or a string of digits); null when absent. */
     public Integer optionalPositiveInt(String name, int max) {
-        JsonNode value = present(name);
-        if (value == null) {
-            return null;
-        }
-        BigInteger number = integer(name, value);
-        if (number.signum() <= 0 || number.compareTo(BigInteger.valueOf(max)) > 0) {
-            throw new CaProtocolException(CaErrorCode.VALIDATION, name + " must be between 1 and " + max);
-        }
-        return number.intValueExact();
+        return optionalIntBetween(name, 1, max);
     }
 
     /** A non-negative integer (an offset), null when absent. */
     public Integer optionalNonNegativeInt(String name) {
+        return optionalIntBetween(name, 0, Integer.MAX_VALUE);
+    }
+
+    private Integer optionalIntBetween(String name, int min, int max) {
         JsonNode value = present(name);
         if (value == null) {
             return null;
         }
         BigInteger number = integer(name, value);
-        if (number.signum() < 0 || number.bitLength() > 31) {
-            throw new CaProtocolException(CaErrorCode.VALIDATION, name + " must be between 0 and " + Integer.MAX_VALUE);
+        if (number.compareTo(BigInteger.valueOf(min)) < 0 || number.compareTo(BigInteger.valueOf(max)) > 0) {
+            throw new CaProtocolException(CaErrorCode.VALIDATION, name + " must be between " + min + " and " + max);
         }
         return number.intValueExact();
     }
@@ -167,7 +163,7 @@ public final class Params {
         if (value.isIntegralNumber()) {
             return value.bigIntegerValue();
         }
-        if (value.isTextual() && value.asText().matches("[0-9]{1,60}")) {
+        if (value.isTextual() && DECIMAL.matcher(value.asText()).matches()) {
             return new BigInteger(value.asText());
         }
         throw wrongType(name, "an integer");

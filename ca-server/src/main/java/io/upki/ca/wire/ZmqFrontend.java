@@ -2,6 +2,7 @@ package io.upki.ca.wire;
 
 import io.upki.ca.access.AccessPolicy;
 import io.upki.ca.access.Caller;
+import io.upki.ca.access.CaSockets;
 import io.upki.ca.audit.AuditLog;
 import io.upki.pki.caclient.CurveKeys;
 import io.upki.pki.process.DaemonThreads;
@@ -12,10 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.SocketType;
@@ -94,16 +92,7 @@ public final class ZmqFrontend implements AutoCloseable {
     public int start() {
         thread = new Thread(this::serve, "ca-frontend-" + endpoint);
         thread.start();
-        try {
-            return bound.get(10, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot listen on " + endpoint + ": " + e.getCause().getMessage(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while binding " + endpoint, e);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("timed out binding " + endpoint, e);
-        }
+        return CaSockets.awaitBound(bound, "cannot listen on " + endpoint, "timed out binding " + endpoint);
     }
 
     private void serve() {
@@ -115,15 +104,7 @@ public final class ZmqFrontend implements AutoCloseable {
             front.setMaxMsgSize(HARD_LIMIT_BYTES);
             front.setSndHWM(10_000);
             front.setRcvHWM(10_000);
-            if (curve != null) {
-                front.setZapDomain(zapDomain);
-                front.setCurveServer(true);
-                front.setCurvePublicKey(curve.publicBytes());
-                front.setCurveSecretKey(curve.secretBytes());
-            }
-            int port = endpoint.endsWith(":0") || endpoint.endsWith(":*")
-                    ? front.bindToRandomPort(endpoint.substring(0, endpoint.lastIndexOf(':')))
-                    : bindFixed(front);
+            int port = CaSockets.bind(front, curve, zapDomain, endpoint);
             replies = context.createSocket(SocketType.PULL);
             replies.setLinger(0);
             replies.bind(replyEndpoint);
@@ -194,10 +175,6 @@ public final class ZmqFrontend implements AutoCloseable {
         }
     }
 
-    private int bindFixed(ZMQ.Socket socket) {
-        socket.bind(endpoint);
-        return Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
-    }
 
     /** Routes one request; called on the frontend thread only, so it must not block. */
     private void accept(ZMsg request, String userId, ZMQ.Socket front) {

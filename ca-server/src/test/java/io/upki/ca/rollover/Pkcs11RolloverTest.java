@@ -52,12 +52,7 @@ class Pkcs11RolloverTest {
 
     @AfterEach
     void stop() throws InterruptedException {
-        for (Process p : started) {
-            p.destroy();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-        }
+        CliProcess.stopAll(started);
     }
 
     @Test

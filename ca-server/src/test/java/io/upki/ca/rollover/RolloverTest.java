@@ -49,12 +49,7 @@ class RolloverTest {
 
     @AfterEach
     void stopProcesses() throws InterruptedException {
-        for (Process p : started) {
-            p.destroy();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-        }
+        CliProcess.stopAll(started);
     }
 
     @Test
@@ -75,18 +70,16 @@ class RolloverTest {
                     : crlNumber(crl(client, null));
 
             // The next key and its request, made beside the running CA.
-            CliProcess.Result prepare = CliProcess.run(ENV, CliProcess.CA_MAIN, "rollover", "--data-dir", ca.toString());
+            CliProcess.Result prepare = prepare(ca);
             assertThat(prepare.exit()).as(prepare.output()).isZero();
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(ca.resolve("next/ca.key"))))
                     .isEqualTo("rw-------");
             assertThat(Pem.parseCsr(Files.readString(ca.resolve("next/ca.csr"))).getSubject().toString())
                     .endsWith("CN=uPKI Issuing CA G2");
-            CliProcess.Result sign = CliProcess.run(ENV, CliProcess.ROOT_MAIN, "sign", "--dir", root.toString(), "--csr",
-                    ca.resolve("next/ca.csr").toString(), "--out", dir.resolve("next.crt").toString());
+            CliProcess.Result sign = signNext(root, ca, dir.resolve("next.crt"));
             assertThat(sign.exit()).as(sign.output()).isZero();
             X509Certificate g2 = Pem.parseCertificate(Files.readString(dir.resolve("next.crt")));
-            CliProcess.Result install = CliProcess.run(ENV, CliProcess.CA_MAIN, "rollover", "--data-dir", ca.toString(),
-                    "--install", "--cert", dir.resolve("next.crt").toString());
+            CliProcess.Result install = install(ca, dir.resolve("next.crt"));
             assertThat(install.exit()).as(install.output()).isZero();
             assertThat(ca.resolve("generations/1/ca.crt")).exists();
             assertThat(ca.resolve("next")).doesNotExist();
@@ -179,7 +172,7 @@ class RolloverTest {
         CliProcess.Result init = CliProcess.run(ENV, CliProcess.CA_MAIN, "init", "--data-dir", ca.toString(), "--key-type", "ec",
                 "--seed", TestCa.SEED);
         assertThat(init.exit()).as(init.output()).isZero();
-        CliProcess.Result r = CliProcess.run(ENV, CliProcess.CA_MAIN, "rollover", "--data-dir", ca.toString());
+        CliProcess.Result r = prepare(ca);
         assertThat(r.exit()).isNotZero();
         assertThat(r.lastLine()).startsWith("ca-server: ").contains("needs a two-tier CA").contains("docs/KEYS.md");
         assertThat(ca.resolve("next")).doesNotExist();
@@ -194,8 +187,7 @@ class RolloverTest {
         // Some other intermediate of the same root: there is nothing it could be the next key of.
         Path other = dir.resolve("other");
         twoTierUnder(root, other);
-        CliProcess.Result r = CliProcess.run(ENV, CliProcess.CA_MAIN, "rollover", "--data-dir", ca.toString(), "--install",
-                "--cert", other.resolve("ca.crt").toString());
+        CliProcess.Result r = install(ca, other.resolve("ca.crt"));
         assertThat(r.exit()).isNotZero();
         assertThat(r.lastLine()).contains("no rollover pending");
         assertUnchanged(ca, before);
@@ -207,11 +199,10 @@ class RolloverTest {
         Path ca = dir.resolve("ca");
         twoTier(root, ca);
         String before = Files.readString(ca.resolve("ca.crt"));
-        assertThat(CliProcess.run(ENV, CliProcess.CA_MAIN, "rollover", "--data-dir", ca.toString()).exit()).isZero();
+        assertThat(prepare(ca).exit()).isZero();
         Path other = dir.resolve("other");
         twoTierUnder(root, other);
-        CliProcess.Result r = CliProcess.run(ENV, CliProcess.CA_MAIN, "rollover", "--data-dir", ca.toString(), "--install",
-                "--cert", other.resolve("ca.crt").toString());
+        CliProcess.Result r = install(ca, other.resolve("ca.crt"));
         assertThat(r.exit()).isNotZero();
         assertThat(r.lastLine()).contains("does not match the next key");
         assertUnchanged(ca, before);
@@ -224,14 +215,12 @@ class RolloverTest {
         Path ca = dir.resolve("ca");
         twoTier(root, ca);
         String before = Files.readString(ca.resolve("ca.crt"));
-        assertThat(CliProcess.run(ENV, CliProcess.CA_MAIN, "rollover", "--data-dir", ca.toString()).exit()).isZero();
+        assertThat(prepare(ca).exit()).isZero();
         // Another root, with the very same name, signs the next key's request.
         Path otherRoot = dir.resolve("other-root");
         assertThat(CliProcess.run(ENV, CliProcess.ROOT_MAIN, "init", "--dir", otherRoot.toString(), "--key-type", "ec").exit()).isZero();
-        assertThat(CliProcess.run(ENV, CliProcess.ROOT_MAIN, "sign", "--dir", otherRoot.toString(), "--csr",
-                ca.resolve("next/ca.csr").toString(), "--out", dir.resolve("foreign.crt").toString()).exit()).isZero();
-        CliProcess.Result r = CliProcess.run(ENV, CliProcess.CA_MAIN, "rollover", "--data-dir", ca.toString(), "--install",
-                "--cert", dir.resolve("foreign.crt").toString());
+        assertThat(signNext(otherRoot, ca, dir.resolve("foreign.crt")).exit()).isZero();
+        CliProcess.Result r = install(ca, dir.resolve("foreign.crt"));
         assertThat(r.exit()).isNotZero();
         assertThat(r.lastLine()).contains("does not chain to the root");
         assertUnchanged(ca, before);
@@ -242,22 +231,37 @@ class RolloverTest {
         Path root = dir.resolve("root");
         Path ca = dir.resolve("ca");
         twoTier(root, ca);
-        assertThat(CliProcess.run(ENV, CliProcess.CA_MAIN, "rollover", "--data-dir", ca.toString()).exit()).isZero();
+        assertThat(prepare(ca).exit()).isZero();
         String csr = Files.readString(ca.resolve("next/ca.csr"));
-        CliProcess.Result twice = CliProcess.run(ENV, CliProcess.CA_MAIN, "rollover", "--data-dir", ca.toString());
+        CliProcess.Result twice = prepare(ca);
         assertThat(twice.exit()).isNotZero();
         assertThat(twice.lastLine()).contains("already pending");
         assertThat(Files.readString(ca.resolve("next/ca.csr"))).isEqualTo(csr);
-        assertThat(CliProcess.run(ENV, CliProcess.ROOT_MAIN, "sign", "--dir", root.toString(), "--csr",
-                ca.resolve("next/ca.csr").toString(), "--out", dir.resolve("next.crt").toString()).exit()).isZero();
-        String[] install = {"rollover", "--data-dir", ca.toString(), "--install", "--cert", dir.resolve("next.crt").toString()};
-        assertThat(CliProcess.run(ENV, CliProcess.CA_MAIN, install).exit()).isZero();
+        assertThat(signNext(root, ca, dir.resolve("next.crt")).exit()).isZero();
+        assertThat(install(ca, dir.resolve("next.crt")).exit()).isZero();
         String installed = Files.readString(ca.resolve("ca.crt"));
-        CliProcess.Result again = CliProcess.run(ENV, CliProcess.CA_MAIN, install);
+        CliProcess.Result again = install(ca, dir.resolve("next.crt"));
         assertThat(again.exit()).isNotZero();
         assertThat(again.lastLine()).contains("already installed");
         assertUnchanged(ca, installed);
         assertThat(ca.resolve("generations/2")).doesNotExist();
+    }
+
+    /** {@code ca-server rollover}: the next key and its request, next/ca.csr. */
+    private static CliProcess.Result prepare(Path ca) throws Exception {
+        return CliProcess.run(ENV, CliProcess.CA_MAIN, "rollover", "--data-dir", ca.toString());
+    }
+
+    /** {@code root sign} of {@code ca}'s next/ca.csr into {@code out}. */
+    private static CliProcess.Result signNext(Path root, Path ca, Path out) throws Exception {
+        return CliProcess.run(ENV, CliProcess.ROOT_MAIN, "sign", "--dir", root.toString(), "--csr",
+                ca.resolve("next/ca.csr").toString(), "--out", out.toString());
+    }
+
+    /** {@code ca-server rollover --install --cert cert}. */
+    private static CliProcess.Result install(Path ca, Path cert) throws Exception {
+        return CliProcess.run(ENV, CliProcess.CA_MAIN, "rollover", "--data-dir", ca.toString(), "--install", "--cert",
+                cert.toString());
     }
 
     private static void assertUnchanged(Path ca, String caCrt) throws Exception {

@@ -96,6 +96,16 @@ public final class CliProcess {
         throw new AssertionError("ca-server did not answer within " + timeout + ":\n" + Files.readString(log));
     }
 
+    /** Stops each of {@code processes} (SIGTERM, SIGKILL when one has not exited within 30 s). */
+    public static void stopAll(List<Process> processes) throws InterruptedException {
+        for (Process p : processes) {
+            p.destroy();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
     /** Runs {@code mainClass} with {@code args} and asserts it exits 0 (its output as the description). */
     public static Result ok(Map<String, String> env, String mainClass, String... args)
             throws IOException, InterruptedException {

@@ -6,11 +6,11 @@ import io.upki.ra.audit.RaAudit;
 import io.upki.ra.auth.Caller;
 import java.math.BigInteger;
 
-/** The API's lines in the audit trail: every state change with its caller, and every refusal. */
-final class ApiAudit {
+/** The API's (and the console's) lines in the audit trail: every state change with its caller, every refusal. */
+public final class ApiAudit {
     private final RaAudit audit;
 
-    ApiAudit(RaAudit audit) {
+    public ApiAudit(RaAudit audit) {
         this.audit = audit;
     }
 
@@ -29,7 +29,7 @@ final class ApiAudit {
     }
 
     /** An API event of {@code caller} (null when authentication itself failed) about certificate {@code serial}. */
-    void record(Caller caller, String action, BigInteger serial, String result, Object... fields) {
+    public void record(Caller caller, String action, BigInteger serial, String result, Object... fields) {
         Object[] all = new Object[fields.length + 6];
         all[0] = "serial";
         all[1] = AuditTrail.serial(serial);

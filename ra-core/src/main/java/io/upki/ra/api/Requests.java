@@ -10,7 +10,7 @@ import java.math.BigInteger;
 import org.bouncycastle.asn1.x500.X500Name;
 
 /** What the API's routes read from a request: certificate names, reasons, DNs, CSRs and bounded numbers. */
-final class Requests {
+public final class Requests {
     static final int MAX_CSR = 16 * 1024;
 
     private Requests() {
@@ -57,6 +57,11 @@ final class Requests {
         if (dn == null || dn.isBlank()) {
             throw new ApiException(400, "a 'dn' is required");
         }
+        return parsedDn(dn);
+    }
+
+    /** A DN given (not blank) that parses, stripped; else a 400 naming what is wrong with it. */
+    public static String parsedDn(String dn) throws ApiException {
         try {
             DistinguishedNames.parse(dn);
             return dn.strip();

@@ -3,9 +3,9 @@ package io.upki.ra.console;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.upki.pki.caclient.CertificateAuthorityClient;
-import io.upki.pki.x509.DistinguishedNames;
 import io.upki.ra.api.ApiException;
 import io.upki.ra.api.CaGateway;
+import io.upki.ra.api.Requests;
 
 /** The CA's admin list: shown, added to and removed from (each change a CSRF-guarded form). */
 final class AdminPages {
@@ -52,11 +52,6 @@ final class AdminPages {
         if (dn == null || dn.isBlank() || dn.length() > 1024) {
             throw new ApiException(400, "a DN is required (at most 1024 characters)");
         }
-        try {
-            DistinguishedNames.parse(dn);
-            return dn.strip();
-        } catch (IllegalArgumentException e) {
-            throw new ApiException(400, "invalid DN: " + e.getMessage());
-        }
+        return Requests.parsedDn(dn);
     }
 }

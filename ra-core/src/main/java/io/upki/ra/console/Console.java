@@ -2,8 +2,8 @@ package io.upki.ra.console;
 
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import io.upki.pki.audit.AuditTrail;
 import io.upki.pki.caclient.CaClient;
+import io.upki.ra.api.ApiAudit;
 import io.upki.ra.api.ApiException;
 import io.upki.ra.api.CaGateway;
 import io.upki.ra.audit.RaAudit;
@@ -31,7 +31,7 @@ public final class Console {
 
     private final Authenticator authenticator;
     private final BrowserGuard guard = new BrowserGuard();
-    private final RaAudit audit;
+    private final ApiAudit trail;
     private final CertificatePages certificates;
     private final AdminPages admins;
     private final EdgePage edge;
@@ -39,7 +39,7 @@ public final class Console {
 
     private Console(CaGateway ca, Authenticator authenticator, String publisher, RaAudit audit, Clock clock) {
         this.authenticator = authenticator;
-        this.audit = audit;
+        this.trail = new ApiAudit(audit);
         Revocations revocations = new Revocations(20);
         EdgeStatus edgeStatus = new EdgeStatus(publisher);
         this.certificates = new CertificatePages(this, ca, edgeStatus, revocations, clock);
@@ -133,18 +133,11 @@ public final class Console {
 
     /** A console change in the audit trail, named as the API names its own. */
     void audit(Context ctx, String action, BigInteger serial, Object... fields) {
-        Caller caller = caller(ctx);
-        Object[] all = new Object[fields.length + 8];
-        all[0] = "serial";
-        all[1] = AuditTrail.serial(serial);
-        all[2] = "role";
-        all[3] = caller.role().wireName();
-        all[4] = "caller_serial";
-        all[5] = AuditTrail.serial(caller.serial());
-        all[6] = "via";
-        all[7] = "console";
-        System.arraycopy(fields, 0, all, 8, fields.length);
-        audit.record(caller.subject(), action, "ok", all);
+        Object[] all = new Object[fields.length + 2];
+        all[0] = "via";
+        all[1] = "console";
+        System.arraycopy(fields, 0, all, 2, fields.length);
+        trail.record(caller(ctx), action, serial, "ok", all);
     }
 
     /** A serial from a path: decimal digits only, as the console's links write it. */
