@@ -1,21 +1,14 @@
 package io.upki.ra;
 
-import static io.upki.sidecar.testing.SidecarConfigParts.ANY_PORT;
-import static io.upki.sidecar.testing.SidecarConfigParts.decisions;
-import static io.upki.sidecar.testing.SidecarConfigParts.limits;
-import static io.upki.sidecar.testing.SidecarConfigParts.trust;
-
 import io.upki.ca.testing.TestCa;
-import io.upki.testkit.pki.TestKeys;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.options.CrlFeedSettings;
 import io.upki.pki.wire.CaTask;
 import io.upki.pki.x509.Pem;
 import io.upki.publisher.Publisher;
 import io.upki.publisher.PublisherConfig;
-import io.upki.sidecar.Sidecar;
-import io.upki.sidecar.SidecarConfig;
 import io.upki.testkit.TempFolder;
+import io.upki.testkit.pki.TestKeys;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -48,17 +41,17 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /** A real CA, crl-publisher and ra-core on loopback, plus client identities written to files for curl. */
-final class RaStack implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
+public final class RaStack implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
     /** A client identity: key, certificate, and their files. */
-    record Client(KeyPair keys, X509Certificate certificate, Path keyFile, Path certFile) {
+    public record Client(KeyPair keys, X509Certificate certificate, Path keyFile, Path certFile) {
     }
 
-    Path dir;
+    public Path dir;
     int caPort;
-    TestCa ca;
-    Publisher publisher;
-    RaServer ra;
-    Path caCrt;
+    public TestCa ca;
+    public Publisher publisher;
+    public RaServer ra;
+    public Path caCrt;
     /** For a class's stack: the ra-core to start with it (none when null), and what to close with it. */
     private final RaConfig.Mode raMode;
     private final boolean edgeTls;
@@ -78,17 +71,17 @@ final class RaStack implements AutoCloseable, BeforeAllCallback, AfterAllCallbac
      * The stack of a whole test class, as a JUnit 5 extension ({@code @RegisterExtension static final}): CA
      * and publisher in a fresh folder before the first test, no ra-core yet; all closed after the last.
      */
-    static RaStack forClass() {
+    public static RaStack forClass() {
         return new RaStack(null, false);
     }
 
     /** As {@link #forClass()}, with an ra-core in {@code mode} started too. */
-    static RaStack forClass(RaConfig.Mode mode) {
+    public static RaStack forClass(RaConfig.Mode mode) {
         return new RaStack(mode, false);
     }
 
     /** As {@link #forClass(RaConfig.Mode)}; {@code edgeTls}: see {@link #startRa(RaConfig.Mode, boolean)}. */
-    static RaStack forClass(RaConfig.Mode mode, boolean edgeTls) {
+    public static RaStack forClass(RaConfig.Mode mode, boolean edgeTls) {
         return new RaStack(mode, edgeTls);
     }
 
@@ -110,7 +103,7 @@ final class RaStack implements AutoCloseable, BeforeAllCallback, AfterAllCallbac
     }
 
     /** Closes {@code resource} (a sidecar, say) when the stack closes, before the stack's own processes. */
-    <T extends AutoCloseable> T closeAfter(T resource) {
+    public <T extends AutoCloseable> T closeAfter(T resource) {
         closeAfter.add(resource);
         return resource;
     }
@@ -126,11 +119,11 @@ final class RaStack implements AutoCloseable, BeforeAllCallback, AfterAllCallbac
         caCrt = Files.writeString(dir.resolve("ca.crt"), ca.call(CaTask.GET_CA, CaClient.params()).asText());
     }
 
-    void startCa() throws Exception {
+    public void startCa() throws Exception {
         ca = TestCa.open(dir.resolve("ca"), Duration.ofDays(7), null, Clock.systemUTC(), caPort);
     }
 
-    String publisherBase() {
+    public String publisherBase() {
         return "http://127.0.0.1:" + publisher.port();
     }
 
@@ -168,17 +161,7 @@ final class RaStack implements AutoCloseable, BeforeAllCallback, AfterAllCallbac
         return ra;
     }
 
-    /** A real auth-sidecar registered with this stack's CA as {@code name} (its assertion-signer certificate). */
-    Sidecar sidecar(String name, Clock clock) throws Exception {
-        String pub = publisherBase();
-        var signing = new SidecarConfig.Signing(null, null, ca.registrationEndpoint(), TestCa.SEED, name, dir.resolve(name));
-        var crls = new CrlFeedSettings(List.of(pub + "/crl.der"), pub + "/events");
-        return Sidecar.start(new SidecarConfig(ANY_PORT, trust(caCrt, null, crls),
-                new SidecarConfig.Admins(null, ca.opsEndpoint(), Duration.ofSeconds(1)), signing, limits(100),
-                decisions("traefik", false), null), clock);
-    }
-
-    Client issue(String cn, String profile) throws Exception {
+    public Client issue(String cn, String profile) throws Exception {
         KeyPair keys = TestKeys.ec256();
         String pem = ca.client().sign(TestKeys.csr(keys, "CN=" + cn, List.of()), profile).get("certificate").asText();
         return write(cn, keys, Pem.parseCertificate(pem));
@@ -205,7 +188,7 @@ final class RaStack implements AutoCloseable, BeforeAllCallback, AfterAllCallbac
     }
 
     /** An HTTPS client trusting ca.crt, presenting {@code client} (or no certificate when null). */
-    HttpClient https(Client client) throws Exception {
+    public HttpClient https(Client client) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("ca", Pem.parseCertificate(Files.readString(caCrt)));
@@ -224,7 +207,7 @@ final class RaStack implements AutoCloseable, BeforeAllCallback, AfterAllCallbac
         return HttpClient.newBuilder().sslContext(ctx).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
-    static HttpResponse<String> send(HttpClient client, String method, String url, String body) throws Exception {
+    public static HttpResponse<String> send(HttpClient client, String method, String url, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {

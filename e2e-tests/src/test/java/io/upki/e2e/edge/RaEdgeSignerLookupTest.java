@@ -1,15 +1,17 @@
-package io.upki.ra;
+package io.upki.e2e.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.upki.testkit.pki.TestKeys;
 import io.upki.pki.assertion.AssertionSigner;
 import io.upki.pki.assertion.Identity;
 import io.upki.pki.trust.Role;
 import io.upki.pki.x509.Pem;
 import io.upki.pki.x509.UpkiRole;
+import io.upki.ra.RaConfig;
+import io.upki.ra.RaStack;
 import io.upki.sidecar.Sidecar;
+import io.upki.testkit.pki.TestKeys;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -54,7 +56,7 @@ class RaEdgeSignerLookupTest {
     @BeforeAll
     static void start() throws Exception {
         ra = "http://127.0.0.1:" + stack.ra.port();
-        known = stack.closeAfter(stack.sidecar("known-sidecar", Clock.systemUTC()));
+        known = stack.closeAfter(EdgeSidecars.register(stack, "known-sidecar", Clock.systemUTC()));
         admin = stack.issue("admin.example.internal", "admin");
     }
 
@@ -113,7 +115,7 @@ class RaEdgeSignerLookupTest {
     @Test
     void aNewSignerWhileTheCaIsDownGets503AndIsAcceptedOnceTheCaIsBack() throws Exception {
         assertThat(get("/api/v1/health", assertion(known, "/api/v1/health")).statusCode()).isEqualTo(200);
-        Sidecar fresh = stack.sidecar("fresh-sidecar", Clock.systemUTC());
+        Sidecar fresh = EdgeSidecars.register(stack, "fresh-sidecar", Clock.systemUTC());
         try {
             String first = assertion(fresh, "/api/v1/health");
             stack.ca.close();

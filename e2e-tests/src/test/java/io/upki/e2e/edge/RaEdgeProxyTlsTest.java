@@ -1,8 +1,10 @@
-package io.upki.ra;
+package io.upki.e2e.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.upki.pki.peer.ProxyPeer;
+import io.upki.ra.RaConfig;
+import io.upki.ra.RaStack;
 import io.upki.sidecar.Sidecar;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,7 +34,7 @@ class RaEdgeProxyTlsTest {
     @BeforeAll
     static void start() throws Exception {
         ra = "https://127.0.0.1:" + stack.ra.port();
-        sidecar = stack.closeAfter(stack.sidecar("tls-edge-sidecar", Clock.systemUTC()));
+        sidecar = stack.closeAfter(EdgeSidecars.register(stack, "tls-edge-sidecar", Clock.systemUTC()));
         admin = stack.issue("admin.example.internal", "admin");
         user = stack.issue("user.example.internal", "user");
         proxy = stack.issue("edge-proxy", "proxy");

@@ -1,10 +1,12 @@
-package io.upki.ra;
+package io.upki.e2e.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.upki.pki.assertion.AssertionSigner;
 import io.upki.pki.assertion.Identity;
 import io.upki.pki.trust.Role;
+import io.upki.ra.RaConfig;
+import io.upki.ra.RaStack;
 import io.upki.sidecar.Sidecar;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,12 +41,12 @@ class RaEdgeModeTest {
     @BeforeAll
     static void start() throws Exception {
         ra = "http://127.0.0.1:" + stack.ra.port();
-        sidecar = stack.closeAfter(stack.sidecar("edge-sidecar", Clock.systemUTC()));
+        sidecar = stack.closeAfter(EdgeSidecars.register(stack, "edge-sidecar", Clock.systemUTC()));
         // A sidecar whose clock is a minute behind: its assertions are already expired for the RA.
-        lateSidecar = stack.closeAfter(stack.sidecar("late-sidecar",
+        lateSidecar = stack.closeAfter(EdgeSidecars.register(stack, "late-sidecar",
                 Clock.offset(Clock.systemUTC(), Duration.ofSeconds(-60))));
         // One 15 s behind: its assertions are within their 30 s lifetime, too old for an unsafe method.
-        slowSidecar = stack.closeAfter(stack.sidecar("slow-sidecar",
+        slowSidecar = stack.closeAfter(EdgeSidecars.register(stack, "slow-sidecar",
                 Clock.offset(Clock.systemUTC(), Duration.ofSeconds(-15))));
         admin = stack.issue("admin.example.internal", "admin");
         client = stack.issue("client.example.internal", "user");

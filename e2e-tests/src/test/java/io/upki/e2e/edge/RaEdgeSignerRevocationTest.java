@@ -1,4 +1,4 @@
-package io.upki.ra;
+package io.upki.e2e.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.wire.CaTask;
 import io.upki.pki.x509.Pem;
+import io.upki.ra.RaConfig;
+import io.upki.ra.RaStack;
 import io.upki.sidecar.Sidecar;
 import java.math.BigInteger;
 import java.net.URI;
@@ -38,8 +40,8 @@ class RaEdgeSignerRevocationTest {
     @BeforeAll
     static void start() throws Exception {
         ra = "http://127.0.0.1:" + stack.ra.port();
-        doomed = stack.closeAfter(stack.sidecar("doomed-sidecar", Clock.systemUTC()));
-        other = stack.closeAfter(stack.sidecar("other-sidecar", Clock.systemUTC()));
+        doomed = stack.closeAfter(EdgeSidecars.register(stack, "doomed-sidecar", Clock.systemUTC()));
+        other = stack.closeAfter(EdgeSidecars.register(stack, "other-sidecar", Clock.systemUTC()));
         admin = stack.issue("admin.example.internal", "admin");
     }
 
