@@ -15,7 +15,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -233,12 +232,8 @@ public final class CrlService implements AutoCloseable {
     @Override
     public void close() {
         writer.shutdown();
-        try {
-            if (!writer.awaitTermination(30, TimeUnit.SECONDS)) {
-                LOG.warn("the latest CRL was not stored within 30 s of shutdown");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        if (!io.upki.pki.process.DaemonThreads.drain(writer, Duration.ofSeconds(30))) {
+            LOG.warn("the latest CRL was not stored within 30 s of shutdown");
         }
     }
 

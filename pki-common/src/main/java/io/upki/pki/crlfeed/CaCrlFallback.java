@@ -137,11 +137,7 @@ public final class CaCrlFallback implements AutoCloseable {
     @Override
     public void close() {
         scheduler.shutdownNow();
-        try {
-            scheduler.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        io.upki.pki.process.DaemonThreads.drain(scheduler, Duration.ofSeconds(2));
         CaEventSubscriber s = subscriber;
         if (s != null) {
             s.close();

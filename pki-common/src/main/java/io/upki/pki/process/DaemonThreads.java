@@ -1,7 +1,9 @@
 package io.upki.pki.process;
 
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Thread factories for background work, whose threads are named for thread dumps and never keep a process alive. */
@@ -39,6 +41,21 @@ public final class DaemonThreads {
             thread.join(timeout.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Waits up to {@code timeout} for {@code pool}, already shut down, to finish what it was given, keeping an
+     * interrupt for the caller; for a close() that must not return before queued writes are stored.
+     *
+     * @return true when every task ended in time
+     */
+    public static boolean drain(ExecutorService pool, Duration timeout) {
+        try {
+            return pool.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

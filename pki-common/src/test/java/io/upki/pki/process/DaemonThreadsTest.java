@@ -38,4 +38,33 @@ class DaemonThreadsTest {
         assertThat(stuck.isAlive()).isFalse();
         DaemonThreads.join(null, Duration.ofSeconds(10)); // nothing started: nothing to wait for
     }
+
+    @Test
+    void drainSaysWhetherQueuedWorkEndedAndKeepsAnInterrupt() throws InterruptedException {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor(
+                DaemonThreads.named("writer"));
+        java.util.concurrent.atomic.AtomicBoolean stored = new java.util.concurrent.atomic.AtomicBoolean();
+        pool.execute(() -> stored.set(true));
+        pool.shutdown();
+        assertThat(DaemonThreads.drain(pool, Duration.ofSeconds(10))).isTrue();
+        assertThat(stored).isTrue();
+
+        CountDownLatch release = new CountDownLatch(1);
+        java.util.concurrent.ExecutorService busy = java.util.concurrent.Executors.newSingleThreadExecutor(
+                DaemonThreads.named("busy"));
+        busy.execute(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        busy.shutdown();
+        assertThat(DaemonThreads.drain(busy, Duration.ofMillis(50))).as("still running").isFalse();
+        Thread.currentThread().interrupt();
+        assertThat(DaemonThreads.drain(busy, Duration.ofSeconds(10))).as("interrupted").isFalse();
+        assertThat(Thread.interrupted()).as("the interrupt is kept for the caller").isTrue();
+        release.countDown();
+        assertThat(DaemonThreads.drain(busy, Duration.ofSeconds(10))).isTrue();
+    }
 }
