@@ -135,6 +135,7 @@ public final class Publisher implements AutoCloseable {
                 config.caTimeout().multipliedBy(2).plusSeconds(1), metrics::render,
                 Pem.encode(caCert).getBytes(StandardCharsets.US_ASCII));
         routes.withGenerations(generations);
+        hub.followGenerations(generations::crlNumbers);
         if (rootCrlFile != null) {
             routes.withRootCrl(rootCrlFile);
         }

@@ -21,6 +21,17 @@ public final class PushHub {
     private static final Logger LOG = LoggerFactory.getLogger(PushHub.class);
 
     private final Set<SseClient> clients = ConcurrentHashMap.newKeySet();
+    /** Every live CA generation's CRL number; empty while the CA has one generation. */
+    private volatile java.util.function.Supplier<java.util.List<java.math.BigInteger>> generationNumbers = java.util.List::of;
+
+    /**
+     * Names every live generation's CRL number in each announcement ({@code numbers}): after a key rollover
+     * a revocation of an earlier generation's certificate changes that generation's CRL, while the delta
+     * pushed for the current one lets a holder skip fetching; the list tells it what else to fetch.
+     */
+    public void followGenerations(java.util.function.Supplier<java.util.List<java.math.BigInteger>> numbers) {
+        this.generationNumbers = numbers;
+    }
 
     public void subscribe(SseClient client, Publication.Current current) {
         subscribe(client, current, () -> { });
@@ -68,9 +79,13 @@ public final class PushHub {
     }
 
     private void send(SseClient client, Publication.Current current) {
-        write(client, () -> client.sendEvent("crl", Map.of("number", current.snapshot().number().toString(),
-                "next_update", current.snapshot().nextUpdate().toString(), "etag", current.etag()),
-                current.snapshot().number().toString()));
+        java.util.TreeSet<java.math.BigInteger> numbers = new java.util.TreeSet<>(generationNumbers.get());
+        numbers.add(current.snapshot().number());
+        Map<String, String> data = Map.of("number", current.snapshot().number().toString(),
+                "next_update", current.snapshot().nextUpdate().toString(), "etag", current.etag(),
+                "numbers", numbers.stream().map(java.math.BigInteger::toString)
+                        .collect(java.util.stream.Collectors.joining(",")));
+        write(client, () -> client.sendEvent("crl", data, current.snapshot().number().toString()));
     }
 
     /**

@@ -93,6 +93,21 @@ public final class GenerationCrls {
         return mine;
     }
 
+    /**
+     * The CRL number of every live generation's CRL as served (the current one as published), ascending by
+     * generation: what an announcement names so that a holder also fetches an earlier generation's new CRL.
+     */
+    public List<java.math.BigInteger> crlNumbers() {
+        List<java.math.BigInteger> out = new ArrayList<>();
+        for (int n : served.keySet()) {
+            Publication.Current c = crl(n);
+            if (c != null) {
+                out.add(c.snapshot().number());
+            }
+        }
+        return out;
+    }
+
     /** The live generations' numbers, ascending. */
     public List<Integer> generations() {
         return new ArrayList<>(served.keySet());

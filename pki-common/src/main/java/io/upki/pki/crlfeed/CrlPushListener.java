@@ -123,8 +123,9 @@ public final class CrlPushListener implements AutoCloseable {
         java.math.BigInteger number = number(json.path("number"));
         com.fasterxml.jackson.databind.JsonNode der = json.path("der");
         if ("crl".equals(event) || !der.isTextual()) {
-            // A delta without its CRL is just an announcement: fetch unless that CRL is in force.
-            sources.announced(number, events);
+            // A delta without its CRL is just an announcement: fetch unless that CRL is in force, and every
+            // other CA generation's CRL it names (after a key rollover) too.
+            sources.announced(number, numbers(json.path("numbers")), events);
             return;
         }
         try {
@@ -143,6 +144,18 @@ public final class CrlPushListener implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
         }
+    }
+
+    /** A comma-separated list of decimal numbers; a malformed entry is null (then: fetch). */
+    private static java.util.List<java.math.BigInteger> numbers(com.fasterxml.jackson.databind.JsonNode node) {
+        if (!node.isTextual() || node.asText().isBlank() || node.asText().length() > 4096) {
+            return java.util.List.of();
+        }
+        java.util.List<java.math.BigInteger> out = new java.util.ArrayList<>();
+        for (String part : node.asText().split(",", -1)) {
+            out.add(number(com.fasterxml.jackson.databind.node.TextNode.valueOf(part.strip())));
+        }
+        return out;
     }
 
     /** A decimal number field, or null when absent or malformed (then: fetch). */

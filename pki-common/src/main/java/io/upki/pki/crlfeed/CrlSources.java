@@ -139,7 +139,18 @@ public final class CrlSources implements AutoCloseable {
      * no authority: a forged number can at most cause a fetch, or skip one that polling makes up for.
      */
     public void announced(java.math.BigInteger number, URI channel) {
-        if (number != null && state.holds(number)) {
+        announced(number, List.of(), channel);
+    }
+
+    /**
+     * As {@link #announced(java.math.BigInteger, URI)}, the announcement also naming every CA generation's
+     * CRL ({@code generations}, after a key rollover): fetched unless each of them is in force too, since a
+     * revocation of an earlier generation's certificate changes only that generation's CRL.
+     */
+    public void announced(java.math.BigInteger number, List<java.math.BigInteger> generations, URI channel) {
+        boolean held = number != null && state.holds(number)
+                && generations.stream().allMatch(n -> n != null && state.holds(n));
+        if (held) {
             LOG.debug("CRL {} announced by {} is already in force", number, channel);
             return;
         }

@@ -101,6 +101,11 @@ class DeltaPushTest {
         return "event: crl\nid: " + number + "\ndata: {\"number\":\"" + number + "\",\"etag\":\"x\"}\n\n";
     }
 
+    private static String complete(long number, String numbers) {
+        return "event: crl\nid: " + number + "\ndata: {\"number\":\"" + number + "\",\"etag\":\"x\",\"numbers\":\""
+                + numbers + "\"}\n\n";
+    }
+
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!condition.getAsBoolean()) {
@@ -156,5 +161,25 @@ class DeltaPushTest {
         await("the complete CRL is fetched", () -> revoked(B));
         assertThat(state.deltaCount()).isZero();
         assertThat(state.rejectedCount()).isZero();
+    }
+
+    @Test
+    void anAnnouncementNamingACrlNotHeldIsFetchedThoughItsOwnNumberIsInForce() throws Exception {
+        // After a key rollover each CA generation signs its own CRL; a revocation of an earlier generation's
+        // certificate changes that CRL (here number 4, never held), while the current generation's delta 6 is
+        // applied at once. The announcement of complete CRL 6 names both: 6 is in force, 4 is not: fetch.
+        events.add(delta(6, 5, ca.delta(6, 5, B)));
+        await("the delta is applied", () -> revoked(B));
+        int fetchesBefore = completeFetches.get();
+        served = ca.complete(6, A, B, C);
+        events.add(complete(6, "4,6"));
+        await("the announcement naming CRL 4 is fetched", () -> completeFetches.get() > fetchesBefore);
+        await("what was fetched is in force", () -> revoked(C));
+        // Every number named in force: nothing is fetched (a marker delta after it shows it was handled).
+        int fetchesAfter = completeFetches.get();
+        events.add(complete(6, "6"));
+        events.add(delta(7, 5, ca.delta(7, 5, B, C, A)));
+        await("the marker delta is applied", () -> state.holds(BigInteger.valueOf(7)));
+        assertThat(completeFetches.get()).isEqualTo(fetchesAfter);
     }
 }
