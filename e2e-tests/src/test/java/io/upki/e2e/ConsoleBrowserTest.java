@@ -29,7 +29,9 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The admin console in a real browser: Debian's headless Chromium presents the admin's client certificate
@@ -172,6 +174,19 @@ class ConsoleBrowserTest {
         return Pem.parseCertificate(Files.readString(operator.resolve(name + ".crt"))).getSerialNumber().toString();
     }
 
+    /**
+     * The element once the page that a click or a submit started has loaded it: a click returns when the
+     * browser has sent the form, not when the next page is there (a loaded CI machine showed the gap).
+     */
+    private WebElement await(By by) {
+        return new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(by));
+    }
+
+    /** Waits (10 s at most) until the browser is on a page whose address contains {@code part}. */
+    private void awaitUrl(String part) {
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.urlContains(part));
+    }
+
     @Test
     @Order(1)
     void theAdminSeesTheCertificatesWithItsOwnCertificate() throws Exception {
@@ -190,11 +205,12 @@ class ConsoleBrowserTest {
         WebElement q = browser.findElement(By.name("q"));
         q.sendKeys("doomed");
         q.submit();
+        awaitUrl("q=doomed");
         List<WebElement> rows = browser.findElements(By.cssSelector("#certificates tbody tr"));
         assertThat(rows).hasSize(1);
         assertThat(rows.get(0).getText()).contains("doomed-admin.example.internal", "admin", "valid");
         rows.get(0).findElement(By.tagName("a")).click();
-        assertThat(browser.findElement(By.id("dn")).getText()).contains("doomed-admin.example.internal");
+        assertThat(await(By.id("dn")).getText()).contains("doomed-admin.example.internal");
         assertThat(browser.findElement(By.id("state")).getText()).startsWith("valid");
         screenshot("certificate");
     }
@@ -208,10 +224,11 @@ class ConsoleBrowserTest {
         browser.get(base + "/ui/certificates/" + serialOf("doomed-admin"));
         new Select(browser.findElement(By.name("reason"))).selectByValue("keyCompromise");
         browser.findElement(By.id("revoke")).click();
-        assertThat(browser.findElement(By.cssSelector(".warning")).getText())
+        assertThat(await(By.cssSelector(".warning")).getText())
                 .contains("doomed-admin.example.internal", "keyCompromise");
         screenshot("revoke-confirm");
         browser.findElement(By.id("confirm")).click();
+        awaitUrl("/ui/crl?revoked=");
         long clicked = System.nanoTime();
         assertThat(browser.getCurrentUrl()).contains("/ui/crl?revoked=" + serialOf("doomed-admin"));
         int status = 0;
