@@ -2,21 +2,25 @@ package io.upki.publisher;
 
 import io.javalin.Javalin;
 import io.upki.pki.caclient.CaClient;
+import io.upki.pki.caclient.CaCurve;
 import io.upki.pki.caclient.CircuitBreakingCaClient;
 import io.upki.pki.caclient.TypedCaClient;
 import io.upki.pki.caclient.ZmqCaClient;
 import io.upki.pki.crl.CrlAcceptor;
 import io.upki.pki.files.AtomicFiles;
+import io.upki.pki.process.DaemonThreads;
 import io.upki.pki.wire.WireCodec;
 import io.upki.pki.x509.Pem;
 import io.upki.publisher.fetch.CaEventListener;
 import io.upki.publisher.fetch.CrlRefresher;
-import io.upki.publisher.http.PublisherApp;
 import io.upki.publisher.http.OcspEndpoint;
+import io.upki.publisher.http.PublisherApp;
 import io.upki.publisher.http.PushHub;
+import io.upki.publisher.http.RootCrlFile;
 import io.upki.publisher.ocsp.DelegatedSigner;
 import io.upki.publisher.ocsp.OcspResponder;
 import io.upki.publisher.ocsp.StatusLookup;
+import io.upki.publisher.publish.GenerationCrls;
 import io.upki.publisher.publish.Publication;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -63,32 +67,29 @@ public final class Publisher implements AutoCloseable {
     }
 
     public static Publisher start(PublisherConfig config, Clock clock) throws IOException {
-        return start(config, io.upki.pki.caclient.CaCurve.NONE, clock);
+        return start(config, CaCurve.NONE, clock);
     }
 
     /** @param curve how to reach the CA: CURVE with this publisher's key (role crl-publisher), or plain */
-    public static Publisher start(PublisherConfig config, io.upki.pki.caclient.CaCurve curve, Clock clock)
+    public static Publisher start(PublisherConfig config, CaCurve curve, Clock clock)
             throws IOException {
         return start(config, curve, clock, null);
     }
 
     /** @param rootCrl the offline root's CRL file to serve at {@code /root.crl}, or null */
-    public static Publisher start(PublisherConfig config, io.upki.pki.caclient.CaCurve curve, Clock clock, Path rootCrl)
+    public static Publisher start(PublisherConfig config, CaCurve curve, Clock clock, Path rootCrl)
             throws IOException {
-        io.upki.publisher.http.RootCrlFile rootCrlFile = rootCrl == null ? null : new io.upki.publisher.http.RootCrlFile(rootCrl);
+        RootCrlFile rootCrlFile = rootCrl == null ? null : new RootCrlFile(rootCrl);
         Files.createDirectories(config.outDir());
         CaClient ca = CircuitBreakingCaClient.wrap(curve.client(config.caEndpoint(), task -> config.caTimeout(), 1, new WireCodec()));
         X509Certificate caCert = caCertificate(config, ca);
         PushHub hub = new PushHub();
         AtomicReference<OcspResponder> ocsp = new AtomicReference<>();
         AtomicReference<PublisherMetrics> metricsRef = new AtomicReference<>();
-        ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor(io.upki.pki.process.DaemonThreads.named("publisher-tasks"));
-        AtomicReference<Publication> self = new AtomicReference<>();
+        ScheduledExecutorService pinger = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("publisher-tasks"));
         Publication publication = new Publication(new CrlAcceptor(List.of(caCert), clock, Duration.ZERO), caCert,
                 config.outDir(), current -> {
-                    if (!self.get().overtakenByDelta(current)) {
-                        hub.announce(current);
-                    }
+                    hub.announce(current);
                     PublisherMetrics m = metricsRef.get();
                     if (m != null) {
                         m.published(current); // served and pushed: the revocations it lists are out
@@ -99,9 +100,8 @@ public final class Publisher implements AutoCloseable {
                         pinger.execute(responder::presign);
                     }
                 });
-        self.set(publication);
         publication.reload();
-        io.upki.publisher.publish.GenerationCrls generations = new io.upki.publisher.publish.GenerationCrls(publication, clock);
+        GenerationCrls generations = new GenerationCrls(publication, clock);
         CrlRefresher refresher = new CrlRefresher(ca, publication, clock, config.margin(), config.debounce(),
                 config.maxDelay()).followGenerations(generations);
         if (config.pushDeltas()) {

@@ -2,19 +2,26 @@ package io.upki.publisher.fetch;
 
 import io.upki.pki.caclient.CaClient;
 import io.upki.pki.caclient.CaClientException;
+import io.upki.pki.caclient.DeltaCrlBytes;
 import io.upki.pki.caclient.TypedCaClient;
+import io.upki.pki.process.DaemonThreads;
 import io.upki.publisher.publish.GenerationCrls;
 import io.upki.publisher.publish.Publication;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,17 +48,17 @@ public final class CrlRefresher implements AutoCloseable {
 
     private final TypedCaClient ca;
     private final Publication publication;
-    private volatile java.util.function.Consumer<Publication.Delta> deltaPush;
+    private volatile Consumer<Publication.Delta> deltaPush;
     private final Clock clock;
     private final Duration margin;
     private final Duration debounce;
     private final Duration maxDelay;
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(io.upki.pki.process.DaemonThreads.named("crl-refresher"));
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("crl-refresher"));
     private final LongAdder failures = new LongAdder();
     private final Object publishing = new Object();
     /** Fetches complete CRLs after their deltas went out, off the scheduler thread. */
-    private final java.util.concurrent.ExecutorService completer = Executors.newSingleThreadExecutor(io.upki.pki.process.DaemonThreads.named("crl-complete"));
-    private final java.util.concurrent.atomic.AtomicBoolean completeQueued = new java.util.concurrent.atomic.AtomicBoolean();
+    private final ExecutorService completer = Executors.newSingleThreadExecutor(DaemonThreads.named("crl-complete"));
+    private final AtomicBoolean completeQueued = new AtomicBoolean();
     private volatile GenerationCrls generations;
     private ScheduledFuture<?> pending;
     private ScheduledFuture<?> retry;
@@ -111,7 +118,7 @@ public final class CrlRefresher implements AutoCloseable {
      * Pushes the delta CRL issued with each CRL this refresher makes to {@code push} before the complete
      * CRL is fetched (RFC 5280 section 5.2.4); call before {@link #start()}.
      */
-    public CrlRefresher pushDeltas(java.util.function.Consumer<Publication.Delta> push) {
+    public CrlRefresher pushDeltas(Consumer<Publication.Delta> push) {
         this.deltaPush = push;
         return this;
     }
@@ -123,12 +130,12 @@ public final class CrlRefresher implements AutoCloseable {
      * revocation's delta never waits behind the previous complete CRL.
      */
     private void generateAndPublish(boolean waitForComplete) {
-        java.util.function.Consumer<Publication.Delta> push = deltaPush;
+        Consumer<Publication.Delta> push = deltaPush;
         if (push == null) {
             publish(ca.generateCrl().der());
             return;
         }
-        io.upki.pki.caclient.DeltaCrlBytes made = ca.generateDeltaCrl();
+        DeltaCrlBytes made = ca.generateDeltaCrl();
         if (made.hasDelta()) {
             publication.offerDelta(made.der(), made.base(), push);
         }
@@ -156,7 +163,7 @@ public final class CrlRefresher implements AutoCloseable {
                     scheduler.execute(() -> failed("get_crl (complete CRL after a delta)", e));
                 }
             });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             completeQueued.set(false); // closing
         }
     }
@@ -188,12 +195,12 @@ public final class CrlRefresher implements AutoCloseable {
      * at once, on the feed's thread (the check is the publication's, and pushes keep their order).
      */
     public void deltaAnnounced(BigInteger base, String base64) {
-        java.util.function.Consumer<Publication.Delta> push = deltaPush;
+        Consumer<Publication.Delta> push = deltaPush;
         if (push == null || base == null || base64 == null) {
             return;
         }
         try {
-            publication.offerDelta(java.util.Base64.getDecoder().decode(base64), base, push);
+            publication.offerDelta(Base64.getDecoder().decode(base64), base, push);
         } catch (IllegalArgumentException e) {
             LOG.warn("ignoring a delta event that is not base64");
         }
@@ -225,7 +232,7 @@ public final class CrlRefresher implements AutoCloseable {
         CompletableFuture<Publication.Current> result = queued;
         try {
             scheduler.schedule(this::generateQueued, wait, TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             queued = null;
             result.completeExceptionally(e); // closing
         }
@@ -268,10 +275,10 @@ public final class CrlRefresher implements AutoCloseable {
     /** The CA's current CRL; with deltas pushed, its delta first (someone else had the CA sign it). */
     private void fetchLatestNow() {
         try {
-            java.util.function.Consumer<Publication.Delta> push = deltaPush;
+            Consumer<Publication.Delta> push = deltaPush;
             Publication.Current published = publication.current();
             if (push != null && published != null) {
-                io.upki.pki.caclient.DeltaCrlBytes latest = ca.currentDeltaCrl();
+                DeltaCrlBytes latest = ca.currentDeltaCrl();
                 if (latest.hasDelta() && latest.number().compareTo(published.snapshot().number()) > 0) {
                     publication.offerDelta(latest.der(), latest.base(), push);
                     requestComplete();

@@ -2,9 +2,18 @@ package io.upki.publisher.http;
 
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.upki.pki.crlfeed.CrlSources;
 import io.upki.pki.http.HttpServers;
+import io.upki.pki.ops.OpsMetrics;
+import io.upki.pki.ops.Readiness;
+import io.upki.pki.x509.CertificateFacts;
 import io.upki.publisher.fetch.CrlRefresher;
+import io.upki.publisher.publish.GenerationCrls;
 import io.upki.publisher.publish.Publication;
+import io.upki.publisher.publish.PublisherReadiness;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,11 +21,14 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.eclipse.jetty.http.UriCompliance;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * distribution point needs no authentication, as RFC 5280 section 4.2.1.13 intends.
  */
 public final class PublisherApp {
-    private static final String HOLDER = io.upki.pki.crlfeed.CrlSources.HOLDER_HEADER;
+    private static final String HOLDER = CrlSources.HOLDER_HEADER;
+    private static final Pattern GENERATION_FILE = Pattern.compile("([1-9][0-9]{0,5})\\.(der|pem)");
     private final Publication publication;
     private final CrlRefresher refresher;
     private final PushHub hub;
@@ -37,7 +50,7 @@ public final class PublisherApp {
     private final CrlHolders holders;
     private OcspEndpoint ocsp;
     private RootCrlFile rootCrl;
-    private io.upki.publisher.publish.GenerationCrls generations;
+    private GenerationCrls generations;
 
     /** @param refreshWait how long {@code POST /refresh} waits for the CA before answering 503 */
     public PublisherApp(Publication publication, CrlRefresher refresher, PushHub hub, Clock clock, Duration maxAge,
@@ -60,7 +73,7 @@ public final class PublisherApp {
     }
 
     /** Also serves each issuing-key generation's CRL at {@code /crl/N.der|pem} and all of them at {@code /crls.pem}. */
-    public PublisherApp withGenerations(io.upki.publisher.publish.GenerationCrls g) {
+    public PublisherApp withGenerations(GenerationCrls g) {
         this.generations = g;
         return this;
     }
@@ -108,7 +121,7 @@ public final class PublisherApp {
             config.routes.post("/status/took", this::tookDelta);
             config.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
             config.routes.get("/ready", this::ready);
-            config.routes.get("/metrics", ctx -> ctx.contentType(io.upki.pki.ops.OpsMetrics.CONTENT_TYPE).result(metrics.get()));
+            config.routes.get("/metrics", ctx -> ctx.contentType(OpsMetrics.CONTENT_TYPE).result(metrics.get()));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 LoggerFactory.getLogger(PublisherApp.class).error("request failed", e);
                 ctx.status(500).json(Map.of("status", "error", "message", "internal error"));
@@ -122,7 +135,7 @@ public final class PublisherApp {
 
     /** {@code /crl/N.der} or {@code /crl/N.pem}: generation N's CRL (docs/KEYS.md, rollover). */
     private void serveGeneration(Context ctx) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([1-9][0-9]{0,5})\\.(der|pem)").matcher(ctx.pathParam("file"));
+        Matcher m = GENERATION_FILE.matcher(ctx.pathParam("file"));
         Publication.Current crl = m.matches() ? generations.crl(Integer.parseInt(m.group(1))) : null;
         if (crl == null) {
             ctx.status(404).json(Map.of("status", "error", "message", "no such CA generation; live: "
@@ -139,7 +152,7 @@ public final class PublisherApp {
             ctx.status(503).json(Map.of("status", "error", "message", "no CRL published yet"));
             return;
         }
-        String etag = "\"bundle-" + io.upki.pki.x509.CertificateFacts.sha256Fingerprint(bundle) + "\"";
+        String etag = "\"bundle-" + CertificateFacts.sha256Fingerprint(bundle) + "\"";
         ctx.header("Cache-Control", "no-cache");
         ctx.header("ETag", etag);
         Publication.Current current = publication.current();
@@ -219,19 +232,15 @@ public final class PublisherApp {
     }
 
     /**
-     * Which CRL each holder took and when (ra-core's console). Loopback callers only: holder names and
-     * addresses describe the deployment, and the publisher has no client authentication of its own.
-     */
-    /**
      * {@code POST /status/took?crl=N}: a holder says it applied pushed delta CRL N (it fetches no complete
      * CRL for it, so no fetch would tell). Informational, like the holder header: it grants nothing.
      */
     private void tookDelta(Context ctx) {
         String crl = ctx.queryParam("crl");
-        java.math.BigInteger pushed = publication.lastDeltaNumber();
-        java.math.BigInteger number;
+        BigInteger pushed = publication.lastDeltaNumber();
+        BigInteger number;
         try {
-            number = crl == null || crl.length() > 40 ? null : new java.math.BigInteger(crl);
+            number = crl == null || crl.length() > 40 ? null : new BigInteger(crl);
         } catch (NumberFormatException e) {
             number = null;
         }
@@ -243,6 +252,10 @@ public final class PublisherApp {
         ctx.status(204);
     }
 
+    /**
+     * Which CRL each holder took and when (ra-core's console). Loopback callers only: holder names and
+     * addresses describe the deployment, and the publisher has no client authentication of its own.
+     */
     private void holders(Context ctx) {
         if (!loopback(ctx.req().getRemoteAddr())) {
             ctx.status(403).json(Map.of("status", "error", "reason", "not_loopback",
@@ -250,7 +263,7 @@ public final class PublisherApp {
             return;
         }
         Publication.Current current = publication.current();
-        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        Map<String, Object> body = new LinkedHashMap<>();
         body.put("crl_number", current == null ? null : current.snapshot().number().toString());
         body.put("subscribers", hub.size());
         body.put("holders", holders.snapshot());
@@ -260,15 +273,15 @@ public final class PublisherApp {
     /** The servlet's remote address is always an IP literal, so no name is ever looked up here. */
     private static boolean loopback(String address) {
         try {
-            return java.net.InetAddress.getByName(address).isLoopbackAddress();
-        } catch (java.net.UnknownHostException e) {
+            return InetAddress.getByName(address).isLoopbackAddress();
+        } catch (UnknownHostException e) {
             return false;
         }
     }
 
     private void ready(Context ctx) {
         Publication.Current current = publication.current();
-        io.upki.pki.ops.Readiness r = io.upki.publisher.publish.PublisherReadiness.of(publication, clock);
+        Readiness r = PublisherReadiness.of(publication, clock);
         Map<String, Object> body = r.body();
         body.put("crl_number", current == null ? "" : current.snapshot().number().toString());
         ctx.status(r.status()).json(body);

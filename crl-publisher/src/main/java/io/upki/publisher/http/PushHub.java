@@ -2,9 +2,15 @@ package io.upki.publisher.http;
 
 import io.javalin.http.sse.SseClient;
 import io.upki.publisher.publish.Publication;
+import java.math.BigInteger;
+import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,15 +27,17 @@ public final class PushHub {
     private static final Logger LOG = LoggerFactory.getLogger(PushHub.class);
 
     private final Set<SseClient> clients = ConcurrentHashMap.newKeySet();
+    /** The number of the last delta announced (deltas are announced in order: {@code Publication.offerDelta}). */
+    private volatile BigInteger lastDelta;
     /** Every live CA generation's CRL number; empty while the CA has one generation. */
-    private volatile java.util.function.Supplier<java.util.List<java.math.BigInteger>> generationNumbers = java.util.List::of;
+    private volatile Supplier<List<BigInteger>> generationNumbers = List::of;
 
     /**
      * Names every live generation's CRL number in each announcement ({@code numbers}): after a key rollover
      * a revocation of an earlier generation's certificate changes that generation's CRL, while the delta
      * pushed for the current one lets a holder skip fetching; the list tells it what else to fetch.
      */
-    public void followGenerations(java.util.function.Supplier<java.util.List<java.math.BigInteger>> numbers) {
+    public void followGenerations(Supplier<List<BigInteger>> numbers) {
         this.generationNumbers = numbers;
     }
 
@@ -52,16 +60,26 @@ public final class PushHub {
         }
     }
 
+    /**
+     * Announces complete CRL {@code current} to every subscriber, unless a newer delta went out already:
+     * then it would only make them fetch a CRL older than the one they hold (the complete CRL of that
+     * delta's number is announced in its turn).
+     */
     public void announce(Publication.Current current) {
+        BigInteger delta = lastDelta;
+        if (delta != null && current.snapshot().number().compareTo(delta) < 0) {
+            return;
+        }
         for (SseClient client : clients) {
             send(client, current);
         }
     }
 
     /** Pushes delta CRL {@code number} (adding to complete CRL {@code base}) to every subscriber. */
-    public void announceDelta(java.math.BigInteger number, java.math.BigInteger base, byte[] der) {
+    public void announceDelta(BigInteger number, BigInteger base, byte[] der) {
+        lastDelta = number;
         Map<String, String> data = Map.of("number", number.toString(), "base", base.toString(),
-                "der", java.util.Base64.getEncoder().encodeToString(der));
+                "der", Base64.getEncoder().encodeToString(der));
         for (SseClient client : clients) {
             write(client, () -> client.sendEvent("delta", data, number.toString()));
         }
@@ -79,12 +97,11 @@ public final class PushHub {
     }
 
     private void send(SseClient client, Publication.Current current) {
-        java.util.TreeSet<java.math.BigInteger> numbers = new java.util.TreeSet<>(generationNumbers.get());
+        TreeSet<BigInteger> numbers = new TreeSet<>(generationNumbers.get());
         numbers.add(current.snapshot().number());
         Map<String, String> data = Map.of("number", current.snapshot().number().toString(),
                 "next_update", current.snapshot().nextUpdate().toString(), "etag", current.etag(),
-                "numbers", numbers.stream().map(java.math.BigInteger::toString)
-                        .collect(java.util.stream.Collectors.joining(",")));
+                "numbers", numbers.stream().map(BigInteger::toString).collect(Collectors.joining(",")));
         write(client, () -> client.sendEvent("crl", data, current.snapshot().number().toString()));
     }
 

@@ -9,6 +9,7 @@ import io.upki.pki.files.AtomicFiles;
 import io.upki.pki.x509.CertificateFacts;
 import io.upki.pki.x509.Pem;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,7 +76,7 @@ public final class Publication {
     /** Keeps delta pushes in order, apart from this object's lock (held while complete CRLs are written). */
     private final Object pushing = new Object();
     /** The number of the last delta pushed (written under {@link #pushing}). */
-    private volatile java.math.BigInteger lastDelta;
+    private volatile BigInteger lastDelta;
     private final LongAdder rejected = new LongAdder();
     private final LongAdder writeFailures = new LongAdder();
 
@@ -175,7 +176,7 @@ public final class Publication {
     }
 
     /** A delta CRL checked against the published CRL, ready to push. */
-    public record Delta(java.math.BigInteger number, java.math.BigInteger base, byte[] der) {
+    public record Delta(BigInteger number, BigInteger base, byte[] der) {
     }
 
     /**
@@ -185,7 +186,7 @@ public final class Publication {
      *
      * @return true when it was pushed
      */
-    public boolean offerDelta(byte[] der, java.math.BigInteger base, Consumer<Delta> push) {
+    public boolean offerDelta(byte[] der, BigInteger base, Consumer<Delta> push) {
         // Not under this object's lock: offer() holds it while it writes megabytes with fsync, and a delta
         // must not wait for that. It is checked against whichever complete CRL is published at this moment.
         Current now = current.get();
@@ -195,7 +196,7 @@ public final class Publication {
         try {
             CrlSnapshot applied = acceptor.acceptDelta(der, RevocationIndex.empty().with(now.snapshot()));
             synchronized (pushing) {
-                java.math.BigInteger last = lastDelta;
+                BigInteger last = lastDelta;
                 if (last != null && applied.number().compareTo(last) <= 0) {
                     return false; // pushed already (it came back through the CA's event feed)
                 }
@@ -212,17 +213,8 @@ public final class Publication {
         }
     }
 
-    /**
-     * True when a delta newer than {@code c} was pushed already: announcing {@code c} would only make
-     * subscribers fetch a CRL older than the one they hold; its own complete CRL is announced instead.
-     */
-    public boolean overtakenByDelta(Current c) {
-        java.math.BigInteger last = lastDelta;
-        return last != null && c.snapshot().number().compareTo(last) < 0;
-    }
-
     /** The number of the last delta CRL pushed, or null before the first. */
-    public java.math.BigInteger lastDeltaNumber() {
+    public BigInteger lastDeltaNumber() {
         return lastDelta;
     }
 

@@ -1,15 +1,27 @@
 package io.upki.pki.crlfeed;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.upki.pki.process.DaemonThreads;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +49,7 @@ public final class CrlPushListener implements AutoCloseable {
     /** When the open stream last carried a line, in {@link System#nanoTime()} (monotonic, for a deadline). */
     private volatile long lastLineNanos;
     private Thread thread;
-    private java.util.concurrent.ScheduledExecutorService watchdog;
+    private ScheduledExecutorService watchdog;
 
     public CrlPushListener(URI events, CrlSources sources, PublisherWatch watch) {
         this.events = events;
@@ -46,10 +58,10 @@ public final class CrlPushListener implements AutoCloseable {
     }
 
     public void start() {
-        thread = io.upki.pki.process.DaemonThreads.start("crl-push " + events.getAuthority(), this::run);
-        watchdog = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(io.upki.pki.process.DaemonThreads.named("crl-push-watchdog " + events.getAuthority()));
+        thread = DaemonThreads.start("crl-push " + events.getAuthority(), this::run);
+        watchdog = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("crl-push-watchdog " + events.getAuthority()));
         long period = Math.max(100, PublisherWatch.SILENCE.toMillis() / 3);
-        watchdog.scheduleWithFixedDelay(this::dropIfSilent, period, period, java.util.concurrent.TimeUnit.MILLISECONDS);
+        watchdog.scheduleWithFixedDelay(this::dropIfSilent, period, period, TimeUnit.MILLISECONDS);
     }
 
     /** Closes a stream silent for longer than {@link PublisherWatch#SILENCE}; the reader then reconnects. */
@@ -119,9 +131,9 @@ public final class CrlPushListener implements AutoCloseable {
         if (!"crl".equals(event) && !"delta".equals(event)) {
             return;
         }
-        com.fasterxml.jackson.databind.JsonNode json = parse(data);
-        java.math.BigInteger number = number(json.path("number"));
-        com.fasterxml.jackson.databind.JsonNode der = json.path("der");
+        JsonNode json = parse(data);
+        BigInteger number = number(json.path("number"));
+        JsonNode der = json.path("der");
         if ("crl".equals(event) || !der.isTextual()) {
             // A delta without its CRL is just an announcement: fetch unless that CRL is in force, and every
             // other CA generation's CRL it names (after a key rollover) too.
@@ -129,39 +141,39 @@ public final class CrlPushListener implements AutoCloseable {
             return;
         }
         try {
-            sources.offerDelta(java.util.Base64.getDecoder().decode(der.asText()), events);
+            sources.offerDelta(Base64.getDecoder().decode(der.asText()), events);
         } catch (IllegalArgumentException e) {
             LOG.warn("ignoring a delta event from {}: its CRL is not base64", events);
         }
     }
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The event's JSON data; a missing node when it is not JSON (then every field reads as absent). */
-    private static com.fasterxml.jackson.databind.JsonNode parse(String data) {
+    private static JsonNode parse(String data) {
         try {
             return JSON.readTree(data);
         } catch (IOException | RuntimeException e) {
-            return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+            return MissingNode.getInstance();
         }
     }
 
     /** A comma-separated list of decimal numbers; a malformed entry is null (then: fetch). */
-    private static java.util.List<java.math.BigInteger> numbers(com.fasterxml.jackson.databind.JsonNode node) {
+    private static List<BigInteger> numbers(JsonNode node) {
         if (!node.isTextual() || node.asText().isBlank() || node.asText().length() > 4096) {
-            return java.util.List.of();
+            return List.of();
         }
-        java.util.List<java.math.BigInteger> out = new java.util.ArrayList<>();
+        List<BigInteger> out = new ArrayList<>();
         for (String part : node.asText().split(",", -1)) {
-            out.add(number(com.fasterxml.jackson.databind.node.TextNode.valueOf(part.strip())));
+            out.add(number(TextNode.valueOf(part.strip())));
         }
         return out;
     }
 
     /** A decimal number field, or null when absent or malformed (then: fetch). */
-    private static java.math.BigInteger number(com.fasterxml.jackson.databind.JsonNode node) {
+    private static BigInteger number(JsonNode node) {
         try {
-            return node.isValueNode() ? new java.math.BigInteger(node.asText()) : null;
+            return node.isValueNode() ? new BigInteger(node.asText()) : null;
         } catch (NumberFormatException e) {
             return null;
         }

@@ -1,6 +1,10 @@
 package io.upki.pki.crlfeed;
 
+import io.upki.pki.crl.CrlSnapshot;
+import io.upki.pki.process.DaemonThreads;
 import java.io.IOException;
+import java.math.BigInteger;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,7 +14,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -39,11 +48,11 @@ public final class CrlSources implements AutoCloseable {
     private final String holder;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NEVER).build();
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(io.upki.pki.process.DaemonThreads.named("crl-sources"));
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("crl-sources"));
     /** One thread per URL fetched at the same time (a handful of publishers). */
-    private final java.util.concurrent.ExecutorService fetchers = Executors.newCachedThreadPool(io.upki.pki.process.DaemonThreads.named("crl-fetch"));
-    private final java.util.Map<String, String[]> validators = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.Map<String, Object> fileStamps = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ExecutorService fetchers = Executors.newCachedThreadPool(DaemonThreads.named("crl-fetch"));
+    private final Map<String, String[]> validators = new ConcurrentHashMap<>();
+    private final Map<String, Object> fileStamps = new ConcurrentHashMap<>();
 
     public CrlSources(CrlState state, List<String> locations, Duration urlInterval) {
         this(state, locations, urlInterval, holderName("upki"));
@@ -61,7 +70,7 @@ public final class CrlSources implements AutoCloseable {
     public static String holderName(String process) {
         String host;
         try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
+            host = InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {
             host = "localhost";
         }
@@ -138,16 +147,16 @@ public final class CrlSources implements AutoCloseable {
      * revocation then costs every edge a few hundred bytes, not the whole CRL). The announcement carries
      * no authority: a forged number can at most cause a fetch, or skip one that polling makes up for.
      */
-    public void announced(java.math.BigInteger number, URI channel) {
+    public void announced(BigInteger number, URI channel) {
         announced(number, List.of(), channel);
     }
 
     /**
-     * As {@link #announced(java.math.BigInteger, URI)}, the announcement also naming every CA generation's
+     * As {@link #announced(BigInteger, URI)}, the announcement also naming every CA generation's
      * CRL ({@code generations}, after a key rollover): fetched unless each of them is in force too, since a
      * revocation of an earlier generation's certificate changes only that generation's CRL.
      */
-    public void announced(java.math.BigInteger number, List<java.math.BigInteger> generations, URI channel) {
+    public void announced(BigInteger number, List<BigInteger> generations, URI channel) {
         boolean held = number != null && state.holds(number)
                 && generations.stream().allMatch(n -> n != null && state.holds(n));
         if (held) {
@@ -163,7 +172,7 @@ public final class CrlSources implements AutoCloseable {
      * process holds, as a fetch would have.
      */
     public void offerDelta(byte[] der, URI channel) {
-        io.upki.pki.crl.CrlSnapshot applied = state.offerDelta(der, channel.toString());
+        CrlSnapshot applied = state.offerDelta(der, channel.toString());
         if (applied != null) {
             try {
                 http.sendAsync(HttpRequest.newBuilder(channel.resolve("/status/took?crl=" + applied.number()))
@@ -195,10 +204,10 @@ public final class CrlSources implements AutoCloseable {
             return;
         }
         try {
-            java.util.concurrent.CompletableFuture.allOf(urls.stream()
-                    .map(u -> java.util.concurrent.CompletableFuture.runAsync(() -> fetch(u), fetchers))
-                    .toArray(java.util.concurrent.CompletableFuture[]::new)).join();
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+            CompletableFuture.allOf(urls.stream()
+                    .map(u -> CompletableFuture.runAsync(() -> fetch(u), fetchers))
+                    .toArray(CompletableFuture[]::new)).join();
+        } catch (RejectedExecutionException e) {
             LOG.debug("closing: CRL fetch skipped");
         }
     }
