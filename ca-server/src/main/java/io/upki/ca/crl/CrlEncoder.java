@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1Primitive;
@@ -47,7 +49,7 @@ final class CrlEncoder {
                          Instant nextUpdate, byte[] revokedContents, String digest) {
         ContentSigner signer = ca.signer(digest);
         try {
-            java.util.List<Extension> list = new java.util.ArrayList<>(java.util.List.of(
+            List<Extension> list = new ArrayList<>(List.of(
                 new Extension(Extension.authorityKeyIdentifier, false, ca.authorityKeyIdentifier().getEncoded()),
                 new Extension(Extension.cRLNumber, false, new CRLNumber(number).getEncoded())));
             if (deltaBase != null) {

@@ -6,6 +6,7 @@ import io.upki.ca.store.CertificateRepository;
 import io.upki.ca.store.CrlRepository;
 import io.upki.ca.store.RevokedEntry;
 import io.upki.ca.store.StoredCrl;
+import io.upki.pki.process.DaemonThreads;
 import io.upki.pki.wire.CaEvent;
 import java.math.BigInteger;
 import java.time.Clock;
@@ -52,7 +53,7 @@ public final class CrlService implements AutoCloseable {
     /** The number of the complete CRL the next deltas add to (guarded by {@link #lock}); null before the first. */
     private BigInteger deltaBase;
     private final AtomicReference<StoredCrl> unwritten = new AtomicReference<>();
-    private final ExecutorService writer = Executors.newSingleThreadExecutor(io.upki.pki.process.DaemonThreads.named("crl-writer"));
+    private final ExecutorService writer = Executors.newSingleThreadExecutor(DaemonThreads.named("crl-writer"));
     private BigInteger lastWritten;
     /** A revocation or lifted hold is not in the current CRL yet. */
     private volatile boolean stale;
@@ -232,7 +233,7 @@ public final class CrlService implements AutoCloseable {
     @Override
     public void close() {
         writer.shutdown();
-        if (!io.upki.pki.process.DaemonThreads.drain(writer, Duration.ofSeconds(30))) {
+        if (!DaemonThreads.drain(writer, Duration.ofSeconds(30))) {
             LOG.warn("the latest CRL was not stored within 30 s of shutdown");
         }
     }

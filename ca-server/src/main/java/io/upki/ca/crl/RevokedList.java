@@ -5,6 +5,7 @@ import io.upki.pki.x509.RevocationReason;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,7 +93,7 @@ final class RevokedList {
         return new Read(entries.size(), all, 0, null);
     }
 
-    private static byte[] concat(java.util.Collection<byte[]> parts, long bytes) {
+    private static byte[] concat(Collection<byte[]> parts, long bytes) {
         byte[] out = new byte[Math.toIntExact(bytes)];
         int at = 0;
         for (byte[] der : parts) {

@@ -2,6 +2,7 @@ package io.upki.ca.issue;
 
 import io.upki.ca.store.CertificateRecord;
 import io.upki.ca.store.CertificateRepository;
+import io.upki.ca.store.DuplicateSerialException;
 import io.upki.ca.store.Reservation;
 import io.upki.pki.process.DaemonThreads;
 import io.upki.pki.x509.CertificateFacts;
@@ -57,7 +58,7 @@ public final class SigningStore implements AutoCloseable {
     }
 
     /**
-     * @throws io.upki.ca.store.DuplicateSerialException when the serial is taken (nothing was stored)
+     * @throws DuplicateSerialException when the serial is taken (nothing was stored)
      */
     public Stored signAndStore(TBSCertificate tbs, String digest, String profile, String keyFile) {
         Instant issuedAt = clock.instant();
@@ -130,7 +131,7 @@ public final class SigningStore implements AutoCloseable {
     @Override
     public void close() {
         writer.shutdown();
-        if (!io.upki.pki.process.DaemonThreads.drain(writer, Duration.ofSeconds(10))) {
+        if (!DaemonThreads.drain(writer, Duration.ofSeconds(10))) {
             LOG.warn("store writes did not finish within 10 s of shutdown");
         }
     }

@@ -4,6 +4,7 @@ import io.upki.pki.caclient.CaClientException;
 import io.upki.pki.caclient.CaCurve;
 import io.upki.pki.caclient.CaEventSubscriber;
 import io.upki.pki.caclient.CertificateAuthorityClient;
+import io.upki.pki.process.DaemonThreads;
 import io.upki.pki.wire.CaEvent;
 import io.upki.pki.wire.WireCodec;
 import java.math.BigInteger;
@@ -34,7 +35,7 @@ public final class CaCrlFallback implements AutoCloseable {
     private final PublisherWatch watch;
     private final Duration after;
     private final CrlState state;
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(io.upki.pki.process.DaemonThreads.named("crl-ca-fallback"));
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("crl-ca-fallback"));
     // Everything below is touched on the scheduler thread only.
     private CaEventSubscriber subscriber;
     private volatile boolean active;
@@ -137,7 +138,7 @@ public final class CaCrlFallback implements AutoCloseable {
     @Override
     public void close() {
         scheduler.shutdownNow();
-        io.upki.pki.process.DaemonThreads.drain(scheduler, Duration.ofSeconds(2));
+        DaemonThreads.drain(scheduler, Duration.ofSeconds(2));
         CaEventSubscriber s = subscriber;
         if (s != null) {
             s.close();
