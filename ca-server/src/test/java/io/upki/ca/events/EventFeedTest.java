@@ -36,6 +36,10 @@ class EventFeedTest {
                 ca.call(CaTask.GENERATE_CRL, CaClient.params());
                 sub.setReceiveTimeOut(200);
                 first = next(sub, codec);
+                // A CRL after the first comes with its delta, sent just before it: the CRL event follows.
+                while (first != null && CaEvent.DELTA.equals(first.event())) {
+                    first = next(sub, codec);
+                }
             }
             assertThat(first).isNotNull();
             assertThat(first.event()).isEqualTo(CaEvent.CRL);
