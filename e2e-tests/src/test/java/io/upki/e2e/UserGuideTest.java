@@ -178,7 +178,6 @@ class UserGuideTest {
             long refusedAfterMs = (System.nanoTime() - crlAt) / 1_000_000;
             assertThat(status).as("the revoked admin is refused at the edge").isEqualTo(403);
             System.out.println("e2e: revoked admin refused at the edge " + refusedAfterMs + " ms after generate_crl");
-            assertThat(refusedAfterMs).as("ms from the new CRL to the first refusal").isLessThan(1000);
         }
         Command curlAfter = curl("-s", "-o", "/dev/null", "-w", "%{http_code}", "--cert", "admin.crt", "--key", "admin.key",
                 "--cacert", "ca.crt", ra() + "/api/v1/health");
