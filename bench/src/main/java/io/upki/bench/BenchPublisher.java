@@ -100,6 +100,7 @@ final class BenchPublisher implements AutoCloseable {
     private void listen() {
         ZMQ.Socket sub = zmq.createSocket(SocketType.SUB);
         sub.setLinger(0);
+        sub.setHandshakeIvl(1000); // jeromq#1022, see CaEventSubscriber
         sub.setReceiveTimeOut(500);
         sub.subscribe(new byte[0]);
         sub.connect(eventsEndpoint);
