@@ -282,14 +282,11 @@ public final class JdbcCertificateRepository implements CertificateRepository {
 
     @Override
     public List<CertificateRecord> search(CertificateSearch search, int offset, int limit) {
-        List<Object> args = new ArrayList<>();
-        String where = where(search, args);
-        args.add(limit);
-        args.add(offset);
+        SearchClause where = SearchClause.of(search);
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT " + COLUMNS + " FROM certificates" + where + " ORDER BY id LIMIT ? OFFSET ?")) {
-                bind(ps, args);
+                    "SELECT " + COLUMNS + " FROM certificates" + where.sql() + " ORDER BY id LIMIT ? OFFSET ?")) {
+                where.bind(ps, limit, offset);
                 return all(ps);
             }
         });
@@ -297,75 +294,15 @@ public final class JdbcCertificateRepository implements CertificateRepository {
 
     @Override
     public long count(CertificateSearch search) {
-        List<Object> args = new ArrayList<>();
-        String where = where(search, args);
+        SearchClause where = SearchClause.of(search);
         return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM certificates" + where)) {
-                bind(ps, args);
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM certificates" + where.sql())) {
+                where.bind(ps);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? rs.getLong(1) : 0L;
                 }
             }
         });
-    }
-
-    /**
-     * The WHERE clause of a search, in SQL that SQLite and PostgreSQL read alike: {@code lower()} on both
-     * sides (SQLite's LIKE ignores ASCII case, PostgreSQL's does not) and an explicit LIKE escape.
-     */
-    private static String where(CertificateSearch s, List<Object> args) {
-        StringBuilder sql = new StringBuilder(" WHERE 1 = 1");
-        if (s.text() != null) {
-            String like = "%" + s.text().toLowerCase(java.util.Locale.ROOT)
-                    .replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-            sql.append(" AND (lower(common_name) LIKE ? ESCAPE '\\' OR lower(subject_dn) LIKE ? ESCAPE '\\'");
-            args.add(like);
-            args.add(like);
-            for (BigInteger serial : s.serials()) {
-                sql.append(" OR serial = ?");
-                args.add(serialKey(serial));
-            }
-            sql.append(')');
-        }
-        if (s.commonName() != null) {
-            sql.append(" AND common_name = ?");
-            args.add(s.commonName());
-        }
-        if (s.profile() != null) {
-            sql.append(" AND profile = ?");
-            args.add(s.profile());
-        }
-        if (s.state() != null) {
-            switch (s.state()) {
-                case REVOKED -> sql.append(" AND revoked_at IS NOT NULL");
-                case EXPIRED -> {
-                    sql.append(" AND revoked_at IS NULL AND not_after < ?");
-                    args.add(s.now().toEpochMilli());
-                }
-                case VALID -> {
-                    sql.append(" AND revoked_at IS NULL AND not_after >= ?");
-                    args.add(s.now().toEpochMilli());
-                }
-            }
-        }
-        if (s.expiringBefore() != null) {
-            sql.append(" AND not_after < ?");
-            args.add(s.expiringBefore().toEpochMilli());
-        }
-        return sql.toString();
-    }
-
-    private static void bind(PreparedStatement ps, List<Object> args) throws SQLException {
-        for (int i = 0; i < args.size(); i++) {
-            Object arg = args.get(i);
-            if (arg instanceof Long l) {
-                ps.setLong(i + 1, l);
-            } else if (arg instanceof Integer n) {
-                ps.setInt(i + 1, n);
-            } else {
-                ps.setString(i + 1, (String) arg);
-            }
-        }
     }
 
     private Optional<CertificateRecord> one(String sql, String arg) {

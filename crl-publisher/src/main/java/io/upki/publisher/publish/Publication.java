@@ -166,8 +166,9 @@ public final class Publication {
             AtomicFiles.writePublic(outDir.resolve("crl.der"), next.der());
         } catch (IOException e) {
             writeFailures.increment();
+            // The exception's own text: some I/O failures carry no message, only their type.
             LOG.error("cannot write CRL {} to {}: {} (it is served over HTTP all the same)", snapshot.number(), outDir,
-                    e.getMessage());
+                    e.toString());
             return true;
         }
         LOG.info("published CRL {} ({} entries, next update {})", snapshot.number(), snapshot.revokedSerials().size(),
