@@ -54,7 +54,7 @@ public final class PushHub {
         });
         clients.add(client);
         if (current != null) {
-            send(client, current);
+            send(client, current, crlEvent(current));
         } else {
             client.sendComment("no CRL published yet");
         }
@@ -70,8 +70,9 @@ public final class PushHub {
         if (delta != null && current.snapshot().number().compareTo(delta) < 0) {
             return;
         }
+        Map<String, String> event = crlEvent(current);
         for (SseClient client : clients) {
-            send(client, current);
+            send(client, current, event);
         }
     }
 
@@ -96,13 +97,17 @@ public final class PushHub {
         return clients.size();
     }
 
-    private void send(SseClient client, Publication.Current current) {
+    /** The {@code crl} event's data, built once for every subscriber it goes to. */
+    private Map<String, String> crlEvent(Publication.Current current) {
         TreeSet<BigInteger> numbers = new TreeSet<>(generationNumbers.get());
         numbers.add(current.snapshot().number());
-        Map<String, String> data = Map.of("number", current.snapshot().number().toString(),
+        return Map.of("number", current.snapshot().number().toString(),
                 "next_update", current.snapshot().nextUpdate().toString(), "etag", current.etag(),
                 "numbers", numbers.stream().map(BigInteger::toString).collect(Collectors.joining(",")));
-        write(client, () -> client.sendEvent("crl", data, current.snapshot().number().toString()));
+    }
+
+    private void send(SseClient client, Publication.Current current, Map<String, String> event) {
+        write(client, () -> client.sendEvent("crl", event, current.snapshot().number().toString()));
     }
 
     /**

@@ -8,6 +8,7 @@ import io.upki.pki.crl.CrlSnapshot;
 import io.upki.pki.crl.RevocationIndex;
 import io.upki.pki.x509.Pem;
 import java.io.ByteArrayOutputStream;
+import java.math.BigInteger;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -97,8 +98,8 @@ public final class GenerationCrls {
      * The CRL number of every live generation's CRL as served (the current one as published), ascending by
      * generation: what an announcement names so that a holder also fetches an earlier generation's new CRL.
      */
-    public List<java.math.BigInteger> crlNumbers() {
-        List<java.math.BigInteger> out = new ArrayList<>();
+    public List<BigInteger> crlNumbers() {
+        List<BigInteger> out = new ArrayList<>();
         for (int n : served.keySet()) {
             Publication.Current c = crl(n);
             if (c != null) {

@@ -146,15 +146,9 @@ public final class CrlSources implements AutoCloseable {
      * force (a delta of the same number was applied first, which is the point of pushing deltas: a
      * revocation then costs every edge a few hundred bytes, not the whole CRL). The announcement carries
      * no authority: a forged number can at most cause a fetch, or skip one that polling makes up for.
-     */
-    public void announced(BigInteger number, URI channel) {
-        announced(number, List.of(), channel);
-    }
-
-    /**
-     * As {@link #announced(BigInteger, URI)}, the announcement also naming every CA generation's
-     * CRL ({@code generations}, after a key rollover): fetched unless each of them is in force too, since a
-     * revocation of an earlier generation's certificate changes only that generation's CRL.
+     * The announcement also names every CA generation's CRL ({@code generations}, after a key rollover;
+     * empty before one): fetched unless each of them is in force too, since a revocation of an earlier
+     * generation's certificate changes only that generation's CRL.
      */
     public void announced(BigInteger number, List<BigInteger> generations, URI channel) {
         boolean held = number != null && state.holds(number)
